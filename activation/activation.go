@@ -1,0 +1,97 @@
+// Package activation adds activation functions to a model: each returns the output
+// variable and the equations that define it from the input, so a network is a chain
+// of defining equations the solver sees as triangular.
+package activation
+
+import (
+	"fmt"
+
+	"github.com/nnopt/nnopt"
+)
+
+// Output is the result of an activation: the new variable and its defining equations.
+type Output struct {
+	Var       *nnopt.Variable
+	Equations []*nnopt.Equation
+}
+
+func elementwise(c *nnopt.Container, x *nnopt.Variable, name string, f func(nnopt.Operand) *nnopt.Expr, lo, up float64) (Output, error) {
+	y := c.NewVariable(c.UniqueName(x.Name()+"_"+name), nnopt.Free, x.Domain()...)
+	y.SetBounds(lo, up)
+	e := c.NewEquation(c.UniqueName("calc_"+y.Name()), x.Domain()...)
+	if err := e.Define(nnopt.Eq(y, f(x))); err != nil {
+		return Output{}, fmt.Errorf("activation %s of %q: %w", name, x.Name(), err)
+	}
+	return Output{y, []*nnopt.Equation{e}}, nil
+}
+
+// Tanh adds y = tanh(x) with the implied bounds -1 ≤ y ≤ 1, as the reference does.
+// Remove them with y.SetBounds(math.Inf(-1), math.Inf(1)) when they are not wanted.
+func Tanh(c *nnopt.Container, x *nnopt.Variable) (Output, error) {
+	return elementwise(c, x, "tanh", nnopt.Tanh, -1, 1)
+}
+
+// Sigmoid adds y = 1/(1+e^-x) with the implied bounds 0 ≤ y ≤ 1.
+func Sigmoid(c *nnopt.Container, x *nnopt.Variable) (Output, error) {
+	return elementwise(c, x, "sigmoid", nnopt.Sigmoid, 0, 1)
+}
+
+// axis returns x's domain set at position dim (negative counts from the end) and an
+// alias of it to sum over.
+func axis(c *nnopt.Container, x *nnopt.Variable, dim int) (*nnopt.Set, *nnopt.Set, error) {
+	d := x.Domain()
+	if dim < 0 {
+		dim += len(d)
+	}
+	if dim < 0 || dim >= len(d) {
+		return nil, nil, fmt.Errorf("activation: %q has %d dimensions; dimension %d does not exist", x.Name(), len(d), dim)
+	}
+	return d[dim], c.NewAlias(c.UniqueName(d[dim].Name()+"_sum"), d[dim]), nil
+}
+
+func withAxis(x *nnopt.Variable, set, alias *nnopt.Set) *nnopt.Expr {
+	idx := append([]*nnopt.Set(nil), x.Domain()...)
+	for i, s := range idx {
+		if s == set {
+			idx[i] = alias
+		}
+	}
+	return x.At(idx...)
+}
+
+// LogSoftmax adds y = x - log Σ_k exp(x_k) along dimension dim (-1 for the last),
+// evaluated stably (the maximum is subtracted inside LogSumExp). y ≤ 0 is implied.
+func LogSoftmax(c *nnopt.Container, x *nnopt.Variable, dim int) (Output, error) {
+	set, alias, err := axis(c, x, dim)
+	if err != nil {
+		return Output{}, err
+	}
+	y := c.NewVariable(c.UniqueName(x.Name()+"_log_softmax"), nnopt.Free, x.Domain()...)
+	fill(y.Up, 0)
+	e := c.NewEquation(c.UniqueName("calc_"+y.Name()), x.Domain()...)
+	if err := e.Define(nnopt.Eq(y, nnopt.Sub(x, nnopt.LogSumExp(withAxis(x, set, alias), alias)))); err != nil {
+		return Output{}, fmt.Errorf("activation log_softmax of %q: %w", x.Name(), err)
+	}
+	return Output{y, []*nnopt.Equation{e}}, nil
+}
+
+// Softmax adds y = exp(x - log Σ_k exp(x_k)) along dimension dim, with 0 ≤ y ≤ 1.
+func Softmax(c *nnopt.Container, x *nnopt.Variable, dim int) (Output, error) {
+	set, alias, err := axis(c, x, dim)
+	if err != nil {
+		return Output{}, err
+	}
+	y := c.NewVariable(c.UniqueName(x.Name()+"_softmax"), nnopt.Free, x.Domain()...)
+	y.SetBounds(0, 1)
+	e := c.NewEquation(c.UniqueName("calc_"+y.Name()), x.Domain()...)
+	if err := e.Define(nnopt.Eq(y, nnopt.Exp(nnopt.Sub(x, nnopt.LogSumExp(withAxis(x, set, alias), alias))))); err != nil {
+		return Output{}, fmt.Errorf("activation softmax of %q: %w", x.Name(), err)
+	}
+	return Output{y, []*nnopt.Equation{e}}, nil
+}
+
+func fill(x []float64, v float64) {
+	for i := range x {
+		x[i] = v
+	}
+}

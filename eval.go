@@ -1,0 +1,448 @@
+package nnopt
+
+import "math"
+
+// mat is a logical r×c matrix stored row-major as r×c, or as c×r when t is set.
+type mat struct {
+	d    []float64
+	t    bool
+	r, c int
+}
+
+func (m mat) T() mat { return mat{m.d, !m.t, m.c, m.r} }
+
+// mulAdd sets dst = a·b + beta·dst.
+func mulAdd(dst, a, b mat, beta float64) {
+	if dst.t {
+		mulAdd(dst.T(), b.T(), a.T(), beta)
+		return
+	}
+	gemm(a.t, b.t, a.r, b.c, a.c, a.d, b.d, beta, dst.d)
+}
+
+// operand returns argument i of a contraction (0 = A, 1 = B) as its logical matrix,
+// reading buf (val, dot, ...) of the argument and gathering when needed.
+func (n *tnode) operand(i int, src []float64, scratch *[]float64) mat {
+	c := n.ctr
+	r, cols, t, perm := c.m, c.k, c.transA, c.permA
+	if i == 1 {
+		r, cols, t, perm = c.k, c.n, c.transB, c.permB
+	}
+	if perm == nil {
+		return mat{src, t, r, cols}
+	}
+	if *scratch == nil {
+		*scratch = make([]float64, len(perm))
+	}
+	for j, p := range perm {
+		(*scratch)[j] = src[p]
+	}
+	return mat{*scratch, false, r, cols}
+}
+
+// accumulate adds the logical matrix product a·b into argument i's buffer dst.
+func (n *tnode) accumulate(i int, dst []float64, a, b mat, scratch *[]float64) {
+	c := n.ctr
+	r, cols, t, perm := c.m, c.k, c.transA, c.permA
+	if i == 1 {
+		r, cols, t, perm = c.k, c.n, c.transB, c.permB
+	}
+	if perm == nil {
+		mulAdd(mat{dst, t, r, cols}, a, b, 1)
+		return
+	}
+	if len(*scratch) != len(perm) {
+		*scratch = make([]float64, len(perm))
+	}
+	mulAdd(mat{*scratch, false, r, cols}, a, b, 0)
+	for j, p := range perm {
+		dst[p] += (*scratch)[j]
+	}
+}
+
+// forward computes the node's value from its arguments' values.
+func (n *tnode) forward(x [][]float64) {
+	switch n.op {
+	case opConst:
+		return
+	case opRef:
+		if n.param == nil {
+			n.val = x[n.vb]
+		}
+		return
+	}
+	if n.ctr != nil {
+		a := n.operand(0, n.args[0].val, &n.ctr.bufA)
+		b := n.operand(1, n.args[1].val, &n.ctr.bufB)
+		mulAdd(mat{n.val, false, n.ctr.m, n.ctr.n}, a, b, 0)
+		return
+	}
+	v := n.val
+	switch n.op {
+	case opAdd, opSub, opMul, opDiv:
+		a, b := n.args[0].val, n.args[1].val
+		ga, gb := n.gather[0], n.gather[1]
+		for i := range v {
+			x, y := at(a, ga, i), at(b, gb, i)
+			switch n.op {
+			case opAdd:
+				v[i] = x + y
+			case opSub:
+				v[i] = x - y
+			case opMul:
+				v[i] = x * y
+			default:
+				v[i] = x / y
+			}
+		}
+	case opNeg:
+		a, g := n.args[0].val, n.gather[0]
+		for i := range v {
+			v[i] = -at(a, g, i)
+		}
+	case opWhere:
+		a, g := n.args[0].val, n.gather[0]
+		for i := range v {
+			v[i] = n.mask[i] * at(a, g, i)
+		}
+	case opFunc:
+		a, g := n.args[0].val, n.gather[0]
+		if n.fn == fnTanh && g == nil {
+			for i := range v {
+				v[i] = math.Tanh(a[i])
+			}
+			return
+		}
+		for i := range v {
+			v[i], _, _ = funcEval(n.fn, n.p, at(a, g, i))
+		}
+	case opSum:
+		clear(v)
+		for j, a := range n.args[0].val {
+			v[n.reduce[j]] += a
+		}
+	case opLogSumExp:
+		// Stable: subtract the maximum of each group before exponentiating.
+		fill(v, math.Inf(-1))
+		a := n.args[0].val
+		for j, x := range a {
+			if x > v[n.reduce[j]] {
+				v[n.reduce[j]] = x
+			}
+		}
+		s := n.aux
+		sums := make([]float64, len(v))
+		for j, x := range a {
+			s[j] = math.Exp(x - v[n.reduce[j]])
+			sums[n.reduce[j]] += s[j]
+		}
+		for i := range v {
+			v[i] += math.Log(sums[i])
+		}
+		for j, x := range a {
+			s[j] = math.Exp(x - v[n.reduce[j]])
+		}
+	}
+}
+
+// tangent computes the node's directional derivative from its arguments' tangents.
+// Constant nodes have no tangent (nil).
+func (n *tnode) tangent(dx [][]float64) {
+	if n.constant {
+		return
+	}
+	switch n.op {
+	case opRef:
+		n.dot = dx[n.vb]
+		return
+	}
+	if n.dot == nil {
+		n.dot = make([]float64, n.size)
+	}
+	d := n.dot
+	if n.ctr != nil {
+		A, B := n.args[0], n.args[1]
+		beta := 0.0
+		if !A.constant {
+			mulAdd(mat{d, false, n.ctr.m, n.ctr.n}, n.operand(0, A.dot, new([]float64)), n.operand(1, B.val, &n.ctr.bufB), 0)
+			beta = 1
+		}
+		if !B.constant {
+			mulAdd(mat{d, false, n.ctr.m, n.ctr.n}, n.operand(0, A.val, &n.ctr.bufA), n.operand(1, B.dot, new([]float64)), beta)
+		} else if beta == 0 {
+			clear(d)
+		}
+		return
+	}
+	switch n.op {
+	case opAdd, opSub, opMul, opDiv:
+		a, b := n.args[0], n.args[1]
+		ga, gb := n.gather[0], n.gather[1]
+		for i := range d {
+			var da, db float64
+			if !a.constant {
+				da = at(a.dot, ga, i)
+			}
+			if !b.constant {
+				db = at(b.dot, gb, i)
+			}
+			switch n.op {
+			case opAdd:
+				d[i] = da + db
+			case opSub:
+				d[i] = da - db
+			case opMul:
+				d[i] = da*at(b.val, gb, i) + at(a.val, ga, i)*db
+			default:
+				y := at(b.val, gb, i)
+				d[i] = da/y - at(a.val, ga, i)*db/(y*y)
+			}
+		}
+	case opNeg:
+		a, g := n.args[0], n.gather[0]
+		for i := range d {
+			d[i] = -at(a.dot, g, i)
+		}
+	case opWhere:
+		a, g := n.args[0], n.gather[0]
+		for i := range d {
+			d[i] = n.mask[i] * at(a.dot, g, i)
+		}
+	case opFunc:
+		a, g := n.args[0], n.gather[0]
+		if n.fn == fnTanh {
+			for i := range d {
+				f := n.val[i]
+				d[i] = (1 - f*f) * at(a.dot, g, i)
+			}
+			return
+		}
+		for i := range d {
+			_, d1, _ := funcEval(n.fn, n.p, at(a.val, g, i))
+			d[i] = d1 * at(a.dot, g, i)
+		}
+	case opSum:
+		clear(d)
+		for j, a := range n.args[0].dot {
+			d[n.reduce[j]] += a
+		}
+	case opLogSumExp:
+		clear(d)
+		for j, a := range n.args[0].dot {
+			d[n.reduce[j]] += n.aux[j] * a
+		}
+	}
+}
+
+// backward adds the node's adjoint, pulled back through the operation, to its
+// arguments' adjoints (and, for variable references, to the gradient g).
+func (n *tnode) backward(g [][]float64) {
+	if n.constant {
+		return
+	}
+	w := n.adj
+	if n.op == opRef {
+		gv := g[n.vb]
+		for i, x := range w {
+			gv[i] += x
+		}
+		return
+	}
+	if n.ctr != nil {
+		A, B := n.args[0], n.args[1]
+		C := mat{w, false, n.ctr.m, n.ctr.n}
+		if !A.constant {
+			n.accumulate(0, A.adj, C, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
+		}
+		if !B.constant {
+			n.accumulate(1, B.adj, n.operand(0, A.val, &n.ctr.bufA).T(), C, new([]float64))
+		}
+		return
+	}
+	switch n.op {
+	case opAdd, opSub, opMul, opDiv:
+		a, b := n.args[0], n.args[1]
+		ga, gb := n.gather[0], n.gather[1]
+		for i, y := range w {
+			switch n.op {
+			case opAdd:
+				if !a.constant {
+					a.adj[pos(ga, i)] += y
+				}
+				if !b.constant {
+					b.adj[pos(gb, i)] += y
+				}
+			case opSub:
+				if !a.constant {
+					a.adj[pos(ga, i)] += y
+				}
+				if !b.constant {
+					b.adj[pos(gb, i)] -= y
+				}
+			case opMul:
+				if !a.constant {
+					a.adj[pos(ga, i)] += y * at(b.val, gb, i)
+				}
+				if !b.constant {
+					b.adj[pos(gb, i)] += y * at(a.val, ga, i)
+				}
+			default:
+				q := at(b.val, gb, i)
+				if !a.constant {
+					a.adj[pos(ga, i)] += y / q
+				}
+				if !b.constant {
+					b.adj[pos(gb, i)] -= y * at(a.val, ga, i) / (q * q)
+				}
+			}
+		}
+	case opNeg:
+		a, ga := n.args[0], n.gather[0]
+		for i, y := range w {
+			a.adj[pos(ga, i)] -= y
+		}
+	case opWhere:
+		a, ga := n.args[0], n.gather[0]
+		for i, y := range w {
+			a.adj[pos(ga, i)] += n.mask[i] * y
+		}
+	case opFunc:
+		a, ga := n.args[0], n.gather[0]
+		for i, y := range w {
+			var d1 float64
+			if n.fn == fnTanh {
+				d1 = 1 - n.val[i]*n.val[i]
+			} else {
+				_, d1, _ = funcEval(n.fn, n.p, at(a.val, ga, i))
+			}
+			a.adj[pos(ga, i)] += d1 * y
+		}
+	case opSum:
+		a := n.args[0].adj
+		for j := range a {
+			a[j] += w[n.reduce[j]]
+		}
+	case opLogSumExp:
+		a := n.args[0].adj
+		for j := range a {
+			a[j] += n.aux[j] * w[n.reduce[j]]
+		}
+	}
+}
+
+// backwardTangent propagates the tangent of the adjoint (forward-over-reverse), so
+// that the variable references receive ∇²(wᵀr)·v in hv. It needs val, dot and adj.
+func (n *tnode) backwardTangent(hv [][]float64) {
+	if n.constant {
+		return
+	}
+	w, wd := n.adj, n.adjdot
+	if n.op == opRef {
+		h := hv[n.vb]
+		for i, x := range wd {
+			h[i] += x
+		}
+		return
+	}
+	if n.ctr != nil {
+		A, B := n.args[0], n.args[1]
+		C := mat{w, false, n.ctr.m, n.ctr.n}
+		Cd := mat{wd, false, n.ctr.m, n.ctr.n}
+		if !A.constant {
+			n.accumulate(0, A.adjdot, Cd, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
+			if !B.constant {
+				n.accumulate(0, A.adjdot, C, n.operand(1, B.dot, new([]float64)).T(), new([]float64))
+			}
+		}
+		if !B.constant {
+			n.accumulate(1, B.adjdot, n.operand(0, A.val, &n.ctr.bufA).T(), Cd, new([]float64))
+			if !A.constant {
+				n.accumulate(1, B.adjdot, n.operand(0, A.dot, new([]float64)).T(), C, new([]float64))
+			}
+		}
+		return
+	}
+	switch n.op {
+	case opAdd, opSub:
+		a, b := n.args[0], n.args[1]
+		ga, gb := n.gather[0], n.gather[1]
+		sign := 1.0
+		if n.op == opSub {
+			sign = -1
+		}
+		for i, y := range wd {
+			if !a.constant {
+				a.adjdot[pos(ga, i)] += y
+			}
+			if !b.constant {
+				b.adjdot[pos(gb, i)] += sign * y
+			}
+		}
+	case opMul:
+		a, b := n.args[0], n.args[1]
+		ga, gb := n.gather[0], n.gather[1]
+		for i := range wd {
+			if !a.constant {
+				s := wd[i] * at(b.val, gb, i)
+				if !b.constant {
+					s += w[i] * at(b.dot, gb, i)
+				}
+				a.adjdot[pos(ga, i)] += s
+			}
+			if !b.constant {
+				s := wd[i] * at(a.val, ga, i)
+				if !a.constant {
+					s += w[i] * at(a.dot, ga, i)
+				}
+				b.adjdot[pos(gb, i)] += s
+			}
+		}
+	case opDiv:
+		a, b := n.args[0], n.args[1]
+		ga, gb := n.gather[0], n.gather[1]
+		for i := range wd {
+			q := at(b.val, gb, i)
+			var qd, xd float64
+			if !b.constant {
+				qd = at(b.dot, gb, i)
+			}
+			if !a.constant {
+				xd = at(a.dot, ga, i)
+				a.adjdot[pos(ga, i)] += wd[i]/q - w[i]*qd/(q*q)
+			}
+			if !b.constant {
+				x := at(a.val, ga, i)
+				b.adjdot[pos(gb, i)] += -xd*w[i]/(q*q) - x*wd[i]/(q*q) + 2*x*w[i]*qd/(q*q*q)
+			}
+		}
+	case opNeg:
+		a, ga := n.args[0], n.gather[0]
+		for i, y := range wd {
+			a.adjdot[pos(ga, i)] -= y
+		}
+	case opWhere:
+		a, ga := n.args[0], n.gather[0]
+		for i, y := range wd {
+			a.adjdot[pos(ga, i)] += n.mask[i] * y
+		}
+	case opFunc:
+		a, ga := n.args[0], n.gather[0]
+		for i := range wd {
+			_, d1, d2 := funcEval(n.fn, n.p, at(a.val, ga, i))
+			a.adjdot[pos(ga, i)] += d2*at(a.dot, ga, i)*w[i] + d1*wd[i]
+		}
+	case opSum:
+		a := n.args[0].adjdot
+		for j := range a {
+			a[j] += wd[n.reduce[j]]
+		}
+	case opLogSumExp:
+		// ∂y/∂a = p; the tangent of p is p·(ȧ - ẏ).
+		a := n.args[0]
+		for j := range a.adjdot {
+			m := n.reduce[j]
+			p := n.aux[j]
+			a.adjdot[j] += p*wd[m] + w[m]*p*(a.dot[j]-n.dot[m])
+		}
+	}
+}

@@ -1,0 +1,296 @@
+package nnopt
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Operand is anything that can stand in an expression: *Expr, *Variable, *Parameter.
+type Operand interface{ expr() *Expr }
+
+type opKind int
+
+const (
+	opConst opKind = iota
+	opRef
+	opAdd
+	opSub
+	opMul
+	opDiv
+	opNeg
+	opFunc
+	opSum
+	opWhere
+	opLogSumExp
+)
+
+// funcKind names the element-wise functions.
+type funcKind int
+
+const (
+	fnTanh funcKind = iota
+	fnExp
+	fnLog
+	fnSqrt
+	fnSqr
+	fnSigmoid
+	fnPower
+)
+
+var funcNames = [...]string{"tanh", "exp", "log", "sqrt", "sqr", "sigmoid", "power"}
+
+// Expr is an algebraic expression over indexed symbols. Its free indices are the sets
+// it varies over; operations align operands by these sets and broadcast missing ones.
+// Building an expression never panics: a mistake is kept in the expression and
+// reported by Equation.Define or Model.Solve.
+type Expr struct {
+	op     opKind
+	fn     funcKind
+	args   []*Expr
+	sym    any    // *Variable or *Parameter for opRef
+	name   string // symbol name for opRef
+	idx    []*Set // opRef: the index of each symbol dimension; opSum/opLogSumExp: bound sets
+	cond   *Set   // opWhere
+	val    float64
+	free   []*Set
+	hasVar bool
+	err    error
+}
+
+func (e *Expr) expr() *Expr { return e }
+
+// Free returns the sets the expression varies over, in order.
+func (e *Expr) Free() []*Set { return e.free }
+
+// Err returns the first error made while building the expression, if any.
+func (e *Expr) Err() error { return e.err }
+
+// Const is a constant scalar.
+func Const(v float64) *Expr { return &Expr{op: opConst, val: v} }
+
+func symbolRef(sym any, name string, domain, idx []*Set) *Expr {
+	e := &Expr{op: opRef, sym: sym, name: name, idx: append([]*Set(nil), idx...)}
+	_, e.hasVar = sym.(*Variable)
+	if len(idx) != len(domain) {
+		e.err = fmt.Errorf("%s%s referenced with %d indices, want %d", name, domainNames(domain), len(idx), len(domain))
+		return e
+	}
+	for d, s := range idx {
+		if s == nil {
+			e.err = fmt.Errorf("%s: index %d is nil", name, d)
+			return e
+		}
+		if !compatible(domain[d], s) {
+			e.err = fmt.Errorf("%s: index %q at position %d does not match domain set %q (size %d vs %d)", name, s.name, d, domain[d].name, s.size, domain[d].size)
+			return e
+		}
+		if containsSet(idx[:d], s) {
+			e.err = fmt.Errorf("%s: index %q used twice; use an alias", name, s.name)
+			return e
+		}
+	}
+	e.free = append([]*Set(nil), idx...)
+	return e
+}
+
+// compatible reports whether index s may run over a domain axis d: the same set, an
+// alias of it, or two anonymous dimensions of one size.
+func compatible(d, s *Set) bool {
+	if d.root() == s.root() {
+		return true
+	}
+	return d.labels == nil && s.labels == nil && d.member == nil && s.member == nil && d.size == s.size
+}
+
+func firstErr(args ...*Expr) error {
+	for _, a := range args {
+		if a.err != nil {
+			return a.err
+		}
+	}
+	return nil
+}
+
+func union(a, b []*Set) []*Set {
+	out := append([]*Set(nil), a...)
+	for _, s := range b {
+		if !containsSet(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func minus(a, b []*Set) []*Set {
+	var out []*Set
+	for _, s := range a {
+		if !containsSet(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func binary(op opKind, a, b Operand) *Expr {
+	x, y := a.expr(), b.expr()
+	return &Expr{op: op, args: []*Expr{x, y}, free: union(x.free, y.free), hasVar: x.hasVar || y.hasVar, err: firstErr(x, y)}
+}
+
+// Add is a + b.
+func Add(a, b Operand) *Expr { return binary(opAdd, a, b) }
+
+// Sub is a - b.
+func Sub(a, b Operand) *Expr { return binary(opSub, a, b) }
+
+// Mul is a * b, element-wise over the union of their indices.
+func Mul(a, b Operand) *Expr { return binary(opMul, a, b) }
+
+// Div is a / b.
+func Div(a, b Operand) *Expr { return binary(opDiv, a, b) }
+
+// Neg is -a.
+func Neg(a Operand) *Expr {
+	x := a.expr()
+	return &Expr{op: opNeg, args: []*Expr{x}, free: x.free, hasVar: x.hasVar, err: x.err}
+}
+
+func unary(fn funcKind, a Operand, p float64) *Expr {
+	x := a.expr()
+	return &Expr{op: opFunc, fn: fn, args: []*Expr{x}, val: p, free: x.free, hasVar: x.hasVar, err: x.err}
+}
+
+// Tanh is the hyperbolic tangent, element-wise.
+func Tanh(a Operand) *Expr { return unary(fnTanh, a, 0) }
+
+// Exp is e^a, element-wise.
+func Exp(a Operand) *Expr { return unary(fnExp, a, 0) }
+
+// Log is the natural logarithm, element-wise.
+func Log(a Operand) *Expr { return unary(fnLog, a, 0) }
+
+// Sqrt is the square root, element-wise.
+func Sqrt(a Operand) *Expr { return unary(fnSqrt, a, 0) }
+
+// Sqr is a², element-wise.
+func Sqr(a Operand) *Expr { return unary(fnSqr, a, 0) }
+
+// Sigmoid is 1/(1+e^-a), element-wise.
+func Sigmoid(a Operand) *Expr { return unary(fnSigmoid, a, 0) }
+
+// Power is a^p for a constant exponent p, element-wise.
+func Power(a Operand, p float64) *Expr { return unary(fnPower, a, p) }
+
+// Sum sums a over the given sets. Summing over a set a does not vary over multiplies a
+// by the set's size, as in the reference's algebra.
+func Sum(a Operand, over ...*Set) *Expr {
+	x := a.expr()
+	if x.err != nil {
+		return &Expr{err: x.err}
+	}
+	var bound []*Set
+	scale := 1.0
+	for _, s := range over {
+		if len(s.domain) > 0 {
+			return &Expr{err: fmt.Errorf("sum over subset %q: use SumIn", s.name)}
+		}
+		if containsSet(x.free, s) {
+			bound = append(bound, s)
+		} else {
+			scale *= float64(s.size)
+		}
+	}
+	e := &Expr{op: opSum, args: []*Expr{x}, idx: bound, free: minus(x.free, bound), hasVar: x.hasVar}
+	if len(bound) == 0 {
+		e = x
+	}
+	if scale != 1 {
+		e = Mul(Const(scale), e)
+	}
+	return e
+}
+
+// SumIn sums a over the members of the subset sub (the reference's
+// Sum(target[i, j], -a3[i, j])): the sets of sub's domain are bound by the sum.
+func SumIn(sub *Set, a Operand) *Expr {
+	if sub.member == nil {
+		return &Expr{err: fmt.Errorf("SumIn over %q, which is not a subset", sub.name)}
+	}
+	return Sum(Where(a, sub), sub.domain...)
+}
+
+// Where keeps a where the tuple of cond's domain sets is a member of cond, and is zero
+// elsewhere (the reference's $-condition and .where).
+func Where(a Operand, cond *Set) *Expr {
+	x := a.expr()
+	if cond.member == nil {
+		return &Expr{err: fmt.Errorf("condition %q is not a subset", cond.name)}
+	}
+	return &Expr{op: opWhere, args: []*Expr{x}, cond: cond, free: union(x.free, cond.domain), hasVar: x.hasVar, err: x.err}
+}
+
+// LogSumExp is log(Σ_k exp(a)) over the set k, computed without overflow. It is the
+// normaliser of LogSoftmax.
+func LogSumExp(a Operand, k *Set) *Expr {
+	x := a.expr()
+	if x.err != nil {
+		return &Expr{err: x.err}
+	}
+	if !containsSet(x.free, k) {
+		return &Expr{err: fmt.Errorf("LogSumExp over %q, which the argument does not vary over", k.name)}
+	}
+	return &Expr{op: opLogSumExp, args: []*Expr{x}, idx: []*Set{k}, free: minus(x.free, []*Set{k}), hasVar: x.hasVar}
+}
+
+// MatMul is the matrix product: the last index of a is contracted with the first index
+// of b. When the two are different sets of the same size (two anonymous dimensions, or
+// a set and its alias), b's index is renamed to a's.
+func MatMul(a, b Operand) *Expr {
+	x, y := a.expr(), b.expr()
+	if err := firstErr(x, y); err != nil {
+		return &Expr{err: err}
+	}
+	if len(x.free) == 0 || len(y.free) == 0 {
+		return &Expr{err: errors.New("MatMul of a scalar; use Mul")}
+	}
+	k, kb := x.free[len(x.free)-1], y.free[0]
+	if k != kb {
+		if !compatible(k, kb) {
+			return &Expr{err: fmt.Errorf("MatMul: inner sets %q (size %d) and %q (size %d) do not match", k.name, k.size, kb.name, kb.size)}
+		}
+		if containsSet(y.free, k) {
+			return &Expr{err: fmt.Errorf("MatMul: %q appears in both operands outside the contraction", k.name)}
+		}
+		y = rename(y, kb, k)
+	}
+	for _, s := range x.free[:len(x.free)-1] {
+		if containsSet(y.free[1:], s) {
+			return &Expr{err: fmt.Errorf("MatMul: set %q indexes both operands; the product would repeat it", s.name)}
+		}
+	}
+	return Sum(Mul(x, y), k)
+}
+
+// rename returns a copy of e with index from replaced by to.
+func rename(e *Expr, from, to *Set) *Expr {
+	c := *e
+	c.args = make([]*Expr, len(e.args))
+	for i, a := range e.args {
+		c.args[i] = rename(a, from, to)
+	}
+	re := func(list []*Set) []*Set {
+		out := make([]*Set, len(list))
+		for i, s := range list {
+			if s == from {
+				s = to
+			}
+			out[i] = s
+		}
+		return out
+	}
+	c.idx = re(e.idx)
+	c.free = re(e.free)
+	if e.cond != nil && containsSet(e.cond.domain, from) {
+		c.err = fmt.Errorf("cannot rename %q inside condition %q", from.name, e.cond.name)
+	}
+	return &c
+}

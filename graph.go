@@ -1,0 +1,303 @@
+package nnopt
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// tnode is one operation of a compiled equation block, evaluated on whole tensors.
+// Every node keeps its value, tangent (for J·v), adjoint (for Jᵀ·w) and the tangent of
+// the adjoint (for Hessian-vector products by forward-over-reverse differentiation).
+type tnode struct {
+	op       opKind
+	fn       funcKind
+	p        float64
+	idx      []*Set
+	size     int
+	args     []*tnode
+	gather   [][]int32 // per argument: output position -> argument position; nil = same layout
+	reduce   []int32   // opSum, opLogSumExp: argument position -> output position
+	mask     []float64 // opWhere: 0/1 per output position
+	vb       int       // opRef of a variable: index of the variable block
+	param    *Parameter
+	ctr      *contraction
+	constant bool
+
+	val, dot, adj, adjdot []float64
+	aux                   []float64 // opLogSumExp: softmax weights
+}
+
+// contraction is Σ_k A·B lowered to one matrix product.
+type contraction struct {
+	m, n, k      int
+	transA       bool
+	transB       bool
+	permA, permB []int32 // gather into M×K / K×N layout when the operands are not laid out for GEMM
+	bufA, bufB   []float64
+}
+
+// graph is the compiled form of one equation: nodes in evaluation order, the last one
+// being lhs - rhs laid out over the equation's domain.
+type graph struct {
+	nodes []*tnode
+	root  *tnode
+}
+
+type lowerer struct {
+	varIndex map[*Variable]int
+	nodes    []*tnode
+}
+
+func strides(idx []*Set) []int {
+	st := make([]int, len(idx))
+	n := 1
+	for d := len(idx) - 1; d >= 0; d-- {
+		st[d] = n
+		n *= idx[d].size
+	}
+	return st
+}
+
+// gatherMap maps each position of a tensor over out to the position of the tensor
+// over in (whose sets are a subset of out's) holding the same index values.
+func gatherMap(out, in []*Set) []int32 {
+	if len(out) == len(in) {
+		same := true
+		for d := range out {
+			same = same && out[d] == in[d]
+		}
+		if same {
+			return nil
+		}
+	}
+	inStride := strides(in)
+	step := make([]int, len(out))
+	for d, s := range out {
+		for e, t := range in {
+			if t == s {
+				step[d] = inStride[e]
+			}
+		}
+	}
+	n := domainSize(out)
+	m := make([]int32, n)
+	pos := make([]int, len(out))
+	off := 0
+	for i := 0; i < n; i++ {
+		m[i] = int32(off)
+		for d := len(out) - 1; d >= 0; d-- {
+			pos[d]++
+			off += step[d]
+			if pos[d] < out[d].size {
+				break
+			}
+			off -= step[d] * pos[d]
+			pos[d] = 0
+		}
+	}
+	return m
+}
+
+func (l *lowerer) add(n *tnode) *tnode {
+	n.size = domainSize(n.idx)
+	n.val = make([]float64, n.size)
+	l.nodes = append(l.nodes, n)
+	return n
+}
+
+func (l *lowerer) lower(e *Expr) (*tnode, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	args := make([]*tnode, len(e.args))
+	constant := true
+	for i, a := range e.args {
+		if e.op == opSum && a.op == opMul {
+			if n, ok, err := l.lowerContraction(e, a); ok || err != nil {
+				return n, err
+			}
+		}
+		n, err := l.lower(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = n
+		constant = constant && n.constant
+	}
+	n := &tnode{op: e.op, fn: e.fn, p: e.val, idx: e.free, args: args, constant: constant}
+	switch e.op {
+	case opConst:
+		n.constant = true
+		l.add(n)
+		n.val[0] = e.val
+		return n, nil
+	case opRef:
+		n.size = domainSize(n.idx)
+		switch s := e.sym.(type) {
+		case *Variable:
+			vb, ok := l.varIndex[s]
+			if !ok {
+				return nil, fmt.Errorf("variable %q is not part of the model", s.name)
+			}
+			n.vb = vb
+		case *Parameter:
+			n.param = s
+			n.constant = true
+			n.val = s.Values
+		}
+		l.nodes = append(l.nodes, n)
+		return n, nil
+	case opAdd, opSub, opMul, opDiv, opNeg, opFunc, opWhere:
+		n.gather = make([][]int32, len(args))
+		for i, a := range args {
+			n.gather[i] = gatherMap(n.idx, a.idx)
+		}
+		if e.op == opWhere {
+			n.mask = make([]float64, domainSize(n.idx))
+			cm := gatherMap(n.idx, e.cond.domain)
+			for i := range n.mask {
+				j := i
+				if cm != nil {
+					j = int(cm[i])
+				}
+				if e.cond.member[j] {
+					n.mask[i] = 1
+				}
+			}
+		}
+	case opSum, opLogSumExp:
+		n.reduce = gatherMap(args[0].idx, n.idx)
+		if n.reduce == nil { // reducing over nothing cannot happen: bound sets are free in the argument
+			return nil, fmt.Errorf("internal: empty reduction")
+		}
+	default:
+		return nil, fmt.Errorf("internal: unknown operation %d", e.op)
+	}
+	l.add(n)
+	if e.op == opLogSumExp {
+		n.aux = make([]float64, args[0].size)
+	}
+	return n, nil
+}
+
+// lowerContraction turns Σ_k a·b into one GEMM when k is the only index shared by a and
+// b and it is the only index summed.
+func (l *lowerer) lowerContraction(sum, mul *Expr) (*tnode, bool, error) {
+	if len(sum.idx) != 1 {
+		return nil, false, nil
+	}
+	k := sum.idx[0]
+	a, b := mul.args[0], mul.args[1]
+	if !containsSet(a.free, k) || !containsSet(b.free, k) {
+		return nil, false, nil
+	}
+	for _, s := range a.free {
+		if s != k && containsSet(b.free, s) {
+			return nil, false, nil
+		}
+	}
+	na, err := l.lower(a)
+	if err != nil {
+		return nil, true, err
+	}
+	nb, err := l.lower(b)
+	if err != nil {
+		return nil, true, err
+	}
+	aOther, bOther := minus(a.free, []*Set{k}), minus(b.free, []*Set{k})
+	c := &contraction{m: domainSize(aOther), n: domainSize(bOther), k: k.size}
+	switch {
+	case a.free[len(a.free)-1] == k:
+	case a.free[0] == k:
+		c.transA = true
+	default:
+		c.permA = gatherMap(append(append([]*Set(nil), aOther...), k), a.free)
+		c.bufA = make([]float64, na.size)
+	}
+	switch {
+	case b.free[0] == k:
+	case b.free[len(b.free)-1] == k:
+		c.transB = true
+	default:
+		c.permB = gatherMap(append([]*Set{k}, bOther...), b.free)
+		c.bufB = make([]float64, nb.size)
+	}
+	n := &tnode{op: opMul, idx: append(append([]*Set(nil), aOther...), bOther...), args: []*tnode{na, nb}, ctr: c, constant: na.constant && nb.constant}
+	if len(n.idx) != len(sum.free) {
+		return nil, true, fmt.Errorf("internal: contraction over %q has %d indices, want %d", k.name, len(n.idx), len(sum.free))
+	}
+	l.add(n)
+	// The sum's own index order may differ from the contraction's (a's then b's
+	// sets): it is the same union, so only a permutation node could be needed; free
+	// lists are built the same way, so check rather than permute.
+	for d := range n.idx {
+		if n.idx[d] != sum.free[d] {
+			return nil, true, fmt.Errorf("internal: contraction index order differs from the sum's")
+		}
+	}
+	return n, true, nil
+}
+
+func at(buf []float64, g []int32, i int) float64 {
+	if g == nil {
+		return buf[i]
+	}
+	return buf[g[i]]
+}
+
+func pos(g []int32, i int) int {
+	if g == nil {
+		return i
+	}
+	return int(g[i])
+}
+
+// f0, f1, f2 of the element-wise functions.
+func funcEval(fn funcKind, p, x float64) (f, d1, d2 float64) {
+	switch fn {
+	case fnTanh:
+		f = math.Tanh(x)
+		d1 = 1 - f*f
+		d2 = -2 * f * d1
+	case fnExp:
+		f = math.Exp(x)
+		d1, d2 = f, f
+	case fnLog:
+		f = math.Log(x)
+		d1 = 1 / x
+		d2 = -d1 * d1
+	case fnSqrt:
+		f = math.Sqrt(x)
+		d1 = 0.5 / f
+		d2 = -0.5 * d1 / x
+	case fnSqr:
+		f, d1, d2 = x*x, 2*x, 2
+	case fnSigmoid:
+		f = 1 / (1 + math.Exp(-x))
+		d1 = f * (1 - f)
+		d2 = d1 * (1 - 2*f)
+	case fnPower:
+		f = math.Pow(x, p)
+		d1 = p * math.Pow(x, p-1)
+		d2 = p * (p - 1) * math.Pow(x, p-2)
+	}
+	return
+}
+
+func gemm(tA, tB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	ga := blas64.General{Rows: m, Cols: k, Stride: k, Data: a}
+	if tA {
+		ta = blas.Trans
+		ga = blas64.General{Rows: k, Cols: m, Stride: m, Data: a}
+	}
+	gb := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
+	if tB {
+		tb = blas.Trans
+		gb = blas64.General{Rows: n, Cols: k, Stride: k, Data: b}
+	}
+	blas64.Gemm(ta, tb, 1, ga, gb, beta, blas64.General{Rows: m, Cols: n, Stride: n, Data: c})
+}

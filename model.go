@@ -1,0 +1,417 @@
+package nnopt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/nnopt/nnopt/nlpsolve"
+)
+
+// Problem is a model type of the reference's classification.
+type Problem int
+
+// Model types.
+const (
+	LP Problem = iota
+	NLP
+	QCP
+	DNLP
+	MIP
+	RMIP
+	MINLP
+	RMINLP
+	MIQCP
+	RMIQCP
+	MCP
+	CNS
+	MPEC
+	RMPEC
+	EMP
+	MPSGE
+)
+
+var problemNames = [...]string{"LP", "NLP", "QCP", "DNLP", "MIP", "RMIP", "MINLP", "RMINLP", "MIQCP", "RMIQCP", "MCP", "CNS", "MPEC", "RMPEC", "EMP", "MPSGE"}
+
+func (p Problem) String() string { return problemNames[p] }
+
+// ParseProblem reads a model type name such as "nlp" (case-insensitive).
+func ParseProblem(s string) (Problem, error) {
+	for i, n := range problemNames {
+		if strings.EqualFold(n, s) {
+			return Problem(i), nil
+		}
+	}
+	return 0, fmt.Errorf("nnopt: unknown problem type %q; want one of %s", s, strings.Join(problemNames[:], ", "))
+}
+
+// Sense is the direction of optimization.
+type Sense int
+
+// Senses.
+const (
+	Min Sense = iota
+	Max
+	Feasibility
+)
+
+func (s Sense) String() string { return [...]string{"MIN", "MAX", "FEASIBILITY"}[s] }
+
+// ModelStatus is the reference's model status code.
+type ModelStatus int
+
+// Model status codes.
+const (
+	StatusOptimal ModelStatus = iota + 1
+	StatusLocallyOptimal
+	StatusUnbounded
+	StatusInfeasible
+	StatusLocallyInfeasible
+	StatusInfeasibleIntermediate
+	StatusFeasibleIntermediate
+	StatusInteger
+	StatusNonIntegerIntermediate
+	StatusIntegerInfeasible
+	StatusLicensingProblem
+	StatusErrorUnknown
+	StatusErrorNoSolution
+	StatusNoSolutionReturned
+	StatusSolvedUnique
+	StatusSolved
+	StatusSolvedSingular
+	StatusUnboundedNoSolution
+	StatusInfeasibleNoSolution
+)
+
+var modelStatusNames = [...]string{"", "Optimal", "Locally Optimal", "Unbounded", "Infeasible", "Locally Infeasible", "Intermediate Infeasible", "Feasible Solution", "Integer Solution", "Intermediate Non-Integer", "Integer Infeasible", "Licensing Problem", "Error Unknown", "Error No Solution", "No Solution Returned", "Solved Unique", "Solved", "Solved Singular", "Unbounded - No Solution", "Infeasible - No Solution"}
+
+func (s ModelStatus) String() string {
+	if s < 1 || int(s) >= len(modelStatusNames) {
+		return fmt.Sprintf("ModelStatus(%d)", int(s))
+	}
+	return modelStatusNames[s]
+}
+
+// SolveStatus is the reference's solver termination code.
+type SolveStatus int
+
+// Solve status codes.
+const (
+	SolveNormal SolveStatus = iota + 1
+	SolveIterationInterrupt
+	SolveResourceInterrupt
+	SolveTerminatedBySolver
+	SolveEvaluationInterrupt
+	SolveCapabilityProblems
+	SolveLicensingProblems
+	SolveUserInterrupt
+	SolveSetupFailure
+	SolveSolverFailure
+	SolveInternalSolverFailure
+	SolveProcessingSkipped
+	SolveSystemFailure
+)
+
+var solveStatusNames = [...]string{"", "Normal Completion", "Iteration Interrupt", "Resource Interrupt", "Terminated By Solver", "Evaluation Interrupt", "Capability Problems", "Licensing Problems", "User Interrupt", "Setup Failure", "Solver Failure", "Internal Solver Failure", "Solve Processing Skipped", "System Failure"}
+
+func (s SolveStatus) String() string {
+	if s < 1 || int(s) >= len(solveStatusNames) {
+		return fmt.Sprintf("SolveStatus(%d)", int(s))
+	}
+	return solveStatusNames[s]
+}
+
+// SolverVersion identifies nnopt's solver in model attributes and logs.
+const SolverVersion = "nnopt-rg 0.1"
+
+// Attributes are the model attributes of the reference, set by Solve.
+type Attributes struct {
+	Status              ModelStatus
+	SolveStatus         SolveStatus
+	ObjectiveValue      float64
+	NumIterations       int
+	NumEquations        int
+	NumVariables        int
+	NumNonzeros         int
+	NumNonlinearZeros   int
+	NumDiscreteVariables int
+	NumInfeasibilities  int
+	NumNonoptimalities  int
+	MaxInfeasibility    float64
+	SumInfeasibilities  float64
+	MeanInfeasibility   float64
+	Marginals           bool
+	UsedModelType       Problem
+	ModelGenerationTime float64 // seconds
+	SolveModelTime      float64 // seconds in the solver
+	TotalSolveTime      float64 // seconds for the whole Solve call
+	SolverVersion       string
+}
+
+// Model is a set of equations with a problem type, a sense and an objective.
+type Model struct {
+	name      string
+	c         *Container
+	equations []*Equation
+	problem   Problem
+	sense     Sense
+	objective *Expr
+	Attributes
+}
+
+// ModelSpec describes a model. Objective is a scalar variable or expression; it may
+// be nil only with Sense Feasibility.
+type ModelSpec struct {
+	Equations []*Equation
+	Problem   Problem
+	Sense     Sense
+	Objective Operand
+}
+
+// NewModel adds a model.
+func (c *Container) NewModel(name string, spec ModelSpec) (*Model, error) {
+	m := &Model{name: name, c: c, equations: append([]*Equation(nil), spec.Equations...), problem: spec.Problem, sense: spec.Sense}
+	if spec.Problem < LP || spec.Problem > MPSGE {
+		return nil, fmt.Errorf("nnopt: model %q: unknown problem type %d", name, spec.Problem)
+	}
+	if spec.Objective != nil {
+		m.objective = spec.Objective.expr()
+		if m.objective.err != nil {
+			return nil, fmt.Errorf("nnopt: model %q objective: %w", name, m.objective.err)
+		}
+		if len(m.objective.free) > 0 {
+			return nil, fmt.Errorf("nnopt: model %q: the objective varies over %s; it must be scalar (sum it)", name, domainNames(m.objective.free))
+		}
+	} else if spec.Sense != Feasibility {
+		return nil, fmt.Errorf("nnopt: model %q: sense %s needs an objective", name, spec.Sense)
+	}
+	if len(m.equations) == 0 {
+		return nil, fmt.Errorf("nnopt: model %q has no equations", name)
+	}
+	c.register(name, m)
+	return m, nil
+}
+
+// Name returns the model's name.
+func (m *Model) Name() string { return m.name }
+
+// Options control one Solve. The zero value means defaults.
+type Options struct {
+	IterationLimit int           // 0: no limit
+	TimeLimit      time.Duration // 0: no limit
+	// Output receives the solver log (statistics and iteration lines); nil for none.
+	Output io.Writer
+	// Method is the search-direction method of the reduced-gradient solver.
+	Method nlpsolve.Method
+	// GradientTolerance on the reduced gradient; 0 for the solver default.
+	GradientTolerance float64
+	// OnIteration is called after every iteration.
+	OnIteration func(nlpsolve.Iteration)
+}
+
+// ErrUnsupported is wrapped by errors for features nnopt does not have yet.
+var ErrUnsupported = errors.New("not supported yet")
+
+// instance is a compiled model: variable blocks and equation blocks.
+type instance struct {
+	vars   []*Variable
+	eqs    []*Equation
+	blocks []*block
+	prob   *nlpsolve.Problem
+	stats  Statistics
+}
+
+// compile turns the model into blocks, with no row expansion.
+func (m *Model) compile() (*instance, error) {
+	inst := &instance{}
+	eqs := m.equations
+	objVar, isVar := m.objectiveVariable()
+	if m.objective != nil && !isVar {
+		// An objective expression gets a variable and a defining equation, as in the
+		// reference's generated models.
+		objVar = &Variable{name: m.name + "_objective", Type: Free, L: []float64{0}, M: []float64{0}, Lo: []float64{math.Inf(-1)}, Up: []float64{math.Inf(1)}, Scale: []float64{1}}
+		def := &Equation{name: m.name + "_objective_def", L: []float64{0}, M: []float64{0}, Scale: []float64{1}}
+		if err := def.Define(Eq(objVar.At(), m.objective)); err != nil {
+			return nil, err
+		}
+		eqs = append(append([]*Equation(nil), eqs...), def)
+	}
+	if m.objective == nil { // feasibility: a constant objective
+		objVar = &Variable{name: m.name + "_objective", L: []float64{0}, M: []float64{0}, Lo: []float64{0}, Up: []float64{0}, Scale: []float64{1}}
+	}
+	index := map[*Variable]int{}
+	addVar := func(v *Variable) {
+		if _, ok := index[v]; !ok {
+			index[v] = len(inst.vars)
+			inst.vars = append(inst.vars, v)
+		}
+	}
+	for _, e := range eqs {
+		if e.def == nil {
+			return nil, fmt.Errorf("nnopt: model %q: equation %q has no definition", m.name, e.name)
+		}
+		for _, side := range []*Expr{e.def.lhs, e.def.rhs} {
+			walkRefs(side, func(v *Variable) { addVar(v) })
+		}
+	}
+	addVar(objVar)
+	for _, v := range inst.vars {
+		for _, s := range v.Scale {
+			if s != 1 {
+				return nil, fmt.Errorf("nnopt: variable %q has a scale other than 1; scaling is %w", v.name, ErrUnsupported)
+			}
+		}
+	}
+	taken := map[*Variable]bool{}
+	prob := &nlpsolve.Problem{Objective: index[objVar], Maximize: m.sense == Max}
+	for _, v := range inst.vars {
+		prob.Vars = append(prob.Vars, nlpsolve.Variable{Name: v.name, Lo: v.Lo, Up: v.Up})
+	}
+	for _, e := range eqs {
+		b, err := compileBlock(e, index)
+		if err != nil {
+			return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
+		}
+		pe := nlpsolve.Equation{Name: e.name, Block: b, Relation: nlpsolve.Relation(e.Type), Vars: b.vars, Defines: -1}
+		if v, coef, ok := definedVariable(e, taken); ok {
+			taken[v] = true
+			pe.Defines, pe.Coef = index[v], coef
+		}
+		inst.eqs = append(inst.eqs, e)
+		inst.blocks = append(inst.blocks, b)
+		prob.Equations = append(prob.Equations, pe)
+	}
+	inst.prob = prob
+	inst.stats = statistics(eqs, inst.vars)
+	return inst, nil
+}
+
+func (m *Model) objectiveVariable() (*Variable, bool) {
+	if m.objective == nil || m.objective.op != opRef {
+		return nil, false
+	}
+	v, ok := m.objective.sym.(*Variable)
+	return v, ok
+}
+
+func walkRefs(e *Expr, f func(*Variable)) {
+	if v, ok := e.sym.(*Variable); ok && e.op == opRef {
+		f(v)
+	}
+	for _, a := range e.args {
+		walkRefs(a, f)
+	}
+}
+
+// Statistics returns the model statistics the solver reports, computed from the
+// blocks' structure without expanding rows.
+func (m *Model) Statistics() (Statistics, error) {
+	inst, err := m.compile()
+	if err != nil {
+		return Statistics{}, err
+	}
+	return inst.stats, nil
+}
+
+// Solve generates the model and solves it, writing levels and marginals back to the
+// variables and equations and setting the model's Attributes. An error means the
+// model could not be solved at all (bad model, unsupported feature); a solve that
+// stopped early is reported through Status and SolveStatus, with the current point
+// written back.
+func (m *Model) Solve(ctx context.Context, opt Options) error {
+	start := time.Now()
+	switch m.problem {
+	case NLP, DNLP, RMINLP:
+	default:
+		m.SolveStatus, m.Status = SolveCapabilityProblems, StatusNoSolutionReturned
+		return fmt.Errorf("nnopt: model %q: problem type %s is %w (nnopt solves NLP, DNLP and RMINLP models)", m.name, m.problem, ErrUnsupported)
+	}
+	inst, err := m.compile()
+	if err != nil {
+		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
+		return err
+	}
+	gen := time.Since(start)
+	st := inst.stats
+	if opt.Output != nil {
+		st.write(opt.Output)
+	}
+	x0 := make([][]float64, len(inst.vars))
+	for i, v := range inst.vars {
+		x0[i] = v.L
+	}
+	res, err := nlpsolve.Solve(ctx, inst.prob, x0, nlpsolve.Settings{
+		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
+		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Recorder: opt.OnIteration,
+	})
+	a := Attributes{
+		NumEquations: st.Constraints, NumVariables: st.Variables, NumNonzeros: st.JacobianNonzeros,
+		NumNonlinearZeros: st.NonlinearJacobianNonzeros, UsedModelType: m.problem,
+		ModelGenerationTime: gen.Seconds(), SolverVersion: SolverVersion,
+	}
+	if err != nil {
+		if errors.Is(err, nlpsolve.ErrNotTriangular) {
+			a.SolveStatus, a.Status = SolveCapabilityProblems, StatusNoSolutionReturned
+			err = fmt.Errorf("nnopt: model %q: %w (%w)", m.name, err, ErrUnsupported)
+		} else {
+			a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned
+		}
+		if res != nil && res.Status == nlpsolve.Infeasible {
+			a.Status, a.MaxInfeasibility = StatusInfeasibleIntermediate, res.MaxInfeasibility
+		}
+		a.TotalSolveTime = time.Since(start).Seconds()
+		m.Attributes = a
+		return err
+	}
+	// Write back.
+	for i, v := range inst.vars {
+		if v.L != nil {
+			copy(v.L, res.X[i])
+			copy(v.M, res.VarMarginals[i])
+		}
+	}
+	for i, e := range inst.eqs {
+		copy(e.M, res.EqMarginals[i])
+		inst.blocks[i].Eval(res.X, e.L)
+	}
+	a.ObjectiveValue = res.Objective
+	if m.objective == nil {
+		a.ObjectiveValue = 0
+	}
+	a.NumIterations = res.Iterations
+	a.SolveModelTime = res.Elapsed.Seconds()
+	a.Marginals = true
+	a.MaxInfeasibility, a.SumInfeasibilities, a.NumInfeasibilities = res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities
+	if st.Constraints > 0 {
+		a.MeanInfeasibility = a.SumInfeasibilities / float64(st.Constraints)
+	}
+	switch res.Status {
+	case nlpsolve.Optimal:
+		a.SolveStatus, a.Status = SolveNormal, StatusLocallyOptimal
+	case nlpsolve.NoProgress:
+		// The point is feasible but RGmax is above tolerance.
+		a.SolveStatus, a.Status = SolveTerminatedBySolver, StatusFeasibleIntermediate
+	case nlpsolve.IterationLimit:
+		a.SolveStatus, a.Status = SolveIterationInterrupt, StatusFeasibleIntermediate
+	case nlpsolve.TimeLimit:
+		a.SolveStatus, a.Status = SolveResourceInterrupt, StatusFeasibleIntermediate
+	case nlpsolve.UserInterrupt:
+		a.SolveStatus, a.Status = SolveUserInterrupt, StatusFeasibleIntermediate
+	case nlpsolve.EvaluationError:
+		a.SolveStatus, a.Status = SolveEvaluationInterrupt, StatusErrorNoSolution
+	default:
+		a.SolveStatus, a.Status = SolveSolverFailure, StatusErrorUnknown
+	}
+	if res.Status == nlpsolve.Optimal && m.problem == NLP && isLinearOnly(st) {
+		a.Status = StatusOptimal
+	}
+	a.TotalSolveTime = time.Since(start).Seconds()
+	m.Attributes = a
+	return nil
+}
+
+func isLinearOnly(st Statistics) bool { return st.NonlinearJacobianNonzeros == 0 }

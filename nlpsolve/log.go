@@ -1,0 +1,52 @@
+package nlpsolve
+
+import (
+	"fmt"
+	"io"
+)
+
+// logger writes the iteration log in the classic GRG columns.
+type logger struct {
+	w     io.Writer
+	lines int
+}
+
+func (l *logger) printf(format string, args ...any) {
+	if l.w != nil {
+		fmt.Fprintf(l.w, format, args...)
+	}
+}
+
+func (l *logger) header(p *Problem, st *structure, inputInf float64) {
+	l.printf("\n Iter Phase   Ninf   Infeasibility   RGmax      NSB   Step  InItr MX OK\n")
+	l.printf("%5d %4d          %16.10E (Input point)\n\n", 0, 0, inputInf)
+	rows := 0
+	for _, e := range p.Equations {
+		rows += e.Block.Rows()
+	}
+	l.printf("The triangular part of the model has %d constraints and defined variables in %d blocks.\n", rows, len(p.Equations))
+	l.printf("The reduced model has no constraints and %d superbasic variables.\n\n", st.n)
+}
+
+func (l *logger) feasible(obj float64) {
+	l.printf("** Feasible solution. Value of objective = %16.8f\n", obj)
+}
+
+func (l *logger) iteration(it Iteration) {
+	if l.lines%10 == 0 {
+		l.printf("\n Iter Phase   Ninf     Objective     RGmax      NSB   Step  InItr MX OK\n")
+	}
+	l.lines++
+	tf := func(b bool) string {
+		if b {
+			return "T"
+		}
+		return "F"
+	}
+	l.printf("%5d %4d          %16.10E %7.1E %7d %7.1E %5d %s  %s\n", it.Iter, it.Phase, it.Objective, it.RGmax, it.NSB, it.Step, it.InItr, tf(it.MX), tf(it.OK))
+}
+
+func (l *logger) footer(r *Result) {
+	l.printf("\n** Stopped: %s. Objective = %.10E, RGmax = %.1E, %d iterations, %d function+gradient evaluations, %.3f s.\n",
+		r.Status, r.Objective, r.RGmax, r.Iterations, r.Evaluations, r.Elapsed.Seconds())
+}

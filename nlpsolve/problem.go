@@ -1,0 +1,85 @@
+// Package nlpsolve is nnopt's reduced-gradient solver. It works on equation blocks —
+// whole tensor-shaped equations with Jacobian and Hessian products — rather than on
+// scalar rows, and it exploits the structure of networks: when every equation defines
+// one variable block from the others, the defined variables are computed by a forward
+// sweep, the equation marginals by an adjoint sweep, and the problem reduces to a
+// bound-constrained one in the remaining (superbasic) variables.
+package nlpsolve
+
+import "fmt"
+
+// Block is one equation block r(x) = 0 (or ≤, ≥) over a tensor of rows.
+//
+// The derivative products are taken at the point of the most recent Eval. A triangular
+// sweep changes the defined variable of a block after its Eval; that is allowed because
+// a defined variable enters its block linearly, so no derivative depends on it.
+type Block interface {
+	// Rows is the number of rows.
+	Rows() int
+	// Eval stores the residuals lhs - rhs at x in r.
+	Eval(x [][]float64, r []float64)
+	// JVP stores J·v in jv.
+	JVP(v [][]float64, jv []float64)
+	// VJP adds Jᵀ·w to g.
+	VJP(w []float64, g [][]float64)
+	// HVP adds ∇²(wᵀr)·v + Jᵀ·wdot to hv: the tangent, along v and wdot, of the
+	// VJP Jᵀ·w. The solver's second-order adjoint sweep needs exactly this sum.
+	HVP(w, wdot []float64, v [][]float64, hv [][]float64)
+}
+
+// Relation is the sense of an equation block.
+type Relation int
+
+// Relations.
+const (
+	Equal Relation = iota
+	LessEqual
+	GreaterEqual
+	Free
+)
+
+// Variable is one variable block.
+type Variable struct {
+	Name   string
+	Lo, Up []float64 // per element, ±Inf when unbounded
+}
+
+// Size is the number of elements.
+func (v *Variable) Size() int { return len(v.Lo) }
+
+// Equation is one equation block.
+type Equation struct {
+	Name     string
+	Block    Block
+	Relation Relation
+	// Vars lists the variable blocks the equation reads.
+	Vars []int
+	// Defines is the variable block the equation defines, or -1. An equation defines
+	// v when its rows correspond one to one to v's elements and v enters linearly with
+	// the constant coefficient Coef and nowhere else in the equation.
+	Defines int
+	Coef    float64
+}
+
+// Problem is min (or max) of one scalar variable subject to equation blocks.
+type Problem struct {
+	Vars      []Variable
+	Equations []Equation
+	Objective int // index of the scalar objective variable block
+	Maximize  bool
+}
+
+func (p *Problem) validate(x [][]float64) error {
+	if p.Objective < 0 || p.Objective >= len(p.Vars) || p.Vars[p.Objective].Size() != 1 {
+		return fmt.Errorf("nlpsolve: objective must be a scalar variable block")
+	}
+	if len(x) != len(p.Vars) {
+		return fmt.Errorf("nlpsolve: starting point has %d variable blocks, want %d", len(x), len(p.Vars))
+	}
+	for i, v := range p.Vars {
+		if len(x[i]) != v.Size() || len(v.Up) != v.Size() {
+			return fmt.Errorf("nlpsolve: variable %q: level/bound lengths %d/%d/%d differ", v.Name, len(x[i]), len(v.Lo), len(v.Up))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package nlpsolve
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/floats"
+)
+
+// Method chooses how search directions are computed in the superbasic space.
+type Method int
+
+const (
+	// LBFGS is a limited-memory quasi-Newton method on the free superbasics, with a
+	// strong-Wolfe line search (projected backtracking when a bound is hit).
+	LBFGS Method = iota
+	// NewtonCG is a truncated Newton method: conjugate gradients on exact reduced
+	// Hessian-vector products, stopped early on negative curvature.
+	NewtonCG
+)
+
+func (m Method) String() string { return [...]string{"lbfgs", "newton-cg"}[m] }
+
+// Settings controls Solve. The zero value means defaults.
+type Settings struct {
+	IterationLimit int           // 0: no limit
+	TimeLimit      time.Duration // 0: no limit
+	// GradientTolerance stops when the largest projected reduced gradient (RGmax) is
+	// at most this. Default 1e-7.
+	GradientTolerance float64
+	Method            Method
+	Memory            int // L-BFGS pairs; default 30
+	// Log receives the iteration log; nil for none.
+	Log io.Writer
+	// Recorder, if set, is called after every iteration.
+	Recorder func(Iteration)
+}
+
+// Iteration is one line of the iteration log.
+type Iteration struct {
+	Iter      int
+	Phase     int
+	Objective float64 // as stated (not sign-adjusted)
+	RGmax     float64
+	NSB       int
+	Step      float64
+	InItr     int
+	MX        bool // the step was limited by a bound
+	OK        bool // the line search met its conditions
+	Elapsed   time.Duration
+}
+
+// Status says why Solve stopped.
+type Status int
+
+// Termination statuses.
+const (
+	Optimal        Status = iota // locally optimal: RGmax within tolerance
+	IterationLimit               // stopped by Settings.IterationLimit
+	TimeLimit                    // stopped by Settings.TimeLimit
+	UserInterrupt                // the context was cancelled
+	NoProgress                   // the line search cannot improve the objective any more
+	Infeasible                   // the input point violates a defined variable's bound
+	EvaluationError              // NaN or Inf at the starting point
+)
+
+func (s Status) String() string {
+	return [...]string{"optimal", "iteration limit", "time limit", "user interrupt", "no further progress", "infeasible", "evaluation error"}[s]
+}
+
+// Result is the outcome of Solve.
+type Result struct {
+	Status     Status
+	X          [][]float64 // final levels of every variable block
+	Objective  float64
+	Iterations int
+	RGmax      float64
+	// EqMarginals and VarMarginals are ∂objective/∂rhs per equation row and the
+	// reduced cost per variable element (zero for defined variables).
+	EqMarginals, VarMarginals [][]float64
+	// Input point infeasibility (before the first sweep made it feasible).
+	InputInfeasibility float64
+	// Final infeasibility figures (defined-variable bound violations).
+	MaxInfeasibility, SumInfeasibilities float64
+	NumInfeasibilities                   int
+	Evaluations                          int
+	Superbasics                          int
+	Elapsed                              time.Duration
+}
+
+// Solve minimises (or maximises) the objective of a triangular problem from x0. Models
+// with constraints that do not define a variable return an error wrapping
+// ErrNotTriangular. Cancelling ctx stops at the current point with UserInterrupt.
+func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
+	start := time.Now()
+	if err := p.validate(x0); err != nil {
+		return nil, err
+	}
+	st, err := analyze(p)
+	if err != nil {
+		return nil, err
+	}
+	if set.GradientTolerance == 0 {
+		set.GradientTolerance = 1e-7
+	}
+	if set.Memory == 0 {
+		set.Memory = 30
+	}
+	rf := newReduced(p, st, x0)
+	lo, up := st.bounds(p)
+	s := make([]float64, st.n)
+	st.pack(rf.x, s)
+	// Superbasics start within their bounds.
+	for i := range s {
+		s[i] = math.Min(math.Max(s[i], lo[i]), up[i])
+	}
+	res := &Result{Superbasics: st.n}
+	sumInf, _, _ := rf.residualNorms()
+	res.InputInfeasibility = sumInf
+	lg := &logger{w: set.Log}
+	lg.header(p, st, sumInf)
+
+	f := rf.value(s)
+	if math.IsInf(f, 1) || math.IsNaN(f) {
+		res.X = rf.x
+		res.Elapsed = time.Since(start)
+		if rf.boundViol > 0 {
+			res.Status = Infeasible
+			res.MaxInfeasibility = rf.boundViol
+			return res, fmt.Errorf("nlpsolve: the forward sweep puts %q outside its bounds by %.3g; defined variables with active bounds need the general method: %w", rf.boundVar, rf.boundViol, ErrNotTriangular)
+		}
+		res.Status = EvaluationError
+		return res, nil
+	}
+	g := make([]float64, st.n)
+	rf.gradient(g)
+	lg.feasible(rf.sign * f)
+
+	opt := &optimizer{rf: rf, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx}
+	res.Status, res.Iterations = opt.run(s, f, g)
+	res.X = rf.x
+	res.Objective = rf.x[p.Objective][0]
+	res.RGmax = opt.rgmax
+	res.Evaluations = rf.evals
+	res.EqMarginals, res.VarMarginals = rf.marginals()
+	res.Elapsed = time.Since(start)
+	lg.footer(res)
+	return res, nil
+}
+
+type optimizer struct {
+	rf     *reduced
+	lo, up []float64
+	set    Settings
+	lg     *logger
+	start  time.Time
+	ctx    context.Context
+	rgmax  float64
+}
+
+// projectedGradient stores g with the components that push against an active bound
+// zeroed, and returns its infinity norm (RGmax).
+func (o *optimizer) projectedGradient(s, g, pg []float64) float64 {
+	var m float64
+	for i := range g {
+		v := g[i]
+		if (s[i] <= o.lo[i] && v > 0) || (s[i] >= o.up[i] && v < 0) {
+			v = 0
+		}
+		pg[i] = v
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
+
+func (o *optimizer) stop(iter int) (Status, bool) {
+	if o.ctx.Err() != nil {
+		return UserInterrupt, true
+	}
+	if o.set.IterationLimit > 0 && iter >= o.set.IterationLimit {
+		return IterationLimit, true
+	}
+	if o.set.TimeLimit > 0 && time.Since(o.start) >= o.set.TimeLimit {
+		return TimeLimit, true
+	}
+	return 0, false
+}
+
+func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
+	n := len(s)
+	pg := make([]float64, n)
+	d := make([]float64, n)
+	sNew, gNew := make([]float64, n), make([]float64, n)
+	var mem lbfgsMemory
+	mem.init(o.set.Memory, n)
+	var cg *newtonCG
+	if o.set.Method == NewtonCG {
+		cg = newNewtonCG(n)
+	}
+	o.rgmax = o.projectedGradient(s, g, pg)
+	iter := 0
+	for {
+		if o.rgmax <= o.set.GradientTolerance {
+			return Optimal, iter
+		}
+		if st, done := o.stop(iter); done {
+			// Leave the blocks and the full point at the current iterate.
+			o.rf.value(s)
+			return st, iter
+		}
+		iter++
+		inner := 0
+		if cg != nil {
+			var err error
+			inner, err = cg.direction(o, s, pg, d)
+			if err != nil {
+				return NoProgress, iter
+			}
+		} else {
+			mem.direction(pg, d)
+		}
+		// Keep active bounds fixed and make sure d descends.
+		for i := range d {
+			if pg[i] == 0 && ((s[i] <= o.lo[i] && d[i] < 0) || (s[i] >= o.up[i] && d[i] > 0)) {
+				d[i] = 0
+			}
+		}
+		slope := floats.Dot(g, d)
+		if slope >= 0 {
+			mem.reset()
+			for i := range d {
+				d[i] = -pg[i]
+			}
+			slope = floats.Dot(g, d)
+		}
+		step0 := 1.0
+		if iter == 1 && cg == nil {
+			step0 = math.Min(1, 1/floats.Norm(pg, math.Inf(1)))
+		}
+		ls := o.lineSearch(s, f, g, d, slope, step0, sNew, gNew)
+		if !ls.ok && ls.fNew >= f {
+			if mem.len() > 0 {
+				mem.reset() // retry once with steepest descent
+				o.rf.value(s)
+				o.rf.gradient(g)
+				continue
+			}
+			o.rf.value(s)
+			o.rf.gradient(g)
+			return NoProgress, iter
+		}
+		if cg == nil {
+			mem.update(s, sNew, g, gNew)
+		}
+		copy(s, sNew)
+		copy(g, gNew)
+		f = ls.fNew
+		o.rgmax = o.projectedGradient(s, g, pg)
+		it := Iteration{Iter: iter, Phase: 3, Objective: o.rf.sign * f, RGmax: o.rgmax, NSB: len(s), Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
+		if cg != nil {
+			it.Phase = 4
+		}
+		o.lg.iteration(it)
+		if o.set.Recorder != nil {
+			o.set.Recorder(it)
+		}
+	}
+}

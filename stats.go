@@ -1,0 +1,570 @@
+package nnopt
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Statistics are the model statistics a solver reports before it starts. They are
+// computed from index patterns of the equation blocks: a reference x[i,k] inside
+// Σ_k of an equation over (i,j) touches |i|·|j|·|k| Jacobian elements, whatever the
+// number of rows, so the cost is independent of the model's size. Only patterns that
+// overlap in ways the formulas cannot count (two different references to one variable
+// in one equation that neither contains) are enumerated.
+type Statistics struct {
+	Constraints               int
+	Variables                 int
+	JacobianNonzeros          int
+	NonlinearJacobianNonzeros int
+	HessianDiagonal           int
+	HessianBelowDiagonal      int
+	NonlinearVariables        int
+}
+
+func (s Statistics) write(w io.Writer) {
+	fmt.Fprintf(w, "The model has %d constraints and %d variables\n", s.Constraints, s.Variables)
+	fmt.Fprintf(w, "with %d Jacobian elements, %d of which are nonlinear.\n", s.JacobianNonzeros, s.NonlinearJacobianNonzeros)
+	fmt.Fprintf(w, "The Hessian of the Lagrangian has %d elements on the diagonal,\n", s.HessianDiagonal)
+	fmt.Fprintf(w, "%d elements below the diagonal, and %d nonlinear variables.\n", s.HessianBelowDiagonal, s.NonlinearVariables)
+}
+
+// slot is one index instance: a set and the binding it belongs to (0 = the
+// equation's own domain, otherwise a sum or a copy made for a Hessian pair).
+type slot struct {
+	set *Set
+	id  int
+}
+
+type maskC struct {
+	cond  *Set
+	slots []slot // aligned with cond.domain
+}
+
+// occ is one reference to a variable inside an equation.
+type occ struct {
+	v         *Variable
+	slots     []slot
+	masks     []maskC
+	nonlinear bool
+}
+
+type pairPat struct {
+	p, q  occ
+	masks []maskC
+	self  bool
+}
+
+type statWalker struct {
+	nextID int
+	occs   []occ
+	pairs  []pairPat
+}
+
+// walk collects the references below e (scope maps sets to their binding) and
+// returns them; the introduced binding ids go to intro.
+func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin bool, intro *[]int) []occ {
+	switch e.op {
+	case opConst:
+		return nil
+	case opRef:
+		v, ok := e.sym.(*Variable)
+		if !ok {
+			return nil
+		}
+		o := occ{v: v, nonlinear: nonlin, masks: masks}
+		for _, s := range e.idx {
+			o.slots = append(o.slots, slot{s, scope[s]})
+		}
+		return []occ{o}
+	case opSum, opLogSumExp:
+		inner := make(map[*Set]int, len(scope)+len(e.idx))
+		for k, v := range scope {
+			inner[k] = v
+		}
+		var mine []int
+		for _, s := range e.idx {
+			w.nextID++
+			inner[s] = w.nextID
+			mine = append(mine, w.nextID)
+		}
+		*intro = append(*intro, mine...)
+		sub := append([]int(nil), mine...)
+		occs := w.walk(e.args[0], inner, masks, nonlin || e.op == opLogSumExp, &sub)
+		*intro = append(*intro, sub[len(mine):]...)
+		if e.op == opLogSumExp {
+			w.allPairs(occs, sub)
+		}
+		return occs
+	case opWhere:
+		m := maskC{cond: e.cond}
+		for _, s := range e.cond.domain {
+			m.slots = append(m.slots, slot{s, scope[s]})
+		}
+		return w.walk(e.args[0], scope, append(append([]maskC(nil), masks...), m), nonlin, intro)
+	case opFunc:
+		var sub []int
+		occs := w.walk(e.args[0], scope, masks, true, &sub)
+		*intro = append(*intro, sub...)
+		w.allPairs(occs, sub)
+		return occs
+	case opMul, opDiv:
+		a, b := e.args[0], e.args[1]
+		var subA, subB []int
+		na := nonlin || (b.hasVar)
+		nb := nonlin || (a.hasVar) || (e.op == opDiv && b.hasVar)
+		oa := w.walk(a, scope, masks, na, &subA)
+		ob := w.walk(b, scope, masks, nb, &subB)
+		*intro = append(append(*intro, subA...), subB...)
+		for _, p := range oa {
+			for _, q := range ob {
+				w.pair(p, q, false)
+			}
+		}
+		if e.op == opDiv {
+			w.allPairs(ob, subB)
+		}
+		return append(oa, ob...)
+	default: // opAdd, opSub, opNeg
+		var out []occ
+		for _, a := range e.args {
+			out = append(out, w.walk(a, scope, masks, nonlin, intro)...)
+		}
+		return out
+	}
+}
+
+// allPairs records every pair of references below a nonlinear function; the bindings
+// made below it are independent for the two members of a pair.
+func (w *statWalker) allPairs(occs []occ, below []int) {
+	renamed := make(map[int]int, len(below))
+	for _, id := range below {
+		w.nextID++
+		renamed[id] = w.nextID
+	}
+	for i := range occs {
+		for j := i; j < len(occs); j++ {
+			q := occs[j]
+			q.slots = renameSlots(q.slots, renamed)
+			var qm []maskC
+			for _, m := range q.masks {
+				qm = append(qm, maskC{m.cond, renameSlots(m.slots, renamed)})
+			}
+			q.masks = qm
+			w.pair(occs[i], q, i == j)
+		}
+	}
+}
+
+func renameSlots(s []slot, ren map[int]int) []slot {
+	out := make([]slot, len(s))
+	for i, x := range s {
+		if id, ok := ren[x.id]; ok {
+			x.id = id
+		}
+		out[i] = x
+	}
+	return out
+}
+
+func (w *statWalker) pair(p, q occ, self bool) {
+	pp := pairPat{p: p, q: q, self: self}
+	pp.masks = dedupMasks(append(append([]maskC(nil), p.masks...), q.masks...))
+	w.pairs = append(w.pairs, pp)
+}
+
+func dedupMasks(ms []maskC) []maskC {
+	var out []maskC
+	for _, m := range ms {
+		dup := false
+		for _, o := range out {
+			dup = dup || (o.cond == m.cond && slotsEqual(o.slots, m.slots))
+		}
+		if !dup {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func slotsEqual(a, b []slot) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func uniqueSlots(lists ...[]slot) []slot {
+	var out []slot
+	for _, l := range lists {
+		for _, s := range l {
+			if !containsSlot(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func containsSlot(l []slot, s slot) bool {
+	for _, t := range l {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+// countPattern counts the assignments of used slots that satisfy masks, by formula
+// when every mask lies on used slots and masks do not share slots; ok is false
+// otherwise.
+func countPattern(used []slot, masks []maskC) (int, bool) {
+	covered := map[slot]bool{}
+	n := 1
+	for _, m := range masks {
+		for _, s := range m.slots {
+			if !containsSlot(used, s) || covered[s] {
+				return 0, false
+			}
+			covered[s] = true
+		}
+		// A mask whose slots repeat a set position pattern differently from its domain
+		// order is still a product of membership: count members.
+		n *= m.cond.count
+	}
+	for _, s := range used {
+		if !covered[s] {
+			n *= s.set.size
+		}
+	}
+	return n, true
+}
+
+// enumerate calls f for every assignment of slots satisfying masks.
+func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
+	val := make(map[slot]int, len(slots))
+	var rec func(d int)
+	rec = func(d int) {
+		if d == len(slots) {
+			for _, m := range masks {
+				off := 0
+				for k, s := range m.slots {
+					off = off*m.cond.domain[k].size + val[s]
+				}
+				if !m.cond.member[off] {
+					return
+				}
+			}
+			f(val)
+			return
+		}
+		for i := 0; i < slots[d].set.size; i++ {
+			val[slots[d]] = i
+			rec(d + 1)
+		}
+	}
+	rec(0)
+}
+
+func linear(slots []slot, val map[slot]int) int {
+	off := 0
+	for _, s := range slots {
+		off = off*s.set.size + val[s]
+	}
+	return off
+}
+
+// covers reports whether occurrence a touches every (row, element) pair b touches.
+func covers(a, b occ) bool {
+	if len(a.masks) > 0 {
+		return false
+	}
+	for d := range a.slots {
+		if a.slots[d] == b.slots[d] {
+			continue
+		}
+		if a.slots[d].id == 0 {
+			return false
+		}
+		for e := range a.slots {
+			if e != d && a.slots[e] == a.slots[d] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func reduceCovered(occs []occ) []occ {
+	var out []occ
+	for i, b := range occs {
+		dominated := false
+		for j, a := range occs {
+			if i != j && covers(a, b) && !(covers(b, a) && j > i) {
+				dominated = true
+				break
+			}
+		}
+		if !dominated {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// jacobianCount counts distinct (row, element) pairs of a variable's occurrences.
+func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
+	occs = reduceCovered(occs)
+	if len(occs) == 1 {
+		o := occs[0]
+		if n, ok := countPattern(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...))); ok {
+			return n
+		}
+	}
+	seen := map[[2]int]bool{}
+	for _, o := range occs {
+		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
+			seen[[2]int{linear(rows, val), linear(o.slots, val)}] = true
+		})
+	}
+	return len(seen)
+}
+
+// varElements marks (or counts) the elements of v an occurrence touches.
+func occElements(rows []slot, rowMasks []maskC, o occ) (full bool, mark func([]bool)) {
+	distinct := len(uniqueSlots(o.slots)) == len(o.slots)
+	if distinct && len(o.masks) == 0 && len(rowMasks) == 0 {
+		return true, nil
+	}
+	return false, func(bits []bool) {
+		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
+			bits[linear(o.slots, val)] = true
+		})
+	}
+}
+
+func patternKey(pp pairPat) string {
+	ids := map[int]int{}
+	var b strings.Builder
+	name := func(s slot) {
+		if _, ok := ids[s.id]; !ok {
+			ids[s.id] = len(ids)
+		}
+		fmt.Fprintf(&b, "%p:%d,", s.set, ids[s.id])
+	}
+	fmt.Fprintf(&b, "%p|", pp.p.v)
+	for _, s := range pp.p.slots {
+		name(s)
+	}
+	fmt.Fprintf(&b, "|%p|", pp.q.v)
+	for _, s := range pp.q.slots {
+		name(s)
+	}
+	for _, m := range pp.masks {
+		fmt.Fprintf(&b, "|%p:", m.cond)
+		for _, s := range m.slots {
+			name(s)
+		}
+	}
+	fmt.Fprintf(&b, "|%v", pp.self)
+	return b.String()
+}
+
+func statistics(eqs []*Equation, vars []*Variable) Statistics {
+	var st Statistics
+	for _, v := range vars {
+		st.Variables += len(v.L)
+	}
+	w := &statWalker{}
+	nonlinElems := map[*Variable][]bool{}
+	nonlinFull := map[*Variable]bool{}
+	for _, e := range eqs {
+		scope := map[*Set]int{}
+		var rows []slot
+		for _, s := range e.domain {
+			scope[s] = 0
+			rows = append(rows, slot{s, 0})
+		}
+		var rowMasks []maskC
+		nrows := domainSize(e.domain)
+		if e.cond != nil {
+			m := maskC{cond: e.cond}
+			for _, s := range e.cond.domain {
+				m.slots = append(m.slots, slot{s, 0})
+			}
+			rowMasks = []maskC{m}
+			nrows, _ = countPattern(rows, rowMasks)
+		}
+		st.Constraints += nrows
+		var intro []int
+		occs := w.walk(Sub(e.def.lhs, e.def.rhs), scope, nil, false, &intro)
+		byVar := map[*Variable][]occ{}
+		var order []*Variable
+		for _, o := range occs {
+			if _, ok := byVar[o.v]; !ok {
+				order = append(order, o.v)
+			}
+			byVar[o.v] = append(byVar[o.v], o)
+		}
+		for _, v := range order {
+			st.JacobianNonzeros += jacobianCount(rows, rowMasks, byVar[v])
+			var nl []occ
+			for _, o := range byVar[v] {
+				if o.nonlinear {
+					nl = append(nl, o)
+				}
+			}
+			if len(nl) > 0 {
+				st.NonlinearJacobianNonzeros += jacobianCount(rows, rowMasks, nl)
+			}
+			for _, o := range nl {
+				if nonlinFull[v] {
+					break
+				}
+				full, mark := occElements(rows, rowMasks, o)
+				if full {
+					nonlinFull[v] = true
+					continue
+				}
+				if nonlinElems[v] == nil {
+					nonlinElems[v] = make([]bool, len(v.L))
+				}
+				mark(nonlinElems[v])
+			}
+		}
+	}
+	for _, v := range vars {
+		if nonlinFull[v] {
+			st.NonlinearVariables += len(v.L)
+		} else if bits := nonlinElems[v]; bits != nil {
+			for _, b := range bits {
+				if b {
+					st.NonlinearVariables++
+				}
+			}
+		}
+	}
+	st.HessianDiagonal, st.HessianBelowDiagonal = hessianCounts(w.pairs)
+	return st
+}
+
+type varPair struct{ a, b *Variable }
+
+// hessianCounts counts distinct diagonal and below-diagonal Hessian elements over all
+// pair patterns.
+func hessianCounts(pairs []pairPat) (diag, below int) {
+	groups := map[varPair][]pairPat{}
+	var order []varPair
+	seen := map[string]bool{}
+	for _, pp := range pairs {
+		if k := patternKey(pp); seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
+		key := varPair{pp.p.v, pp.q.v}
+		if _, ok := groups[key]; !ok {
+			if rev := (varPair{pp.q.v, pp.p.v}); groups[rev] != nil {
+				key = rev
+				pp.p, pp.q = pp.q, pp.p
+			} else {
+				order = append(order, key)
+			}
+		}
+		groups[key] = append(groups[key], pp)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].a.name+order[i].b.name < order[j].a.name+order[j].b.name })
+	diagBits := map[*Variable][]bool{}
+	diagFull := map[*Variable]bool{}
+	for _, key := range order {
+		g := groups[key]
+		if key.a != key.b {
+			if len(g) == 1 {
+				if n, ok := countPattern(uniqueSlots(g[0].p.slots, g[0].q.slots), g[0].masks); ok {
+					below += n
+					continue
+				}
+			}
+			set := map[[2]int]bool{}
+			for _, pp := range g {
+				enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
+					set[[2]int{linear(pp.p.slots, val), linear(pp.q.slots, val)}] = true
+				})
+			}
+			below += len(set)
+			continue
+		}
+		v := key.a
+		if len(g) == 1 && g[0].self && len(g[0].masks) == 0 {
+			pp := g[0]
+			total, _ := countPattern(uniqueSlots(pp.p.slots, pp.q.slots), nil)
+			// Diagonal: merge each position's two slots.
+			merged := map[slot]slot{}
+			for d := range pp.p.slots {
+				merged[pp.q.slots[d]] = pp.p.slots[d]
+			}
+			var dslots []slot
+			for _, s := range uniqueSlots(pp.p.slots, pp.q.slots) {
+				if m, ok := merged[s]; ok {
+					s = m
+				}
+				if !containsSlot(dslots, s) {
+					dslots = append(dslots, s)
+				}
+			}
+			d, _ := countPattern(dslots, nil)
+			below += (total - d) / 2
+			if d == len(v.L) {
+				diagFull[v] = true
+			} else if !diagFull[v] {
+				bits := diagBits[v]
+				if bits == nil {
+					bits = make([]bool, len(v.L))
+					diagBits[v] = bits
+				}
+				enumerate(dslots, nil, func(val map[slot]int) { bits[linear(pp.p.slots, val)] = true })
+			}
+			continue
+		}
+		set := map[[2]int]bool{}
+		bits := diagBits[v]
+		if bits == nil {
+			bits = make([]bool, len(v.L))
+			diagBits[v] = bits
+		}
+		for _, pp := range g {
+			enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
+				i, j := linear(pp.p.slots, val), linear(pp.q.slots, val)
+				if i == j {
+					bits[i] = true
+					return
+				}
+				if i < j {
+					i, j = j, i
+				}
+				set[[2]int{i, j}] = true
+			})
+		}
+		below += len(set)
+	}
+	for v, bits := range diagBits {
+		if diagFull[v] {
+			continue
+		}
+		for _, b := range bits {
+			if b {
+				diag++
+			}
+		}
+	}
+	for v := range diagFull {
+		diag += len(v.L)
+	}
+	return diag, below
+}

@@ -143,6 +143,7 @@ func (l *lowerer) lower(e *Expr) (*tnode, error) {
 				return nil, fmt.Errorf("variable %q is not part of the model", s.name)
 			}
 			n.vb = vb
+			n.constant = false
 		case *Parameter:
 			n.param = s
 			n.constant = true

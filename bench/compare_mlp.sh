@@ -82,8 +82,8 @@ for thr in (1.0, 1e-3, 1e-6):
           f" {fmt(b and b['seconds'], '10.3f'):>10} {fmt(b and b.get('iterations'), 'd'):>7}"
           f" {fmt(ratio, '11.2f') + ('x' if ratio else ''):>12}")
 print()
-print(f"nnopt: final loss {nnopt.get('objective'):.6e}, {nnopt.get('iterations')} iterations, "
-      f"{nnopt.get('solve_seconds', float('nan')):.3f}s, batch {percent(nnopt.get('batch_accuracy'))}, "
+print(f"nnopt: final loss {fmt(nnopt.get('objective'), '.6e')}, {nnopt.get('iterations')} iterations, "
+      f"{fmt(nnopt.get('solve_seconds'), '.3f')}s, batch {percent(nnopt.get('batch_accuracy'))}, "
       f"test {percent(nnopt.get('test_accuracy'))}  (weights bounded to [-5,5])")
 print(f"torch: final loss {torch['final_loss']:.6e}, {torch['iterations']} iterations, "
       f"{torch['evaluations']} evaluations, {torch['seconds']:.3f}s, batch {percent(torch['batch_accuracy'])}, "

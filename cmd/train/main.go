@@ -1,0 +1,302 @@
+// Command train trains the reference MNIST network as a nonlinear program with nnopt's
+// reduced-gradient solver: one balanced batch, model statistics, an iteration log, a
+// summary with batch and test accuracy, and the weights as a safetensors file that
+// PyTorch's load_state_dict accepts.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/internal/fsutil"
+	"github.com/nnopt/nnopt/internal/refmodel"
+	"github.com/nnopt/nnopt/nlpsolve"
+	"github.com/nnopt/nnopt/nn"
+)
+
+type config struct {
+	data, mirror, model, out, initOut, jsonOut, method, device string
+	download, quiet                                            bool
+	batch, hidden, iterlim                                     int
+	seed                                                       uint64
+	timelim                                                    time.Duration
+	bound                                                      float64
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.data, "data", "", "directory with the MNIST IDX files (default $NNOPT_DATA, else the user cache)")
+	flag.BoolVar(&cfg.download, "download", false, "download MNIST into the user cache (checksums verified) when -data and $NNOPT_DATA are unset")
+	flag.StringVar(&cfg.mirror, "mirror", datasets.DefaultMirror, "base URL for -download")
+	flag.StringVar(&cfg.model, "model", "mlp", "network to train: mlp")
+	flag.IntVar(&cfg.batch, "batch", 500, "balanced training batch size (a multiple of 10)")
+	flag.IntVar(&cfg.hidden, "hidden", 20, "hidden neurons of the mlp")
+	flag.Uint64Var(&cfg.seed, "seed", 7, "seed of the weight initialisation")
+	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
+	flag.DurationVar(&cfg.timelim, "timelim", 10*time.Minute, "time limit of the solve (0 = none)")
+	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]")
+	flag.StringVar(&cfg.method, "method", "lbfgs", "search directions: lbfgs or newton-cg")
+	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
+	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
+	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
+	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
+	flag.BoolVar(&cfg.quiet, "q", false, "no statistics or iteration log, only the summary")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg, os.Stdout); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "train:", err)
+	os.Exit(1)
+}
+
+type threshold struct {
+	Threshold  float64  `json:"threshold"`
+	Seconds    *float64 `json:"seconds"`
+	Iterations *int     `json:"iterations"`
+}
+
+type point struct {
+	Iter      int     `json:"iter"`
+	Seconds   float64 `json:"seconds"`
+	Objective float64 `json:"objective"`
+}
+
+type summary struct {
+	Model                     string      `json:"model"`
+	Device                    string      `json:"device"`
+	Method                    string      `json:"method"`
+	Batch                     int         `json:"batch"`
+	Seed                      uint64      `json:"seed"`
+	Constraints               int         `json:"constraints"`
+	Variables                 int         `json:"variables"`
+	JacobianNonzeros          int         `json:"jacobian_nonzeros"`
+	NonlinearJacobianNonzeros int         `json:"nonlinear_jacobian_nonzeros"`
+	HessianDiagonal           int         `json:"hessian_diagonal"`
+	HessianBelowDiagonal      int         `json:"hessian_below_diagonal"`
+	NonlinearVariables        int         `json:"nonlinear_variables"`
+	ModelStatus               int         `json:"model_status"`
+	ModelStatusText           string      `json:"model_status_text"`
+	SolveStatus               int         `json:"solve_status"`
+	SolveStatusText           string      `json:"solve_status_text"`
+	Objective                 float64     `json:"objective"`
+	Iterations                int         `json:"iterations"`
+	GenerationSeconds         float64     `json:"generation_seconds"`
+	SolveSeconds              float64     `json:"solve_seconds"`
+	BatchAccuracy             float64     `json:"batch_accuracy"`
+	TestAccuracy              float64     `json:"test_accuracy"`
+	Weights                   string      `json:"weights,omitempty"`
+	Thresholds                []threshold `json:"thresholds"`
+	Trace                     []point     `json:"trace"`
+}
+
+func dataDir(ctx context.Context, cfg config, out io.Writer) (string, error) {
+	dir, err := datasets.ResolveDir(cfg.data)
+	if err == nil || !cfg.download || cfg.data != "" || os.Getenv(datasets.EnvData) != "" {
+		return dir, err
+	}
+	cache, cerr := datasets.DefaultCacheDir()
+	if cerr != nil {
+		return "", cerr
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(out, "downloading MNIST from %s into %s\n", cfg.mirror, cache)
+	if err := datasets.Download(ctx, http.DefaultClient, cfg.mirror, cache, func(f string, a ...any) { fmt.Fprintf(out, f+"\n", a...) }); err != nil {
+		return "", err
+	}
+	return cache, nil
+}
+
+func run(ctx context.Context, cfg config, out io.Writer) error {
+	if cfg.model != "mlp" {
+		return fmt.Errorf("-model %q is not supported yet; available: mlp", cfg.model)
+	}
+	switch cfg.device {
+	case "auto", "cpu":
+	case "cuda":
+		return fmt.Errorf("-device cuda: the CUDA backend is %w", nnopt.ErrUnsupported)
+	default:
+		return fmt.Errorf("-device %q: want auto, cpu or cuda", cfg.device)
+	}
+	method := nlpsolve.LBFGS
+	switch cfg.method {
+	case "lbfgs":
+	case "newton-cg":
+		method = nlpsolve.NewtonCG
+	default:
+		return fmt.Errorf("-method %q: want lbfgs or newton-cg", cfg.method)
+	}
+	if cfg.batch <= 0 || cfg.batch%10 != 0 {
+		return fmt.Errorf("-batch %d: want a positive multiple of 10 (the batch is balanced over 10 digits)", cfg.batch)
+	}
+	if cfg.hidden <= 0 {
+		return fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
+	}
+	dir, err := dataDir(ctx, cfg, out)
+	if err != nil {
+		return err
+	}
+	mnist, err := datasets.LoadMNIST(dir)
+	if err != nil {
+		return err
+	}
+	idx, err := datasets.BalancedBatch(mnist.Train.Labels, cfg.batch/10, 10)
+	if err != nil {
+		return fmt.Errorf("balanced batch of %d from %s: %w", cfg.batch, dir, err)
+	}
+	x := mnist.Train.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd)
+	labels := datasets.GatherLabels(mnist.Train.Labels, idx)
+	in := mnist.Train.Images.Size()
+
+	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed))
+	w1, w2 := make([]float64, in*cfg.hidden), make([]float64, cfg.hidden*10)
+	if err := nn.XavierUniform(rng, in, cfg.hidden, 5.0/3, w1); err != nil {
+		return err
+	}
+	if err := nn.XavierUniform(rng, cfg.hidden, 10, 1, w2); err != nil {
+		return err
+	}
+	if cfg.initOut != "" {
+		if err := nn.SaveSafetensors(cfg.initOut, network(in, cfg.hidden, w1, w2).StateDict(), map[string]string{"producer": "nnopt cmd/train", "stage": "initial"}); err != nil {
+			return err
+		}
+	}
+
+	genStart := time.Now()
+	m, err := refmodel.NewMLP(x, labels, in, cfg.hidden, 10, w1, w2, cfg.bound)
+	if err != nil {
+		return err
+	}
+	build := time.Since(genStart)
+
+	s := summary{Model: cfg.model, Device: "cpu", Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
+	fmt.Fprintf(out, "nnopt: training the %d-%d-10 tanh network on a balanced batch of %d MNIST images from %s (device cpu, %s)\n", in, cfg.hidden, cfg.batch, dir, method)
+	marks := []float64{1, 1e-3, 1e-6}
+	s.Thresholds = make([]threshold, len(marks))
+	for i, t := range marks {
+		s.Thresholds[i].Threshold = t
+	}
+	record := func(it nlpsolve.Iteration) {
+		sec := it.Elapsed.Seconds()
+		s.Trace = append(s.Trace, point{it.Iter, sec, it.Objective})
+		for i := range s.Thresholds {
+			if s.Thresholds[i].Seconds == nil && it.Objective <= s.Thresholds[i].Threshold {
+				n := it.Iter
+				s.Thresholds[i].Seconds, s.Thresholds[i].Iterations = &sec, &n
+			}
+		}
+	}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: cfg.timelim, Method: method, OnIteration: record}
+	if !cfg.quiet {
+		opt.Output = out
+	}
+	solveErr := m.Model.Solve(ctx, opt)
+	a := m.Model.Attributes
+	if solveErr != nil {
+		return solveErr
+	}
+	st, _ := m.Model.Statistics()
+	s.Constraints, s.Variables, s.JacobianNonzeros, s.NonlinearJacobianNonzeros = st.Constraints, st.Variables, st.JacobianNonzeros, st.NonlinearJacobianNonzeros
+	s.HessianDiagonal, s.HessianBelowDiagonal, s.NonlinearVariables = st.HessianDiagonal, st.HessianBelowDiagonal, st.NonlinearVariables
+	s.ModelStatus, s.ModelStatusText = int(a.Status), a.Status.String()
+	s.SolveStatus, s.SolveStatusText = int(a.SolveStatus), a.SolveStatus.String()
+	s.Objective, s.Iterations = a.ObjectiveValue, a.NumIterations
+	s.GenerationSeconds = build.Seconds() + a.ModelGenerationTime
+	s.SolveSeconds = a.SolveModelTime
+
+	net := network(in, cfg.hidden, m.W1.L, m.W2.L)
+	if s.BatchAccuracy, err = net.Accuracy(x, labels, cfg.batch); err != nil {
+		return err
+	}
+	test := mnist.Test
+	tx := test.Images.Batch(seq(test.Images.N), datasets.MNISTMean, datasets.MNISTStd)
+	if s.TestAccuracy, err = net.Accuracy(tx, test.Labels, test.Images.N); err != nil {
+		return err
+	}
+	if cfg.out != "" {
+		meta := map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "objective": fmt.Sprint(a.ObjectiveValue), "model_status": a.Status.String()}
+		if err := nn.SaveSafetensors(cfg.out, net.StateDict(), meta); err != nil {
+			return err
+		}
+		s.Weights = cfg.out
+	}
+	fmt.Fprintf(out, "\nModel status        %d %s\n", a.Status, a.Status)
+	fmt.Fprintf(out, "Solve status        %d %s\n", a.SolveStatus, a.SolveStatus)
+	fmt.Fprintf(out, "Objective           %.10g\n", a.ObjectiveValue)
+	fmt.Fprintf(out, "Iterations          %d\n", a.NumIterations)
+	fmt.Fprintf(out, "Generation time     %.3f s\n", s.GenerationSeconds)
+	fmt.Fprintf(out, "Solve time          %.3f s\n", s.SolveSeconds)
+	for _, t := range s.Thresholds {
+		if t.Seconds != nil {
+			fmt.Fprintf(out, "Loss <= %-8g    after %.3f s (iteration %d)\n", t.Threshold, *t.Seconds, *t.Iterations)
+		}
+	}
+	fmt.Fprintf(out, "Batch accuracy      %.2f%% (%d images)\n", 100*s.BatchAccuracy, cfg.batch)
+	fmt.Fprintf(out, "Test accuracy       %.2f%% (%d images)\n", 100*s.TestAccuracy, test.Images.N)
+	if cfg.out != "" {
+		fmt.Fprintf(out, "Weights             %s\n", cfg.out)
+	}
+	if cfg.jsonOut != "" {
+		b, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := fsutil.WriteFileAtomicBytes(cfg.jsonOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(out, "interrupted: the weights of the current point were kept")
+	}
+	return nil
+}
+
+// network is the PyTorch-equivalent nn.Sequential; nnopt's w1 is (in × hidden) and
+// PyTorch stores Linear weights as (out × in), hence the transposes.
+func network(in, hidden int, w1, w2 []float64) *nn.Sequential {
+	return &nn.Sequential{Layers: []nn.Layer{
+		nn.Flatten{},
+		&nn.Linear{In: in, Out: hidden, Weight: transpose(w1, in, hidden)},
+		nn.Tanh{},
+		&nn.Linear{In: hidden, Out: 10, Weight: transpose(w2, hidden, 10)},
+		nn.LogSoftmax{},
+	}}
+}
+
+func transpose(a []float64, r, c int) []float64 {
+	t := make([]float64, len(a))
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			t[j*r+i] = a[i*c+j]
+		}
+	}
+	return t
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}

@@ -1,0 +1,68 @@
+package refmodel
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/internal/testdata"
+	"github.com/nnopt/nnopt/nlpsolve"
+	"github.com/nnopt/nnopt/nn"
+)
+
+func referenceMLP(tb testing.TB, batch, hidden int) *MLP {
+	tb.Helper()
+	data, err := datasets.LoadSplit(testdata.MNISTDir(tb), true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	idx, err := datasets.BalancedBatch(data.Labels, batch/10, 10)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x := data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd)
+	rng := rand.New(rand.NewPCG(7, 7))
+	w1, w2 := make([]float64, 784*hidden), make([]float64, hidden*10)
+	if err := nn.XavierUniform(rng, 784, hidden, 5.0/3, w1); err != nil {
+		tb.Fatal(err)
+	}
+	if err := nn.XavierUniform(rng, hidden, 10, 1, w2); err != nil {
+		tb.Fatal(err)
+	}
+	m, err := NewMLP(x, datasets.GatherLabels(data.Labels, idx), 784, hidden, 10, w1, w2, 5)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func TestMLPStatisticsMatchReference(t *testing.T) {
+	m := referenceMLP(t, 500, 20)
+	st, err := m.Model.Statistics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := nnopt.Statistics{Constraints: 30001, Variables: 45881, JacobianNonzeros: 8130501, NonlinearJacobianNonzeros: 260000,
+		HessianDiagonal: 15000, HessianBelowDiagonal: 122500, NonlinearVariables: 25200}
+	if st != want {
+		t.Errorf("statistics:\n got %+v\nwant %+v", st, want)
+	}
+}
+
+func TestMLPTrainsToReferenceLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run skipped in -short mode")
+	}
+	m := referenceMLP(t, 500, 20)
+	var last float64
+	err := m.Model.Solve(context.Background(), nnopt.Options{IterationLimit: 3000, OnIteration: func(it nlpsolve.Iteration) { last = it.Objective }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("status %v/%v objective %g after %d iterations (%.2fs)", m.Model.Status, m.Model.SolveStatus, m.Model.ObjectiveValue, m.Model.NumIterations, m.Model.SolveModelTime)
+	if m.Model.ObjectiveValue > 1e-6 || last > 1e-6 {
+		t.Errorf("loss %g, want <= 1e-6", m.Model.ObjectiveValue)
+	}
+}

@@ -130,26 +130,26 @@ const SolverVersion = "nnopt-rg 0.1"
 
 // Attributes are the model attributes of the reference, set by Solve.
 type Attributes struct {
-	Status              ModelStatus
-	SolveStatus         SolveStatus
-	ObjectiveValue      float64
-	NumIterations       int
-	NumEquations        int
-	NumVariables        int
-	NumNonzeros         int
-	NumNonlinearZeros   int
+	Status               ModelStatus
+	SolveStatus          SolveStatus
+	ObjectiveValue       float64
+	NumIterations        int
+	NumEquations         int
+	NumVariables         int
+	NumNonzeros          int
+	NumNonlinearZeros    int
 	NumDiscreteVariables int
-	NumInfeasibilities  int
-	NumNonoptimalities  int
-	MaxInfeasibility    float64
-	SumInfeasibilities  float64
-	MeanInfeasibility   float64
-	Marginals           bool
-	UsedModelType       Problem
-	ModelGenerationTime float64 // seconds
-	SolveModelTime      float64 // seconds in the solver
-	TotalSolveTime      float64 // seconds for the whole Solve call
-	SolverVersion       string
+	NumInfeasibilities   int
+	NumNonoptimalities   int
+	MaxInfeasibility     float64
+	SumInfeasibilities   float64
+	MeanInfeasibility    float64
+	Marginals            bool
+	UsedModelType        Problem
+	ModelGenerationTime  float64 // seconds
+	SolveModelTime       float64 // seconds in the solver
+	TotalSolveTime       float64 // seconds for the whole Solve call
+	SolverVersion        string
 }
 
 // Model is a set of equations with a problem type, a sense and an objective.

@@ -26,12 +26,18 @@ func (m *lbfgsMemory) init(size, n int) {
 func (m *lbfgsMemory) len() int { return m.count }
 func (m *lbfgsMemory) reset()   { m.count, m.head = 0, 0 }
 
-// update stores the pair from x0 to x1 when it has positive curvature.
-func (m *lbfgsMemory) update(x0, x1, g0, g1 []float64) {
+// update stores the pair from x0 to x1 when it has positive curvature; held elements
+// (fixed at a bound throughout) are left out of y.
+func (m *lbfgsMemory) update(x0, x1, g0, g1 []float64, held []bool) {
 	k := m.head
 	s, y := m.s[k], m.y[k]
 	floats.SubTo(s, x1, x0)
 	floats.SubTo(y, g1, g0)
+	for i, h := range held {
+		if h {
+			y[i] = 0
+		}
+	}
 	sy := floats.Dot(s, y)
 	if sy <= 1e-12*floats.Dot(y, y) || sy <= 0 {
 		return

@@ -58,13 +58,13 @@ type Status int
 
 // Termination statuses.
 const (
-	Optimal        Status = iota // locally optimal: RGmax within tolerance
-	IterationLimit               // stopped by Settings.IterationLimit
-	TimeLimit                    // stopped by Settings.TimeLimit
-	UserInterrupt                // the context was cancelled
-	NoProgress                   // the line search cannot improve the objective any more
-	Infeasible                   // the input point violates a defined variable's bound
-	EvaluationError              // NaN or Inf at the starting point
+	Optimal         Status = iota // locally optimal: RGmax within tolerance
+	IterationLimit                // stopped by Settings.IterationLimit
+	TimeLimit                     // stopped by Settings.TimeLimit
+	UserInterrupt                 // the context was cancelled
+	NoProgress                    // the line search cannot improve the objective any more
+	Infeasible                    // the input point violates a defined variable's bound
+	EvaluationError               // NaN or Inf at the starting point
 )
 
 func (s Status) String() string {
@@ -194,6 +194,7 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 	pg := make([]float64, n)
 	d := make([]float64, n)
 	sNew, gNew := make([]float64, n), make([]float64, n)
+	held := make([]bool, n)
 	var mem lbfgsMemory
 	mem.init(o.set.Memory, n)
 	var cg *newtonCG
@@ -253,7 +254,12 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 			return NoProgress, iter
 		}
 		if cg == nil {
-			mem.update(s, sNew, g, gNew)
+			// Curvature only along the free subspace: an element held at a bound
+			// through the step says nothing about the reduced Hessian.
+			for i := range held {
+				held[i] = pg[i] == 0 && sNew[i] == s[i] && (s[i] <= o.lo[i] || s[i] >= o.up[i])
+			}
+			mem.update(s, sNew, g, gNew, held)
 		}
 		copy(s, sNew)
 		copy(g, gNew)

@@ -14,8 +14,8 @@ var ErrNotTriangular = errors.New("general (non-triangular) constraints are not 
 // structure is the triangular form of a problem: equations in the order of a forward
 // sweep and the superbasic (free) elements as one packed vector.
 type structure struct {
-	order   []int   // equation indices, definitions first
-	defined []int   // per variable block: defining equation, or -1
+	order   []int // equation indices, definitions first
+	defined []int // per variable block: defining equation, or -1
 	segs    []segment
 	n       int // number of superbasic elements
 }

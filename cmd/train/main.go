@@ -46,7 +46,7 @@ func main() {
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
 	flag.DurationVar(&cfg.timelim, "timelim", 10*time.Minute, "time limit of the solve (0 = none)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]")
-	flag.StringVar(&cfg.method, "method", "lbfgs", "search directions: lbfgs or newton-cg")
+	flag.StringVar(&cfg.method, "method", "newton-cg", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
 	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")

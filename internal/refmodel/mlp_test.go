@@ -2,6 +2,7 @@ package refmodel
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -57,12 +58,26 @@ func TestMLPTrainsToReferenceLoss(t *testing.T) {
 	}
 	m := referenceMLP(t, 500, 20)
 	var last float64
-	err := m.Model.Solve(context.Background(), nnopt.Options{IterationLimit: 3000, OnIteration: func(it nlpsolve.Iteration) { last = it.Objective }})
+	err := m.Model.Solve(context.Background(), nnopt.Options{IterationLimit: 400, Method: nlpsolve.NewtonCG, OnIteration: func(it nlpsolve.Iteration) { last = it.Objective }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("status %v/%v objective %g after %d iterations (%.2fs)", m.Model.Status, m.Model.SolveStatus, m.Model.ObjectiveValue, m.Model.NumIterations, m.Model.SolveModelTime)
 	if m.Model.ObjectiveValue > 1e-6 || last > 1e-6 {
 		t.Errorf("loss %g, want <= 1e-6", m.Model.ObjectiveValue)
+	}
+	if m.Model.Status != nnopt.StatusLocallyOptimal || m.Model.SolveStatus != nnopt.SolveNormal {
+		t.Errorf("status %v / %v, want locally optimal / normal completion", m.Model.Status, m.Model.SolveStatus)
+	}
+	// The defined variables were written back consistently with the weights.
+	loss := m.Loss.L[0]
+	m.ForwardLevels()
+	if d := math.Abs(loss - m.Loss.L[0]); d > 1e-9 {
+		t.Errorf("written-back loss %g differs from a forward pass of the weights by %g", loss, d)
+	}
+	for i, w := range m.W1.L {
+		if w < -5 || w > 5 {
+			t.Fatalf("w1[%d] = %g outside its bounds", i, w)
+		}
 	}
 }

@@ -1,0 +1,158 @@
+package nnopt
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/nnopt/nnopt/nlpsolve"
+)
+
+// quadratic builds min Σ_i (x_i - t_i)² + y with y = Σ_i x_i·p_i, a triangular model
+// whose optimum is x = t - p/2.
+func quadratic(t *testing.T, sense Sense) (*Model, *Variable, *Parameter, *Parameter, *Equation) {
+	c := NewContainer()
+	i := c.NewSet("i", "a", "b", "c")
+	x := c.NewVariable("x", Free, i)
+	tgt := c.NewParameter("t", i)
+	p := c.NewParameter("p", i)
+	must(tgt.SetValues([]float64{1, -2, 3}))
+	must(p.SetValues([]float64{0.5, 1, -1}))
+	obj := c.NewVariable("obj", Free)
+	def := c.NewEquation("def")
+	body := Add(Sum(Sqr(Sub(x, tgt)), i), Sum(Mul(x, p), i))
+	if sense == Max {
+		body = Neg(body)
+	}
+	must(def.Define(Eq(obj, body)))
+	m, err := c.NewModel("quad", ModelSpec{Equations: []*Equation{def}, Problem: NLP, Sense: sense, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, x, tgt, p, def
+}
+
+func TestSolveQuadraticBothSenses(t *testing.T) {
+	for _, tc := range []struct {
+		sense  Sense
+		method nlpsolve.Method
+	}{{Min, nlpsolve.LBFGS}, {Max, nlpsolve.LBFGS}, {Min, nlpsolve.NewtonCG}, {Max, nlpsolve.NewtonCG}} {
+		m, x, tgt, p, def := quadratic(t, tc.sense)
+		if err := m.Solve(context.Background(), Options{Method: tc.method}); err != nil {
+			t.Fatal(err)
+		}
+		if m.Status != StatusLocallyOptimal || m.SolveStatus != SolveNormal {
+			t.Errorf("%v/%v: status %v/%v", tc.sense, tc.method, m.Status, m.SolveStatus)
+		}
+		want := 0.0
+		for k := range x.L {
+			xk := tgt.Values[k] - p.Values[k]/2
+			if math.Abs(x.L[k]-xk) > 1e-6 {
+				t.Errorf("%v/%v: x[%d] = %g, want %g", tc.sense, tc.method, k, x.L[k], xk)
+			}
+			want += (xk-tgt.Values[k])*(xk-tgt.Values[k]) + xk*p.Values[k]
+		}
+		if tc.sense == Max {
+			want = -want
+		}
+		if math.Abs(m.ObjectiveValue-want) > 1e-9 {
+			t.Errorf("%v/%v: objective %g, want %g", tc.sense, tc.method, m.ObjectiveValue, want)
+		}
+		// The objective equation's marginal: d obj / d rhs of (obj - body = 0) is 1.
+		if math.Abs(def.M[0]-1) > 1e-12 {
+			t.Errorf("marginal of def = %g, want 1", def.M[0])
+		}
+		if m.NumEquations != 1 || m.NumVariables != 4 || m.NumNonzeros != 4 || m.NumNonlinearZeros != 3 {
+			t.Errorf("attributes %+v", m.Attributes)
+		}
+	}
+}
+
+func TestBoundsAreRespectedAndReducedCostsReported(t *testing.T) {
+	m, x, _, _, _ := quadratic(t, Min)
+	x.SetBounds(-1, 1) // optimum 0.75, -2.5, 3.5 → clipped to 0.75, -1, 1
+	if err := m.Solve(context.Background(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.75, -1, 1}
+	for k := range want {
+		if math.Abs(x.L[k]-want[k]) > 1e-7 {
+			t.Errorf("x[%d] = %g, want %g", k, x.L[k], want[k])
+		}
+	}
+	// Reduced cost at the bounds: d/dx of (x-t)² + x p.
+	if math.Abs(x.M[1]-(2*(-1+2)+1)) > 1e-6 || math.Abs(x.M[2]-(2*(1-3)-1)) > 1e-6 || math.Abs(x.M[0]) > 1e-6 {
+		t.Errorf("marginals %v", x.M)
+	}
+}
+
+func TestSolveErrors(t *testing.T) {
+	m, _, _, _, _ := quadratic(t, Min)
+	m.problem = MIP
+	err := m.Solve(context.Background(), Options{})
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "MIP") || m.SolveStatus != SolveCapabilityProblems {
+		t.Errorf("MIP: %v, %v", err, m.SolveStatus)
+	}
+
+	c := NewContainer()
+	x := c.NewVariable("x", Free)
+	y := c.NewVariable("y", Free)
+	e := c.NewEquation("cap")
+	must(e.Define(Le(Add(x, y), Const(1))))
+	m2, err := c.NewModel("general", ModelSpec{Equations: []*Equation{e}, Problem: NLP, Sense: Max, Objective: x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m2.Solve(context.Background(), Options{})
+	if !errors.Is(err, ErrUnsupported) || !errors.Is(err, nlpsolve.ErrNotTriangular) || !strings.Contains(err.Error(), "cap") {
+		t.Errorf("general constraint: %v", err)
+	}
+
+	if _, err := c.NewModel("noobj", ModelSpec{Equations: []*Equation{e}, Problem: NLP, Sense: Min}); err == nil {
+		t.Error("a Min model without objective was accepted")
+	}
+	i := c.NewSet("i", "a", "b")
+	v := c.NewVariable("v", Free, i)
+	bad := c.NewEquation("bad")
+	if err := bad.Define(Eq(Const(0), v)); err == nil || !strings.Contains(err.Error(), `"i" is not controlled`) {
+		t.Errorf("uncontrolled index: %v", err)
+	}
+	j := c.NewSet("j", "x", "y", "z")
+	if err := c.NewEquation("mm", i).Define(Eq(Const(0), MatMul(v, c.NewVariable("w", Free, j)))); err == nil || !strings.Contains(err.Error(), "do not match") {
+		t.Errorf("MatMul over sets of different sizes: %v", err)
+	}
+	if err := c.NewEquation("wrongidx").Define(Eq(Const(0), Sum(v.At(j), j))); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("wrong index set: %v", err)
+	}
+}
+
+func TestCancelledSolveKeepsCurrentPoint(t *testing.T) {
+	m, x, _, _, _ := quadratic(t, Min)
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	err := m.Solve(ctx, Options{OnIteration: func(nlpsolve.Iteration) {
+		calls++
+		cancel()
+	}, Method: nlpsolve.LBFGS, GradientTolerance: 1e-300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.SolveStatus != SolveUserInterrupt || m.Status != StatusFeasibleIntermediate {
+		t.Errorf("status %v/%v after cancel", m.Status, m.SolveStatus)
+	}
+	if calls != 1 || x.L[0] == 0 {
+		t.Errorf("calls %d, x %v", calls, x.L)
+	}
+}
+
+func TestDimsShareEqualSizes(t *testing.T) {
+	c := NewContainer()
+	a := c.Dims(500, 784)
+	b := c.Dims(500, 20)
+	sq := c.Dims(784, 784)
+	if a[0] != b[0] || a[1] != sq[0] || sq[0] == sq[1] || sq[1].Name() != "DenseDim784_2" {
+		t.Errorf("dims: %s %s %s %s", a[0].Name(), b[0].Name(), sq[0].Name(), sq[1].Name())
+	}
+}

@@ -174,6 +174,9 @@ type ModelSpec struct {
 
 // NewModel adds a model.
 func (c *Container) NewModel(name string, spec ModelSpec) (*Model, error) {
+	if _, dup := c.symbols[name]; dup || name == "" {
+		return nil, fmt.Errorf("nnopt: model name %q is empty or already used by another symbol", name)
+	}
 	m := &Model{name: name, c: c, equations: append([]*Equation(nil), spec.Equations...), problem: spec.Problem, sense: spec.Sense}
 	if spec.Problem < LP || spec.Problem > MPSGE {
 		return nil, fmt.Errorf("nnopt: model %q: unknown problem type %d", name, spec.Problem)

@@ -1,0 +1,71 @@
+// Package bench holds nnopt's benchmarks; compare_mlp.sh runs the PyTorch peer.
+package bench
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/internal/refmodel"
+	"github.com/nnopt/nnopt/internal/testdata"
+	"github.com/nnopt/nnopt/nlpsolve"
+	"github.com/nnopt/nnopt/nn"
+)
+
+func referenceMLP(b *testing.B) *refmodel.MLP {
+	data, err := datasets.LoadSplit(testdata.MNISTDir(b), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx, err := datasets.BalancedBatch(data.Labels, 50, 10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	w1, w2 := make([]float64, 784*20), make([]float64, 200)
+	_ = nn.XavierUniform(rng, 784, 20, 5.0/3, w1)
+	_ = nn.XavierUniform(rng, 20, 10, 1, w2)
+	m, err := refmodel.NewMLP(data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd), datasets.GatherLabels(data.Labels, idx), 784, 20, 10, w1, w2, 5)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkTrainMLP trains the reference MLP to the solver's default tolerance; the
+// reported loss-1e-6-s metric is the time at which the loss first reached 1e-6.
+func BenchmarkTrainMLP(b *testing.B) {
+	for _, method := range []nlpsolve.Method{nlpsolve.NewtonCG, nlpsolve.LBFGS} {
+		b.Run(method.String(), func(b *testing.B) {
+			var reached float64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				m := referenceMLP(b)
+				b.StartTimer()
+				reached = -1
+				err := m.Model.Solve(context.Background(), nnopt.Options{Method: method, IterationLimit: 2000, OnIteration: func(it nlpsolve.Iteration) {
+					if reached < 0 && it.Objective <= 1e-6 {
+						reached = it.Elapsed.Seconds()
+					}
+				}})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(reached, "loss-1e-6-s")
+		})
+	}
+}
+
+// BenchmarkModelGeneration measures building the model and computing its statistics.
+func BenchmarkModelGeneration(b *testing.B) {
+	m := referenceMLP(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Model.Statistics(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -30,8 +30,7 @@ type config struct {
 	download, quiet                                            bool
 	batch, hidden, iterlim                                     int
 	seed                                                       uint64
-	timelim                                                    time.Duration
-	bound                                                      float64
+	timelim, bound                                             float64
 }
 
 func main() {
@@ -44,7 +43,7 @@ func main() {
 	flag.IntVar(&cfg.hidden, "hidden", 20, "hidden neurons of the mlp")
 	flag.Uint64Var(&cfg.seed, "seed", 7, "seed of the weight initialisation")
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
-	flag.DurationVar(&cfg.timelim, "timelim", 10*time.Minute, "time limit of the solve (0 = none)")
+	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]")
 	flag.StringVar(&cfg.method, "method", "newton-cg", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
@@ -206,7 +205,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: cfg.timelim, Method: method, OnIteration: record}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, OnIteration: record}
 	if !cfg.quiet {
 		opt.Output = out
 	}

@@ -8,14 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nn"
 )
 
 func defaults() config {
-	return config{model: "mlp", batch: 500, hidden: 20, seed: 7, iterlim: 3, timelim: time.Minute, bound: 5, method: "newton-cg", device: "auto"}
+	return config{model: "mlp", batch: 500, hidden: 20, seed: 7, iterlim: 3, timelim: 60, bound: 5, method: "newton-cg", device: "auto"}
 }
 
 func TestTrainWritesSummaryAndWeights(t *testing.T) {

@@ -37,7 +37,7 @@ go build -o "$tmp/train" ./cmd/train
 
 echo "== nnopt (reduced gradient, bounds [-5,5])"
 "$tmp/train" -data "$data" -q -iterlim 100000 -timelim 600 \
-    -init-out "$tmp/init.safetensors" -json "$tmp/nnopt.json"
+    -init-out "$tmp/init.safetensors" -out "$tmp/weights.safetensors" -json "$tmp/nnopt.json"
 [ -s "$tmp/init.safetensors" ] || die "train wrote no initial weights (-init-out)"
 [ -s "$tmp/nnopt.json" ] || die "train wrote no JSON summary (-json)"
 

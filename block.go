@@ -7,13 +7,12 @@ import (
 // block is a compiled equation: its expression graph evaluated on whole tensors. It
 // implements nlpsolve.Block.
 type block struct {
-	eq      *Equation
-	nodes   []*tnode
-	root    *tnode
-	rowMap  []int32   // equation-domain position -> root position; nil = same layout
-	rowOn   []float64 // 1 for rows inside the equation's condition; nil = all rows
-	vars    []int
-	discard [][]float64 // gradient sink of the adjoint pass inside HVP
+	eq     *Equation
+	nodes  []*tnode
+	root   *tnode
+	rowMap []int32   // equation-domain position -> root position; nil = same layout
+	rowOn  []float64 // 1 for rows inside the equation's condition; nil = all rows
+	vars   []int
 }
 
 func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
@@ -119,18 +118,9 @@ func (b *block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
 		return
 	}
 	b.seed(wdot, func(n *tnode) []float64 { return n.adjdot })
-	if b.discard == nil {
-		b.discard = make([][]float64, len(hv))
-		for _, vb := range b.vars {
-			b.discard[vb] = make([]float64, len(hv[vb]))
-		}
-	}
-	for _, vb := range b.vars {
-		clear(b.discard[vb])
-	}
 	for i := len(b.nodes) - 1; i >= 0; i-- {
 		n := b.nodes[i]
-		n.backward(b.discard)
+		n.pullback(nil, true)
 		n.backwardTangent(hv)
 	}
 }

@@ -236,8 +236,12 @@ func (n *tnode) tangent(dx [][]float64) {
 
 // backward adds the node's adjoint, pulled back through the operation, to its
 // arguments' adjoints (and, for variable references, to the gradient g).
-func (n *tnode) backward(g [][]float64) {
-	if n.constant {
+func (n *tnode) backward(g [][]float64) { n.pullback(g, false) }
+
+// pullback is backward; with hvpOnly set (inside HVP) the adjoints of variable
+// references are skipped, since HVP needs adjoints only at the nodes above them.
+func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
+	if n.constant || (hvpOnly && n.op == opRef) {
 		return
 	}
 	w := n.adj
@@ -251,10 +255,10 @@ func (n *tnode) backward(g [][]float64) {
 	if n.ctr != nil {
 		A, B := n.args[0], n.args[1]
 		C := mat{w, false, n.ctr.m, n.ctr.n}
-		if !A.constant {
+		if !A.constant && !(hvpOnly && A.op == opRef) {
 			n.accumulate(0, A.adj, C, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
 		}
-		if !B.constant {
+		if !B.constant && !(hvpOnly && B.op == opRef) {
 			n.accumulate(1, B.adj, n.operand(0, A.val, &n.ctr.bufA).T(), C, new([]float64))
 		}
 		return

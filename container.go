@@ -9,11 +9,7 @@
 // Solve writes levels, marginals and model attributes back.
 package nnopt
 
-import (
-	"fmt"
-	"math"
-	"sort"
-)
+import "fmt"
 
 // Container owns the symbols of one or more models. Names are unique within it.
 type Container struct {
@@ -252,17 +248,6 @@ func domainNames(dom []*Set) string {
 	return s + ")"
 }
 
-// sortedNames is used for deterministic messages.
-func sortedNames(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var inf = math.Inf(1)
 
 // UniqueName returns prefix, or prefix_2, prefix_3, ... whichever is not taken yet;
 // formulations use it to name the symbols they add.

@@ -168,16 +168,15 @@ func (rf *reduced) hessVec(d, hd []float64) error {
 }
 
 // marginals returns the equation marginals (∂objective/∂rhs, of the objective as
-// stated, not sign-adjusted) and the variable marginals (reduced costs of superbasic
-// elements; zero for defined and fixed ones... fixed elements get their reduced cost).
+// stated, not sign-adjusted) and the variable marginals: the reduced cost of every
+// element of a variable that is not defined by an equation, zero for defined ones.
 func (rf *reduced) marginals() (eq, vars [][]float64) {
 	eq = make([][]float64, len(rf.p.Equations))
-	for ei, e := range rf.p.Equations {
-		eq[ei] = make([]float64, len(rf.w[ei]))
-		for i, w := range rf.w[ei] {
+	for ei, ws := range rf.w {
+		eq[ei] = make([]float64, len(ws))
+		for i, w := range ws {
 			eq[ei][i] = -w // = bar/coef
 		}
-		_ = e
 	}
 	vars = make([][]float64, len(rf.p.Vars))
 	for vb := range rf.p.Vars {

@@ -248,7 +248,6 @@ func domainNames(dom []*Set) string {
 	return s + ")"
 }
 
-
 // UniqueName returns prefix, or prefix_2, prefix_3, ... whichever is not taken yet;
 // formulations use it to name the symbols they add.
 func (c *Container) UniqueName(prefix string) string {

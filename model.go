@@ -212,6 +212,9 @@ type Options struct {
 	Method nlpsolve.Method
 	// GradientTolerance on the reduced gradient; 0 for the solver default.
 	GradientTolerance float64
+	// Memory is the number of curvature pairs the quasi-Newton method keeps; 0 for
+	// the solver default.
+	Memory int
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
 }
@@ -349,7 +352,7 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 	}
 	res, err := nlpsolve.Solve(ctx, inst.prob, x0, nlpsolve.Settings{
 		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
-		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Recorder: opt.OnIteration,
+		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Memory: opt.Memory, Recorder: opt.OnIteration,
 	})
 	a := Attributes{
 		NumEquations: st.Constraints, NumVariables: st.Variables, NumNonzeros: st.JacobianNonzeros,

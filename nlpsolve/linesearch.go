@@ -101,7 +101,7 @@ func (o *optimizer) wolfe(s []float64, f0 float64, d []float64, slope, a, aMax f
 			return finish(a, fa, true)
 		}
 		aPrev, fPrev, dPrev = a, fa, da
-		a = math.Min(4*a, aMax)
+		a = math.Min(10*a, aMax)
 	}
 	return finish(aPrev, fPrev, aPrev > 0)
 }

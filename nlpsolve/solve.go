@@ -194,9 +194,7 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 	pg := make([]float64, n)
 	d := make([]float64, n)
 	sNew, gNew := make([]float64, n), make([]float64, n)
-	held := make([]bool, n)
-	var mem lbfgsMemory
-	mem.init(o.set.Memory, n)
+	mem := newCompactLBFGS(o.set.Memory, n)
 	var cg *newtonCG
 	if o.set.Method == NewtonCG {
 		cg = newNewtonCG(n)
@@ -220,8 +218,14 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 			if err != nil {
 				return NoProgress, iter
 			}
+		} else if mem.len() > 0 {
+			// d runs from s to the minimiser of the quasi-Newton model over the box.
+			mem.boxStep(s, g, o.lo, o.up, sNew)
+			floats.SubTo(d, sNew, s)
 		} else {
-			mem.direction(pg, d)
+			for i := range d {
+				d[i] = -pg[i]
+			}
 		}
 		// Keep active bounds fixed and make sure d descends.
 		for i := range d {
@@ -238,8 +242,9 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 			slope = floats.Dot(g, d)
 		}
 		step0 := 1.0
-		if iter == 1 && cg == nil {
-			step0 = math.Min(1, 1/floats.Norm(pg, math.Inf(1)))
+		if cg == nil && mem.len() == 0 {
+			// Steepest descent has no scale: a first step of unit 1-norm.
+			step0 = math.Min(1, 1/floats.Norm(pg, 1))
 		}
 		ls := o.lineSearch(s, f, g, d, slope, step0, sNew, gNew)
 		if !ls.ok && ls.fNew >= f {
@@ -254,12 +259,7 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 			return NoProgress, iter
 		}
 		if cg == nil {
-			// Curvature only along the free subspace: an element held at a bound
-			// through the step says nothing about the reduced Hessian.
-			for i := range held {
-				held[i] = pg[i] == 0 && sNew[i] == s[i] && (s[i] <= o.lo[i] || s[i] >= o.up[i])
-			}
-			mem.update(s, sNew, g, gNew, held)
+			mem.update(s, sNew, g, gNew)
 		}
 		copy(s, sNew)
 		copy(g, gNew)

@@ -26,11 +26,11 @@ import (
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, method, device string
-	download, quiet                                            bool
-	batch, hidden, iterlim                                     int
-	seed                                                       uint64
-	timelim, bound                                             float64
+	data, mirror, model, out, initOut, jsonOut, method, device, blas string
+	download, quiet                                                  bool
+	batch, hidden, iterlim                                           int
+	seed                                                             uint64
+	timelim, bound                                                   float64
 }
 
 func main() {
@@ -47,6 +47,7 @@ func main() {
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]")
 	flag.StringVar(&cfg.method, "method", "newton-cg", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
+	flag.StringVar(&cfg.blas, "blas", "", "CPU BLAS: auto (OpenBLAS when it loads, else gonum), openblas or gonum (default $NNOPT_BLAS, else auto)")
 	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
@@ -82,6 +83,7 @@ type point struct {
 type summary struct {
 	Model                     string      `json:"model"`
 	Device                    string      `json:"device"`
+	BLAS                      string      `json:"blas"`
 	Method                    string      `json:"method"`
 	Batch                     int         `json:"batch"`
 	Seed                      uint64      `json:"seed"`
@@ -151,6 +153,10 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.hidden <= 0 {
 		return fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
 	}
+	blasInUse, err := nnopt.UseBLAS(cfg.blas)
+	if err != nil {
+		return err
+	}
 	dir, err := dataDir(ctx, cfg, out)
 	if err != nil {
 		return err
@@ -188,8 +194,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	build := time.Since(genStart)
 
-	s := summary{Model: cfg.model, Device: "cpu", Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
+	s := summary{Model: cfg.model, Device: "cpu", BLAS: blasInUse, Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
 	fmt.Fprintf(out, "nnopt: training the %d-%d-10 tanh network on a balanced batch of %d MNIST images from %s (device cpu, %s)\n", in, cfg.hidden, cfg.batch, dir, method)
+	fmt.Fprintf(out, "BLAS: %s\n", blasInUse)
 	marks := []float64{1, 1e-3, 1e-6}
 	s.Thresholds = make([]threshold, len(marks))
 	for i, t := range marks {

@@ -1,7 +1,6 @@
 package nlpsolve
 
 import (
-	"container/heap"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -14,38 +13,42 @@ import (
 // Schnabel 1994), B = θI − W·M·Wᵀ with W = [Y θS]. Unlike the two-loop recursion the
 // compact form gives the products needed to minimise the quadratic model over the
 // box: the generalised Cauchy point and the subspace step of L-BFGS-B (Byrd, Lu,
-// Nocedal and Zhu 1995). Pairs are rows of a ring buffer; the small matrices are kept
-// in chronological order.
+// Nocedal and Zhu 1995).
+//
+// The pairs are the rows of one ring buffer, and every product with W that an
+// iteration needs is folded into two passes over it: one matrix product at the
+// update (the new pair's inner products and Wᵀg together) and one W·v for the
+// subspace step. All else works on 2k-vectors and on the few elements at bounds.
 type compactLBFGS struct {
 	n, size      int
-	s, y         []float64 // size×n ring of rows
+	buf          []float64 // 2·size rows of n: Y in rows [0,size), S in rows [size,2·size)
 	first, count int       // ring slot of the oldest pair, number of pairs
 	// Chronological inner products: sy[i][j] = sᵢᵀyⱼ, ss[i][j] = sᵢᵀsⱼ, yy[i][j] = yᵢᵀyⱼ.
 	sy, ss, yy [][]float64
 	theta      float64
 	m          mat.Dense // M = K⁻¹, 2k×2k
+	wg         []float64 // Wᵀg for the gradient of the latest update
 
-	ds, dy      []float64 // the candidate pair
-	slotS       []float64 // per slot: S·v
-	slotY       []float64 // per slot: Y·v
+	vecs, prods []float64 // update: [s; y; g] (3×n) and their products with buf (3×2·size)
+	coef        []float64 // per buffer row, for W·v
 	wb, mwb     []float64 // a row of W and M times it
 	p, c, v, u  []float64 // 2k work vectors
-	wv          []float64 // n-vector W·v
-	breakpoints breakHeap
-	t, dir      []float64 // per element: breakpoint and Cauchy direction
+	t, dir, wv  []float64 // per element: breakpoint, Cauchy direction, W·v
+	heap        breakHeap
+	k           mat.Dense // work matrices
+	wzw, nm     mat.Dense
 }
 
 func newCompactLBFGS(size, n int) *compactLBFGS {
 	q := &compactLBFGS{n: n, size: size,
-		s: make([]float64, size*n), y: make([]float64, size*n),
-		ds: make([]float64, n), dy: make([]float64, n),
-		slotS: make([]float64, size), slotY: make([]float64, size),
-		wv: make([]float64, n), t: make([]float64, n), dir: make([]float64, n),
+		buf: make([]float64, 2*size*n), vecs: make([]float64, 3*n), prods: make([]float64, 3*2*size),
+		coef: make([]float64, 2*size), t: make([]float64, n), dir: make([]float64, n), wv: make([]float64, n),
 	}
 	q.sy, q.ss, q.yy = square(size), square(size), square(size)
-	for _, v := range []*[]float64{&q.wb, &q.mwb, &q.p, &q.c, &q.v, &q.u} {
+	for _, v := range []*[]float64{&q.wg, &q.wb, &q.mwb, &q.p, &q.c, &q.v, &q.u} {
 		*v = make([]float64, 2*size)
 	}
+	q.heap.t = q.t
 	return q
 }
 
@@ -61,53 +64,66 @@ func (q *compactLBFGS) len() int { return q.count }
 func (q *compactLBFGS) reset()   { q.count, q.first = 0, 0 }
 
 func (q *compactLBFGS) slot(j int) int { return (q.first + j) % q.size }
-func (q *compactLBFGS) row(buf []float64, j int) []float64 {
+func (q *compactLBFGS) yRow(j int) []float64 {
 	k := q.slot(j)
-	return buf[k*q.n : (k+1)*q.n]
+	return q.buf[k*q.n : (k+1)*q.n]
 }
-
-// bySlot stores buf·v per ring slot in dst (stale slots included).
-func (q *compactLBFGS) bySlot(buf, v, dst []float64) {
-	blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: q.size, Cols: q.n, Stride: q.n, Data: buf},
-		blas64.Vector{N: q.n, Data: v, Inc: 1}, 0, blas64.Vector{N: q.size, Data: dst, Inc: 1})
+func (q *compactLBFGS) sRow(j int) []float64 {
+	k := q.size + q.slot(j)
+	return q.buf[k*q.n : (k+1)*q.n]
 }
 
 // update adds the pair (x1−x0, g1−g0) when its curvature is safely positive and
-// reports whether it did.
+// reports whether it did. Either way it leaves Wᵀg1 ready for the next boxStep.
 func (q *compactLBFGS) update(x0, x1, g0, g1 []float64) bool {
-	floats.SubTo(q.ds, x1, x0)
-	floats.SubTo(q.dy, g1, g0)
-	sty, yty := floats.Dot(q.ds, q.dy), floats.Dot(q.dy, q.dy)
-	if !(sty > 2.2e-16*yty) || yty == 0 {
-		return false
-	}
-	if q.count == q.size {
-		q.first = (q.first + 1) % q.size
-		q.count--
-		for _, a := range [][][]float64{q.sy, q.ss, q.yy} {
-			for i := 0; i < q.count; i++ {
-				copy(a[i][:q.count], a[i+1][1:q.count+1])
+	n := q.n
+	s, y, g := q.vecs[:n], q.vecs[n:2*n], q.vecs[2*n:]
+	floats.SubTo(s, x1, x0)
+	floats.SubTo(y, g1, g0)
+	copy(g, g1)
+	sty, yty := floats.Dot(s, y), floats.Dot(y, y)
+	accept := sty > 2.2e-16*yty && yty > 0
+	if accept {
+		if q.count == q.size {
+			q.first = (q.first + 1) % q.size
+			q.count--
+			for _, a := range [][][]float64{q.sy, q.ss, q.yy} {
+				for i := 0; i < q.count; i++ {
+					copy(a[i][:q.count], a[i+1][1:q.count+1])
+				}
 			}
 		}
+		copy(q.yRow(q.count), y)
+		copy(q.sRow(q.count), s)
+		q.count++
+		q.theta = yty / sty
 	}
+	if q.count == 0 {
+		return false
+	}
+	// One pass over the buffer: prods[r][row] = vecs[r]·buf[row].
+	rows := 2 * q.size
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas64.General{Rows: 3, Cols: n, Stride: n, Data: q.vecs},
+		blas64.General{Rows: rows, Cols: n, Stride: n, Data: q.buf},
+		0, blas64.General{Rows: 3, Cols: rows, Stride: rows, Data: q.prods})
+	ps, py, pg := q.prods[:rows], q.prods[rows:2*rows], q.prods[2*rows:]
 	k := q.count
-	copy(q.row(q.s, k), q.ds)
-	copy(q.row(q.y, k), q.dy)
-	q.count++
-	// New row and column of the inner products.
-	q.bySlot(q.s, q.dy, q.slotS) // sⱼᵀy_new
-	q.bySlot(q.y, q.ds, q.slotY) // yⱼᵀs_new
-	for j := 0; j <= k; j++ {
-		q.sy[j][k] = q.slotS[q.slot(j)]
-		q.sy[k][j] = q.slotY[q.slot(j)]
+	for j := 0; j < k; j++ {
+		sl := q.slot(j)
+		q.wg[j], q.wg[k+j] = pg[sl], q.theta*pg[q.size+sl]
 	}
-	q.bySlot(q.s, q.ds, q.slotS)
-	q.bySlot(q.y, q.dy, q.slotY)
-	for j := 0; j <= k; j++ {
-		q.ss[j][k], q.ss[k][j] = q.slotS[q.slot(j)], q.slotS[q.slot(j)]
-		q.yy[j][k], q.yy[k][j] = q.slotY[q.slot(j)], q.slotY[q.slot(j)]
+	if !accept {
+		return false
 	}
-	q.theta = yty / sty
+	last := k - 1
+	for j := 0; j < k; j++ {
+		sl := q.slot(j)
+		q.sy[j][last] = py[q.size+sl] // sⱼᵀy_new
+		q.sy[last][j] = ps[sl]        // s_newᵀyⱼ
+		q.ss[j][last], q.ss[last][j] = ps[q.size+sl], ps[q.size+sl]
+		q.yy[j][last], q.yy[last][j] = py[sl], py[sl]
+	}
 	if !q.factor() {
 		q.reset()
 		return false
@@ -116,69 +132,40 @@ func (q *compactLBFGS) update(x0, x1, g0, g1 []float64) bool {
 }
 
 // factor forms M = K⁻¹ with K = [−D Lᵀ; L θSᵀS], where D is the diagonal of SᵀY and L
-// its strictly lower triangle.
+// its strictly lower triangle, and WᵀW.
 func (q *compactLBFGS) factor() bool {
 	k := q.count
-	kk := mat.NewDense(2*k, 2*k, nil)
+	q.k.Reset()
+	q.k.ReuseAs(2*k, 2*k)
+	q.k.Zero()
 	for i := 0; i < k; i++ {
-		kk.Set(i, i, -q.sy[i][i])
+		q.k.Set(i, i, -q.sy[i][i])
 		for j := 0; j < i; j++ {
-			kk.Set(k+i, j, q.sy[i][j])
-			kk.Set(j, k+i, q.sy[i][j])
+			q.k.Set(k+i, j, q.sy[i][j])
+			q.k.Set(j, k+i, q.sy[i][j])
 		}
 		for j := 0; j < k; j++ {
-			kk.Set(k+i, k+j, q.theta*q.ss[i][j])
+			q.k.Set(k+i, k+j, q.theta*q.ss[i][j])
 		}
 	}
 	q.m.Reset()
 	q.m.ReuseAs(2*k, 2*k)
-	err := q.m.Inverse(kk)
-	if err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return false
-		}
-		// Ill-conditioned but usable only if it is not hopeless.
-		if float64(err.(mat.Condition)) > 1e14 {
+	if err := q.m.Inverse(&q.k); err != nil {
+		cond, ok := err.(mat.Condition)
+		if !ok || float64(cond) > 1e14 {
 			return false
 		}
 	}
 	return true
 }
 
-// wt stores Wᵀv (2k) in dst.
-func (q *compactLBFGS) wt(v, dst []float64) {
-	k := q.count
-	q.bySlot(q.y, v, q.slotY)
-	q.bySlot(q.s, v, q.slotS)
-	for j := 0; j < k; j++ {
-		dst[j] = q.slotY[q.slot(j)]
-		dst[k+j] = q.theta * q.slotS[q.slot(j)]
-	}
-}
-
-// w stores W·v (n) in dst.
-func (q *compactLBFGS) w(v, dst []float64) {
-	k := q.count
-	clear(q.slotY)
-	clear(q.slotS)
-	for j := 0; j < k; j++ {
-		q.slotY[q.slot(j)] = v[j]
-		q.slotS[q.slot(j)] = q.theta * v[k+j]
-	}
-	vec := func(d []float64, n int) blas64.Vector { return blas64.Vector{N: n, Data: d, Inc: 1} }
-	general := func(buf []float64) blas64.General {
-		return blas64.General{Rows: q.size, Cols: q.n, Stride: q.n, Data: buf}
-	}
-	blas64.Gemv(blas.Trans, 1, general(q.y), vec(q.slotY, q.size), 0, vec(dst, q.n))
-	blas64.Gemv(blas.Trans, 1, general(q.s), vec(q.slotS, q.size), 1, vec(dst, q.n))
-}
-
 // wRow stores row i of W in dst.
 func (q *compactLBFGS) wRow(i int, dst []float64) {
 	k := q.count
 	for j := 0; j < k; j++ {
-		dst[j] = q.row(q.y, j)[i]
-		dst[k+j] = q.theta * q.row(q.s, j)[i]
+		sl := q.slot(j)
+		dst[j] = q.buf[sl*q.n+i]
+		dst[k+j] = q.theta * q.buf[(q.size+sl)*q.n+i]
 	}
 }
 
@@ -190,16 +177,31 @@ func (q *compactLBFGS) mul(v, dst []float64) {
 	}
 }
 
-// boxStep minimises the quadratic model g·d + ½dᵀBd over the box [lo, up] around x
+// w stores W·v (n) in dst: one pass over the buffer.
+func (q *compactLBFGS) w(v, dst []float64) {
+	k := q.count
+	clear(q.coef)
+	for j := 0; j < k; j++ {
+		sl := q.slot(j)
+		q.coef[sl] = v[j]
+		q.coef[q.size+sl] = q.theta * v[k+j]
+	}
+	blas64.Gemv(blas.Trans, 1, blas64.General{Rows: 2 * q.size, Cols: q.n, Stride: q.n, Data: q.buf},
+		blas64.Vector{N: 2 * q.size, Data: q.coef, Inc: 1}, 0, blas64.Vector{N: q.n, Data: dst, Inc: 1})
+}
+
+// boxStep minimises the quadratic model gᵀd + ½dᵀBd over the box [lo, up] around x
 // the way L-BFGS-B does: along the projected steepest-descent path to the generalised
-// Cauchy point, then over the elements still free there, truncated to the box. It
-// stores the model's minimiser in xbar.
+// Cauchy point, then over the elements still free there, projected onto the box (or
+// truncated to it when the projection does not descend). It stores the result in
+// xbar. g must be the gradient given to the latest update.
 func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 	k2 := 2 * q.count
 	theta := q.theta
-	// Breakpoints of the projected path x(t) = P(x − t·g).
-	q.breakpoints.idx = q.breakpoints.idx[:0]
-	q.breakpoints.t = q.t
+	p, c := q.p[:k2], q.c[:k2]
+	// Breakpoints of the projected path x(t) = P(x − t·g); p = Wᵀ·dir from Wᵀg,
+	// corrected for the elements that cannot move at all.
+	floats.ScaleTo(p, -1, q.wg[:k2])
 	var dd float64
 	for i, gi := range g {
 		t := math.Inf(1)
@@ -210,25 +212,19 @@ func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 			t = (x[i] - lo[i]) / gi
 		}
 		q.t[i] = t
+		xbar[i] = x[i]
 		q.dir[i] = 0
 		if t > 0 {
 			q.dir[i] = -gi
 			dd += gi * gi
-			if !math.IsInf(t, 1) {
-				q.breakpoints.idx = append(q.breakpoints.idx, i)
-			}
-		}
-		xbar[i] = x[i]
-		if t == 0 {
-			xbar[i] = math.Min(math.Max(x[i], lo[i]), up[i])
+		} else if gi != 0 {
+			q.wRow(i, q.wb)
+			floats.AddScaled(p, gi, q.wb[:k2])
 		}
 	}
 	if dd == 0 {
 		return // stationary: the model's minimiser is x itself
 	}
-	heap.Init(&q.breakpoints)
-	p, c := q.p[:k2], q.c[:k2]
-	q.wt(q.dir, p)
 	clear(c)
 	q.mul(p, q.v)
 	f1 := -dd
@@ -236,13 +232,29 @@ func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 	f2min := 1e-10 * math.Max(f2, 1e-300)
 	dtMin := -f1 / f2
 	tOld := 0.0
-	for q.breakpoints.Len() > 0 && f1 < 0 {
-		b := q.breakpoints.idx[0]
+	// Breakpoints are taken from the heap in bands of t, since the path usually
+	// stops long before most of them.
+	band := 0.0
+	q.heap.reset()
+	for f1 < 0 {
+		if q.heap.len() == 0 {
+			if math.IsInf(band, 1) {
+				break
+			}
+			band = math.Max(2*band, 2*(tOld+dtMin))
+			if !q.heap.fill(q.dir, tOld, band) {
+				band = math.Inf(1)
+				if !q.heap.fill(q.dir, tOld, band) {
+					break
+				}
+			}
+		}
+		b := q.heap.top()
 		dt := q.t[b] - tOld
 		if dtMin < dt {
 			break
 		}
-		heap.Pop(&q.breakpoints)
+		q.heap.pop()
 		// Element b reaches its bound: it leaves the path's direction.
 		xb := up[b]
 		if q.dir[b] < 0 {
@@ -272,88 +284,94 @@ func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 		}
 	}
 	floats.AddScaled(c, dtMin, p)
-
 	q.subspace(x, g, lo, up, xbar, c)
 }
 
 // subspace minimises the model over the elements free at the Cauchy point xcp (held
-// in xbar; c = Wᵀ(xcp − x)) and moves xbar there, projected onto the box when that
-// keeps a descent direction, else truncated to it.
+// in xbar; c = Wᵀ(xcp − x)) and moves xbar there. With Z selecting the free elements
+// and r = Zᵀ(g + θ(xcp − x) − W·M·c) the model's reduced gradient, the step is
+// d = −(1/θ)r − (1/θ²)ZᵀW·(I − (1/θ)M·WᵀZZᵀW)⁻¹·M·WᵀZ·r (Sherman–Morrison–Woodbury).
+// WᵀZ·r and WᵀZZᵀW come from Wᵀg, c and WᵀW less the fixed elements' rows, so the
+// step costs one pass W·v.
 func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
-	k2 := 2 * q.count
+	k, k2 := q.count, 2*q.count
 	theta := q.theta
-	free := q.dir // reuse: 1 where free at the Cauchy point
-	nFixed := 0
-	for i := range xbar {
-		free[i] = 0
-		if xbar[i] > lo[i] && xbar[i] < up[i] {
-			free[i] = 1
-		} else {
-			nFixed++
-		}
-	}
-	if nFixed == len(xbar) {
-		return
-	}
-	// Reduced gradient of the model at the Cauchy point: r = g + θ(xcp − x) − W·M·c.
-	q.mul(c, q.v)
-	r := q.wv
-	q.w(q.v[:k2], r)
-	for i := range r {
-		r[i] = (g[i] + theta*(xbar[i]-x[i]) - r[i]) * free[i]
-	}
-	// WᵀZZᵀW = WᵀW − Σ over fixed elements of wᵢwᵢᵀ.
-	k := q.count
-	wzw := mat.NewDense(k2, k2, nil)
+	q.wzw.Reset()
+	q.wzw.ReuseAs(k2, k2)
 	for i := 0; i < k; i++ {
 		for j := 0; j < k; j++ {
-			wzw.Set(i, j, q.yy[i][j])
-			wzw.Set(i, k+j, theta*q.sy[j][i])
-			wzw.Set(k+i, j, theta*q.sy[i][j])
-			wzw.Set(k+i, k+j, theta*theta*q.ss[i][j])
+			q.wzw.Set(i, j, q.yy[i][j])
+			q.wzw.Set(i, k+j, theta*q.sy[j][i])
+			q.wzw.Set(k+i, j, theta*q.sy[i][j])
+			q.wzw.Set(k+i, k+j, theta*theta*q.ss[i][j])
 		}
 	}
-	if nFixed > 0 {
-		raw := wzw.RawMatrix()
-		for i, fi := range free {
-			if fi != 0 {
-				continue
-			}
-			q.wRow(i, q.wb)
-			for a := 0; a < k2; a++ {
-				floats.AddScaled(raw.Data[a*raw.Stride:a*raw.Stride+k2], -q.wb[a], q.wb[:k2])
-			}
+	// wzg = WᵀZ·g, wzz = WᵀZ·(xcp − x), accumulated as totals less fixed rows.
+	wzg, wzz := q.u[:k2], q.v[:k2]
+	copy(wzg, q.wg[:k2])
+	copy(wzz, c)
+	raw := q.wzw.RawMatrix()
+	nFree := 0
+	for i := range xbar {
+		if xbar[i] > lo[i] && xbar[i] < up[i] {
+			nFree++
+			continue
 		}
+		q.wRow(i, q.wb)
+		for a := 0; a < k2; a++ {
+			floats.AddScaled(raw.Data[a*raw.Stride:a*raw.Stride+k2], -q.wb[a], q.wb[:k2])
+		}
+		floats.AddScaled(wzg, -g[i], q.wb[:k2])
+		floats.AddScaled(wzz, -(xbar[i] - x[i]), q.wb[:k2])
 	}
-	// Sherman–Morrison–Woodbury: d = −(1/θ)r − (1/θ²)ZᵀW·(I − (1/θ)M·WᵀZZᵀW)⁻¹·M·WᵀZ·r.
-	q.wt(r, q.u)
-	q.mul(q.u, q.v)
-	var nm mat.Dense
-	nm.Mul(q.m.Slice(0, k2, 0, k2), wzw)
-	nm.Scale(-1/theta, &nm)
+	if nFree == 0 {
+		return
+	}
+	// WᵀZ·r = wzg + θ·wzz − WᵀZZᵀW·M·c.
+	mc := q.mwb[:k2]
+	q.mul(c, mc)
+	wzr := q.wb[:k2]
+	for a := 0; a < k2; a++ {
+		wzr[a] = wzg[a] + theta*wzz[a] - floats.Dot(raw.Data[a*raw.Stride:a*raw.Stride+k2], mc)
+	}
+	rhs := q.p[:k2]
+	q.mul(wzr, rhs)
+	q.nm.Reset()
+	q.nm.ReuseAs(k2, k2)
+	q.nm.Mul(q.m.Slice(0, k2, 0, k2), &q.wzw)
+	q.nm.Scale(-1/theta, &q.nm)
 	for i := 0; i < k2; i++ {
-		nm.Set(i, i, nm.At(i, i)+1)
+		q.nm.Set(i, i, q.nm.At(i, i)+1)
 	}
 	sol := mat.NewVecDense(k2, q.u[:k2])
-	if err := sol.SolveVec(&nm, mat.NewVecDense(k2, q.v[:k2])); err != nil {
+	if err := sol.SolveVec(&q.nm, mat.NewVecDense(k2, rhs)); err != nil {
 		if _, ok := err.(mat.Condition); !ok {
 			return // keep the Cauchy point
 		}
 	}
-	d := q.ds
-	q.w(q.u[:k2], d)
-	for i := range d {
-		d[i] = (-r[i]/theta - d[i]/(theta*theta)) * free[i]
+	// d = −g/θ − (xcp − x) + W·(M·c/θ − u/θ²) on the free elements.
+	coef := q.c[:k2] // c is no longer needed
+	for a := 0; a < k2; a++ {
+		coef[a] = mc[a]/theta - q.u[a]/(theta*theta)
 	}
-	// Projected subspace step if it descends (Morales and Nocedal 2011), else truncated.
+	d := q.wv
+	q.w(coef, d)
 	var slope float64
 	for i := range d {
+		if !(xbar[i] > lo[i] && xbar[i] < up[i]) {
+			d[i] = 0
+			continue
+		}
+		d[i] += -g[i]/theta - (xbar[i] - x[i])
 		xi := math.Min(math.Max(xbar[i]+d[i], lo[i]), up[i])
 		slope += g[i] * (xi - x[i])
 	}
+	// Projected subspace step if it descends (Morales and Nocedal 2011), else truncated.
 	if slope < 0 {
-		for i := range d {
-			xbar[i] = math.Min(math.Max(xbar[i]+d[i], lo[i]), up[i])
+		for i, di := range d {
+			if di != 0 {
+				xbar[i] = math.Min(math.Max(xbar[i]+di, lo[i]), up[i])
+			}
 		}
 		return
 	}
@@ -369,19 +387,53 @@ func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
 	floats.AddScaled(xbar, alpha, d)
 }
 
-// breakHeap orders element indices by their breakpoint.
+// breakHeap is a binary min-heap of element indices keyed by their breakpoints.
 type breakHeap struct {
-	idx []int
+	idx []int32
 	t   []float64
 }
 
-func (h *breakHeap) Len() int           { return len(h.idx) }
-func (h *breakHeap) Less(i, j int) bool { return h.t[h.idx[i]] < h.t[h.idx[j]] }
-func (h *breakHeap) Swap(i, j int)      { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
-func (h *breakHeap) Push(x any)         { h.idx = append(h.idx, x.(int)) }
-func (h *breakHeap) Pop() any {
+func (h *breakHeap) reset()   { h.idx = h.idx[:0] }
+func (h *breakHeap) len() int { return len(h.idx) }
+func (h *breakHeap) top() int { return int(h.idx[0]) }
+
+// fill loads the elements still moving (dir ≠ 0) with breakpoints in (from, to] and
+// reports whether there were any.
+func (h *breakHeap) fill(dir []float64, from, to float64) bool {
+	h.idx = h.idx[:0]
+	for i, d := range dir {
+		if d != 0 && h.t[i] > from && h.t[i] <= to && !math.IsInf(h.t[i], 1) {
+			h.idx = append(h.idx, int32(i))
+		}
+	}
+	for i := len(h.idx)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+	return len(h.idx) > 0
+}
+
+func (h *breakHeap) pop() {
 	n := len(h.idx) - 1
-	v := h.idx[n]
+	h.idx[0] = h.idx[n]
 	h.idx = h.idx[:n]
-	return v
+	h.down(0)
+}
+
+func (h *breakHeap) down(i int) {
+	n := len(h.idx)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.t[h.idx[r]] < h.t[h.idx[l]] {
+			m = r
+		}
+		if h.t[h.idx[m]] >= h.t[h.idx[i]] {
+			return
+		}
+		h.idx[i], h.idx[m] = h.idx[m], h.idx[i]
+		i = m
+	}
 }

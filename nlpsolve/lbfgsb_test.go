@@ -85,8 +85,11 @@ func TestCompactMatchesBFGS(t *testing.T) {
 		v := randomVec(rng, n)
 		// B·v = θv − W·M·Wᵀv.
 		k2 := 2 * q.len()
-		wtv, mwtv, got := make([]float64, k2), make([]float64, k2), make([]float64, n)
-		q.wt(v, wtv)
+		wtv, mwtv, got, row := make([]float64, k2), make([]float64, k2), make([]float64, n), make([]float64, k2)
+		for i := range v {
+			q.wRow(i, row)
+			floats.AddScaled(wtv, v[i], row)
+		}
 		q.mul(wtv, mwtv)
 		q.w(mwtv, got)
 		for i := range got {
@@ -184,7 +187,7 @@ func TestBoundedQuadraticKKT(t *testing.T) {
 			}
 			qd := &quadratic{a: a, b: b}
 			p := &Problem{
-				Vars: []Variable{{Name: "x", Lo: lo, Up: up}, {Name: "f", Lo: []float64{-inf}, Up: []float64{inf}}},
+				Vars:      []Variable{{Name: "x", Lo: lo, Up: up}, {Name: "f", Lo: []float64{-inf}, Up: []float64{inf}}},
 				Equations: []Equation{{Name: "def_f", Block: qd, Vars: []int{0, 1}, Defines: 1, Coef: 1}},
 				Objective: 1,
 			}

@@ -13,6 +13,9 @@ type block struct {
 	rowMap []int32   // equation-domain position -> root position; nil = same layout
 	rowOn  []float64 // 1 for rows inside the equation's condition; nil = all rows
 	vars   []int
+	// tangentsOf is the direction the nodes' tangents were computed along by the last
+	// JVP at the current point (nil when stale): the HVP of a Hessian sweep reuses them.
+	tangentsOf [][]float64
 }
 
 func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
@@ -51,6 +54,7 @@ func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
 func (b *block) Rows() int { return domainSize(b.eq.domain) }
 
 func (b *block) Eval(x [][]float64, r []float64) {
+	b.tangentsOf = nil
 	for _, n := range b.nodes {
 		n.forward(x)
 	}
@@ -65,6 +69,7 @@ func (b *block) Eval(x [][]float64, r []float64) {
 
 func (b *block) JVP(v [][]float64, jv []float64) {
 	b.tangents(v)
+	b.tangentsOf = v
 	if b.root.constant {
 		clear(jv)
 		return
@@ -113,7 +118,13 @@ func (b *block) VJP(w []float64, g [][]float64) {
 }
 
 func (b *block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
-	b.tangents(v)
+	// The sweep's JVP along the same v left the tangents in place; only the block's
+	// defined variable has changed since, and it enters linearly, so no second-order
+	// term sees it.
+	if b.tangentsOf == nil || len(v) == 0 || &b.tangentsOf[0] != &v[0] {
+		b.tangents(v)
+	}
+	b.tangentsOf = nil
 	if !b.seed(w, func(n *tnode) []float64 { return n.adj }) {
 		return
 	}

@@ -185,6 +185,22 @@ func TestBlockDerivativesMatchFiniteDifferences(t *testing.T) {
 					}
 				}
 			}
+			// In a Hessian sweep HVP follows a JVP along the same v and reuses its
+			// tangents; along another v it must not.
+			b.Eval(x, r)
+			b.JVP(v, jv)
+			swept := zeros(x)
+			b.HVP(w, wdot, v, swept)
+			b.JVP(shift(1), jv)
+			other := zeros(x)
+			b.HVP(w, wdot, v, other)
+			for i := range hv {
+				for j := range hv[i] {
+					if !close(swept[i][j], hv[i][j], 1e-12) || !close(other[i][j], hv[i][j], 1e-12) {
+						t.Fatalf("HVP %s[%d]: %g after a JVP along v, %g after one along another direction, %g alone", vars[i].name, j, swept[i][j], other[i][j], hv[i][j])
+					}
+				}
+			}
 		})
 	}
 }

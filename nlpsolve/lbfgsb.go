@@ -232,7 +232,7 @@ func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 	f2min := 1e-10 * math.Max(f2, 1e-300)
 	dtMin := -f1 / f2
 	tOld := 0.0
-	// Breakpoints are taken from the heap in bands of t, since the path usually
+	// Breakpoints are loaded into the heap in bands of t, since the path usually
 	// stops long before most of them.
 	band := 0.0
 	q.heap.reset()
@@ -241,13 +241,14 @@ func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 			if math.IsInf(band, 1) {
 				break
 			}
-			band = math.Max(2*band, 2*(tOld+dtMin))
-			if !q.heap.fill(q.dir, tOld, band) {
-				band = math.Inf(1)
-				if !q.heap.fill(q.dir, tOld, band) {
-					break
+			next := q.heap.fill(q.dir, band, math.Max(2*band, 2*(tOld+dtMin)))
+			if q.heap.len() == 0 {
+				if next-tOld > dtMin {
+					break // the model's minimum comes before the next breakpoint
 				}
+				next = q.heap.fill(q.dir, band, 2*next)
 			}
+			band = next
 		}
 		b := q.heap.top()
 		dt := q.t[b] - tOld
@@ -398,18 +399,27 @@ func (h *breakHeap) len() int { return len(h.idx) }
 func (h *breakHeap) top() int { return int(h.idx[0]) }
 
 // fill loads the elements still moving (dir ≠ 0) with breakpoints in (from, to] and
-// reports whether there were any.
-func (h *breakHeap) fill(dir []float64, from, to float64) bool {
+// returns the band's end: to, or when the band is empty the smallest breakpoint
+// beyond it (+Inf if none).
+func (h *breakHeap) fill(dir []float64, from, to float64) float64 {
 	h.idx = h.idx[:0]
+	next := math.Inf(1)
 	for i, d := range dir {
-		if d != 0 && h.t[i] > from && h.t[i] <= to && !math.IsInf(h.t[i], 1) {
+		switch t := h.t[i]; {
+		case d == 0 || t <= from:
+		case t <= to:
 			h.idx = append(h.idx, int32(i))
+		case t < next:
+			next = t
 		}
+	}
+	if len(h.idx) == 0 {
+		return next
 	}
 	for i := len(h.idx)/2 - 1; i >= 0; i-- {
 		h.down(i)
 	}
-	return len(h.idx) > 0
+	return to
 }
 
 func (h *breakHeap) pop() {

@@ -23,7 +23,9 @@ type Block interface {
 	// VJP adds Jᵀ·w to g.
 	VJP(w []float64, g [][]float64)
 	// HVP adds ∇²(wᵀr)·v + Jᵀ·wdot to hv: the tangent, along v and wdot, of the
-	// VJP Jᵀ·w. The solver's second-order adjoint sweep needs exactly this sum.
+	// VJP Jᵀ·w. The solver's second-order adjoint sweep needs exactly this sum. In
+	// that sweep HVP follows a JVP along the same v (the same slices), changed since
+	// only in the block's defined variable, so a block may reuse that JVP's tangents.
 	HVP(w, wdot []float64, v [][]float64, hv [][]float64)
 }
 

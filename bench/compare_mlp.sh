@@ -35,11 +35,22 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== building cmd/train"
 go build -o "$tmp/train" ./cmd/train
 
-echo "== nnopt (reduced gradient, bounds [-5,5])"
-"$tmp/train" -data "$data" -q -iterlim 100000 -timelim 600 \
-    -init-out "$tmp/init.safetensors" -out "$tmp/weights.safetensors" -json "$tmp/nnopt.json"
+# The reference run (cmd/train's defaults: Newton-CG, weights in [-5, 5]), L-BFGS-B on
+# the same bounded problem, and L-BFGS without bounds: the problem the peer solves.
+runs=(reference lbfgsb unbounded)
+declare -A run_args=(
+    [reference]=""
+    [lbfgsb]="-method lbfgs"
+    [unbounded]="-method lbfgs -bound 0"
+)
+for r in "${runs[@]}"; do
+    echo "== nnopt $r: train ${run_args[$r]}"
+    # shellcheck disable=SC2086
+    "$tmp/train" -data "$data" -q -iterlim 100000 -timelim 600 ${run_args[$r]} \
+        -init-out "$tmp/init.safetensors" -out "$tmp/weights-$r.safetensors" -json "$tmp/nnopt-$r.json"
+    [ -s "$tmp/nnopt-$r.json" ] || die "train wrote no JSON summary (-json) for the $r run"
+done
 [ -s "$tmp/init.safetensors" ] || die "train wrote no initial weights (-init-out)"
-[ -s "$tmp/nnopt.json" ] || die "train wrote no JSON summary (-json)"
 
 echo "== PyTorch L-BFGS (unconstrained), same initial weights"
 "$py" bench/peers/torch_lbfgs_mlp.py --data "$data" --weights "$tmp/init.safetensors" \
@@ -48,12 +59,12 @@ echo "== PyTorch L-BFGS (unconstrained), same initial weights"
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
 echo
 echo "== comparison"
-"$py" - "$tmp/nnopt.json" "$tmp/torch.json" "$(nproc)" "${cpu:-unknown}" "$(go version)" <<'EOF'
-import datetime, json, math, sys
+"$py" - "$tmp/torch.json" "$(nproc)" "${cpu:-unknown}" "$(go version)" "${runs[@]/#/$tmp/nnopt-}" <<'EOF'
+import datetime, json, math, os, sys
 
-nnopt = json.load(open(sys.argv[1]))
-torch = json.load(open(sys.argv[2]))
-nproc, cpu, gover = sys.argv[3], sys.argv[4], sys.argv[5]
+torch = json.load(open(sys.argv[1]))
+nproc, cpu, gover = sys.argv[2], sys.argv[3], sys.argv[4]
+runs = [(os.path.basename(p)[len("nnopt-"):], json.load(open(p + ".json"))) for p in sys.argv[5:]]
 
 
 def hit(summary, threshold):
@@ -64,7 +75,7 @@ def hit(summary, threshold):
 
 
 def percent(value):
-    # nnopt may report accuracy as a fraction; the peer reports percent.
+    # nnopt reports accuracy as a fraction; the peer reports percent.
     if value is None:
         return "-"
     return f"{value * 100 if value <= 1 else value:.2f}%"
@@ -74,17 +85,20 @@ def fmt(value, spec):
     return "-" if value is None else format(value, spec)
 
 
-print(f"{'loss <=':>8} {'nnopt s':>10} {'iters':>7} {'torch s':>10} {'iters':>7} {'torch/nnopt':>12}")
-for thr in (1.0, 1e-3, 1e-6):
-    a, b = hit(nnopt, thr), hit(torch, thr)
-    ratio = b["seconds"] / a["seconds"] if a and b and a["seconds"] > 0 else None
-    print(f"{thr:>8g} {fmt(a and a['seconds'], '10.3f'):>10} {fmt(a and a.get('iterations'), 'd'):>7}"
-          f" {fmt(b and b['seconds'], '10.3f'):>10} {fmt(b and b.get('iterations'), 'd'):>7}"
-          f" {fmt(ratio, '11.2f') + ('x' if ratio else ''):>12}")
+print(f"{'nnopt run':<10} {'loss <=':>8} {'nnopt s':>10} {'iters':>7} {'torch s':>10} {'iters':>7} {'torch/nnopt':>12}")
+for name, nnopt in runs:
+    for thr in (1.0, 1e-3, 1e-6):
+        a, b = hit(nnopt, thr), hit(torch, thr)
+        ratio = b["seconds"] / a["seconds"] if a and b and a["seconds"] > 0 else None
+        print(f"{name:<10} {thr:>8g} {fmt(a and a['seconds'], '10.3f'):>10} {fmt(a and a.get('iterations'), 'd'):>7}"
+              f" {fmt(b and b['seconds'], '10.3f'):>10} {fmt(b and b.get('iterations'), 'd'):>7}"
+              f" {fmt(ratio, '11.2f') + ('x' if ratio else ''):>12}")
 print()
-print(f"nnopt: final loss {fmt(nnopt.get('objective'), '.6e')}, {nnopt.get('iterations')} iterations, "
-      f"{fmt(nnopt.get('solve_seconds'), '.3f')}s, batch {percent(nnopt.get('batch_accuracy'))}, "
-      f"test {percent(nnopt.get('test_accuracy'))}  (weights bounded to [-5,5])")
+for name, nnopt in runs:
+    print(f"{name}: {nnopt.get('method')}, final loss {fmt(nnopt.get('objective'), '.6e')}, {nnopt.get('iterations')} iterations, "
+          f"{fmt(nnopt.get('solve_seconds'), '.3f')}s, {nnopt.get('solve_status_text')}, batch {percent(nnopt.get('batch_accuracy'))}, "
+          f"test {percent(nnopt.get('test_accuracy'))}")
+print(f"nnopt BLAS: {runs[0][1].get('blas')}")
 print(f"torch: final loss {torch['final_loss']:.6e}, {torch['iterations']} iterations, "
       f"{torch['evaluations']} evaluations, {torch['seconds']:.3f}s, batch {percent(torch['batch_accuracy'])}, "
       f"test {percent(torch['test_accuracy'])}  (unconstrained: max |w| {torch['max_abs_weight']:.3g}, "

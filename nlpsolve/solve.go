@@ -32,7 +32,7 @@ type Settings struct {
 	// at most this. Default 1e-7.
 	GradientTolerance float64
 	Method            Method
-	Memory            int // L-BFGS pairs; default 30
+	Memory            int // L-BFGS pairs; default 10
 	// Log receives the iteration log; nil for none.
 	Log io.Writer
 	// Recorder, if set, is called after every iteration.
@@ -107,7 +107,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 		set.GradientTolerance = 1e-7
 	}
 	if set.Memory == 0 {
-		set.Memory = 30
+		set.Memory = 10
 	}
 	rf := newReduced(p, st, x0)
 	lo, up := st.bounds(p)

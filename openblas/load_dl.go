@@ -60,6 +60,17 @@ func candidates() []string {
 	}
 }
 
+// threadsFromEnv reports whether the user chose OpenBLAS's thread count through the
+// environment variables it reads; then Load leaves its threading alone.
+func threadsFromEnv() bool {
+	for _, v := range []string{"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"} {
+		if os.Getenv(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // debianTriplet maps GOARCH to Debian's multiarch library directory name.
 var debianTriplet = map[string]string{
 	"amd64":   "x86_64-linux-gnu",
@@ -109,5 +120,10 @@ func open(path string) (*Implementation, error) {
 		purego.RegisterFunc(sym.fptr, addr)
 	}
 	impl.config = getConfig()
+	impl.parts = 1
+	if !threadsFromEnv() {
+		impl.setThreads(1)
+		impl.parts = runtime.GOMAXPROCS(0)
+	}
 	return impl, nil
 }

@@ -61,6 +61,29 @@ func TestDgemm(t *testing.T) {
 	}
 }
 
+// TestDgemmParts checks products split over goroutines along rows and along columns
+// of C, with part counts that do not divide the sides.
+func TestDgemmParts(t *testing.T) {
+	impl := loadOrSkip(t)
+	defer impl.SetParts(impl.Parts())
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for _, parts := range []int{2, 3} {
+		impl.SetParts(parts)
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				for _, size := range [][3]int{{150, 70, 130}, {70, 151, 130}, {500, 20, 90}, {20, 301, 200}} {
+					m, n, k := size[0], size[1], size[2]
+					if impl.split(m, n, k) != parts {
+						t.Fatalf("%dx%dx%d is not split into %d parts", m, n, k, parts)
+					}
+					name := fmt.Sprintf("parts=%d/%c%c/m=%d,n=%d,k=%d", parts, tA, tB, m, n, k)
+					testDgemm(t, impl, rnd, name, tA, tB, m, n, k, 3, -0.7, 0.5)
+				}
+			}
+		}
+	}
+}
+
 func testDgemm(t *testing.T, impl *Implementation, rnd *rand.Rand, name string, tA, tB blas.Transpose, m, n, k, pad int, alpha, beta float64) {
 	rowsA, colsA := m, k
 	if tA != blas.NoTrans {

@@ -11,10 +11,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"github.com/nnopt/nnopt"
@@ -44,7 +46,7 @@ func main() {
 	flag.Uint64Var(&cfg.seed, "seed", 7, "seed of the weight initialisation")
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
 	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
-	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]")
+	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds")
 	flag.StringVar(&cfg.method, "method", "newton-cg", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
 	flag.StringVar(&cfg.blas, "blas", "", "CPU BLAS: auto (OpenBLAS when it loads, else gonum), openblas or gonum (default $NNOPT_BLAS, else auto)")
@@ -52,9 +54,23 @@ func main() {
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
 	flag.BoolVar(&cfg.quiet, "q", false, "no statistics or iteration log, only the summary")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(fmt.Errorf("-cpuprofile: %w", err))
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -150,6 +166,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.batch <= 0 || cfg.batch%10 != 0 {
 		return fmt.Errorf("-batch %d: want a positive multiple of 10 (the batch is balanced over 10 digits)", cfg.batch)
 	}
+	if cfg.bound < 0 || math.IsNaN(cfg.bound) {
+		return fmt.Errorf("-bound %g: want a positive bound, or 0 for none", cfg.bound)
+	}
 	if cfg.hidden <= 0 {
 		return fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
 	}
@@ -188,7 +207,11 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}
 
 	genStart := time.Now()
-	m, err := refmodel.NewMLP(x, labels, in, cfg.hidden, 10, w1, w2, cfg.bound)
+	bound := cfg.bound
+	if bound == 0 {
+		bound = math.Inf(1)
+	}
+	m, err := refmodel.NewMLP(x, labels, in, cfg.hidden, 10, w1, w2, bound)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,8 @@ func UseBLAS(name string) (string, error) {
 		impl, err := openblas.Load()
 		if err == nil {
 			blas64.Use(impl)
-			return fmt.Sprintf("%s (%s, %d threads)", impl.Config(), impl.Path(), impl.Threads()), nil
+			return fmt.Sprintf("%s (%s; %d OpenBLAS thread(s) per call, large products split over %d goroutine(s))",
+				impl.Config(), impl.Path(), impl.Threads(), impl.Parts()), nil
 		}
 		if strings.EqualFold(name, "openblas") {
 			return "", err

@@ -3,6 +3,7 @@ package openblas
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -11,8 +12,9 @@ import (
 
 // BenchmarkDgemm times the products of the reference network's training
 // (784 inputs, 20 hidden units, 10 classes, batches of 500, 10000 samples)
-// in gonum, in OpenBLAS and in single-threaded OpenBLAS; compare with
-// benchstat -col /impl.
+// in gonum, in OpenBLAS as Load sets it up (single-threaded calls, large products
+// split over goroutines), in one single-threaded call, and with OpenBLAS's own
+// threads (one per CPU, no split); compare with benchstat -col /impl.
 func BenchmarkDgemm(b *testing.B) {
 	impl := loadOrSkip(b)
 	for _, s := range []struct {
@@ -27,14 +29,17 @@ func BenchmarkDgemm(b *testing.B) {
 		{"NN_m500_n10_k20", blas.NoTrans, blas.NoTrans, 500, 10, 20},     // H(500×20)·V(20×10): tiny
 	} {
 		for _, bi := range []struct {
-			name    string
-			impl    blas.Float64
-			threads int // OpenBLAS threads; 0 leaves its default (one per CPU)
-		}{{"gonum", gonum.Implementation{}, 0}, {"openblas", impl, 0}, {"openblas1", impl, 1}} {
+			name           string
+			impl           blas.Float64
+			threads, parts int // 0: as Load set them
+		}{{"gonum", gonum.Implementation{}, 0, 0}, {"openblas", impl, 0, 0}, {"openblas-1call", impl, 1, 1},
+			{"openblas-threads", impl, runtime.NumCPU(), 1}} {
 			b.Run(fmt.Sprintf("shape=%s/impl=%s", s.name, bi.name), func(b *testing.B) {
 				if bi.threads > 0 {
 					defer impl.SetThreads(impl.Threads())
+					defer impl.SetParts(impl.Parts())
 					impl.SetThreads(bi.threads)
+					impl.SetParts(bi.parts)
 				}
 				benchDgemm(b, s.tA, s.tB, s.m, s.n, s.k, bi.impl.Dgemm)
 			})

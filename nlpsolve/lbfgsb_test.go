@@ -34,6 +34,20 @@ func randomVec(rng *rand.Rand, n int) []float64 {
 	return v
 }
 
+// quadraticStep takes a random step s from x on the quadratic with Hessian a and
+// returns it with the gradient change y = a·s and the new point and gradient.
+func quadraticStep(rng *rand.Rand, a *mat.SymDense, x, g []float64) (s, y, x1, g1 []float64) {
+	n := len(x)
+	s = randomVec(rng, n)
+	var yv mat.VecDense
+	yv.MulVec(a, mat.NewVecDense(n, s))
+	y = yv.RawVector().Data
+	x1, g1 = make([]float64, n), make([]float64, n)
+	floats.AddTo(x1, x, s)
+	floats.AddTo(g1, g, y)
+	return s, y, x1, g1
+}
+
 // bfgsDense applies the BFGS recursion from B₀ = θI to the given pairs.
 func bfgsDense(n int, theta float64, s, y [][]float64) *mat.Dense {
 	b := mat.NewDense(n, n, nil)
@@ -64,17 +78,11 @@ func TestCompactMatchesBFGS(t *testing.T) {
 	var ss, ys [][]float64
 	x, g := make([]float64, n), make([]float64, n)
 	for step := 0; step < 7; step++ {
-		s := randomVec(rng, n)
-		var y mat.VecDense
-		y.MulVec(a, mat.NewVecDense(n, s))
-		x1, g1 := make([]float64, n), make([]float64, n)
-		floats.AddTo(x1, x, s)
-		floats.AddTo(g1, g, y.RawVector().Data)
+		s, y, x1, g1 := quadraticStep(rng, a, x, g)
 		if !q.update(x, x1, g, g1) {
 			t.Fatalf("step %d: a pair with positive curvature was rejected", step)
 		}
-		ss = append(ss, s)
-		ys = append(ys, append([]float64(nil), y.RawVector().Data...))
+		ss, ys = append(ss, s), append(ys, y)
 		if len(ss) > size {
 			ss, ys = ss[1:], ys[1:]
 		}
@@ -113,14 +121,9 @@ func TestBoxStepWithoutBoundsIsNewton(t *testing.T) {
 	var ss, ys [][]float64
 	x, g := randomVec(rng, n), randomVec(rng, n)
 	for step := 0; step < 3; step++ {
-		s := randomVec(rng, n)
-		var y mat.VecDense
-		y.MulVec(a, mat.NewVecDense(n, s))
-		x1, g1 := make([]float64, n), make([]float64, n)
-		floats.AddTo(x1, x, s)
-		floats.AddTo(g1, g, y.RawVector().Data)
+		s, y, x1, g1 := quadraticStep(rng, a, x, g)
 		q.update(x, x1, g, g1)
-		ss, ys = append(ss, s), append(ys, y.RawVector().Data)
+		ss, ys = append(ss, s), append(ys, y)
 		x, g = x1, g1
 	}
 	lo, up := make([]float64, n), make([]float64, n)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +92,39 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want it to mention %q", err, tc.want)
 		}
+	}
+}
+
+// TestTrainDownload runs -download against a local mirror serving the shared files.
+// The shared training files are a 10,000-image subset, so their checksums differ from
+// the canonical ones: train must fail naming the file and leave no unverified file in
+// the cache; a mirror that is down must fail naming the address.
+func TestTrainDownload(t *testing.T) {
+	dir := testdata.MNISTDir(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	t.Setenv("NNOPT_DATA", "")
+	cacheRoot := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cacheRoot)
+	t.Setenv("HOME", t.TempDir())
+	cfg := defaults()
+	cfg.download, cfg.mirror = true, srv.URL
+	var out bytes.Buffer
+	err := run(context.Background(), cfg, &out)
+	if err == nil || !strings.Contains(err.Error(), "train-images-idx3-ubyte.gz") {
+		t.Fatalf("error %v, want a checksum error naming train-images-idx3-ubyte.gz\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "downloading MNIST from "+srv.URL) {
+		t.Errorf("output does not say where it downloads from:\n%s", out.String())
+	}
+	cache := filepath.Join(cacheRoot, "nnopt", "mnist")
+	if _, err := os.Stat(filepath.Join(cache, "train-images-idx3-ubyte.gz")); !os.IsNotExist(err) {
+		t.Errorf("the file that failed its checksum is in the cache (stat: %v)", err)
+	}
+
+	srv.Close()
+	err = run(context.Background(), cfg, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), srv.URL) {
+		t.Fatalf("error %v, want one naming the unreachable mirror %s", err, srv.URL)
 	}
 }

@@ -238,6 +238,51 @@ func (n *tnode) tangent(dx [][]float64) {
 // arguments' adjoints (and, for variable references, to the gradient g).
 func (n *tnode) backward(g [][]float64) { n.pullback(g, false) }
 
+func adjOf(t *tnode) []float64    { return t.adj }
+func adjdotOf(t *tnode) []float64 { return t.adjdot }
+
+// linearPullback adds the pullback of w through a linear node (sum, difference,
+// negation, condition, reduction) into the buffers adjOf picks: the adjoints in the
+// first-order sweep, their tangents in the second-order one, where the rule is the
+// same. It reports whether n is linear.
+func (n *tnode) linearPullback(w []float64, adjOf func(*tnode) []float64) bool {
+	switch n.op {
+	case opAdd, opSub:
+		a, b := n.args[0], n.args[1]
+		ga, gb := n.gather[0], n.gather[1]
+		sign := 1.0
+		if n.op == opSub {
+			sign = -1
+		}
+		for i, y := range w {
+			if !a.constant {
+				adjOf(a)[pos(ga, i)] += y
+			}
+			if !b.constant {
+				adjOf(b)[pos(gb, i)] += sign * y
+			}
+		}
+	case opNeg:
+		da, ga := adjOf(n.args[0]), n.gather[0]
+		for i, y := range w {
+			da[pos(ga, i)] -= y
+		}
+	case opWhere:
+		da, ga := adjOf(n.args[0]), n.gather[0]
+		for i, y := range w {
+			da[pos(ga, i)] += n.mask[i] * y
+		}
+	case opSum:
+		da := adjOf(n.args[0])
+		for j := range da {
+			da[j] += w[n.reduce[j]]
+		}
+	default:
+		return false
+	}
+	return true
+}
+
 // pullback is backward; with hvpOnly set (inside HVP) the adjoints of variable
 // references are skipped, since HVP needs adjoints only at the nodes above them.
 func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
@@ -263,26 +308,15 @@ func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
 		}
 		return
 	}
+	if n.linearPullback(w, adjOf) {
+		return
+	}
 	switch n.op {
-	case opAdd, opSub, opMul, opDiv:
+	case opMul, opDiv:
 		a, b := n.args[0], n.args[1]
 		ga, gb := n.gather[0], n.gather[1]
 		for i, y := range w {
 			switch n.op {
-			case opAdd:
-				if !a.constant {
-					a.adj[pos(ga, i)] += y
-				}
-				if !b.constant {
-					b.adj[pos(gb, i)] += y
-				}
-			case opSub:
-				if !a.constant {
-					a.adj[pos(ga, i)] += y
-				}
-				if !b.constant {
-					b.adj[pos(gb, i)] -= y
-				}
 			case opMul:
 				if !a.constant {
 					a.adj[pos(ga, i)] += y * at(b.val, gb, i)
@@ -300,16 +334,6 @@ func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
 				}
 			}
 		}
-	case opNeg:
-		a, ga := n.args[0], n.gather[0]
-		for i, y := range w {
-			a.adj[pos(ga, i)] -= y
-		}
-	case opWhere:
-		a, ga := n.args[0], n.gather[0]
-		for i, y := range w {
-			a.adj[pos(ga, i)] += n.mask[i] * y
-		}
 	case opFunc:
 		a, ga := n.args[0], n.gather[0]
 		for i, y := range w {
@@ -320,11 +344,6 @@ func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
 				_, d1, _ = funcEval(n.fn, n.p, at(a.val, ga, i))
 			}
 			a.adj[pos(ga, i)] += d1 * y
-		}
-	case opSum:
-		a := n.args[0].adj
-		for j := range a {
-			a[j] += w[n.reduce[j]]
 		}
 	case opLogSumExp:
 		a := n.args[0].adj
@@ -366,22 +385,10 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 		}
 		return
 	}
+	if n.linearPullback(wd, adjdotOf) {
+		return
+	}
 	switch n.op {
-	case opAdd, opSub:
-		a, b := n.args[0], n.args[1]
-		ga, gb := n.gather[0], n.gather[1]
-		sign := 1.0
-		if n.op == opSub {
-			sign = -1
-		}
-		for i, y := range wd {
-			if !a.constant {
-				a.adjdot[pos(ga, i)] += y
-			}
-			if !b.constant {
-				b.adjdot[pos(gb, i)] += sign * y
-			}
-		}
 	case opMul:
 		a, b := n.args[0], n.args[1]
 		ga, gb := n.gather[0], n.gather[1]
@@ -419,26 +426,11 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 				b.adjdot[pos(gb, i)] += -xd*w[i]/(q*q) - x*wd[i]/(q*q) + 2*x*w[i]*qd/(q*q*q)
 			}
 		}
-	case opNeg:
-		a, ga := n.args[0], n.gather[0]
-		for i, y := range wd {
-			a.adjdot[pos(ga, i)] -= y
-		}
-	case opWhere:
-		a, ga := n.args[0], n.gather[0]
-		for i, y := range wd {
-			a.adjdot[pos(ga, i)] += n.mask[i] * y
-		}
 	case opFunc:
 		a, ga := n.args[0], n.gather[0]
 		for i := range wd {
 			_, d1, d2 := funcEval(n.fn, n.p, at(a.val, ga, i))
 			a.adjdot[pos(ga, i)] += d2*at(a.dot, ga, i)*w[i] + d1*wd[i]
-		}
-	case opSum:
-		a := n.args[0].adjdot
-		for j := range a {
-			a[j] += wd[n.reduce[j]]
 		}
 	case opLogSumExp:
 		// ∂y/∂a = p; the tangent of p is p·(ȧ - ẏ).

@@ -30,7 +30,7 @@ import (
 type config struct {
 	data, mirror, model, out, initOut, jsonOut, method, device, blas string
 	download, quiet                                                  bool
-	batch, hidden, iterlim                                           int
+	batch, hidden, iterlim, memory                                   int
 	seed                                                             uint64
 	timelim, bound                                                   float64
 }
@@ -48,6 +48,7 @@ func main() {
 	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds")
 	flag.StringVar(&cfg.method, "method", "newton-cg", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs")
+	flag.IntVar(&cfg.memory, "memory", 0, "curvature pairs kept by lbfgs (0 = the solver's default)")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
 	flag.StringVar(&cfg.blas, "blas", "", "CPU BLAS: auto (OpenBLAS when it loads, else gonum), openblas or gonum (default $NNOPT_BLAS, else auto)")
 	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
@@ -166,6 +167,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.batch <= 0 || cfg.batch%10 != 0 {
 		return fmt.Errorf("-batch %d: want a positive multiple of 10 (the batch is balanced over 10 digits)", cfg.batch)
 	}
+	if cfg.memory < 0 {
+		return fmt.Errorf("-memory %d: want a positive number of pairs, or 0 for the default", cfg.memory)
+	}
 	if cfg.bound < 0 || math.IsNaN(cfg.bound) {
 		return fmt.Errorf("-bound %g: want a positive bound, or 0 for none", cfg.bound)
 	}
@@ -235,7 +239,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, OnIteration: record}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, OnIteration: record}
 	if !cfg.quiet {
 		opt.Output = out
 	}

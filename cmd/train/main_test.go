@@ -82,6 +82,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		{func(c *config) { c.batch = 55 }, "multiple of 10"},
 		{func(c *config) { c.method = "sgd" }, `-method "sgd"`},
 		{func(c *config) { c.bound = -1 }, "-bound -1: want a positive bound, or 0 for none"},
+		{func(c *config) { c.memory = -3 }, "-memory -3"},
 		{func(c *config) { c.blas = "mkl" }, `-blas "mkl"`},
 		{func(c *config) {}, "-download"},
 		{func(c *config) { c.data = filepath.Join(t.TempDir(), "none") }, "none"},

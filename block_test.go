@@ -65,6 +65,14 @@ func derivCases() []derivCase {
 			must(e.Define(Eq(loss, SumIn(sub, Sub(z, LogSumExp(Mul(Const(3), z.At(i, k)), k))))))
 			return e
 		}},
+		{"kernels", func(c *Container) *Equation {
+			i, k, j := c.NewSet("i", "1", "2", "3"), c.NewSet("k", "a", "b"), c.NewSet("j", "x", "y")
+			a, b := c.NewVariable("a", Free, i, k), c.NewVariable("b", Free, k, j)
+			x := c.NewVariable("x", Free, j, i)
+			e := c.NewEquation("e", i, j)
+			must(e.Define(Eq(Mul(x.At(j, i), x.At(j, i)), Sub(Apply(matMulKernel{3, 2, 2}, []*Set{i, j}, a, b), Mul(Const(0.5), Apply(transposeKernel{2, 3}, []*Set{i, j}, x))))))
+			return e
+		}},
 		{"broadcast-division", func(c *Container) *Equation {
 			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b")
 			x := c.NewVariable("x", Free, i)

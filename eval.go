@@ -71,6 +71,10 @@ func (n *tnode) forward(x [][]float64) {
 		}
 		return
 	}
+	if n.kern != nil {
+		n.kernelForward()
+		return
+	}
 	if n.ctr != nil {
 		a := n.operand(0, n.args[0].val, &n.ctr.bufA)
 		b := n.operand(1, n.args[1].val, &n.ctr.bufB)
@@ -160,6 +164,10 @@ func (n *tnode) tangent(dx [][]float64) {
 		n.dot = make([]float64, n.size)
 	}
 	d := n.dot
+	if n.kern != nil {
+		n.kernelTangent()
+		return
+	}
 	if n.ctr != nil {
 		A, B := n.args[0], n.args[1]
 		beta := 0.0
@@ -297,6 +305,13 @@ func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
 		}
 		return
 	}
+	if n.kern != nil {
+		// Kernel arguments are references, whose adjoints HVP does not need.
+		if !hvpOnly {
+			n.kernelPullback(w)
+		}
+		return
+	}
 	if n.ctr != nil {
 		A, B := n.args[0], n.args[1]
 		C := mat{w, false, n.ctr.m, n.ctr.n}
@@ -365,6 +380,10 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 		for i, x := range wd {
 			h[i] += x
 		}
+		return
+	}
+	if n.kern != nil {
+		n.kernelBackwardTangent()
 		return
 	}
 	if n.ctr != nil {

@@ -22,6 +22,7 @@ const (
 	opSum
 	opWhere
 	opLogSumExp
+	opKernel
 )
 
 // funcKind names the element-wise functions.
@@ -51,6 +52,7 @@ type Expr struct {
 	name   string // symbol name for opRef
 	idx    []*Set // opRef: the index of each symbol dimension; opSum/opLogSumExp: bound sets
 	cond   *Set   // opWhere
+	kern   Kernel // opKernel
 	val    float64
 	free   []*Set
 	hasVar bool

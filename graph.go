@@ -24,6 +24,7 @@ type tnode struct {
 	vb       int       // opRef of a variable: index of the variable block
 	param    *Parameter
 	ctr      *contraction
+	kern     *kernelState // opKernel
 	constant bool
 
 	val, dot, adj, adjdot []float64
@@ -169,6 +170,8 @@ func (l *lowerer) lower(e *Expr) (*tnode, error) {
 				}
 			}
 		}
+	case opKernel:
+		n.kern = &kernelState{k: e.kern, vals: make([][]float64, len(args)), subst: make([][]float64, len(args))}
 	case opSum, opLogSumExp:
 		n.reduce = gatherMap(args[0].idx, n.idx)
 		if n.reduce == nil { // reducing over nothing cannot happen: bound sets are free in the argument

@@ -48,12 +48,25 @@ type occ struct {
 	slots     []slot
 	masks     []maskC
 	nonlinear bool
+	kern      *kernelOcc // set when v is an argument of a kernel
+}
+
+// kernelOcc is a variable as argument arg of a kernel whose output runs over out
+// (sets of the equation's own domain: kernels enter equations linearly, unsummed).
+type kernelOcc struct {
+	k   Kernel
+	arg int
+	out []*Set
 }
 
 type pairPat struct {
 	p, q  occ
 	masks []maskC
 	self  bool
+	// kern is set for the pairs a kernel multiplies: elements of arguments ki and kj.
+	kern   Kernel
+	ki, kj int
+	swap   bool // p and q were swapped after the kernel reported them
 }
 
 type statWalker struct {
@@ -95,6 +108,25 @@ func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin boo
 		*intro = append(*intro, sub[len(mine):]...)
 		if e.op == opLogSumExp {
 			w.allPairs(occs, sub)
+		}
+		return occs
+	case opKernel:
+		var occs []occ
+		var vars []int
+		for i, a := range e.args {
+			if v, ok := a.sym.(*Variable); ok {
+				vars = append(vars, i)
+				occs = append(occs, occ{v: v, kern: &kernelOcc{e.kern, i, e.free}})
+			}
+		}
+		// Multilinear: an argument's entries vary with the other variable arguments.
+		for i := range occs {
+			occs[i].nonlinear = nonlin || len(vars) > 1
+		}
+		for a := 0; a < len(vars); a++ {
+			for b := a + 1; b < len(vars); b++ {
+				w.pairs = append(w.pairs, pairPat{p: occs[a], q: occs[b], kern: e.kern, ki: vars[a], kj: vars[b]})
+			}
 		}
 		return occs
 	case opWhere:
@@ -320,24 +352,93 @@ func reduceCovered(occs []occ) []occ {
 
 // jacobianCount counts distinct (row, element) pairs of a variable's occurrences.
 func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
-	occs = reduceCovered(occs)
-	if len(occs) == 1 {
-		o := occs[0]
+	var pats, kerns []occ
+	for _, o := range occs {
+		if o.kern != nil {
+			kerns = append(kerns, o)
+		} else {
+			pats = append(pats, o)
+		}
+	}
+	pats = reduceCovered(pats)
+	if len(pats) == 1 && len(kerns) == 0 {
+		o := pats[0]
 		if n, ok := countPattern(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...))); ok {
 			return n
 		}
 	}
+	if len(pats) == 0 && len(kerns) == 1 && len(rowMasks) == 0 {
+		ko := kerns[0].kern
+		if kc, ok := ko.k.(KernelCounter); ok {
+			n := kc.JacobianCount(ko.arg)
+			for _, s := range rows {
+				if !containsSet(ko.out, s.set) {
+					n *= s.set.size
+				}
+			}
+			return n
+		}
+	}
 	seen := map[[2]int]bool{}
-	for _, o := range occs {
+	for _, o := range pats {
 		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
 			seen[[2]int{linear(rows, val), linear(o.slots, val)}] = true
 		})
 	}
+	for _, o := range kerns {
+		eachKernelEntry(rows, rowMasks, o.kern, func(row, elem int) { seen[[2]int{row, elem}] = true })
+	}
 	return len(seen)
 }
 
-// varElements marks (or counts) the elements of v an occurrence touches.
+// eachKernelEntry calls fn for every (row, element) pair of a kernel argument: the
+// kernel's output element repeats over the equation's other domain sets.
+func eachKernelEntry(rows []slot, rowMasks []maskC, ko *kernelOcc, fn func(row, elem int)) {
+	sets := make([]*Set, len(rows))
+	for i, s := range rows {
+		sets[i] = s.set
+	}
+	nrows := domainSize(sets)
+	active := make([]bool, nrows)
+	enumerate(rows, rowMasks, func(val map[slot]int) { active[linear(rows, val)] = true })
+	toOut := gatherMap(sets, ko.out)
+	outLen, _ := ko.k.Lens()
+	// Rows of each output element, by counting sort.
+	start := make([]int, outLen+1)
+	for r := 0; r < nrows; r++ {
+		if active[r] {
+			start[pos(toOut, r)+1]++
+		}
+	}
+	for i := 0; i < outLen; i++ {
+		start[i+1] += start[i]
+	}
+	byOut := make([]int, start[outLen])
+	fillAt := append([]int(nil), start[:outLen]...)
+	for r := 0; r < nrows; r++ {
+		if active[r] {
+			o := pos(toOut, r)
+			byOut[fillAt[o]] = r
+			fillAt[o]++
+		}
+	}
+	ko.k.Each(ko.arg, func(out, elem int) {
+		for _, r := range byOut[start[out]:start[out+1]] {
+			fn(r, elem)
+		}
+	})
+}
+
+// occElements marks (or counts) the elements of v an occurrence touches.
 func occElements(rows []slot, rowMasks []maskC, o occ) (full bool, mark func([]bool)) {
+	if ko := o.kern; ko != nil {
+		if kc, ok := ko.k.(KernelCounter); ok && len(rowMasks) == 0 && kc.TouchedCount(ko.arg) == len(o.v.L) {
+			return true, nil
+		}
+		return false, func(bits []bool) {
+			eachKernelEntry(rows, rowMasks, ko, func(_, elem int) { bits[elem] = true })
+		}
+	}
 	distinct := len(uniqueSlots(o.slots)) == len(o.slots)
 	if distinct && len(o.masks) == 0 && len(rowMasks) == 0 {
 		return true, nil
@@ -349,7 +450,26 @@ func occElements(rows []slot, rowMasks []maskC, o occ) (full bool, mark func([]b
 	}
 }
 
+// eachPair calls fn with the elements of p's and q's variables of every pair.
+func eachPair(pp pairPat, fn func(i, j int)) {
+	if pp.kern != nil {
+		if pp.swap {
+			pp.kern.EachPair(pp.ki, pp.kj, func(a, b int) { fn(b, a) })
+		} else {
+			pp.kern.EachPair(pp.ki, pp.kj, fn)
+		}
+		return
+	}
+	enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
+		fn(linear(pp.p.slots, val), linear(pp.q.slots, val))
+	})
+}
+
 func patternKey(pp pairPat) string {
+	if pp.kern != nil {
+		// Every kernel application is its own pattern.
+		return fmt.Sprintf("kernel %p %d %d", pp.p.kern, pp.ki, pp.kj)
+	}
 	ids := map[int]int{}
 	var b strings.Builder
 	name := func(s slot) {
@@ -473,6 +593,7 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 			if rev := (varPair{pp.q.v, pp.p.v}); groups[rev] != nil {
 				key = rev
 				pp.p, pp.q = pp.q, pp.p
+				pp.swap = !pp.swap
 			} else {
 				order = append(order, key)
 			}
@@ -485,7 +606,13 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 	for _, key := range order {
 		g := groups[key]
 		if key.a != key.b {
-			if len(g) == 1 {
+			if len(g) == 1 && g[0].kern != nil {
+				if kc, ok := g[0].kern.(KernelCounter); ok {
+					below += kc.PairCount(g[0].ki, g[0].kj)
+					continue
+				}
+			}
+			if len(g) == 1 && g[0].kern == nil {
 				if n, ok := countPattern(uniqueSlots(g[0].p.slots, g[0].q.slots), g[0].masks); ok {
 					below += n
 					continue
@@ -493,9 +620,7 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 			}
 			set := map[[2]int]bool{}
 			for _, pp := range g {
-				enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
-					set[[2]int{linear(pp.p.slots, val), linear(pp.q.slots, val)}] = true
-				})
+				eachPair(pp, func(i, j int) { set[[2]int{i, j}] = true })
 			}
 			below += len(set)
 			continue
@@ -539,8 +664,7 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 			diagBits[v] = bits
 		}
 		for _, pp := range g {
-			enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
-				i, j := linear(pp.p.slots, val), linear(pp.q.slots, val)
+			eachPair(pp, func(i, j int) {
 				if i == j {
 					bits[i] = true
 					return

@@ -199,6 +199,9 @@ func (e *Equation) Define(r *Relation) error {
 		if side.err != nil {
 			return fmt.Errorf("nnopt: equation %q: %w", e.name, side.err)
 		}
+		if err := checkKernels(side, true); err != nil {
+			return fmt.Errorf("nnopt: equation %q: %w", e.name, err)
+		}
 		for _, s := range side.free {
 			if !containsSet(e.domain, s) {
 				return fmt.Errorf("nnopt: equation %q%s: index %q is not controlled; sum over it or add it to the equation's domain", e.name, domainNames(e.domain), s.name)

@@ -1,0 +1,187 @@
+package nnopt
+
+import (
+	"fmt"
+)
+
+// A Kernel is a tensor operation with hand-written loops that an equation applies to
+// whole symbols: a convolution, a pooling, a reshape. Writing these with sums over
+// shifted indices would build huge intermediate tensors; a kernel runs them directly.
+//
+// A kernel must be linear in each argument separately (multilinear): every output
+// element is a sum of products of one element from each argument. Then all the
+// derivatives the solver needs follow from Apply and Transpose (a tangent applies the
+// kernel with one argument replaced by its tangent), and the model statistics follow
+// from the patterns Each and EachPair report.
+type Kernel interface {
+	// Name names the operation in errors and logs.
+	Name() string
+	// Lens returns the number of elements of the output and of each argument.
+	Lens() (out int, args []int)
+	// Apply sets out = f(args...).
+	Apply(out []float64, args [][]float64)
+	// Transpose adds (∂f/∂args[i])ᵀ·w to dst. The derivative is taken at args, whose
+	// element i it does not read.
+	Transpose(i int, dst, w []float64, args [][]float64)
+	// Each calls fn for every output element and element of argument i it depends on.
+	Each(i int, fn func(out, elem int))
+	// EachPair calls fn for every pair of elements of arguments i and j (i < j) that
+	// are multiplied together in some output element.
+	EachPair(i, j int, fn func(ei, ej int))
+}
+
+// A KernelCounter counts a kernel's patterns by formula, so that the statistics of a
+// model with millions of rows cost no enumeration.
+type KernelCounter interface {
+	Kernel
+	// JacobianCount is the number of distinct (output, element) pairs Each(i) reports.
+	JacobianCount(i int) int
+	// TouchedCount is the number of distinct elements of argument i Each(i) reports.
+	TouchedCount(i int) int
+	// PairCount is the number of distinct pairs EachPair(i, j) reports.
+	PairCount(i, j int) int
+}
+
+// Apply is the kernel k applied to args, an expression over the sets out. Each
+// argument must be a reference to a variable or parameter holding exactly as many
+// elements as the kernel expects for it, read in the symbol's own layout. A kernel
+// must enter its equation linearly (through sums, differences, negations and constant
+// factors); give its output a variable to use it inside a nonlinear function.
+func Apply(k Kernel, out []*Set, args ...Operand) *Expr {
+	outLen, argLens := k.Lens()
+	e := &Expr{op: opKernel, kern: k, free: append([]*Set(nil), out...)}
+	if len(args) != len(argLens) {
+		e.err = fmt.Errorf("kernel %s: %d arguments, want %d", k.Name(), len(args), len(argLens))
+		return e
+	}
+	for _, s := range out {
+		if s == nil {
+			e.err = fmt.Errorf("kernel %s: nil output set", k.Name())
+			return e
+		}
+	}
+	if n := domainSize(out); n != outLen {
+		e.err = fmt.Errorf("kernel %s: output sets %s hold %d elements, the kernel makes %d", k.Name(), domainNames(out), n, outLen)
+		return e
+	}
+	for i, a := range args {
+		x := a.expr()
+		if x.err != nil {
+			e.err = x.err
+			return e
+		}
+		if x.op != opRef {
+			e.err = fmt.Errorf("kernel %s: argument %d is an expression; want a variable or parameter", k.Name(), i)
+			return e
+		}
+		if n := domainSize(x.idx); n != argLens[i] {
+			e.err = fmt.Errorf("kernel %s: argument %d, %s%s, has %d elements, want %d", k.Name(), i, x.name, domainNames(x.idx), n, argLens[i])
+			return e
+		}
+		e.args = append(e.args, x)
+		e.hasVar = e.hasVar || x.hasVar
+	}
+	return e
+}
+
+// checkKernels reports a kernel that does not enter e linearly.
+func checkKernels(e *Expr, linear bool) error {
+	switch e.op {
+	case opKernel:
+		if !linear {
+			return fmt.Errorf("kernel %s must enter the equation linearly (sums, differences, negations, constant factors); define its output as a variable first", e.kern.Name())
+		}
+		return nil
+	case opAdd, opSub, opNeg:
+	case opMul:
+		linear = linear && (e.args[0].op == opConst || e.args[1].op == opConst)
+	default:
+		linear = false
+	}
+	for _, a := range e.args {
+		if err := checkKernels(a, linear); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kernelState is what a kernel node keeps between sweeps.
+type kernelState struct {
+	k       Kernel
+	vals    [][]float64 // the arguments' values
+	subst   [][]float64 // vals with one argument replaced by its tangent
+	scratch []float64
+}
+
+func (n *tnode) kernelVals() [][]float64 {
+	ks := n.kern
+	for i, a := range n.args {
+		ks.vals[i] = a.val
+	}
+	return ks.vals
+}
+
+// with returns the arguments' values with argument i replaced by buf.
+func (n *tnode) with(i int, buf []float64) [][]float64 {
+	ks := n.kern
+	copy(ks.subst, n.kernelVals())
+	ks.subst[i] = buf
+	return ks.subst
+}
+
+func (n *tnode) kernelForward() { n.kern.k.Apply(n.val, n.kernelVals()) }
+
+// kernelTangent: f is linear in each argument, so its tangent is the sum over the
+// varying arguments of f with that argument replaced by its tangent.
+func (n *tnode) kernelTangent() {
+	ks := n.kern
+	first := true
+	for i, a := range n.args {
+		if a.constant {
+			continue
+		}
+		if first {
+			ks.k.Apply(n.dot, n.with(i, a.dot))
+			first = false
+			continue
+		}
+		if ks.scratch == nil {
+			ks.scratch = make([]float64, n.size)
+		}
+		ks.k.Apply(ks.scratch, n.with(i, a.dot))
+		for j, v := range ks.scratch {
+			n.dot[j] += v
+		}
+	}
+	if first {
+		clear(n.dot)
+	}
+}
+
+func (n *tnode) kernelPullback(w []float64) {
+	vals := n.kernelVals()
+	for i, a := range n.args {
+		if !a.constant {
+			n.kern.k.Transpose(i, a.adj, w, vals)
+		}
+	}
+}
+
+// kernelBackwardTangent differentiates Transpose(i, ·, w, args) along the tangents:
+// the adjoint's tangent through the same map, plus w through the map whose argument j
+// is replaced by its tangent, for every other varying argument j.
+func (n *tnode) kernelBackwardTangent() {
+	k := n.kern.k
+	for i, a := range n.args {
+		if a.constant {
+			continue
+		}
+		k.Transpose(i, a.adjdot, n.adjdot, n.kernelVals())
+		for j, b := range n.args {
+			if j != i && !b.constant {
+				k.Transpose(i, a.adjdot, n.adj, n.with(j, b.dot))
+			}
+		}
+	}
+}

@@ -278,8 +278,13 @@ func countPattern(used []slot, masks []maskC) (int, bool) {
 	return n, true
 }
 
-// enumerate calls f for every assignment of slots satisfying masks.
+// enumerate calls f for every assignment of slots satisfying masks. Mask slots
+// outside slots (a condition on a summed index) are enumerated too, so f may see an
+// assignment of slots more than once: callers collect into sets.
 func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
+	for _, m := range masks {
+		slots = uniqueSlots(slots, m.slots)
+	}
 	val := make(map[slot]int, len(slots))
 	var rec func(d int)
 	rec = func(d int) {

@@ -60,17 +60,11 @@ func (l *Conv2d) Apply(x Symbol) (Output, error) {
 	if len(d) != 4 || d[1].Len() != l.In {
 		return Output{}, fmt.Errorf("formulations: conv2d(%d→%d) of %q%s: want an input over (batch, %d channels, height, width)", l.In, l.Out, x.Name(), setNames(d), l.In)
 	}
-	lo, hi, _ := l.Settings.Padding.amounts(l.Kernel, l.Settings.Stride)
-	h, err := newWindow("height", d[2].Len(), l.Kernel, l.Settings.Stride, lo, hi)
+	k, hw, err := Conv2dKernel(d[0].Len(), l.In, l.Out, d[2].Len(), d[3].Len(), l.Kernel, l.Settings.Stride, l.Settings.Padding)
 	if err != nil {
 		return Output{}, fmt.Errorf("formulations: conv2d of %q: %w", x.Name(), err)
 	}
-	w, err := newWindow("width", d[3].Len(), l.Kernel, l.Settings.Stride, lo, hi)
-	if err != nil {
-		return Output{}, fmt.Errorf("formulations: conv2d of %q: %w", x.Name(), err)
-	}
-	k := &conv2dKernel{n: d[0].Len(), c: l.In, o: l.Out, h: h, w: w}
-	return emitOutput(l.c, l.layer, x, []*nnopt.Set{d[0]}, []int{l.Out, h.out, w.out}, func(out []*nnopt.Set) nnopt.Operand {
+	return emitOutput(l.c, l.layer, x, []*nnopt.Set{d[0]}, []int{l.Out, hw[0], hw[1]}, func(out []*nnopt.Set) nnopt.Operand {
 		rhs := nnopt.Apply(k, out, x, l.weight)
 		if l.bvec != nil {
 			rhs = nnopt.Add(rhs, l.bvec.At(out[1]))
@@ -121,16 +115,11 @@ func (p *AvgPool2d) Apply(x Symbol) (Output, error) {
 	if len(d) != 4 {
 		return Output{}, fmt.Errorf("formulations: avg_pool2d of %q%s: want an input over (batch, channels, height, width)", x.Name(), setNames(d))
 	}
-	h, err := newWindow("height", d[2].Len(), p.Kernel, p.Stride, p.Padding, p.Padding)
+	k, hw, err := AvgPool2dKernel(d[0].Len(), d[1].Len(), d[2].Len(), d[3].Len(), p.Kernel, p.Stride, p.Padding)
 	if err != nil {
 		return Output{}, fmt.Errorf("formulations: avg_pool2d of %q: %w", x.Name(), err)
 	}
-	w, err := newWindow("width", d[3].Len(), p.Kernel, p.Stride, p.Padding, p.Padding)
-	if err != nil {
-		return Output{}, fmt.Errorf("formulations: avg_pool2d of %q: %w", x.Name(), err)
-	}
-	k := &avgPool2dKernel{n: d[0].Len(), c: d[1].Len(), h: h, w: w}
-	return emitOutput(p.c, "avg_pool2d", x, d[:2], []int{h.out, w.out}, func(out []*nnopt.Set) nnopt.Operand {
+	return emitOutput(p.c, "avg_pool2d", x, d[:2], []int{hw[0], hw[1]}, func(out []*nnopt.Set) nnopt.Operand {
 		return nnopt.Apply(k, out, x)
 	})
 }
@@ -226,4 +215,44 @@ func setNames(d []*nnopt.Set) string {
 		s += x.Name()
 	}
 	return s + ")"
+}
+
+// Conv2dKernel is the convolution kernel alone, for batch inputs of in channels of
+// height×width, out channels, a square kernel, stride and padding: arguments (x, w)
+// laid out as PyTorch lays them out, output (batch, out, h', w'). nn uses it for
+// inference; a model gets it through Conv2d.Apply.
+func Conv2dKernel(batch, in, out, height, width, kernel, stride int, pad Padding) (nnopt.Kernel, [2]int, error) {
+	if batch <= 0 || in <= 0 || out <= 0 {
+		return nil, [2]int{}, fmt.Errorf("formulations: conv2d kernel: batch %d, channels %d and %d must be positive", batch, in, out)
+	}
+	lo, hi, err := pad.amounts(kernel, stride)
+	if err != nil {
+		return nil, [2]int{}, fmt.Errorf("formulations: conv2d kernel: %w", err)
+	}
+	h, err := newWindow("height", height, kernel, stride, lo, hi)
+	if err != nil {
+		return nil, [2]int{}, fmt.Errorf("formulations: conv2d kernel: %w", err)
+	}
+	w, err := newWindow("width", width, kernel, stride, lo, hi)
+	if err != nil {
+		return nil, [2]int{}, fmt.Errorf("formulations: conv2d kernel: %w", err)
+	}
+	return &conv2dKernel{n: batch, c: in, o: out, h: h, w: w}, [2]int{h.out, w.out}, nil
+}
+
+// AvgPool2dKernel is the average-pooling kernel alone for batch×channels maps of
+// height×width: one argument, output (batch, channels, h', w').
+func AvgPool2dKernel(batch, channels, height, width, kernel, stride, padding int) (nnopt.Kernel, [2]int, error) {
+	if batch <= 0 || channels <= 0 {
+		return nil, [2]int{}, fmt.Errorf("formulations: avg_pool2d kernel: batch %d and channels %d must be positive", batch, channels)
+	}
+	h, err := newWindow("height", height, kernel, stride, padding, padding)
+	if err != nil {
+		return nil, [2]int{}, fmt.Errorf("formulations: avg_pool2d kernel: %w", err)
+	}
+	w, err := newWindow("width", width, kernel, stride, padding, padding)
+	if err != nil {
+		return nil, [2]int{}, fmt.Errorf("formulations: avg_pool2d kernel: %w", err)
+	}
+	return &avgPool2dKernel{n: batch, c: channels, h: h, w: w}, [2]int{h.out, w.out}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"time"
 
 	"github.com/nnopt/nnopt"
@@ -29,7 +30,7 @@ import (
 
 type config struct {
 	data, mirror, model, out, initOut, jsonOut, method, device, blas string
-	download, quiet                                                  bool
+	download, quiet, boundSet                                        bool
 	batch, hidden, iterlim, memory                                   int
 	seed                                                             uint64
 	timelim, bound                                                   float64
@@ -40,13 +41,13 @@ func main() {
 	flag.StringVar(&cfg.data, "data", "", "directory with the MNIST IDX files (default $NNOPT_DATA, else the user cache)")
 	flag.BoolVar(&cfg.download, "download", false, "download MNIST into the user cache (checksums verified) when -data and $NNOPT_DATA are unset")
 	flag.StringVar(&cfg.mirror, "mirror", datasets.DefaultMirror, "base URL for -download")
-	flag.StringVar(&cfg.model, "model", "mlp", "network to train: mlp")
+	flag.StringVar(&cfg.model, "model", "mlp", "network to train: mlp (784-20-10 tanh) or cnn (the reference convolutional network)")
 	flag.IntVar(&cfg.batch, "batch", 500, "balanced training batch size (a multiple of 10)")
 	flag.IntVar(&cfg.hidden, "hidden", 20, "hidden neurons of the mlp")
 	flag.Uint64Var(&cfg.seed, "seed", 7, "seed of the weight initialisation")
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
 	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
-	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds")
+	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds (the cnn has none unless set)")
 	flag.StringVar(&cfg.method, "method", "newton-cg", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs")
 	flag.IntVar(&cfg.memory, "memory", 0, "curvature pairs kept by lbfgs (0 = the solver's default)")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
@@ -57,6 +58,7 @@ func main() {
 	flag.BoolVar(&cfg.quiet, "q", false, "no statistics or iteration log, only the summary")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
+	flag.Visit(func(f *flag.Flag) { cfg.boundSet = cfg.boundSet || f.Name == "bound" })
 	if flag.NArg() > 0 {
 		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
 	}
@@ -146,8 +148,8 @@ func dataDir(ctx context.Context, cfg config, out io.Writer) (string, error) {
 }
 
 func run(ctx context.Context, cfg config, out io.Writer) error {
-	if cfg.model != "mlp" {
-		return fmt.Errorf("-model %q is not supported yet; available: mlp", cfg.model)
+	if cfg.model != "mlp" && cfg.model != "cnn" {
+		return fmt.Errorf("-model %q: want mlp or cnn", cfg.model)
 	}
 	switch cfg.device {
 	case "auto", "cpu":
@@ -197,32 +199,25 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	in := mnist.Train.Images.Size()
 
 	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed))
-	w1, w2 := make([]float64, in*cfg.hidden), make([]float64, cfg.hidden*10)
-	if err := nn.XavierUniform(rng, in, cfg.hidden, 5.0/3, w1); err != nil {
-		return err
-	}
-	if err := nn.XavierUniform(rng, cfg.hidden, 10, 1, w2); err != nil {
-		return err
-	}
-	if cfg.initOut != "" {
-		if err := nn.SaveSafetensors(cfg.initOut, network(in, cfg.hidden, w1, w2).StateDict(), map[string]string{"producer": "nnopt cmd/train", "stage": "initial"}); err != nil {
-			return err
-		}
-	}
-
 	genStart := time.Now()
-	bound := cfg.bound
-	if bound == 0 {
-		bound = math.Inf(1)
+	var j job
+	if cfg.model == "cnn" {
+		j, err = cnnJob(cfg, x, labels, rng)
+	} else {
+		j, err = mlpJob(cfg, x, labels, in, rng)
 	}
-	m, err := refmodel.NewMLP(x, labels, in, cfg.hidden, 10, w1, w2, bound)
 	if err != nil {
 		return err
 	}
 	build := time.Since(genStart)
+	if cfg.initOut != "" {
+		if err := nn.SaveSafetensors(cfg.initOut, j.initial.StateDict(), map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "stage": "initial"}); err != nil {
+			return err
+		}
+	}
 
 	s := summary{Model: cfg.model, Device: "cpu", BLAS: blasInUse, Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
-	fmt.Fprintf(out, "nnopt: training the %d-%d-10 tanh network on a balanced batch of %d MNIST images from %s (device cpu, %s)\n", in, cfg.hidden, cfg.batch, dir, method)
+	fmt.Fprintf(out, "nnopt: training the %s on a balanced batch of %d MNIST images from %s (device cpu, %s)\n", j.what, cfg.batch, dir, method)
 	fmt.Fprintf(out, "BLAS: %s\n", blasInUse)
 	marks := []float64{1, 1e-3, 1e-6}
 	s.Thresholds = make([]threshold, len(marks))
@@ -243,12 +238,12 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if !cfg.quiet {
 		opt.Output = out
 	}
-	solveErr := m.Model.Solve(ctx, opt)
-	a := m.Model.Attributes
+	solveErr := j.Model.Solve(ctx, opt)
+	a := j.Model.Attributes
 	if solveErr != nil {
 		return solveErr
 	}
-	st, _ := m.Model.Statistics()
+	st, _ := j.Model.Statistics()
 	s.Constraints, s.Variables, s.JacobianNonzeros, s.NonlinearJacobianNonzeros = st.Constraints, st.Variables, st.JacobianNonzeros, st.NonlinearJacobianNonzeros
 	s.HessianDiagonal, s.HessianBelowDiagonal, s.NonlinearVariables = st.HessianDiagonal, st.HessianBelowDiagonal, st.NonlinearVariables
 	s.ModelStatus, s.ModelStatusText = int(a.Status), a.Status.String()
@@ -257,7 +252,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	s.GenerationSeconds = build.Seconds() + a.ModelGenerationTime
 	s.SolveSeconds = a.SolveModelTime
 
-	net := network(in, cfg.hidden, m.W1.L, m.W2.L)
+	net := j.trained()
 	if s.BatchAccuracy, err = net.Accuracy(x, labels, cfg.batch); err != nil {
 		return err
 	}
@@ -302,6 +297,73 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		fmt.Fprintln(out, "interrupted: the weights of the current point were kept")
 	}
 	return nil
+}
+
+// job is one reference training: its model and the PyTorch-equivalent network before
+// and after the solve.
+type job struct {
+	Model   *nnopt.Model
+	what    string
+	initial *nn.Sequential
+	trained func() *nn.Sequential
+}
+
+func mlpJob(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) (job, error) {
+	w1, w2 := make([]float64, in*cfg.hidden), make([]float64, cfg.hidden*10)
+	if err := nn.XavierUniform(rng, in, cfg.hidden, 5.0/3, w1); err != nil {
+		return job{}, err
+	}
+	if err := nn.XavierUniform(rng, cfg.hidden, 10, 1, w2); err != nil {
+		return job{}, err
+	}
+	bound := cfg.bound
+	if bound == 0 {
+		bound = math.Inf(1)
+	}
+	m, err := refmodel.NewMLP(x, labels, in, cfg.hidden, 10, w1, w2, bound)
+	if err != nil {
+		return job{}, err
+	}
+	return job{
+		Model:   m.Model,
+		what:    fmt.Sprintf("%d-%d-10 tanh network", in, cfg.hidden),
+		initial: network(in, cfg.hidden, w1, w2),
+		trained: func() *nn.Sequential { return network(in, cfg.hidden, m.W1.L, m.W2.L) },
+	}, nil
+}
+
+func cnnJob(cfg config, x []float64, labels []uint8, rng *rand.Rand) (job, error) {
+	bound := 0.0
+	if cfg.boundSet {
+		bound = cfg.bound
+	}
+	m, err := refmodel.NewCNN(x, labels, rng, bound)
+	if err != nil {
+		return job{}, err
+	}
+	net := func() *nn.Sequential {
+		var p [3][2][]float64
+		for i, c := range m.Convs {
+			p[i] = [2][]float64{slices.Clone(c.WeightVariable().L), slices.Clone(c.BiasVariable().L)}
+		}
+		return cnnNetwork(p)
+	}
+	return job{Model: m.Model, what: "reference CNN (conv 1-2-3-10, 695 weights)", initial: net(), trained: net}, nil
+}
+
+// cnnNetwork is the reference CNN as an nn.Sequential, with the layer indices of the
+// reference's PyTorch model (state dict keys 0.*, 3.*, 6.*); p holds weight and bias.
+func cnnNetwork(p [3][2][]float64) *nn.Sequential {
+	return &nn.Sequential{Layers: []nn.Layer{
+		&nn.Conv2d{In: 1, Out: 2, Kernel: 5, Height: 28, Width: 28, Weight: p[0][0], Bias: p[0][1]},
+		nn.Tanh{},
+		&nn.AvgPool2d{Kernel: 2, Channels: 2, Height: 24, Width: 24},
+		&nn.Conv2d{In: 2, Out: 3, Kernel: 5, Height: 12, Width: 12, Weight: p[1][0], Bias: p[1][1]},
+		nn.Tanh{},
+		&nn.AvgPool2d{Kernel: 2, Channels: 3, Height: 8, Width: 8},
+		&nn.Conv2d{In: 3, Out: 10, Kernel: 4, Height: 4, Width: 4, Weight: p[2][0], Bias: p[2][1]},
+		nn.Flatten{},
+	}}
 }
 
 // network is the PyTorch-equivalent nn.Sequential; nnopt's w1 is (in × hidden) and

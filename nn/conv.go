@@ -82,7 +82,7 @@ func (l *Conv2d) params() []param {
 // AvgPool2d is PyTorch's nn.AvgPool2d (padded zeros counted in the mean) on
 // Channels maps of Height×Width per sample; Stride 0 means Kernel.
 type AvgPool2d struct {
-	Kernel, Stride, Padding  int
+	Kernel, Stride, Padding int
 	Channels, Height, Width int
 }
 

@@ -4,16 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nn"
 )
+
+// python runs the PyTorch example; Debian's python3-torch installs torch for it.
+const python = "/usr/bin/python3"
 
 func defaults() config {
 	return config{model: "mlp", batch: 500, hidden: 20, seed: 7, iterlim: 3, timelim: 60, bound: 5, method: "newton-cg", device: "auto"}
@@ -77,7 +83,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		edit func(*config)
 		want string
 	}{
-		{func(c *config) { c.model = "resnet" }, `-model "resnet"`},
+		{func(c *config) { c.model = "resnet" }, `-model "resnet": want mlp or cnn`},
 		{func(c *config) { c.device = "cuda" }, "CUDA backend is not supported yet"},
 		{func(c *config) { c.batch = 55 }, "multiple of 10"},
 		{func(c *config) { c.method = "sgd" }, `-method "sgd"`},
@@ -127,5 +133,82 @@ func TestTrainDownload(t *testing.T) {
 	err = run(context.Background(), cfg, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), srv.URL) {
 		t.Fatalf("error %v, want one naming the unreachable mirror %s", err, srv.URL)
+	}
+}
+
+// TestTrainCNN runs a few iterations of the reference CNN and, when PyTorch is
+// installed, loads the weights with the example notebook script
+// (load_state_dict(strict=True)) and compares its test accuracy with train's.
+func TestTrainCNN(t *testing.T) {
+	if testing.Short() {
+		t.Skip("CNN iterations skipped in -short mode")
+	}
+	dir := t.TempDir()
+	cfg := defaults()
+	cfg.model = "cnn"
+	cfg.iterlim = 2
+	cfg.data = testdata.MNISTDir(t)
+	cfg.out = filepath.Join(dir, "cnn.safetensors")
+	cfg.jsonOut = filepath.Join(dir, "run.json")
+	var out bytes.Buffer
+	if err := run(context.Background(), cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1527001 constraints and 1527696 variables", "28083501 Jacobian elements, 10802000 of which are nonlinear",
+		"677000 elements on the diagonal", "5062500 elements below the diagonal, and 845630 nonlinear variables",
+		"695 superbasic variables"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	sd, _, err := nn.LoadSafetensors(cfg.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := map[string][]int{"0.weight": {2, 1, 5, 5}, "0.bias": {2}, "3.weight": {3, 2, 5, 5}, "3.bias": {3}, "6.weight": {10, 3, 4, 4}, "6.bias": {10}}
+	if len(sd) != len(shapes) {
+		t.Errorf("weights file has %d tensors, want %d", len(sd), len(shapes))
+	}
+	for k, want := range shapes {
+		if got := sd[k].Shape; !slices.Equal(got, want) {
+			t.Errorf("%s: shape %v, want %v", k, got, want)
+		}
+	}
+	raw, err := os.ReadFile(cfg.jsonOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		TestAccuracy float64 `json:"test_accuracy"`
+		Objective    float64 `json:"objective"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Objective >= 1150 {
+		t.Errorf("objective %g: no progress from the initial 1150", s.Objective)
+	}
+
+	if err := exec.Command(python, "-c", "import torch, numpy").Run(); err != nil {
+		t.Skipf("python3 with torch not found (%s -c 'import torch, numpy': %v); apt-get install python3-torch python3-numpy", python, err)
+	}
+	torchJSON := filepath.Join(dir, "torch.json")
+	cmd := exec.Command(python, "../../bench/peers/torch_load_cnn.py", "--weights", cfg.out, "--data", cfg.data, "--json", torchJSON)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("torch_load_cnn.py: %v\n%s", err, b)
+	}
+	raw, err = os.ReadFile(torchJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts struct {
+		Correct int `json:"correct"`
+		Total   int `json:"total"`
+	}
+	if err := json.Unmarshal(raw, &ts); err != nil {
+		t.Fatal(err)
+	}
+	if want := int(math.Round(s.TestAccuracy * float64(ts.Total))); ts.Correct != want {
+		t.Errorf("PyTorch classifies %d/%d test images correctly, train reported %d", ts.Correct, ts.Total, want)
 	}
 }

@@ -166,7 +166,9 @@ def parse_thresholds(text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, help="directory with the MNIST IDX files")
-    ap.add_argument("--weights", required=True, help="safetensors file with 1.weight and 3.weight")
+    ap.add_argument("--weights", required=True, help="initial weights (train -init-out): 1.weight and 3.weight for the mlp")
+    ap.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
+                    help="mlp (default) or the reference cnn (train -model cnn)")
     ap.add_argument("--history", type=int, default=100, help="L-BFGS history size (default 100)")
     ap.add_argument("--max-iter", type=int, default=5000, help="L-BFGS iteration limit (default 5000)")
     ap.add_argument("--time-limit", type=float, default=300.0, help="seconds (default 300)")
@@ -196,15 +198,23 @@ def main():
     x_test = torch.from_numpy(normalise(test_images))
     y_test = torch.from_numpy(test_labels.astype(np.int64))
 
-    weights, metadata = load_mlp_weights(args.weights)
-    model = nn.Sequential(
-        nn.Flatten(),
-        nn.Linear(784, 20, bias=False),
-        nn.Tanh(),
-        nn.Linear(20, 10, bias=False),
-        nn.LogSoftmax(dim=1),
-    )
-    model.load_state_dict({k: torch.from_numpy(weights[k].copy()) for k in ("1.weight", "3.weight")})
+    if args.model == "cnn":
+        from torch_load_cnn import reference_cnn
+        weights, metadata = load_safetensors(args.weights)
+        net = reference_cnn()
+        net.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in weights.items()}, strict=True)
+        model = nn.Sequential(net, nn.LogSoftmax(dim=1))
+        x, x_test = x.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
+    else:
+        weights, metadata = load_mlp_weights(args.weights)
+        model = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 20, bias=False),
+            nn.Tanh(),
+            nn.Linear(20, 10, bias=False),
+            nn.LogSoftmax(dim=1),
+        )
+        model.load_state_dict({k: torch.from_numpy(weights[k].copy()) for k in ("1.weight", "3.weight")})
     params = list(model.parameters())
 
     # One untimed forward/backward so one-off library start-up (thread pool,

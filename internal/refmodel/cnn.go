@@ -95,16 +95,7 @@ func NewCNN(inputs []float64, labels []uint8, rng *rand.Rand, bound float64) (*C
 		return nil, err
 	}
 	m.LogProbs = ls.Var
-	d := m.Output.Domain()
-	m.Target = c.NewSubset("targets", d...)
-	tuples := make([][]int, batch)
-	for i, l := range labels {
-		if int(l) >= classes {
-			return nil, fmt.Errorf("refmodel: label %d of example %d is not below %d classes", l, i, classes)
-		}
-		tuples[i] = []int{i, int(l)}
-	}
-	if err := m.Target.SetMembers(tuples...); err != nil {
+	if m.Target, err = targets(c, m.Output.Domain(), labels); err != nil {
 		return nil, err
 	}
 	m.Loss = c.NewVariable("loss", nnopt.Free)

@@ -6,22 +6,12 @@ import (
 	"time"
 
 	"github.com/nnopt/nnopt"
-	"github.com/nnopt/nnopt/datasets"
-	"github.com/nnopt/nnopt/internal/testdata"
 )
 
 func referenceCNN(tb testing.TB, batch int) *CNN {
 	tb.Helper()
-	data, err := datasets.LoadSplit(testdata.MNISTDir(tb), true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	idx, err := datasets.BalancedBatch(data.Labels, batch/10, 10)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	x := data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd)
-	m, err := NewCNN(x, datasets.GatherLabels(data.Labels, idx), rand.New(rand.NewPCG(7, 7)), 0)
+	x, labels := referenceBatch(tb, batch)
+	m, err := NewCNN(x, labels, rand.New(rand.NewPCG(7, 7)), 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

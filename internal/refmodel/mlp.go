@@ -49,15 +49,8 @@ func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []
 	if err := m.A1.SetValues(inputs); err != nil {
 		return nil, err
 	}
-	m.Target = c.NewSubset("targets", c.Dims(batch, classes)...)
-	tuples := make([][]int, batch)
-	for i, l := range labels {
-		if int(l) >= classes {
-			return nil, fmt.Errorf("refmodel: label %d of example %d is not below %d classes", l, i, classes)
-		}
-		tuples[i] = []int{i, int(l)}
-	}
-	if err := m.Target.SetMembers(tuples...); err != nil {
+	var err error
+	if m.Target, err = targets(c, c.Dims(batch, classes), labels); err != nil {
 		return nil, err
 	}
 	m.Z2 = c.NewVariable("z2", nnopt.Free, c.Dims(batch, hidden)...)
@@ -123,4 +116,18 @@ func (m *MLP) ForwardLevels() {
 		loss -= m.A3.L[t[0]*k+t[1]]
 	}
 	m.Loss.L[0] = loss
+}
+
+// targets is the subset of (example, label) pairs over dom = (batch, classes), the
+// reference's target_set that the summed NLL loss runs over.
+func targets(c *nnopt.Container, dom []*nnopt.Set, labels []uint8) (*nnopt.Set, error) {
+	t := c.NewSubset("targets", dom...)
+	tuples := make([][]int, len(labels))
+	for i, l := range labels {
+		if int(l) >= dom[1].Len() {
+			return nil, fmt.Errorf("refmodel: label %d of example %d is not below %d classes", l, i, dom[1].Len())
+		}
+		tuples[i] = []int{i, int(l)}
+	}
+	return t, t.SetMembers(tuples...)
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/nnopt/nnopt/nn"
 )
 
-func referenceMLP(tb testing.TB, batch, hidden int) *MLP {
+// referenceBatch is the reference's balanced, normalised training batch.
+func referenceBatch(tb testing.TB, batch int) ([]float64, []uint8) {
 	tb.Helper()
 	data, err := datasets.LoadSplit(testdata.MNISTDir(tb), true)
 	if err != nil {
@@ -23,7 +24,12 @@ func referenceMLP(tb testing.TB, batch, hidden int) *MLP {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	x := data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd)
+	return data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd), datasets.GatherLabels(data.Labels, idx)
+}
+
+func referenceMLP(tb testing.TB, batch, hidden int) *MLP {
+	tb.Helper()
+	x, labels := referenceBatch(tb, batch)
 	rng := rand.New(rand.NewPCG(7, 7))
 	w1, w2 := make([]float64, 784*hidden), make([]float64, hidden*10)
 	if err := nn.XavierUniform(rng, 784, hidden, 5.0/3, w1); err != nil {
@@ -32,7 +38,7 @@ func referenceMLP(tb testing.TB, batch, hidden int) *MLP {
 	if err := nn.XavierUniform(rng, hidden, 10, 1, w2); err != nil {
 		tb.Fatal(err)
 	}
-	m, err := NewMLP(x, datasets.GatherLabels(data.Labels, idx), 784, hidden, 10, w1, w2, 5)
+	m, err := NewMLP(x, labels, 784, hidden, 10, w1, w2, 5)
 	if err != nil {
 		tb.Fatal(err)
 	}

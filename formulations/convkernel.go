@@ -14,6 +14,8 @@ type conv2dKernel struct {
 	n, c, o int
 	h, w    window
 	cols    colCache
+	// tapOffsets caches taps().
+	tapOffsets []int32
 }
 
 func (k *conv2dKernel) Name() string { return "conv2d" }
@@ -28,33 +30,46 @@ func (k *conv2dKernel) Lens() (int, []int) {
 	return k.outLen(), []int{k.inLen(), k.weightLen()}
 }
 
-// im2col writes, for sample n, one row per output pixel holding the input values
-// the kernel multiplies there (zero where the window leaves the input).
-func (k *conv2dKernel) im2col(col, x []float64) {
-	P, Q := k.pixels(), k.patch()
-	hw := k.h.in * k.w.in
-	for n := 0; n < k.n; n++ {
-		xn := x[n*k.c*hw:]
-		cn := col[n*P*Q:]
-		for i := 0; i < k.h.out; i++ {
-			for j := 0; j < k.w.out; j++ {
-				row := cn[(i*k.w.out+j)*Q:]
-				q := 0
-				for c := 0; c < k.c; c++ {
-					xc := xn[c*hw:]
-					for a := 0; a < k.h.k; a++ {
-						r, rok := k.h.src(i, a)
-						for b := 0; b < k.w.k; b++ {
-							s, sok := k.w.src(j, b)
-							if rok && sok {
-								row[q] = xc[r*k.w.in+s]
-							} else {
-								row[q] = 0
-							}
-							q++
+// taps returns, for each (output pixel, patch entry) of one sample, the offset of
+// the input value it reads within the sample, or -1 where the window leaves the
+// input. It is the same for every sample and is made once.
+func (k *conv2dKernel) taps() []int32 {
+	if k.tapOffsets != nil {
+		return k.tapOffsets
+	}
+	t := make([]int32, 0, k.pixels()*k.patch())
+	for i := 0; i < k.h.out; i++ {
+		for j := 0; j < k.w.out; j++ {
+			for c := 0; c < k.c; c++ {
+				for a := 0; a < k.h.k; a++ {
+					r, rok := k.h.src(i, a)
+					for b := 0; b < k.w.k; b++ {
+						s, sok := k.w.src(j, b)
+						off := int32(-1)
+						if rok && sok {
+							off = int32((c*k.h.in+r)*k.w.in + s)
 						}
+						t = append(t, off)
 					}
 				}
+			}
+		}
+	}
+	k.tapOffsets = t
+	return t
+}
+
+// im2col writes, for each sample, one row per output pixel holding the input values
+// the kernel multiplies there (zero where the window leaves the input).
+func (k *conv2dKernel) im2col(col, x []float64) {
+	taps, PQ, in := k.taps(), k.pixels()*k.patch(), k.c*k.h.in*k.w.in
+	for n := 0; n < k.n; n++ {
+		xn, cn := x[n*in:(n+1)*in], col[n*PQ:(n+1)*PQ]
+		for t, off := range taps {
+			if off >= 0 {
+				cn[t] = xn[off]
+			} else {
+				cn[t] = 0
 			}
 		}
 	}
@@ -62,27 +77,12 @@ func (k *conv2dKernel) im2col(col, x []float64) {
 
 // col2imAdd adds the rows of col back onto the input positions they came from.
 func (k *conv2dKernel) col2imAdd(dst, col []float64) {
-	P, Q := k.pixels(), k.patch()
-	hw := k.h.in * k.w.in
+	taps, PQ, in := k.taps(), k.pixels()*k.patch(), k.c*k.h.in*k.w.in
 	for n := 0; n < k.n; n++ {
-		dn := dst[n*k.c*hw:]
-		cn := col[n*P*Q:]
-		for i := 0; i < k.h.out; i++ {
-			for j := 0; j < k.w.out; j++ {
-				row := cn[(i*k.w.out+j)*Q:]
-				q := 0
-				for c := 0; c < k.c; c++ {
-					dc := dn[c*hw:]
-					for a := 0; a < k.h.k; a++ {
-						r, rok := k.h.src(i, a)
-						for b := 0; b < k.w.k; b++ {
-							if s, sok := k.w.src(j, b); rok && sok {
-								dc[r*k.w.in+s] += row[q]
-							}
-							q++
-						}
-					}
-				}
+		dn, cn := dst[n*in:(n+1)*in], col[n*PQ:(n+1)*PQ]
+		for t, off := range taps {
+			if off >= 0 {
+				dn[off] += cn[t]
 			}
 		}
 	}

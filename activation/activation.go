@@ -5,6 +5,7 @@ package activation
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/nnopt/nnopt"
 )
@@ -34,6 +35,32 @@ func Tanh(c *nnopt.Container, x *nnopt.Variable) (Output, error) {
 // Sigmoid adds y = 1/(1+e^-x) with the implied bounds 0 ≤ y ≤ 1.
 func Sigmoid(c *nnopt.Container, x *nnopt.Variable) (Output, error) {
 	return elementwise(c, x, "sigmoid", nnopt.Sigmoid, 0, 1)
+}
+
+// TanhBounds narrows the bounds of y = tanh(x) made by Tanh to tanh of x's bounds:
+// tanh is increasing, so [lo, up] maps onto [tanh lo, tanh up]. Tanh itself keeps the
+// implied [-1, 1]; call this when x's bounds say more, e.g. after a layer of the
+// formulations package propagated them, so that the layers after y propagate tight
+// bounds too.
+func TanhBounds(y, x *nnopt.Variable) error { return monotoneBounds("tanh", y, x, math.Tanh) }
+
+// SigmoidBounds narrows the bounds of y = sigmoid(x) made by Sigmoid to sigmoid of
+// x's bounds, as TanhBounds does for tanh.
+func SigmoidBounds(y, x *nnopt.Variable) error {
+	return monotoneBounds("sigmoid", y, x, func(v float64) float64 { return 1 / (1 + math.Exp(-v)) })
+}
+
+// monotoneBounds intersects y's bounds with f of x's, for f increasing and y = f(x)
+// element by element.
+func monotoneBounds(name string, y, x *nnopt.Variable, f func(float64) float64) error {
+	if y.Size() != x.Size() {
+		return fmt.Errorf("activation %s bounds: %q has %d elements and %q %d; want y = %s(x) element by element", name, y.Name(), y.Size(), x.Name(), x.Size(), name)
+	}
+	for i := range y.Lo {
+		y.Lo[i] = math.Max(y.Lo[i], f(x.Lo[i]))
+		y.Up[i] = math.Min(y.Up[i], f(x.Up[i]))
+	}
+	return nil
 }
 
 // axis returns x's domain set at position dim (negative counts from the end) and an

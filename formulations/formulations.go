@@ -4,6 +4,14 @@
 // either variables (MakeVariable: training) or parameters (LoadWeights: a trained
 // network embedded in a model). Convolution, pooling and flattening run as kernels
 // (nnopt.Kernel) with their own loops; Linear is an ordinary matrix product.
+//
+// Interval bounds: a layer whose output is a known function of its input (weights
+// from LoadWeights, or no weights) bounds its output variable by the image of its
+// input's box of bounds, element by element where those are finite, intersected with
+// the bounds the output has. With weights as variables nothing is propagated. The box
+// is computed once, when Apply runs: widen the input's bounds later and reset the
+// outputs' too. MaxPool2d and MinPool2d, big-M formulations with binary variables,
+// take their M from such bounds.
 package formulations
 
 import (

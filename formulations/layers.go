@@ -51,7 +51,9 @@ func (l *Conv2d) MakeVariable(rng *rand.Rand) error { return l.makeVariable(rng)
 // layout: weight (O, C, K, K) row-major, bias (O) or nil without bias.
 func (l *Conv2d) LoadWeights(weight, bias []float64) error { return l.loadWeights(weight, bias) }
 
-// Apply adds out = conv(x, weight) + bias for an input x over (N, C, H, W).
+// Apply adds out = conv(x, weight) + bias for an input x over (N, C, H, W). With
+// weights from LoadWeights, out gets bounds propagated from x's (see the package
+// documentation).
 func (l *Conv2d) Apply(x Symbol) (Output, error) {
 	if l.weight == nil {
 		return Output{}, fmt.Errorf("formulations: conv2d %s", errNoWeights)
@@ -64,13 +66,17 @@ func (l *Conv2d) Apply(x Symbol) (Output, error) {
 	if err != nil {
 		return Output{}, fmt.Errorf("formulations: conv2d of %q: %w", x.Name(), err)
 	}
-	return emitOutput(l.c, l.layer, x, []*nnopt.Set{d[0]}, []int{l.Out, hw[0], hw[1]}, func(out []*nnopt.Set) nnopt.Operand {
+	o, err := emitOutput(l.c, l.layer, x, []*nnopt.Set{d[0]}, []int{l.Out, hw[0], hw[1]}, func(out []*nnopt.Set) nnopt.Operand {
 		rhs := nnopt.Apply(k, out, x, l.weight)
 		if l.bvec != nil {
 			rhs = nnopt.Add(rhs, l.bvec.At(out[1]))
 		}
 		return rhs
 	})
+	if err == nil {
+		propagate(o.Var, x, l.bounds(k, hw[0]*hw[1]))
+	}
+	return o, err
 }
 
 // emitOutput declares a layer's output variable over x's lead sets and new dimensions
@@ -109,7 +115,8 @@ func NewAvgPool2d(c *nnopt.Container, kernel, stride, padding int) (*AvgPool2d, 
 	return &AvgPool2d{c: c, Kernel: kernel, Stride: stride, Padding: padding}, nil
 }
 
-// Apply adds the pooled output of x over (N, C, H, W).
+// Apply adds the pooled output of x over (N, C, H, W), bounded by the means of x's
+// bounds (padded zeros counted as 0).
 func (p *AvgPool2d) Apply(x Symbol) (Output, error) {
 	d := x.Domain()
 	if len(d) != 4 {
@@ -119,14 +126,18 @@ func (p *AvgPool2d) Apply(x Symbol) (Output, error) {
 	if err != nil {
 		return Output{}, fmt.Errorf("formulations: avg_pool2d of %q: %w", x.Name(), err)
 	}
-	return emitOutput(p.c, "avg_pool2d", x, d[:2], []int{hw[0], hw[1]}, func(out []*nnopt.Set) nnopt.Operand {
+	o, err := emitOutput(p.c, "avg_pool2d", x, d[:2], []int{hw[0], hw[1]}, func(out []*nnopt.Set) nnopt.Operand {
 		return nnopt.Apply(k, out, x)
 	})
+	if err == nil {
+		propagate(o.Var, x, kernelBounds(k))
+	}
+	return o, err
 }
 
 // FlattenDims merges the consecutive dimensions dims of x into one, like
 // torch.flatten(x, dims[0], dims[len(dims)-1]). The layout does not change, so the
-// defining equation is a plain copy.
+// defining equation is a plain copy, and x's bounds carry over.
 func FlattenDims(c *nnopt.Container, x Symbol, dims []int) (Output, error) {
 	d := x.Domain()
 	if len(dims) < 2 {
@@ -154,9 +165,13 @@ func FlattenDims(c *nnopt.Container, x Symbol, dims []int) (Output, error) {
 	for _, s := range d[first : last+1] {
 		total /= s.Len()
 	}
-	return emitOutput(c, "flatten", x, d[:first], sizes, func(out []*nnopt.Set) nnopt.Operand {
+	o, err := emitOutput(c, "flatten", x, d[:first], sizes, func(out []*nnopt.Set) nnopt.Operand {
 		return nnopt.Apply(copyKernel{total}, out, x)
 	})
+	if err == nil {
+		propagate(o.Var, x, kernelBounds(copyKernel{total}))
+	}
+	return o, err
 }
 
 // Linear is PyTorch's nn.Linear: y = x·weightᵀ + bias over the last dimension of x,
@@ -184,7 +199,9 @@ func (l *Linear) MakeVariable(rng *rand.Rand) error { return l.makeVariable(rng)
 // (out) or nil without bias.
 func (l *Linear) LoadWeights(weight, bias []float64) error { return l.loadWeights(weight, bias) }
 
-// Apply adds y = x·weightᵀ + bias for x over (..., in).
+// Apply adds y = x·weightᵀ + bias for x over (..., in). With weights from
+// LoadWeights, y gets the bounds propagated from x's (see the package
+// documentation): each output's range over the box of inputs.
 func (l *Linear) Apply(x Symbol) (Output, error) {
 	if l.weight == nil {
 		return Output{}, fmt.Errorf("formulations: linear %s", errNoWeights)
@@ -194,7 +211,7 @@ func (l *Linear) Apply(x Symbol) (Output, error) {
 		return Output{}, fmt.Errorf("formulations: linear(%d→%d) of %q%s: the last dimension must have %d elements", l.In, l.Out, x.Name(), setNames(d), l.In)
 	}
 	lead := d[:len(d)-1]
-	return emitOutput(l.c, "linear", x, lead, []int{l.Out}, func(out []*nnopt.Set) nnopt.Operand {
+	res, err := emitOutput(l.c, "linear", x, lead, []int{l.Out}, func(out []*nnopt.Set) nnopt.Operand {
 		in := d[len(d)-1]
 		o := out[len(out)-1]
 		wr := l.weight.At(o, in)
@@ -204,6 +221,10 @@ func (l *Linear) Apply(x Symbol) (Output, error) {
 		}
 		return rhs
 	})
+	if err == nil {
+		propagate(res.Var, x, l.bounds(domainLen(lead)))
+	}
+	return res, err
 }
 
 func setNames(d []*nnopt.Set) string {

@@ -13,6 +13,12 @@ type block struct {
 	rowMap []int32   // equation-domain position -> root position; nil = same layout
 	rowOn  []float64 // 1 for rows inside the equation's condition; nil = all rows
 	vars   []int
+	// skipVar is the variable block whose adjoint VJP and HVP leave out (the one the
+	// solver's sweep defines by this equation and never reads back), or -1.
+	skipVar int
+	// rootAdj and rootAdjdot are the root's own adjoint buffers, used when the root
+	// cannot share the weights' layout.
+	rootAdj, rootAdjdot []float64
 	// tangentsOf is the direction the nodes' tangents were computed along by the last
 	// JVP at the current point (nil when stale): the HVP of a Hessian sweep reuses them.
 	tangentsOf [][]float64
@@ -27,7 +33,7 @@ func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
 	if err != nil {
 		return nil, fmt.Errorf("equation %q: %w", e.name, err)
 	}
-	b := &block{eq: e, nodes: l.nodes, root: root, rowMap: gatherMap(e.domain, root.idx)}
+	b := &block{eq: e, nodes: l.nodes, root: root, rowMap: gatherMap(e.domain, root.idx), skipVar: -1}
 	if e.cond != nil {
 		b.rowOn = make([]float64, domainSize(e.domain))
 		cm := gatherMap(e.domain, e.cond.domain)
@@ -43,11 +49,12 @@ func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
 			seen[n.vb] = true
 			b.vars = append(b.vars, n.vb)
 		}
-		if !n.constant && n.adj == nil {
+		if !n.constant && n.op != opRef && n.adj == nil {
 			n.adj = make([]float64, n.size)
 			n.adjdot = make([]float64, n.size)
 		}
 	}
+	b.rootAdj, b.rootAdjdot = root.adj, root.adjdot
 	return b, nil
 }
 
@@ -88,32 +95,68 @@ func (b *block) tangents(v [][]float64) {
 	}
 }
 
-// seed zeroes the adjoints and puts w on the root.
-func (b *block) seed(w []float64, adj func(*tnode) []float64) bool {
+// bind points the adjoint buffers of the variable references at the sweep's outputs
+// (nil: not wanted), so that parents accumulate straight into them, and clears the
+// nodes' own adjoint buffers. refAdj binds adj, refAdjdot adjdot.
+func (b *block) bind(refAdj, refAdjdot [][]float64, second bool) {
 	for _, n := range b.nodes {
-		if n.adj != nil {
-			clear(adj(n))
+		switch {
+		case n.constant:
+		case n.op == opRef:
+			n.adj, n.adjdot = nil, nil
+			if n.vb != b.skipVar {
+				if refAdj != nil {
+					n.adj = refAdj[n.vb]
+				}
+				if refAdjdot != nil {
+					n.adjdot = refAdjdot[n.vb]
+				}
+			}
+		case n != b.root:
+			clear(n.adj)
+			if second {
+				clear(n.adjdot)
+			}
 		}
 	}
-	if b.root.constant {
-		return false
+}
+
+// seed puts w on the root's adjoint buffer (*buf): the weights themselves when the
+// root has the rows' layout, else the root's own buffer (own) filled from them.
+func (b *block) seed(buf *[]float64, own, w []float64) {
+	if b.rowMap == nil && b.rowOn == nil && len(w) == len(own) {
+		*buf = w
+		return
 	}
-	ra := adj(b.root)
+	*buf = own
+	clear(own)
 	for i, y := range w {
 		if b.rowOn != nil {
 			y *= b.rowOn[i]
 		}
-		ra[pos(b.rowMap, i)] += y
+		own[pos(b.rowMap, i)] += y
 	}
-	return true
 }
 
 func (b *block) VJP(w []float64, g [][]float64) {
-	if !b.seed(w, func(n *tnode) []float64 { return n.adj }) {
+	if b.root.constant {
 		return
 	}
+	if r := b.root; r.op == opRef { // lhs - rhs is one variable: Jᵀw is w
+		if r.vb != b.skipVar {
+			for i, y := range w {
+				if b.rowOn != nil {
+					y *= b.rowOn[i]
+				}
+				g[r.vb][pos(b.rowMap, i)] += y
+			}
+		}
+		return
+	}
+	b.bind(g, nil, false)
+	b.seed(&b.root.adj, b.rootAdj, w)
 	for i := len(b.nodes) - 1; i >= 0; i-- {
-		b.nodes[i].backward(g)
+		b.nodes[i].pullback()
 	}
 }
 
@@ -125,14 +168,16 @@ func (b *block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
 		b.tangents(v)
 	}
 	b.tangentsOf = nil
-	if !b.seed(w, func(n *tnode) []float64 { return n.adj }) {
+	if b.root.constant || b.root.op == opRef {
 		return
 	}
-	b.seed(wdot, func(n *tnode) []float64 { return n.adjdot })
+	b.bind(nil, hv, true)
+	b.seed(&b.root.adj, b.rootAdj, w)
+	b.seed(&b.root.adjdot, b.rootAdjdot, wdot)
 	for i := len(b.nodes) - 1; i >= 0; i-- {
 		n := b.nodes[i]
-		n.pullback(nil, true)
-		n.backwardTangent(hv)
+		n.pullback()
+		n.backwardTangent()
 	}
 }
 

@@ -209,6 +209,27 @@ func TestBlockDerivativesMatchFiniteDifferences(t *testing.T) {
 					}
 				}
 			}
+			// A block may leave out the variable it defines: the others' adjoints
+			// stay the same and the skipped block is not touched.
+			for skip := range vars {
+				b.skipVar = skip
+				b.Eval(x, r)
+				gs, hs := zeros(x), zeros(x)
+				b.VJP(w, gs)
+				b.HVP(w, wdot, v, hs)
+				for i := range gs {
+					for j := range gs[i] {
+						wantG, wantH := g[i][j], hv[i][j]
+						if i == skip {
+							wantG, wantH = 0, 0
+						}
+						if !close(gs[i][j], wantG, 1e-12) || !close(hs[i][j], wantH, 1e-12) {
+							t.Fatalf("skipping %s: %s[%d] VJP %g HVP %g, want %g and %g", vars[skip].name, vars[i].name, j, gs[i][j], hs[i][j], wantG, wantH)
+						}
+					}
+				}
+			}
+			b.skipVar = -1
 		})
 	}
 }

@@ -242,12 +242,31 @@ func (n *tnode) tangent(dx [][]float64) {
 	}
 }
 
-// backward adds the node's adjoint, pulled back through the operation, to its
-// arguments' adjoints (and, for variable references, to the gradient g).
-func (n *tnode) backward(g [][]float64) { n.pullback(g, false) }
+// Adjoint sweeps. A node's adj (adjdot in the second-order sweep) is nil when nothing
+// needs it: constants, and variable references the sweep does not want. References that
+// are wanted share the sweep's output buffer (g or hv, bound by the block before the
+// sweep), so their parents accumulate straight into it.
 
 func adjOf(t *tnode) []float64    { return t.adj }
 func adjdotOf(t *tnode) []float64 { return t.adjdot }
+
+// addInto sets dst[pos(g, i)] += s·w[i] for every i.
+func addInto(dst []float64, g []int32, s float64, w []float64) {
+	switch {
+	case g == nil && s == 1:
+		for i, y := range w {
+			dst[i] += y
+		}
+	case g == nil:
+		for i, y := range w {
+			dst[i] += s * y
+		}
+	default:
+		for i, y := range w {
+			dst[g[i]] += s * y
+		}
+	}
+}
 
 // linearPullback adds the pullback of w through a linear node (sum, difference,
 // negation, condition, reduction) into the buffers adjOf picks: the adjoints in the
@@ -256,34 +275,31 @@ func adjdotOf(t *tnode) []float64 { return t.adjdot }
 func (n *tnode) linearPullback(w []float64, adjOf func(*tnode) []float64) bool {
 	switch n.op {
 	case opAdd, opSub:
-		a, b := n.args[0], n.args[1]
-		ga, gb := n.gather[0], n.gather[1]
 		sign := 1.0
 		if n.op == opSub {
 			sign = -1
 		}
-		for i, y := range w {
-			if !a.constant {
-				adjOf(a)[pos(ga, i)] += y
-			}
-			if !b.constant {
-				adjOf(b)[pos(gb, i)] += sign * y
-			}
+		if da := adjOf(n.args[0]); da != nil {
+			addInto(da, n.gather[0], 1, w)
+		}
+		if db := adjOf(n.args[1]); db != nil {
+			addInto(db, n.gather[1], sign, w)
 		}
 	case opNeg:
-		da, ga := adjOf(n.args[0]), n.gather[0]
-		for i, y := range w {
-			da[pos(ga, i)] -= y
+		if da := adjOf(n.args[0]); da != nil {
+			addInto(da, n.gather[0], -1, w)
 		}
 	case opWhere:
-		da, ga := adjOf(n.args[0]), n.gather[0]
-		for i, y := range w {
-			da[pos(ga, i)] += n.mask[i] * y
+		if da, ga := adjOf(n.args[0]), n.gather[0]; da != nil {
+			for i, y := range w {
+				da[pos(ga, i)] += n.mask[i] * y
+			}
 		}
 	case opSum:
-		da := adjOf(n.args[0])
-		for j := range da {
-			da[j] += w[n.reduce[j]]
+		if da := adjOf(n.args[0]); da != nil {
+			for j := range da {
+				da[j] += w[n.reduce[j]]
+			}
 		}
 	default:
 		return false
@@ -291,34 +307,24 @@ func (n *tnode) linearPullback(w []float64, adjOf func(*tnode) []float64) bool {
 	return true
 }
 
-// pullback is backward; with hvpOnly set (inside HVP) the adjoints of variable
-// references are skipped, since HVP needs adjoints only at the nodes above them.
-func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
-	if n.constant || (hvpOnly && n.op == opRef) {
-		return
-	}
+// pullback adds the node's adjoint, pulled back through the operation, to the
+// adjoints of its arguments that have one.
+func (n *tnode) pullback() {
 	w := n.adj
-	if n.op == opRef {
-		gv := g[n.vb]
-		for i, x := range w {
-			gv[i] += x
-		}
+	if w == nil || n.op == opRef {
 		return
 	}
 	if n.kern != nil {
-		// Kernel arguments are references, whose adjoints HVP does not need.
-		if !hvpOnly {
-			n.kernelPullback(w)
-		}
+		n.kernelPullback(w)
 		return
 	}
 	if n.ctr != nil {
 		A, B := n.args[0], n.args[1]
 		C := mat{w, false, n.ctr.m, n.ctr.n}
-		if !A.constant && !(hvpOnly && A.op == opRef) {
+		if A.adj != nil {
 			n.accumulate(0, A.adj, C, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
 		}
-		if !B.constant && !(hvpOnly && B.op == opRef) {
+		if B.adj != nil {
 			n.accumulate(1, B.adj, n.operand(0, A.val, &n.ctr.bufA).T(), C, new([]float64))
 		}
 		return
@@ -333,53 +339,61 @@ func (n *tnode) pullback(g [][]float64, hvpOnly bool) {
 		for i, y := range w {
 			switch n.op {
 			case opMul:
-				if !a.constant {
+				if a.adj != nil {
 					a.adj[pos(ga, i)] += y * at(b.val, gb, i)
 				}
-				if !b.constant {
+				if b.adj != nil {
 					b.adj[pos(gb, i)] += y * at(a.val, ga, i)
 				}
 			default:
 				q := at(b.val, gb, i)
-				if !a.constant {
+				if a.adj != nil {
 					a.adj[pos(ga, i)] += y / q
 				}
-				if !b.constant {
+				if b.adj != nil {
 					b.adj[pos(gb, i)] -= y * at(a.val, ga, i) / (q * q)
 				}
 			}
 		}
 	case opFunc:
 		a, ga := n.args[0], n.gather[0]
-		for i, y := range w {
-			var d1 float64
-			if n.fn == fnTanh {
-				d1 = 1 - n.val[i]*n.val[i]
-			} else {
-				_, d1, _ = funcEval(n.fn, n.p, at(a.val, ga, i))
+		if a.adj == nil {
+			return
+		}
+		if n.fn == fnTanh {
+			if ga == nil {
+				da := a.adj[:len(w)]
+				for i, y := range w {
+					f := n.val[i]
+					da[i] += (1 - f*f) * y
+				}
+				return
 			}
+			for i, y := range w {
+				f := n.val[i]
+				a.adj[ga[i]] += (1 - f*f) * y
+			}
+			return
+		}
+		for i, y := range w {
+			_, d1, _ := funcEval(n.fn, n.p, at(a.val, ga, i))
 			a.adj[pos(ga, i)] += d1 * y
 		}
 	case opLogSumExp:
-		a := n.args[0].adj
-		for j := range a {
-			a[j] += n.aux[j] * w[n.reduce[j]]
+		if a := n.args[0].adj; a != nil {
+			for j := range a {
+				a[j] += n.aux[j] * w[n.reduce[j]]
+			}
 		}
 	}
 }
 
 // backwardTangent propagates the tangent of the adjoint (forward-over-reverse), so
 // that the variable references receive ∇²(wᵀr)·v in hv. It needs val, dot and adj.
-func (n *tnode) backwardTangent(hv [][]float64) {
-	if n.constant {
-		return
-	}
+// A tangent of an adjoint exists wherever the adjoint does, except at references.
+func (n *tnode) backwardTangent() {
 	w, wd := n.adj, n.adjdot
-	if n.op == opRef {
-		h := hv[n.vb]
-		for i, x := range wd {
-			h[i] += x
-		}
+	if wd == nil || n.op == opRef {
 		return
 	}
 	if n.kern != nil {
@@ -390,13 +404,13 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 		A, B := n.args[0], n.args[1]
 		C := mat{w, false, n.ctr.m, n.ctr.n}
 		Cd := mat{wd, false, n.ctr.m, n.ctr.n}
-		if !A.constant {
+		if A.adjdot != nil {
 			n.accumulate(0, A.adjdot, Cd, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
 			if !B.constant {
 				n.accumulate(0, A.adjdot, C, n.operand(1, B.dot, new([]float64)).T(), new([]float64))
 			}
 		}
-		if !B.constant {
+		if B.adjdot != nil {
 			n.accumulate(1, B.adjdot, n.operand(0, A.val, &n.ctr.bufA).T(), Cd, new([]float64))
 			if !A.constant {
 				n.accumulate(1, B.adjdot, n.operand(0, A.dot, new([]float64)).T(), C, new([]float64))
@@ -412,14 +426,14 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 		a, b := n.args[0], n.args[1]
 		ga, gb := n.gather[0], n.gather[1]
 		for i := range wd {
-			if !a.constant {
+			if a.adjdot != nil {
 				s := wd[i] * at(b.val, gb, i)
 				if !b.constant {
 					s += w[i] * at(b.dot, gb, i)
 				}
 				a.adjdot[pos(ga, i)] += s
 			}
-			if !b.constant {
+			if b.adjdot != nil {
 				s := wd[i] * at(a.val, ga, i)
 				if !a.constant {
 					s += w[i] * at(a.dot, ga, i)
@@ -438,15 +452,20 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 			}
 			if !a.constant {
 				xd = at(a.dot, ga, i)
+			}
+			if a.adjdot != nil {
 				a.adjdot[pos(ga, i)] += wd[i]/q - w[i]*qd/(q*q)
 			}
-			if !b.constant {
+			if b.adjdot != nil {
 				x := at(a.val, ga, i)
 				b.adjdot[pos(gb, i)] += -xd*w[i]/(q*q) - x*wd[i]/(q*q) + 2*x*w[i]*qd/(q*q*q)
 			}
 		}
 	case opFunc:
 		a, ga := n.args[0], n.gather[0]
+		if a.adjdot == nil {
+			return
+		}
 		for i := range wd {
 			_, d1, d2 := funcEval(n.fn, n.p, at(a.val, ga, i))
 			a.adjdot[pos(ga, i)] += d2*at(a.dot, ga, i)*w[i] + d1*wd[i]
@@ -454,6 +473,9 @@ func (n *tnode) backwardTangent(hv [][]float64) {
 	case opLogSumExp:
 		// ∂y/∂a = p; the tangent of p is p·(ȧ - ẏ).
 		a := n.args[0]
+		if a.adjdot == nil {
+			return
+		}
 		for j := range a.adjdot {
 			m := n.reduce[j]
 			p := n.aux[j]

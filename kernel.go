@@ -162,7 +162,7 @@ func (n *tnode) kernelTangent() {
 func (n *tnode) kernelPullback(w []float64) {
 	vals := n.kernelVals()
 	for i, a := range n.args {
-		if !a.constant {
+		if a.adj != nil {
 			n.kern.k.Transpose(i, a.adj, w, vals)
 		}
 	}
@@ -174,7 +174,7 @@ func (n *tnode) kernelPullback(w []float64) {
 func (n *tnode) kernelBackwardTangent() {
 	k := n.kern.k
 	for i, a := range n.args {
-		if a.constant {
+		if a.adjdot == nil {
 			continue
 		}
 		k.Transpose(i, a.adjdot, n.adjdot, n.kernelVals())

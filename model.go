@@ -286,6 +286,7 @@ func (m *Model) compile() (*instance, error) {
 		if v, coef, ok := definedVariable(e, taken); ok {
 			taken[v] = true
 			pe.Defines, pe.Coef = index[v], coef
+			b.skipVar = index[v]
 		}
 		inst.eqs = append(inst.eqs, e)
 		inst.blocks = append(inst.blocks, b)

@@ -20,12 +20,14 @@ type Block interface {
 	Eval(x [][]float64, r []float64)
 	// JVP stores J·v in jv.
 	JVP(v [][]float64, jv []float64)
-	// VJP adds Jᵀ·w to g.
+	// VJP adds Jᵀ·w to g. It may leave out the block of the variable the equation
+	// defines (Equation.Defines): the solver never reads that adjoint back.
 	VJP(w []float64, g [][]float64)
 	// HVP adds ∇²(wᵀr)·v + Jᵀ·wdot to hv: the tangent, along v and wdot, of the
 	// VJP Jᵀ·w. The solver's second-order adjoint sweep needs exactly this sum. In
 	// that sweep HVP follows a JVP along the same v (the same slices), changed since
 	// only in the block's defined variable, so a block may reuse that JVP's tangents.
+	// Like VJP it may leave out the defined variable's block of hv.
 	HVP(w, wdot []float64, v [][]float64, hv [][]float64)
 }
 

@@ -60,8 +60,24 @@ func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
 
 func (b *block) Rows() int { return domainSize(b.eq.domain) }
 
+// rootInRows reports whether the root can compute straight into the caller's rows
+// buffer: same layout, no condition, and an operation whose derivative rules never
+// read its own value or tangent back.
+func (b *block) rootInRows(rows []float64) bool {
+	r := b.root
+	return b.rowMap == nil && b.rowOn == nil && len(rows) == r.size && r.kern == nil && r.ctr == nil &&
+		(r.op == opAdd || r.op == opSub || r.op == opNeg)
+}
+
 func (b *block) Eval(x [][]float64, r []float64) {
 	b.tangentsOf = nil
+	if b.rootInRows(r) {
+		b.root.val = r
+		for _, n := range b.nodes {
+			n.forward(x)
+		}
+		return
+	}
 	for _, n := range b.nodes {
 		n.forward(x)
 	}
@@ -75,12 +91,20 @@ func (b *block) Eval(x [][]float64, r []float64) {
 }
 
 func (b *block) JVP(v [][]float64, jv []float64) {
-	b.tangents(v)
-	b.tangentsOf = v
 	if b.root.constant {
+		b.tangents(v)
+		b.tangentsOf = v
 		clear(jv)
 		return
 	}
+	if b.rootInRows(jv) {
+		b.root.dot = jv
+		b.tangents(v)
+		b.tangentsOf = v
+		return
+	}
+	b.tangents(v)
+	b.tangentsOf = v
 	for i := range jv {
 		jv[i] = at(b.root.dot, b.rowMap, i)
 		if b.rowOn != nil {

@@ -84,21 +84,7 @@ func (n *tnode) forward(x [][]float64) {
 	v := n.val
 	switch n.op {
 	case opAdd, opSub, opMul, opDiv:
-		a, b := n.args[0].val, n.args[1].val
-		ga, gb := n.gather[0], n.gather[1]
-		for i := range v {
-			x, y := at(a, ga, i), at(b, gb, i)
-			switch n.op {
-			case opAdd:
-				v[i] = x + y
-			case opSub:
-				v[i] = x - y
-			case opMul:
-				v[i] = x * y
-			default:
-				v[i] = x / y
-			}
-		}
+		binaryForward(n.op, v, n.args[0].val, n.gather[0], n.args[1].val, n.gather[1])
 	case opNeg:
 		a, g := n.args[0].val, n.gather[0]
 		for i := range v {
@@ -149,6 +135,50 @@ func (n *tnode) forward(x [][]float64) {
 	}
 }
 
+// binaryForward sets v = a op b element-wise, a and b read through their gathers.
+func binaryForward(op opKind, v, a []float64, ga []int32, b []float64, gb []int32) {
+	if ga == nil && gb == nil {
+		a, b = a[:len(v)], b[:len(v)]
+		switch op {
+		case opAdd:
+			for i := range v {
+				v[i] = a[i] + b[i]
+			}
+		case opSub:
+			for i := range v {
+				v[i] = a[i] - b[i]
+			}
+		case opMul:
+			for i := range v {
+				v[i] = a[i] * b[i]
+			}
+		default:
+			for i := range v {
+				v[i] = a[i] / b[i]
+			}
+		}
+		return
+	}
+	switch op {
+	case opAdd:
+		for i := range v {
+			v[i] = at(a, ga, i) + at(b, gb, i)
+		}
+	case opSub:
+		for i := range v {
+			v[i] = at(a, ga, i) - at(b, gb, i)
+		}
+	case opMul:
+		for i := range v {
+			v[i] = at(a, ga, i) * at(b, gb, i)
+		}
+	default:
+		for i := range v {
+			v[i] = at(a, ga, i) / at(b, gb, i)
+		}
+	}
+}
+
 // tangent computes the node's directional derivative from its arguments' tangents.
 // Constant nodes have no tangent (nil).
 func (n *tnode) tangent(dx [][]float64) {
@@ -183,7 +213,26 @@ func (n *tnode) tangent(dx [][]float64) {
 		return
 	}
 	switch n.op {
-	case opAdd, opSub, opMul, opDiv:
+	case opAdd, opSub:
+		a, b := n.args[0], n.args[1]
+		switch {
+		case a.constant:
+			clear(d)
+		case n.gather[0] == nil:
+			copy(d, a.dot)
+		default:
+			for i, g := range n.gather[0] {
+				d[i] = a.dot[g]
+			}
+		}
+		if !b.constant {
+			sign := 1.0
+			if n.op == opSub {
+				sign = -1
+			}
+			addScaledGathered(d, sign, b.dot, n.gather[1])
+		}
+	case opMul, opDiv:
 		a, b := n.args[0], n.args[1]
 		ga, gb := n.gather[0], n.gather[1]
 		for i := range d {
@@ -195,10 +244,6 @@ func (n *tnode) tangent(dx [][]float64) {
 				db = at(b.dot, gb, i)
 			}
 			switch n.op {
-			case opAdd:
-				d[i] = da + db
-			case opSub:
-				d[i] = da - db
 			case opMul:
 				d[i] = da*at(b.val, gb, i) + at(a.val, ga, i)*db
 			default:
@@ -239,6 +284,20 @@ func (n *tnode) tangent(dx [][]float64) {
 		for j, a := range n.args[0].dot {
 			d[n.reduce[j]] += n.aux[j] * a
 		}
+	}
+}
+
+// addScaledGathered sets d[i] += s·x[g[i]] (x[i] when g is nil) for every i of d.
+func addScaledGathered(d []float64, s float64, x []float64, g []int32) {
+	if g == nil {
+		x = x[:len(d)]
+		for i := range d {
+			d[i] += s * x[i]
+		}
+		return
+	}
+	for i, p := range g {
+		d[i] += s * x[p]
 	}
 }
 

@@ -116,7 +116,8 @@ func (f *Formulation) WriteBack() error {
 // channels only where this package normalises the whole sample.
 //
 // Every output variable starts at the network's forward pass of x's current
-// levels (or values), so the model starts at the network's point, feasible.
+// levels (or values), so the model starts at the network's point, feasible. On
+// error, symbols already added stay in c; use a fresh container to retry.
 func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s FormulateSettings) (*Formulation, error) {
 	switch {
 	case c == nil:

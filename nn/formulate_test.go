@@ -3,6 +3,7 @@ package nn_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -402,4 +403,31 @@ func TestWriteBackChecksTheNetwork(t *testing.T) {
 	if err := (&nn.Formulation{}).WriteBack(); err == nil {
 		t.Error("WriteBack of a zero Formulation: no error")
 	}
+}
+
+func ExampleFormulate() {
+	// Embed a tiny trained network with fixed weights; x is the input batch.
+	net := &nn.Sequential{Layers: []nn.Layer{
+		nn.Flatten{},
+		&nn.Linear{In: 3, Out: 2, Weight: []float64{1, 2, 3, 4, 5, 6}, Bias: []float64{0.5, -0.5}},
+		nn.Tanh{},
+		&nn.Linear{In: 2, Out: 3, Weight: []float64{1, -1, -1, 1, 0, 2}},
+		nn.LogSoftmax{},
+	}}
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free, c.Dims(4, 3)...)
+	f, err := nn.Formulate(c, net, x, nn.FormulateSettings{Weights: nn.FixedWeights})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(f.Equations), "equations, output", f.Output.Name())
+	for _, w := range f.Weights {
+		fmt.Println(w.Key, w.Shape, w.Param.Name())
+	}
+	// Output:
+	// 4 equations, output linear_out_2_log_softmax
+	// 1.weight [2 3] linear_weight
+	// 1.bias [2] linear_bias
+	// 3.weight [3 2] linear_weight_2
 }

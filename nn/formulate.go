@@ -41,6 +41,10 @@ func (m WeightMode) String() string {
 // with fixed weights.
 type FormulateSettings struct {
 	Weights WeightMode
+	// PoolBigM, when positive, is the big-M of every MaxPool2d tap. Without it the
+	// M come from the pooling input's bounds, which FixedWeights and a bounded input
+	// provide (bounds propagate through the layers) and TrainableWeights do not.
+	PoolBigM float64
 }
 
 // Weight is one network parameter inside a model: Var when trainable, Param
@@ -105,15 +109,21 @@ func (f *Formulation) WriteBack() error {
 // Formulate writes net into c as defining equations applied to x, a variable
 // or parameter over (batch, features) or (batch, channels, height, width)
 // holding the samples in the network's row-major layout. It supports Linear,
-// Conv2d, AvgPool2d, Flatten, Tanh, Sigmoid and LogSoftmax; other layers are
-// an error wrapping nnopt.ErrUnsupported.
+// Conv2d, AvgPool2d, MaxPool2d, Flatten, Tanh, Sigmoid and LogSoftmax; other
+// layers (ReLU) are an error wrapping nnopt.ErrUnsupported. MaxPool2d is a
+// big-M formulation with binaries and inequalities (formulations.MaxPool2d):
+// the model is a MINLP that Model.Solve does not take yet.
 //
-// Tanh and Sigmoid outputs are left unbounded, as in the reference CNN: their
-// implied bounds never bind at a forward-swept point, and the solver refuses
-// defined variables whose bounds could. LogSoftmax keeps y ≤ 0, as the
-// reference MLP does. A Linear needs a (batch, features) input (put a Flatten
-// before it) and LogSoftmax too, since over (C, H, W) PyTorch would normalise
-// channels only where this package normalises the whole sample.
+// Bounds: with TrainableWeights, Tanh and Sigmoid outputs are unbounded, as in
+// the reference models (their implied bounds carry no information for
+// training). With FixedWeights they keep their implied bounds, narrowed to the
+// image of their input's bounds, so that bounds propagate through the whole
+// network from a bounded input (verification, big-M pooling); they hold at every
+// forward-swept point, as the solver requires of defined variables. LogSoftmax
+// keeps y ≤ 0, as the reference MLP does. A Linear needs a (batch, features)
+// input (put a Flatten before it) and LogSoftmax too, since over (C, H, W)
+// PyTorch would normalise channels only where this package normalises the
+// whole sample.
 //
 // Every output variable starts at the network's forward pass of x's current
 // levels (or values), so the model starts at the network's point, feasible. On
@@ -140,7 +150,10 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 	if _, err := net.OutSize(features); err != nil {
 		return nil, fmt.Errorf("nn: Formulate: input %q over %s (%d values per sample): %w", x.Name(), domainString(d), features, err)
 	}
-	b := &builder{c: c, mode: s.Weights, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
+	if !(s.PoolBigM >= 0) || math.IsInf(s.PoolBigM, 1) {
+		return nil, fmt.Errorf("nn: Formulate: PoolBigM %g must be finite and non-negative (0: from bounds)", s.PoolBigM)
+	}
+	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
 	b.cur = x
 	b.vals = symbolValues(x)
 	for i, l := range net.Layers {
@@ -161,6 +174,7 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 type builder struct {
 	c     *nnopt.Container
 	mode  WeightMode
+	bigM  float64
 	batch int
 	f     *Formulation
 	cur   formulations.Symbol
@@ -203,6 +217,8 @@ func (b *builder) layer(i int, l Layer) error {
 			return err
 		}
 		return b.emit(l, func() (activation.Output, error) { return p.Apply(b.cur) })
+	case *MaxPool2d:
+		return b.maxPool(l)
 	case Flatten, *Flatten:
 		if len(d) == 2 {
 			return nil // already one feature axis: nothing to add
@@ -213,16 +229,16 @@ func (b *builder) layer(i int, l Layer) error {
 		}
 		return b.emit(l, func() (activation.Output, error) { return formulations.FlattenDims(b.c, b.cur, dims) })
 	case Tanh, *Tanh:
-		return b.activation(l, activation.Tanh, true)
+		return b.activation(l, activation.Tanh, activation.TanhBounds)
 	case Sigmoid, *Sigmoid:
-		return b.activation(l, activation.Sigmoid, true)
+		return b.activation(l, activation.Sigmoid, activation.SigmoidBounds)
 	case LogSoftmax, *LogSoftmax:
 		if len(d) != 2 {
 			return fmt.Errorf("input %q is over %s; want (batch, features): put a Flatten before it", b.cur.Name(), domainString(d))
 		}
 		return b.activation(l, func(c *nnopt.Container, v *nnopt.Variable) (activation.Output, error) {
 			return activation.LogSoftmax(c, v, -1)
-		}, false)
+		}, nil)
 	case nil:
 		return errors.New("layer is nil")
 	}
@@ -301,20 +317,63 @@ func (b *builder) emit(l Layer, apply func() (activation.Output, error)) error {
 	return nil
 }
 
-// activation adds an element-wise activation, which needs a variable input;
-// unbounded drops the activation's implied bounds (see Formulate).
-func (b *builder) activation(l Layer, f func(*nnopt.Container, *nnopt.Variable) (activation.Output, error), unbounded bool) error {
+// activation adds an activation, which needs a variable input; narrow, when
+// not nil, is how its implied bounds follow its input's (see Formulate).
+func (b *builder) activation(l Layer, f func(*nnopt.Container, *nnopt.Variable) (activation.Output, error), narrow func(y, x *nnopt.Variable) error) error {
 	v, ok := b.cur.(*nnopt.Variable)
 	if !ok {
 		return fmt.Errorf("input %q is a %T; an activation needs a variable input", b.cur.Name(), b.cur)
 	}
 	return b.emit(l, func() (activation.Output, error) {
 		o, err := f(b.c, v)
-		if err == nil && unbounded {
+		switch {
+		case err != nil || narrow == nil:
+		case b.mode == TrainableWeights:
 			o.Var.SetBounds(math.Inf(-1), math.Inf(1))
+		default:
+			err = narrow(o.Var, v)
 		}
 		return o, err
 	})
+}
+
+// maxPool adds a big-M max pooling and starts its binaries at a choice of each
+// window's maximum, so the start point satisfies its equations.
+func (b *builder) maxPool(l *MaxPool2d) error {
+	if err := wantMaps(b.cur, l.Channels, l.Height, l.Width); err != nil {
+		return err
+	}
+	p, err := formulations.NewMaxPool2d(b.c, l.Kernel, formulations.Pool2dSettings{Stride: l.stride(), Padding: l.Padding, BigM: b.bigM})
+	if err != nil {
+		return err
+	}
+	in := b.vals
+	var po formulations.PoolOutput
+	err = b.emit(l, func() (activation.Output, error) {
+		var err error
+		if po, err = p.Apply(b.cur); err != nil && b.bigM == 0 {
+			err = fmt.Errorf("%w (or set FormulateSettings.PoolBigM)", err)
+		}
+		return po.Output, err
+	})
+	if err != nil || in == nil {
+		return err
+	}
+	y, taps := po.Var.L, po.Taps
+	mapIn, mapOut := l.Height*l.Width, len(y)/(b.batch*l.Channels)
+	ow := mapOut / ((l.Height+2*l.Padding-l.Kernel)/l.stride() + 1)
+	picked := make([]bool, mapOut)
+	for m := 0; m < b.batch*l.Channels; m++ {
+		clear(picked)
+		for k, t := range taps {
+			o := t.Out[0]*ow + t.Out[1]
+			if !picked[o] && in[m*mapIn+t.In[0]*l.Width+t.In[1]] == y[m*mapOut+o] {
+				picked[o] = true
+				po.Choice.L[m*len(taps)+k] = 1
+			}
+		}
+	}
+	return nil
 }
 
 // wantMaps checks that x is over (batch, channels, height, width).

@@ -431,3 +431,126 @@ func ExampleFormulate() {
 	// 1.bias [2] linear_bias
 	// 3.weight [3 2] linear_weight_2
 }
+
+func TestMaxPool2dForward(t *testing.T) {
+	nan := math.NaN()
+	x := []float64{
+		1, 2, 3, 4,
+		5, 6, 7, 8,
+		-1, -2, -3, -4,
+		-5, 0, nan, -8,
+	}
+	for _, tc := range []struct {
+		name string
+		p    nn.MaxPool2d
+		want []float64
+		err  string
+	}{
+		{"kernel 2", nn.MaxPool2d{Kernel: 2, Channels: 1, Height: 4, Width: 4}, []float64{6, 8, 0, nan}, ""},
+		{"kernel 3 stride 1 padding 1", nn.MaxPool2d{Kernel: 3, Stride: 1, Padding: 1, Channels: 1, Height: 4, Width: 4},
+			[]float64{6, 7, 8, 8, 6, 7, 8, 8, 6, nan, nan, nan, 0, nan, nan, nan}, ""},
+		{"kernel 3 stride 2 floor", nn.MaxPool2d{Kernel: 3, Stride: 2, Channels: 1, Height: 4, Width: 4}, []float64{7}, ""},
+		{"padding over half the kernel", nn.MaxPool2d{Kernel: 2, Padding: 2, Channels: 1, Height: 4, Width: 4}, nil, "at most half"},
+		{"kernel too large", nn.MaxPool2d{Kernel: 5, Channels: 1, Height: 4, Width: 4}, nil, "larger than"},
+		{"wrong input size", nn.MaxPool2d{Kernel: 2, Channels: 2, Height: 4, Width: 4}, nil, "want Channels*Height*Width"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net := &nn.Sequential{Layers: []nn.Layer{&tc.p}}
+			got, err := net.Forward(x, 1)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] && !(math.IsNaN(got[i]) && math.IsNaN(tc.want[i])) {
+					t.Fatalf("got %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func poolNet(rng *rand.Rand) *nn.Sequential {
+	return &nn.Sequential{Layers: []nn.Layer{
+		&nn.Conv2d{In: 1, Out: 2, Kernel: 3, Height: 6, Width: 6, Weight: uniform(rng, 18, 0.5), Bias: uniform(rng, 2, 0.5)},
+		nn.Tanh{},
+		&nn.MaxPool2d{Kernel: 2, Channels: 2, Height: 4, Width: 4},
+		nn.Flatten{},
+		&nn.Linear{In: 8, Out: 3, Weight: uniform(rng, 24, 0.5)},
+		nn.LogSoftmax{},
+	}}
+}
+
+// A fixed network over a bounded input gets bounds on every layer (big-M pooling
+// needs them); the start point lies within them and satisfies every row.
+func TestFormulateMaxPoolStartsFeasible(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	net := poolNet(rng)
+	for _, tc := range []struct {
+		name string
+		set  nn.FormulateSettings
+		err  string
+	}{
+		{"fixed, bounds propagated", nn.FormulateSettings{}, ""},
+		{"trainable with big-M", nn.FormulateSettings{Weights: nn.TrainableWeights, PoolBigM: 10}, ""},
+		{"trainable without big-M", nn.FormulateSettings{Weights: nn.TrainableWeights}, "PoolBigM"},
+		{"negative big-M", nn.FormulateSettings{PoolBigM: -1}, "PoolBigM -1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := nnopt.NewContainer()
+			x := c.NewVariable("x", nnopt.Free, c.Dims(3, 1, 6, 6)...)
+			x.SetBounds(-1, 1)
+			copy(x.L, uniform(rng, len(x.L), 1))
+			f, err := nn.Formulate(c, net, x, tc.set)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := net.Forward(x.L, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(f.Output.L, want) {
+				t.Errorf("output levels %v, want the forward pass %v", f.Output.L, want)
+			}
+			for i, v := range f.Layers {
+				for k := range v.L {
+					if v.L[k] < v.Lo[k]-1e-12 || v.L[k] > v.Up[k]+1e-12 {
+						t.Fatalf("layer %d %q[%d] = %g outside its bounds [%g, %g]", i, v.Name(), k, v.L[k], v.Lo[k], v.Up[k])
+					}
+				}
+			}
+			if logits := f.Layers[4]; tc.set.Weights == nn.FixedWeights && (math.IsInf(logits.Lo[0], 0) || math.IsInf(logits.Up[0], 0)) {
+				t.Errorf("fixed weights and a bounded input: logit bounds [%g, %g], want finite", logits.Lo[0], logits.Up[0])
+			}
+			m, err := c.NewModel("pool", nnopt.ModelSpec{Equations: f.Equations, Problem: nnopt.MINLP, Sense: nnopt.Feasibility})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := m.Residuals()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for e, r := range res {
+				for k, v := range r {
+					if e.Type == nnopt.EQ && math.Abs(v) > 1e-12 || e.Type == nnopt.GE && v < -1e-12 || e.Type == nnopt.LE && v > 1e-12 {
+						t.Fatalf("%s row %d (%v): residual %g at the start point", e.Name(), k, e.Type, v)
+					}
+				}
+			}
+		})
+	}
+}

@@ -9,7 +9,7 @@ import (
 
 // conv2dKernel is the 2-d cross-correlation out[n,o,i,j] = Σ_c,a,b w[o,c,a,b] ·
 // x[n,c, i·s+a-p, j·s+b-p] of an input x (N,C,H,W) with weights w (O,C,KH,KW), as an
-// nnopt.Kernel with arguments (x, w). It runs as im2col and one GEMM per sample.
+// nnopt.Kernel with arguments (x, w). It runs as im2col and one GEMM over the batch.
 type conv2dKernel struct {
 	n, c, o int
 	h, w    window
@@ -92,34 +92,77 @@ func general(rows, cols int, d []float64) blas64.General {
 	return blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: d}
 }
 
+// The products below run over chunks of samples, with the im2col rows of a chunk
+// stacked (samples·P rows of Q): few GEMMs instead of one per sample, each on a slice
+// of the unrolled input small enough to stay in cache. Output and adjoint maps are
+// laid out (N, O, P); the GEMMs want (N·P, O), so they pass through a transposed copy
+// (N·O·P values, small next to the GEMM).
+
+// chunkValues is the size of the im2col slice one GEMM reads: 256 KiB.
+const chunkValues = 1 << 15
+
+func (k *conv2dKernel) chunk() int { return max(1, chunkValues/(k.pixels()*k.patch())) }
+
 func (k *conv2dKernel) Apply(out []float64, args [][]float64) {
-	col := k.cols.get(args[0], k.n*k.pixels()*k.patch(), k.im2col)
 	P, Q := k.pixels(), k.patch()
-	w := general(k.o, Q, args[1])
-	for n := 0; n < k.n; n++ {
-		// out_n (O×P) = w (O×Q) · col_nᵀ (Q×P)
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, w, general(P, Q, col[n*P*Q:(n+1)*P*Q]), 0, general(k.o, P, out[n*k.o*P:(n+1)*k.o*P]))
+	col := k.cols.get(args[0], k.n*P*Q, k.im2col)
+	// t (N·P × O) = col (N·P × Q) · wᵀ (Q × O)
+	t := k.cols.mapScratch(k.n * P * k.o)
+	for n0, step := 0, k.chunk(); n0 < k.n; n0 += step {
+		n1 := min(n0+step, k.n)
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, general((n1-n0)*P, Q, col[n0*P*Q:n1*P*Q]), general(k.o, Q, args[1]), 0, general((n1-n0)*P, k.o, t[n0*P*k.o:n1*P*k.o]))
 	}
+	k.pixelsToMaps(out, t)
 }
 
 func (k *conv2dKernel) Transpose(i int, dst, adj []float64, args [][]float64) {
 	P, Q := k.pixels(), k.patch()
+	t := k.cols.mapScratch(k.n * P * k.o)
+	k.mapsToPixels(t, adj)
 	if i == 1 {
-		// dw (O×Q) += Σ_n adj_n (O×P) · col_n (P×Q)
+		// dw (O×Q) += tᵀ (O × N·P) · col (N·P × Q)
 		col := k.cols.get(args[0], k.n*P*Q, k.im2col)
-		d := general(k.o, Q, dst)
-		for n := 0; n < k.n; n++ {
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(k.o, P, adj[n*k.o*P:(n+1)*k.o*P]), general(P, Q, col[n*P*Q:(n+1)*P*Q]), 1, d)
+		for n0, step := 0, k.chunk(); n0 < k.n; n0 += step {
+			n1 := min(n0+step, k.n)
+			blas64.Gemm(blas.Trans, blas.NoTrans, 1, general((n1-n0)*P, k.o, t[n0*P*k.o:n1*P*k.o]), general((n1-n0)*P, Q, col[n0*P*Q:n1*P*Q]), 1, general(k.o, Q, dst))
 		}
 		return
 	}
-	// dcol_n (P×Q) = adj_nᵀ (P×O) · w (O×Q), then back onto the input.
+	// dcol (N·P × Q) = t (N·P × O) · w (O × Q), then back onto the input.
 	dcol := k.cols.scratch(k.n * P * Q)
-	w := general(k.o, Q, args[1])
-	for n := 0; n < k.n; n++ {
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(k.o, P, adj[n*k.o*P:(n+1)*k.o*P]), w, 0, general(P, Q, dcol[n*P*Q:(n+1)*P*Q]))
+	for n0, step := 0, k.chunk(); n0 < k.n; n0 += step {
+		n1 := min(n0+step, k.n)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general((n1-n0)*P, k.o, t[n0*P*k.o:n1*P*k.o]), general(k.o, Q, args[1]), 0, general((n1-n0)*P, Q, dcol[n0*P*Q:n1*P*Q]))
 	}
 	k.col2imAdd(dst, dcol)
+}
+
+// pixelsToMaps copies t (N, P, O) into out (N, O, P).
+func (k *conv2dKernel) pixelsToMaps(out, t []float64) {
+	P, O := k.pixels(), k.o
+	for n := 0; n < k.n; n++ {
+		tn, on := t[n*P*O:(n+1)*P*O], out[n*O*P:(n+1)*O*P]
+		for o := 0; o < O; o++ {
+			row := on[o*P : (o+1)*P]
+			for p := range row {
+				row[p] = tn[p*O+o]
+			}
+		}
+	}
+}
+
+// mapsToPixels copies m (N, O, P) into t (N, P, O).
+func (k *conv2dKernel) mapsToPixels(t, m []float64) {
+	P, O := k.pixels(), k.o
+	for n := 0; n < k.n; n++ {
+		tn, mn := t[n*P*O:(n+1)*P*O], m[n*O*P:(n+1)*O*P]
+		for o := 0; o < O; o++ {
+			row := mn[o*P : (o+1)*P]
+			for p, v := range row {
+				tn[p*O+o] = v
+			}
+		}
+	}
 }
 
 // Each: output (n,o,i,j) depends on x[n,c,r,s] and w[o,c,a,b] for every tap inside.
@@ -177,6 +220,7 @@ type colCache struct {
 	cols [2][]float64
 	next int
 	tmp  []float64
+	maps []float64
 }
 
 func (cc *colCache) get(x []float64, size int, unroll func(col, x []float64)) []float64 {
@@ -193,6 +237,14 @@ func (cc *colCache) get(x []float64, size int, unroll func(col, x []float64)) []
 	cc.keys[s] = append(cc.keys[s][:0], x...)
 	unroll(cc.cols[s], x)
 	return cc.cols[s]
+}
+
+// mapScratch is a second scratch buffer, for output maps in GEMM layout.
+func (cc *colCache) mapScratch(size int) []float64 {
+	if len(cc.maps) != size {
+		cc.maps = make([]float64, size)
+	}
+	return cc.maps
 }
 
 func (cc *colCache) scratch(size int) []float64 {

@@ -214,8 +214,13 @@ func (l *Linear) Apply(x Symbol) (Output, error) {
 	res, err := emitOutput(l.c, "linear", x, lead, []int{l.Out}, func(out []*nnopt.Set) nnopt.Operand {
 		in := d[len(d)-1]
 		o := out[len(out)-1]
+		xi := append([]*nnopt.Set(nil), d...)
+		if o == in { // Out == In: the summed axis needs a name of its own
+			in = l.c.NewAlias(l.c.UniqueName(in.Name()+"_in"), in)
+			xi[len(xi)-1] = in
+		}
 		wr := l.weight.At(o, in)
-		rhs := nnopt.Sum(nnopt.Mul(x.At(d...), wr), in)
+		rhs := nnopt.Sum(nnopt.Mul(x.At(xi...), wr), in)
 		if l.bvec != nil {
 			rhs = nnopt.Add(rhs, l.bvec.At(o))
 		}

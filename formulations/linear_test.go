@@ -2,6 +2,7 @@ package formulations
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -14,7 +15,13 @@ import (
 // TestLinearRecoversWeights fits y = x·Wᵀ + b to data made by known weights: the
 // least-squares optimum is those weights, in PyTorch's (out, in) layout.
 func TestLinearRecoversWeights(t *testing.T) {
-	const n, in, out = 12, 4, 3
+	for _, size := range [][2]int{{4, 3}, {3, 3}} {
+		t.Run(fmt.Sprintf("in=%d,out=%d", size[0], size[1]), func(t *testing.T) { testLinearRecoversWeights(t, size[0], size[1]) })
+	}
+}
+
+func testLinearRecoversWeights(t *testing.T, in, out int) {
+	const n = 12
 	rng := rand.New(rand.NewPCG(9, 9))
 	x, wTrue, bTrue := random(rng, n*in), random(rng, out*in), random(rng, out)
 	y := make([]float64, n*out)

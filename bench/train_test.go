@@ -3,6 +3,7 @@ package bench
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/nnopt/nnopt/nn"
 )
 
-func referenceMLP(b *testing.B) *refmodel.MLP {
+func referenceMLP(b *testing.B, bound float64) *refmodel.MLP {
 	data, err := datasets.LoadSplit(testdata.MNISTDir(b), true)
 	if err != nil {
 		b.Fatal(err)
@@ -27,7 +28,7 @@ func referenceMLP(b *testing.B) *refmodel.MLP {
 	w1, w2 := make([]float64, 784*20), make([]float64, 200)
 	_ = nn.XavierUniform(rng, 784, 20, 5.0/3, w1)
 	_ = nn.XavierUniform(rng, 20, 10, 1, w2)
-	m, err := refmodel.NewMLP(data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd), datasets.GatherLabels(data.Labels, idx), 784, 20, 10, w1, w2, 5)
+	m, err := refmodel.NewMLP(data.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd), datasets.GatherLabels(data.Labels, idx), 784, 20, 10, w1, w2, bound)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,12 +53,21 @@ func BenchmarkTrainMLP(b *testing.B) {
 }
 
 func benchmarkTrainMLP(b *testing.B) {
-	for _, method := range []nlpsolve.Method{nlpsolve.NewtonCG, nlpsolve.LBFGS} {
-		b.Run(method.String(), func(b *testing.B) {
+	for _, run := range []struct {
+		name   string
+		method nlpsolve.Method
+		bound  float64
+	}{
+		{"newton-cg", nlpsolve.NewtonCG, 5},
+		{"lbfgs", nlpsolve.LBFGS, 5},
+		{"lbfgs-unbounded", nlpsolve.LBFGS, math.Inf(1)},
+	} {
+		method := run.method
+		b.Run(run.name, func(b *testing.B) {
 			var reached float64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				m := referenceMLP(b)
+				m := referenceMLP(b, run.bound)
 				b.StartTimer()
 				reached = -1
 				err := m.Model.Solve(context.Background(), nnopt.Options{Method: method, IterationLimit: 2000, OnIteration: func(it nlpsolve.Iteration) {
@@ -76,7 +86,7 @@ func benchmarkTrainMLP(b *testing.B) {
 
 // BenchmarkModelGeneration measures building the model and computing its statistics.
 func BenchmarkModelGeneration(b *testing.B) {
-	m := referenceMLP(b)
+	m := referenceMLP(b, 5)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := m.Model.Statistics(); err != nil {

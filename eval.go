@@ -1,6 +1,35 @@
 package nnopt
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// parallelMin is the least number of elements an element-wise loop splits over the
+// CPUs for: transcendental functions cost 10-20 ns each, so from here on the split
+// (a few microseconds) is small against the loop.
+const parallelMin = 1 << 14
+
+// inParallel runs fn over [0, n) in one contiguous range per CPU (at most 4) when n
+// is large, else in one call.
+func inParallel(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), 4, n/parallelMin)
+	if parts <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(p*n/parts, (p+1)*n/parts)
+	}
+	fn(0, n/parts)
+	wg.Wait()
+}
 
 // mat is a logical r×c matrix stored row-major as r×c, or as c×r when t is set.
 type mat struct {
@@ -98,14 +127,18 @@ func (n *tnode) forward(x [][]float64) {
 	case opFunc:
 		a, g := n.args[0].val, n.gather[0]
 		if n.fn == fnTanh && g == nil {
-			for i := range v {
-				v[i] = math.Tanh(a[i])
-			}
+			inParallel(len(v), func(lo, hi int) {
+				for i, x := range a[lo:hi] {
+					v[lo+i] = math.Tanh(x)
+				}
+			})
 			return
 		}
-		for i := range v {
-			v[i], _, _ = funcEval(n.fn, n.p, at(a, g, i))
-		}
+		inParallel(len(v), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				v[i], _, _ = funcEval(n.fn, n.p, at(a, g, i))
+			}
+		})
 	case opSum:
 		clear(v)
 		for j, a := range n.args[0].val {

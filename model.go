@@ -324,6 +324,27 @@ func (m *Model) Statistics() (Statistics, error) {
 	return inst.stats, nil
 }
 
+// Problem generates the model in the solver's form, without solving it: the variable
+// blocks, the equation blocks with their Eval/JVP/VJP/HVP, and the starting point (the
+// variables' levels, shared, not copied). It is for driving nlpsolve directly and for
+// timing blocks; Solve does the same and then runs the solver.
+func (m *Model) Problem() (*nlpsolve.Problem, [][]float64, error) {
+	inst, err := m.compile()
+	if err != nil {
+		return nil, nil, err
+	}
+	return inst.prob, inst.start(), nil
+}
+
+// start is the starting point: the variables' levels.
+func (inst *instance) start() [][]float64 {
+	x0 := make([][]float64, len(inst.vars))
+	for i, v := range inst.vars {
+		x0[i] = v.L
+	}
+	return x0
+}
+
 // Solve generates the model and solves it, writing levels and marginals back to the
 // variables and equations and setting the model's Attributes. An error means the
 // model could not be solved at all (bad model, unsupported feature); a solve that
@@ -347,11 +368,7 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 	if opt.Output != nil {
 		st.write(opt.Output)
 	}
-	x0 := make([][]float64, len(inst.vars))
-	for i, v := range inst.vars {
-		x0[i] = v.L
-	}
-	res, err := nlpsolve.Solve(ctx, inst.prob, x0, nlpsolve.Settings{
+	res, err := nlpsolve.Solve(ctx, inst.prob, inst.start(), nlpsolve.Settings{
 		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
 		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Memory: opt.Memory, Recorder: opt.OnIteration,
 	})

@@ -156,3 +156,36 @@ func TestDimsShareEqualSizes(t *testing.T) {
 		t.Errorf("dims: %s %s %s %s", a[0].Name(), b[0].Name(), sq[0].Name(), sq[1].Name())
 	}
 }
+
+func TestProblemExposesBlocks(t *testing.T) {
+	c := NewContainer()
+	i := c.NewSet("i", "a", "b", "c")
+	x := c.NewVariable("x", Free, i)
+	y := c.NewVariable("y", Free, i)
+	obj := c.NewVariable("obj", Free)
+	must(x.SetLevels([]float64{1, 2, 3}))
+	must(c.NewEquation("def", i).Define(Eq(y, Sqr(x))))
+	must(c.NewEquation("o").Define(Eq(obj, Sum(y, i))))
+	m, err := c.NewModel("m", ModelSpec{Equations: c.Equations(), Problem: NLP, Sense: Min, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, x0, err := m.Problem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Equations) != 2 || len(x0) != len(p.Vars) {
+		t.Fatalf("%d equations, %d starting blocks for %d variable blocks", len(p.Equations), len(x0), len(p.Vars))
+	}
+	def := p.Equations[0]
+	if def.Name != "def" || def.Defines < 0 || p.Vars[def.Defines].Name != "y" {
+		t.Fatalf("first equation %q defines %d, want def defining y", def.Name, def.Defines)
+	}
+	r := make([]float64, def.Block.Rows())
+	def.Block.Eval(x0, r)
+	for k, want := range []float64{-1, -4, -9} { // y - x² at y = 0
+		if r[k] != want {
+			t.Fatalf("residual %d = %g, want %g", k, r[k], want)
+		}
+	}
+}

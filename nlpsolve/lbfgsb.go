@@ -364,14 +364,14 @@ func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
 			continue
 		}
 		d[i] += -g[i]/theta - (xbar[i] - x[i])
-		xi := math.Min(math.Max(xbar[i]+d[i], lo[i]), up[i])
+		xi := clamp(xbar[i]+d[i], lo[i], up[i])
 		slope += g[i] * (xi - x[i])
 	}
 	// Projected subspace step if it descends (Morales and Nocedal 2011), else truncated.
 	if slope < 0 {
 		for i, di := range d {
 			if di != 0 {
-				xbar[i] = math.Min(math.Max(xbar[i]+di, lo[i]), up[i])
+				xbar[i] = clamp(xbar[i]+di, lo[i], up[i])
 			}
 		}
 		return

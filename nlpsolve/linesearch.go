@@ -132,7 +132,7 @@ func (o *optimizer) projected(s []float64, f0 float64, g, d []float64, a float64
 	res := lineResult{bounded: true}
 	for k := 0; k < 40; k++ {
 		for i := range s {
-			sNew[i] = math.Min(math.Max(s[i]+a*d[i], o.lo[i]), o.up[i])
+			sNew[i] = clamp(s[i]+a*d[i], o.lo[i], o.up[i])
 		}
 		res.evals++
 		fa := o.rf.value(sNew)

@@ -294,7 +294,8 @@ def main():
     print(f"final loss {final_loss:.10e}, batch accuracy {batch_acc:.2f}%, test accuracy {test_acc:.2f}%")
     bound_note = (f"{outside} weight(s) outside [-{WEIGHT_BOUND:g},{WEIGHT_BOUND:g}]"
                   if outside else f"all weights within [-{WEIGHT_BOUND:g},{WEIGHT_BOUND:g}]")
-    print(f"unconstrained (nnopt bounds weights to [-{WEIGHT_BOUND:g},{WEIGHT_BOUND:g}]): "
+    bounded_by_default = "nnopt bounds weights to" if args.model == "mlp" else "nnopt's cnn default has no bounds; bound for comparison"
+    print(f"unconstrained ({bounded_by_default} [-{WEIGHT_BOUND:g},{WEIGHT_BOUND:g}]): "
           f"max |w| = {max_abs_w:.4g}, {bound_note}")
 
     if args.json:

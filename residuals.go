@@ -10,10 +10,7 @@ func (m *Model) Residuals() (map[*Equation][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := make([][]float64, len(inst.vars))
-	for i, v := range inst.vars {
-		x[i] = v.L
-	}
+	x := inst.start()
 	out := make(map[*Equation][]float64, len(m.equations))
 	// compile keeps the model's equations first, in order; an objective definition it
 	// adds comes after them and is not the user's.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/formulations"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
@@ -66,24 +67,15 @@ func smallCNN(rng *rand.Rand) *nn.Sequential {
 // withLoss adds the summed NLL of out (batch, classes) at labels and the model.
 func withLoss(t *testing.T, c *nnopt.Container, f *nn.Formulation, labels []uint8) (*nnopt.Model, *nnopt.Variable) {
 	t.Helper()
-	target := c.NewSubset("targets", f.Output.Domain()...)
-	tuples := make([][]int, len(labels))
-	for i, l := range labels {
-		tuples[i] = []int{i, int(l)}
-	}
-	if err := target.SetMembers(tuples...); err != nil {
-		t.Fatal(err)
-	}
-	loss := c.NewVariable("loss", nnopt.Free)
-	eq := c.NewEquation("calc_loss")
-	if err := eq.Define(nnopt.Eq(loss, nnopt.SumIn(target, nnopt.Neg(f.Output)))); err != nil {
-		t.Fatal(err)
-	}
-	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), eq), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss})
+	loss, err := formulations.NLLLoss(c, f.Output, labels)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m, loss
+	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), loss.Equation), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, loss.Var
 }
 
 func labelsOf(rng *rand.Rand, n, classes int) []uint8 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/formulations"
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
@@ -53,20 +54,11 @@ func trainMLP(t *testing.T, dir string, batch, hidden, iters int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := c.NewSubset("targets", f.Output.Domain()...)
-	tuples := make([][]int, batch)
-	for i, l := range labels {
-		tuples[i] = []int{i, int(l)}
-	}
-	if err := target.SetMembers(tuples...); err != nil {
+	loss, err := formulations.NLLLoss(c, f.Output, labels)
+	if err != nil {
 		t.Fatal(err)
 	}
-	loss := c.NewVariable("loss", nnopt.Free)
-	def := c.NewEquation("calc_loss")
-	if err := def.Define(nnopt.Eq(loss, nnopt.SumIn(target, nnopt.Neg(f.Output)))); err != nil {
-		t.Fatal(err)
-	}
-	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), def), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss})
+	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), loss.Equation), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,13 +95,11 @@ func NewCNN(inputs []float64, labels []uint8, rng *rand.Rand, bound float64) (*C
 		return nil, err
 	}
 	m.LogProbs = ls.Var
-	if m.Target, err = targets(c, m.Output.Domain(), labels); err != nil {
+	loss, err := formulations.NLLLoss(c, m.LogProbs, labels)
+	if err != nil {
 		return nil, err
 	}
-	m.Loss = c.NewVariable("loss", nnopt.Free)
-	if err := c.NewEquation("calc_loss").Define(nnopt.Eq(m.Loss, nnopt.SumIn(m.Target, nnopt.Neg(m.LogProbs)))); err != nil {
-		return nil, err
-	}
+	m.Target, m.Loss = loss.Targets, loss.Var
 	m.Model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: m.Loss})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/activation"
+	"github.com/nnopt/nnopt/formulations"
 )
 
 // MLP is the reference feed-forward network as a training model:
@@ -49,14 +50,9 @@ func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []
 	if err := m.A1.SetValues(inputs); err != nil {
 		return nil, err
 	}
-	var err error
-	if m.Target, err = targets(c, c.Dims(batch, classes), labels); err != nil {
-		return nil, err
-	}
 	m.Z2 = c.NewVariable("z2", nnopt.Free, c.Dims(batch, hidden)...)
 	m.A2 = c.NewVariable("a2", nnopt.Free, c.Dims(batch, hidden)...)
 	m.Z3 = c.NewVariable("z3", nnopt.Free, c.Dims(batch, classes)...)
-	m.Loss = c.NewVariable("loss", nnopt.Free)
 
 	def := func(name string, dom []*nnopt.Set, r *nnopt.Relation) error {
 		return c.NewEquation(name, dom...).Define(r)
@@ -75,9 +71,11 @@ func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []
 		return nil, err
 	}
 	m.A3 = ls.Var
-	if err := def("calc_loss", nil, nnopt.Eq(m.Loss, nnopt.SumIn(m.Target, nnopt.Neg(m.A3)))); err != nil {
+	loss, err := formulations.NLLLoss(c, m.A3, labels)
+	if err != nil {
 		return nil, err
 	}
+	m.Target, m.Loss = loss.Targets, loss.Var
 	m.Model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: m.Loss})
 	if err != nil {
 		return nil, err
@@ -116,18 +114,4 @@ func (m *MLP) ForwardLevels() {
 		loss -= m.A3.L[t[0]*k+t[1]]
 	}
 	m.Loss.L[0] = loss
-}
-
-// targets is the subset of (example, label) pairs over dom = (batch, classes), the
-// reference's target_set that the summed NLL loss runs over.
-func targets(c *nnopt.Container, dom []*nnopt.Set, labels []uint8) (*nnopt.Set, error) {
-	t := c.NewSubset("targets", dom...)
-	tuples := make([][]int, len(labels))
-	for i, l := range labels {
-		if int(l) >= dom[1].Len() {
-			return nil, fmt.Errorf("refmodel: label %d of example %d is not below %d classes", l, i, dom[1].Len())
-		}
-		tuples[i] = []int{i, int(l)}
-	}
-	return t, t.SetMembers(tuples...)
 }

@@ -112,13 +112,13 @@ func (k *conv2dKernel) Apply(out []float64, args [][]float64) {
 		n1 := min(n0+step, k.n)
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, general((n1-n0)*P, Q, col[n0*P*Q:n1*P*Q]), general(k.o, Q, args[1]), 0, general((n1-n0)*P, k.o, t[n0*P*k.o:n1*P*k.o]))
 	}
-	k.pixelsToMaps(out, t)
+	transposeSamples(out, t, k.n, P, k.o)
 }
 
 func (k *conv2dKernel) Transpose(i int, dst, adj []float64, args [][]float64) {
 	P, Q := k.pixels(), k.patch()
 	t := k.cols.mapScratch(k.n * P * k.o)
-	k.mapsToPixels(t, adj)
+	transposeSamples(t, adj, k.n, k.o, P)
 	if i == 1 {
 		// dw (O×Q) += tᵀ (O × N·P) · col (N·P × Q)
 		col := k.cols.get(args[0], k.n*P*Q, k.im2col)
@@ -137,29 +137,14 @@ func (k *conv2dKernel) Transpose(i int, dst, adj []float64, args [][]float64) {
 	k.col2imAdd(dst, dcol)
 }
 
-// pixelsToMaps copies t (N, P, O) into out (N, O, P).
-func (k *conv2dKernel) pixelsToMaps(out, t []float64) {
-	P, O := k.pixels(), k.o
-	for n := 0; n < k.n; n++ {
-		tn, on := t[n*P*O:(n+1)*P*O], out[n*O*P:(n+1)*O*P]
-		for o := 0; o < O; o++ {
-			row := on[o*P : (o+1)*P]
-			for p := range row {
-				row[p] = tn[p*O+o]
-			}
-		}
-	}
-}
-
-// mapsToPixels copies m (N, O, P) into t (N, P, O).
-func (k *conv2dKernel) mapsToPixels(t, m []float64) {
-	P, O := k.pixels(), k.o
-	for n := 0; n < k.n; n++ {
-		tn, mn := t[n*P*O:(n+1)*P*O], m[n*O*P:(n+1)*O*P]
-		for o := 0; o < O; o++ {
-			row := mn[o*P : (o+1)*P]
-			for p, v := range row {
-				tn[p*O+o] = v
+// transposeSamples stores, for each of n samples, the transpose of src's r×c block
+// in dst's c×r block: maps (O, P) to GEMM rows (P, O) and back.
+func transposeSamples(dst, src []float64, n, r, c int) {
+	for s := 0; s < n; s++ {
+		d, m := dst[s*r*c:(s+1)*r*c], src[s*r*c:(s+1)*r*c]
+		for i := 0; i < r; i++ {
+			for j, v := range m[i*c : (i+1)*c] {
+				d[j*r+i] = v
 			}
 		}
 	}

@@ -357,15 +357,7 @@ func reduceCovered(occs []occ) []occ {
 
 // jacobianCount counts distinct (row, element) pairs of a variable's occurrences.
 func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
-	var pats, kerns []occ
-	for _, o := range occs {
-		if o.kern != nil {
-			kerns = append(kerns, o)
-		} else {
-			pats = append(pats, o)
-		}
-	}
-	pats = reduceCovered(pats)
+	pats, kerns := splitOccs(occs)
 	if len(pats) == 1 && len(kerns) == 0 {
 		o := pats[0]
 		if n, ok := countPattern(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...))); ok {
@@ -385,15 +377,37 @@ func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
 		}
 	}
 	seen := map[[2]int]bool{}
+	eachJacobianEntry(rows, rowMasks, pats, kerns, func(row, elem int) { seen[[2]int{row, elem}] = true })
+	return len(seen)
+}
+
+// splitOccs separates a variable's occurrences into index patterns, less those another
+// pattern covers, and kernel arguments.
+func splitOccs(occs []occ) (pats, kerns []occ) {
+	for _, o := range occs {
+		if o.kern != nil {
+			kerns = append(kerns, o)
+		} else {
+			pats = append(pats, o)
+		}
+	}
+	return reduceCovered(pats), kerns
+}
+
+// eachJacobianEntry calls fn for every (row, element) pair at which the patterns and
+// kernel arguments of one variable (from splitOccs) enter an equation over rows; a
+// pair may be reported more than once (from two patterns, or from a condition on a
+// summed index). The counts of statistics and the structure of Jacobian both come
+// from here.
+func eachJacobianEntry(rows []slot, rowMasks []maskC, pats, kerns []occ, fn func(row, elem int)) {
 	for _, o := range pats {
 		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
-			seen[[2]int{linear(rows, val), linear(o.slots, val)}] = true
+			fn(linear(rows, val), linear(o.slots, val))
 		})
 	}
 	for _, o := range kerns {
-		eachKernelEntry(rows, rowMasks, o.kern, func(row, elem int) { seen[[2]int{row, elem}] = true })
+		eachKernelEntry(rows, rowMasks, o.kern, fn)
 	}
-	return len(seen)
 }
 
 // eachKernelEntry calls fn for every (row, element) pair of a kernel argument: the
@@ -501,6 +515,45 @@ func patternKey(pp pairPat) string {
 	return b.String()
 }
 
+// eqPattern is the index pattern of one equation: its rows (the domain's slots and
+// its condition) and the references to each variable, in order of first appearance.
+type eqPattern struct {
+	rows     []slot
+	rowMasks []maskC
+	nrows    int // rows inside the condition
+	order    []*Variable
+	byVar    map[*Variable][]occ
+}
+
+// equation walks e's definition; the pairs it multiplies are added to w.pairs.
+func (w *statWalker) equation(e *Equation) eqPattern {
+	var ep eqPattern
+	scope := map[*Set]int{}
+	for _, s := range e.domain {
+		scope[s] = 0
+		ep.rows = append(ep.rows, slot{s, 0})
+	}
+	ep.nrows = domainSize(e.domain)
+	if e.cond != nil {
+		m := maskC{cond: e.cond}
+		for _, s := range e.cond.domain {
+			m.slots = append(m.slots, slot{s, 0})
+		}
+		ep.rowMasks = []maskC{m}
+		ep.nrows, _ = countPattern(ep.rows, ep.rowMasks)
+	}
+	var intro []int
+	occs := w.walk(Sub(e.def.lhs, e.def.rhs), scope, nil, false, &intro)
+	ep.byVar = map[*Variable][]occ{}
+	for _, o := range occs {
+		if _, ok := ep.byVar[o.v]; !ok {
+			ep.order = append(ep.order, o.v)
+		}
+		ep.byVar[o.v] = append(ep.byVar[o.v], o)
+	}
+	return ep
+}
+
 func statistics(eqs []*Equation, vars []*Variable) Statistics {
 	var st Statistics
 	for _, v := range vars {
@@ -510,34 +563,10 @@ func statistics(eqs []*Equation, vars []*Variable) Statistics {
 	nonlinElems := map[*Variable][]bool{}
 	nonlinFull := map[*Variable]bool{}
 	for _, e := range eqs {
-		scope := map[*Set]int{}
-		var rows []slot
-		for _, s := range e.domain {
-			scope[s] = 0
-			rows = append(rows, slot{s, 0})
-		}
-		var rowMasks []maskC
-		nrows := domainSize(e.domain)
-		if e.cond != nil {
-			m := maskC{cond: e.cond}
-			for _, s := range e.cond.domain {
-				m.slots = append(m.slots, slot{s, 0})
-			}
-			rowMasks = []maskC{m}
-			nrows, _ = countPattern(rows, rowMasks)
-		}
-		st.Constraints += nrows
-		var intro []int
-		occs := w.walk(Sub(e.def.lhs, e.def.rhs), scope, nil, false, &intro)
-		byVar := map[*Variable][]occ{}
-		var order []*Variable
-		for _, o := range occs {
-			if _, ok := byVar[o.v]; !ok {
-				order = append(order, o.v)
-			}
-			byVar[o.v] = append(byVar[o.v], o)
-		}
-		for _, v := range order {
+		ep := w.equation(e)
+		rows, rowMasks, byVar := ep.rows, ep.rowMasks, ep.byVar
+		st.Constraints += ep.nrows
+		for _, v := range ep.order {
 			st.JacobianNonzeros += jacobianCount(rows, rowMasks, byVar[v])
 			var nl []occ
 			for _, o := range byVar[v] {

@@ -352,11 +352,11 @@ func (inst *instance) start() [][]float64 {
 // written back.
 func (m *Model) Solve(ctx context.Context, opt Options) error {
 	start := time.Now()
-	switch m.problem {
-	case NLP, DNLP, RMINLP:
-	default:
-		m.SolveStatus, m.Status = SolveCapabilityProblems, StatusNoSolutionReturned
-		return fmt.Errorf("nnopt: model %q: problem type %s is %w (nnopt solves NLP, DNLP and RMINLP models)", m.name, m.problem, ErrUnsupported)
+	// The model-type checks (modeltype.go), then whether nnopt solves the type: LP, QCP,
+	// NLP, DNLP and the relaxed RMIP, RMIQCP, RMINLP all go to the NLP solver.
+	if status, err := m.checkProblemType(); err != nil {
+		m.SolveStatus, m.Status = status, StatusNoSolutionReturned
+		return err
 	}
 	inst, err := m.compile()
 	if err != nil {
@@ -430,7 +430,7 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 	default:
 		a.SolveStatus, a.Status = SolveSolverFailure, StatusErrorUnknown
 	}
-	if res.Status == nlpsolve.Optimal && m.problem == NLP && isLinearOnly(st) {
+	if res.Status == nlpsolve.Optimal && (m.problem == NLP || m.problem == LP || m.problem == RMIP) && isLinearOnly(st) {
 		a.Status = StatusOptimal
 	}
 	a.TotalSolveTime = time.Since(start).Seconds()

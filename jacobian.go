@@ -1,9 +1,6 @@
 package nnopt
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // SparseJacobian is the Jacobian of a model's equations at a point, one block per
 // equation, each in compressed-row form over the equation's domain. Its structure
@@ -252,31 +249,4 @@ func (inst *instance) jacobian(pats []blockPattern, x [][]float64) *SparseJacobi
 		}
 	}
 	return J
-}
-
-// rowName is the name of row r of an equation: its name and the labels of its domain
-// sets, e.g. supply(seattle).
-func rowName(name string, domain []*Set, r int) string {
-	if len(domain) == 0 {
-		return name
-	}
-	labels := make([]string, len(domain))
-	for d := len(domain) - 1; d >= 0; d-- {
-		s := domain[d]
-		i := r % s.size
-		r /= s.size
-		if s.labels != nil {
-			labels[d] = s.labels[i]
-		} else {
-			labels[d] = fmt.Sprint(i)
-		}
-	}
-	out := name + "("
-	for d, l := range labels {
-		if d > 0 {
-			out += ","
-		}
-		out += l
-	}
-	return out + ")"
 }

@@ -1,0 +1,462 @@
+package nnopt
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// transportModel is the classic transportation LP: two plants, three markets,
+// shipping cost f·d/1000 per case, optimum 153.675.
+func transportModel(t *testing.T) (*Model, *Variable, *Variable) {
+	t.Helper()
+	c := NewContainer()
+	i := c.NewSet("i", "seattle", "san-diego")
+	j := c.NewSet("j", "new-york", "chicago", "topeka")
+	a := c.NewParameter("a", i)
+	must(a.SetValues([]float64{350, 600}))
+	b := c.NewParameter("b", j)
+	must(b.SetValues([]float64{325, 300, 275}))
+	d := c.NewParameter("d", i, j)
+	must(d.SetValues([]float64{2.5, 1.7, 1.8, 2.5, 1.8, 1.4}))
+	f := c.NewParameter("f")
+	must(f.SetValues([]float64{90}))
+	x := c.NewVariable("x", Positive, i, j)
+	z := c.NewVariable("z", Free)
+	must(c.NewEquation("cost").Define(Eq(z, Sum(Mul(Div(Mul(f, d), Const(1000)), x), i, j))))
+	must(c.NewEquation("supply", i).Define(Le(Sum(x, j), a)))
+	must(c.NewEquation("demand", j).Define(Ge(Sum(x, i), b)))
+	m, err := c.NewModel("transport", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Min, Objective: z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, x, z
+}
+
+const transportLP = `\ Model transport as CPLEX LP, written by nnopt: 6 rows, 7 columns, 19 nonzeros
+\ Objective: minimise the variable z; the equations that define it stay rows
+Minimize
+ transport: + z
+Subject To
+ cost: + z - 0.225 x(seattle,new_york) - 0.153 x(seattle,chicago) - 0.162 x(seattle,topeka)
+   - 0.225 x(san_diego,new_york) - 0.162 x(san_diego,chicago)
+   - 0.12599999999999997 x(san_diego,topeka) = 0
+ supply(seattle): + x(seattle,new_york) + x(seattle,chicago) + x(seattle,topeka) <= 350
+ supply(san_diego): + x(san_diego,new_york) + x(san_diego,chicago) + x(san_diego,topeka) <= 600
+ demand(new_york): + x(seattle,new_york) + x(san_diego,new_york) >= 325
+ demand(chicago): + x(seattle,chicago) + x(san_diego,chicago) >= 300
+ demand(topeka): + x(seattle,topeka) + x(san_diego,topeka) >= 275
+Bounds
+ z free
+End
+`
+
+const transportMPS = `* Model transport as free MPS, written by nnopt: 6 rows, 7 columns, 19 nonzeros
+* Objective: minimise the variable z; the equations that define it stay rows
+NAME transport
+ROWS
+ N transport
+ E cost
+ L supply(seattle)
+ L supply(san_diego)
+ G demand(new_york)
+ G demand(chicago)
+ G demand(topeka)
+COLUMNS
+    z transport 1
+    z cost 1
+    x(seattle,new_york) cost -0.225
+    x(seattle,new_york) supply(seattle) 1
+    x(seattle,new_york) demand(new_york) 1
+    x(seattle,chicago) cost -0.153
+    x(seattle,chicago) supply(seattle) 1
+    x(seattle,chicago) demand(chicago) 1
+    x(seattle,topeka) cost -0.162
+    x(seattle,topeka) supply(seattle) 1
+    x(seattle,topeka) demand(topeka) 1
+    x(san_diego,new_york) cost -0.225
+    x(san_diego,new_york) supply(san_diego) 1
+    x(san_diego,new_york) demand(new_york) 1
+    x(san_diego,chicago) cost -0.162
+    x(san_diego,chicago) supply(san_diego) 1
+    x(san_diego,chicago) demand(chicago) 1
+    x(san_diego,topeka) cost -0.12599999999999997
+    x(san_diego,topeka) supply(san_diego) 1
+    x(san_diego,topeka) demand(topeka) 1
+RHS
+    RHS supply(seattle) 350
+    RHS supply(san_diego) 600
+    RHS demand(new_york) 325
+    RHS demand(chicago) 300
+    RHS demand(topeka) 275
+BOUNDS
+ FR BND z
+ENDATA
+`
+
+func TestWriteTransportGolden(t *testing.T) {
+	m, _, _ := transportModel(t)
+	for _, tc := range []struct {
+		name  string
+		write func(*Model, *bytes.Buffer) error
+		want  string
+	}{
+		{"LP", func(m *Model, b *bytes.Buffer) error { return m.WriteLP(b) }, transportLP},
+		{"MPS", func(m *Model, b *bytes.Buffer) error { return m.WriteMPS(b) }, transportMPS},
+	} {
+		var b bytes.Buffer
+		if err := tc.write(m, &b); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String(); got != tc.want {
+			t.Errorf("%s file:\n%s\nwant:\n%s", tc.name, got, tc.want)
+		}
+	}
+	// The file variant writes the same text, by extension.
+	dir := t.TempDir()
+	for name, want := range map[string]string{"t.lp": transportLP, "t.MPS": transportMPS} {
+		path := filepath.Join(dir, name)
+		if err := m.WriteFile(path); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(path); err != nil || string(got) != want {
+			t.Errorf("%s: %v, or its text differs from the writer's", name, err)
+		}
+	}
+	if err := m.WriteFile(filepath.Join(dir, "t.gms")); err == nil || !strings.Contains(err.Error(), ".lp or .mps") {
+		t.Errorf("unknown extension: %v", err)
+	}
+}
+
+// glpkSolution is what glpsol reports, by row and column name.
+type glpkSolution struct {
+	mip       bool
+	status    string
+	objective float64
+	rowPrimal map[string]float64
+	rowDual   map[string]float64
+	colPrimal map[string]float64
+}
+
+// solveWithGLPK runs glpsol on a written file (format "--lp" or "--freemps", with
+// extra options) and reads its raw solution, with the names from its GLPK-format
+// copy of the problem. It skips the test when glpsol is not installed.
+func solveWithGLPK(t *testing.T, path, format string, extra ...string) glpkSolution {
+	t.Helper()
+	glpsol, err := exec.LookPath("glpsol")
+	if err != nil {
+		t.Skip("glpsol is not on PATH (Debian: apt-get install glpk-utils); the written files are not solved")
+	}
+	raw, names := path+".sol", path+".glp"
+	args := append([]string{format, path, "-w", raw, "--wglp", names}, extra...)
+	if out, err := exec.Command(glpsol, args...).CombinedOutput(); err != nil {
+		t.Fatalf("glpsol %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	rowName, colName := map[int]string{}, map[int]string{}
+	text, err := os.ReadFile(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 4 && f[0] == "n" && (f[1] == "i" || f[1] == "j") {
+			k, _ := strconv.Atoi(f[2])
+			map[string]map[int]string{"i": rowName, "j": colName}[f[1]][k] = f[3]
+		}
+	}
+	text, err = os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := glpkSolution{rowPrimal: map[string]float64{}, rowDual: map[string]float64{}, colPrimal: map[string]float64{}}
+	num := func(x string) float64 {
+		v, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			t.Fatalf("glpsol solution: %v", err)
+		}
+		return v
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+		case f[0] == "s" && f[1] == "bas": // s bas rows cols primal-status dual-status objective
+			s.status, s.objective = f[4]+f[5], num(f[6])
+		case f[0] == "s" && f[1] == "mip": // s mip rows cols status objective
+			s.mip, s.status, s.objective = true, f[4], num(f[5])
+		case f[0] == "i" && !s.mip: // i row status primal dual
+			k, _ := strconv.Atoi(f[1])
+			s.rowPrimal[rowName[k]], s.rowDual[rowName[k]] = num(f[3]), num(f[4])
+		case f[0] == "j" && !s.mip:
+			k, _ := strconv.Atoi(f[1])
+			s.colPrimal[colName[k]] = num(f[3])
+		case f[0] == "i": // i row value
+			k, _ := strconv.Atoi(f[1])
+			s.rowPrimal[rowName[k]] = num(f[2])
+		case f[0] == "j":
+			k, _ := strconv.Atoi(f[1])
+			s.colPrimal[colName[k]] = num(f[2])
+		}
+	}
+	return s
+}
+
+// TestTransportSolvedByGLPK solves the written LP and MPS files with glpsol and
+// compares the objective, the duals and the shipments with the known optimum, then
+// puts glpsol's point into the model and checks its residuals.
+func TestTransportSolvedByGLPK(t *testing.T) {
+	m, x, z := transportModel(t)
+	dir := t.TempDir()
+	wantDual := map[string]float64{"cost": 1, "supply(seattle)": 0, "supply(san_diego)": 0,
+		"demand(new_york)": 0.225, "demand(chicago)": 0.153, "demand(topeka)": 0.126}
+	wantX := []float64{50, 300, 0, 275, 0, 275}
+	xNames := []string{"x(seattle,new_york)", "x(seattle,chicago)", "x(seattle,topeka)", "x(san_diego,new_york)", "x(san_diego,chicago)", "x(san_diego,topeka)"}
+	for _, format := range []string{"--lp", "--freemps"} {
+		path := filepath.Join(dir, "transport.lp")
+		if format == "--freemps" {
+			path = filepath.Join(dir, "transport.mps")
+		}
+		must(m.WriteFile(path))
+		s := solveWithGLPK(t, path, format)
+		if s.status != "ff" || math.Abs(s.objective-153.675) > 1e-9 {
+			t.Errorf("%s: status %q, objective %.10g; want feasible primal and dual, 153.675", format, s.status, s.objective)
+		}
+		if len(s.rowDual) != len(wantDual) {
+			t.Errorf("%s: glpsol has %d rows, want %d", format, len(s.rowDual), len(wantDual))
+		}
+		for name, want := range wantDual {
+			if got, ok := s.rowDual[name]; !ok || math.Abs(got-want) > 1e-9 {
+				t.Errorf("%s: dual of %s = %g (found %v), want %g", format, name, got, ok, want)
+			}
+		}
+		for k, name := range xNames {
+			got, ok := s.colPrimal[name]
+			if !ok || math.Abs(got-wantX[k]) > 1e-9 {
+				t.Errorf("%s: %s = %g (found %v), want %g", format, name, got, ok, wantX[k])
+			}
+			x.L[k] = got
+		}
+		z.L[0] = s.colPrimal["z"]
+		res, err := m.Residuals()
+		must(err)
+		for e, r := range res {
+			for k, v := range r {
+				if e.Type == EQ && math.Abs(v) > 1e-9 || e.Type == LE && v > 1e-9 || e.Type == GE && v < -1e-9 {
+					t.Errorf("%s: glpsol's point leaves %s row %d at %g", format, e.Name(), k, v)
+				}
+			}
+		}
+	}
+}
+
+// mixedModel has every kind of bound, binaries and general integers, a condition that
+// drops rows, a nonbinding row and a maximised objective expression.
+func mixedModel(t *testing.T) (*Model, func() float64) {
+	t.Helper()
+	c := NewContainer()
+	k := c.NewSet("k", "a", "b", "c", "d")
+	v := c.NewParameter("v", k)
+	w := c.NewParameter("w", k)
+	must(v.SetValues([]float64{5, 4, 3, 2.5}))
+	must(w.SetValues([]float64{4, 3, 2, 1}))
+	sub := c.NewSubset("sub", k)
+	must(sub.SetMembers([]int{0}, []int{2}))
+	y := c.NewVariable("y", Binary, k)
+	n := c.NewVariable("n", Integer)
+	s := c.NewVariable("s", Negative)
+	u := c.NewVariable("u", Free)
+	u.Fix(2)
+	r := c.NewVariable("r", Free)
+	r.SetBounds(1.5, math.Inf(1))
+	tt := c.NewVariable("t", Free)
+	tt.SetBounds(-2, 3)
+	must(c.NewEquation("cap").Define(Le(Add(Sum(Mul(w, y), k), Mul(Const(1.5), n)), Const(7))))
+	// pick(k) only for a and c: y(k) + 0.5 n <= 1.5.
+	pick := c.NewEquation("pick", k)
+	must(pick.Define(Le(Add(y, Mul(Const(0.5), n)), Const(1.5))))
+	must(pick.Where(sub))
+	// tcap(k) for a and c: t <= 1 + y(k).
+	tcap := c.NewEquation("tcap", k)
+	must(tcap.Define(Le(Sub(tt, y), Const(1))))
+	must(tcap.Where(sub))
+	must(c.NewEquation("note").Define(Nonbinding(Sum(y, k), Const(0))))
+	obj := Add(Add(Sum(Mul(v, y), k), Mul(Const(2), n)), Sub(Sub(s, u), r))
+	obj = Add(obj, Mul(Const(0.1), tt))
+	m, err := c.NewModel("mixed", ModelSpec{Equations: c.Equations(), Problem: MIP, Sense: Max, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The optimum by enumeration: s = 0, r = 1.5, t = 1 + min(y(a), y(c)).
+	best := func() float64 {
+		best := math.Inf(-1)
+		for mask := 0; mask < 16; mask++ {
+			for nn := 0; nn <= 4; nn++ { // 1.5 n <= 7
+				yv := func(i int) float64 { return float64(mask >> i & 1) }
+				load, val := 1.5*float64(nn), 2*float64(nn)
+				for i := 0; i < 4; i++ {
+					load += w.Values[i] * yv(i)
+					val += v.Values[i] * yv(i)
+				}
+				if load > 7 || yv(0)+0.5*float64(nn) > 1.5 || yv(2)+0.5*float64(nn) > 1.5 {
+					continue
+				}
+				best = max(best, val-2-1.5+0.1*(1+min(yv(0), yv(2))))
+			}
+		}
+		return best
+	}
+	return m, best
+}
+
+// TestWriteMixedModel checks the bounds, sections and conditions of a small MIP in
+// both formats, and solves both files with glpsol when it is installed: the MPS file
+// after taking out its OBJSENSE section, which GLPK does not read, and with --max.
+func TestWriteMixedModel(t *testing.T) {
+	m, best := mixedModel(t)
+	var lp, mps bytes.Buffer
+	must(m.WriteLP(&lp))
+	must(m.WriteMPS(&mps))
+	if lp.String() != mixedLP {
+		t.Errorf("LP file:\n%s\nwant:\n%s", lp.String(), mixedLP)
+	}
+	for _, want := range []string{"OBJSENSE\n    MAX\nROWS\n N mixed\n", "    MARKER 'MARKER' 'INTORG'\n    y(a) cap 4\n",
+		"    n mixed_objective_def -2\n    MARKER 'MARKER' 'INTEND'\n", " BV BND y(d)\n LO BND n 0\n PL BND n\n LO BND t -2\n UP BND t 3\n",
+		" FR BND mixed_objective\n MI BND s\n UP BND s 0\n FX BND u 2\n LO BND r 1.5\nENDATA\n", "    RHS tcap(c) 1\n"} {
+		if !strings.Contains(mps.String(), want) {
+			t.Errorf("MPS file lacks %q:\n%s", want, mps.String())
+		}
+	}
+	dir := t.TempDir()
+	lpPath, mpsPath := filepath.Join(dir, "mixed.lp"), filepath.Join(dir, "mixed.mps")
+	must(os.WriteFile(lpPath, lp.Bytes(), 0o644))
+	must(os.WriteFile(mpsPath, bytes.Replace(mps.Bytes(), []byte("OBJSENSE\n    MAX\n"), nil, 1), 0o644))
+	want := best()
+	for _, run := range []struct{ path, format string }{{lpPath, "--lp"}, {mpsPath, "--freemps"}} {
+		var extra []string
+		if run.format == "--freemps" {
+			extra = []string{"--max"}
+		}
+		s := solveWithGLPK(t, run.path, run.format, extra...)
+		if !s.mip || s.status != "o" || math.Abs(s.objective-want) > 1e-9 {
+			t.Errorf("%s: MIP %v, status %q, objective %.10g; want an optimal MIP, %g", run.format, s.mip, s.status, s.objective, want)
+		}
+		if len(s.rowPrimal) != 6 || len(s.colPrimal) != 10 {
+			t.Errorf("%s: glpsol has %d rows and %d columns, want 6 and 10", run.format, len(s.rowPrimal), len(s.colPrimal))
+		}
+	}
+}
+
+const mixedLP = `\ Model mixed as CPLEX LP, written by nnopt: 6 rows, 10 columns, 23 nonzeros
+\ Objective: maximise mixed_objective, defined by row mixed_objective_def (the model's objective expression)
+\ 1 nonbinding (=N=) rows left out
+Maximize
+ mixed: + mixed_objective
+Subject To
+ cap: + 4 y(a) + 3 y(b) + 2 y(c) + y(d) + 1.5 n <= 7
+ pick(a): + y(a) + 0.5 n <= 1.5
+ pick(c): + y(c) + 0.5 n <= 1.5
+ tcap(a): - y(a) + t <= 1
+ tcap(c): - y(c) + t <= 1
+ mixed_objective_def: - 5 y(a) - 4 y(b) - 3 y(c) - 2.5 y(d) - 2 n - 0.1 t + mixed_objective - s + u
+   + r = 0
+Bounds
+ -2 <= t <= 3
+ mixed_objective free
+ -inf <= s <= 0
+ u = 2
+ r >= 1.5
+Generals
+ n
+Binaries
+ y(a)
+ y(b)
+ y(c)
+ y(d)
+End
+`
+
+func TestWriteErrorsAndNames(t *testing.T) {
+	c := NewContainer()
+	i := c.NewSet("i", "1", "2")
+	x := c.NewVariable("x", Free, i)
+	y := c.NewVariable("y", Free)
+	must(c.NewEquation("lin").Define(Le(Sum(x, i), Const(4))))
+	must(c.NewEquation("bilinear", i).Define(Eq(Mul(x, y), Const(1))))
+	m, err := c.NewModel("nl", ModelSpec{Equations: c.Equations(), Problem: NLP, Sense: Min, Objective: y})
+	must(err)
+	var b bytes.Buffer
+	for _, err := range []error{m.WriteLP(&b), m.WriteMPS(&b)} {
+		if err == nil || !strings.Contains(err.Error(), `equation "bilinear" is nonlinear`) || !strings.Contains(err.Error(), `variable "x"`) {
+			t.Errorf("nonlinear model: %v", err)
+		}
+	}
+	if b.Len() != 0 {
+		t.Errorf("a failed write wrote %q", b.String())
+	}
+
+	for in, want := range map[string]string{"new-york": "new_york", "x(a b,c:d)": "x(a_b,c_d)", "1st": "_1st", ".x": "_.x",
+		"free": "_free", "End": "_End", "s.t.": "_s.t.", "e1": "e1", "épée": "_p_e", "": "_"} {
+		if got := lpName(in); got != want {
+			t.Errorf("lpName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	nm := newNamer()
+	for _, want := range []string{"a_b", "a_b_2", "a_b_3"} {
+		if got := nm.name("a-b"); got != want {
+			t.Errorf("repeated name: %q, want %q", got, want)
+		}
+	}
+	if got := nm.name("a_b_2"); got != "a_b_2_2" {
+		t.Errorf("a name already made unique: %q", got)
+	}
+}
+
+// TestWriteFeasibility: a model without objective minimises a variable fixed at 0;
+// anonymous dimensions are labelled by position; a column no row mentions is still
+// declared.
+func TestWriteFeasibility(t *testing.T) {
+	c := NewContainer()
+	d := c.Dims(2, 3)
+	x := c.NewVariable("x", Positive, d...)
+	idle := c.NewVariable("idle", Positive, d[0])
+	must(c.NewEquation("row", d...).Define(Le(Mul(Const(2), x), Const(1))))
+	must(c.NewEquation("zero", d[0]).Define(Ge(Mul(Const(0), idle), Const(-1))))
+	m, err := c.NewModel("feas", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Feasibility})
+	must(err)
+	var b bytes.Buffer
+	must(m.WriteLP(&b))
+	want := `\ Model feas as CPLEX LP, written by nnopt: 8 rows, 9 columns, 6 nonzeros
+\ Objective: none (a feasibility model); feas_objective is fixed at 0
+Minimize
+ feas: + feas_objective
+Subject To
+ row(0,0): + 2 x(0,0) <= 1
+ row(0,1): + 2 x(0,1) <= 1
+ row(0,2): + 2 x(0,2) <= 1
+ row(1,0): + 2 x(1,0) <= 1
+ row(1,1): + 2 x(1,1) <= 1
+ row(1,2): + 2 x(1,2) <= 1
+ zero(0): + 0 feas_objective >= -1
+ zero(1): + 0 feas_objective >= -1
+Bounds
+ idle(0) >= 0
+ idle(1) >= 0
+ feas_objective = 0
+End
+`
+	if b.String() != want {
+		t.Errorf("LP file:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	must(m.WriteMPS(&b))
+	for _, s := range []string{"    idle(0) feas 0\n", "    feas_objective feas 1\n", " FX BND feas_objective 0\n", " G zero(1)\n", "    RHS zero(1) -1\n"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("MPS file lacks %q:\n%s", s, b.String())
+		}
+	}
+}

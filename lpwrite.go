@@ -73,8 +73,9 @@ type lpCol struct {
 }
 
 // WriteLP writes the model in CPLEX LP format (read by glpsol --lp, CPLEX, Gurobi,
-// HiGHS, SCIP, CBC). The model must be linear: every equation's lhs - rhs a linear
-// function of the variables; the error names the first equation that is not. Binary
+// HiGHS, SCIP, CBC). The model must be linear: every equation's lhs - rhs of degree
+// linear or constant by Classify; the error names the first equation that is not, and
+// its term. Binary
 // and integer variables go to the Binaries and Generals sections.
 func (m *Model) WriteLP(w io.Writer) error {
 	lp, err := m.linearProgram()
@@ -126,12 +127,12 @@ func (m *Model) linearProgram() (*linearProgram, error) {
 	if err != nil {
 		return nil, err
 	}
-	pats := inst.jacobianPattern()
-	for q, p := range pats {
-		if !p.linear {
-			return nil, fmt.Errorf("nnopt: model %q: equation %q is nonlinear (%s); LP and MPS files hold linear models only", m.name, inst.eqs[q].name, nonlinearVariable(inst.eqs[q]))
+	for _, e := range inst.eqs {
+		if d, term := Classify(Sub(e.def.lhs, e.def.rhs)); d > DegreeLinear {
+			return nil, fmt.Errorf("nnopt: model %q: equation %q is %s (%s); LP and MPS files hold linear models only", m.name, e.name, d, term)
 		}
 	}
+	pats := inst.jacobianPattern()
 	zero := make([][]float64, len(inst.vars))
 	for i, v := range inst.vars {
 		zero[i] = make([]float64, len(v.L))
@@ -204,20 +205,6 @@ func (m *Model) linearProgram() (*linearProgram, error) {
 		}
 	}
 	return lp, nil
-}
-
-// nonlinearVariable describes how the equation is nonlinear: the first variable that
-// enters it nonlinearly, as the statistics classify its Jacobian elements.
-func nonlinearVariable(e *Equation) string {
-	ep := (&statWalker{}).equation(e)
-	for _, v := range ep.order {
-		for _, o := range ep.byVar[v] {
-			if o.nonlinear {
-				return fmt.Sprintf("variable %q enters it nonlinearly", v.name)
-			}
-		}
-	}
-	return "its lhs - rhs is not a linear function"
 }
 
 func (lp *linearProgram) header(w *bufio.Writer, comment, format string) {

@@ -16,8 +16,10 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/nnopt/nnopt"
@@ -29,11 +31,11 @@ import (
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, method, device, blas string
-	download, quiet, boundSet                                        bool
-	batch, hidden, iterlim, memory                                   int
-	seed                                                             uint64
-	timelim, bound                                                   float64
+	data, mirror, model, out, initOut, jsonOut, plot, method, device, blas string
+	download, quiet, boundSet                                              bool
+	batch, hidden, iterlim, memory                                         int
+	seed                                                                   uint64
+	timelim, bound                                                         float64
 }
 
 func main() {
@@ -55,6 +57,7 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
+	flag.StringVar(&cfg.plot, "plot", "", "draw the loss per iteration (log scale) into this PNG file")
 	flag.BoolVar(&cfg.quiet, "q", false, "no statistics or iteration log, only the summary")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
@@ -180,6 +183,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.bound < 0 || math.IsNaN(cfg.bound) {
 		return fmt.Errorf("-bound %g: want a positive bound, or 0 for none", cfg.bound)
 	}
+	if cfg.plot != "" && !strings.EqualFold(filepath.Ext(cfg.plot), ".png") {
+		return fmt.Errorf("-plot %s: the plot is a PNG; give a file name ending in .png", cfg.plot)
+	}
 	if cfg.hidden <= 0 {
 		return fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
 	}
@@ -300,6 +306,12 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		if err := fsutil.WriteFileAtomicBytes(cfg.jsonOut, append(b, '\n'), 0o644); err != nil {
 			return err
 		}
+	}
+	if cfg.plot != "" {
+		if err := writeLossPlot(cfg.plot, "nnopt: "+j.what, s.Trace); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Loss plot           %s\n", cfg.plot)
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(out, "interrupted: the weights of the current point were kept")

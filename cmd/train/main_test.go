@@ -32,6 +32,7 @@ func TestTrainWritesSummaryAndWeights(t *testing.T) {
 	cfg.out = filepath.Join(dir, "w.safetensors")
 	cfg.jsonOut = filepath.Join(dir, "run.json")
 	cfg.initOut = filepath.Join(dir, "init.safetensors")
+	cfg.plot = filepath.Join(dir, "loss.png")
 	var out bytes.Buffer
 	if err := run(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
@@ -60,6 +61,9 @@ func TestTrainWritesSummaryAndWeights(t *testing.T) {
 	}
 	if s["constraints"].(float64) != 30001 || s["iterations"].(float64) != 3 || s["test_accuracy"].(float64) > 1 {
 		t.Errorf("summary %v", s)
+	}
+	if png, err := os.ReadFile(cfg.plot); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("-plot %s: not a PNG (error %v)", cfg.plot, err)
 	}
 	for _, f := range []string{cfg.out, cfg.initOut} {
 		sd, _, err := nn.LoadSafetensors(f)
@@ -90,6 +94,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		{func(c *config) { c.bound = -1 }, "-bound -1: want a positive bound, or 0 for none"},
 		{func(c *config) { c.memory = -3 }, "-memory -3"},
 		{func(c *config) { c.blas = "mkl" }, `-blas "mkl"`},
+		{func(c *config) { c.plot = "loss.svg" }, "-plot loss.svg: the plot is a PNG"},
 		{func(c *config) {}, "-download"},
 		{func(c *config) { c.data = filepath.Join(t.TempDir(), "none") }, "none"},
 	} {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Time the reference networks' layers with nnopt (BenchmarkLayers in
-# bench/layers_test.go) and PyTorch (bench/peers/torch_layers.py), batch 500,
-# float64, and print nnopt/torch time ratios per layer and op (below 1: nnopt
-# faster). Times are the minimum over the repeated runs on both sides.
+# bench/layers_test.go: the compiled equation blocks of the reference models)
+# and PyTorch (bench/peers/torch_layers.py), batch 500, float64, and print
+# nnopt/torch time ratios per layer and op (below 1: nnopt faster). Times are
+# the minimum over the repeated runs on both sides.
 #
 # Usage (from the repository root): bench/compare_layers.sh
 #   NNOPT_THREADS   GOMAXPROCS for nnopt and --threads for the peer (default 2)
@@ -56,19 +57,21 @@ for text in open(go_txt):
         gflops[key] = max(float(g.group(1)), gflops.get(key, 0))
 torch = json.load(open(torch_json))
 
-print("nnopt path: kernel = nnopt.Kernel composed as the block does; nn = package nn's")
-print("forward pass (inference code, not the block); - = not reachable from outside.")
-print(f"{'layer':<12} {'op':<5} {'path':<6} {'nnopt us':>10} {'GFLOP/s':>8} {'torch us':>10} {'nnopt/torch':>12}")
+print("nnopt: the reference models' compiled blocks (Model.Problem); hvp = JVP + HVP along a new")
+print("direction (the pair the solver's Hessian sweep makes). Convolution blocks include the bias")
+print("add and the residual; the peer's conv2d has neither. Layers without a peer row come last.")
+print(f"{'layer':<16} {'op':<5} {'nnopt us':>10} {'GFLOP/s':>8} {'torch us':>10} {'nnopt/torch':>12}")
+seen = set()
 for row in torch["rows"]:
     layer, op, t = row["layer"], row["op"], row["min_s"] * 1e6
-    path, us = "-", None
-    if (layer, op) in nnopt:
-        path, us = "kernel", nnopt[(layer, op)]
-    elif (layer, "nn-" + op) in nnopt:
-        path, us = "nn", nnopt[(layer, "nn-" + op)]
-    g = gflops.get((layer, op))
-    print(f"{layer:<12} {op:<5} {path:<6} {'-' if us is None else f'{us:.1f}':>10} "
+    seen.add((layer, op))
+    us, g = nnopt.get((layer, op)), gflops.get((layer, op))
+    print(f"{layer:<16} {op:<5} {'-' if us is None else f'{us:.1f}':>10} "
           f"{'-' if g is None else f'{g:.2f}':>8} {t:10.1f} {'-' if us is None else f'{us / t:11.2f}x':>12}")
+for (layer, op), us in nnopt.items():
+    if (layer, op) not in seen:
+        g = gflops.get((layer, op))
+        print(f"{layer:<16} {op:<5} {us:10.1f} {'-' if g is None else f'{g:.2f}':>8} {'-':>10} {'-':>12}")
 print(f"machine: {nproc} CPUs, {cpu}; {gover}; torch {torch['torch_version']} "
       f"({torch['threads']} thread(s), OpenBLAS threads {torch['blas_threads']}), float64, batch {torch['batch']}")
 EOF

@@ -35,7 +35,7 @@ func NewCNN(inputs []float64, labels []uint8, rng *rand.Rand, bound float64) (*C
 	}
 	m := &CNN{C: nnopt.NewContainer(), Batch: batch, Side: side, Labels: classes}
 	c := m.C
-	m.A1 = c.NewParameter("a1", c.Dims(batch, 1, side, side)...)
+	m.A1 = c.NewParameter("a1", append([]*nnopt.Set{batchSet(c, batch)}, c.Dims(1, side, side)...)...)
 	if err := m.A1.SetValues(inputs); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ package refmodel
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/activation"
@@ -46,24 +47,25 @@ func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []
 	m.W1.SetBounds(-bound, bound)
 	m.W2.SetBounds(-bound, bound)
 
-	m.A1 = c.NewParameter("a1", c.Dims(batch, in)...)
+	n := batchSet(c, batch)
+	m.A1 = c.NewParameter("a1", n, c.Dims(in)[0])
 	if err := m.A1.SetValues(inputs); err != nil {
 		return nil, err
 	}
-	m.Z2 = c.NewVariable("z2", nnopt.Free, c.Dims(batch, hidden)...)
-	m.A2 = c.NewVariable("a2", nnopt.Free, c.Dims(batch, hidden)...)
-	m.Z3 = c.NewVariable("z3", nnopt.Free, c.Dims(batch, classes)...)
+	m.Z2 = c.NewVariable("z2", nnopt.Free, n, c.Dims(hidden)[0])
+	m.A2 = c.NewVariable("a2", nnopt.Free, n, c.Dims(hidden)[0])
+	m.Z3 = c.NewVariable("z3", nnopt.Free, n, c.Dims(classes)[0])
 
 	def := func(name string, dom []*nnopt.Set, r *nnopt.Relation) error {
 		return c.NewEquation(name, dom...).Define(r)
 	}
-	if err := def("calc_mm_1", c.Dims(batch, hidden), nnopt.Eq(m.Z2, nnopt.MatMul(m.A1, m.W1))); err != nil {
+	if err := def("calc_mm_1", []*nnopt.Set{n, c.Dims(hidden)[0]}, nnopt.Eq(m.Z2, nnopt.MatMul(m.A1, m.W1))); err != nil {
 		return nil, err
 	}
-	if err := def("calc_activation", c.Dims(batch, hidden), nnopt.Eq(m.A2, nnopt.Tanh(m.Z2))); err != nil {
+	if err := def("calc_activation", []*nnopt.Set{n, c.Dims(hidden)[0]}, nnopt.Eq(m.A2, nnopt.Tanh(m.Z2))); err != nil {
 		return nil, err
 	}
-	if err := def("calc_mm_2", c.Dims(batch, classes), nnopt.Eq(m.Z3, nnopt.MatMul(m.A2, m.W2))); err != nil {
+	if err := def("calc_mm_2", []*nnopt.Set{n, c.Dims(classes)[0]}, nnopt.Eq(m.Z3, nnopt.MatMul(m.A2, m.W2))); err != nil {
 		return nil, err
 	}
 	ls, err := activation.LogSoftmax(c, m.Z3, -1)
@@ -114,4 +116,15 @@ func (m *MLP) ForwardLevels() {
 		loss -= m.A3.L[t[0]*k+t[1]]
 	}
 	m.Loss.L[0] = loss
+}
+
+// batchSet is the examples' index set. It is named rather than an anonymous dimension:
+// Dims shares sets by size, so a batch as large as a layer (say 20 examples and 20
+// hidden units) would otherwise index both axes of a product with one set.
+func batchSet(c *nnopt.Container, n int) *nnopt.Set {
+	labels := make([]string, n)
+	for i := range labels {
+		labels[i] = strconv.Itoa(i)
+	}
+	return c.NewSet("batch", labels...)
 }

@@ -87,3 +87,26 @@ func TestMLPTrainsToReferenceLoss(t *testing.T) {
 		}
 	}
 }
+
+// TestMLPBatchAsLargeAsALayer builds batches of the hidden layer's and the classes'
+// size: the batch axis must stay distinct from the layer axes of equal size.
+func TestMLPBatchAsLargeAsALayer(t *testing.T) {
+	for _, batch := range []int{10, 20} {
+		const in, hidden, classes = 6, 20, 10
+		labels := make([]uint8, batch)
+		for i := range labels {
+			labels[i] = uint8(i % classes)
+		}
+		m, err := NewMLP(make([]float64, batch*in), labels, in, hidden, classes, make([]float64, in*hidden), make([]float64, hidden*classes), 5)
+		if err != nil {
+			t.Fatalf("batch %d: %v", batch, err)
+		}
+		st, err := m.Model.Statistics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 2*batch*hidden + 2*batch*classes + 1; st.Constraints != want {
+			t.Errorf("batch %d: %d constraints, want %d", batch, st.Constraints, want)
+		}
+	}
+}

@@ -10,7 +10,6 @@ the images, so only their weights vary). Prints a table; --json writes one.
 """
 
 import argparse
-import ctypes
 import json
 import os
 import statistics
@@ -23,6 +22,8 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402
 import torch.autograd.forward_ad as fwAD  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+
+from blas_threads import set_blas_threads  # noqa: E402
 
 BATCH = 500
 
@@ -41,21 +42,6 @@ def layers():
         ("linear1", F.linear, [(n, 784), (20, 784)], [False, True]),
         ("linear2", F.linear, [(n, 20), (10, 20)], [True, True]),
     ]
-
-
-def set_blas_threads(n):
-    """Size OpenBLAS's own pool like torch's; returns its count or None."""
-    for name in ("libopenblas.so.0", "libblas.so.3"):
-        try:
-            lib = ctypes.CDLL(name)
-        except OSError:
-            continue
-        setter = getattr(lib, "openblas_set_num_threads", None)
-        getter = getattr(lib, "openblas_get_num_threads", None)
-        if setter is not None and getter is not None:
-            setter(ctypes.c_int(n))
-            return int(getter())
-    return None
 
 
 def measure(fn, min_time, repeats):

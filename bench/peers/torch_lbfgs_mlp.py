@@ -11,7 +11,6 @@ file for the fairness choices.
 """
 
 import argparse
-import ctypes
 import json
 import math
 import os
@@ -29,6 +28,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim.lbfgs as lbfgs_module
 
+from blas_threads import loaded_blas_paths, set_blas_threads  # noqa: E402
 from mnist_io import balanced_indices, load_safetensors, load_split, normalise  # noqa: E402
 
 WEIGHT_BOUND = 5.0  # nnopt's bounds on every weight; L-BFGS ignores them
@@ -115,37 +115,6 @@ class Recorder:
                 self.optimizer._add_grad(t_new, d)
             raise Stop
         return f_new, g_new, t_new, evals
-
-
-def loaded_blas_paths():
-    """Real paths of the BLAS shared libraries loaded into this process."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "/" in line}
-    except OSError:
-        return []
-    return sorted({os.path.realpath(p) for p in paths if "blas" in os.path.basename(p).lower()})
-
-
-def set_blas_threads(n):
-    """Give OpenBLAS the same thread count as torch; returns its count or None.
-
-    torch's float64 matmuls go to the system BLAS, and OpenBLAS keeps its own
-    thread pool (sized to all cores) beside torch's OpenMP pool, so without
-    this --threads 1 would still run GEMMs on every core, and --threads N
-    oversubscribes the cores.
-    """
-    for path in loaded_blas_paths():
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        setter = getattr(lib, "openblas_set_num_threads", None)
-        getter = getattr(lib, "openblas_get_num_threads", None)
-        if setter is not None and getter is not None:
-            setter(ctypes.c_int(n))
-            return int(getter())
-    return None
 
 
 def accuracy(model, x, y):

@@ -24,6 +24,9 @@ type factorWork struct {
 	colMaxOK []bool
 	colDone  []bool // pivoted or dependent
 	active   int    // columns neither pivoted nor dependent
+	nnz      int    // entries in the active submatrix
+	rowDone  []bool // pivoted rows
+	dense    float64
 
 	cb, rb buckets
 
@@ -32,6 +35,8 @@ type factorWork struct {
 
 	lRows []int32
 	lVals []float64
+
+	denseBuf []float64 // kept: a basis is refactored many times
 }
 
 // buckets keeps items (rows or columns) in doubly linked lists by count, so the
@@ -111,10 +116,13 @@ func (w *factorWork) load(a Matrix) {
 		w.colMax = make([]float64, n)
 		w.colMaxOK = make([]bool, n)
 		w.colDone = make([]bool, n)
+		w.rowDone = make([]bool, n)
 	}
-	w.colMax, w.colMaxOK, w.colDone = w.colMax[:n], w.colMaxOK[:n], w.colDone[:n]
+	w.colMax, w.colMaxOK, w.colDone, w.rowDone = w.colMax[:n], w.colMaxOK[:n], w.colDone[:n], w.rowDone[:n]
 	clear(w.colMaxOK)
 	clear(w.colDone)
+	clear(w.rowDone)
+	w.nnz = 0
 	w.mark = resize32(w.mark, n)
 	w.cmark = resize32(w.cmark, n)
 	clear(w.mark)
@@ -135,6 +143,7 @@ func (w *factorWork) load(a Matrix) {
 			w.rowIdx[i] = append(w.rowIdx[i], int32(j))
 		}
 		w.colIdx[j], w.colVal[j] = ci, cv
+		w.nnz += len(ci)
 	}
 	w.cb.init(n)
 	w.rb.init(n)
@@ -180,6 +189,7 @@ func (w *factorWork) dependent(j int32) {
 		w.removeFromRow(i, j)
 		w.rb.move(i, len(w.rowIdx[i]))
 	}
+	w.nnz -= len(w.colIdx[j])
 	w.colIdx[j] = w.colIdx[j][:0]
 	w.colVal[j] = w.colVal[j][:0]
 	w.cb.remove(j)
@@ -259,9 +269,15 @@ func (w *factorWork) search() (p, q int32, ok bool) {
 }
 
 // run eliminates until no active column is left, appending the pivots, L and
-// U to lu.
+// U to lu. Once the active submatrix is dense enough that indexing costs more
+// than arithmetic, it hands the rest to a dense factorization.
 func (w *factorWork) run(lu *LU) {
 	for w.active > 0 {
+		if m := int64(w.active); m >= denseMin && m*m <= denseMaxEntries &&
+			float64(w.nnz) >= w.dense*float64(m*m) {
+			w.factorDense(lu)
+			return
+		}
 		p, q, ok := w.search()
 		if !ok {
 			// Every remaining column was found dependent.
@@ -289,9 +305,11 @@ func (w *factorWork) eliminate(lu *LU, p, q int32) {
 	for t := range w.lVals {
 		w.lVals[t] /= d
 	}
+	w.nnz -= len(ci)
 	w.colIdx[q], w.colVal[q] = ci[:0], cv[:0]
 	w.cb.remove(q)
 	w.colDone[q] = true
+	w.rowDone[p] = true
 	w.active--
 	w.rb.remove(p)
 	for _, i := range w.lRows {
@@ -317,6 +335,7 @@ func (w *factorWork) eliminate(lu *LU, p, q int32) {
 				last := len(cj) - 1
 				cj[t], vj[t] = cj[last], vj[last]
 				cj, vj = cj[:last], vj[:last]
+				w.nnz--
 				break
 			}
 		}
@@ -335,6 +354,7 @@ func (w *factorWork) eliminate(lu *LU, p, q int32) {
 				} else {
 					cj = append(cj, i)
 					vj = append(vj, -m)
+					w.nnz++
 					w.rowIdx[i] = append(w.rowIdx[i], j)
 				}
 			}
@@ -347,6 +367,7 @@ func (w *factorWork) eliminate(lu *LU, p, q int32) {
 				a := math.Abs(vj[t])
 				if a <= drop {
 					w.removeFromRow(i, j)
+					w.nnz--
 					continue
 				}
 				if a > w.maxElem {

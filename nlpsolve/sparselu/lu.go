@@ -26,6 +26,11 @@ type Settings struct {
 	// SearchLimit is the number of candidate columns and rows the Markowitz
 	// search examines before taking the best pivot found. Zero means 4.
 	SearchLimit int
+	// DenseSwitch is the fraction of nonzero entries in the active submatrix at
+	// which the rest of the factorization is done densely (blocked LU with
+	// partial pivoting): past that point sparse indexing costs more than the
+	// arithmetic it saves. Zero means 0.1; a value above 1 never switches.
+	DenseSwitch float64
 }
 
 func (s *Settings) resolve() (Settings, error) {
@@ -62,6 +67,12 @@ func (s *Settings) resolve() (Settings, error) {
 	}
 	if r.SearchLimit < 0 {
 		return r, fmt.Errorf("sparselu: Settings.SearchLimit = %d, want a non-negative count", r.SearchLimit)
+	}
+	if r.DenseSwitch == 0 {
+		r.DenseSwitch = 0.1
+	}
+	if !(r.DenseSwitch > 0) {
+		return r, fmt.Errorf("sparselu: Settings.DenseSwitch = %v, want a positive fraction", r.DenseSwitch)
 	}
 	return r, nil
 }
@@ -214,6 +225,7 @@ func (lu *LU) Factorize(a Matrix, s *Settings) error {
 	w.pivTol = set.PivotTolerance * scale
 	w.u = set.Threshold
 	w.limit = set.SearchLimit
+	w.dense = set.DenseSwitch
 	w.load(a)
 	w.maxElem = maxAbs
 	w.run(lu)

@@ -172,6 +172,10 @@ func checkSolves(t *testing.T, lu *LU, m Matrix, rng *rand.Rand, dense bool, tol
 	}
 }
 
+// denseModes are DenseSwitch settings: the default, never (all sparse), and
+// at once (dense from the first step whenever N ≥ denseMin).
+var denseModes = []float64{0, 2, 1e-9}
+
 func TestRandomAgainstDense(t *testing.T) {
 	for _, tc := range []struct {
 		n, perCol int
@@ -195,13 +199,17 @@ func TestRandomAgainstDense(t *testing.T) {
 				break
 			}
 		}
-		var lu LU
-		if err := lu.Factorize(m, &Settings{Threshold: tc.u}); err != nil {
-			t.Fatalf("n=%d perCol=%d: %v", tc.n, tc.perCol, err)
-		}
-		checkSolves(t, &lu, m, rng, true, 1e-13)
-		if s := lu.Stats(); s.Rank != tc.n {
-			t.Errorf("n=%d: rank %d", tc.n, s.Rank)
+		for _, dense := range denseModes {
+			var lu LU
+			if err := lu.Factorize(m, &Settings{Threshold: tc.u, DenseSwitch: dense}); err != nil {
+				t.Fatalf("n=%d perCol=%d dense=%v: %v", tc.n, tc.perCol, dense, err)
+			}
+			// Backward error grows with element growth, which a small
+			// threshold allows: that is the sparsity/stability trade.
+			checkSolves(t, &lu, m, rng, true, 1e-14*math.Max(10, lu.Stats().Growth))
+			if s := lu.Stats(); s.Rank != tc.n {
+				t.Errorf("n=%d dense=%v: rank %d", tc.n, dense, s.Rank)
+			}
 		}
 	}
 }
@@ -353,16 +361,43 @@ func TestSingular(t *testing.T) {
 	for i := range dd {
 		dd[i][17] = 0.5*dd[i][3] - 1.5*dd[i][8] + dd[i][30]
 	}
-	err = lu.Factorize(fromDense(dd), nil)
-	if !errors.As(err, &se) || se.Rank != n-1 || len(se.Columns) != 1 {
-		t.Fatalf("got %v, want rank %d with one dependent column", err, n-1)
+	// Also make columns 20 and 21 equal, and row 25 zero, so the rank is n-2.
+	for i := range dd {
+		dd[i][21] = dd[i][20]
 	}
-	if c := se.Columns[0]; c != 3 && c != 8 && c != 17 && c != 30 {
-		t.Errorf("dependent column %d is not one of 3, 8, 17, 30", c)
+	for j := range dd[25] {
+		dd[25][j] = 0
 	}
-	cols, _ := lu.Dependent()
-	if len(cols) != 1 || cols[0] != se.Columns[0] {
-		t.Errorf("Dependent() = %v, want %v", cols, se.Columns)
+	for _, dense := range denseModes {
+		err = lu.Factorize(fromDense(dd), &Settings{DenseSwitch: dense})
+		if !errors.As(err, &se) || se.Rank != n-2 || len(se.Columns) != 2 {
+			t.Fatalf("dense=%v: got %v, want rank %d with two dependent columns", dense, err, n-2)
+		}
+		dep := map[int]bool{}
+		for _, c := range se.Columns {
+			dep[c] = true
+		}
+		if !(dep[3] || dep[8] || dep[17] || dep[30]) || !(dep[20] || dep[21]) {
+			t.Errorf("dense=%v: dependent columns %v, want one of 3, 8, 17, 30 and one of 20, 21", dense, se.Columns)
+		}
+		if se.Rows[0] != 25 && se.Rows[1] != 25 {
+			t.Errorf("dense=%v: unpivoted rows %v do not include the zero row 25", dense, se.Rows)
+		}
+		cols, _ := lu.Dependent()
+		if len(cols) != 2 || cols[0] != se.Columns[0] {
+			t.Errorf("Dependent() = %v, want %v", cols, se.Columns)
+		}
+		slack := make([][]float64, n)
+		for i := range slack {
+			slack[i] = append([]float64(nil), dd[i]...)
+		}
+		for k, c := range se.Columns {
+			for i := range slack {
+				slack[i][c] = 0
+			}
+			slack[se.Rows[k]][c] = 1
+		}
+		checkSolves(t, &lu, fromDense(slack), rng, true, 1e-13)
 	}
 	// A zero matrix: every column dependent, factors the identity permuted.
 	z := Matrix{N: 3, ColPtr: []int{0, 1, 1, 1}, RowIdx: []int{1}, Val: []float64{0}}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -317,6 +318,9 @@ func TestSingular(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("got %v, want *SingularError", err)
 	}
+	if !strings.Contains(se.Error(), "rank 4") {
+		t.Errorf("message %q does not give the rank", se)
+	}
 	if se.Rank != 4 || len(se.Columns) != 2 || len(se.Rows) != 2 {
 		t.Fatalf("got %+v, want rank 4 and 2 dependent columns", se)
 	}
@@ -533,6 +537,9 @@ func TestMalformed(t *testing.T) {
 		if !errors.As(err, &me) || me.Field != tc.field || me.Index != tc.index {
 			t.Errorf("%s: got %v, want MatrixError on %s[%d]", tc.name, err, tc.field, tc.index)
 		}
+		if err != nil && !strings.Contains(err.Error(), "want") {
+			t.Errorf("%s: message %q does not say what was expected", tc.name, err)
+		}
 		if err := lu.SolveVec(make([]float64, 1), make([]float64, 1)); !errors.Is(err, ErrNotFactored) {
 			t.Errorf("%s: solve after failed Factorize: got %v, want ErrNotFactored", tc.name, err)
 		}
@@ -551,7 +558,7 @@ func TestMalformed(t *testing.T) {
 		vals []float64
 	}{{2, []int{0}, []float64{1}}, {0, []int{0, 1}, []float64{1}}, {0, []int{5}, []float64{1}}, {0, []int{1, 1}, []float64{1, 2}}} {
 		var ue *UpdateError
-		if err := lu.Update(bad.j, bad.rows, bad.vals); !errors.As(err, &ue) {
+		if err := lu.Update(bad.j, bad.rows, bad.vals); !errors.As(err, &ue) || !strings.Contains(err.Error(), "column") {
 			t.Errorf("Update(%d, %v, %v): got %v, want *UpdateError", bad.j, bad.rows, bad.vals, err)
 		}
 	}

@@ -514,10 +514,10 @@ func (h *Header) encode(d *Definition, r *Record) string {
 			return c
 		}, v)
 		if h.Comma {
-			if strings.Contains(v, ",") || f.Quoted {
+			if strings.Contains(v, ",") || f.Quoted || strings.HasPrefix(v, "*") {
 				v = `"` + v + `"`
 			}
-		} else if f.Quoted || v == "" || strings.ContainsAny(v, " \t") {
+		} else if f.Quoted || v == "" || strings.ContainsAny(v, " \t") || strings.HasPrefix(v, "*") {
 			v = `"` + v + `"`
 		}
 		vals[i] = v

@@ -207,6 +207,24 @@ func TestReadReferenceTrace(t *testing.T) {
 	}
 }
 
+func TestAwkwardStrings(t *testing.T) {
+	for _, f := range []Format{FormatAll, FormatPerformance} {
+		path := filepath.Join(t.TempDir(), "s.trc")
+		r := sampleSolve()
+		r.InputFileName, r.User1 = "*star, comma", `say "hi"`+"\nthere"
+		if err := Append(path, f, r); err != nil {
+			t.Fatal(err)
+		}
+		file, err := ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(file.Records) != 1 || file.Records[0].InputFileName != r.InputFileName || file.Records[0].User1 != "say 'hi' there" {
+			t.Errorf("format %v: %+v", f, file.Records)
+		}
+	}
+}
+
 func TestCustomHeaderIsFollowed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.trc")
 	os.WriteFile(path, []byte("* Trace Record Definition\n* GamsSolve\n* ModelName, ModelStatus, SolverStatus, ObjectiveValue\n"), 0o644)

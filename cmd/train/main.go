@@ -28,14 +28,15 @@ import (
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
+	"github.com/nnopt/nnopt/trace"
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, plot, method, device, blas string
-	download, quiet, boundSet                                              bool
-	batch, hidden, iterlim, memory                                         int
-	seed                                                                   uint64
-	timelim, bound                                                         float64
+	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, method, device, blas string
+	download, quiet, boundSet                                                                    bool
+	batch, hidden, iterlim, memory                                                               int
+	seed                                                                                         uint64
+	timelim, bound                                                                               float64
 }
 
 func main() {
@@ -58,6 +59,8 @@ func main() {
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
 	flag.StringVar(&cfg.plot, "plot", "", "draw the loss per iteration (log scale) into this PNG file")
+	flag.StringVar(&cfg.traceOut, "trace", "", "append the solve's record to this trace file (created with the default format; an existing file keeps its own); cmd/tracereport summarises it")
+	flag.StringVar(&cfg.solveTrace, "solvetrace", "", "write the solve's progress (lineNum, seriesID, node, seconds, bestFound, bestBound: every 10 iterations and every second) to this CSV file")
 	flag.BoolVar(&cfg.quiet, "q", false, "no statistics or iteration log, only the summary")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
@@ -252,7 +255,31 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if !cfg.quiet {
 		opt.Output = out
 	}
+	var progress *trace.SolveTrace
+	if cfg.solveTrace != "" {
+		f, err := os.Create(cfg.solveTrace)
+		if err != nil {
+			return fmt.Errorf("-solvetrace: %w", err)
+		}
+		defer f.Close()
+		progress = trace.NewSolveTrace(f, trace.SolveTraceOptions{Name: cfg.solveTrace, Instance: j.Model.Name(), NodeFrequency: 10, TimeFrequency: time.Second})
+		opt.OnIteration = func(it nlpsolve.Iteration) {
+			record(it)
+			progress.Iteration(it)
+		}
+	}
 	solveErr := j.Model.Solve(ctx, opt)
+	if progress != nil {
+		if err := progress.EndModel(j.Model); err != nil {
+			return fmt.Errorf("-solvetrace %s: %w", cfg.solveTrace, err)
+		}
+	}
+	if cfg.traceOut != "" && solveErr == nil {
+		rec := trace.FromModel(j.Model, trace.Info{InputFileName: "train-" + cfg.model, Direction: nnopt.Min})
+		if err := trace.Append(cfg.traceOut, trace.FormatStep, rec); err != nil {
+			return fmt.Errorf("-trace: %w", err)
+		}
+	}
 	a := j.Model.Attributes
 	if solveErr != nil {
 		return solveErr

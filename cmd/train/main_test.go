@@ -16,6 +16,7 @@ import (
 
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nn"
+	"github.com/nnopt/nnopt/trace"
 )
 
 // python runs the PyTorch example; Debian's python3-torch installs torch for it.
@@ -33,6 +34,8 @@ func TestTrainWritesSummaryAndWeights(t *testing.T) {
 	cfg.jsonOut = filepath.Join(dir, "run.json")
 	cfg.initOut = filepath.Join(dir, "init.safetensors")
 	cfg.plot = filepath.Join(dir, "loss.png")
+	cfg.traceOut = filepath.Join(dir, "runs.trc")
+	cfg.solveTrace = filepath.Join(dir, "solve.csv")
 	var out bytes.Buffer
 	if err := run(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
@@ -64,6 +67,16 @@ func TestTrainWritesSummaryAndWeights(t *testing.T) {
 	}
 	if png, err := os.ReadFile(cfg.plot); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("-plot %s: not a PNG (error %v)", cfg.plot, err)
+	}
+	tf, err := trace.ReadFile(cfg.traceOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tf.Records) != 1 || tf.Records[0].ModelStatus != 7 || tf.Records[0].SolverStatus != 2 || tf.Records[0].NumberOfEquations != 30001 {
+		t.Errorf("-trace: records %+v, want one with model status 7, solve status 2, 30001 equations", tf.Records)
+	}
+	if csv, err := os.ReadFile(cfg.solveTrace); err != nil || !strings.Contains(string(csv), "1, S, 0,") || !strings.Contains(string(csv), ", E, 3,") {
+		t.Errorf("-solvetrace: %q (error %v), want an S line and an E line at iteration 3", csv, err)
 	}
 	for _, f := range []string{cfg.out, cfg.initOut} {
 		sd, _, err := nn.LoadSafetensors(f)

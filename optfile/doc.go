@@ -37,8 +37,8 @@
 // [Default] registry has none yet (the scale example is illustrative), so a
 // dot option line is an error there.
 //
-// Values: integers (1e6 is accepted when integral), reals (1e-6, 0.5, inf
-// where the bounds allow it), booleans (1/0, yes/no, true/false, on/off; a
+// Values: integers (1e6 is accepted when integral), finite reals (1e-6, 0.5,
+// 0x1p-20), booleans (1/0, yes/no, true/false, on/off; a
 // boolean keyword alone means true) and enum strings. Labels are unquoted
 // (letters, digits, "_", "+", "-") or quoted with ' or " (trailing blanks
 // inside the quotes are dropped, as GAMS does). There are no inline comments:

@@ -25,6 +25,9 @@ const (
 )
 
 func (k Kind) String() string {
+	if k < 0 || k > CommentEntry {
+		return "Kind(" + strconv.Itoa(int(k)) + ")"
+	}
 	return [...]string{"option", "dot option", "echo", "comment"}[k]
 }
 
@@ -85,7 +88,11 @@ func (e *Entry) String() string {
 			return "echo on"
 		}
 		return "echo off"
-	case OptionEntry:
+	}
+	if e.Option == nil {
+		return "* (an entry without an option)"
+	}
+	if e.Kind == OptionEntry {
 		return e.Option.Name + " " + e.Value.String()
 	}
 	var b strings.Builder
@@ -323,9 +330,11 @@ func parseLine(line string, reg *Registry) (*Entry, string) {
 				return &Entry{Kind: EchoEntry}, ""
 			}
 		}
-		return nil, fmt.Sprintf("echo: expected \"echo on\" or \"echo off\", got %q", strings.Join(fields, " "))
+		return nil, fmt.Sprintf("echo: expected \"echo on\" or \"echo off\", got %q", clip(strings.Join(fields, " ")))
 	}
-	if strings.Contains(fields[0], ".") {
+	// A dot option's first word has a "." (before any "=": time_limit=2.5
+	// is a plain option).
+	if head, _, _ := strings.Cut(fields[0], "="); strings.Contains(head, ".") {
 		return parseDot(line, reg)
 	}
 	return parsePlain(fields, reg)

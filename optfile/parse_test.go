@@ -61,6 +61,9 @@ func TestParse(t *testing.T) {
 		{"equals", "time_limit = 60\niteration limit=5\nmemory= 3\nmethod =lbfgs", []ent{
 			{Line: 1, Name: "time limit", Value: fv(60)}, {Line: 2, Name: "iteration limit", Value: iv(5)},
 			{Line: 3, Name: "memory", Value: iv(3)}, {Line: 4, Name: "method", Value: ev("lbfgs")}}},
+		{"equals, no blanks", "time_limit=2.5\nx.scale(a)=0.5\nx.scale=1.5", []ent{{Line: 1, Name: "time limit", Value: fv(2.5)},
+			{Kind: DotEntry, Line: 2, Name: "scale", Symbol: "x", Labels: []string{"a"}, Value: fv(0.5)},
+			{Kind: DotEntry, Line: 3, Name: "scale", Symbol: "x", Value: fv(1.5)}}},
 		{"aliases", "iterlim 10\nRESLIM 5", []ent{{Line: 1, Name: "iteration limit", Value: iv(10)}, {Line: 2, Name: "time limit", Value: fv(5)}}},
 		{"crlf bom", "\ufeff* c\r\nmemory 4\r\n", []ent{{Kind: CommentEntry, Line: 1, Text: " c"}, {Line: 2, Name: "memory", Value: iv(4)}}},
 		{"echo", "echo off\nmemory 4\nECHO On", []ent{{Kind: EchoEntry, Line: 1}, {Line: 2, Name: "memory", Value: iv(4)}, {Kind: EchoEntry, Line: 3, Echo: true}}},
@@ -119,6 +122,8 @@ func TestErrors(t *testing.T) {
 			`t.opt:3: method: bad value "bfgs"; expected one of lbfgs, newton-cg`,
 			`t.opt:4: time limit: bad value "-1"; expected a real number in [0, 1000000000]`}},
 		{"open bound", "gradient tolerance 0", []string{`t.opt:1: gradient tolerance: bad value "0"; expected a real number in (0, inf)`}},
+		{"inf", "gradient tolerance inf", []string{`t.opt:1: gradient tolerance: bad value "inf"; expected a real number in (0, inf)`}},
+		{"dot inf", "x.scale +Inf", []string{`t.opt:1: x.scale: scale: bad value "+Inf"; expected a real number in (0, inf)`}},
 		{"nan", "gradient tolerance NaN", []string{`t.opt:1: gradient tolerance: bad value "NaN"; expected a real number in (0, inf)`}},
 		{"not integral", "iteration limit 2.5", []string{`t.opt:1: iteration limit: bad value "2.5"; expected an integer in [0, 2147483647]`}},
 		{"too big", "iteration limit 1e10", []string{`t.opt:1: iteration limit: bad value "1e10"; expected an integer in [0, 2147483647]`}},

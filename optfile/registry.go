@@ -95,8 +95,8 @@ type Option struct {
 	// Aliases are other accepted spellings, canonical like Name.
 	Aliases []string
 	Type    Type
-	// Min and Max bound Int and Float values (±Inf for none); MinOpen and
-	// MaxOpen exclude the bound itself.
+	// Min and Max bound Int and Float values (±Inf for none: values are
+	// always finite); MinOpen and MaxOpen exclude the bound itself.
 	Min, Max         float64
 	MinOpen, MaxOpen bool
 	// Values are the allowed Enum values, lower case.
@@ -146,9 +146,10 @@ func fmtBound(x float64) string {
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
-// inBounds reports whether x is within the option's bounds.
+// inBounds reports whether x is within the option's bounds; infinite bounds
+// are never reached, so ±inf is never a value.
 func (o *Option) inBounds(x float64) bool {
-	if x < o.Min || x > o.Max || (o.MinOpen && x == o.Min) || (o.MaxOpen && x == o.Max) {
+	if math.IsInf(x, 0) || x < o.Min || x > o.Max || (o.MinOpen && x == o.Min) || (o.MaxOpen && x == o.Max) {
 		return false
 	}
 	return true
@@ -322,8 +323,12 @@ func (r *Registry) Suggest(keyword string, dot bool) string {
 			if wordPrefix(k, n) {
 				return o.Name
 			}
+			limit := max(2, len(n)/3)
+			if len(k) > len(n)+limit || len(n) > len(k)+limit {
+				continue // the distance is at least the difference in length
+			}
 			d := distance(k, n)
-			if d <= max(2, len(n)/3) && d < bestD {
+			if d <= limit && d < bestD {
 				best, bestD = o.Name, d
 			}
 		}

@@ -28,15 +28,16 @@ import (
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
+	"github.com/nnopt/nnopt/optfile"
 	"github.com/nnopt/nnopt/trace"
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, method, device, blas string
-	download, quiet, boundSet                                                                    bool
-	batch, hidden, iterlim, memory                                                               int
-	seed                                                                                         uint64
-	timelim, bound                                                                               float64
+	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas string
+	download, quiet, boundSet                                                                             bool
+	batch, hidden, iterlim, memory                                                                        int
+	seed                                                                                                  uint64
+	timelim, bound                                                                                        float64
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
+	flag.StringVar(&cfg.optFile, "optfile", "", "solver option file (e.g. nnopt.opt; keywords in docs/solver-options.md); its options override the flags'")
 	flag.StringVar(&cfg.plot, "plot", "", "draw the loss per iteration (log scale) into this PNG file")
 	flag.StringVar(&cfg.traceOut, "trace", "", "append the solve's record to this trace file (created with the default format; an existing file keeps its own); cmd/tracereport summarises it")
 	flag.StringVar(&cfg.solveTrace, "solvetrace", "", "write the solve's progress (lineNum, seriesID, node, seconds, bestFound, bestBound: every 10 iterations and every second) to this CSV file")
@@ -186,6 +188,13 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.bound < 0 || math.IsNaN(cfg.bound) {
 		return fmt.Errorf("-bound %g: want a positive bound, or 0 for none", cfg.bound)
 	}
+	var opts *optfile.File
+	if cfg.optFile != "" {
+		var err error
+		if opts, err = optfile.ReadFile(cfg.optFile, optfile.Default()); err != nil {
+			return fmt.Errorf("-optfile: %w", err)
+		}
+	}
 	if cfg.plot != "" && !strings.EqualFold(filepath.Ext(cfg.plot), ".png") {
 		return fmt.Errorf("-plot %s: the plot is a PNG; give a file name ending in .png", cfg.plot)
 	}
@@ -254,6 +263,16 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, OnIteration: record}
 	if !cfg.quiet {
 		opt.Output = out
+	}
+	if opts != nil {
+		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory}
+		opts.Apply(&set)
+		opt.IterationLimit, opt.TimeLimit, opt.GradientTolerance, opt.Method, opt.Memory = set.IterationLimit, set.TimeLimit, set.GradientTolerance, set.Method, set.Memory
+		if !cfg.quiet {
+			if err := opts.Echo(out); err != nil {
+				return err
+			}
+		}
 	}
 	var progress *trace.SolveTrace
 	if cfg.solveTrace != "" {

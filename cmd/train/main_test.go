@@ -96,6 +96,10 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 	t.Setenv("NNOPT_DATA", "")
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
+	badOpt := filepath.Join(t.TempDir(), "nnopt.opt")
+	if err := os.WriteFile(badOpt, []byte("* a typo\niteration limt 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		edit func(*config)
 		want string
@@ -108,6 +112,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		{func(c *config) { c.memory = -3 }, "-memory -3"},
 		{func(c *config) { c.blas = "mkl" }, `-blas "mkl"`},
 		{func(c *config) { c.plot = "loss.svg" }, "-plot loss.svg: the plot is a PNG"},
+		{func(c *config) { c.optFile = badOpt }, `line 2: unknown option "iteration limt"; did you mean "iteration limit"?`},
 		{func(c *config) {}, "-download"},
 		{func(c *config) { c.data = filepath.Join(t.TempDir(), "none") }, "none"},
 	} {

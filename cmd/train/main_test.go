@@ -112,7 +112,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		{func(c *config) { c.memory = -3 }, "-memory -3"},
 		{func(c *config) { c.blas = "mkl" }, `-blas "mkl"`},
 		{func(c *config) { c.plot = "loss.svg" }, "-plot loss.svg: the plot is a PNG"},
-		{func(c *config) { c.optFile = badOpt }, `line 2: unknown option "iteration limt"; did you mean "iteration limit"?`},
+		{func(c *config) { c.optFile = badOpt }, `nnopt.opt:2: unknown option "iteration limt"; did you mean "iteration limit"?`},
 		{func(c *config) {}, "-download"},
 		{func(c *config) { c.data = filepath.Join(t.TempDir(), "none") }, "none"},
 	} {

@@ -168,6 +168,25 @@ func (n *tnode) forward(x [][]float64) {
 	}
 }
 
+// derivs returns the first and second derivatives of the element-wise function at
+// output position i, whose argument is x: from the stored value where the function's
+// derivatives follow from it (tanh, sigmoid, exp), which saves re-evaluating it in
+// every sweep.
+func (n *tnode) derivs(i int, x float64) (d1, d2 float64) {
+	switch f := n.val[i]; n.fn {
+	case fnTanh:
+		d1 = 1 - f*f
+		return d1, -2 * f * d1
+	case fnSigmoid:
+		d1 = f * (1 - f)
+		return d1, d1 * (1 - 2*f)
+	case fnExp:
+		return f, f
+	}
+	_, d1, d2 = funcEval(n.fn, n.p, x)
+	return d1, d2
+}
+
 // binaryForward sets v = a op b element-wise, a and b read through their gathers.
 func binaryForward(op opKind, v, a []float64, ga []int32, b []float64, gb []int32) {
 	if ga == nil && gb == nil {
@@ -304,7 +323,7 @@ func (n *tnode) tangent(dx [][]float64) {
 			return
 		}
 		for i := range d {
-			_, d1, _ := funcEval(n.fn, n.p, at(a.val, g, i))
+			d1, _ := n.derivs(i, at(a.val, g, i))
 			d[i] = d1 * at(a.dot, g, i)
 		}
 	case opSum:
@@ -468,7 +487,7 @@ func (n *tnode) pullback() {
 			return
 		}
 		for i, y := range w {
-			_, d1, _ := funcEval(n.fn, n.p, at(a.val, ga, i))
+			d1, _ := n.derivs(i, at(a.val, ga, i))
 			a.adj[pos(ga, i)] += d1 * y
 		}
 	case opLogSumExp:
@@ -559,7 +578,7 @@ func (n *tnode) backwardTangent() {
 			return
 		}
 		for i := range wd {
-			_, d1, d2 := funcEval(n.fn, n.p, at(a.val, ga, i))
+			d1, d2 := n.derivs(i, at(a.val, ga, i))
 			a.adjdot[pos(ga, i)] += d2*at(a.dot, ga, i)*w[i] + d1*wd[i]
 		}
 	case opLogSumExp:

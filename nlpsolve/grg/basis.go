@@ -1,0 +1,270 @@
+package grg
+
+import (
+	"errors"
+	"math"
+
+	"github.com/nnopt/nnopt/nlpsolve/sparselu"
+)
+
+// setBasic puts variable j at basis position p.
+func (s *solver) setBasic(p, j int) {
+	s.head[p] = j
+	s.pos[j] = p
+	s.st[j] = basic
+}
+
+// crash chooses a starting basis: singleton columns (slacks) first, then for
+// each uncovered row the free or interior column with the largest entry in it,
+// then the row's artificial. Variables strictly between bounds are preferred,
+// since a basic variable must be able to move both ways.
+func (s *solver) crash() error {
+	n, m := s.n, s.m
+	for j := 0; j < n; j++ {
+		s.classify(j)
+	}
+	for i := 0; i < m; i++ {
+		a := n + i
+		s.cur.x[a] = 0
+		s.classify(a)
+	}
+	if m == 0 {
+		return nil
+	}
+	covered := make([]bool, m)
+	used := 0
+	jac := s.cur.jac
+	for pass := 0; pass < 2; pass++ { // interior singletons, then any singleton
+		for j := 0; j < n; j++ {
+			a, b := s.colPtr[j], s.colPtr[j+1]
+			if b-a != 1 || s.st[j] == nbFixed || s.st[j] == basic || jac[a] == 0 || covered[s.rowIdx[a]] {
+				continue
+			}
+			if pass == 0 && s.st[j] != super {
+				continue
+			}
+			covered[s.rowIdx[a]] = true
+			s.setBasic(used, j)
+			used++
+		}
+	}
+	// Rows to columns.
+	rowPtr := make([]int, m+1)
+	for _, i := range s.rowIdx {
+		rowPtr[i+1]++
+	}
+	for i := 0; i < m; i++ {
+		rowPtr[i+1] += rowPtr[i]
+	}
+	fill := append([]int(nil), rowPtr[:m]...)
+	rowCol := make([]int, len(s.rowIdx))
+	rowPos := make([]int, len(s.rowIdx))
+	for j := 0; j < n; j++ {
+		for t := s.colPtr[j]; t < s.colPtr[j+1]; t++ {
+			i := s.rowIdx[t]
+			rowCol[fill[i]], rowPos[fill[i]] = j, t
+			fill[i]++
+		}
+	}
+	for i := 0; i < m; i++ {
+		if covered[i] {
+			continue
+		}
+		best, bestScore := -1, 0.0
+		for t := rowPtr[i]; t < rowPtr[i+1]; t++ {
+			j := rowCol[t]
+			if s.st[j] == basic || s.st[j] == nbFixed {
+				continue
+			}
+			score := math.Abs(jac[rowPos[t]])
+			if s.st[j] != super {
+				score *= 1e-3
+			}
+			if score > bestScore {
+				best, bestScore = j, score
+			}
+		}
+		if best >= 0 {
+			covered[i] = true
+			s.setBasic(used, best)
+			used++
+		}
+	}
+	for i := 0; i < m; i++ {
+		if !covered[i] {
+			s.setBasic(used, n+i)
+			used++
+		}
+	}
+	// A greedy choice can cover one row twice and leave another row's column
+	// out; the factorization replaces dependent columns by artificials.
+	_, err := s.factor(jac, true)
+	return err
+}
+
+// factor factors the basis columns at jac. With replace, columns that make it
+// singular are swapped for the artificials of the unpivoted rows (and the
+// factorization redone); without, a singular basis returns ok = false.
+func (s *solver) factor(jac []float64, replace bool) (ok bool, err error) {
+	s.luOK = false
+	if s.m == 0 {
+		s.luOK = true
+		return true, nil
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		a := sparselu.Matrix{N: s.m, ColPtr: make([]int, s.m+1)}
+		for p, j := range s.head {
+			rows, vals := s.col(j, jac)
+			a.RowIdx = append(a.RowIdx, rows...)
+			a.Val = append(a.Val, vals...)
+			a.ColPtr[p+1] = len(a.RowIdx)
+		}
+		err := s.lu.Factorize(a, s.set.LU)
+		var se *sparselu.SingularError
+		if errors.As(err, &se) {
+			if !replace {
+				return false, nil
+			}
+			for k, p := range se.Columns {
+				old := s.head[p]
+				s.classify(old)
+				s.setBasic(p, s.n+se.Rows[k])
+			}
+			s.mem.reset()
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		copy(s.luJac, jac)
+		s.luOK = true
+		return true, nil
+	}
+	return false, nil
+}
+
+// stale reports whether the factorization must be redone at jac: it is
+// missing, its eta file is long, or a basis column's values have changed.
+func (s *solver) stale(jac []float64) bool {
+	if !s.luOK {
+		return true
+	}
+	if s.m == 0 {
+		return false
+	}
+	if s.lu.NeedsRefactor() {
+		return true
+	}
+	for _, j := range s.head {
+		if j >= s.n {
+			continue
+		}
+		for t := s.colPtr[j]; t < s.colPtr[j+1]; t++ {
+			if jac[t] != s.luJac[t] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// restore brings pt back onto c = 0 by Newton iterations on the basic
+// variables, the other variables held. The basis matrix is kept from its last
+// factorization (a chord method) and refactored at the current point once when
+// the residual stalls. ok is false when Newton fails within NewtonLimit
+// iterations or a value becomes non-finite.
+func (s *solver) restore(pt *point) (ok bool, err error) {
+	feas := s.set.FeasibilityTolerance
+	prev := math.Inf(1)
+	refreshed := false
+	for it := 0; ; it++ {
+		ok, err := s.eval(pt)
+		if err != nil || !ok {
+			return false, err
+		}
+		// Residuals of a point with huge values carry round-off of about
+		// eps·|x|; allow for it so that rays can be followed.
+		rn := maxAbs(pt.c)
+		if rn <= feas+1e-13*maxAbs(pt.x) {
+			return true, nil
+		}
+		if it >= s.set.NewtonLimit {
+			return false, nil
+		}
+		if !s.luOK || rn > 0.25*prev {
+			if refreshed && rn > prev {
+				return false, nil
+			}
+			if !refreshed || !s.luOK {
+				if ok, err := s.factor(pt.jac, false); !ok {
+					return false, err
+				}
+				refreshed = true
+			}
+		}
+		prev = rn
+		if err := s.lu.SolveVec(s.w, pt.c); err != nil {
+			return false, err
+		}
+		for p, j := range s.head {
+			pt.x[j] -= s.w[p]
+			if math.IsNaN(pt.x[j]) || math.IsInf(pt.x[j], 0) {
+				return false, nil
+			}
+		}
+	}
+}
+
+// swap replaces the basic variable at position p, which has reached its bound
+// b, by the superbasic (failing that, nonbasic or artificial) variable with the
+// largest pivot |(B⁻¹a_q)_p|, updating the factorization.
+func (s *solver) swap(p int, b float64) error {
+	leave := s.head[p]
+	clear(s.v)
+	s.v[p] = 1
+	if err := s.lu.SolveTransVec(s.w, s.v); err != nil {
+		return err
+	}
+	wmax := maxAbs(s.w)
+	best, bestPiv := -1, 0.0
+	for pass := 0; pass < 2 && best < 0; pass++ {
+		for j := 0; j < s.nt; j++ {
+			st := s.st[j]
+			if st == basic || (pass == 0 && st != super) || (pass == 1 && st == super) {
+				continue
+			}
+			rows, vals := s.col(j, s.cur.jac)
+			piv := 0.0
+			for t, i := range rows {
+				piv += s.w[i] * vals[t]
+			}
+			if math.Abs(piv) > bestPiv {
+				best, bestPiv = j, math.Abs(piv)
+			}
+		}
+		if bestPiv <= 1e-9*wmax {
+			best = -1
+		}
+	}
+	if best < 0 {
+		return errors.New("grg: no variable can replace a basic variable at its bound")
+	}
+	s.cur.x[leave] = b
+	s.st[leave] = nbFixed
+	if s.lo[leave] != s.up[leave] {
+		if b == s.lo[leave] {
+			s.st[leave] = nbLower
+		} else {
+			s.st[leave] = nbUpper
+		}
+	}
+	s.pos[leave] = -1
+	s.setBasic(p, best)
+	s.mem.reset()
+	rows, vals := s.col(best, s.cur.jac)
+	if s.stale(s.cur.jac) || s.lu.Update(p, rows, vals) != nil {
+		_, err := s.factor(s.cur.jac, true)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+// Package grg is a generalized reduced-gradient (GRG) method for
+//
+//	min f(x)  subject to  c(x) = 0,  lo ≤ x ≤ up,
+//
+// with f and c smooth and the Jacobian of c sparse with a fixed pattern
+// (Abadie & Carpentier; Lasdon, Fox & Ratner's GRG2; Drud's CONOPT). It works on
+// scalar rows given by callbacks (Problem) and is independent of nnopt's
+// modeling layer. Inequalities become equalities with bounded slack columns
+// (WithSlacks); Linear is a ready-made Problem for LPs.
+//
+// # Method
+//
+// The variables are partitioned into m basic ones, whose columns of the
+// Jacobian form the nonsingular basis B (factored by nlpsolve/sparselu), and
+// non-basic ones: nonbasic at a bound, or superbasic (between bounds, free to
+// move). The basics are implicit functions of the others through c(x) = 0.
+//
+// Phase 0. A crash basis takes singleton columns (slacks) first, preferring
+// variables strictly between their bounds, then for each uncovered row the
+// column with the largest entry, then artificials; dependent columns reported
+// by the factorization are replaced by artificials. Newton's method on the
+// basic variables then tries to reach c(x) = 0 from the start point.
+//
+// Phase 1. If Newton fails or leaves a basic variable outside its bounds, every
+// row i gets an artificial a_i ≥ 0 (c_i(x) + σ_i·a_i = 0, σ_i chosen so that
+// a_i = |c_i(x)| at the start), the artificials form the basis, and Σ a_i is
+// minimised by the same machinery as phase 2. A positive minimum stops with
+// Infeasible (Result.Ninf rows, Result.SumInf); a zero one fixes the
+// artificials at zero and continues with phase 2.
+//
+// Phase 2 (and 1). Each iteration prices with y = B⁻ᵀ∇f_B and the reduced
+// gradient r = ∇f_N - Nᵀy. A nonbasic variable whose reduced gradient points
+// into its bounds is released to the superbasics once the superbasics' own
+// reduced gradient is small against it (Dantzig's choice, Bland's after many
+// degenerate steps). The search direction on the superbasics is L-BFGS on the
+// reduced gradient (steepest descent with Settings.Memory < 0; the first step
+// after a reset is the Barzilai–Borwein step), and the basics move along the
+// tangent dB = -B⁻¹·N_S·d_S. A ratio test bounds the step; the line search
+// (Armijo backtracking, quadratic interpolation, extrapolation while the
+// objective falls linearly) restores feasibility at every trial point by
+// Newton iterations on the basics with B held (a chord method), refactored at
+// the trial point when the residual stalls. A basic variable that would leave
+// its bounds is interpolated back onto the bound and pivoted out; it is
+// replaced by the superbasic with the largest pivot |(B⁻¹a_q)_p| (sparselu's
+// Update; a refactor when the Jacobian has changed or the eta file is long). A
+// superbasic that reaches a bound becomes nonbasic there. The method stops on a
+// reduced gradient below Settings.OptimalityTolerance (Optimal), an objective
+// below -Settings.UnboundedObjective along a ray (Unbounded), or the iteration
+// limit.
+//
+// # Multipliers
+//
+// Result.Duals are y = B⁻ᵀ∇f_B at the final basis: y_i = ∂f*/∂ε_i for the
+// perturbed row c_i(x) = ε_i. With WithSlacks the row c_i(x) ≤ 0 (≥ 0) gets the
+// same meaning for c_i(x) ≤ ε_i, so y_i ≤ 0 (≥ 0) at a minimum; in an LP with
+// rows A·x - b this is ∂f*/∂b, GAMS's marginal. Result.ReducedCosts are
+// d = ∇f - Jᵀy, so ∇f = Jᵀy + d: d_j = 0 between bounds, ≥ 0 at a lower bound,
+// ≤ 0 at an upper bound.
+//
+// # Plugging into nnopt
+//
+// nnopt.Model.Solve today handles triangular models only: every equation block
+// defines a variable, solved by forward and adjoint sweeps. The general case
+// will build a Problem over the rows that do not define a variable, with the
+// defining equations eliminated by the sweeps: Eval runs the forward sweep for
+// c and f, and the Jacobian columns of the remaining rows come from
+// Model.Jacobian (JVPs through the sweep for the columns of eliminated
+// variables, or keeping those rows and their defined variables in the basis,
+// which is always possible since a defined variable enters its row with a
+// constant nonzero coefficient). Duals of the defining rows then follow from
+// the adjoint sweep seeded with y, as in nlpsolve today.
+//
+// # Not yet
+//
+// No second derivatives (the reduced Hessian is L-BFGS only), no scaling, no
+// Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
+// no smarter phase-1 basis than all artificials, dense work vectors of length
+// n+m per iteration (pricing is O(nnz) per iteration), and no time limit.
+package grg

@@ -1,0 +1,588 @@
+package grg
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+func (s *solver) basicsInside(pt *point) bool {
+	for _, j := range s.head[:s.m] {
+		x := pt.x[j]
+		if x < s.lo[j]-s.boundTol(s.lo[j]) || x > s.up[j]+s.boundTol(s.up[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// phase1 starts the artificial phase from the start point x0 or the phase-0
+// point, whichever has the smaller residual after projection onto the bounds:
+// every row gets an artificial a_i ≥ 0 with c_i(x) + sgn_i·a_i = 0, the
+// artificials form the basis and Σ a_i is minimised.
+func (s *solver) phase1(x0 []float64) error {
+	n := s.n
+	proj := func(x []float64) (float64, bool, error) {
+		for j := 0; j < n; j++ {
+			if math.IsNaN(x[j]) || math.IsInf(x[j], 0) {
+				return 0, false, nil
+			}
+			x[j] = math.Max(s.lo[j], math.Min(s.up[j], x[j]))
+		}
+		clear(x[n:])
+		ok, err := s.eval(s.cur)
+		if err != nil || !ok {
+			return 0, false, err
+		}
+		sum := 0.0
+		for _, c := range s.cur.cs {
+			sum += math.Abs(c)
+		}
+		return sum, true, nil
+	}
+	copy(s.trial.x, s.cur.x)
+	r1, ok1, err := proj(s.cur.x)
+	if err != nil {
+		return err
+	}
+	copy(s.cur.x, x0)
+	r0, ok0, err := proj(s.cur.x)
+	if err != nil {
+		return err
+	}
+	if !ok0 {
+		return errors.New("grg: f, c or their derivatives are not finite at the start point")
+	}
+	if ok1 && r1 < r0 {
+		copy(s.cur.x, s.trial.x)
+		if _, _, err := proj(s.cur.x); err != nil {
+			return err
+		}
+	}
+	s.phase = 1
+	for i := 0; i < s.m; i++ {
+		a := n + i
+		s.sgn[i] = 1
+		if s.cur.cs[i] > 0 {
+			s.sgn[i] = -1
+		}
+		s.cur.x[a] = math.Abs(s.cur.cs[i])
+		s.lo[a], s.up[a] = 0, math.Inf(1)
+	}
+	for j := 0; j < n; j++ {
+		s.classify(j)
+	}
+	for i := 0; i < s.m; i++ {
+		s.setBasic(i, n+i)
+	}
+	s.mem.reset()
+	if _, err := s.factor(s.cur.jac, true); err != nil {
+		return err
+	}
+	ok, err := s.eval(s.cur)
+	if err == nil && !ok {
+		err = errors.New("grg: phase 1 start not finite")
+	}
+	return err
+}
+
+// toPhase2 fixes the artificials at zero and restores feasibility.
+func (s *solver) toPhase2() (bool, error) {
+	s.phase = 2
+	for i := 0; i < s.m; i++ {
+		a := s.n + i
+		s.lo[a], s.up[a] = 0, 0
+		if s.st[a] != basic {
+			s.cur.x[a] = 0
+			s.st[a] = nbFixed
+		}
+	}
+	s.mem.reset()
+	return s.restore(s.cur)
+}
+
+// price computes y = B⁻ᵀg_B and the reduced gradient r of every non-basic
+// variable. It returns the largest |r| over superbasics and the nonbasic
+// variable with the largest reduced gradient pointing into its bounds.
+func (s *solver) price(bland bool) (rgS float64, jN int, vN float64, err error) {
+	pt := s.cur
+	if s.m > 0 {
+		for p, j := range s.head {
+			s.v[p] = s.grad(pt, j)
+		}
+		if err := s.lu.SolveTransVec(s.y, s.v); err != nil {
+			return 0, -1, 0, err
+		}
+	}
+	jN = -1
+	for j := 0; j < s.nt; j++ {
+		if s.st[j] == basic {
+			s.r[j] = 0
+			continue
+		}
+		rows, vals := s.col(j, pt.jac)
+		rj := s.grad(pt, j)
+		for t, i := range rows {
+			rj -= vals[t] * s.y[i]
+		}
+		s.r[j] = rj
+		var viol float64
+		switch s.st[j] {
+		case super:
+			rgS = math.Max(rgS, math.Abs(rj))
+			continue
+		case nbLower:
+			viol = -rj
+		case nbUpper:
+			viol = rj
+		default:
+			continue
+		}
+		if viol > s.set.OptimalityTolerance && (jN < 0 || (!bland && viol > vN)) {
+			jN, vN = j, viol
+		} else if viol > vN {
+			vN = viol
+		}
+	}
+	return rgS, jN, vN, nil
+}
+
+func (s *solver) superbasics(idx []int) []int {
+	idx = idx[:0]
+	for j, st := range s.st {
+		if st == super {
+			idx = append(idx, j)
+		}
+	}
+	return idx
+}
+
+// ratio returns the largest step along (d on superbasics, dB on basics) that
+// keeps every variable within its bounds, and the variable that limits it
+// (its basis position, or -1 and the superbasic's index).
+func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
+	alpha, limPos, limVar = math.Inf(1), -1, -1
+	limPiv := 0.0
+	dmax := 0.0
+	for _, j := range sb {
+		dmax = math.Max(dmax, math.Abs(s.d[j]))
+	}
+	dmax = math.Max(dmax, maxAbs(s.dB))
+	piv := 1e-11 * dmax
+	try := func(j int, dj float64) (float64, bool) {
+		x := s.cur.x[j]
+		switch {
+		case dj > piv && !math.IsInf(s.up[j], 1):
+			return math.Max(0, s.up[j]-x) / dj, true
+		case dj < -piv && !math.IsInf(s.lo[j], -1):
+			return math.Max(0, x-s.lo[j]) / -dj, true
+		}
+		return 0, false
+	}
+	for _, j := range sb {
+		if t, ok := try(j, s.d[j]); ok && t < alpha {
+			alpha, limPos, limVar, limPiv = t, -1, j, math.Abs(s.d[j])
+		}
+	}
+	for p, j := range s.head[:s.m] {
+		t, ok := try(j, s.dB[p])
+		if !ok {
+			continue
+		}
+		// Prefer the larger pivot among (near) ties: a basic leaving on a
+		// tiny |dB| makes a poor basis.
+		if t < alpha*(1-1e-12) || (t <= alpha*(1+1e-12) && math.Abs(s.dB[p]) > limPiv) {
+			alpha, limPos, limVar, limPiv = t, p, j, math.Abs(s.dB[p])
+		}
+	}
+	return alpha, limPos, limVar
+}
+
+// tryStep evaluates the trial point at step alpha, restoring feasibility.
+func (s *solver) tryStep(alpha float64, sb []int) (bool, error) {
+	t := s.trial
+	copy(t.x, s.cur.x)
+	for _, j := range sb {
+		t.x[j] = math.Max(s.lo[j], math.Min(s.up[j], s.cur.x[j]+alpha*s.d[j]))
+	}
+	for p, j := range s.head[:s.m] {
+		t.x[j] = s.cur.x[j] + alpha*s.dB[p]
+	}
+	return s.restore(t)
+}
+
+// violation returns the basic variable of the trial point that leaves its
+// bounds first along the segment from cur (by linear interpolation), and the
+// fraction of the step at which it does, or -1.
+func (s *solver) violation() (int, float64) {
+	pk, theta := -1, 1.0
+	for p, j := range s.head[:s.m] {
+		x, x0 := s.trial.x[j], s.cur.x[j]
+		var b float64
+		switch {
+		case x < s.lo[j]-s.boundTol(s.lo[j]):
+			b = s.lo[j]
+		case x > s.up[j]+s.boundTol(s.up[j]):
+			b = s.up[j]
+		default:
+			continue
+		}
+		th := 0.0
+		if x != x0 {
+			th = math.Max(0, math.Min(1, (b-x0)/(x-x0)))
+		}
+		if pk < 0 || th < theta {
+			pk, theta = p, th
+		}
+	}
+	return pk, theta
+}
+
+type lsResult int
+
+const (
+	lsOK lsResult = iota
+	lsFail
+	lsUnbounded
+)
+
+// lineSearch moves cur along the direction: backtracking (Armijo) when the
+// objective rises or restoration fails, interpolating back onto the bound of a
+// basic variable that would leave its bounds (hit reports its position), and
+// extrapolating while the objective keeps falling nearly linearly.
+func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float64) (res lsResult, hit int, err error) {
+	f0 := s.obj(s.cur)
+	alpha := math.Min(1, alphaMax)
+	if s.mem.k == 0 && s.bb > 0 {
+		// Steepest descent: start from the Barzilai–Borwein step of the last
+		// iteration (extrapolation still reaches far bounds of a linear problem).
+		alpha = math.Min(alphaMax, s.bb)
+	}
+	hit = -1
+	haveBest := false
+	bestAlpha, bestF := 0.0, f0
+	first := true
+	for tries := 0; tries < 60; tries++ {
+		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
+			return lsFail, -1, nil
+		}
+		ok, err := s.tryStep(alpha, sb)
+		if err != nil {
+			return lsFail, -1, err
+		}
+		if ok {
+			if k, th := s.violation(); k >= 0 {
+				if haveBest {
+					break
+				}
+				hit = k
+				alpha *= th
+				first = false
+				continue
+			}
+		}
+		ft := s.obj(s.trial)
+		armijo := ok && ft <= f0+1e-4*alpha*slope+1e-14*math.Abs(f0)
+		if !armijo {
+			if haveBest {
+				break
+			}
+			hit = -1
+			if ok && ft > f0 {
+				// Minimiser of the quadratic through f0, slope and ft.
+				q := -slope * alpha * alpha / (2 * (ft - f0 - slope*alpha))
+				alpha = math.Max(0.1*alpha, math.Min(0.5*alpha, q))
+			} else {
+				alpha *= 0.25
+			}
+			first = false
+			continue
+		}
+		if haveBest && ft >= bestF {
+			break
+		}
+		copyPoint(s.best, s.trial)
+		haveBest, bestAlpha, bestF = true, alpha, ft
+		if s.phase == 2 && ft < -s.set.UnboundedObjective {
+			copyPoint(s.cur, s.best)
+			return lsUnbounded, -1, nil
+		}
+		if hit >= 0 || alpha >= alphaMax || !first || (f0-ft) < 0.5*alpha*(-slope) {
+			break
+		}
+		alpha = math.Min(4*alpha, alphaMax)
+	}
+	if !haveBest {
+		return lsFail, -1, nil
+	}
+	if bestAlpha >= alphaMax && limPos >= 0 {
+		hit = limPos
+	}
+	copyPoint(s.cur, s.best)
+	return lsOK, hit, nil
+}
+
+// nearBound returns the bound of x_j within tol·(1+|b|), if any.
+func (s *solver) nearBound(j int, tol float64) (float64, bool) {
+	x := s.cur.x[j]
+	if lo := s.lo[j]; !math.IsInf(lo, -1) && math.Abs(x-lo) <= tol*(1+math.Abs(lo)) {
+		return lo, true
+	}
+	if up := s.up[j]; !math.IsInf(up, 1) && math.Abs(x-up) <= tol*(1+math.Abs(up)) {
+		return up, true
+	}
+	return 0, false
+}
+
+func (s *solver) logf(format string, args ...any) {
+	if s.log != nil {
+		fmt.Fprintf(s.log, format, args...)
+	}
+}
+
+func (s *solver) run() (Result, error) {
+	var res Result
+	ok, err := s.eval(s.cur)
+	if err != nil {
+		return res, err
+	}
+	if !ok {
+		return res, errors.New("grg: f, c or their derivatives are not finite at the start point")
+	}
+	x0 := append([]float64(nil), s.cur.x...)
+	if err := s.crash(); err != nil {
+		return res, err
+	}
+	// Phase 0: Newton on the crash basis from the start point.
+	s.phase = 2
+	for i := 0; i < s.m; i++ {
+		s.lo[s.n+i], s.up[s.n+i] = 0, 0
+	}
+	feasible, err := s.restore(s.cur)
+	if err != nil {
+		return res, err
+	}
+	if !feasible || !s.basicsInside(s.cur) {
+		s.logf("phase 0: Newton from the start point %s; phase 1\n", map[bool]string{true: "left the bounds", false: "failed"}[feasible])
+		if err := s.phase1(x0); err != nil {
+			return res, err
+		}
+	}
+	tol := s.set.OptimalityTolerance
+	var sb []int
+	xPrev := make([]float64, s.nt)
+	rPrev := make([]float64, s.nt)
+	havePrev := false
+	status := NotSolved
+	iter := 0
+	for ; ; iter++ {
+		if s.stale(s.cur.jac) {
+			nsb := len(s.superbasics(sb))
+			if _, err := s.factor(s.cur.jac, true); err != nil {
+				return res, err
+			}
+			if !s.luOK {
+				status = NumericalFailure
+				break
+			}
+			if len(s.superbasics(sb)) != nsb { // columns were replaced
+				havePrev = false
+				if ok, err := s.restore(s.cur); err != nil {
+					return res, err
+				} else if !ok {
+					status = NumericalFailure
+					break
+				}
+			}
+		}
+		bland := s.degenerate > 50
+		rgS, jN, vN, err := s.price(bland)
+		if err != nil {
+			return res, err
+		}
+		res.RGMax = math.Max(rgS, vN)
+		sb = s.superbasics(sb)
+		if havePrev {
+			// Barzilai–Borwein scale s·s/s·y of the last step: the first trial
+			// step of steepest descent.
+			ss, sy := 0.0, 0.0
+			for _, j := range sb {
+				dx := s.cur.x[j] - xPrev[j]
+				ss += dx * dx
+				sy += dx * (s.r[j] - rPrev[j])
+			}
+			if sy > 0 {
+				s.bb = ss / sy
+			}
+			if s.set.Memory > 0 {
+				s.mem.push(sb, s.cur.x, xPrev, s.r, rPrev)
+			}
+		}
+		havePrev = false
+		s.logf("%4d phase %d obj %-14.8g rg %-9.3g nsb %d\n", iter, s.phase, s.obj(s.cur), res.RGMax, len(sb))
+		if rgS <= tol && jN < 0 {
+			if s.phase == 1 {
+				if maxAbs(s.cur.x[s.n:]) <= 1e3*s.set.FeasibilityTolerance {
+					res.Phase1Iter = iter
+					if ok, err := s.toPhase2(); err != nil {
+						return res, err
+					} else if !ok {
+						status = NumericalFailure
+						break
+					}
+					continue
+				}
+				res.Phase1Iter = iter
+				status = Infeasible
+				break
+			}
+			status = Optimal
+			break
+		}
+		if iter >= s.set.IterationLimit {
+			status = IterationLimit
+			break
+		}
+		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) {
+			s.st[jN] = super
+			s.mem.reset()
+			sb = s.superbasics(sb)
+		}
+		// Direction on the superbasics, then the basics' tangent dB = -B⁻¹·N_S·d_S.
+		clear(s.d)
+		if s.set.Memory > 0 {
+			s.mem.direction(sb, s.r, s.d)
+		} else {
+			for _, j := range sb {
+				s.d[j] = -s.r[j]
+			}
+		}
+		slope := 0.0
+		for _, j := range sb {
+			slope += s.r[j] * s.d[j]
+		}
+		if !(slope < 0) {
+			s.mem.reset()
+			slope = 0
+			for _, j := range sb {
+				s.d[j] = -s.r[j]
+				slope += s.r[j] * s.d[j]
+			}
+		}
+		clear(s.v)
+		for _, j := range sb {
+			rows, vals := s.col(j, s.cur.jac)
+			for t, i := range rows {
+				s.v[i] += vals[t] * s.d[j]
+			}
+		}
+		if s.m > 0 {
+			if err := s.lu.SolveVec(s.dB, s.v); err != nil {
+				return res, err
+			}
+			for p := range s.dB {
+				s.dB[p] = -s.dB[p]
+			}
+		}
+		alphaMax, limPos, limVar := s.ratio(sb)
+		if alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-14*(1+maxAbs(s.cur.x)) {
+			// Degenerate: a variable already on its bound blocks the direction.
+			s.degenerate++
+			if limPos >= 0 {
+				b, _ := s.nearBound(limVar, 1e-6)
+				if err := s.swap(limPos, b); err != nil {
+					status = NumericalFailure
+					break
+				}
+			} else {
+				s.classify(limVar)
+				s.mem.reset()
+			}
+			continue
+		}
+		copy(xPrev, s.cur.x)
+		copy(rPrev, s.r)
+		ls, hit, err := s.lineSearch(sb, alphaMax, limPos, slope)
+		if err != nil {
+			return res, err
+		}
+		if ls == lsUnbounded {
+			status = Unbounded
+			break
+		}
+		if ls == lsFail {
+			if s.mem.k > 0 {
+				s.mem.reset()
+				continue
+			}
+			status = NumericalFailure
+			break
+		}
+		s.degenerate = 0
+		havePrev = true
+		changed := false
+		for _, j := range sb {
+			if _, on := s.nearBound(j, 1e-9); on {
+				s.classify(j)
+				changed = true
+			}
+		}
+		if hit >= 0 {
+			if b, on := s.nearBound(s.head[hit], 1e-6); on {
+				if err := s.swap(hit, b); err != nil {
+					status = NumericalFailure
+					break
+				}
+				changed = true
+			}
+		}
+		if changed {
+			havePrev = false
+			s.mem.reset()
+			if ok, err := s.restore(s.cur); err != nil {
+				return res, err
+			} else if !ok {
+				status = NumericalFailure
+				break
+			}
+		}
+	}
+	res.Status = status
+	res.Iterations = iter
+	return s.finish(res)
+}
+
+// finish computes the multipliers at the final point.
+func (s *solver) finish(res Result) (Result, error) {
+	if s.stale(s.cur.jac) {
+		if ok, err := s.factor(s.cur.jac, false); err != nil {
+			return res, err
+		} else if !ok {
+			res.Evaluations = s.evals
+			return res, nil
+		}
+	}
+	if _, _, _, err := s.price(false); err != nil {
+		return res, err
+	}
+	res.F = s.cur.f
+	res.Duals = append([]float64(nil), s.y...)
+	res.ReducedCosts = append([]float64(nil), s.r[:s.n]...)
+	res.MaxResidual = maxAbs(s.cur.cs)
+	res.Evaluations = s.evals
+	for j := 0; j < s.n; j++ {
+		if s.st[j] == super {
+			res.Superbasics++
+		}
+	}
+	if res.Status == Infeasible {
+		for i := 0; i < s.m; i++ {
+			a := s.cur.x[s.n+i]
+			res.SumInf += a
+			if a > 1e3*s.set.FeasibilityTolerance {
+				res.Ninf++
+			}
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,337 @@
+package grg
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/nnopt/nnopt/nlpsolve/sparselu"
+)
+
+// Settings controls Solve. The zero value gives the defaults.
+type Settings struct {
+	// IterationLimit caps the iterations of all phases. Zero means 1000 + 20(n+m).
+	IterationLimit int
+	// OptimalityTolerance is the largest reduced gradient (of a superbasic, or of
+	// a nonbasic pointing into its bounds) accepted as optimal. Zero means 1e-7.
+	OptimalityTolerance float64
+	// FeasibilityTolerance is the largest row residual |c_i(x)| accepted as
+	// feasible. Zero means 1e-9.
+	FeasibilityTolerance float64
+	// UnboundedObjective: an objective below -UnboundedObjective along a ray
+	// stops with Unbounded. Zero means 1e20.
+	UnboundedObjective float64
+	// Memory is the number of L-BFGS pairs kept on the superbasics. Zero means
+	// 6; a negative value gives steepest descent.
+	Memory int
+	// NewtonLimit caps the Newton iterations of one feasibility restoration.
+	// Zero means 20.
+	NewtonLimit int
+	// LU tunes the basis factorization; nil gives sparselu's defaults.
+	LU *sparselu.Settings
+	// Log, if set, receives one line per iteration.
+	Log io.Writer
+}
+
+// Status says why Solve stopped.
+type Status int
+
+// Statuses.
+const (
+	NotSolved        Status = iota
+	Optimal                 // KKT point to within the tolerances
+	Infeasible              // phase 1 stopped at a point of positive infeasibility
+	Unbounded               // the objective fell below -UnboundedObjective
+	IterationLimit          // Settings.IterationLimit reached
+	NumericalFailure        // restoration or line search failed with no progress
+)
+
+func (s Status) String() string {
+	switch s {
+	case NotSolved:
+		return "not solved"
+	case Optimal:
+		return "optimal"
+	case Infeasible:
+		return "infeasible"
+	case Unbounded:
+		return "unbounded"
+	case IterationLimit:
+		return "iteration limit"
+	case NumericalFailure:
+		return "numerical failure"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Result reports a solve. x itself is updated in place by Solve.
+type Result struct {
+	Status Status
+	F      float64 // f(x)
+	// Duals are the row multipliers y = B⁻ᵀ∇f_B: y_i = ∂f*/∂ε_i for the
+	// perturbed row c_i(x) = ε_i, so ∇f = Jᵀy + d at a KKT point. After
+	// Infeasible they are those of the phase-1 problem (min Σ artificials).
+	Duals []float64
+	// ReducedCosts d = ∇f - Jᵀy: zero for variables strictly between bounds,
+	// ≥ 0 at a lower bound and ≤ 0 at an upper bound at a minimum.
+	ReducedCosts []float64
+	Iterations   int
+	Evaluations  int
+	Phase1Iter   int     // iterations spent in phase 1 (0 when phase 0 sufficed)
+	MaxResidual  float64 // max |c_i(x)|
+	RGMax        float64 // largest reduced-gradient violation at the end
+	SumInf       float64 // sum of artificials at the end of phase 1 (Infeasible)
+	Ninf         int     // rows still infeasible (Infeasible)
+	Superbasics  int
+}
+
+type vstate int8
+
+const (
+	nbLower vstate = iota
+	nbUpper
+	nbFixed
+	super
+	basic
+)
+
+// point is an iterate with everything Eval gives at it.
+type point struct {
+	x   []float64 // n structural + m artificial
+	cs  []float64 // c(x)
+	gs  []float64 // ∇f(x)
+	jac []float64
+	f   float64
+	c   []float64 // c(x) + sgn·a, the rows of the extended problem
+}
+
+type solver struct {
+	p              Problem
+	set            Settings
+	n, m, nt       int
+	colPtr, rowIdx []int
+	lo, up         []float64 // nt; artificials' bounds depend on the phase
+	sgn            []float64 // artificial i has coefficient sgn[i] in row i
+	artIdx         []int
+	st             []vstate
+	head           []int // basis position → variable
+	pos            []int // variable → basis position or -1
+	cur, trial     *point
+	best           *point
+	phase          int
+
+	lu    sparselu.LU
+	luOK  bool
+	luJac []float64 // Jacobian values the basis columns were factored with
+
+	y, w, v, dB []float64 // m
+	r, d        []float64 // nt
+	mem         lbfgs
+	evals       int
+	degenerate  int
+	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
+	log         io.Writer
+}
+
+var errNilProblem = errors.New("grg: nil problem")
+
+// Solve minimises p's objective from x subject to c(x) = 0 and lo ≤ x ≤ up,
+// overwriting x with the final point. Infinite bounds are allowed; lo = up fixes
+// a variable. The error is non-nil only for bad input or an Eval error; the
+// outcome of a solve is Result.Status.
+func Solve(p Problem, x, lo, up []float64, set *Settings) (Result, error) {
+	if p == nil {
+		return Result{}, errNilProblem
+	}
+	n, m := p.Dims()
+	colPtr, rowIdx := p.Pattern()
+	if err := checkPattern(n, m, colPtr, rowIdx); err != nil {
+		return Result{}, err
+	}
+	if len(x) != n || len(lo) != n || len(up) != n {
+		return Result{}, fmt.Errorf("grg: len(x), len(lo), len(up) = %d, %d, %d, want n = %d", len(x), len(lo), len(up), n)
+	}
+	for j := 0; j < n; j++ {
+		if math.IsNaN(x[j]) || math.IsInf(x[j], 0) {
+			return Result{}, fmt.Errorf("grg: x[%d] = %v, want a finite start", j, x[j])
+		}
+		if math.IsNaN(lo[j]) || math.IsNaN(up[j]) || lo[j] > up[j] || math.IsInf(lo[j], 1) || math.IsInf(up[j], -1) {
+			return Result{}, fmt.Errorf("grg: variable %d: bounds [%v, %v] are empty or invalid", j, lo[j], up[j])
+		}
+	}
+	s := &solver{p: p, n: n, m: m, nt: n + m, colPtr: colPtr, rowIdx: rowIdx}
+	if set != nil {
+		s.set = *set
+	}
+	if err := s.defaults(); err != nil {
+		return Result{}, err
+	}
+	s.alloc(lo, up)
+	for j := 0; j < n; j++ {
+		s.cur.x[j] = math.Max(lo[j], math.Min(up[j], x[j]))
+	}
+	res, err := s.run()
+	copy(x, s.cur.x[:n])
+	return res, err
+}
+
+func (s *solver) defaults() error {
+	t := &s.set
+	if t.IterationLimit == 0 {
+		t.IterationLimit = 1000 + 20*(s.n+s.m)
+	}
+	if t.OptimalityTolerance == 0 {
+		t.OptimalityTolerance = 1e-7
+	}
+	if t.FeasibilityTolerance == 0 {
+		t.FeasibilityTolerance = 1e-9
+	}
+	if t.UnboundedObjective == 0 {
+		t.UnboundedObjective = 1e20
+	}
+	if t.Memory == 0 {
+		t.Memory = 6
+	}
+	if t.NewtonLimit == 0 {
+		t.NewtonLimit = 20
+	}
+	if t.IterationLimit < 0 || !(t.OptimalityTolerance > 0) || !(t.FeasibilityTolerance > 0) ||
+		!(t.UnboundedObjective > 0) || t.NewtonLimit < 0 {
+		return fmt.Errorf("grg: invalid Settings %+v: limits must be non-negative and tolerances positive", *t)
+	}
+	s.log = t.Log
+	return nil
+}
+
+func (s *solver) newPoint() *point {
+	return &point{x: make([]float64, s.nt), cs: make([]float64, s.m), gs: make([]float64, s.n),
+		jac: make([]float64, len(s.rowIdx)), c: make([]float64, s.m)}
+}
+
+func (s *solver) alloc(lo, up []float64) {
+	nt, m := s.nt, s.m
+	s.lo = make([]float64, nt)
+	s.up = make([]float64, nt)
+	copy(s.lo, lo)
+	copy(s.up, up)
+	s.sgn = make([]float64, m)
+	s.artIdx = make([]int, m)
+	for i := range s.sgn {
+		s.sgn[i] = 1
+		s.artIdx[i] = i
+	}
+	s.st = make([]vstate, nt)
+	s.head = make([]int, m)
+	s.pos = make([]int, nt)
+	s.cur, s.trial, s.best = s.newPoint(), s.newPoint(), s.newPoint()
+	s.luJac = make([]float64, len(s.rowIdx))
+	s.y, s.w, s.v, s.dB = make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
+	s.r, s.d = make([]float64, nt), make([]float64, nt)
+	if s.set.Memory > 0 {
+		s.mem.init(s.set.Memory, nt)
+	}
+}
+
+// col returns the rows and values of column j of the extended Jacobian [J, diag(sgn)].
+func (s *solver) col(j int, jac []float64) ([]int, []float64) {
+	if j < s.n {
+		a, b := s.colPtr[j], s.colPtr[j+1]
+		return s.rowIdx[a:b], jac[a:b]
+	}
+	i := j - s.n
+	return s.artIdx[i : i+1], s.sgn[i : i+1]
+}
+
+// grad returns the phase objective's derivative in variable j.
+func (s *solver) grad(pt *point, j int) float64 {
+	if s.phase == 1 {
+		if j >= s.n {
+			return 1
+		}
+		return 0
+	}
+	if j < s.n {
+		return pt.gs[j]
+	}
+	return 0
+}
+
+// obj is the phase objective.
+func (s *solver) obj(pt *point) float64 {
+	if s.phase == 1 {
+		sum := 0.0
+		for _, a := range pt.x[s.n:] {
+			sum += a
+		}
+		return sum
+	}
+	return pt.f
+}
+
+// eval evaluates pt. ok is false for non-finite values.
+func (s *solver) eval(pt *point) (ok bool, err error) {
+	s.evals++
+	f, err := s.p.Eval(pt.x[:s.n], pt.cs, pt.gs, pt.jac)
+	if err != nil {
+		return false, fmt.Errorf("grg: Eval: %w", err)
+	}
+	pt.f = f
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return false, nil
+	}
+	for i := range pt.c {
+		pt.c[i] = pt.cs[i] + s.sgn[i]*pt.x[s.n+i]
+		if math.IsNaN(pt.c[i]) || math.IsInf(pt.c[i], 0) {
+			return false, nil
+		}
+	}
+	for _, v := range pt.gs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false, nil
+		}
+	}
+	for _, v := range pt.jac {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func maxAbs(v []float64) float64 {
+	r := 0.0
+	for _, x := range v {
+		r = math.Max(r, math.Abs(x))
+	}
+	return r
+}
+
+func copyPoint(dst, src *point) {
+	copy(dst.x, src.x)
+	copy(dst.cs, src.cs)
+	copy(dst.gs, src.gs)
+	copy(dst.jac, src.jac)
+	copy(dst.c, src.c)
+	dst.f = src.f
+}
+
+// boundTol is the distance to a bound within which a value counts as on it.
+func (s *solver) boundTol(b float64) float64 { return 1e-9 * (1 + math.Abs(b)) }
+
+// classify makes j nonbasic or superbasic according to where x_j lies, snapping
+// it onto a bound within tolerance.
+func (s *solver) classify(j int) {
+	x, lo, up := &s.cur.x[j], s.lo[j], s.up[j]
+	s.pos[j] = -1
+	switch {
+	case lo == up:
+		s.st[j], *x = nbFixed, lo
+	case *x <= lo+s.boundTol(lo):
+		s.st[j], *x = nbLower, lo
+	case *x >= up-s.boundTol(up):
+		s.st[j], *x = nbUpper, up
+	default:
+		s.st[j] = super
+	}
+}

@@ -485,26 +485,48 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		alphaMax, limPos, limVar := s.ratio(sb)
-		if alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-14*(1+maxAbs(s.cur.x)) {
-			// Degenerate: a variable already on its bound blocks the direction.
+		// Degenerate: a variable on (or within round-off of) its bound blocks
+		// the direction. A line search failing on a step to a nearby bound is
+		// treated the same way.
+		degenerate := alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-9*(1+maxAbs(s.cur.x))
+		var ls lsResult
+		var hit int
+		if !degenerate {
+			copy(xPrev, s.cur.x)
+			copy(rPrev, s.r)
+			ls, hit, err = s.lineSearch(sb, alphaMax, limPos, slope)
+			if err != nil {
+				return res, err
+			}
+			if ls == lsFail && s.mem.k == 0 && limVar >= 0 {
+				if _, on := s.nearBound(limVar, 1e-6); on {
+					degenerate = true
+				}
+			}
+		}
+		if degenerate {
 			s.degenerate++
 			if limPos >= 0 {
 				b, _ := s.nearBound(limVar, 1e-6)
 				if err := s.swap(limPos, b); err != nil {
+					s.logf("degenerate swap: %v\n", err)
 					status = NumericalFailure
 					break
 				}
 			} else {
+				if b, on := s.nearBound(limVar, 1e-6); on && s.cur.x[limVar] != b {
+					s.cur.x[limVar] = b
+					if ok, err := s.restore(s.cur); err != nil {
+						return res, err
+					} else if !ok {
+						status = NumericalFailure
+						break
+					}
+				}
 				s.classify(limVar)
 				s.mem.reset()
 			}
 			continue
-		}
-		copy(xPrev, s.cur.x)
-		copy(rPrev, s.r)
-		ls, hit, err := s.lineSearch(sb, alphaMax, limPos, slope)
-		if err != nil {
-			return res, err
 		}
 		if ls == lsUnbounded {
 			status = Unbounded
@@ -515,6 +537,7 @@ func (s *solver) run() (Result, error) {
 				s.mem.reset()
 				continue
 			}
+			s.logf("line search failed (alpha max %g)\n", alphaMax)
 			status = NumericalFailure
 			break
 		}
@@ -530,6 +553,7 @@ func (s *solver) run() (Result, error) {
 		if hit >= 0 {
 			if b, on := s.nearBound(s.head[hit], 1e-6); on {
 				if err := s.swap(hit, b); err != nil {
+					s.logf("swap: %v\n", err)
 					status = NumericalFailure
 					break
 				}
@@ -542,6 +566,7 @@ func (s *solver) run() (Result, error) {
 			if ok, err := s.restore(s.cur); err != nil {
 				return res, err
 			} else if !ok {
+				s.logf("restoration after a basis change failed\n")
 				status = NumericalFailure
 				break
 			}

@@ -90,19 +90,10 @@ func NewCNN(inputs []float64, labels []uint8, rng *rand.Rand, bound float64) (*C
 		return nil, err
 	}
 	m.Output = flat.Var
-	ls, err := activation.LogSoftmax(c, m.Output, -1)
+	t, err := trainingModel(c, m.Output, labels)
 	if err != nil {
 		return nil, err
 	}
-	m.LogProbs = ls.Var
-	loss, err := formulations.NLLLoss(c, m.LogProbs, labels)
-	if err != nil {
-		return nil, err
-	}
-	m.Target, m.Loss = loss.Targets, loss.Var
-	m.Model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: m.Loss})
-	if err != nil {
-		return nil, err
-	}
+	m.LogProbs, m.Target, m.Loss, m.Model = t.logProbs, t.loss.Targets, t.loss.Var, t.model
 	return m, nil
 }

@@ -68,20 +68,11 @@ func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []
 	if err := def("calc_mm_2", []*nnopt.Set{n, c.Dims(classes)[0]}, nnopt.Eq(m.Z3, nnopt.MatMul(m.A2, m.W2))); err != nil {
 		return nil, err
 	}
-	ls, err := activation.LogSoftmax(c, m.Z3, -1)
+	t, err := trainingModel(c, m.Z3, labels)
 	if err != nil {
 		return nil, err
 	}
-	m.A3 = ls.Var
-	loss, err := formulations.NLLLoss(c, m.A3, labels)
-	if err != nil {
-		return nil, err
-	}
-	m.Target, m.Loss = loss.Targets, loss.Var
-	m.Model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: m.Loss})
-	if err != nil {
-		return nil, err
-	}
+	m.A3, m.Target, m.Loss, m.Model = t.logProbs, t.loss.Targets, t.loss.Var, t.model
 	m.ForwardLevels()
 	return m, nil
 }
@@ -127,4 +118,25 @@ func batchSet(c *nnopt.Container, n int) *nnopt.Set {
 		labels[i] = strconv.Itoa(i)
 	}
 	return c.NewSet("batch", labels...)
+}
+
+// training is the common tail of the reference models: log_softmax of the logits, the
+// summed NLL at the labels, and the NLP minimising it over every equation so far.
+type training struct {
+	logProbs *nnopt.Variable
+	loss     formulations.Loss
+	model    *nnopt.Model
+}
+
+func trainingModel(c *nnopt.Container, logits *nnopt.Variable, labels []uint8) (training, error) {
+	ls, err := activation.LogSoftmax(c, logits, -1)
+	if err != nil {
+		return training{}, err
+	}
+	loss, err := formulations.NLLLoss(c, ls.Var, labels)
+	if err != nil {
+		return training{}, err
+	}
+	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
+	return training{ls.Var, loss, m}, err
 }

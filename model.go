@@ -215,6 +215,10 @@ type Options struct {
 	// Memory is the number of curvature pairs the quasi-Newton method keeps; 0 for
 	// the solver default.
 	Memory int
+	// Scaling of the variables the solver moves: the zero value scales every
+	// variable block automatically on top of the variables' Scale
+	// (nlpsolve.ScaleAuto); nlpsolve.ScaleUser uses Scale alone.
+	Scaling nlpsolve.Scaling
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
 }
@@ -265,17 +269,17 @@ func (m *Model) compile() (*instance, error) {
 		}
 	}
 	addVar(objVar)
-	for _, v := range inst.vars {
-		for _, s := range v.Scale {
-			if s != 1 {
-				return nil, fmt.Errorf("nnopt: variable %q has a scale other than 1; scaling is %w", v.name, ErrUnsupported)
-			}
-		}
-	}
 	taken := map[*Variable]bool{}
 	prob := &nlpsolve.Problem{Objective: index[objVar], Maximize: m.sense == Max}
 	for _, v := range inst.vars {
-		prob.Vars = append(prob.Vars, nlpsolve.Variable{Name: v.name, Lo: v.Lo, Up: v.Up})
+		pv := nlpsolve.Variable{Name: v.name, Lo: v.Lo, Up: v.Up}
+		for _, c := range v.Scale {
+			if c != 1 {
+				pv.Scale = v.Scale
+				break
+			}
+		}
+		prob.Vars = append(prob.Vars, pv)
 	}
 	for _, e := range eqs {
 		b, err := compileBlock(e, index)
@@ -371,6 +375,7 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 	res, err := nlpsolve.Solve(ctx, inst.prob, inst.start(), nlpsolve.Settings{
 		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
 		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Memory: opt.Memory, Recorder: opt.OnIteration,
+		Scaling: opt.Scaling,
 	})
 	a := Attributes{
 		NumEquations: st.Constraints, NumVariables: st.Variables, NumNonzeros: st.JacobianNonzeros,

@@ -189,3 +189,35 @@ func TestProblemExposesBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestVariableScaleKeepsTheOptimum solves the quadratic with x scaled by 1/4, 1 and
+// 8 (the solver works on x/Scale): the levels, the objective and the marginals are
+// reported unscaled and equal the unscaled solve's.
+func TestVariableScaleKeepsTheOptimum(t *testing.T) {
+	m, x, _, _, def := quadratic(t, Min)
+	x.SetBounds(-1, 1)
+	if err := m.Solve(context.Background(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wantL, wantM, wantObj := append([]float64(nil), x.L...), append([]float64(nil), x.M...), m.ObjectiveValue
+	for _, scaling := range []nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser} {
+		m2, x2, _, _, def2 := quadratic(t, Min)
+		x2.SetBounds(-1, 1)
+		copy(x2.Scale, []float64{0.25, 1, 8})
+		if err := m2.Solve(context.Background(), Options{Scaling: scaling}); err != nil {
+			t.Fatal(err)
+		}
+		if m2.Status != StatusLocallyOptimal || math.Abs(m2.ObjectiveValue-wantObj) > 1e-9 || math.Abs(def2.M[0]-def.M[0]) > 1e-12 {
+			t.Errorf("%v: status %v objective %.12g (unscaled %.12g), marginal %g", scaling, m2.Status, m2.ObjectiveValue, wantObj, def2.M[0])
+		}
+		for k := range wantL {
+			if math.Abs(x2.L[k]-wantL[k]) > 1e-6 || math.Abs(x2.M[k]-wantM[k]) > 1e-6 {
+				t.Errorf("%v: x[%d] level %g marginal %g, unscaled %g and %g", scaling, k, x2.L[k], x2.M[k], wantL[k], wantM[k])
+			}
+		}
+	}
+	x.Scale[1] = -2
+	if err := m.Solve(context.Background(), Options{}); err == nil || !strings.Contains(err.Error(), `"x" element 1: scale -2`) {
+		t.Errorf("negative scale: error %v", err)
+	}
+}

@@ -35,13 +35,15 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== building cmd/train"
 go build -o "$tmp/train" ./cmd/train
 
-# The reference run (cmd/train's defaults: Newton-CG, weights in [-5, 5]), L-BFGS-B on
-# the same bounded problem, and L-BFGS without bounds: the problem the peer solves.
-runs=(reference lbfgsb unbounded)
+# The reference run (cmd/train's defaults: L-BFGS-B with automatic scaling, weights in
+# [-5, 5]), Newton-CG on the same problem, the same without scaling, and L-BFGS
+# without bounds: the problem the peer solves.
+runs=(reference newton noscale unbounded)
 declare -A run_args=(
     [reference]=""
-    [lbfgsb]="-method lbfgs"
-    [unbounded]="-method lbfgs -bound 0"
+    [newton]="-method newton-cg"
+    [noscale]="-scale user"
+    [unbounded]="-bound 0"
 )
 for r in "${runs[@]}"; do
     echo "== nnopt $r: train ${run_args[$r]}"

@@ -46,6 +46,8 @@ const (
 type Variable struct {
 	Name   string
 	Lo, Up []float64 // per element, ±Inf when unbounded
+	// Scale is the scale c of every element (the solver works on x/c), nil for 1.
+	Scale []float64
 }
 
 // Size is the number of elements.
@@ -83,6 +85,9 @@ func (p *Problem) validate(x [][]float64) error {
 	for i, v := range p.Vars {
 		if len(x[i]) != v.Size() || len(v.Up) != v.Size() {
 			return fmt.Errorf("nlpsolve: variable %q: level/bound lengths %d/%d/%d differ", v.Name, len(x[i]), len(v.Lo), len(v.Up))
+		}
+		if v.Scale != nil && len(v.Scale) != v.Size() {
+			return fmt.Errorf("nlpsolve: variable %q: %d scales for %d elements", v.Name, len(v.Scale), v.Size())
 		}
 	}
 	return nil

@@ -33,6 +33,8 @@ type Settings struct {
 	GradientTolerance float64
 	Method            Method
 	Memory            int // L-BFGS pairs; default 10
+	// Scaling of the superbasic variables; the zero value is ScaleAuto.
+	Scaling Scaling
 	// Log receives the iteration log; nil for none.
 	Log io.Writer
 	// Recorder, if set, is called after every iteration.
@@ -139,7 +141,23 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	rf.gradient(g)
 	lg.feasible(rf.sign * f)
 
-	opt := &optimizer{rf: rf, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx}
+	opt := &optimizer{rf: rf, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx, sign: rf.sign}
+	c, err := rf.scales(set.Scaling)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		// Work on u = s/c; the blocks stay at the unscaled point s.
+		sc := &scaled{rf: rf, c: c, s: make([]float64, st.n), g: make([]float64, st.n)}
+		for i := range s {
+			s[i] /= c[i]
+			lo[i] /= c[i]
+			up[i] /= c[i]
+		}
+		opt.rf = sc
+		f = sc.value(s)
+		sc.gradient(g)
+	}
 	res.Status, res.Iterations = opt.run(s, f, g)
 	res.X = rf.x
 	res.Objective = rf.x[p.Objective][0]
@@ -151,14 +169,23 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	return res, nil
 }
 
+// objective is what the optimizer minimises: the reduced objective, or the same in
+// scaled variables.
+type objective interface {
+	value(s []float64) float64
+	gradient(g []float64)
+	hessVec(d, hd []float64) error
+}
+
 type optimizer struct {
-	rf     *reduced
+	rf     objective
 	lo, up []float64
 	set    Settings
 	lg     *logger
 	start  time.Time
 	ctx    context.Context
 	rgmax  float64
+	sign   float64 // +1 minimise, -1 maximise
 }
 
 // projectedGradient stores g with the components that push against an active bound
@@ -265,7 +292,7 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 		copy(g, gNew)
 		f = ls.fNew
 		o.rgmax = o.projectedGradient(s, g, pg)
-		it := Iteration{Iter: iter, Phase: 3, Objective: o.rf.sign * f, RGmax: o.rgmax, NSB: len(s), Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
+		it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: len(s), Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
 		if cg != nil {
 			it.Phase = 4
 		}

@@ -428,5 +428,22 @@ func Default() *Registry {
 		Doc:   "Curvature pairs kept by the lbfgs method.",
 		Apply: func(s *nlpsolve.Settings, v Value) { s.Memory = int(v.Int) },
 	})
+	scalings := []nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}
+	var scalingNames []string
+	for _, m := range scalings {
+		scalingNames = append(scalingNames, m.String())
+	}
+	r.MustAdd(Option{
+		Name: "scaling", Type: Enum, Values: scalingNames,
+		Default: Value{Type: Enum, Str: nlpsolve.ScaleAuto.String()},
+		Doc:     "Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms) or user (the variables' Scale alone).",
+		Apply: func(s *nlpsolve.Settings, v Value) {
+			for _, m := range scalings {
+				if m.String() == v.Str {
+					s.Scaling = m
+				}
+			}
+		},
+	})
 	return r
 }

@@ -33,11 +33,11 @@ import (
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas string
-	download, quiet, boundSet                                                                             bool
-	batch, hidden, iterlim, memory                                                                        int
-	seed                                                                                                  uint64
-	timelim, bound                                                                                        float64
+	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale string
+	download, quiet, boundSet                                                                                    bool
+	batch, hidden, iterlim, memory                                                                               int
+	seed                                                                                                         uint64
+	timelim, bound                                                                                               float64
 }
 
 func main() {
@@ -52,7 +52,8 @@ func main() {
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
 	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds (the cnn has none unless set)")
-	flag.StringVar(&cfg.method, "method", "", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs (L-BFGS-B); default newton-cg for the mlp, lbfgs for the cnn")
+	flag.StringVar(&cfg.method, "method", "", "search directions: lbfgs (L-BFGS-B) or newton-cg (truncated Newton on exact reduced Hessian products)")
+	flag.StringVar(&cfg.scale, "scale", "auto", "variable scaling: auto (one factor per weight block, from the Jacobian's row norms) or user (none: the variables' Scale of 1)")
 	flag.IntVar(&cfg.memory, "memory", 0, "curvature pairs kept by lbfgs (0 = the solver's default)")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
 	flag.StringVar(&cfg.blas, "blas", "", "CPU BLAS: auto (OpenBLAS when it loads, else gonum), openblas or gonum (default $NNOPT_BLAS, else auto)")
@@ -167,17 +168,21 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		return fmt.Errorf("-device %q: want auto, cpu or cuda", cfg.device)
 	}
 	method := nlpsolve.LBFGS
-	if cfg.method == "" {
-		// Newton-CG reaches 1e-6 from every seed on the bounded MLP; on the unbounded
-		// CNN L-BFGS takes as many iterations at a fraction of the products.
-		cfg.method = map[string]string{"mlp": "newton-cg", "cnn": "lbfgs"}[cfg.model]
-	}
 	switch cfg.method {
-	case "lbfgs":
+	case "lbfgs", "":
+		cfg.method = "lbfgs"
 	case "newton-cg":
 		method = nlpsolve.NewtonCG
 	default:
 		return fmt.Errorf("-method %q: want lbfgs or newton-cg", cfg.method)
+	}
+	scaling := nlpsolve.ScaleAuto
+	switch cfg.scale {
+	case "auto":
+	case "user":
+		scaling = nlpsolve.ScaleUser
+	default:
+		return fmt.Errorf("-scale %q: want auto or user", cfg.scale)
 	}
 	if cfg.batch <= 0 || cfg.batch%10 != 0 {
 		return fmt.Errorf("-batch %d: want a positive multiple of 10 (the batch is balanced over 10 digits)", cfg.batch)
@@ -260,14 +265,14 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, OnIteration: record}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, OnIteration: record}
 	if !cfg.quiet {
 		opt.Output = out
 	}
 	if opts != nil {
-		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory}
+		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory, Scaling: opt.Scaling}
 		opts.Apply(&set)
-		opt.IterationLimit, opt.TimeLimit, opt.GradientTolerance, opt.Method, opt.Memory = set.IterationLimit, set.TimeLimit, set.GradientTolerance, set.Method, set.Memory
+		opt.IterationLimit, opt.TimeLimit, opt.GradientTolerance, opt.Method, opt.Memory, opt.Scaling = set.IterationLimit, set.TimeLimit, set.GradientTolerance, set.Method, set.Memory, set.Scaling
 		if !cfg.quiet {
 			if err := opts.Echo(out); err != nil {
 				return err

@@ -23,7 +23,7 @@ import (
 const python = "/usr/bin/python3"
 
 func defaults() config {
-	return config{model: "mlp", batch: 500, hidden: 20, seed: 7, iterlim: 3, timelim: 60, bound: 5, method: "newton-cg", device: "auto"}
+	return config{model: "mlp", batch: 500, hidden: 20, seed: 7, iterlim: 3, timelim: 60, bound: 5, method: "newton-cg", device: "auto", scale: "auto"}
 }
 
 func TestTrainWritesSummaryAndWeights(t *testing.T) {
@@ -110,6 +110,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		{func(c *config) { c.method = "sgd" }, `-method "sgd"`},
 		{func(c *config) { c.bound = -1 }, "-bound -1: want a positive bound, or 0 for none"},
 		{func(c *config) { c.memory = -3 }, "-memory -3"},
+		{func(c *config) { c.scale = "geometric" }, `-scale "geometric": want auto or user`},
 		{func(c *config) { c.blas = "mkl" }, `-blas "mkl"`},
 		{func(c *config) { c.plot = "loss.svg" }, "-plot loss.svg: the plot is a PNG"},
 		{func(c *config) { c.optFile = badOpt }, `nnopt.opt:2: unknown option "iteration limt"; did you mean "iteration limit"?`},

@@ -66,7 +66,10 @@ type Variable struct {
 	M      []float64
 	Lo     []float64
 	Up     []float64
-	Scale  []float64
+	// Scale c makes the solver work on x/c (see nlpsolve.Scaling); results are
+	// reported unscaled. It matters for the variables the solver moves; a variable
+	// an equation defines is computed by the forward sweep, whatever its scale.
+	Scale []float64
 }
 
 // NewVariable adds a variable of the given type over domain.

@@ -34,8 +34,8 @@
 //	variables.scale 1            ... of all variables (equations.<attr>: all equations)
 //
 // Dot options exist only for attributes registered with a Dot target; nnopt's
-// [Default] registry has none yet (the scale example is illustrative), so a
-// dot option line is an error there.
+// [Default] registry has one, scale for variables, which nnopt.Model's
+// ApplyDotOptions sets on the model's variables.
 //
 // Values: integers (1e6 is accepted when integral), finite reals (1e-6, 0.5,
 // 0x1p-20), booleans (1/0, yes/no, true/false, on/off; a

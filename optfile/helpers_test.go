@@ -7,9 +7,15 @@ import (
 )
 
 // testRegistry is nnopt's registry plus a bool option and the dot option
-// attributes the issue asks for (not in Default until the solver honours them).
+// attributes the issue asks for (not in Default until the solver honours them),
+// with scale for equations as well as variables.
 func testRegistry() *Registry {
-	r := Default()
+	r := NewRegistry()
+	for _, o := range Default().Options() {
+		if o.Name != "scale" {
+			r.MustAdd(*o)
+		}
+	}
 	r.MustAdd(Option{
 		Name: "scale", Type: Float, Min: 0, Max: math.Inf(1), MinOpen: true,
 		Default: Value{Type: Float, Float: 1}, Dot: Variables | Equations,

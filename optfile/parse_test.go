@@ -181,11 +181,18 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func TestNoDotOptionsInDefault(t *testing.T) {
-	_, err := Parse("nnopt.opt", strings.NewReader("x.scale 10"), Default())
-	want := `nnopt.opt:1: x.scale: unknown dot option "scale"; there are no dot options`
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v, want %s", err, want)
+func TestDefaultDotOptions(t *testing.T) {
+	if _, err := Parse("nnopt.opt", strings.NewReader("x.scale 10"), Default()); err != nil {
+		t.Errorf("x.scale: %v", err)
+	}
+	for _, tc := range []struct{ line, want string }{
+		{"equations.scale 10", `"scale" applies to variables only`},
+		{"x.tolerance 1e-6", `nnopt.opt:1: x.tolerance: unknown dot option "tolerance"; expected one of: scale`},
+	} {
+		_, err := Parse("nnopt.opt", strings.NewReader(tc.line), Default())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %s", tc.line, err, tc.want)
+		}
 	}
 }
 
@@ -214,7 +221,9 @@ func TestApply(t *testing.T) {
 	// Defaults applied give the solver's own defaults.
 	var def nlpsolve.Settings
 	for _, o := range Default().Options() {
-		o.Apply(&def, o.Default)
+		if o.Apply != nil {
+			o.Apply(&def, o.Default)
+		}
 	}
 	if !reflect.DeepEqual(def, nlpsolve.Settings{GradientTolerance: 1e-7, Memory: 10}) {
 		t.Errorf("defaults give %+v", def)

@@ -428,6 +428,11 @@ func Default() *Registry {
 		Doc:   "Curvature pairs kept by the lbfgs method.",
 		Apply: func(s *nlpsolve.Settings, v Value) { s.Memory = int(v.Int) },
 	})
+	r.MustAdd(Option{
+		Name: "scale", Type: Float, Dot: Variables,
+		Min: 0, Max: math.Inf(1), MinOpen: true, MaxOpen: true, Default: Value{Type: Float, Float: 1},
+		Doc: "Scale of the variable elements the dot option names (x.scale 0.25): the solver works on x/scale; levels and marginals are reported unscaled.",
+	})
 	scalings := []nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}
 	var scalingNames []string
 	for _, m := range scalings {

@@ -273,6 +273,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory, Scaling: opt.Scaling}
 		opts.Apply(&set)
 		opt.IterationLimit, opt.TimeLimit, opt.GradientTolerance, opt.Method, opt.Memory, opt.Scaling = set.IterationLimit, set.TimeLimit, set.GradientTolerance, set.Method, set.Memory, set.Scaling
+		if err := j.Model.ApplyDotOptions(opts); err != nil {
+			return fmt.Errorf("-optfile: %w", err)
+		}
 		if !cfg.quiet {
 			if err := opts.Echo(out); err != nil {
 				return err

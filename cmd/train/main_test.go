@@ -236,3 +236,32 @@ func TestTrainCNN(t *testing.T) {
 		t.Errorf("PyTorch classifies %d/%d test images correctly, train reported %d", ts.Correct, ts.Total, want)
 	}
 }
+
+// TestTrainOptionFileDotOptions scales the first layer's weights from an option
+// file, and rejects a dot option on a variable the model does not have.
+func TestTrainOptionFileDotOptions(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.opt")
+	bad := filepath.Join(dir, "bad.opt")
+	if err := os.WriteFile(good, []byte("scaling user\nw1.scale 0.125\niteration limit 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("w3.scale 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := defaults()
+	cfg.data = testdata.MNISTDir(t)
+	cfg.out = ""
+	cfg.optFile = good
+	var out bytes.Buffer
+	if err := run(context.Background(), cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "w1.scale 0.125") || !strings.Contains(out.String(), "Iteration Interrupt") {
+		t.Errorf("the option file is not echoed or not applied:\n%s", out.String())
+	}
+	cfg.optFile = bad
+	if err := run(context.Background(), cfg, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), `bad.opt:1: w3.scale 2: model`) || !strings.Contains(err.Error(), `has no variable "w3"`) {
+		t.Errorf("error %v, want it to name bad.opt:1 and w3", err)
+	}
+}

@@ -75,5 +75,6 @@
 // No second derivatives (the reduced Hessian is L-BFGS only), no scaling, no
 // Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
 // no smarter phase-1 basis than all artificials, dense work vectors of length
-// n+m per iteration (pricing is O(nnz) per iteration), and no time limit.
+// n+m per iteration (pricing is O(nnz) per iteration). Time limits and
+// interrupts come through Settings.Stop.
 package grg

@@ -77,6 +77,8 @@ type general struct {
 	res          [][]float64 // per eliminated equation: residuals of the forward sweep
 	save         []float64
 	evals        int
+	bounded      []int        // eliminated equations whose variables have finite bounds
+	hits         map[int]bool // those whose variables left their bounds at an evaluation
 }
 
 // genEq is an equation kept as constraint rows.
@@ -113,10 +115,43 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err := p.validate(x0); err != nil {
 		return nil, err
 	}
-	g, err := newGeneral(p, pat, x0)
-	if err != nil {
-		return nil, err
+	// Defined variables with finite bounds stay eliminated while their bounds do not
+	// get in the way (trial points outside them are rejected, as in Solve); an
+	// equation whose variable leaves its bounds at the start, or blocks a solve that
+	// then fails, becomes rows with its variable as columns, and the solve restarts
+	// from the current point.
+	force := map[int]bool{}
+	for {
+		res, hits, err := solveGeneral(ctx, p, pat, x0, set, force, start)
+		if err != nil || len(hits) == 0 || (res != nil && res.Status != NumericalFailure && res.Status != IterationLimit) {
+			return res, err
+		}
+		for _, ei := range hits {
+			force[ei] = true
+		}
+		if res != nil {
+			x0 = res.X
+			if set.Log != nil {
+				fmt.Fprintf(set.Log, "Bounds of defined variables got in the way; restarting with %d more equations as rows\n", len(hits))
+			}
+		}
 	}
+}
+
+// solveGeneral is one attempt of SolveGeneral with the equations in force kept as
+// rows. hits lists the eliminated equations whose variables left their bounds (at the
+// start, in which case res is nil, or at a rejected trial point).
+func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings, force map[int]bool, start time.Time) (res *Result, hits []int, err error) {
+	g, err := newGeneral(p, pat, x0, force)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		for ei := range g.hits {
+			hits = append(hits, ei)
+		}
+		slices.Sort(hits)
+	}()
 	n := len(g.colVB)
 	lo, up := make([]float64, n), make([]float64, n)
 	xc := make([]float64, n)
@@ -135,10 +170,10 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part by adjoint sweeps), %d equations eliminated\n",
 			n, g.m, len(g.gen), nred, len(g.elim))
 	}
-	res := &Result{}
-	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, error) {
+	res = &Result{}
+	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		res.Status, res.RGmax, res.Iterations = status, rg, iters
 		res.X = g.x
@@ -151,13 +186,19 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities = g.infeasibility()
 		res.Evaluations = g.evals
 		res.Elapsed = time.Since(start)
-		return res, nil
+		return res, nil, nil
+	}
+	if _, err := g.eval(xc, make([]float64, g.m), nil, nil); err != nil {
+		return nil, nil, err
+	}
+	if len(g.hits) > 0 {
+		return nil, nil, nil // the deferred function reports them
 	}
 	if n == 0 {
 		// Nothing to move: report the point.
 		c := make([]float64, g.m)
 		if _, err := g.eval(xc, c, nil, nil); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		_, _, ninf := g.infeasibility()
 		status := Optimal
@@ -168,11 +209,11 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	slk, lo2, up2, err := grg.WithSlacks(g, g.rel, lo, up)
 	if err != nil {
-		return nil, fmt.Errorf("nlpsolve: general method: %w", err)
+		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	xs, err := slk.Start(xc)
 	if err != nil {
-		return nil, fmt.Errorf("nlpsolve: general method: %w", err)
+		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log}
 	gs.Stop = func() bool {
@@ -180,7 +221,7 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	gr, err := grg.Solve(slk, xs, lo2, up2, &gs)
 	if err != nil {
-		return nil, fmt.Errorf("nlpsolve: general method: %w", err)
+		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	copy(xc, xs[:n])
 	res.Superbasics = gr.Superbasics
@@ -210,21 +251,24 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 }
 
 // eliminable reports whether equation e can stay eliminated in the general method:
-// an equality defining a variable that has no finite bound.
-func eliminable(p *Problem, e *Equation) bool {
+// an equality that defines a variable, with no lower bound above an upper one.
+func eliminable(p *Problem, e *Equation) (ok, bounded bool) {
 	if e.Defines < 0 || e.Relation != Equal || e.Coef == 0 || e.Block.Rows() != p.Vars[e.Defines].Size() {
-		return false
+		return false, false
 	}
 	v := p.Vars[e.Defines]
 	for i := range v.Lo {
+		if !(v.Lo[i] < v.Up[i]) {
+			return false, false
+		}
 		if !math.IsInf(v.Lo[i], -1) || !math.IsInf(v.Up[i], 1) {
-			return false
+			bounded = true
 		}
 	}
-	return true
+	return true, bounded
 }
 
-func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64) (*general, error) {
+func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool) (*general, error) {
 	g := &general{p: p, sign: 1, defined: make([]int, len(p.Vars))}
 	if p.Maximize {
 		g.sign = -1
@@ -235,7 +279,7 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64) (*general, error) {
 	cand := make([]bool, len(p.Equations))
 	for ei := range p.Equations {
 		e := &p.Equations[ei]
-		if eliminable(p, e) && g.defined[e.Defines] < 0 {
+		if ok, _ := eliminable(p, e); ok && !force[ei] && g.defined[e.Defines] < 0 {
 			cand[ei] = true
 			g.defined[e.Defines] = ei
 		}
@@ -278,6 +322,12 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64) (*general, error) {
 	for vb, ei := range g.defined {
 		if ei >= 0 && !isElim[ei] {
 			g.defined[vb] = -1
+		}
+	}
+	g.hits = map[int]bool{}
+	for _, ei := range g.elim {
+		if _, b := eliminable(p, &p.Equations[ei]); b {
+			g.bounded = append(g.bounded, ei)
 		}
 	}
 	rank := make([]int, len(p.Equations))
@@ -539,6 +589,18 @@ func (g *general) eval(xc, c, grad, jac []float64) (float64, error) {
 		}
 	}
 	f := g.sign * g.x[p.Objective][0]
+	for _, ei := range g.bounded {
+		e := &p.Equations[ei]
+		v, lo, up := g.x[e.Defines], p.Vars[e.Defines].Lo, p.Vars[e.Defines].Up
+		for i := range v {
+			if v[i] < lo[i]-1e-9*(1+math.Abs(lo[i])) || v[i] > up[i]+1e-9*(1+math.Abs(up[i])) {
+				// Outside: grg steps back from a non-finite objective.
+				g.hits[ei] = true
+				f = math.Inf(1)
+				break
+			}
+		}
+	}
 	for k := range g.gen {
 		ge := &g.gen[k]
 		p.Equations[ge.ei].Block.Eval(g.x, ge.r)

@@ -80,59 +80,67 @@ func (inst *instance) jacobianPattern() []blockPattern {
 		index[v] = i
 	}
 	out := make([]blockPattern, len(inst.eqs))
-	for q, e := range inst.eqs {
-		p := &out[q]
-		w := &statWalker{}
-		ep := w.equation(e)
-		nrows := domainSize(e.domain)
-		p.linear = true
-		var rows []int32
-		var keys []int64
-		for _, v := range ep.order {
-			vb := int64(index[v])
-			pats, kerns := splitOccs(ep.byVar[v])
-			for _, o := range ep.byVar[v] {
-				p.linear = p.linear && !o.nonlinear
-			}
-			eachJacobianEntry(ep.rows, ep.rowMasks, pats, kerns, func(r, el int) {
-				rows = append(rows, int32(r))
-				keys = append(keys, vb<<32|int64(el))
-			})
-		}
-		// Counting sort by row, then sort and deduplicate within rows.
-		start := make([]int, nrows+1)
-		for _, r := range rows {
-			start[r+1]++
-		}
-		for r := 0; r < nrows; r++ {
-			start[r+1] += start[r]
-		}
-		sorted := make([]int64, len(keys))
-		fill := append([]int(nil), start[:nrows]...)
-		for k, r := range rows {
-			sorted[fill[r]] = keys[k]
-			fill[r]++
-		}
-		p.rowStart = make([]int, nrows+1)
-		n := 0
-		for r := 0; r < nrows; r++ {
-			seg := sorted[start[r]:start[r+1]]
-			slices.Sort(seg)
-			seg = slices.Compact(seg)
-			for _, key := range seg {
-				p.vb = append(p.vb, int32(key>>32))
-				p.elem = append(p.elem, int32(key&(1<<32-1)))
-				p.row = append(p.row, int32(r))
-			}
-			n += len(seg)
-			p.rowStart[r+1] = n
-		}
-		if e.cond != nil {
-			p.active = make([]bool, nrows)
-			enumerate(ep.rows, ep.rowMasks, func(val map[slot]int) { p.active[linear(ep.rows, val)] = true })
-		}
-		p.colour(inst.vars)
+	for q := range inst.eqs {
+		out[q] = inst.patternOf(q, index)
 	}
+	return out
+}
+
+// patternOf enumerates equation q's Jacobian structure and colours its columns.
+func (inst *instance) patternOf(q int, index map[*Variable]int) blockPattern {
+	var out blockPattern
+	e := inst.eqs[q]
+	p := &out
+	w := &statWalker{}
+	ep := w.equation(e)
+	nrows := domainSize(e.domain)
+	p.linear = true
+	var rows []int32
+	var keys []int64
+	for _, v := range ep.order {
+		vb := int64(index[v])
+		pats, kerns := splitOccs(ep.byVar[v])
+		for _, o := range ep.byVar[v] {
+			p.linear = p.linear && !o.nonlinear
+		}
+		eachJacobianEntry(ep.rows, ep.rowMasks, pats, kerns, func(r, el int) {
+			rows = append(rows, int32(r))
+			keys = append(keys, vb<<32|int64(el))
+		})
+	}
+	// Counting sort by row, then sort and deduplicate within rows.
+	start := make([]int, nrows+1)
+	for _, r := range rows {
+		start[r+1]++
+	}
+	for r := 0; r < nrows; r++ {
+		start[r+1] += start[r]
+	}
+	sorted := make([]int64, len(keys))
+	fill := append([]int(nil), start[:nrows]...)
+	for k, r := range rows {
+		sorted[fill[r]] = keys[k]
+		fill[r]++
+	}
+	p.rowStart = make([]int, nrows+1)
+	n := 0
+	for r := 0; r < nrows; r++ {
+		seg := sorted[start[r]:start[r+1]]
+		slices.Sort(seg)
+		seg = slices.Compact(seg)
+		for _, key := range seg {
+			p.vb = append(p.vb, int32(key>>32))
+			p.elem = append(p.elem, int32(key&(1<<32-1)))
+			p.row = append(p.row, int32(r))
+		}
+		n += len(seg)
+		p.rowStart[r+1] = n
+	}
+	if e.cond != nil {
+		p.active = make([]bool, nrows)
+		enumerate(ep.rows, ep.rowMasks, func(val map[slot]int) { p.active[linear(ep.rows, val)] = true })
+	}
+	p.colour(inst.vars)
 	return out
 }
 

@@ -372,6 +372,11 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 	if opt.Output != nil {
 		st.write(opt.Output)
 	}
+	// Constraints that do not all define variables go to the general method, which
+	// keeps the triangular part's sweeps (solve_general.go).
+	if errors.Is(nlpsolve.Triangular(inst.prob), nlpsolve.ErrNotTriangular) {
+		return m.solveGeneral(ctx, opt, inst, start, gen)
+	}
 	res, err := nlpsolve.Solve(ctx, inst.prob, inst.start(), nlpsolve.Settings{
 		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
 		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Memory: opt.Memory, Recorder: opt.OnIteration,
@@ -384,8 +389,9 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 	}
 	if err != nil {
 		if errors.Is(err, nlpsolve.ErrNotTriangular) {
-			a.SolveStatus, a.Status = SolveCapabilityProblems, StatusNoSolutionReturned
-			err = fmt.Errorf("nnopt: model %q: %w (%w)", m.name, err, ErrUnsupported)
+			// A defined variable's bound is violated by the forward sweep: the
+			// general method keeps such a variable and its equation as a row.
+			return m.solveGeneral(ctx, opt, inst, start, gen)
 		} else {
 			a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned
 		}

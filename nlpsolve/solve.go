@@ -60,17 +60,20 @@ type Status int
 
 // Termination statuses.
 const (
-	Optimal         Status = iota // locally optimal: RGmax within tolerance
-	IterationLimit                // stopped by Settings.IterationLimit
-	TimeLimit                     // stopped by Settings.TimeLimit
-	UserInterrupt                 // the context was cancelled
-	NoProgress                    // the line search cannot improve the objective any more
-	Infeasible                    // the input point violates a defined variable's bound
-	EvaluationError               // NaN or Inf at the starting point
+	Optimal           Status = iota // locally optimal: RGmax within tolerance
+	IterationLimit                  // stopped by Settings.IterationLimit
+	TimeLimit                       // stopped by Settings.TimeLimit
+	UserInterrupt                   // the context was cancelled
+	NoProgress                      // the line search cannot improve the objective any more
+	Infeasible                      // the input point violates a defined variable's bound
+	EvaluationError                 // NaN or Inf at the starting point
+	Unbounded                       // the general method found the objective unbounded
+	LocallyInfeasible               // the general method's phase 1 stopped at a positive infeasibility
+	NumericalFailure                // the general method could not make progress (see the log)
 )
 
 func (s Status) String() string {
-	return [...]string{"optimal", "iteration limit", "time limit", "user interrupt", "no further progress", "infeasible", "evaluation error"}[s]
+	return [...]string{"optimal", "iteration limit", "time limit", "user interrupt", "no further progress", "infeasible", "evaluation error", "unbounded", "locally infeasible", "numerical failure"}[s]
 }
 
 // Result is the outcome of Solve.

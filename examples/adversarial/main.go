@@ -6,9 +6,10 @@
 //
 // The weights (cmd/train's MLP or CNN) become parameters through nn.Formulate; the
 // image is a variable boxed to |δ| ≤ eps and to the valid pixel range, and the model
-// minimises, for every other digit t, the margin logit_pred - logit_t. nnopt solves
-// only defining equations plus bounds for now, so "logit_t ≥ logit_pred" cannot be a
-// constraint; instead the radius is bisected, a local solve at each radius. The eps
+// minimises, for every other digit t, the margin logit_pred - logit_t. The radius is
+// bisected, a local solve of the triangular model at each radius (a constraint
+// "logit_t ≥ logit_pred" would now go to the general method, whose Jacobian rows
+// through the network cost one adjoint sweep each). The eps
 // reported is the smallest radius at which a solve found a flip, so it is an upper
 // bound on the true minimum, and every flip is confirmed by nn's own inference
 // (Sequential.Predict on the perturbed image).

@@ -59,21 +59,17 @@
 //
 // # Plugging into nnopt
 //
-// nnopt.Model.Solve today handles triangular models only: every equation block
-// defines a variable, solved by forward and adjoint sweeps. The general case
-// will build a Problem over the rows that do not define a variable, with the
-// defining equations eliminated by the sweeps: Eval runs the forward sweep for
-// c and f, and the Jacobian columns of the remaining rows come from
-// Model.Jacobian (JVPs through the sweep for the columns of eliminated
-// variables, or keeping those rows and their defined variables in the basis,
-// which is always possible since a defined variable enters its row with a
-// constant nonzero coefficient). Duals of the defining rows then follow from
-// the adjoint sweep seeded with y, as in nlpsolve today.
+// nlpsolve.SolveGeneral (behind nnopt.Model.Solve) builds a Problem over the
+// variables and rows that do not define a variable: the defining equations are
+// eliminated by forward sweeps in Eval, a row that reads eliminated variables
+// gets its Jacobian row from an adjoint sweep, and the defining rows' duals
+// follow from one more adjoint sweep seeded with y.
 //
 // # Not yet
 //
 // No second derivatives (the reduced Hessian is L-BFGS only), no scaling, no
 // Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
 // no smarter phase-1 basis than all artificials, dense work vectors of length
-// n+m per iteration (pricing is O(nnz) per iteration), and no time limit.
+// n+m per iteration (pricing is O(nnz) per iteration). Time limits and
+// interrupts come through Settings.Stop.
 package grg

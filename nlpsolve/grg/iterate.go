@@ -443,6 +443,10 @@ func (s *solver) run() (Result, error) {
 			status = IterationLimit
 			break
 		}
+		if s.set.Stop != nil && s.set.Stop() {
+			status = Stopped
+			break
+		}
 		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) {
 			s.st[jN] = super
 			s.mem.reset()

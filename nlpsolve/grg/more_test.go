@@ -52,6 +52,19 @@ func TestIterationLimit(t *testing.T) {
 	}
 }
 
+func TestStop(t *testing.T) {
+	calls := 0
+	stop := func() bool { calls++; return calls > 3 }
+	x := []float64{3, 0.2}
+	res, err := Solve(hyperbola(), x, []float64{0, 0}, []float64{inf, inf}, &Settings{Stop: stop})
+	if err != nil || res.Status != Stopped || res.Iterations != 3 {
+		t.Fatalf("%v after %d iterations (%d Stop calls), err %v; want stopped after 3", res.Status, res.Iterations, calls, err)
+	}
+	if res.MaxResidual > 1e-8 || len(res.Duals) != 1 {
+		t.Errorf("stopped point: residual %g, %d duals", res.MaxResidual, len(res.Duals))
+	}
+}
+
 // TestRandomLP compares random bounded LPs (mixed ≤, ≥, = rows, degenerate
 // right-hand sides) with glpsol.
 func TestRandomLP(t *testing.T) {

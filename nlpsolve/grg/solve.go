@@ -32,6 +32,9 @@ type Settings struct {
 	LU *sparselu.Settings
 	// Log, if set, receives one line per iteration.
 	Log io.Writer
+	// Stop, if set, is called once per iteration; returning true ends the solve
+	// with Stopped at the current point (a time limit, a cancelled context).
+	Stop func() bool
 }
 
 // Status says why Solve stopped.
@@ -45,6 +48,7 @@ const (
 	Unbounded               // the objective fell below -UnboundedObjective
 	IterationLimit          // Settings.IterationLimit reached
 	NumericalFailure        // restoration or line search failed with no progress
+	Stopped                 // Settings.Stop returned true
 )
 
 func (s Status) String() string {
@@ -61,6 +65,8 @@ func (s Status) String() string {
 		return "iteration limit"
 	case NumericalFailure:
 		return "numerical failure"
+	case Stopped:
+		return "stopped"
 	}
 	return fmt.Sprintf("Status(%d)", int(s))
 }

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+)
+
+func Example() {
+	t, err := build(1, false)
+	if err != nil {
+		panic(err)
+	}
+	if err := t.M.Solve(context.Background(), nnopt.Options{}); err != nil {
+		panic(err)
+	}
+	t.report(os.Stdout)
+	// Output:
+	// status Optimal (Normal Completion), objective 153.675, 10 iterations
+	// from       to            cases  marginal
+	// seattle    new-york     50.000     0.000
+	// seattle    chicago     300.000     0.000
+	// seattle    topeka        0.000     0.036
+	// san-diego  new-york    275.000     0.000
+	// san-diego  chicago       0.000     0.009
+	// san-diego  topeka      275.000     0.000
+	// supply(seattle) marginal 0.000
+	// supply(san-diego) marginal 0.000
+	// demand(new-york) marginal 0.225
+	// demand(chicago) marginal 0.153
+	// demand(topeka) marginal 0.126
+}
+
+// TestStatuses covers the optimal, infeasible and unbounded variants.
+func TestStatuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		bmult  float64
+		free   bool
+		status nnopt.ModelStatus
+		obj    float64 // optimal objective, or the sum of infeasibilities
+	}{
+		{"optimal", 1, false, nnopt.StatusOptimal, 153.675},
+		{"demand 10% lower", 0.9, false, nnopt.StatusOptimal, 0.9 * 153.675},
+		// Supply 950, demand 1800: phase 1 ends with 850 cases missing.
+		{"infeasible", 2, false, nnopt.StatusInfeasible, 850},
+		{"unbounded", 1, true, nnopt.StatusUnbounded, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr, err := build(tc.bmult, tc.free)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := tr.M
+			if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if m.Status != tc.status || m.SolveStatus != nnopt.SolveNormal {
+				t.Fatalf("status %v (%v), want %v (normal completion)", m.Status, m.SolveStatus, tc.status)
+			}
+			switch tc.status {
+			case nnopt.StatusOptimal:
+				if math.Abs(m.ObjectiveValue-tc.obj) > 1e-6*tc.obj {
+					t.Errorf("objective %.10g, want %.10g", m.ObjectiveValue, tc.obj)
+				}
+				if m.NumInfeasibilities != 0 || m.MaxInfeasibility > 1e-9 {
+					t.Errorf("optimal with %d infeasibilities (max %g)", m.NumInfeasibilities, m.MaxInfeasibility)
+				}
+			case nnopt.StatusInfeasible:
+				if m.NumInfeasibilities == 0 || math.Abs(m.SumInfeasibilities-tc.obj) > 1e-6 || m.MaxInfeasibility <= 0 || m.MaxInfeasibility > m.SumInfeasibilities {
+					t.Errorf("infeasibilities: %d rows, sum %g (want %g), max %g", m.NumInfeasibilities, m.SumInfeasibilities, tc.obj, m.MaxInfeasibility)
+				}
+				// The equations' levels show the same shortfall.
+				short := 0.0
+				for _, r := range tr.Demand.L {
+					short += math.Max(-r, 0)
+				}
+				for _, r := range tr.Supply.L {
+					short += math.Max(r, 0)
+				}
+				if math.Abs(short-tc.obj) > 1e-6 {
+					t.Errorf("rows' levels violate by %g in all, want %g", short, tc.obj)
+				}
+			case nnopt.StatusUnbounded:
+				if !(m.ObjectiveValue < -1e20) {
+					t.Errorf("unbounded with objective %g", m.ObjectiveValue)
+				}
+			}
+		})
+	}
+}
+
+// TestIterationLimit stops the solve early: an iteration interrupt, with the point
+// and its infeasibility written back.
+func TestIterationLimit(t *testing.T) {
+	tr, err := build(1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tr.M
+	if err := m.Solve(context.Background(), nnopt.Options{IterationLimit: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if m.SolveStatus != nnopt.SolveIterationInterrupt || m.NumIterations != 3 {
+		t.Fatalf("%v after %d iterations, want an iteration interrupt after 3", m.SolveStatus, m.NumIterations)
+	}
+	want := nnopt.StatusFeasibleIntermediate
+	if m.NumInfeasibilities > 0 {
+		want = nnopt.StatusInfeasibleIntermediate
+	}
+	if m.Status != want {
+		t.Errorf("status %v with %d infeasibilities", m.Status, m.NumInfeasibilities)
+	}
+}
+
+// TestMarginalsMatchGLPK writes the model as an LP file, solves it with glpsol and
+// compares the objective, the supply and demand marginals and the reduced costs of
+// the shipments with nnopt's.
+func TestMarginalsMatchGLPK(t *testing.T) {
+	glpsol, err := exec.LookPath("glpsol")
+	if err != nil {
+		t.Skip("glpsol is not on PATH (Debian: apt-get install glpk-utils); marginals not cross-checked")
+	}
+	tr, err := build(1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "transport.lp")
+	if err := tr.M.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.M.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sol := runGLPK(t, glpsol, path)
+	if math.Abs(sol.objective-tr.M.ObjectiveValue) > 1e-6*math.Abs(sol.objective) {
+		t.Errorf("objective %.10g, glpsol %.10g", tr.M.ObjectiveValue, sol.objective)
+	}
+	name := func(s string) string { return strings.ReplaceAll(s, "-", "_") }
+	check := func(what string, got float64, key string, from map[string]float64) {
+		want, ok := from[key]
+		if !ok {
+			t.Errorf("glpsol has no %s", key)
+			return
+		}
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s %s: nnopt %.12g, glpsol %.12g", what, key, got, want)
+		}
+	}
+	for p, l := range tr.I.Labels() {
+		check("marginal", tr.Supply.M[p], "supply("+name(l)+")", sol.rowDual)
+	}
+	for q, l := range tr.J.Labels() {
+		check("marginal", tr.Demand.M[q], "demand("+name(l)+")", sol.rowDual)
+	}
+	for p, from := range tr.I.Labels() {
+		for q, to := range tr.J.Labels() {
+			key := "x(" + name(from) + "," + name(to) + ")"
+			check("level", tr.X.L[p*tr.J.Len()+q], key, sol.colPrimal)
+			check("reduced cost", tr.X.M[p*tr.J.Len()+q], key, sol.colDual)
+		}
+	}
+}
+
+type glpkSolution struct {
+	objective                   float64
+	rowDual, colPrimal, colDual map[string]float64
+}
+
+// runGLPK solves an LP file with glpsol and reads its raw solution (-w), with the
+// row and column names from its GLPK-format copy of the problem (--wglp).
+func runGLPK(t *testing.T, glpsol, path string) glpkSolution {
+	t.Helper()
+	raw, names := path+".sol", path+".glp"
+	if out, err := exec.Command(glpsol, "--lp", path, "-w", raw, "--wglp", names).CombinedOutput(); err != nil {
+		t.Fatalf("glpsol: %v\n%s", err, out)
+	}
+	rowName, colName := map[int]string{}, map[int]string{}
+	text, err := os.ReadFile(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 4 && f[0] == "n" && (f[1] == "i" || f[1] == "j") {
+			k, _ := strconv.Atoi(f[2])
+			map[string]map[int]string{"i": rowName, "j": colName}[f[1]][k] = f[3]
+		}
+	}
+	text, err = os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := glpkSolution{rowDual: map[string]float64{}, colPrimal: map[string]float64{}, colDual: map[string]float64{}}
+	num := func(x string) float64 {
+		v, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			t.Fatalf("glpsol solution: %v", err)
+		}
+		return v
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 7 && f[0] == "s" && f[1] == "bas": // s bas rows cols primal dual objective
+			if f[4] != "f" || f[5] != "f" {
+				t.Fatalf("glpsol: solution status %s %s, want feasible", f[4], f[5])
+			}
+			s.objective = num(f[6])
+		case len(f) == 5 && f[0] == "i": // i row status primal dual
+			k, _ := strconv.Atoi(f[1])
+			s.rowDual[rowName[k]] = num(f[4])
+		case len(f) == 5 && f[0] == "j": // j col status primal dual
+			k, _ := strconv.Atoi(f[1])
+			s.colPrimal[colName[k]], s.colDual[colName[k]] = num(f[3]), num(f[4])
+		}
+	}
+	return s
+}

@@ -1,0 +1,801 @@
+package nlpsolve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nnopt/nnopt/nlpsolve/grg"
+)
+
+// Pattern is the sparse structure of one equation block's Jacobian, as the model
+// layer enumerates it from the equation's index patterns, with a colouring of its
+// columns: one JVP seeded with the unit vectors of GroupCols[g] gives the values of
+// the entries GroupEntries[g], each at its row.
+type Pattern struct {
+	RowStart  []int   // the entries of row r are RowStart[r] up to RowStart[r+1]
+	Row       []int32 // row of each entry
+	Var, Elem []int32 // variable block and element of each entry
+	// Active marks the rows inside the equation's condition; nil when every row is.
+	// Rows outside it are not constraints.
+	Active []bool
+	// Linear is set when the values do not depend on the point.
+	Linear       bool
+	GroupCols    [][][2]int32
+	GroupEntries [][]int32
+}
+
+// PatternFunc returns the Jacobian pattern of equation ei of the problem.
+// SolveGeneral calls it only for the equations it keeps as rows and that read no
+// eliminated variable.
+type PatternFunc func(ei int) (*Pattern, error)
+
+// MaxAdjointRows is the largest number of constraint rows that read variables the
+// general method eliminates: each such row's Jacobian takes one adjoint sweep
+// through the triangular part per evaluation.
+const MaxAdjointRows = 512
+
+// ErrTooManyCoupledRows is wrapped by SolveGeneral's error when more than
+// MaxAdjointRows constraint rows read eliminated variables.
+var ErrTooManyCoupledRows = errors.New("too many constraint rows read variables defined by other equations")
+
+// Triangular reports whether Solve handles p (every equation defines a variable, in
+// an acyclic order): nil if so, else an error wrapping ErrNotTriangular that names
+// the first equation in the way. It costs O(equations + variable blocks).
+func Triangular(p *Problem) error {
+	_, err := analyze(p)
+	return err
+}
+
+// general is a problem split for the general method: the equations that define an
+// unbounded variable stay eliminated (a forward sweep computes their variables from
+// the rest, adjoint sweeps differentiate through them), every other equation becomes
+// rows of a grg.Problem over the remaining, non-fixed variable elements (columns).
+type general struct {
+	p    *Problem
+	sign float64
+
+	elim    []int // eliminated equations in forward-sweep order
+	defined []int // per variable block: its eliminating equation, or -1
+	objAnc  []int // eliminated equations the objective depends on, forward order
+
+	gen []genEq // the equations kept as rows, in problem order
+	m   int     // rows
+
+	colVB, colEl []int32
+	colOf        [][]int32 // per variable block: element → column, -1 if none
+	colPtr       []int
+	rowIdx       []int
+	rel          []grg.Relation
+
+	x, bar, seed [][]float64
+	w            [][]float64 // per equation: adjoint weights
+	res          [][]float64 // per eliminated equation: residuals of the forward sweep
+	save         []float64
+	evals        int
+	bounded      []int        // eliminated equations whose variables have finite bounds
+	hits         map[int]bool // those whose variables left their bounds at an evaluation
+}
+
+// genEq is an equation kept as constraint rows.
+type genEq struct {
+	ei     int
+	rows   []int // grg row of each block row, -1 outside the condition
+	anc    []int // eliminated equations it depends on, forward order; none: direct
+	r      []float64
+	pat    *Pattern // direct equations only
+	pos    []int    // per pattern entry: position in the Jacobian, or -1 (fixed element)
+	cached []float64
+	jv     []float64
+	// Rows that read eliminated variables: per block row, the Jacobian positions
+	// and their columns.
+	rpos, rcol [][]int
+}
+
+// SolveGeneral minimises (or maximises) the objective of a problem with general
+// constraints by the generalized reduced-gradient method (nlpsolve/grg). Equations
+// that define a variable with no finite bound stay eliminated as in Solve: a forward
+// sweep computes the defined variables, and grg sees only the other variables and
+// the other equations. Rows that read eliminated variables get their Jacobian from one
+// adjoint sweep each (at most MaxAdjointRows of them); the others from pat's sparse
+// pattern and grouped JVPs. Inequalities get slacks; non-binding equations that do not
+// define a variable are ignored.
+//
+// The Result's marginals follow Solve's conventions: ∂objective/∂rhs per row and
+// the reduced cost of every variable element that is not eliminated. After a phase 1
+// that ends infeasible (Status LocallyInfeasible) they are those of the phase-1
+// problem, the sum of infeasibilities. IterationLimit 0 means grg's default cap,
+// 1000 + 20·(columns + rows).
+func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
+	start := time.Now()
+	if err := p.validate(x0); err != nil {
+		return nil, err
+	}
+	// Defined variables with finite bounds stay eliminated while their bounds do not
+	// get in the way (trial points outside them are rejected, as in Solve); an
+	// equation whose variable leaves its bounds at the start, or blocks a solve that
+	// then fails, becomes rows with its variable as columns, and the solve restarts
+	// from the current point.
+	force := map[int]bool{}
+	for {
+		res, hits, err := solveGeneral(ctx, p, pat, x0, set, force, start)
+		if err != nil || len(hits) == 0 || (res != nil && res.Status != NumericalFailure && res.Status != IterationLimit) {
+			return res, err
+		}
+		for _, ei := range hits {
+			force[ei] = true
+		}
+		if res != nil {
+			x0 = res.X
+			if set.Log != nil {
+				fmt.Fprintf(set.Log, "Bounds of defined variables got in the way; restarting with %d more equations as rows\n", len(hits))
+			}
+		}
+	}
+}
+
+// solveGeneral is one attempt of SolveGeneral with the equations in force kept as
+// rows. hits lists the eliminated equations whose variables left their bounds (at the
+// start, in which case res is nil, or at a rejected trial point).
+func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings, force map[int]bool, start time.Time) (res *Result, hits []int, err error) {
+	g, err := newGeneral(p, pat, x0, force)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		for ei := range g.hits {
+			hits = append(hits, ei)
+		}
+		slices.Sort(hits)
+	}()
+	n := len(g.colVB)
+	lo, up := make([]float64, n), make([]float64, n)
+	xc := make([]float64, n)
+	for j := range g.colVB {
+		vb, el := g.colVB[j], g.colEl[j]
+		lo[j], up[j] = p.Vars[vb].Lo[el], p.Vars[vb].Up[el]
+		xc[j] = clamp(x0[vb][el], lo[j], up[j])
+	}
+	if set.Log != nil {
+		nred := 0
+		for _, e := range g.gen {
+			if e.pat == nil {
+				nred += len(e.rpos)
+			}
+		}
+		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part by adjoint sweeps), %d equations eliminated\n",
+			n, g.m, len(g.gen), nred, len(g.elim))
+	}
+	res = &Result{}
+	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
+		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
+			return nil, nil, err
+		}
+		res.Status, res.RGmax, res.Iterations = status, rg, iters
+		res.X = g.x
+		res.Objective = g.x[p.Objective][0]
+		objSeed := 1.0
+		if status == LocallyInfeasible {
+			objSeed = 0
+		}
+		res.EqMarginals, res.VarMarginals = g.marginals(duals, objSeed)
+		res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities = g.infeasibility()
+		res.Evaluations = g.evals
+		res.Elapsed = time.Since(start)
+		return res, nil, nil
+	}
+	if _, err := g.eval(xc, make([]float64, g.m), nil, nil); err != nil {
+		return nil, nil, err
+	}
+	if len(g.hits) > 0 {
+		return nil, nil, nil // the deferred function reports them
+	}
+	if n == 0 {
+		// Nothing to move: report the point.
+		c := make([]float64, g.m)
+		if _, err := g.eval(xc, c, nil, nil); err != nil {
+			return nil, nil, err
+		}
+		_, _, ninf := g.infeasibility()
+		status := Optimal
+		if ninf > 0 {
+			status = LocallyInfeasible
+		}
+		return finish(status, 0, 0, make([]float64, g.m))
+	}
+	slk, lo2, up2, err := grg.WithSlacks(g, g.rel, lo, up)
+	if err != nil {
+		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
+	}
+	xs, err := slk.Start(xc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
+	}
+	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log}
+	gs.Stop = func() bool {
+		return ctx.Err() != nil || (set.TimeLimit > 0 && time.Since(start) >= set.TimeLimit)
+	}
+	gr, err := grg.Solve(slk, xs, lo2, up2, &gs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
+	}
+	copy(xc, xs[:n])
+	res.Superbasics = gr.Superbasics
+	var status Status
+	switch gr.Status {
+	case grg.Optimal:
+		status = Optimal
+	case grg.Infeasible:
+		status = LocallyInfeasible
+	case grg.Unbounded:
+		status = Unbounded
+	case grg.IterationLimit:
+		status = IterationLimit
+	case grg.Stopped:
+		status = TimeLimit
+		if ctx.Err() != nil {
+			status = UserInterrupt
+		}
+	default:
+		status = NumericalFailure
+	}
+	duals := gr.Duals
+	if len(duals) != g.m {
+		duals = make([]float64, g.m) // the final basis could not be factored
+	}
+	return finish(status, gr.RGMax, gr.Iterations, duals)
+}
+
+// eliminable reports whether equation e can stay eliminated in the general method:
+// an equality that defines a variable, with no lower bound above an upper one.
+func eliminable(p *Problem, e *Equation) (ok, bounded bool) {
+	if e.Defines < 0 || e.Relation != Equal || e.Coef == 0 || e.Block.Rows() != p.Vars[e.Defines].Size() {
+		return false, false
+	}
+	v := p.Vars[e.Defines]
+	for i := range v.Lo {
+		if !(v.Lo[i] < v.Up[i]) {
+			return false, false
+		}
+		if !math.IsInf(v.Lo[i], -1) || !math.IsInf(v.Up[i], 1) {
+			bounded = true
+		}
+	}
+	return true, bounded
+}
+
+func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool) (*general, error) {
+	g := &general{p: p, sign: 1, defined: make([]int, len(p.Vars))}
+	if p.Maximize {
+		g.sign = -1
+	}
+	for i := range g.defined {
+		g.defined[i] = -1
+	}
+	cand := make([]bool, len(p.Equations))
+	for ei := range p.Equations {
+		e := &p.Equations[ei]
+		if ok, _ := eliminable(p, e); ok && !force[ei] && g.defined[e.Defines] < 0 {
+			cand[ei] = true
+			g.defined[e.Defines] = ei
+		}
+	}
+	// Forward order of the eliminated equations (Kahn); equations on a cycle, and
+	// those after them, become rows.
+	indeg := make([]int, len(p.Equations))
+	users := make([][]int, len(p.Equations))
+	for bi, e := range p.Equations {
+		if !cand[bi] {
+			continue
+		}
+		for _, vb := range e.Vars {
+			if a := g.defined[vb]; a >= 0 && a != bi {
+				indeg[bi]++
+				users[a] = append(users[a], bi)
+			}
+		}
+	}
+	var queue []int
+	for i := range p.Equations {
+		if cand[i] && indeg[i] == 0 {
+			queue = append(queue, i)
+		}
+	}
+	for len(queue) > 0 {
+		a := queue[0]
+		queue = queue[1:]
+		g.elim = append(g.elim, a)
+		for _, b := range users[a] {
+			if indeg[b]--; indeg[b] == 0 {
+				queue = append(queue, b)
+			}
+		}
+	}
+	isElim := make([]bool, len(p.Equations))
+	for _, ei := range g.elim {
+		isElim[ei] = true
+	}
+	for vb, ei := range g.defined {
+		if ei >= 0 && !isElim[ei] {
+			g.defined[vb] = -1
+		}
+	}
+	g.hits = map[int]bool{}
+	for _, ei := range g.elim {
+		if _, b := eliminable(p, &p.Equations[ei]); b {
+			g.bounded = append(g.bounded, ei)
+		}
+	}
+	rank := make([]int, len(p.Equations))
+	for k, ei := range g.elim {
+		rank[ei] = k
+	}
+	// ancestors returns the eliminated equations behind vars, in forward order.
+	ancestors := func(vars []int) []int {
+		seen := map[int]bool{}
+		var visit func(vb int)
+		visit = func(vb int) {
+			a := g.defined[vb]
+			if a < 0 || seen[a] {
+				return
+			}
+			seen[a] = true
+			for _, u := range p.Equations[a].Vars {
+				visit(u)
+			}
+		}
+		for _, vb := range vars {
+			visit(vb)
+		}
+		out := make([]int, 0, len(seen))
+		for a := range seen {
+			out = append(out, a)
+		}
+		slices.SortFunc(out, func(a, b int) int { return rank[a] - rank[b] })
+		return out
+	}
+	g.objAnc = ancestors([]int{p.Objective})
+
+	// Columns: the non-fixed elements of variables that are not eliminated.
+	g.colOf = make([][]int32, len(p.Vars))
+	for vb, v := range p.Vars {
+		g.colOf[vb] = make([]int32, v.Size())
+		for el := range g.colOf[vb] {
+			g.colOf[vb][el] = -1
+			if g.defined[vb] >= 0 {
+				continue
+			}
+			if v.Lo[el] > v.Up[el] || math.IsNaN(v.Lo[el]) || math.IsNaN(v.Up[el]) {
+				return nil, fmt.Errorf("nlpsolve: variable %q element %d: bounds [%g, %g] are empty", v.Name, el, v.Lo[el], v.Up[el])
+			}
+			if math.IsInf(v.Lo[el], 1) || math.IsInf(v.Up[el], -1) {
+				return nil, fmt.Errorf("nlpsolve: variable %q element %d: bounds [%g, %g] admit no finite value", v.Name, el, v.Lo[el], v.Up[el])
+			}
+			if v.Lo[el] < v.Up[el] {
+				g.colOf[vb][el] = int32(len(g.colVB))
+				g.colVB = append(g.colVB, int32(vb))
+				g.colEl = append(g.colEl, int32(el))
+			}
+		}
+	}
+	n := len(g.colVB)
+
+	// Rows, and the Jacobian's entries as (column, row) pairs.
+	type entry struct{ col, row int }
+	var ents []entry
+	var coupled []string
+	ncoupled := 0
+	for ei := range p.Equations {
+		e := &p.Equations[ei]
+		if isElim[ei] || e.Relation == Free {
+			continue
+		}
+		ge := genEq{ei: ei, anc: ancestors(e.Vars), r: make([]float64, e.Block.Rows())}
+		ge.rows = make([]int, e.Block.Rows())
+		var rel grg.Relation
+		switch e.Relation {
+		case Equal:
+			rel = grg.Equal
+		case LessEqual:
+			rel = grg.LessEqual
+		case GreaterEqual:
+			rel = grg.GreaterEqual
+		default:
+			return nil, fmt.Errorf("nlpsolve: equation %q: unknown relation %d", e.Name, e.Relation)
+		}
+		// Direct rows need the pattern; coupled ones only its active rows.
+		pt, err := pat(ei)
+		if err != nil {
+			return nil, fmt.Errorf("nlpsolve: equation %q: %w", e.Name, err)
+		}
+		if pt == nil || len(pt.RowStart) != e.Block.Rows()+1 || (pt.Active != nil && len(pt.Active) != e.Block.Rows()) {
+			return nil, fmt.Errorf("nlpsolve: equation %q: the Jacobian pattern does not have the block's %d rows", e.Name, e.Block.Rows())
+		}
+		for r := range ge.rows {
+			if pt.Active != nil && !pt.Active[r] {
+				ge.rows[r] = -1
+				continue
+			}
+			ge.rows[r] = g.m
+			g.m++
+			g.rel = append(g.rel, rel)
+		}
+		if len(ge.anc) == 0 {
+			ge.pat = pt
+			ge.pos = make([]int, len(pt.Var))
+			for t := range pt.Var {
+				vb, el := int(pt.Var[t]), int(pt.Elem[t])
+				if vb < 0 || vb >= len(p.Vars) || el < 0 || el >= p.Vars[vb].Size() || int(pt.Row[t]) >= len(ge.rows) {
+					return nil, fmt.Errorf("nlpsolve: equation %q: Jacobian pattern entry %d out of range", e.Name, t)
+				}
+				if c := g.colOf[vb][el]; c >= 0 && ge.rows[pt.Row[t]] >= 0 {
+					ents = append(ents, entry{int(c), ge.rows[pt.Row[t]]})
+				}
+			}
+		} else {
+			// Coupled: dense over every column of the blocks the row reads, directly
+			// or through its eliminated ancestors (a block-level pattern).
+			for _, row := range ge.rows {
+				if row >= 0 {
+					ncoupled++
+				}
+			}
+			coupled = append(coupled, e.Name)
+			blocks := map[int]bool{}
+			for _, vb := range e.Vars {
+				if g.defined[vb] < 0 {
+					blocks[vb] = true
+				}
+			}
+			for _, a := range ge.anc {
+				for _, vb := range p.Equations[a].Vars {
+					if g.defined[vb] < 0 {
+						blocks[vb] = true
+					}
+				}
+			}
+			var cols []int
+			for vb := range blocks {
+				for _, c := range g.colOf[vb] {
+					if c >= 0 {
+						cols = append(cols, int(c))
+					}
+				}
+			}
+			slices.Sort(cols)
+			ge.rcol = make([][]int, len(ge.rows))
+			ge.rpos = make([][]int, len(ge.rows))
+			for r, row := range ge.rows {
+				if row < 0 {
+					continue
+				}
+				ge.rcol[r] = cols
+				for _, c := range cols {
+					ents = append(ents, entry{c, row})
+				}
+			}
+		}
+		g.gen = append(g.gen, ge)
+	}
+	if ncoupled > MaxAdjointRows {
+		return nil, fmt.Errorf("nlpsolve: %d rows of %s read variables defined by other equations; the general method takes one adjoint sweep per such row and handles at most %d: %w",
+			ncoupled, strings.Join(coupled, ", "), MaxAdjointRows, ErrTooManyCoupledRows)
+	}
+	// Compressed columns.
+	g.colPtr = make([]int, n+1)
+	for _, en := range ents {
+		g.colPtr[en.col+1]++
+	}
+	for j := 0; j < n; j++ {
+		g.colPtr[j+1] += g.colPtr[j]
+	}
+	rows := make([]int, len(ents))
+	fill := append([]int(nil), g.colPtr[:n]...)
+	for _, en := range ents {
+		rows[fill[en.col]] = en.row
+		fill[en.col]++
+	}
+	g.rowIdx = make([]int, 0, len(ents))
+	newPtr := make([]int, n+1)
+	for j := 0; j < n; j++ {
+		seg := rows[g.colPtr[j]:g.colPtr[j+1]]
+		slices.Sort(seg)
+		seg = slices.Compact(seg)
+		g.rowIdx = append(g.rowIdx, seg...)
+		newPtr[j+1] = len(g.rowIdx)
+	}
+	g.colPtr = newPtr
+	find := func(col, row int) int {
+		seg := g.rowIdx[g.colPtr[col]:g.colPtr[col+1]]
+		k, ok := slices.BinarySearch(seg, row)
+		if !ok {
+			return -1
+		}
+		return g.colPtr[col] + k
+	}
+	for k := range g.gen {
+		ge := &g.gen[k]
+		if ge.pat != nil {
+			for t := range ge.pat.Var {
+				ge.pos[t] = -1
+				if c := g.colOf[ge.pat.Var[t]][ge.pat.Elem[t]]; c >= 0 && ge.rows[ge.pat.Row[t]] >= 0 {
+					ge.pos[t] = find(int(c), ge.rows[ge.pat.Row[t]])
+				}
+			}
+			continue
+		}
+		for r, cols := range ge.rcol {
+			if ge.rows[r] < 0 {
+				continue
+			}
+			ge.rpos[r] = make([]int, len(cols))
+			for i, c := range cols {
+				ge.rpos[r][i] = find(c, ge.rows[r])
+			}
+		}
+	}
+	alloc := func() [][]float64 {
+		out := make([][]float64, len(p.Vars))
+		for i, v := range p.Vars {
+			out[i] = make([]float64, v.Size())
+		}
+		return out
+	}
+	g.x, g.bar, g.seed = alloc(), alloc(), alloc()
+	for i := range x0 {
+		copy(g.x[i], x0[i])
+	}
+	g.w = make([][]float64, len(p.Equations))
+	g.res = make([][]float64, len(p.Equations))
+	for i, e := range p.Equations {
+		g.w[i] = make([]float64, e.Block.Rows())
+	}
+	for _, ei := range g.elim {
+		g.res[ei] = make([]float64, p.Equations[ei].Block.Rows())
+	}
+	return g, nil
+}
+
+// Dims implements grg.Problem.
+func (g *general) Dims() (int, int) { return len(g.colVB), g.m }
+
+// Pattern implements grg.Problem.
+func (g *general) Pattern() ([]int, []int) { return g.colPtr, g.rowIdx }
+
+// Eval implements grg.Problem: the forward sweep, the rows, the objective's gradient
+// by an adjoint sweep, and the Jacobian.
+func (g *general) Eval(xc, c, grad, jac []float64) (float64, error) {
+	return g.eval(xc, c, grad, jac)
+}
+
+func (g *general) eval(xc, c, grad, jac []float64) (float64, error) {
+	g.evals++
+	p := g.p
+	for j, v := range xc {
+		g.x[g.colVB[j]][g.colEl[j]] = v
+	}
+	for _, ei := range g.elim {
+		e := &p.Equations[ei]
+		r := g.res[ei]
+		e.Block.Eval(g.x, r)
+		v := g.x[e.Defines]
+		inv := 1 / e.Coef
+		for i, ri := range r {
+			v[i] -= ri * inv
+		}
+	}
+	f := g.sign * g.x[p.Objective][0]
+	for _, ei := range g.bounded {
+		e := &p.Equations[ei]
+		v, lo, up := g.x[e.Defines], p.Vars[e.Defines].Lo, p.Vars[e.Defines].Up
+		for i := range v {
+			if v[i] < lo[i]-1e-9*(1+math.Abs(lo[i])) || v[i] > up[i]+1e-9*(1+math.Abs(up[i])) {
+				// Outside: grg steps back from a non-finite objective.
+				g.hits[ei] = true
+				f = math.Inf(1)
+				break
+			}
+		}
+	}
+	for k := range g.gen {
+		ge := &g.gen[k]
+		p.Equations[ge.ei].Block.Eval(g.x, ge.r)
+		for r, row := range ge.rows {
+			if row >= 0 {
+				c[row] = ge.r[r]
+			}
+		}
+	}
+	if grad != nil {
+		g.clearBar()
+		g.bar[p.Objective][0] = 1
+		g.backward(g.objAnc)
+		for j := range grad {
+			grad[j] = g.sign * g.bar[g.colVB[j]][g.colEl[j]]
+		}
+	}
+	if jac != nil {
+		for k := range g.gen {
+			if g.gen[k].pat != nil {
+				g.directJacobian(&g.gen[k], jac)
+			} else {
+				g.coupledJacobian(&g.gen[k], jac)
+			}
+		}
+	}
+	return f, nil
+}
+
+func (g *general) clearBar() {
+	for _, b := range g.bar {
+		clear(b)
+	}
+}
+
+// backward runs the adjoint sweep through the eliminated equations anc (forward
+// order) from the adjoints in g.bar.
+func (g *general) backward(anc []int) {
+	for k := len(anc) - 1; k >= 0; k-- {
+		ei := anc[k]
+		e := &g.p.Equations[ei]
+		w := g.w[ei]
+		vb := g.bar[e.Defines]
+		for i := range w {
+			w[i] = -vb[i] / e.Coef
+		}
+		e.Block.VJP(w, g.bar)
+	}
+}
+
+// vjpRow adds the transpose Jacobian of a row equation times w to g.bar. A block may
+// leave out the variable it defines (Block.VJP); that variable is a column here, and
+// it enters with the constant coefficient Coef, so its part is added explicitly.
+func (g *general) vjpRow(e *Equation, w []float64) {
+	d := e.Defines
+	if d < 0 {
+		e.Block.VJP(w, g.bar)
+		return
+	}
+	g.save = append(g.save[:0], g.bar[d]...)
+	e.Block.VJP(w, g.bar)
+	for i, wi := range w {
+		g.bar[d][i] = g.save[i] + e.Coef*wi
+	}
+}
+
+func (g *general) directJacobian(ge *genEq, jac []float64) {
+	pt := ge.pat
+	if pt.Linear && ge.cached != nil {
+		for t, pos := range ge.pos {
+			if pos >= 0 {
+				jac[pos] = ge.cached[t]
+			}
+		}
+		return
+	}
+	b := g.p.Equations[ge.ei].Block
+	if ge.jv == nil {
+		ge.jv = make([]float64, b.Rows())
+	}
+	jv := ge.jv
+	if pt.Linear {
+		ge.cached = make([]float64, len(pt.Var))
+	}
+	for grp, cols := range pt.GroupCols {
+		for _, cl := range cols {
+			g.seed[cl[0]][cl[1]] = 1
+		}
+		b.JVP(g.seed, jv)
+		for _, cl := range cols {
+			g.seed[cl[0]][cl[1]] = 0
+		}
+		for _, t := range pt.GroupEntries[grp] {
+			v := jv[pt.Row[t]]
+			if ge.cached != nil {
+				ge.cached[t] = v
+			}
+			if pos := ge.pos[t]; pos >= 0 {
+				jac[pos] = v
+			}
+		}
+	}
+}
+
+func (g *general) coupledJacobian(ge *genEq, jac []float64) {
+	e := &g.p.Equations[ge.ei]
+	w := make([]float64, e.Block.Rows())
+	for r, row := range ge.rows {
+		if row < 0 {
+			continue
+		}
+		g.clearBar()
+		w[r] = 1
+		g.vjpRow(e, w)
+		w[r] = 0
+		g.backward(ge.anc)
+		for i, c := range ge.rcol[r] {
+			jac[ge.rpos[r][i]] = g.bar[g.colVB[c]][g.colEl[c]]
+		}
+	}
+}
+
+// marginals runs one adjoint sweep of objSeed·objective - Σ y_i·row_i (the objective
+// as stated) at the current point: the rows' marginals are y (in the stated sense),
+// the eliminated equations' come from the sweep, and the variables' are the adjoints.
+func (g *general) marginals(duals []float64, objSeed float64) (eq, vars [][]float64) {
+	p := g.p
+	g.clearBar()
+	g.bar[p.Objective][0] = objSeed
+	eq = make([][]float64, len(p.Equations))
+	for i, e := range p.Equations {
+		eq[i] = make([]float64, e.Block.Rows())
+	}
+	// The rows' weights first: nothing eliminated reads a row's variables' adjoints
+	// before they are complete, since the rows come after every eliminated equation.
+	for k := range g.gen {
+		ge := &g.gen[k]
+		w := make([]float64, len(ge.rows))
+		for r, row := range ge.rows {
+			if row >= 0 {
+				y := g.sign * duals[row]
+				if objSeed == 0 {
+					y = duals[row]
+				}
+				y += 0 // no negative zeros in the report
+				eq[ge.ei][r] = y
+				w[r] = -y
+			}
+		}
+		g.vjpRow(&p.Equations[ge.ei], w)
+	}
+	g.backward(g.elim)
+	for _, ei := range g.elim {
+		for i, w := range g.w[ei] {
+			eq[ei][i] = -w
+		}
+	}
+	vars = make([][]float64, len(p.Vars))
+	for vb := range p.Vars {
+		vars[vb] = make([]float64, p.Vars[vb].Size())
+		if g.defined[vb] < 0 {
+			copy(vars[vb], g.bar[vb])
+		}
+	}
+	return eq, vars
+}
+
+// infeasibility measures the rows at the current point (after eval): the largest and
+// summed violation, and the number of rows violated by more than 1e-6.
+func (g *general) infeasibility() (max, sum float64, count int) {
+	for k := range g.gen {
+		ge := &g.gen[k]
+		rel := g.p.Equations[ge.ei].Relation
+		for r, row := range ge.rows {
+			if row < 0 {
+				continue
+			}
+			v := ge.r[r]
+			switch rel {
+			case LessEqual:
+				v = math.Max(v, 0)
+			case GreaterEqual:
+				v = math.Max(-v, 0)
+			default:
+				v = math.Abs(v)
+			}
+			if math.IsNaN(v) {
+				v = math.Inf(1)
+			}
+			sum += v
+			max = math.Max(max, v)
+			if v > 1e-6 {
+				count++
+			}
+		}
+	}
+	return max, sum, count
+}

@@ -233,7 +233,7 @@ func (s *Sequential) LoadStateDict(sd map[string]Tensor) error {
 			case !slices.Equal(t.Shape, q.shape):
 				errs = append(errs, fmt.Errorf("key %q: shape mismatch: want %v, got %v", key, q.shape, t.Shape))
 			default:
-				if n, err := numElems(t.Shape, 0); err != nil || n != len(t.Data) {
+				if n, err := t.Elements(); err != nil || n != len(t.Data) {
 					errs = append(errs, fmt.Errorf("key %q: shape %v does not match len(Data)=%d", key, t.Shape, len(t.Data)))
 					continue
 				}

@@ -1,4 +1,4 @@
-package nn
+package safetensors
 
 import (
 	"bytes"
@@ -70,15 +70,15 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteSafetensors(&buf, test.tensors, test.metadata); err != nil {
-				t.Fatalf("WriteSafetensors: %v", err)
+			if err := Write(&buf, test.tensors, test.metadata); err != nil {
+				t.Fatalf("Write: %v", err)
 			}
 			if n := binary.LittleEndian.Uint64(buf.Bytes()); n%8 != 0 {
 				t.Errorf("header length %d is not a multiple of 8", n)
 			}
-			got, meta, err := ReadSafetensors(bytes.NewReader(buf.Bytes()))
+			got, meta, err := Read(bytes.NewReader(buf.Bytes()))
 			if err != nil {
-				t.Fatalf("ReadSafetensors: %v", err)
+				t.Fatalf("Read: %v", err)
 			}
 			checkTensors(t, got, test.tensors, test.want)
 			if len(test.metadata) == 0 {
@@ -91,7 +91,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 
 			// Writing again gives the same bytes.
 			var again bytes.Buffer
-			if err := WriteSafetensors(&again, test.tensors, test.metadata); err != nil {
+			if err := Write(&again, test.tensors, test.metadata); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(again.Bytes(), buf.Bytes()) {
@@ -147,7 +147,7 @@ func checkTensors(t *testing.T, got, written map[string]Tensor, want map[string]
 // to a multiple of 8, then little-endian data in key order.
 func TestSafetensorsLayout(t *testing.T) {
 	var buf bytes.Buffer
-	err := WriteSafetensors(&buf, map[string]Tensor{
+	err := Write(&buf, map[string]Tensor{
 		"b": {DType: F64, Shape: []int{}, Data: []float64{0.5}},
 		"a": {DType: F32, Shape: []int{2}, Data: []float64{1, -2}},
 	}, map[string]string{"k": "v"})
@@ -178,7 +178,7 @@ func rawFile(header string, data []byte) []byte {
 
 func TestSafetensorsCorrupt(t *testing.T) {
 	var valid bytes.Buffer
-	if err := WriteSafetensors(&valid, map[string]Tensor{
+	if err := Write(&valid, map[string]Tensor{
 		"w": {DType: F64, Shape: []int{2}, Data: []float64{1, 2}},
 	}, nil); err != nil {
 		t.Fatal(err)
@@ -191,8 +191,8 @@ func TestSafetensorsCorrupt(t *testing.T) {
 	for _, test := range []struct {
 		name string
 		file []byte
-		// want must appear in the error of ReadSafetensors, and wantFile
-		// (want if empty) in that of LoadSafetensors.
+		// want must appear in the error of Read, and wantFile
+		// (want if empty) in that of Load.
 		want, wantFile string
 	}{
 		{name: "empty file", file: nil, want: "reading header length", wantFile: "reading header length"},
@@ -257,9 +257,9 @@ func TestSafetensorsCorrupt(t *testing.T) {
 		},
 	} {
 		t.Run(test.name, func(t *testing.T) {
-			_, _, err := ReadSafetensors(bytes.NewReader(test.file))
+			_, _, err := Read(bytes.NewReader(test.file))
 			if err == nil || !strings.Contains(err.Error(), test.want) {
-				t.Errorf("ReadSafetensors error = %v, want it to contain %q", err, test.want)
+				t.Errorf("Read error = %v, want it to contain %q", err, test.want)
 			}
 			path := filepath.Join(t.TempDir(), "bad.safetensors")
 			if err := os.WriteFile(path, test.file, 0o644); err != nil {
@@ -269,9 +269,9 @@ func TestSafetensorsCorrupt(t *testing.T) {
 			if want == "" {
 				want = test.want
 			}
-			_, _, err = LoadSafetensors(path)
+			_, _, err = Load(path)
 			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("LoadSafetensors error = %v, want it to contain %q and the path", err, want)
+				t.Errorf("Load error = %v, want it to contain %q and the path", err, want)
 			}
 		})
 	}
@@ -283,7 +283,7 @@ func TestSafetensorsForeignOrder(t *testing.T) {
 	data := binary.LittleEndian.AppendUint64(nil, math.Float64bits(7))
 	data = binary.LittleEndian.AppendUint32(data, math.Float32bits(3))
 	file := rawFile(`{"z":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}, "a":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]},"__metadata__":{"format":"pt"}}`, data)
-	got, meta, err := ReadSafetensors(bytes.NewReader(file))
+	got, meta, err := Read(bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestWriteSafetensorsInvalid(t *testing.T) {
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			err := WriteSafetensors(&buf, test.tensors, nil)
+			err := Write(&buf, test.tensors, nil)
 			if err == nil || !strings.Contains(err.Error(), test.want) {
 				t.Errorf("error = %v, want it to contain %q", err, test.want)
 			}
@@ -329,7 +329,7 @@ func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
 
 func TestWriteSafetensorsWriterError(t *testing.T) {
 	boom := errors.New("disk full")
-	err := WriteSafetensors(failWriter{boom}, map[string]Tensor{
+	err := Write(failWriter{boom}, map[string]Tensor{
 		"w": {DType: F64, Shape: []int{3}, Data: []float64{1, 2, 3}},
 	}, nil)
 	if !errors.Is(err, boom) {
@@ -341,10 +341,10 @@ func TestSaveSafetensorsAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "model.safetensors")
 	first := map[string]Tensor{"w": {DType: F32, Shape: []int{2}, Data: []float64{1, 2}}}
-	if err := SaveSafetensors(path, first, map[string]string{"v": "1"}); err != nil {
+	if err := Save(path, first, map[string]string{"v": "1"}); err != nil {
 		t.Fatal(err)
 	}
-	got, meta, err := LoadSafetensors(path)
+	got, meta, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,17 +352,17 @@ func TestSaveSafetensorsAtomic(t *testing.T) {
 	if meta["v"] != "1" {
 		t.Errorf("metadata = %v", meta)
 	}
-	// The file on disk is exactly what WriteSafetensors produces.
+	// The file on disk is exactly what Write produces.
 	var want bytes.Buffer
-	WriteSafetensors(&want, first, map[string]string{"v": "1"})
+	Write(&want, first, map[string]string{"v": "1"})
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, want.Bytes()) {
-		t.Error("saved file differs from WriteSafetensors output")
+		t.Error("saved file differs from Write output")
 	}
 
 	// A failing save leaves the previous file intact and no stray files.
 	bad := map[string]Tensor{"w": {DType: F32, Shape: []int{3}, Data: []float64{1}}}
-	if err := SaveSafetensors(path, bad, nil); err == nil || !strings.Contains(err.Error(), `tensor "w"`) || !strings.Contains(err.Error(), path) {
-		t.Errorf("SaveSafetensors error = %v, want it to name the tensor and the path", err)
+	if err := Save(path, bad, nil); err == nil || !strings.Contains(err.Error(), `tensor "w"`) || !strings.Contains(err.Error(), path) {
+		t.Errorf("Save error = %v, want it to name the tensor and the path", err)
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, want.Bytes()) {
 		t.Error("failed save changed the existing file")
@@ -370,10 +370,10 @@ func TestSaveSafetensorsAtomic(t *testing.T) {
 
 	// Overwriting replaces the file completely.
 	second := map[string]Tensor{"v": {DType: F64, Shape: []int{1, 1}, Data: []float64{3}}}
-	if err := SaveSafetensors(path, second, nil); err != nil {
+	if err := Save(path, second, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, meta, err = LoadSafetensors(path)
+	got, meta, err = Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,14 +393,14 @@ func TestSaveSafetensorsAtomic(t *testing.T) {
 		t.Errorf("directory holds %v, want only model.safetensors", names)
 	}
 
-	if err := SaveSafetensors(filepath.Join(dir, "missing", "x.safetensors"), first, nil); err == nil {
-		t.Error("SaveSafetensors into a missing directory succeeded")
+	if err := Save(filepath.Join(dir, "missing", "x.safetensors"), first, nil); err == nil {
+		t.Error("Save into a missing directory succeeded")
 	}
 }
 
 func TestLoadSafetensorsMissing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nope.safetensors")
-	_, _, err := LoadSafetensors(path)
+	_, _, err := Load(path)
 	if err == nil || !strings.Contains(err.Error(), path) || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("error = %v, want a not-exist error naming %s", err, path)
 	}
@@ -429,10 +429,10 @@ func TestReadSafetensorsLarge(t *testing.T) {
 		"b": {DType: F64, Shape: []int{1, n}, Data: data},
 	}
 	var buf bytes.Buffer
-	if err := WriteSafetensors(&buf, tensors, nil); err != nil {
+	if err := Write(&buf, tensors, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := ReadSafetensors(oneByteReader{bytes.NewReader(buf.Bytes())})
+	got, _, err := Read(oneByteReader{bytes.NewReader(buf.Bytes())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,9 @@ import "fmt"
 
 // Container owns the symbols of one or more models. Names are unique within it.
 type Container struct {
+	// Options apply to every model of the container unless the model or the
+	// Solve call sets them (see Options).
+	Options Options
 	symbols map[string]any
 	order   []string
 	dims    map[int][]*Set // anonymous dimensions by size, in creation order

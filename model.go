@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"time"
@@ -154,6 +153,9 @@ type Attributes struct {
 
 // Model is a set of equations with a problem type, a sense and an objective.
 type Model struct {
+	// Options are this model's options; they override the Container's, and a
+	// Solve call's override them (see Options).
+	Options   Options
 	name      string
 	c         *Container
 	equations []*Equation
@@ -201,27 +203,6 @@ func (c *Container) NewModel(name string, spec ModelSpec) (*Model, error) {
 
 // Name returns the model's name.
 func (m *Model) Name() string { return m.name }
-
-// Options control one Solve. The zero value means defaults.
-type Options struct {
-	IterationLimit int           // 0: no limit
-	TimeLimit      time.Duration // 0: no limit
-	// Output receives the solver log (statistics and iteration lines); nil for none.
-	Output io.Writer
-	// Method is the search-direction method of the reduced-gradient solver.
-	Method nlpsolve.Method
-	// GradientTolerance on the reduced gradient; 0 for the solver default.
-	GradientTolerance float64
-	// Memory is the number of curvature pairs the quasi-Newton method keeps; 0 for
-	// the solver default.
-	Memory int
-	// Scaling of the variables the solver moves: the zero value scales every
-	// variable block automatically on top of the variables' Scale
-	// (nlpsolve.ScaleAuto); nlpsolve.ScaleUser uses Scale alone.
-	Scaling nlpsolve.Scaling
-	// OnIteration is called after every iteration.
-	OnIteration func(nlpsolve.Iteration)
-}
 
 // ErrUnsupported is wrapped by errors for features nnopt does not have yet.
 var ErrUnsupported = errors.New("not supported yet")
@@ -349,12 +330,8 @@ func (inst *instance) start() [][]float64 {
 	return x0
 }
 
-// Solve generates the model and solves it, writing levels and marginals back to the
-// variables and equations and setting the model's Attributes. An error means the
-// model could not be solved at all (bad model, unsupported feature); a solve that
-// stopped early is reported through Status and SolveStatus, with the current point
-// written back.
-func (m *Model) Solve(ctx context.Context, opt Options) error {
+// solve is Solve with the options already resolved.
+func (m *Model) solve(ctx context.Context, opt Options) error {
 	start := time.Now()
 	// The model-type checks (modeltype.go), then whether nnopt solves the type: LP, QCP,
 	// NLP, DNLP and the relaxed RMIP, RMIQCP, RMINLP all go to the NLP solver.

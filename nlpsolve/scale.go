@@ -15,6 +15,8 @@ import (
 type Scaling int
 
 const (
+	// DefaultScaling is the zero value: ScaleAuto.
+	DefaultScaling Scaling = iota
 	// ScaleAuto multiplies each variable's Scale by one factor per variable block,
 	// chosen so that a random unit step in any block moves the rows of the equations
 	// that read it by about the same amount: the factor is the reciprocal of the root
@@ -23,14 +25,14 @@ const (
 	// A weight matrix that reads 784 pixels gets a smaller scale than one that reads
 	// 20 hidden units; without it, quasi-Newton steps blow the first layer up and
 	// saturate the network.
-	ScaleAuto Scaling = iota
+	ScaleAuto
 	// ScaleUser uses the variables' Scale alone (1 where nil).
 	ScaleUser
 )
 
 func (s Scaling) String() string {
 	switch s {
-	case ScaleAuto:
+	case DefaultScaling, ScaleAuto:
 		return "auto"
 	case ScaleUser:
 		return "user"
@@ -84,7 +86,7 @@ func (rf *reduced) scales(mode Scaling) ([]float64, error) {
 			k++
 		}
 	}
-	if mode == ScaleAuto && len(st.segs) > 1 {
+	if mode != ScaleUser && len(st.segs) > 1 {
 		factors := rf.blockFactors()
 		k = 0
 		for j, sg := range st.segs {

@@ -14,15 +14,25 @@ import (
 type Method int
 
 const (
+	// DefaultMethod is the zero value: the solver's choice, LBFGS.
+	DefaultMethod Method = iota
 	// LBFGS is a limited-memory quasi-Newton method on the free superbasics, with a
 	// strong-Wolfe line search (projected backtracking when a bound is hit).
-	LBFGS Method = iota
+	LBFGS
 	// NewtonCG is a truncated Newton method: conjugate gradients on exact reduced
 	// Hessian-vector products, stopped early on negative curvature.
 	NewtonCG
 )
 
-func (m Method) String() string { return [...]string{"lbfgs", "newton-cg"}[m] }
+func (m Method) String() string {
+	switch m {
+	case DefaultMethod, LBFGS:
+		return "lbfgs"
+	case NewtonCG:
+		return "newton-cg"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
 
 // Settings controls Solve. The zero value means defaults.
 type Settings struct {
@@ -33,7 +43,7 @@ type Settings struct {
 	GradientTolerance float64
 	Method            Method
 	Memory            int // L-BFGS pairs; default 10
-	// Scaling of the superbasic variables; the zero value is ScaleAuto.
+	// Scaling of the superbasic variables; the zero value scales automatically.
 	Scaling Scaling
 	// Log receives the iteration log; nil for none.
 	Log io.Writer

@@ -225,7 +225,7 @@ func TestApply(t *testing.T) {
 			o.Apply(&def, o.Default)
 		}
 	}
-	if !reflect.DeepEqual(def, nlpsolve.Settings{GradientTolerance: 1e-7, Memory: 10}) {
+	if !reflect.DeepEqual(def, nlpsolve.Settings{GradientTolerance: 1e-7, Memory: 10, Method: nlpsolve.LBFGS, Scaling: nlpsolve.ScaleAuto}) {
 		t.Errorf("defaults give %+v", def)
 	}
 }

@@ -406,7 +406,7 @@ func Default() *Registry {
 	}
 	r.MustAdd(Option{
 		Name: "method", Type: Enum, Values: names,
-		Default: Value{Type: Enum, Str: nlpsolve.Method(0).String()},
+		Default: Value{Type: Enum, Str: nlpsolve.DefaultMethod.String()},
 		Doc:     "Search directions in the superbasic space: lbfgs (limited-memory quasi-Newton) or newton-cg (truncated Newton on exact Hessian products).",
 		Apply: func(s *nlpsolve.Settings, v Value) {
 			for _, m := range methods {

@@ -33,11 +33,11 @@ import (
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale string
-	download, quiet, boundSet                                                                                    bool
-	batch, hidden, iterlim, memory                                                                               int
-	seed                                                                                                         uint64
-	timelim, bound                                                                                               float64
+	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale, savePoint string
+	download, quiet, boundSet                                                                                               bool
+	batch, hidden, iterlim, memory                                                                                          int
+	seed                                                                                                                    uint64
+	timelim, bound                                                                                                          float64
 }
 
 func main() {
@@ -61,6 +61,7 @@ func main() {
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write a machine-readable summary of the run to this file")
 	flag.StringVar(&cfg.optFile, "optfile", "", "solver option file (e.g. nnopt.opt; keywords in docs/solver-options.md); its options override the flags'")
+	flag.StringVar(&cfg.savePoint, "savepoint", "", "write the final point (levels and marginals of every variable and equation, safetensors) to this file")
 	flag.StringVar(&cfg.plot, "plot", "", "draw the loss per iteration (log scale) into this PNG file")
 	flag.StringVar(&cfg.traceOut, "trace", "", "append the solve's record to this trace file (created with the default format; an existing file keeps its own); cmd/tracereport summarises it")
 	flag.StringVar(&cfg.solveTrace, "solvetrace", "", "write the solve's progress (lineNum, seriesID, node, seconds, bestFound, bestBound: every 10 iterations and every second) to this CSV file")
@@ -265,7 +266,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, OnIteration: record}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, SavePoint: cfg.savePoint, OnIteration: record}
 	if !cfg.quiet {
 		opt.Output = out
 	}

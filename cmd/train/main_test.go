@@ -36,6 +36,7 @@ func TestTrainWritesSummaryAndWeights(t *testing.T) {
 	cfg.plot = filepath.Join(dir, "loss.png")
 	cfg.traceOut = filepath.Join(dir, "runs.trc")
 	cfg.solveTrace = filepath.Join(dir, "solve.csv")
+	cfg.savePoint = filepath.Join(dir, "final.point")
 	var out bytes.Buffer
 	if err := run(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
@@ -77,6 +78,9 @@ func TestTrainWritesSummaryAndWeights(t *testing.T) {
 	}
 	if csv, err := os.ReadFile(cfg.solveTrace); err != nil || !strings.Contains(string(csv), "1, S, 0,") || !strings.Contains(string(csv), ", E, 3,") {
 		t.Errorf("-solvetrace: %q (error %v), want an S line and an E line at iteration 3", csv, err)
+	}
+	if pt, _, err := nn.LoadSafetensors(cfg.savePoint); err != nil || len(pt["w1.l"].Data) != 15680 || len(pt["w1.m"].Data) != 15680 {
+		t.Errorf("-savepoint %s: %v, w1 levels %d", cfg.savePoint, err, len(pt["w1.l"].Data))
 	}
 	for _, f := range []string{cfg.out, cfg.initOut} {
 		sd, _, err := nn.LoadSafetensors(f)

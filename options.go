@@ -1,0 +1,139 @@
+package nnopt
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/nnopt/nnopt/nlpsolve"
+)
+
+// Options control solves. They can be set in three places, and the more specific
+// wins field by field: a Solve call's options over the Model's (Model.Options) over
+// the Container's (Container.Options), as the reference's model attributes take
+// precedence over option statements, which take precedence over the command line.
+// A zero field is "not set here" (the reference's NA): it leaves the decision to the
+// less specific level, and when no level sets a field the solver's default applies.
+// Setting a Model's field back to zero unsets it.
+type Options struct {
+	IterationLimit int           // 0: not set; unset everywhere, no limit
+	TimeLimit      time.Duration // 0: not set; unset everywhere, no limit
+	// Output receives the solver log (statistics and iteration lines); nil for none.
+	Output io.Writer
+	// Method is the search-direction method of the reduced-gradient solver.
+	Method nlpsolve.Method
+	// GradientTolerance on the reduced gradient; 0 for the solver default.
+	GradientTolerance float64
+	// Memory is the number of curvature pairs the quasi-Newton method keeps; 0 for
+	// the solver default.
+	Memory int
+	// Scaling of the variables the solver moves: unset, every variable block is
+	// scaled automatically on top of the variables' Scale (nlpsolve.ScaleAuto);
+	// nlpsolve.ScaleUser uses Scale alone.
+	Scaling nlpsolve.Scaling
+	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...
+	// options do. nnopt has one solver, "nnopt"; naming another is an error at Solve.
+	// Entries merge key by key across the levels.
+	Solvers map[Problem]string
+	// SavePoint, when set, is the point file Solve writes after the solve: the levels
+	// and marginals of the model's symbols (see Model.SavePoint, Container.LoadPoint).
+	SavePoint string
+	// OnIteration is called after every iteration.
+	OnIteration func(nlpsolve.Iteration)
+}
+
+// SolverName is the name of nnopt's solver in Options.Solvers.
+const SolverName = "nnopt"
+
+// over returns o with every field that top sets replaced by top's.
+func (o Options) over(top Options) Options {
+	if top.IterationLimit != 0 {
+		o.IterationLimit = top.IterationLimit
+	}
+	if top.TimeLimit != 0 {
+		o.TimeLimit = top.TimeLimit
+	}
+	if top.Output != nil {
+		o.Output = top.Output
+	}
+	if top.Method != nlpsolve.DefaultMethod {
+		o.Method = top.Method
+	}
+	if top.GradientTolerance != 0 {
+		o.GradientTolerance = top.GradientTolerance
+	}
+	if top.Memory != 0 {
+		o.Memory = top.Memory
+	}
+	if top.Scaling != nlpsolve.DefaultScaling {
+		o.Scaling = top.Scaling
+	}
+	if len(top.Solvers) > 0 {
+		merged := make(map[Problem]string, len(o.Solvers)+len(top.Solvers))
+		for p, s := range o.Solvers {
+			merged[p] = s
+		}
+		for p, s := range top.Solvers {
+			merged[p] = s
+		}
+		o.Solvers = merged
+	}
+	if top.SavePoint != "" {
+		o.SavePoint = top.SavePoint
+	}
+	if top.OnIteration != nil {
+		o.OnIteration = top.OnIteration
+	}
+	return o
+}
+
+// EffectiveOptions returns the options a Solve(ctx, call) would use: the
+// Container's, overridden by the Model's, overridden by call.
+func (m *Model) EffectiveOptions(call Options) Options {
+	return m.c.Options.over(m.Options).over(call)
+}
+
+func (o Options) validate(p Problem) error {
+	if o.IterationLimit < 0 {
+		return fmt.Errorf("nnopt: option iteration limit %d: want a positive count, or 0 for none", o.IterationLimit)
+	}
+	if o.TimeLimit < 0 {
+		return fmt.Errorf("nnopt: option time limit %v: want a positive duration, or 0 for none", o.TimeLimit)
+	}
+	if o.GradientTolerance < 0 {
+		return fmt.Errorf("nnopt: option gradient tolerance %g: want a positive number, or 0 for the default", o.GradientTolerance)
+	}
+	if o.Memory < 0 {
+		return fmt.Errorf("nnopt: option memory %d: want a positive number of pairs, or 0 for the default", o.Memory)
+	}
+	if s, ok := o.Solvers[p]; ok && !strings.EqualFold(s, SolverName) {
+		return fmt.Errorf("nnopt: option solver for %v: %q is not available; nnopt has one solver, %q (%w)", p, s, SolverName, ErrUnsupported)
+	}
+	return nil
+}
+
+// Solve generates the model and solves it with the options of the Container, the
+// Model and this call (the more specific wins, see Options), writing levels and
+// marginals back to the variables and equations and setting the model's
+// Attributes. An error means the model could not be solved at all (bad model or
+// options, unsupported feature, a point file that could not be written); a solve
+// that stopped early is reported through Status and SolveStatus, with the current
+// point written back.
+func (m *Model) Solve(ctx context.Context, call Options) error {
+	opt := m.EffectiveOptions(call)
+	if err := opt.validate(m.problem); err != nil {
+		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
+		return err
+	}
+	if err := m.solve(ctx, opt); err != nil {
+		return err
+	}
+	if opt.SavePoint != "" {
+		if err := m.SavePoint(opt.SavePoint); err != nil {
+			return fmt.Errorf("nnopt: model %q: option save point: %w", m.name, err)
+		}
+	}
+	return nil
+}

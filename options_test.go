@@ -1,0 +1,152 @@
+package nnopt
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nnopt/nnopt/nlpsolve"
+	"github.com/nnopt/nnopt/safetensors"
+)
+
+// TestOptionPrecedence is the precedence table: the Solve call over the Model over
+// the Container, field by field, a zero field leaving the decision to the level
+// below, and a Model field set back to zero (NA) unset.
+func TestOptionPrecedence(t *testing.T) {
+	for _, tc := range []struct {
+		name                   string
+		container, model, call Options
+		iterlim                int
+		method                 nlpsolve.Method
+		timelim                time.Duration
+	}{
+		{"nothing set: defaults", Options{}, Options{}, Options{}, 0, nlpsolve.DefaultMethod, 0},
+		{"container only", Options{IterationLimit: 7, Method: nlpsolve.NewtonCG}, Options{}, Options{}, 7, nlpsolve.NewtonCG, 0},
+		{"model over container", Options{IterationLimit: 7, TimeLimit: time.Second}, Options{IterationLimit: 5}, Options{}, 5, nlpsolve.DefaultMethod, time.Second},
+		{"call over model over container", Options{IterationLimit: 7}, Options{IterationLimit: 5}, Options{IterationLimit: 3}, 3, nlpsolve.DefaultMethod, 0},
+		{"field by field", Options{IterationLimit: 7, Method: nlpsolve.NewtonCG}, Options{TimeLimit: time.Minute}, Options{Method: nlpsolve.LBFGS}, 7, nlpsolve.LBFGS, time.Minute},
+		{"explicit lbfgs overrides newton-cg", Options{Method: nlpsolve.NewtonCG}, Options{Method: nlpsolve.LBFGS}, Options{}, 0, nlpsolve.LBFGS, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _, _, _, _ := quadratic(t, Min)
+			m.c.Options, m.Options = tc.container, tc.model
+			got := m.EffectiveOptions(tc.call)
+			if got.IterationLimit != tc.iterlim || got.Method != tc.method || got.TimeLimit != tc.timelim {
+				t.Errorf("iteration limit %d, method %v, time limit %v; want %d, %v, %v", got.IterationLimit, got.Method, got.TimeLimit, tc.iterlim, tc.method, tc.timelim)
+			}
+		})
+	}
+	// NA: the model's limit stops the solve after one iteration; unset, the
+	// container's limit of 2 applies.
+	for _, tc := range []struct {
+		model, want int
+	}{{1, 1}, {0, 2}} {
+		m, _, _, _, _ := quadratic(t, Min)
+		m.c.Options.IterationLimit, m.Options.IterationLimit = 2, tc.model
+		must(m.Solve(context.Background(), Options{Method: nlpsolve.LBFGS, GradientTolerance: 1e-300}))
+		if m.NumIterations != tc.want || m.SolveStatus != SolveIterationInterrupt {
+			t.Errorf("model limit %d, container 2: %d iterations (%v), want %d", tc.model, m.NumIterations, m.SolveStatus, tc.want)
+		}
+	}
+}
+
+func TestSolverChoice(t *testing.T) {
+	m, _, _, _, _ := quadratic(t, Min)
+	m.c.Options.Solvers = map[Problem]string{NLP: "conopt", LP: "cplex"}
+	err := m.Solve(context.Background(), Options{})
+	if err == nil || !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), `solver for NLP: "conopt" is not available`) {
+		t.Fatalf("error %v, want conopt named as unavailable", err)
+	}
+	// The model's choice overrides the container's for NLP; LP's stays.
+	m.Options.Solvers = map[Problem]string{NLP: "NNOPT"}
+	if err := m.Solve(context.Background(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.EffectiveOptions(Options{}).Solvers; got[LP] != "cplex" || got[NLP] != "NNOPT" {
+		t.Errorf("merged solvers %v", got)
+	}
+}
+
+func TestOptionValidation(t *testing.T) {
+	for _, tc := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{IterationLimit: -1}, "iteration limit -1"},
+		{Options{TimeLimit: -time.Second}, "time limit -1s"},
+		{Options{GradientTolerance: -1}, "gradient tolerance -1"},
+		{Options{Memory: -2}, "memory -2"},
+	} {
+		m, _, _, _, _ := quadratic(t, Min)
+		if err := m.Solve(context.Background(), tc.opt); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
+	}
+}
+
+// TestSavePointRoundTrip saves the optimum through the SavePoint option, loads it
+// into a fresh container with the same model, and checks that the levels and
+// marginals come back and that the solve from there needs no iteration.
+func TestSavePointRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "quad.point")
+	m, x, _, _, def := quadratic(t, Min)
+	x.SetBounds(-1, 1)
+	if err := m.Solve(context.Background(), Options{SavePoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	m2, x2, _, _, def2 := quadratic(t, Min)
+	x2.SetBounds(-1, 1)
+	rep, err := m2.c.LoadPoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rep.Loaded, []string{"def", "obj", "x"}) || len(rep.Skipped) != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	if !slices.Equal(x2.L, x.L) || !slices.Equal(x2.M, x.M) || !slices.Equal(def2.M, def.M) || !slices.Equal(def2.L, def.L) {
+		t.Errorf("loaded x.l %v x.m %v def.m %v, saved %v %v %v", x2.L, x2.M, def2.M, x.L, x.M, def.M)
+	}
+	if err := m2.Solve(context.Background(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m2.NumIterations != 0 || math.Abs(m2.ObjectiveValue-m.ObjectiveValue) > 1e-12 {
+		t.Errorf("from the saved point: %d iterations, objective %g (saved %g)", m2.NumIterations, m2.ObjectiveValue, m.ObjectiveValue)
+	}
+	// A container with other symbols skips what it lacks and loads the rest.
+	c3 := NewContainer()
+	x3 := c3.NewVariable("x", Free, c3.NewSet("i", "a", "b", "c"))
+	if rep, err := c3.LoadPoint(path); err != nil || !slices.Equal(rep.Skipped, []string{"def", "obj"}) || !slices.Equal(x3.L, x.L) {
+		t.Errorf("partial load: %+v, %v, x %v", rep, err, x3.L)
+	}
+}
+
+func TestLoadPointErrors(t *testing.T) {
+	dir := t.TempDir()
+	m, _, _, _, _ := quadratic(t, Min)
+	good := filepath.Join(dir, "good.point")
+	must(m.SavePoint(good))
+	c := NewContainer()
+	c.NewVariable("x", Free, c.NewSet("i", "a", "b")) // 2 elements, the file has 3
+	y := c.NewVariable("obj", Free)
+	y.L[0] = 42
+	if _, err := c.LoadPoint(good); err == nil || !strings.Contains(err.Error(), `"x.l" has shape [3] in the file, but "x" is over (i) with shape [2]`) {
+		t.Errorf("shape mismatch: %v", err)
+	}
+	if y.L[0] != 42 {
+		t.Errorf("a failed load changed obj to %g", y.L[0])
+	}
+	weights := filepath.Join(dir, "weights.safetensors")
+	must(safetensors.Save(weights, map[string]safetensors.Tensor{"1.weight": {DType: safetensors.F64, Shape: []int{1}, Data: []float64{1}}}, nil))
+	if _, err := c.LoadPoint(weights); err == nil || !strings.Contains(err.Error(), "is not a point file") {
+		t.Errorf("weights file: %v", err)
+	}
+	if _, err := c.LoadPoint(filepath.Join(dir, "none")); err == nil || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 // parallelMin is the least number of elements an element-wise loop splits over the
 // CPUs for: transcendental functions cost 10-20 ns each, so from here on the split
 // (a few microseconds) is small against the loop.
-const parallelMin = 1 << 14
+const parallelMin = 1 << 12
 
 // inParallel runs fn over [0, n) in one contiguous range per CPU (at most 4) when n
 // is large, else in one call.

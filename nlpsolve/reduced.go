@@ -23,6 +23,7 @@ type reduced struct {
 	evals int
 	// lastEval counts forward sweeps; gradAt is the sweep the adjoints belong to.
 	lastEval, gradAt int
+	bounded          []bool  // per variable block: some element has a finite bound
 	boundViol        float64 // worst bound violation of a defined variable in the last sweep
 	boundVar         string
 }
@@ -40,6 +41,15 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) *reduced {
 		return out
 	}
 	rf.x, rf.bar, rf.dx, rf.dbar = alloc(), alloc(), alloc(), alloc()
+	rf.bounded = make([]bool, len(p.Vars))
+	for i, v := range p.Vars {
+		for k := range v.Lo {
+			if !math.IsInf(v.Lo[k], -1) || !math.IsInf(v.Up[k], 1) {
+				rf.bounded[i] = true
+				break
+			}
+		}
+	}
 	for i := range x0 {
 		copy(rf.x[i], x0[i])
 	}
@@ -85,11 +95,21 @@ func (rf *reduced) value(s []float64) float64 {
 		e := rf.p.Equations[ei]
 		e.Block.Eval(rf.x, rf.r[ei])
 		v := rf.x[e.Defines]
-		lo, up := rf.p.Vars[e.Defines].Lo, rf.p.Vars[e.Defines].Up
 		inv := 1 / e.Coef
+		if !rf.bounded[e.Defines] {
+			for i, r := range rf.r[ei] {
+				v[i] -= r * inv
+			}
+			continue
+		}
+		lo, up := rf.p.Vars[e.Defines].Lo, rf.p.Vars[e.Defines].Up
 		for i, r := range rf.r[ei] {
 			v[i] -= r * inv
-			if viol := math.Max(lo[i]-v[i], v[i]-up[i]); viol > rf.boundViol {
+			viol := lo[i] - v[i]
+			if d := v[i] - up[i]; d > viol {
+				viol = d
+			}
+			if viol > rf.boundViol {
 				rf.boundViol, rf.boundVar = viol, rf.p.Vars[e.Defines].Name
 			}
 		}

@@ -160,6 +160,7 @@ type Model struct {
 	problem   Problem
 	sense     Sense
 	objective *Expr
+	frozen    *frozen // the kept instance of a frozen model (freeze.go)
 	Attributes
 }
 
@@ -217,6 +218,8 @@ type Options struct {
 	Memory int
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
+	// Freeze says how a frozen model applies its modifiables' data (Model.Freeze).
+	Freeze FreezeOptions
 }
 
 // ErrUnsupported is wrapped by errors for features nnopt does not have yet.
@@ -358,7 +361,7 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 		m.SolveStatus, m.Status = status, StatusNoSolutionReturned
 		return err
 	}
-	inst, err := m.compile()
+	inst, err := m.solveInstance(opt) // m.compile(), or a frozen model's updated instance
 	if err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
 		return err
@@ -402,6 +405,7 @@ func (m *Model) Solve(ctx context.Context, opt Options) error {
 		copy(e.M, res.EqMarginals[i])
 		inst.blocks[i].Eval(res.X, e.L)
 	}
+	m.frozenSolved(inst)
 	a.ObjectiveValue = res.Objective
 	if m.objective == nil {
 		a.ObjectiveValue = 0

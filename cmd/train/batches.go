@@ -130,7 +130,7 @@ func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand) (frozenJ
 
 // defaultBatchIterlim is -batch-iterlim's default (see the README's multi-batch
 // section for how it was chosen).
-const defaultBatchIterlim = 30
+const defaultBatchIterlim = 10
 
 // batchMode builds the solve options of -batches N and runs it.
 func batchMode(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, method nlpsolve.Method, opts *optfile.File, blasInUse string) error {

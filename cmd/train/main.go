@@ -54,7 +54,7 @@ func main() {
 	flag.IntVar(&cfg.batches, "batches", 0, "train on this many successive balanced batches through one frozen model, keeping the weights with the best dev accuracy (0: the single-batch run)")
 	flag.IntVar(&cfg.batchIterlim, "batch-iterlim", defaultBatchIterlim, "with -batches: iteration limit of each batch's solve")
 	flag.IntVar(&cfg.dev, "dev", 1000, "with -batches: the last this many training images are the dev set, not trained on")
-	flag.IntVar(&cfg.patience, "patience", 5, "with -batches: stop when the dev accuracy has not improved for this many batches (0: never)")
+	flag.IntVar(&cfg.patience, "patience", 30, "with -batches: stop when the dev accuracy has not improved for this many batches (0: never)")
 	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds (the cnn has none unless set)")
 	flag.StringVar(&cfg.method, "method", "", "search directions: newton-cg (truncated Newton on exact reduced Hessian products) or lbfgs (L-BFGS-B); default newton-cg for the mlp, lbfgs for the cnn")

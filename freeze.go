@@ -481,11 +481,11 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 		}
 		retarget(b)
 		s.b, s.r, s.w = b, make([]float64, b.Rows()), make([]float64, b.Rows())
-		for _, vb := range b.vars {
-			if f.sensG[vb] == nil {
-				f.sensG[vb] = make([]float64, len(f.sensX[vb]))
-			}
-		}
+	}
+	// Adjoints only for the parameters: a reference whose adjoint buffer is nil gets
+	// none, and neither does a product towards it (no GEMM for a weight's adjoint).
+	for j := range params {
+		f.sensG[len(inst.vars)+j] = make([]float64, len(pdata[j]))
 	}
 	// Everything checked: add the parameters' variables to the container.
 	for j, p := range params {

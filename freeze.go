@@ -18,7 +18,9 @@ import (
 // bound that is not modifiable do not reach the instance. Each Solve of a frozen model
 // reads the modifiables' data from the container, applies it to the instance as
 // Options.Freeze says, and solves, starting from the instance's levels (the last
-// solution). Model.Unfreeze drops the instance.
+// solution, or the update of a modifiable level; the levels of variables that an
+// equation defines are recomputed by the solver from the others, so those are taken
+// from the container as they are). Model.Unfreeze drops the instance.
 //
 // A modifiable parameter p becomes a fixed variable named p_var in the instance; Freeze
 // adds it to the container. Its level (and its bounds, the same slice) is the data the
@@ -223,7 +225,7 @@ type frozen struct {
 	inst  *instance
 	mods  []*modState
 	pvars []*Variable // <name>_var of the modifiable parameters, in order
-	lev   [][]float64 // the instance's levels per variable block
+	lev   [][]float64 // the instance's levels per variable block; nil for defined variables
 	sens  []sensBlock // equations that read a modifiable parameter, compiled with it as a variable
 	sensX [][]float64 // point of the sensitivity blocks: instance variables, then pvars
 	sensG [][]float64 // their adjoints (nil for blocks no sensitivity block reads)
@@ -345,9 +347,27 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	}
 	f := &frozen{inst: inst}
 	// The instance owns its bounds and levels from now on.
+	// Levels: the instance keeps those of the variables no equation defines (and of
+	// modifiable levels); a defined variable's level follows from the others in the
+	// solver's forward sweep, so its container level is left as it is, which saves
+	// two copies of every layer's activations per solve.
+	defined := make([]bool, len(inst.vars))
+	for _, e := range inst.prob.Equations {
+		if e.Defines >= 0 {
+			defined[e.Defines] = true
+		}
+	}
+	for _, a := range attrs {
+		if a.kind == AttrL || a.kind == AttrFx {
+			defined[index[a.v]] = false
+		}
+	}
+	f.lev = make([][]float64, len(inst.vars))
 	for i, v := range inst.vars {
 		inst.prob.Vars[i].Lo, inst.prob.Vars[i].Up = slices.Clone(v.Lo), slices.Clone(v.Up)
-		f.lev = append(f.lev, slices.Clone(v.L))
+		if !defined[i] {
+			f.lev[i] = slices.Clone(v.L)
+		}
 	}
 	// And its parameter data: modifiable parameters read their _var level, the others
 	// a copy taken now.
@@ -591,7 +611,9 @@ func (f *frozen) update(model string, opt FreezeOptions) error {
 		md.apply(opt.UpdateType)
 	}
 	for i, v := range f.inst.vars {
-		copy(v.L, f.lev[i])
+		if f.lev[i] != nil {
+			copy(v.L, f.lev[i])
+		}
 	}
 	return nil
 }
@@ -686,7 +708,9 @@ func (m *Model) frozenSolved(inst *instance) {
 		return
 	}
 	for i, v := range inst.vars {
-		copy(f.lev[i], v.L)
+		if f.lev[i] != nil {
+			copy(f.lev[i], v.L)
+		}
 	}
 	for _, g := range f.sensG {
 		clear(g)

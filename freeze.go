@@ -667,6 +667,13 @@ func (md *modState) apply(u UpdateType) {
 // applyDense sets cur from data where data holds a record against def, and elsewhere
 // as the update type says, on the elements act marks (all when act is nil).
 func applyDense(cur, data, base []float64, def float64, act []bool, u UpdateType) {
+	if u == UpdateZero && act == nil {
+		// A missing element equals def, so both cases are v (+0 for Eps).
+		for i, v := range data {
+			cur[i] = v + 0
+		}
+		return
+	}
 	for i, v := range data {
 		if act != nil && !act[i] {
 			continue

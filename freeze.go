@@ -34,7 +34,8 @@ import (
 // an element holds a record when its value differs from the default: nonzero for a
 // parameter and a level, other than the variable type's bound for a bound (the default
 // lower bound of a Positive variable is 0, of a Free one -Inf), and lower = upper for
-// FxAttr. An explicit zero is written Eps() (negative zero, which computes as 0). How
+// FxAttr (applied before a modifiable lower or upper bound of the same variable, which
+// then decides its own bound). An explicit zero is written Eps() (negative zero, which computes as 0). How
 // elements without a record are applied is FreezeOptions.UpdateType. An element of the
 // modifiable that no active row of the instance reads (a row outside its equation's
 // condition, a subset the sum does not run over) is not in the instance: a record
@@ -479,6 +480,11 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 		md.base = slices.Clone(md.cur)
 		f.mods = append(f.mods, md)
 	}
+	// A fixed value applies before the bounds and the level, so that where x.fx has no
+	// record, a modifiable x.lo or x.up still decides its own bound.
+	slices.SortStableFunc(f.mods, func(a, b *modState) int {
+		return boolInt(b.param == nil && b.attr.kind == AttrFx) - boolInt(a.param == nil && a.attr.kind == AttrFx)
+	})
 	// Sensitivity blocks: the equations that read a modifiable parameter, compiled
 	// with the parameters as variable blocks after the instance's own.
 	pv := make(map[*Parameter]int, len(params))
@@ -736,4 +742,11 @@ func (m *Model) frozenSolved(inst *instance) {
 			copy(v.M, g)
 		}
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

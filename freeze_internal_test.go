@@ -286,3 +286,34 @@ func TestReach(t *testing.T) {
 		}
 	}
 }
+
+// Modifiable bounds on a model the solver handles: x.up and x.fx records reach the
+// instance, and removing them (back to the type's default) restores the bounds at
+// Freeze under base_case.
+func TestFrozenBoundsAndFixedValues(t *testing.T) {
+	m, x, tgt, p, _ := quadratic(t, Min)
+	free := func(k int) float64 { return tgt.Values[k] - p.Values[k]/2 }
+	if err := m.Freeze(x.UpAttr(), x.FxAttr()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		set  func()
+		want []float64
+	}{
+		{"upper bound on x[0]", func() { x.Up[0] = -5 }, []float64{-5, free(1), free(2)}},
+		{"x[1] fixed at 7 as well", func() { x.Lo[1], x.Up[1] = 7, 7 }, []float64{-5, 7, free(2)}},
+		{"records removed", func() { x.SetBounds(math.Inf(-1), math.Inf(1)) }, []float64{free(0), free(1), free(2)}},
+	} {
+		tc.set()
+		if err := m.Solve(context.Background(), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for k, w := range tc.want {
+			if math.Abs(x.L[k]-w) > 1e-6 {
+				t.Errorf("%s: x = %v, want %v", tc.name, x.L, tc.want)
+				break
+			}
+		}
+	}
+}

@@ -25,10 +25,14 @@ type block struct {
 }
 
 func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
+	return compileBlockWith(e, &lowerer{varIndex: varIndex})
+}
+
+// compileBlockWith compiles e with the given (fresh) lowerer.
+func compileBlockWith(e *Equation, l *lowerer) (*block, error) {
 	if e.def == nil {
 		return nil, fmt.Errorf("equation %q has no definition", e.name)
 	}
-	l := &lowerer{varIndex: varIndex}
 	root, err := l.lower(Sub(e.def.lhs, e.def.rhs))
 	if err != nil {
 		return nil, fmt.Errorf("equation %q: %w", e.name, err)

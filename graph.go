@@ -49,6 +49,9 @@ type graph struct {
 
 type lowerer struct {
 	varIndex map[*Variable]int
+	// paramVar lowers the parameters it holds as references to the given variable
+	// blocks (a frozen model's <name>_var, for sensitivities); nil for none.
+	paramVar map[*Parameter]int
 	nodes    []*tnode
 }
 
@@ -146,9 +149,18 @@ func (l *lowerer) lower(e *Expr) (*tnode, error) {
 			n.vb = vb
 			n.constant = false
 		case *Parameter:
+			if vb, ok := l.paramVar[s]; ok {
+				n.vb = vb
+				n.constant = false
+				break
+			}
 			n.param = s
 			n.constant = true
 			n.val = s.Values
+			if s.attr != nil {
+				// A variable attribute in algebra is data as of generation.
+				n.val = append([]float64(nil), s.Values...)
+			}
 		}
 		l.nodes = append(l.nodes, n)
 		return n, nil

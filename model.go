@@ -162,6 +162,7 @@ type Model struct {
 	problem   Problem
 	sense     Sense
 	objective *Expr
+	frozen    *frozen // the kept instance of a frozen model (freeze.go)
 	Attributes
 }
 
@@ -339,7 +340,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 		m.SolveStatus, m.Status = status, StatusNoSolutionReturned
 		return err
 	}
-	inst, err := m.compile()
+	inst, err := m.solveInstance(opt) // m.compile(), or a frozen model's updated instance
 	if err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
 		return err
@@ -390,6 +391,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 		copy(e.M, res.EqMarginals[i])
 		inst.blocks[i].Eval(res.X, e.L)
 	}
+	m.frozenSolved(inst)
 	a.ObjectiveValue = res.Objective
 	if m.objective == nil {
 		a.ObjectiveValue = 0

@@ -42,6 +42,9 @@ type Options struct {
 	SavePoint string
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
+	// Freeze says how a frozen model applies its modifiables' data (Model.Freeze);
+	// a level that sets any of its fields sets all of them.
+	Freeze FreezeOptions
 }
 
 // SolverName is the name of nnopt's solver in Options.Solvers.
@@ -85,6 +88,9 @@ func (o Options) over(top Options) Options {
 	}
 	if top.OnIteration != nil {
 		o.OnIteration = top.OnIteration
+	}
+	if top.Freeze != (FreezeOptions{}) {
+		o.Freeze = top.Freeze
 	}
 	return o
 }

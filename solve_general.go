@@ -59,6 +59,7 @@ func (m *Model) solveGeneral(ctx context.Context, opt Options, inst *instance, s
 		copy(e.M, res.EqMarginals[i])
 		inst.blocks[i].Eval(res.X, e.L)
 	}
+	m.frozenSolved(inst)
 	a.ObjectiveValue = res.Objective
 	if m.objective == nil {
 		a.ObjectiveValue = 0

@@ -10,6 +10,7 @@ type Parameter struct {
 	name   string
 	domain []*Set
 	Values []float64
+	attr   *VarAttr // set when the parameter stands for a variable attribute in algebra
 }
 
 // NewParameter adds a parameter over domain (none for a scalar), initially zero.

@@ -77,3 +77,46 @@ func GatherLabels(labels []uint8, idx []int) []uint8 {
 	}
 	return out
 }
+
+// BalancedBatches splits the examples into successive balanced batches of perClass
+// examples of each class 0, …, classes-1: batch b holds, of every class, the examples
+// b·perClass up to (b+1)·perClass-1 in order of appearance, so batch 0 is
+// BalancedBatch's. Each batch's indices are ascending. It returns as many complete
+// batches as the scarcest class allows, at most n when n > 0; it is an error if not
+// even one is complete.
+func BalancedBatches(labels []uint8, perClass, classes, n int) ([][]int, error) {
+	if perClass <= 0 || classes <= 0 || classes > 256 {
+		return nil, fmt.Errorf("datasets: balanced batches of %d per class for %d classes: want positive counts and at most 256 classes", perClass, classes)
+	}
+	count := make([]int, classes)
+	for _, l := range labels {
+		if int(l) < classes {
+			count[l]++
+		}
+	}
+	nb := len(labels)
+	for c, k := range count {
+		if k/perClass < nb {
+			nb = k / perClass
+		}
+		if k < perClass {
+			return nil, fmt.Errorf("datasets: balanced batches: class %d has %d examples in %d labels, want at least %d", c, k, len(labels), perClass)
+		}
+	}
+	if n > 0 && n < nb {
+		nb = n
+	}
+	out := make([][]int, nb)
+	seen := make([]int, classes)
+	for i, l := range labels {
+		if int(l) >= classes {
+			continue
+		}
+		b := seen[l] / perClass
+		seen[l]++
+		if b < nb {
+			out[b] = append(out[b], i)
+		}
+	}
+	return out, nil
+}

@@ -82,3 +82,28 @@ func ExampleBalancedBatch() {
 	// [1 0 1 2 0 2]
 	// datasets: balanced batch: class 2 has 2 examples in 8 labels, want 3
 }
+
+func TestBalancedBatches(t *testing.T) {
+	labels := []uint8{0, 1, 1, 0, 2, 0, 1, 2, 2, 0, 1}
+	got, err := datasets.BalancedBatches(labels, 1, 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]int{{0, 1, 4}, {2, 3, 7}, {5, 6, 8}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("BalancedBatches = %v, want %v", got, want)
+	}
+	first, _ := datasets.BalancedBatch(labels, 1, 3)
+	if fmt.Sprint(first) != fmt.Sprint(got[0]) {
+		t.Errorf("batch 0 %v differs from BalancedBatch %v", got[0], first)
+	}
+	if got, _ := datasets.BalancedBatches(labels, 1, 3, 2); len(got) != 2 {
+		t.Errorf("n = 2: %d batches", len(got))
+	}
+	if _, err := datasets.BalancedBatches(labels, 4, 3, 0); err == nil || !strings.Contains(err.Error(), "class 2 has 3") {
+		t.Errorf("perClass 4: %v", err)
+	}
+	if _, err := datasets.BalancedBatches(labels, 0, 3, 0); err == nil {
+		t.Error("perClass 0: no error")
+	}
+}

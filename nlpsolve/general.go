@@ -547,7 +547,7 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 	}
 	g.x, g.bar, g.seed = alloc(), alloc(), alloc()
 	for i := range x0 {
-		copy(g.x[i], x0[i])
+		projectOnBounds(g.x[i], x0[i], p.Vars[i])
 	}
 	g.w = make([][]float64, len(p.Equations))
 	g.res = make([][]float64, len(p.Equations))

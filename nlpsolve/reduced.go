@@ -51,7 +51,7 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) *reduced {
 		}
 	}
 	for i := range x0 {
-		copy(rf.x[i], x0[i])
+		projectOnBounds(rf.x[i], x0[i], p.Vars[i])
 	}
 	rf.r = make([][]float64, len(p.Equations))
 	rf.w = make([][]float64, len(p.Equations))
@@ -206,4 +206,13 @@ func (rf *reduced) marginals() (eq, vars [][]float64) {
 		}
 	}
 	return eq, vars
+}
+
+// projectOnBounds stores x0 projected onto v's bounds in x: a level outside its
+// bounds starts at the nearest bound, and a fixed element (Lo = Up) at its value,
+// whatever level it had from an earlier solve.
+func projectOnBounds(x, x0 []float64, v Variable) {
+	for k, val := range x0 {
+		x[k] = clamp(val, v.Lo[k], v.Up[k])
+	}
 }

@@ -36,6 +36,7 @@ type config struct {
 	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale, savePoint string
 	download, quiet, boundSet                                                                                               bool
 	batch, hidden, iterlim, memory                                                                                          int
+	batches, dev, patience, batchIterlim                                                                                    int
 	seed                                                                                                                    uint64
 	timelim, bound                                                                                                          float64
 }
@@ -50,6 +51,10 @@ func main() {
 	flag.IntVar(&cfg.hidden, "hidden", 20, "hidden neurons of the mlp")
 	flag.Uint64Var(&cfg.seed, "seed", 7, "seed of the weight initialisation")
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
+	flag.IntVar(&cfg.batches, "batches", 0, "train on this many successive balanced batches through one frozen model, keeping the weights with the best dev accuracy (0: the single-batch run)")
+	flag.IntVar(&cfg.batchIterlim, "batch-iterlim", defaultBatchIterlim, "with -batches: iteration limit of each batch's solve")
+	flag.IntVar(&cfg.dev, "dev", 1000, "with -batches: the last this many training images are the dev set, not trained on")
+	flag.IntVar(&cfg.patience, "patience", 30, "with -batches: stop when the dev accuracy has not improved for this many batches (0: never)")
 	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds (the cnn has none unless set)")
 	flag.StringVar(&cfg.method, "method", "", "search directions: lbfgs (L-BFGS-B) or newton-cg (truncated Newton on exact reduced Hessian products)")
@@ -204,6 +209,16 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.plot != "" && !strings.EqualFold(filepath.Ext(cfg.plot), ".png") {
 		return fmt.Errorf("-plot %s: the plot is a PNG; give a file name ending in .png", cfg.plot)
 	}
+	if cfg.batches < 0 || cfg.patience < 0 || cfg.batchIterlim < 0 {
+		return fmt.Errorf("-batches %d, -patience %d, -batch-iterlim %d: want 0 or more", cfg.batches, cfg.patience, cfg.batchIterlim)
+	}
+	if cfg.batches > 0 {
+		for name, set := range map[string]bool{"-plot": cfg.plot != "", "-trace": cfg.traceOut != "", "-solvetrace": cfg.solveTrace != "", "-init-out": cfg.initOut != ""} {
+			if set {
+				return fmt.Errorf("%s is for the single-batch run; -batches writes one line per batch (and -json)", name)
+			}
+		}
+	}
 	if cfg.hidden <= 0 {
 		return fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
 	}
@@ -218,6 +233,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	mnist, err := datasets.LoadMNIST(dir)
 	if err != nil {
 		return err
+	}
+	if cfg.batches > 0 {
+		return batchMode(ctx, cfg, out, mnist, dir, method, opts, blasInUse)
 	}
 	idx, err := datasets.BalancedBatch(mnist.Train.Labels, cfg.batch/10, 10)
 	if err != nil {

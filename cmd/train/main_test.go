@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -238,6 +239,75 @@ func TestTrainCNN(t *testing.T) {
 	}
 	if want := int(math.Round(s.TestAccuracy * float64(ts.Total))); ts.Correct != want {
 		t.Errorf("PyTorch classifies %d/%d test images correctly, train reported %d", ts.Correct, ts.Total, want)
+	}
+}
+
+func TestTrainBatchesThroughFrozenModel(t *testing.T) {
+	dir := t.TempDir()
+	cfg := defaults()
+	cfg.data = testdata.MNISTDir(t)
+	cfg.batch, cfg.batches, cfg.batchIterlim, cfg.dev, cfg.patience = 100, 4, 3, 300, 2
+	cfg.out = filepath.Join(dir, "w.safetensors")
+	cfg.jsonOut = filepath.Join(dir, "run.json")
+	var out bytes.Buffer
+	if err := run(context.Background(), cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"through one frozen model", "dev set the last 300", "batch   1/4 (epoch 1): loss", "after   3 iterations (Iteration Interrupt)",
+		"Best batch", "Test accuracy"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	raw, err := os.ReadFile(cfg.jsonOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		BatchesRun   int     `json:"batches_run"`
+		BestBatch    int     `json:"best_batch"`
+		DevAccuracy  float64 `json:"dev_accuracy"`
+		TestAccuracy float64 `json:"test_accuracy"`
+		PerBatch     []struct {
+			Loss        float64 `json:"loss"`
+			Iterations  int     `json:"iterations"`
+			DevAccuracy float64 `json:"dev_accuracy"`
+		} `json:"per_batch"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.BatchesRun != len(s.PerBatch) || s.BatchesRun < 3 || s.BestBatch < 1 || s.BestBatch > s.BatchesRun {
+		t.Fatalf("summary %+v", s)
+	}
+	best := 0.0
+	for _, b := range s.PerBatch {
+		best = math.Max(best, b.DevAccuracy)
+		if b.Iterations != 3 {
+			t.Errorf("batch iterations %d, want the -batch-iterlim 3", b.Iterations)
+		}
+	}
+	if s.DevAccuracy != best || s.PerBatch[s.BestBatch-1].DevAccuracy != best {
+		t.Errorf("dev accuracy %g, best batch %d, but the batches' best is %g", s.DevAccuracy, s.BestBatch, best)
+	}
+	// The weights file holds the MLP's two weight tensors and says which batch's they are.
+	w, meta, err := nn.LoadSafetensors(cfg.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w) != 2 || meta["best_batch"] != fmt.Sprint(s.BestBatch) || s.TestAccuracy < 0.5 {
+		t.Errorf("weights %d tensors, metadata %v, test accuracy %g", len(w), meta, s.TestAccuracy)
+	}
+	for _, bad := range []func(c *config){
+		func(c *config) { c.dev = 9950 },
+		func(c *config) { c.patience = -1 },
+		func(c *config) { c.plot = filepath.Join(dir, "p.png") },
+	} {
+		c := cfg
+		bad(&c)
+		if err := run(context.Background(), c, &out); err == nil {
+			t.Errorf("config %+v: no error", c)
+		}
 	}
 }
 

@@ -17,7 +17,8 @@ type CNN struct {
 	C                   *nnopt.Container
 	Model               *nnopt.Model
 	A1                  *nnopt.Parameter
-	Target              *nnopt.Set
+	Target              *nnopt.Set       // the labels as a subset (TargetSubset), else nil
+	Y                   *nnopt.Parameter // the labels one-hot (TargetOneHot), else nil
 	Convs               [3]*formulations.Conv2d
 	Output, LogProbs    *nnopt.Variable
 	Loss                *nnopt.Variable
@@ -28,6 +29,11 @@ type CNN struct {
 // their labels. The weights are drawn from PyTorch's default initialisation with rng
 // and bounded by ±bound (0 for none).
 func NewCNN(inputs []float64, labels []uint8, rng *rand.Rand, bound float64) (*CNN, error) {
+	return NewCNNWith(inputs, labels, rng, bound, TargetSubset)
+}
+
+// NewCNNWith is NewCNN with the labels entering the loss as targets says.
+func NewCNNWith(inputs []float64, labels []uint8, rng *rand.Rand, bound float64, targets Targets) (*CNN, error) {
 	const side, classes = 28, 10
 	batch := len(labels)
 	if len(inputs) != batch*side*side {
@@ -90,10 +96,18 @@ func NewCNN(inputs []float64, labels []uint8, rng *rand.Rand, bound float64) (*C
 		return nil, err
 	}
 	m.Output = flat.Var
-	t, err := trainingModel(c, m.Output, labels)
+	t, err := trainingModel(c, m.Output, labels, targets)
 	if err != nil {
 		return nil, err
 	}
-	m.LogProbs, m.Target, m.Loss, m.Model = t.logProbs, t.loss.Targets, t.loss.Var, t.model
+	m.LogProbs, m.Target, m.Y, m.Loss, m.Model = t.logProbs, t.loss.Targets, t.y, t.loss.Var, t.model
 	return m, nil
+}
+
+// SetBatch is MLP.SetBatch for the CNN.
+func (m *CNN) SetBatch(inputs []float64, labels []uint8) error {
+	if len(labels) != m.Batch {
+		return fmt.Errorf("refmodel: %d labels for a batch of %d", len(labels), m.Batch)
+	}
+	return setBatch(m.A1, m.Y, inputs, labels)
 }

@@ -17,8 +17,9 @@ type MLP struct {
 	C                 *nnopt.Container
 	Model             *nnopt.Model
 	A1                *nnopt.Parameter
-	Target            *nnopt.Set
-	W1, W2            *nnopt.Variable // (in, hidden), (hidden, classes)
+	Target            *nnopt.Set       // the labels as a subset (TargetSubset), else nil
+	Y                 *nnopt.Parameter // the labels one-hot (TargetOneHot), else nil
+	W1, W2            *nnopt.Variable  // (in, hidden), (hidden, classes)
 	Z2, A2, Z3, A3    *nnopt.Variable
 	Loss              *nnopt.Variable
 	Batch, In, Hidden int
@@ -29,6 +30,11 @@ type MLP struct {
 // and initial weights w1 (in × hidden) and w2 (hidden × classes), row-major. Weights
 // are bounded by ±bound, and every defined variable starts at its forward-pass value.
 func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []float64, bound float64) (*MLP, error) {
+	return NewMLPWith(inputs, labels, in, hidden, classes, w1, w2, bound, TargetSubset)
+}
+
+// NewMLPWith is NewMLP with the labels entering the loss as targets says.
+func NewMLPWith(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []float64, bound float64, targets Targets) (*MLP, error) {
 	batch := len(labels)
 	if len(inputs) != batch*in {
 		return nil, fmt.Errorf("refmodel: %d inputs for %d labels of size %d", len(inputs), batch, in)
@@ -68,11 +74,11 @@ func NewMLP(inputs []float64, labels []uint8, in, hidden, classes int, w1, w2 []
 	if err := def("calc_mm_2", []*nnopt.Set{n, c.Dims(classes)[0]}, nnopt.Eq(m.Z3, nnopt.MatMul(m.A2, m.W2))); err != nil {
 		return nil, err
 	}
-	t, err := trainingModel(c, m.Z3, labels)
+	t, err := trainingModel(c, m.Z3, labels, targets)
 	if err != nil {
 		return nil, err
 	}
-	m.A3, m.Target, m.Loss, m.Model = t.logProbs, t.loss.Targets, t.loss.Var, t.model
+	m.A3, m.Target, m.Y, m.Loss, m.Model = t.logProbs, t.loss.Targets, t.y, t.loss.Var, t.model
 	m.ForwardLevels()
 	return m, nil
 }
@@ -103,8 +109,14 @@ func (m *MLP) ForwardLevels() {
 		}
 		logSoftmax(m.Z3.L[i*k:(i+1)*k], m.A3.L[i*k:(i+1)*k])
 	}
-	for _, t := range m.Target.Members() {
-		loss -= m.A3.L[t[0]*k+t[1]]
+	if m.Y != nil {
+		for q, y := range m.Y.Values {
+			loss -= y * m.A3.L[q]
+		}
+	} else {
+		for _, t := range m.Target.Members() {
+			loss -= m.A3.L[t[0]*k+t[1]]
+		}
 	}
 	m.Loss.L[0] = loss
 }
@@ -125,18 +137,81 @@ func batchSet(c *nnopt.Container, n int) *nnopt.Set {
 type training struct {
 	logProbs *nnopt.Variable
 	loss     formulations.Loss
+	y        *nnopt.Parameter
 	model    *nnopt.Model
 }
 
-func trainingModel(c *nnopt.Container, logits *nnopt.Variable, labels []uint8) (training, error) {
+// Targets chooses how the labels enter the loss.
+type Targets int
+
+const (
+	// TargetSubset is the reference's: the (example, label) pairs are a subset the
+	// loss sums over, data fixed when the model is generated.
+	TargetSubset Targets = iota
+	// TargetOneHot makes them a one-hot parameter y over (batch, classes) and the loss
+	// Σ -y·log_softmax: data a frozen model can change (a new batch is new a1 and y),
+	// at the price of a dense loss row (batch·classes Jacobian elements, not batch).
+	TargetOneHot
+)
+
+func trainingModel(c *nnopt.Container, logits *nnopt.Variable, labels []uint8, targets Targets) (training, error) {
 	ls, err := activation.LogSoftmax(c, logits, -1)
 	if err != nil {
 		return training{}, err
 	}
-	loss, err := formulations.NLLLoss(c, ls.Var, labels)
-	if err != nil {
+	var t training
+	t.logProbs = ls.Var
+	if targets == TargetOneHot {
+		d := ls.Var.Domain()
+		t.y = c.NewParameter("y", d...)
+		if err := oneHot(t.y.Values, labels, d[1].Len()); err != nil {
+			return training{}, err
+		}
+		lv := c.NewVariable(c.UniqueName("loss"), nnopt.Free)
+		e := c.NewEquation(c.UniqueName("calc_loss"))
+		if err := e.Define(nnopt.Eq(lv, nnopt.Sum(nnopt.Mul(t.y, nnopt.Neg(ls.Var)), d...))); err != nil {
+			return training{}, err
+		}
+		t.loss = formulations.Loss{Var: lv, Equation: e}
+	} else if t.loss, err = formulations.NLLLoss(c, ls.Var, labels); err != nil {
 		return training{}, err
 	}
-	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
-	return training{ls.Var, loss, m}, err
+	t.model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: t.loss.Var})
+	return t, err
+}
+
+// oneHot sets y (len(labels) × classes) to the labels' indicator rows.
+func oneHot(y []float64, labels []uint8, classes int) error {
+	if len(y) != len(labels)*classes {
+		return fmt.Errorf("refmodel: %d labels for one-hot targets of %d values", len(labels), len(y))
+	}
+	clear(y)
+	for i, l := range labels {
+		if int(l) >= classes {
+			return fmt.Errorf("refmodel: label %d of example %d is not below %d classes", l, i, classes)
+		}
+		y[i*classes+int(l)] = 1
+	}
+	return nil
+}
+
+// setBatch writes a new batch into the input parameter and the one-hot targets.
+func setBatch(a1, y *nnopt.Parameter, inputs []float64, labels []uint8) error {
+	if y == nil {
+		return fmt.Errorf("refmodel: the model was built with TargetSubset; a new batch needs TargetOneHot")
+	}
+	if err := a1.SetValues(inputs); err != nil {
+		return err
+	}
+	return oneHot(y.Values, labels, len(y.Values)/max(1, len(labels)))
+}
+
+// SetBatch puts a new batch (inputs and labels of the built batch size) into the
+// model's data, for a model built with TargetOneHot. Zeros of the one-hot targets are
+// data: a frozen model must apply them with nnopt.UpdateZero.
+func (m *MLP) SetBatch(inputs []float64, labels []uint8) error {
+	if len(labels) != m.Batch {
+		return fmt.Errorf("refmodel: %d labels for a batch of %d", len(labels), m.Batch)
+	}
+	return setBatch(m.A1, m.Y, inputs, labels)
 }

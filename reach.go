@@ -1,0 +1,121 @@
+package nnopt
+
+// reach finds the elements of every symbol the block reads on its active rows (inside
+// the equation's condition): a backward pass of booleans through the nodes, by index
+// pattern only (a product with a zero still reads its operands). Parameters come to
+// param, variable blocks to vari; both may be called several times for one symbol.
+// Kernels are taken to read all of their arguments when any output is read.
+func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
+	acts := make(map[*tnode][]bool, len(b.nodes))
+	get := func(n *tnode) []bool {
+		a := acts[n]
+		if a == nil {
+			a = make([]bool, n.size)
+			acts[n] = a
+		}
+		return a
+	}
+	root := get(b.root)
+	for i := 0; i < b.Rows(); i++ {
+		if b.rowOn == nil || b.rowOn[i] != 0 {
+			root[pos(b.rowMap, i)] = true
+		}
+	}
+	for k := len(b.nodes) - 1; k >= 0; k-- {
+		n := b.nodes[k]
+		a := acts[n]
+		if a == nil {
+			continue
+		}
+		switch {
+		case n.op == opConst:
+		case n.op == opRef:
+			if n.param != nil {
+				param(n.param, a)
+			} else {
+				vari(n.vb, a)
+			}
+		case n.kern != nil:
+			anyOn := false
+			for _, on := range a {
+				anyOn = anyOn || on
+			}
+			if anyOn {
+				for _, arg := range n.args {
+					fillBool(get(arg), true)
+				}
+			}
+		case n.ctr != nil:
+			c := n.ctr
+			rowOn, colOn := make([]bool, c.m), make([]bool, c.n)
+			for i := 0; i < c.m; i++ {
+				for j := 0; j < c.n; j++ {
+					if a[i*c.n+j] {
+						rowOn[i], colOn[j] = true, true
+					}
+				}
+			}
+			A, B := get(n.args[0]), get(n.args[1])
+			for i := 0; i < c.m; i++ {
+				if !rowOn[i] {
+					continue
+				}
+				for p := 0; p < c.k; p++ {
+					A[storeA(c, i, p)] = true
+				}
+			}
+			for j := 0; j < c.n; j++ {
+				if !colOn[j] {
+					continue
+				}
+				for p := 0; p < c.k; p++ {
+					B[storeB(c, p, j)] = true
+				}
+			}
+		case n.op == opSum || n.op == opLogSumExp:
+			arg := get(n.args[0])
+			for j, r := range n.reduce {
+				if a[r] {
+					arg[j] = true
+				}
+			}
+		default: // element-wise: add, sub, mul, div, neg, functions, conditions
+			for i, on := range a {
+				if !on || (n.mask != nil && n.mask[i] == 0) {
+					continue
+				}
+				for q, arg := range n.args {
+					get(arg)[pos(n.gather[q], i)] = true
+				}
+			}
+		}
+	}
+}
+
+// storeA is the position in A's storage of the logical element (i, p) of the M×K
+// operand of a contraction; storeB the same for (p, j) of the K×N operand.
+func storeA(c *contraction, i, p int) int {
+	switch {
+	case c.permA != nil:
+		return int(c.permA[i*c.k+p])
+	case c.transA:
+		return p*c.m + i
+	}
+	return i*c.k + p
+}
+
+func storeB(c *contraction, p, j int) int {
+	switch {
+	case c.permB != nil:
+		return int(c.permB[p*c.n+j])
+	case c.transB:
+		return j*c.k + p
+	}
+	return p*c.n + j
+}
+
+func fillBool(a []bool, v bool) {
+	for i := range a {
+		a[i] = v
+	}
+}

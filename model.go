@@ -389,6 +389,12 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 	}
 	for i, e := range inst.eqs {
 		copy(e.M, res.EqMarginals[i])
+		if inst.prob.Equations[i].Defines >= 0 {
+			// The forward sweep solved this equation for its variable at the final
+			// point: its residual is zero to rounding, no need to evaluate it again.
+			clear(e.L)
+			continue
+		}
 		inst.blocks[i].Eval(res.X, e.L)
 	}
 	m.frozenSolved(inst)

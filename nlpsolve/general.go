@@ -103,7 +103,9 @@ type genEq struct {
 // the other equations. Rows that read eliminated variables get their Jacobian from one
 // adjoint sweep each (at most MaxAdjointRows of them); the others from pat's sparse
 // pattern and grouped JVPs. Inequalities get slacks; non-binding equations that do not
-// define a variable are ignored.
+// define a variable are ignored. Variable and Equation Scale act on the columns and
+// rows grg sees (general_scale.go; Settings.Scaling does not apply here), and the
+// log then shows the coefficients before and after scaling.
 //
 // The Result's marginals follow Solve's conventions: ∂objective/∂rhs per row and
 // the reduced cost of every variable element that is not eliminated. After a phase 1

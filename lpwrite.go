@@ -47,9 +47,11 @@ type linearProgram struct {
 	// colEntries lists, per column, (row, coefficient) pairs in row order.
 	colEntries [][]lpEntry
 	nonzeros   int
-	nonbinding int    // =N= rows left out
-	objDef     string // the objective's defining equation, when compile added one
-	feasible   bool   // no objective
+	nonbinding int     // =N= rows left out
+	objDef     string  // the objective's defining equation, when compile added one
+	feasible   bool    // no objective
+	scaled     bool    // written in the user's scales (WriteScaledLP)
+	objCoef    float64 // the objective column's coefficient: its scale, else 1
 }
 
 type lpRow struct {
@@ -78,7 +80,7 @@ type lpCol struct {
 // its term. Binary
 // and integer variables go to the Binaries and Generals sections.
 func (m *Model) WriteLP(w io.Writer) error {
-	lp, err := m.linearProgram()
+	lp, err := m.linearProgram(false)
 	if err != nil {
 		return err
 	}
@@ -93,7 +95,7 @@ func (m *Model) WriteLP(w io.Writer) error {
 // binaries), since readers differ in the default bounds of integer columns. The model
 // must be linear, as for WriteLP.
 func (m *Model) WriteMPS(w io.Writer) error {
-	lp, err := m.linearProgram()
+	lp, err := m.linearProgram(false)
 	if err != nil {
 		return err
 	}
@@ -122,7 +124,9 @@ func writeBuffered(w io.Writer, write func(*bufio.Writer)) error {
 }
 
 // linearProgram compiles the model and reads its rows off the Jacobian at x = 0.
-func (m *Model) linearProgram() (*linearProgram, error) {
+// With scaled set, every column is x/c and every row (lhs - rhs)/d, for the
+// variables' scales c and the equations' scales d (scaling.go).
+func (m *Model) linearProgram(scaled bool) (*linearProgram, error) {
 	inst, err := m.compile()
 	if err != nil {
 		return nil, err
@@ -139,13 +143,19 @@ func (m *Model) linearProgram() (*linearProgram, error) {
 	}
 	J := inst.jacobian(pats, zero)
 
-	lp := &linearProgram{name: m.name, max: m.sense == Max, objVar: inst.vars[inst.prob.Objective].name, feasible: m.objective == nil}
+	lp := &linearProgram{name: m.name, max: m.sense == Max, objVar: inst.vars[inst.prob.Objective].name, feasible: m.objective == nil, scaled: scaled, objCoef: 1}
+	colScale := func(vb, el int) float64 {
+		if !scaled {
+			return 1
+		}
+		return inst.vars[vb].Scale[el]
+	}
 	offset := make([]int, len(inst.vars)+1)
 	colNames := newNamer()
 	for i, v := range inst.vars {
 		offset[i+1] = offset[i] + len(v.L)
 		for el := range v.L {
-			c := lpCol{name: colNames.name(rowName(v.name, v.domain, el)), lo: v.Lo[el], up: v.Up[el]}
+			c := lpCol{name: colNames.name(rowName(v.name, v.domain, el)), lo: v.Lo[el] / colScale(i, el), up: v.Up[el] / colScale(i, el)}
 			switch {
 			case v.Type == Binary && c.lo == 0 && c.up == 1:
 				c.binary = true
@@ -159,6 +169,7 @@ func (m *Model) linearProgram() (*linearProgram, error) {
 		}
 	}
 	lp.objCol = offset[inst.prob.Objective]
+	lp.objCoef = colScale(inst.prob.Objective, 0)
 	lp.cols[lp.objCol].used = true
 	rowNames := newNamer()
 	lp.objName = rowNames.name(m.name)
@@ -175,7 +186,11 @@ func (m *Model) linearProgram() (*linearProgram, error) {
 				lp.nonbinding++
 				continue
 			}
-			row := lpRow{name: rowNames.name(rowName(e.name, e.domain, r)), rel: e.Type, rhs: -jb.Residual[r]}
+			d := 1.0
+			if scaled {
+				d = e.Scale[r]
+			}
+			row := lpRow{name: rowNames.name(rowName(e.name, e.domain, r)), rel: e.Type, rhs: -jb.Residual[r] / d}
 			if row.rhs == 0 {
 				row.rhs = 0 // no -0
 			}
@@ -183,7 +198,7 @@ func (m *Model) linearProgram() (*linearProgram, error) {
 				return nil, fmt.Errorf("nnopt: model %q: row %s has right-hand side %g", m.name, row.name, row.rhs)
 			}
 			for k := jb.RowStart[r]; k < jb.RowStart[r+1]; k++ {
-				a := jb.Value[k]
+				a := jb.Value[k] * colScale(int(jb.Var[k]), int(jb.Elem[k])) / d
 				if a == 0 {
 					continue
 				}
@@ -224,6 +239,10 @@ func (lp *linearProgram) header(w *bufio.Writer, comment, format string) {
 	if lp.nonbinding > 0 {
 		fmt.Fprintf(w, "%s %d nonbinding (=N=) rows left out\n", comment, lp.nonbinding)
 	}
+	if lp.scaled {
+		fmt.Fprintf(w, "%s Scaled: each column is the variable divided by its scale, each row lhs - rhs divided by its\n", comment)
+		fmt.Fprintf(w, "%s equation's scale; column values times the scale and row duals divided by it are the model's\n", comment)
+	}
 }
 
 func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -235,7 +254,11 @@ func (lp *linearProgram) writeLP(w *bufio.Writer) {
 	} else {
 		w.WriteString("Minimize\n")
 	}
-	fmt.Fprintf(w, " %s: + %s\n", lp.objName, lp.cols[lp.objCol].name)
+	if lp.objCoef == 1 {
+		fmt.Fprintf(w, " %s: + %s\n", lp.objName, lp.cols[lp.objCol].name)
+	} else {
+		fmt.Fprintf(w, " %s: + %s %s\n", lp.objName, num(lp.objCoef), lp.cols[lp.objCol].name)
+	}
 	w.WriteString("Subject To\n")
 	for _, row := range lp.rows {
 		line := " " + row.name + ":"
@@ -325,7 +348,7 @@ func (lp *linearProgram) writeMPS(w *bufio.Writer) {
 			inInt = isInt
 		}
 		if j == lp.objCol {
-			fmt.Fprintf(w, "    %s %s 1\n", c.name, lp.objName)
+			fmt.Fprintf(w, "    %s %s %s\n", c.name, lp.objName, num(lp.objCoef))
 		} else if len(lp.colEntries[j]) == 0 { // declare a column no row mentions
 			fmt.Fprintf(w, "    %s %s 0\n", c.name, lp.objName)
 		}

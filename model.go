@@ -253,13 +253,13 @@ func (m *Model) compile() (*instance, error) {
 	addVar(objVar)
 	taken := map[*Variable]bool{}
 	prob := &nlpsolve.Problem{Objective: index[objVar], Maximize: m.sense == Max}
+	if err := checkScales(m.name, inst.vars, eqs); err != nil {
+		return nil, err
+	}
 	for _, v := range inst.vars {
-		pv := nlpsolve.Variable{Name: v.name, Lo: v.Lo, Up: v.Up}
-		for _, c := range v.Scale {
-			if c != 1 {
-				pv.Scale = v.Scale
-				break
-			}
+		pv := nlpsolve.Variable{Name: v.name, Lo: v.Lo, Up: v.Up, Label: v.label}
+		if !allOnes(v.Scale) {
+			pv.Scale = v.Scale
 		}
 		prob.Vars = append(prob.Vars, pv)
 	}
@@ -268,7 +268,10 @@ func (m *Model) compile() (*instance, error) {
 		if err != nil {
 			return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}
-		pe := nlpsolve.Equation{Name: e.name, Block: b, Relation: nlpsolve.Relation(e.Type), Vars: b.vars, Defines: -1}
+		pe := nlpsolve.Equation{Name: e.name, Block: b, Relation: nlpsolve.Relation(e.Type), Vars: b.vars, Defines: -1, Label: e.label}
+		if !allOnes(e.Scale) {
+			pe.Scale = e.Scale
+		}
 		if v, coef, ok := definedVariable(e, taken); ok {
 			taken[v] = true
 			pe.Defines, pe.Coef = index[v], coef

@@ -67,9 +67,11 @@ type Variable struct {
 	M      []float64
 	Lo     []float64
 	Up     []float64
-	// Scale c makes the solver work on x/c (see nlpsolve.Scaling); results are
-	// reported unscaled. It matters for the variables the solver moves; a variable
-	// an equation defines is computed by the forward sweep, whatever its scale.
+	// Scale c makes the solver work on x/c, bounds lo/c and up/c (see
+	// nlpsolve.Scaling and scaling.go); results are reported unscaled. It must be
+	// finite and above 1e-20, and 1 for binary and integer variables. It matters for
+	// the variables the solver moves; a variable an equation defines is computed by
+	// the forward sweep, whatever its scale.
 	Scale []float64
 }
 
@@ -158,7 +160,11 @@ type Equation struct {
 	cond   *Set
 	L      []float64
 	M      []float64
-	Scale  []float64
+	// Scale d makes the general method see the row as (lhs - rhs)/d (scaling.go);
+	// marginals are reported for the row as stated. It must be finite and above
+	// 1e-20. It has no effect on an equation that defines a variable, which the
+	// solver eliminates.
+	Scale []float64
 }
 
 // NewEquation adds an equation over domain (none for a scalar equation).

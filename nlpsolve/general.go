@@ -103,7 +103,9 @@ type genEq struct {
 // the other equations. Rows that read eliminated variables get their Jacobian from one
 // adjoint sweep each (at most MaxAdjointRows of them); the others from pat's sparse
 // pattern and grouped JVPs. Inequalities get slacks; non-binding equations that do not
-// define a variable are ignored.
+// define a variable are ignored. Variable and Equation Scale act on the columns and
+// rows grg sees (general_scale.go; Settings.Scaling does not apply here), and the
+// log then shows the coefficients before and after scaling.
 //
 // The Result's marginals follow Solve's conventions: ∂objective/∂rhs per row and
 // the reduced cost of every variable element that is not eliminated. After a phase 1
@@ -207,11 +209,29 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 		return finish(status, 0, 0, make([]float64, g.m))
 	}
-	slk, lo2, up2, err := grg.WithSlacks(g, g.rel, lo, up)
+	// User scales (general_scale.go): grg works on u = x/c and rows r/d.
+	var prob grg.Problem = g
+	u0 := xc
+	cs, rs := g.generalScales()
+	if cs != nil {
+		sg := newScaledGeneral(g, cs, rs)
+		prob = sg
+		u0 = make([]float64, n)
+		for j := range u0 {
+			u0[j] = xc[j] / cs[j]
+			lo[j], up[j] = lo[j]/cs[j], up[j]/cs[j]
+		}
+		if set.Log != nil {
+			if err := g.logScaling(set.Log, sg, xc, lo, up); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	slk, lo2, up2, err := grg.WithSlacks(prob, g.rel, lo, up)
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
-	xs, err := slk.Start(xc)
+	xs, err := slk.Start(u0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
@@ -224,6 +244,11 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	copy(xc, xs[:n])
+	if cs != nil {
+		for j := range xc {
+			xc[j] *= cs[j]
+		}
+	}
 	res.Superbasics = gr.Superbasics
 	var status Status
 	switch gr.Status {
@@ -246,6 +271,12 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	duals := gr.Duals
 	if len(duals) != g.m {
 		duals = make([]float64, g.m) // the final basis could not be factored
+	} else if rs != nil {
+		// Duals of the scaled rows r/d: the stated row's is y'/d.
+		duals = append([]float64(nil), duals...)
+		for i := range duals {
+			duals[i] /= rs[i]
+		}
 	}
 	return finish(status, gr.RGMax, gr.Iterations, duals)
 }

@@ -48,6 +48,8 @@ type Variable struct {
 	Lo, Up []float64 // per element, ±Inf when unbounded
 	// Scale is the scale c of every element (the solver works on x/c), nil for 1.
 	Scale []float64
+	// Label names element i in logs (e.g. x(seattle)); nil: Name[i].
+	Label func(i int) string
 }
 
 // Size is the number of elements.
@@ -65,6 +67,11 @@ type Equation struct {
 	// the constant coefficient Coef and nowhere else in the equation.
 	Defines int
 	Coef    float64
+	// Scale is the scale d of every row, nil for 1: the general method works on
+	// the rows r/d (SolveGeneral). Rows of eliminated equations are not scaled.
+	Scale []float64
+	// Label names row i in logs (e.g. supply(seattle)); nil: Name[i].
+	Label func(i int) string
 }
 
 // Problem is min (or max) of one scalar variable subject to equation blocks.
@@ -88,6 +95,17 @@ func (p *Problem) validate(x [][]float64) error {
 		}
 		if v.Scale != nil && len(v.Scale) != v.Size() {
 			return fmt.Errorf("nlpsolve: variable %q: %d scales for %d elements", v.Name, len(v.Scale), v.Size())
+		}
+		if err := checkScale("variable", v.Name, v.Scale); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.Equations {
+		if e.Scale != nil && len(e.Scale) != e.Block.Rows() {
+			return fmt.Errorf("nlpsolve: equation %q: %d scales for %d rows", e.Name, len(e.Scale), e.Block.Rows())
+		}
+		if err := checkScale("equation", e.Name, e.Scale); err != nil {
+			return err
 		}
 	}
 	return nil

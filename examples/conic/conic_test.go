@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -110,5 +111,64 @@ func TestFormulationsAgree(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScalingKeepsTheOptimum solves the three formulations again with variable and
+// equation scales on the rows and columns the general method moves (x by 4, t by
+// 0.25, the budget row by its right-hand side, the cone rows by 8 and 0.5) and
+// compares them with the unscaled solves: the same objective, levels and budget
+// marginal, all reported unscaled. In cperfect z is eliminated by its defining
+// equation, whose scale then changes nothing.
+func TestScalingKeepsTheOptimum(t *testing.T) {
+	dt := newData(10, 1)
+	plain, err := build(dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaled, err := build(dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range scaled.X.Scale {
+		scaled.X.Scale[i], scaled.T.Scale[i], scaled.Z.Scale[i] = 4, 0.25, 3
+	}
+	scaled.E1.Scale[0] = dt.b
+	for i := range scaled.Cone.Scale {
+		scaled.Cone.Scale[i], scaled.ConePerf.Scale[i], scaled.E2.Scale[i] = 8, 0.5, 100
+	}
+	models := func(k *conic) []*nnopt.Model { return []*nnopt.Model{k.Orig, k.CQCP, k.CPerfect} }
+	for i, m := range models(scaled) {
+		pm := models(plain)[i]
+		if err := plain.solve(pm, nil); err != nil {
+			t.Fatal(err)
+		}
+		wantObj, wantX, wantM := pm.ObjectiveValue, append([]float64(nil), plain.X.L...), plain.E1.M[0]
+		var log strings.Builder
+		if err := scaled.solve(m, &log); err != nil {
+			t.Fatalf("%s: %v", m.Name(), err)
+		}
+		if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-wantObj) > 1e-8*wantObj {
+			t.Errorf("%s scaled: %v, objective %.12g, unscaled %.12g", m.Name(), m.Status, m.ObjectiveValue, wantObj)
+		}
+		for j := range wantX {
+			if math.Abs(scaled.X.L[j]-wantX[j]) > 1e-5*(1+wantX[j]) {
+				t.Errorf("%s scaled: x[%d] = %.10g, unscaled %.10g", m.Name(), j, scaled.X.L[j], wantX[j])
+			}
+		}
+		if math.Abs(scaled.E1.M[0]-wantM) > 1e-5*math.Abs(wantM) {
+			t.Errorf("%s scaled: e1 marginal %.10g, unscaled %.10g", m.Name(), scaled.E1.M[0], wantM)
+		}
+		if m.MaxInfeasibility > 1e-7 {
+			t.Errorf("%s scaled: infeasibility %g", m.Name(), m.MaxInfeasibility)
+		}
+		// The log gives the coefficient ranges; the models have 11 to 21 rows and
+		// 10 to 20 columns, small enough for the listing of the scaled rows.
+		if !strings.Contains(log.String(), "Jacobian after scaling:") {
+			t.Errorf("%s scaled: log has no scaled coefficient range:\n%s", m.Name(), log.String())
+		}
+		if m == scaled.CQCP && !strings.Contains(log.String(), "coneqcp(i1): ") {
+			t.Errorf("%s scaled: log does not list the scaled cone rows:\n%s", m.Name(), log.String())
+		}
 	}
 }

@@ -62,6 +62,7 @@ type conic struct {
 	Orig, CQCP, CPerfect *nnopt.Model
 	X, T, Z, Obj         *nnopt.Variable
 	E1                   *nnopt.Equation
+	E2, Cone, ConePerf   *nnopt.Equation // z = √2, t·x ≥ 1, 2·x·t ≥ z²
 	dt                   data
 }
 
@@ -92,6 +93,7 @@ func build(dt data) (*conic, error) {
 	e2 := c.NewEquation("e2", n)
 	coneqcp := c.NewEquation("coneqcp", n)
 	coneperfect := c.NewEquation("coneperfect", n)
+	k.E2, k.Cone, k.ConePerf = e2, coneqcp, coneperfect
 	for _, err := range []error{
 		defobjc.Define(nnopt.Eq(nnopt.Sum(nnopt.Mul(d, k.T), n), k.Obj)),
 		defobj.Define(nnopt.Eq(nnopt.Sum(nnopt.Div(d, k.X), n), k.Obj)),

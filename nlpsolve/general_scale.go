@@ -1,0 +1,284 @@
+package nlpsolve
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// User scaling in the general method. A column (variable element) with scale c is
+// seen by grg as u = x/c, with bounds lo/c and up/c; a row with scale d is seen as
+// r/d. The objective is not scaled, so grg's gradient is c·∂f/∂x and its Jacobian
+// entry ∂(r/d)/∂u = (∂r/∂x)·c/d. grg's duals y' belong to the scaled rows; the dual
+// of the row as stated is y'/d. The reduced costs come from the adjoint sweep at the
+// unscaled point, and levels, objective and infeasibilities are measured on the
+// unscaled rows, so everything reported is unscaled; only RGmax and grg's own
+// tolerances refer to the scaled problem.
+//
+// Equations that stay eliminated (they define a variable, which the forward sweep
+// computes) are not rows of grg, and their variables are not columns: their scales
+// change nothing in the general method.
+
+// MinScale is the smallest scale a variable or equation may have: a scale must be
+// finite and larger than MinScale.
+const MinScale = 1e-20
+
+// checkScale validates the scales of one variable or equation block.
+func checkScale(kind, name string, scale []float64) error {
+	for i, v := range scale {
+		if !(v > MinScale) || math.IsInf(v, 1) {
+			return fmt.Errorf("nlpsolve: %s %q element %d: scale %g, want a finite number above %g", kind, name, i, v, MinScale)
+		}
+	}
+	return nil
+}
+
+func (v *Variable) elemName(i int) string {
+	if v.Label != nil {
+		return v.Label(i)
+	}
+	if v.Size() == 1 {
+		return v.Name
+	}
+	return fmt.Sprintf("%s[%d]", v.Name, i)
+}
+
+func (e *Equation) rowName(i int) string {
+	if e.Label != nil {
+		return e.Label(i)
+	}
+	if e.Block.Rows() == 1 {
+		return e.Name
+	}
+	return fmt.Sprintf("%s[%d]", e.Name, i)
+}
+
+// generalScales returns the scale of every column and every row of g, or nil, nil
+// when all are 1.
+func (g *general) generalScales() (cs, rs []float64) {
+	n := len(g.colVB)
+	cs, rs = make([]float64, n), make([]float64, g.m)
+	any := false
+	for j := range cs {
+		cs[j] = 1
+		if sc := g.p.Vars[g.colVB[j]].Scale; sc != nil {
+			cs[j] = sc[g.colEl[j]]
+		}
+		any = any || cs[j] != 1
+	}
+	for i := range rs {
+		rs[i] = 1
+	}
+	for _, ge := range g.gen {
+		sc := g.p.Equations[ge.ei].Scale
+		if sc == nil {
+			continue
+		}
+		for r, row := range ge.rows {
+			if row >= 0 {
+				rs[row] = sc[r]
+				any = any || sc[r] != 1
+			}
+		}
+	}
+	if !any {
+		return nil, nil
+	}
+	return cs, rs
+}
+
+// scaledGeneral is g as grg sees it with column scales cs and row scales rs.
+type scaledGeneral struct {
+	g      *general
+	cs, rs []float64
+	x      []float64 // the unscaled point
+	col    []int     // column of every Jacobian position
+}
+
+func newScaledGeneral(g *general, cs, rs []float64) *scaledGeneral {
+	s := &scaledGeneral{g: g, cs: cs, rs: rs, x: make([]float64, len(cs)), col: make([]int, len(g.rowIdx))}
+	for j := range cs {
+		for k := g.colPtr[j]; k < g.colPtr[j+1]; k++ {
+			s.col[k] = j
+		}
+	}
+	return s
+}
+
+// Dims implements grg.Problem.
+func (s *scaledGeneral) Dims() (int, int) { return s.g.Dims() }
+
+// Pattern implements grg.Problem.
+func (s *scaledGeneral) Pattern() ([]int, []int) { return s.g.Pattern() }
+
+// Eval implements grg.Problem on the scaled point u.
+func (s *scaledGeneral) Eval(u, c, grad, jac []float64) (float64, error) {
+	for j, v := range u {
+		s.x[j] = v * s.cs[j]
+	}
+	f, err := s.g.eval(s.x, c, grad, jac)
+	if err != nil {
+		return f, err
+	}
+	for i := range c {
+		c[i] /= s.rs[i]
+	}
+	for j := range grad {
+		grad[j] *= s.cs[j]
+	}
+	if jac != nil {
+		s.scaleJacobian(jac)
+	}
+	return f, nil
+}
+
+func (s *scaledGeneral) scaleJacobian(jac []float64) {
+	for k := range jac {
+		jac[k] *= s.cs[s.col[k]] / s.rs[s.g.rowIdx[k]]
+	}
+}
+
+// rowNames names every grg row by its equation's row label, and tells whether the
+// row is linear (its Jacobian does not depend on the point).
+func (g *general) rowNames() (names []string, linear []bool) {
+	names, linear = make([]string, g.m), make([]bool, g.m)
+	for _, ge := range g.gen {
+		e := &g.p.Equations[ge.ei]
+		for r, row := range ge.rows {
+			if row >= 0 {
+				names[row] = e.rowName(r)
+				linear[row] = ge.pat != nil && ge.pat.Linear
+			}
+		}
+	}
+	return names, linear
+}
+
+func (g *general) colName(j int) string {
+	return g.p.Vars[g.colVB[j]].elemName(int(g.colEl[j]))
+}
+
+// Listing limits: the scaled rows are written out in the log for models up to this
+// size.
+const (
+	listRows = 20
+	listCols = 50
+)
+
+// logScaling writes to w the range of the Jacobian's coefficients at the unscaled
+// point xc before and after scaling, naming the row and column of the largest and
+// smallest, and, for models of at most listRows rows and listCols columns, the rows
+// and bounds as grg sees them, in the scaled variables (named as the variables).
+// Rows whose Jacobian depends on the point are linearised at xc.
+func (g *general) logScaling(w io.Writer, s *scaledGeneral, xc, lo, up []float64) error {
+	n := len(xc)
+	c := make([]float64, g.m)
+	jac := make([]float64, len(g.rowIdx))
+	if _, err := g.eval(xc, c, nil, jac); err != nil {
+		return err
+	}
+	names, linear := g.rowNames()
+	rng := func(jac []float64) string {
+		kmax, kmin := -1, -1
+		for k, a := range jac {
+			a = math.Abs(a)
+			if a == 0 || math.IsNaN(a) {
+				continue
+			}
+			if kmax < 0 || a > math.Abs(jac[kmax]) {
+				kmax = k
+			}
+			if kmin < 0 || a < math.Abs(jac[kmin]) {
+				kmin = k
+			}
+		}
+		if kmax < 0 {
+			return "no nonzero coefficients"
+		}
+		at := func(k int) string {
+			return fmt.Sprintf("%s in row %s, column %s", fmtCoef(math.Abs(jac[k])), names[g.rowIdx[k]], g.colName(s.col[k]))
+		}
+		return fmt.Sprintf("largest |coefficient| %s; smallest %s; ratio %s", at(kmax), at(kmin),
+			fmtCoef(math.Abs(jac[kmax])/math.Abs(jac[kmin])))
+	}
+	fmt.Fprintf(w, "User scaling: the solver works on x/scale for %d columns and on row/scale for %d rows\n", n, g.m)
+	fmt.Fprintf(w, "  Jacobian before scaling: %s\n", rng(jac))
+	s.scaleJacobian(jac)
+	fmt.Fprintf(w, "  Jacobian after scaling:  %s\n", rng(jac))
+	if g.m > listRows || n > listCols {
+		return nil
+	}
+	// Row i in u: Σ_j J'_ij u_j + (c_i/d_i - Σ_j J'_ij u0_j), written with the
+	// constant on the right.
+	terms := make([]strings.Builder, g.m)
+	rhs, mag := make([]float64, g.m), make([]float64, g.m)
+	for i := range rhs {
+		rhs[i] = -c[i] / s.rs[i]
+		mag[i] = math.Abs(rhs[i])
+	}
+	for j := 0; j < n; j++ {
+		u0 := xc[j] / s.cs[j]
+		for k := g.colPtr[j]; k < g.colPtr[j+1]; k++ {
+			a, i := jac[k], g.rowIdx[k]
+			if a == 0 {
+				continue
+			}
+			rhs[i] += a * u0
+			mag[i] += math.Abs(a * u0)
+			b := &terms[i]
+			switch {
+			case b.Len() == 0 && a < 0:
+				b.WriteString("-")
+			case b.Len() == 0:
+			case a < 0:
+				b.WriteString(" - ")
+			default:
+				b.WriteString(" + ")
+			}
+			fmt.Fprintf(b, "%s*%s", fmtCoef(math.Abs(a)), g.colName(j))
+		}
+	}
+	rel := make([]string, g.m)
+	for _, ge := range g.gen {
+		sym := [...]string{Equal: "=", LessEqual: "<=", GreaterEqual: ">=", Free: "free"}[g.p.Equations[ge.ei].Relation]
+		for _, row := range ge.rows {
+			if row >= 0 {
+				rel[row] = sym
+			}
+		}
+	}
+	fmt.Fprintln(w, "  Rows as the solver sees them (variables stand for x/scale):")
+	for i := 0; i < g.m; i++ {
+		t := terms[i].String()
+		if t == "" {
+			t = "0"
+		}
+		note := ""
+		if !linear[i] {
+			note = "   (nonlinear; linearised at the starting point)"
+		}
+		if math.Abs(rhs[i]) <= 1e-13*mag[i] {
+			rhs[i] = 0 // cancellation noise
+		}
+		fmt.Fprintf(w, "    %s: %s %s %s%s\n", names[i], t, rel[i], fmtCoef(rhs[i]+0), note)
+	}
+	fmt.Fprintln(w, "  Bounds as the solver sees them:")
+	for j := 0; j < n; j++ {
+		fmt.Fprintf(w, "    %s <= %s <= %s\n", fmtCoef(lo[j]), g.colName(j), fmtCoef(up[j]))
+	}
+	return nil
+}
+
+// fmtCoef writes a coefficient with at most 10 significant digits, so that
+// rounding in the scaling (200·0.01) does not show.
+func fmtCoef(v float64) string {
+	if math.IsInf(v, 1) {
+		return "+inf"
+	}
+	if math.IsInf(v, -1) {
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, 'g', 10, 64)
+}

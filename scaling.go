@@ -1,0 +1,116 @@
+package nnopt
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/nnopt/nnopt/internal/fsutil"
+	"github.com/nnopt/nnopt/nlpsolve"
+)
+
+// Model scaling. A variable element with Scale c is seen by the solver as x/c (its
+// bounds as lo/c and up/c), an equation row with Scale d as (lhs - rhs)/d, so a
+// derivative ∂row/∂x becomes ∂row/∂x·c/d. Levels, marginals, the objective and the
+// infeasibility figures are always reported unscaled: an equation's marginal is the
+// change of the objective per unit of its stated right-hand side, whatever its scale.
+//
+// Where scales act:
+//   - The general method (models with constraints that do not all define a
+//     variable) scales every column it moves and every row it keeps. Equations that
+//     define a variable stay eliminated: the forward sweep computes that variable,
+//     so the equation's scale and the defined variable's scale have no effect on the
+//     iterates there.
+//   - The triangular method scales the variables it moves (see nlpsolve.Scaling);
+//     every equation defines a variable there, so equation scales have no effect.
+//
+// A scale must be finite and above 1e-20 (nlpsolve.MinScale); binary and integer
+// variables cannot be scaled. Solve, Statistics and the file writers check this when
+// they generate the model, and the error names the symbol and the element.
+
+// allOnes reports whether every scale is 1.
+func allOnes(scale []float64) bool {
+	for _, c := range scale {
+		if c != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// label names element i of the variable by its domain's labels, x(seattle).
+func (v *Variable) label(i int) string { return rowName(v.name, v.domain, i) }
+
+// label names row i of the equation by its domain's labels, supply(seattle).
+func (e *Equation) label(i int) string { return rowName(e.name, e.domain, i) }
+
+// checkScales validates the scales of a model's variables and equations.
+func checkScales(model string, vars []*Variable, eqs []*Equation) error {
+	bad := func(c float64) bool { return !(c > nlpsolve.MinScale) || math.IsInf(c, 1) }
+	for _, v := range vars {
+		if len(v.Scale) != len(v.L) {
+			return fmt.Errorf("nnopt: model %q: variable %q has %d scales for %d elements", model, v.name, len(v.Scale), len(v.L))
+		}
+		for i, c := range v.Scale {
+			if bad(c) {
+				return fmt.Errorf("nnopt: model %q: variable %q element %d: scale %g (%s); want a finite number above %g", model, v.name, i, c, v.label(i), nlpsolve.MinScale)
+			}
+			if c != 1 && (v.Type == Binary || v.Type == Integer) {
+				return fmt.Errorf("nnopt: model %q: variable %q element %d: scale %g (%s); %s variables cannot be scaled", model, v.name, i, c, v.label(i), v.Type)
+			}
+		}
+	}
+	for _, e := range eqs {
+		if len(e.Scale) != len(e.L) {
+			return fmt.Errorf("nnopt: model %q: equation %q has %d scales for %d rows", model, e.name, len(e.Scale), len(e.L))
+		}
+		for i, c := range e.Scale {
+			if bad(c) {
+				return fmt.Errorf("nnopt: model %q: equation %q element %d: scale %g (%s); want a finite number above %g", model, e.name, i, c, e.label(i), nlpsolve.MinScale)
+			}
+		}
+	}
+	return nil
+}
+
+// WriteScaledLP writes the model as WriteLP does, but in the scales of its variables
+// and equations: each column is a variable element divided by its scale (bounds
+// included), each row lhs - rhs divided by its equation's scale. It is the model the
+// scaling asks the solver to see (the general method leaves out the equations that
+// define variables, which it eliminates). Another solver's column values times the
+// scales are the model's levels, and its row duals divided by the equations' scales
+// the model's marginals. The objective keeps its unscaled value: the objective
+// column's coefficient is its scale.
+func (m *Model) WriteScaledLP(w io.Writer) error {
+	lp, err := m.linearProgram(true)
+	if err != nil {
+		return err
+	}
+	return writeBuffered(w, lp.writeLP)
+}
+
+// WriteScaledMPS is WriteScaledLP in free MPS format (see WriteMPS).
+func (m *Model) WriteScaledMPS(w io.Writer) error {
+	lp, err := m.linearProgram(true)
+	if err != nil {
+		return err
+	}
+	return writeBuffered(w, lp.writeMPS)
+}
+
+// WriteScaledFile is WriteFile for the scaled model: LP for a name ending in .lp,
+// free MPS for .mps.
+func (m *Model) WriteScaledFile(path string) error {
+	var write func(io.Writer) error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".lp":
+		write = m.WriteScaledLP
+	case ".mps":
+		write = m.WriteScaledMPS
+	default:
+		return fmt.Errorf("nnopt: model %q: cannot tell the format of %q; want a name ending in .lp or .mps", m.name, path)
+	}
+	return fsutil.WriteFileAtomic(path, write, 0o644)
+}

@@ -429,9 +429,9 @@ func Default() *Registry {
 		Apply: func(s *nlpsolve.Settings, v Value) { s.Memory = int(v.Int) },
 	})
 	r.MustAdd(Option{
-		Name: "scale", Type: Float, Dot: Variables,
-		Min: 0, Max: math.Inf(1), MinOpen: true, MaxOpen: true, Default: Value{Type: Float, Float: 1},
-		Doc: "Scale of the variable elements the dot option names (x.scale 0.25): the solver works on x/scale; levels and marginals are reported unscaled.",
+		Name: "scale", Type: Float, Dot: Variables | Equations,
+		Min: nlpsolve.MinScale, Max: math.Inf(1), MinOpen: true, MaxOpen: true, Default: Value{Type: Float, Float: 1},
+		Doc: "Scale of the variable or equation elements the dot option names (x.scale 0.25, e.scale 100): the solver works on x/scale and on rows divided by their scale; levels and marginals are reported unscaled.",
 	})
 	scalings := []nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}
 	var scalingNames []string

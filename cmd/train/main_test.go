@@ -335,7 +335,7 @@ func TestTrainOptionFileDotOptions(t *testing.T) {
 		t.Errorf("the option file is not echoed or not applied:\n%s", out.String())
 	}
 	cfg.optFile = bad
-	if err := run(context.Background(), cfg, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), `bad.opt:1: w3.scale 2: model`) || !strings.Contains(err.Error(), `has no variable "w3"`) {
+	if err := run(context.Background(), cfg, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), `bad.opt:1: w3.scale 2: model`) || !strings.Contains(err.Error(), `has no variable or equation "w3"`) {
 		t.Errorf("error %v, want it to name bad.opt:1 and w3", err)
 	}
 }

@@ -167,9 +167,10 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 			lo[i] /= c[i]
 			up[i] /= c[i]
 		}
+		// The point is the same (the scaling is exact): the value stays, and the
+		// gradient in u is c·g, without sweeping again.
 		opt.rf = sc
-		f = sc.value(s)
-		sc.gradient(g)
+		floats.Mul(g, c)
 	}
 	res.Status, res.Iterations = opt.run(s, f, g)
 	res.X = rf.x

@@ -284,8 +284,8 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 		}
 		step0 := 1.0
 		if cg == nil && mem.len() == 0 {
-			// Steepest descent has no scale: a first step of unit 1-norm.
-			step0 = math.Min(1, 1/floats.Norm(pg, 1))
+			// Steepest descent has no scale: a first step of unit length.
+			step0 = math.Min(1, 1/floats.Norm(pg, 2))
 		}
 		ls := o.lineSearch(s, f, g, d, slope, step0, sNew, gNew)
 		if !ls.ok && ls.fNew >= f {

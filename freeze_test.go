@@ -12,22 +12,13 @@ import (
 	"github.com/nnopt/nnopt"
 )
 
-// solveOrSkip solves m and reports whether it was solved. While nnopt's Model.Solve
-// has no general (non-triangular) method, LPs like the transport model return an
-// error wrapping ErrUnsupported: then it says so and is false; any other error fails.
-func solveOrUnsupported(t *testing.T, m *nnopt.Model, opt nnopt.Options) bool {
+// solveOrFail solves m and fails the test on an error.
+func solveOrFail(t *testing.T, m *nnopt.Model, opt nnopt.Options) {
 	t.Helper()
-	err := m.Solve(context.Background(), opt)
-	if errors.Is(err, nnopt.ErrUnsupported) {
-		return false
-	}
-	if err != nil {
+	if err := m.Solve(context.Background(), opt); err != nil {
 		t.Fatalf("solve %s: %v", m.Name(), err)
 	}
-	return true
 }
-
-const lpSkip = "Model.Solve has no general (non-triangular) method yet (ErrUnsupported); the frozen and unfrozen LP solves are compared once it has"
 
 // transport is the reference's transportation model with a demand multiplier bmult.
 type transport struct {
@@ -90,9 +81,7 @@ func TestFrozenTransportDemandMultiplier(t *testing.T) {
 	var want []string
 	for _, b := range mults {
 		ref.bmult.Values[0] = b
-		if !solveOrUnsupported(t, ref.m, nnopt.Options{}) {
-			t.Skip(lpSkip)
-		}
+		solveOrFail(t, ref.m, nnopt.Options{})
 		want = append(want, outcome(ref.m))
 	}
 	fz := newTransport(t)
@@ -103,9 +92,7 @@ func TestFrozenTransportDemandMultiplier(t *testing.T) {
 	}
 	for k, b := range mults {
 		fz.bmult.Values[0] = b
-		if !solveOrUnsupported(t, fz.m, nnopt.Options{}) {
-			t.Fatal("the unfrozen model solved but the frozen one is unsupported")
-		}
+		solveOrFail(t, fz.m, nnopt.Options{})
 		if got := outcome(fz.m); got != want[k] {
 			t.Errorf("bmult %.1f: frozen %s, unfrozen %s", b, got, want[k])
 		}
@@ -118,7 +105,7 @@ func TestFrozenTransportDemandMultiplier(t *testing.T) {
 			var f [2]float64
 			for s, db := range []float64{-1e-4, 1e-4} {
 				ref.bmult.Values[0] = b + db
-				solveOrUnsupported(t, ref.m, nnopt.Options{})
+				solveOrFail(t, ref.m, nnopt.Options{})
 				f[s] = ref.m.ObjectiveValue
 			}
 			if slope := (f[1] - f[0]) / 2e-4; math.Abs(slope-bv.M[0]) > 1e-4*math.Max(1, math.Abs(slope)) {
@@ -142,13 +129,9 @@ func TestFrozenTransportCloseRoutes(t *testing.T) {
 	for r := range ref.x.Up {
 		ref.x.SetBounds(0, math.Inf(1))
 		ref.x.Up[r] = 0
-		if !solveOrUnsupported(t, ref.m, nnopt.Options{}) {
-			t.Skip(lpSkip)
-		}
+		solveOrFail(t, ref.m, nnopt.Options{})
 		fz.x.Up[r] = nnopt.Eps()
-		if !solveOrUnsupported(t, fz.m, nnopt.Options{}) {
-			t.Fatal("the unfrozen model solved but the frozen one is unsupported")
-		}
+		solveOrFail(t, fz.m, nnopt.Options{})
 		fz.x.Up[r] = math.Inf(1)
 		if got, want := outcome(fz.m), outcome(ref.m); got != want {
 			t.Errorf("route %d closed: frozen %s, unfrozen %s", r, got, want)
@@ -217,7 +200,7 @@ func TestFrozenNoMatchLimit(t *testing.T) {
 	}
 	for _, limit := range []int{5, 6, 100} {
 		err = m.Solve(context.Background(), nnopt.Options{Freeze: nnopt.FreezeOptions{NoMatchLimit: limit}})
-		if err != nil && !errors.Is(err, nnopt.ErrUnsupported) {
+		if err != nil {
 			t.Errorf("NoMatchLimit %d: %v", limit, err)
 		}
 	}
@@ -272,7 +255,7 @@ func TestFrozenUpdateTypes(t *testing.T) {
 			}
 			must(t, m.Freeze(b))
 			bv := c.Lookup("b_var").(*nnopt.Variable)
-			solveOrUnsupported(t, m, nnopt.Options{})
+			solveOrFail(t, m, nnopt.Options{})
 			for n, s := range tc.steps {
 				for k := 0; k < 5; k++ {
 					b.Values[k] = 0
@@ -283,7 +266,7 @@ func TestFrozenUpdateTypes(t *testing.T) {
 				for k, v := range s.set {
 					b.Values[k] = v
 				}
-				solveOrUnsupported(t, m, nnopt.Options{Freeze: nnopt.FreezeOptions{UpdateType: s.upd}})
+				solveOrFail(t, m, nnopt.Options{Freeze: nnopt.FreezeOptions{UpdateType: s.upd}})
 				for k, w := range s.want {
 					if bv.L[k] != w || math.Signbit(bv.L[k]) {
 						t.Errorf("step %d (%s): instance b = %v, want %v", n, s.upd, bv.L[:5], s.want)

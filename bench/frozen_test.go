@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -111,3 +112,97 @@ func BenchmarkMLPNewBatch(b *testing.B) {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// transportModel is the reference's transport LP with a demand multiplier.
+func transportModel(b *testing.B) (*nnopt.Model, *nnopt.Parameter) {
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", "seattle", "san-diego")
+	j := c.NewSet("j", "new-york", "chicago", "topeka")
+	a, dem, cost, bmult := c.NewParameter("a", i), c.NewParameter("b", j), c.NewParameter("c", i, j), c.NewParameter("bmult")
+	for _, err := range []error{a.SetValues([]float64{350, 600}), dem.SetValues([]float64{325, 300, 275}),
+		cost.SetValues([]float64{0.225, 0.153, 0.162, 0.225, 0.162, 0.126}), bmult.SetValues([]float64{1})} {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	x := c.NewVariable("x", nnopt.Positive, i, j)
+	supply, demand := c.NewEquation("supply", i), c.NewEquation("demand", j)
+	if err := supply.Define(nnopt.Le(nnopt.Sum(x, j), a)); err != nil {
+		b.Fatal(err)
+	}
+	if err := demand.Define(nnopt.Ge(nnopt.Sum(x, i), nnopt.Mul(bmult, dem))); err != nil {
+		b.Fatal(err)
+	}
+	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: []*nnopt.Equation{supply, demand}, Problem: nnopt.LP, Sense: nnopt.Min,
+		Objective: nnopt.Sum(nnopt.Mul(cost, x), i, j)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m, bmult
+}
+
+// BenchmarkTransportNewScenario solves the transport LP for the demand multipliers
+// 0.6 ... 1.3 of the reference's loop, either generating the model per scenario
+// ("cold") or re-solving one frozen model with bmult modifiable ("frozen"). Metrics
+// per solve as in BenchmarkMLPNewBatch; checks the statuses (infeasible from 1.1 on)
+// and the objective 153.675 at 1 on the way.
+func BenchmarkTransportNewScenario(b *testing.B) {
+	mults := []float64{0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3}
+	report := func(b *testing.B, outside, update, total time.Duration) {
+		n := float64(b.N)
+		b.ReportMetric(outside.Seconds()*1e3/n, "outside-ms")
+		b.ReportMetric(update.Seconds()*1e3/n, "update-ms")
+		b.ReportMetric(total.Seconds()*1e3/n, "total-ms")
+	}
+	// Supply is 950: from bmult 1.1 on (demand 990) the model is infeasible.
+	check := func(b *testing.B, m *nnopt.Model, mult float64) {
+		switch {
+		case mult > 1.05 && m.Status != nnopt.StatusInfeasible,
+			mult <= 1.05 && m.Status != nnopt.StatusOptimal,
+			mult == 1 && math.Abs(m.ObjectiveValue-153.675) > 1e-6*153.675:
+			b.Fatalf("bmult %g: status %v objective %.6f", mult, m.Status, m.ObjectiveValue)
+		}
+	}
+	b.Run("cold", func(b *testing.B) {
+		var outside, update, total time.Duration
+		for k := 0; k < b.N; k++ {
+			mult := mults[k%len(mults)]
+			t0 := time.Now()
+			m, bmult := transportModel(b)
+			bmult.Values[0] = mult
+			build := time.Since(t0)
+			if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			total += time.Since(t0)
+			check(b, m, mult)
+			a := m.Attributes
+			outside += build + seconds(a.TotalSolveTime-a.SolveModelTime)
+			update += build + seconds(a.ModelGenerationTime)
+		}
+		report(b, outside, update, total)
+	})
+	b.Run("frozen", func(b *testing.B) {
+		m, bmult := transportModel(b)
+		if err := m.Freeze(bmult); err != nil {
+			b.Fatal(err)
+		}
+		var outside, update, total time.Duration
+		b.ResetTimer()
+		for k := 0; k < b.N; k++ {
+			mult := mults[k%len(mults)]
+			t0 := time.Now()
+			bmult.Values[0] = mult
+			set := time.Since(t0)
+			if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			total += time.Since(t0)
+			check(b, m, mult)
+			a := m.Attributes
+			outside += set + seconds(a.TotalSolveTime-a.SolveModelTime)
+			update += set + seconds(a.ModelGenerationTime)
+		}
+		report(b, outside, update, total)
+	})
+}

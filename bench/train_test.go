@@ -37,7 +37,7 @@ func referenceMLP(b *testing.B, bound float64) *refmodel.MLP {
 
 // BenchmarkTrainMLP trains the reference MLP to the solver's default tolerance with
 // each method and each CPU BLAS; the reported loss-1e-6-s metric is the time at which
-// the loss first reached 1e-6 (-1: never).
+// the loss first reached 1e-6, the mean over the runs (-1: some run never did).
 func BenchmarkTrainMLP(b *testing.B) {
 	for _, lib := range []string{"gonum", "openblas"} {
 		b.Run(lib, func(b *testing.B) {
@@ -64,7 +64,8 @@ func benchmarkTrainMLP(b *testing.B) {
 	} {
 		method := run.method
 		b.Run(run.name, func(b *testing.B) {
-			var reached float64
+			var reached, sum float64
+			never := false
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				m := referenceMLP(b, run.bound)
@@ -78,8 +79,13 @@ func benchmarkTrainMLP(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				sum += reached
+				never = never || reached < 0
 			}
-			b.ReportMetric(reached, "loss-1e-6-s")
+			if never {
+				sum = -float64(b.N)
+			}
+			b.ReportMetric(sum/float64(b.N), "loss-1e-6-s")
 		})
 	}
 }

@@ -363,11 +363,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Memory: opt.Memory, Recorder: opt.OnIteration,
 		Scaling: opt.Scaling,
 	})
-	a := Attributes{
-		NumEquations: st.Constraints, NumVariables: st.Variables, NumNonzeros: st.JacobianNonzeros,
-		NumNonlinearZeros: st.NonlinearJacobianNonzeros, UsedModelType: m.problem,
-		ModelGenerationTime: gen.Seconds(), SolverVersion: SolverVersion,
-	}
+	a := m.newAttributes(st, gen)
 	if err != nil {
 		if errors.Is(err, nlpsolve.ErrNotTriangular) {
 			// A defined variable's bound is violated by the forward sweep: the
@@ -383,57 +379,9 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 		m.Attributes = a
 		return err
 	}
-	// Write back.
-	for i, v := range inst.vars {
-		if v.L != nil {
-			copy(v.L, res.X[i])
-			copy(v.M, res.VarMarginals[i])
-		}
-	}
-	for i, e := range inst.eqs {
-		copy(e.M, res.EqMarginals[i])
-		if inst.prob.Equations[i].Defines >= 0 {
-			// The forward sweep solved this equation for its variable at the final
-			// point: its residual is zero to rounding, no need to evaluate it again.
-			clear(e.L)
-			continue
-		}
-		inst.blocks[i].Eval(res.X, e.L)
-	}
-	m.frozenSolved(inst)
-	a.ObjectiveValue = res.Objective
-	if m.objective == nil {
-		a.ObjectiveValue = 0
-	}
-	a.NumIterations = res.Iterations
-	a.SolveModelTime = res.Elapsed.Seconds()
-	a.Marginals = true
-	a.MaxInfeasibility, a.SumInfeasibilities, a.NumInfeasibilities = res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities
-	if st.Constraints > 0 {
-		a.MeanInfeasibility = a.SumInfeasibilities / float64(st.Constraints)
-	}
-	switch res.Status {
-	case nlpsolve.Optimal:
-		a.SolveStatus, a.Status = SolveNormal, StatusLocallyOptimal
-	case nlpsolve.NoProgress:
-		// The point is feasible but RGmax is above tolerance.
-		a.SolveStatus, a.Status = SolveTerminatedBySolver, StatusFeasibleIntermediate
-	case nlpsolve.IterationLimit:
-		a.SolveStatus, a.Status = SolveIterationInterrupt, StatusFeasibleIntermediate
-	case nlpsolve.TimeLimit:
-		a.SolveStatus, a.Status = SolveResourceInterrupt, StatusFeasibleIntermediate
-	case nlpsolve.UserInterrupt:
-		a.SolveStatus, a.Status = SolveUserInterrupt, StatusFeasibleIntermediate
-	case nlpsolve.EvaluationError:
-		a.SolveStatus, a.Status = SolveEvaluationInterrupt, StatusErrorNoSolution
-	default:
-		a.SolveStatus, a.Status = SolveSolverFailure, StatusErrorUnknown
-	}
-	if res.Status == nlpsolve.Optimal && (m.problem == NLP || m.problem == LP || m.problem == RMIP) && isLinearOnly(st) {
-		a.Status = StatusOptimal
-	}
-	a.TotalSolveTime = time.Since(start).Seconds()
-	m.Attributes = a
+	// The forward sweep solved every defining equation for its variable at the
+	// final point: their residuals are zero to rounding.
+	m.writeBack(inst, res, a, func(i int) bool { return inst.prob.Equations[i].Defines >= 0 }, start)
 	return nil
 }
 

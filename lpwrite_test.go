@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nnopt/nnopt/internal/glpk"
 )
 
 // transportModel is the classic transportation LP: two plants, three markets,
@@ -133,75 +133,16 @@ func TestWriteTransportGolden(t *testing.T) {
 	}
 }
 
-// glpkSolution is what glpsol reports, by row and column name.
-type glpkSolution struct {
-	mip       bool
-	status    string
-	objective float64
-	rowPrimal map[string]float64
-	rowDual   map[string]float64
-	colPrimal map[string]float64
-}
-
 // solveWithGLPK runs glpsol on a written file (format "--lp" or "--freemps", with
-// extra options) and reads its raw solution, with the names from its GLPK-format
-// copy of the problem. It skips the test when glpsol is not installed.
-func solveWithGLPK(t *testing.T, path, format string, extra ...string) glpkSolution {
+// extra options); it skips the test when glpsol is not installed.
+func solveWithGLPK(t *testing.T, path, format string, extra ...string) *glpk.Solution {
 	t.Helper()
-	glpsol, err := exec.LookPath("glpsol")
-	if err != nil {
-		t.Skip("glpsol is not on PATH (Debian: apt-get install glpk-utils); the written files are not solved")
+	if _, err := glpk.Path(); err != nil {
+		t.Skipf("%v; the written files are not solved", err)
 	}
-	raw, names := path+".sol", path+".glp"
-	args := append([]string{format, path, "-w", raw, "--wglp", names}, extra...)
-	if out, err := exec.Command(glpsol, args...).CombinedOutput(); err != nil {
-		t.Fatalf("glpsol %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	rowName, colName := map[int]string{}, map[int]string{}
-	text, err := os.ReadFile(names)
+	s, err := glpk.Solve(path, format, extra...)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(text), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 4 && f[0] == "n" && (f[1] == "i" || f[1] == "j") {
-			k, _ := strconv.Atoi(f[2])
-			map[string]map[int]string{"i": rowName, "j": colName}[f[1]][k] = f[3]
-		}
-	}
-	text, err = os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := glpkSolution{rowPrimal: map[string]float64{}, rowDual: map[string]float64{}, colPrimal: map[string]float64{}}
-	num := func(x string) float64 {
-		v, err := strconv.ParseFloat(x, 64)
-		if err != nil {
-			t.Fatalf("glpsol solution: %v", err)
-		}
-		return v
-	}
-	for _, line := range strings.Split(string(text), "\n") {
-		f := strings.Fields(line)
-		switch {
-		case len(f) == 0:
-		case f[0] == "s" && f[1] == "bas": // s bas rows cols primal-status dual-status objective
-			s.status, s.objective = f[4]+f[5], num(f[6])
-		case f[0] == "s" && f[1] == "mip": // s mip rows cols status objective
-			s.mip, s.status, s.objective = true, f[4], num(f[5])
-		case f[0] == "i" && !s.mip: // i row status primal dual
-			k, _ := strconv.Atoi(f[1])
-			s.rowPrimal[rowName[k]], s.rowDual[rowName[k]] = num(f[3]), num(f[4])
-		case f[0] == "j" && !s.mip:
-			k, _ := strconv.Atoi(f[1])
-			s.colPrimal[colName[k]] = num(f[3])
-		case f[0] == "i": // i row value
-			k, _ := strconv.Atoi(f[1])
-			s.rowPrimal[rowName[k]] = num(f[2])
-		case f[0] == "j":
-			k, _ := strconv.Atoi(f[1])
-			s.colPrimal[colName[k]] = num(f[2])
-		}
 	}
 	return s
 }
@@ -223,25 +164,25 @@ func TestTransportSolvedByGLPK(t *testing.T) {
 		}
 		must(m.WriteFile(path))
 		s := solveWithGLPK(t, path, format)
-		if s.status != "ff" || math.Abs(s.objective-153.675) > 1e-9 {
-			t.Errorf("%s: status %q, objective %.10g; want feasible primal and dual, 153.675", format, s.status, s.objective)
+		if s.Status != "ff" || math.Abs(s.Objective-153.675) > 1e-9 {
+			t.Errorf("%s: status %q, objective %.10g; want feasible primal and dual, 153.675", format, s.Status, s.Objective)
 		}
-		if len(s.rowDual) != len(wantDual) {
-			t.Errorf("%s: glpsol has %d rows, want %d", format, len(s.rowDual), len(wantDual))
+		if len(s.RowDual) != len(wantDual) {
+			t.Errorf("%s: glpsol has %d rows, want %d", format, len(s.RowDual), len(wantDual))
 		}
 		for name, want := range wantDual {
-			if got, ok := s.rowDual[name]; !ok || math.Abs(got-want) > 1e-9 {
+			if got, ok := s.RowDual[name]; !ok || math.Abs(got-want) > 1e-9 {
 				t.Errorf("%s: dual of %s = %g (found %v), want %g", format, name, got, ok, want)
 			}
 		}
 		for k, name := range xNames {
-			got, ok := s.colPrimal[name]
+			got, ok := s.ColPrimal[name]
 			if !ok || math.Abs(got-wantX[k]) > 1e-9 {
 				t.Errorf("%s: %s = %g (found %v), want %g", format, name, got, ok, wantX[k])
 			}
 			x.L[k] = got
 		}
-		z.L[0] = s.colPrimal["z"]
+		z.L[0] = s.ColPrimal["z"]
 		res, err := m.Residuals()
 		must(err)
 		for e, r := range res {
@@ -342,11 +283,11 @@ func TestWriteMixedModel(t *testing.T) {
 			extra = []string{"--max"}
 		}
 		s := solveWithGLPK(t, run.path, run.format, extra...)
-		if !s.mip || s.status != "o" || math.Abs(s.objective-want) > 1e-9 {
-			t.Errorf("%s: MIP %v, status %q, objective %.10g; want an optimal MIP, %g", run.format, s.mip, s.status, s.objective, want)
+		if !s.MIP || s.Status != "o" || math.Abs(s.Objective-want) > 1e-9 {
+			t.Errorf("%s: MIP %v, status %q, objective %.10g; want an optimal MIP, %g", run.format, s.MIP, s.Status, s.Objective, want)
 		}
-		if len(s.rowPrimal) != 6 || len(s.colPrimal) != 10 {
-			t.Errorf("%s: glpsol has %d rows and %d columns, want 6 and 10", run.format, len(s.rowPrimal), len(s.colPrimal))
+		if len(s.RowPrimal) != 6 || len(s.ColPrimal) != 10 {
+			t.Errorf("%s: glpsol has %d rows and %d columns, want 6 and 10", run.format, len(s.RowPrimal), len(s.ColPrimal))
 		}
 	}
 }

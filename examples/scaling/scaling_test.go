@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nnopt/nnopt/internal/glpk"
 )
 
 // want is the solution of one example, worked out by hand (see the package doc).
@@ -111,7 +111,7 @@ func TestRun(t *testing.T) {
 // installed: glpsol's column values times the scales are nnopt's levels, its row duals
 // divided by the equations' scales nnopt's marginals, its objective nnopt's.
 func TestScaledLPMatchesGLPK(t *testing.T) {
-	glpsol, glpErr := exec.LookPath("glpsol")
+	_, glpErr := glpk.Path()
 	for _, build := range builders {
 		ex, err := build(true)
 		if err != nil {
@@ -134,81 +134,30 @@ func TestScaledLPMatchesGLPK(t *testing.T) {
 		if err := os.WriteFile(path, lp.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		sol := runGLPK(t, glpsol, path)
-		if !near(sol.objective, w.obj) {
-			t.Errorf("%s: glpsol objective %.12g, want %.12g", ex.Name, sol.objective, w.obj)
+		sol, err := glpk.Solve(path, "--lp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sol.Status != "ff" {
+			t.Fatalf("%s: glpsol solution status %q, want feasible (ff)", ex.Name, sol.Status)
+		}
+		if !near(sol.Objective, w.obj) {
+			t.Errorf("%s: glpsol objective %.12g, want %.12g", ex.Name, sol.Objective, w.obj)
 		}
 		for i, v := range ex.Vars {
-			x, ok := sol.colPrimal[v.Name()]
-			if !ok || !near(x*v.Scale[0], w.levels[i]) || !near(sol.colDual[v.Name()]/v.Scale[0], w.vmar[i]) {
-				t.Errorf("%s: glpsol %s = %g (reduced cost %g) at scale %g, want level %g, marginal %g", ex.Name, v.Name(), x, sol.colDual[v.Name()], v.Scale[0], w.levels[i], w.vmar[i])
+			x, ok := sol.ColPrimal[v.Name()]
+			if !ok || !near(x*v.Scale[0], w.levels[i]) || !near(sol.ColDual[v.Name()]/v.Scale[0], w.vmar[i]) {
+				t.Errorf("%s: glpsol %s = %g (reduced cost %g) at scale %g, want level %g, marginal %g", ex.Name, v.Name(), x, sol.ColDual[v.Name()], v.Scale[0], w.levels[i], w.vmar[i])
 			}
 		}
 		for i, e := range ex.Eqs {
-			y, ok := sol.rowDual[e.Name()]
+			y, ok := sol.RowDual[e.Name()]
 			if !ok || !near(y/e.Scale[0], w.emar[i]) {
 				t.Errorf("%s: glpsol dual of %s %g at scale %g, want marginal %g", ex.Name, e.Name(), y, e.Scale[0], w.emar[i])
 			}
 		}
 	}
 	if glpErr != nil {
-		t.Skip("glpsol is not on PATH (Debian: apt-get install glpk-utils); the scaled LP files were checked but not solved")
+		t.Skipf("%v; the scaled LP files were checked but not solved", glpErr)
 	}
-}
-
-type glpkSolution struct {
-	objective                   float64
-	rowDual, colPrimal, colDual map[string]float64
-}
-
-// runGLPK solves an LP file with glpsol and reads its raw solution (-w), with the
-// row and column names from its GLPK-format copy of the problem (--wglp).
-func runGLPK(t *testing.T, glpsol, path string) glpkSolution {
-	t.Helper()
-	raw, names := path+".sol", path+".glp"
-	if out, err := exec.Command(glpsol, "--lp", path, "-w", raw, "--wglp", names).CombinedOutput(); err != nil {
-		t.Fatalf("glpsol: %v\n%s", err, out)
-	}
-	rowName, colName := map[int]string{}, map[int]string{}
-	text, err := os.ReadFile(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(text), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 4 && f[0] == "n" && (f[1] == "i" || f[1] == "j") {
-			k, _ := strconv.Atoi(f[2])
-			map[string]map[int]string{"i": rowName, "j": colName}[f[1]][k] = f[3]
-		}
-	}
-	text, err = os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := glpkSolution{rowDual: map[string]float64{}, colPrimal: map[string]float64{}, colDual: map[string]float64{}}
-	num := func(x string) float64 {
-		v, err := strconv.ParseFloat(x, 64)
-		if err != nil {
-			t.Fatalf("glpsol solution: %v", err)
-		}
-		return v
-	}
-	for _, line := range strings.Split(string(text), "\n") {
-		f := strings.Fields(line)
-		switch {
-		case len(f) == 7 && f[0] == "s" && f[1] == "bas": // s bas rows cols primal dual objective
-			if f[4] != "f" || f[5] != "f" {
-				t.Fatalf("glpsol: solution status %s %s, want feasible", f[4], f[5])
-			}
-			s.objective = num(f[6])
-		case len(f) == 5 && f[0] == "i": // i row status primal dual
-			k, _ := strconv.Atoi(f[1])
-			s.rowDual[rowName[k]] = num(f[4])
-		case len(f) == 5 && f[0] == "j": // j col status primal dual
-			k, _ := strconv.Atoi(f[1])
-			s.colPrimal[colName[k]] = num(f[3])
-			s.colDual[colName[k]] = num(f[4])
-		}
-	}
-	return s
 }

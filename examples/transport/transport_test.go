@@ -4,13 +4,12 @@ import (
 	"context"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/internal/glpk"
 )
 
 func Example() {
@@ -125,9 +124,8 @@ func TestIterationLimit(t *testing.T) {
 // compares the objective, the supply and demand marginals and the reduced costs of
 // the shipments with nnopt's.
 func TestMarginalsMatchGLPK(t *testing.T) {
-	glpsol, err := exec.LookPath("glpsol")
-	if err != nil {
-		t.Skip("glpsol is not on PATH (Debian: apt-get install glpk-utils); marginals not cross-checked")
+	if _, err := glpk.Path(); err != nil {
+		t.Skipf("%v; marginals not cross-checked", err)
 	}
 	tr, err := build(1, false)
 	if err != nil {
@@ -141,9 +139,15 @@ func TestMarginalsMatchGLPK(t *testing.T) {
 	if err := tr.M.Solve(context.Background(), nnopt.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	sol := runGLPK(t, glpsol, path)
-	if math.Abs(sol.objective-tr.M.ObjectiveValue) > 1e-6*math.Abs(sol.objective) {
-		t.Errorf("objective %.10g, glpsol %.10g", tr.M.ObjectiveValue, sol.objective)
+	sol, err := glpk.Solve(path, "--lp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Status != "ff" {
+		t.Fatalf("glpsol: solution status %q, want feasible (ff)", sol.Status)
+	}
+	if math.Abs(sol.Objective-tr.M.ObjectiveValue) > 1e-6*math.Abs(sol.Objective) {
+		t.Errorf("objective %.10g, glpsol %.10g", tr.M.ObjectiveValue, sol.Objective)
 	}
 	name := func(s string) string { return strings.ReplaceAll(s, "-", "_") }
 	check := func(what string, got float64, key string, from map[string]float64) {
@@ -157,72 +161,16 @@ func TestMarginalsMatchGLPK(t *testing.T) {
 		}
 	}
 	for p, l := range tr.I.Labels() {
-		check("marginal", tr.Supply.M[p], "supply("+name(l)+")", sol.rowDual)
+		check("marginal", tr.Supply.M[p], "supply("+name(l)+")", sol.RowDual)
 	}
 	for q, l := range tr.J.Labels() {
-		check("marginal", tr.Demand.M[q], "demand("+name(l)+")", sol.rowDual)
+		check("marginal", tr.Demand.M[q], "demand("+name(l)+")", sol.RowDual)
 	}
 	for p, from := range tr.I.Labels() {
 		for q, to := range tr.J.Labels() {
 			key := "x(" + name(from) + "," + name(to) + ")"
-			check("level", tr.X.L[p*tr.J.Len()+q], key, sol.colPrimal)
-			check("reduced cost", tr.X.M[p*tr.J.Len()+q], key, sol.colDual)
+			check("level", tr.X.L[p*tr.J.Len()+q], key, sol.ColPrimal)
+			check("reduced cost", tr.X.M[p*tr.J.Len()+q], key, sol.ColDual)
 		}
 	}
-}
-
-type glpkSolution struct {
-	objective                   float64
-	rowDual, colPrimal, colDual map[string]float64
-}
-
-// runGLPK solves an LP file with glpsol and reads its raw solution (-w), with the
-// row and column names from its GLPK-format copy of the problem (--wglp).
-func runGLPK(t *testing.T, glpsol, path string) glpkSolution {
-	t.Helper()
-	raw, names := path+".sol", path+".glp"
-	if out, err := exec.Command(glpsol, "--lp", path, "-w", raw, "--wglp", names).CombinedOutput(); err != nil {
-		t.Fatalf("glpsol: %v\n%s", err, out)
-	}
-	rowName, colName := map[int]string{}, map[int]string{}
-	text, err := os.ReadFile(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(text), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 4 && f[0] == "n" && (f[1] == "i" || f[1] == "j") {
-			k, _ := strconv.Atoi(f[2])
-			map[string]map[int]string{"i": rowName, "j": colName}[f[1]][k] = f[3]
-		}
-	}
-	text, err = os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := glpkSolution{rowDual: map[string]float64{}, colPrimal: map[string]float64{}, colDual: map[string]float64{}}
-	num := func(x string) float64 {
-		v, err := strconv.ParseFloat(x, 64)
-		if err != nil {
-			t.Fatalf("glpsol solution: %v", err)
-		}
-		return v
-	}
-	for _, line := range strings.Split(string(text), "\n") {
-		f := strings.Fields(line)
-		switch {
-		case len(f) == 7 && f[0] == "s" && f[1] == "bas": // s bas rows cols primal dual objective
-			if f[4] != "f" || f[5] != "f" {
-				t.Fatalf("glpsol: solution status %s %s, want feasible", f[4], f[5])
-			}
-			s.objective = num(f[6])
-		case len(f) == 5 && f[0] == "i": // i row status primal dual
-			k, _ := strconv.Atoi(f[1])
-			s.rowDual[rowName[k]] = num(f[4])
-		case len(f) == 5 && f[0] == "j": // j col status primal dual
-			k, _ := strconv.Atoi(f[1])
-			s.colPrimal[colName[k]], s.colDual[colName[k]] = num(f[3]), num(f[4])
-		}
-	}
-	return s
 }

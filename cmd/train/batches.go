@@ -77,16 +77,9 @@ type frozenJob struct {
 }
 
 func frozenMLP(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) (frozenJob, error) {
-	w1, w2 := make([]float64, in*cfg.hidden), make([]float64, cfg.hidden*10)
-	if err := nn.XavierUniform(rng, in, cfg.hidden, 5.0/3, w1); err != nil {
+	w1, w2, bound, err := mlpStart(cfg, in, rng)
+	if err != nil {
 		return frozenJob{}, err
-	}
-	if err := nn.XavierUniform(rng, cfg.hidden, 10, 1, w2); err != nil {
-		return frozenJob{}, err
-	}
-	bound := cfg.bound
-	if bound == 0 {
-		bound = math.Inf(1)
 	}
 	m, err := refmodel.NewMLPWith(x, labels, in, cfg.hidden, 10, w1, w2, bound, refmodel.TargetOneHot)
 	if err != nil {
@@ -103,11 +96,7 @@ func frozenMLP(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) 
 }
 
 func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand) (frozenJob, error) {
-	bound := 0.0
-	if cfg.boundSet {
-		bound = cfg.bound
-	}
-	m, err := refmodel.NewCNNWith(x, labels, rng, bound, refmodel.TargetOneHot)
+	m, err := refmodel.NewCNNWith(x, labels, rng, cnnBound(cfg), refmodel.TargetOneHot)
 	if err != nil {
 		return frozenJob{}, err
 	}
@@ -118,14 +107,7 @@ func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand) (frozenJ
 	for _, c := range m.Convs {
 		ws = append(ws, c.WeightVariable(), c.BiasVariable())
 	}
-	net := func() *nn.Sequential {
-		var p [3][2][]float64
-		for i, c := range m.Convs {
-			p[i] = [2][]float64{slices.Clone(c.WeightVariable().L), slices.Clone(c.BiasVariable().L)}
-		}
-		return cnnNetwork(p)
-	}
-	return frozenJob{model: m.Model, what: "reference CNN (conv 1-2-3-10, 695 weights)", setBatch: m.SetBatch, weights: ws, net: net}, nil
+	return frozenJob{model: m.Model, what: "reference CNN (conv 1-2-3-10, 695 weights)", setBatch: m.SetBatch, weights: ws, net: cnnNet(m.Convs)}, nil
 }
 
 // defaultBatchIterlim is -batch-iterlim's default (see the README's multi-batch

@@ -24,6 +24,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/formulations"
 	"github.com/nnopt/nnopt/internal/fsutil"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/nlpsolve"
@@ -401,17 +402,47 @@ type job struct {
 	trained func() *nn.Sequential
 }
 
-func mlpJob(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) (job, error) {
-	w1, w2 := make([]float64, in*cfg.hidden), make([]float64, cfg.hidden*10)
+// mlpStart is the MLP's seeded Xavier-uniform initial weights (gains 5/3 and 1) and
+// the weight bound (+Inf for -bound 0).
+func mlpStart(cfg config, in int, rng *rand.Rand) (w1, w2 []float64, bound float64, err error) {
+	w1, w2 = make([]float64, in*cfg.hidden), make([]float64, cfg.hidden*10)
 	if err := nn.XavierUniform(rng, in, cfg.hidden, 5.0/3, w1); err != nil {
-		return job{}, err
+		return nil, nil, 0, err
 	}
 	if err := nn.XavierUniform(rng, cfg.hidden, 10, 1, w2); err != nil {
-		return job{}, err
+		return nil, nil, 0, err
 	}
-	bound := cfg.bound
+	bound = cfg.bound
 	if bound == 0 {
 		bound = math.Inf(1)
+	}
+	return w1, w2, bound, nil
+}
+
+// cnnBound is the CNN's weight bound: none unless -bound is given.
+func cnnBound(cfg config) float64 {
+	if cfg.boundSet {
+		return cfg.bound
+	}
+	return 0
+}
+
+// cnnNet returns the reference CNN as an nn.Sequential with the current levels of
+// the formulation's convolution weights.
+func cnnNet(convs [3]*formulations.Conv2d) func() *nn.Sequential {
+	return func() *nn.Sequential {
+		var p [3][2][]float64
+		for i, c := range convs {
+			p[i] = [2][]float64{slices.Clone(c.WeightVariable().L), slices.Clone(c.BiasVariable().L)}
+		}
+		return cnnNetwork(p)
+	}
+}
+
+func mlpJob(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) (job, error) {
+	w1, w2, bound, err := mlpStart(cfg, in, rng)
+	if err != nil {
+		return job{}, err
 	}
 	m, err := refmodel.NewMLP(x, labels, in, cfg.hidden, 10, w1, w2, bound)
 	if err != nil {
@@ -426,21 +457,11 @@ func mlpJob(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) (jo
 }
 
 func cnnJob(cfg config, x []float64, labels []uint8, rng *rand.Rand) (job, error) {
-	bound := 0.0
-	if cfg.boundSet {
-		bound = cfg.bound
-	}
-	m, err := refmodel.NewCNN(x, labels, rng, bound)
+	m, err := refmodel.NewCNN(x, labels, rng, cnnBound(cfg))
 	if err != nil {
 		return job{}, err
 	}
-	net := func() *nn.Sequential {
-		var p [3][2][]float64
-		for i, c := range m.Convs {
-			p[i] = [2][]float64{slices.Clone(c.WeightVariable().L), slices.Clone(c.BiasVariable().L)}
-		}
-		return cnnNetwork(p)
-	}
+	net := cnnNet(m.Convs)
 	return job{Model: m.Model, what: "reference CNN (conv 1-2-3-10, 695 weights)", initial: net(), trained: net}, nil
 }
 

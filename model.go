@@ -205,6 +205,9 @@ func (c *Container) NewModel(name string, spec ModelSpec) (*Model, error) {
 // Name returns the model's name.
 func (m *Model) Name() string { return m.name }
 
+// Sense returns the model's direction of optimization.
+func (m *Model) Sense() Sense { return m.sense }
+
 // ErrUnsupported is wrapped by errors for features nnopt does not have yet.
 var ErrUnsupported = errors.New("not supported yet")
 

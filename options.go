@@ -42,9 +42,18 @@ type Options struct {
 	SavePoint string
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
+	// Trace, when set, is told about every Solve that returned a result: the
+	// reference's trace_file and trace_file_format options are a trace.File here.
+	Trace SolveRecorder
 	// Freeze says how a frozen model applies its modifiables' data (Model.Freeze);
 	// a level that sets any of its fields sets all of them.
 	Freeze FreezeOptions
+}
+
+// A SolveRecorder records finished solves, e.g. by appending a trace record to a
+// file (package trace); it reads the model's Attributes.
+type SolveRecorder interface {
+	RecordSolve(m *Model) error
 }
 
 // SolverName is the name of nnopt's solver in Options.Solvers.
@@ -89,6 +98,9 @@ func (o Options) over(top Options) Options {
 	if top.OnIteration != nil {
 		o.OnIteration = top.OnIteration
 	}
+	if top.Trace != nil {
+		o.Trace = top.Trace
+	}
 	if top.Freeze != (FreezeOptions{}) {
 		o.Freeze = top.Freeze
 	}
@@ -124,7 +136,8 @@ func (o Options) validate(p Problem) error {
 // Model and this call (the more specific wins, see Options), writing levels and
 // marginals back to the variables and equations and setting the model's
 // Attributes. An error means the model could not be solved at all (bad model or
-// options, unsupported feature, a point file that could not be written); a solve
+// options, unsupported feature, a point file or trace record that could not be
+// written); a solve
 // that stopped early is reported through Status and SolveStatus, with the current
 // point written back.
 func (m *Model) Solve(ctx context.Context, call Options) error {
@@ -139,6 +152,11 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 	if opt.SavePoint != "" {
 		if err := m.SavePoint(opt.SavePoint); err != nil {
 			return fmt.Errorf("nnopt: model %q: option save point: %w", m.name, err)
+		}
+	}
+	if opt.Trace != nil {
+		if err := opt.Trace.RecordSolve(m); err != nil {
+			return fmt.Errorf("nnopt: model %q: option trace: %w", m.name, err)
 		}
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/nnopt/nnopt"
 )
 
 // Writer appends records to a trace file.
@@ -202,4 +204,21 @@ func ReadFile(path string) (*File, error) {
 	}
 	defer f.Close()
 	return Read(f, path)
+}
+
+// Recorder appends the record of every solve to the trace file Path, created in
+// Format when it does not exist (an existing file keeps its own format): the
+// reference's trace_file and trace_file_format options, as an nnopt.Options.Trace.
+// Info's Direction is taken from the model.
+type Recorder struct {
+	Path   string
+	Format Format
+	Info   Info
+}
+
+// RecordSolve implements nnopt.SolveRecorder.
+func (r *Recorder) RecordSolve(m *nnopt.Model) error {
+	info := r.Info
+	info.Direction = m.Sense()
+	return Append(r.Path, r.Format, FromModel(m, info))
 }

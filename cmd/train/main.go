@@ -315,16 +315,13 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			progress.Iteration(it)
 		}
 	}
+	if cfg.traceOut != "" {
+		opt.Trace = &trace.Recorder{Path: cfg.traceOut, Format: trace.FormatStep, Info: trace.Info{InputFileName: "train-" + cfg.model}}
+	}
 	solveErr := j.Model.Solve(ctx, opt)
 	if progress != nil {
 		if err := progress.EndModel(j.Model); err != nil {
 			return fmt.Errorf("-solvetrace %s: %w", cfg.solveTrace, err)
-		}
-	}
-	if cfg.traceOut != "" && solveErr == nil {
-		rec := trace.FromModel(j.Model, trace.Info{InputFileName: "train-" + cfg.model, Direction: nnopt.Min})
-		if err := trace.Append(cfg.traceOut, trace.FormatStep, rec); err != nil {
-			return fmt.Errorf("-trace: %w", err)
 		}
 	}
 	a := j.Model.Attributes

@@ -42,6 +42,9 @@ type Options struct {
 	SavePoint string
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
+	// ReportSolution writes the solution listing (Model.WriteListing) to Output after
+	// the solve: the reference's report_solution option.
+	ReportSolution Report
 	// Trace, when set, is told about every Solve that returned a result: the
 	// reference's trace_file and trace_file_format options are a trace.File here.
 	Trace SolveRecorder
@@ -98,6 +101,9 @@ func (o Options) over(top Options) Options {
 	if top.OnIteration != nil {
 		o.OnIteration = top.OnIteration
 	}
+	if top.ReportSolution != ReportUnset {
+		o.ReportSolution = top.ReportSolution
+	}
 	if top.Trace != nil {
 		o.Trace = top.Trace
 	}
@@ -152,6 +158,11 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 	if opt.SavePoint != "" {
 		if err := m.SavePoint(opt.SavePoint); err != nil {
 			return fmt.Errorf("nnopt: model %q: option save point: %w", m.name, err)
+		}
+	}
+	if opt.ReportSolution == ReportListing && opt.Output != nil {
+		if err := m.WriteListing(opt.Output); err != nil {
+			return fmt.Errorf("nnopt: model %q: option report solution: %w", m.name, err)
 		}
 	}
 	if opt.Trace != nil {

@@ -3,6 +3,7 @@ package nnopt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -148,5 +149,34 @@ func TestLoadPointErrors(t *testing.T) {
 	}
 	if _, err := c.LoadPoint(filepath.Join(dir, "none")); err == nil || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestReportSolution writes the listing after the solve when a level asks for it,
+// and not when a more specific level says ReportNone.
+func TestReportSolution(t *testing.T) {
+	m, x, _, _, _ := quadratic(t, Min)
+	x.SetBounds(-1, 1)
+	var out strings.Builder
+	m.c.Options.ReportSolution = ReportListing
+	if err := m.Solve(context.Background(), Options{Output: &out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"---- VAR x", "(a)", "(b)", "---- EQU def", "LOWER", "MARGINAL", "Locally Optimal"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("listing lacks %q:\n%s", want, out.String())
+		}
+	}
+	// x(b) sits at its lower bound -1 with a positive reduced cost.
+	if !strings.Contains(out.String(), fmt.Sprintf("%-24s %14.6g %14.6g %14.6g %14.6g", "(b)", -1.0, -1.0, 1.0, x.M[1])) {
+		t.Errorf("listing lacks x(b)'s row:\n%s", out.String())
+	}
+	out.Reset()
+	m.Options.ReportSolution = ReportNone
+	if err := m.Solve(context.Background(), Options{Output: &out}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "---- VAR") {
+		t.Errorf("ReportNone on the model still wrote a listing")
 	}
 }

@@ -2,7 +2,6 @@ package nnopt
 
 import (
 	"math"
-	"runtime"
 	"sync"
 )
 
@@ -14,7 +13,7 @@ const parallelMin = 1 << 12
 // inParallel runs fn over [0, n) in one contiguous range per CPU (at most 4) when n
 // is large, else in one call.
 func inParallel(n int, fn func(lo, hi int)) {
-	parts := min(runtime.GOMAXPROCS(0), 4, n/parallelMin)
+	parts := min(Threads(), 4, n/parallelMin)
 	if parts <= 1 {
 		fn(0, n)
 		return

@@ -42,6 +42,11 @@ type Options struct {
 	SavePoint string
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
+	// Threads is how many threads the CPU kernels use during the solve (the
+	// reference's threads option); it is set process-wide for the solve's duration
+	// (SetThreads), so concurrent solves should agree on it. 0: not set; unset
+	// everywhere, GOMAXPROCS.
+	Threads int
 	// ReportSolution writes the solution listing (Model.WriteListing) to Output after
 	// the solve: the reference's report_solution option.
 	ReportSolution Report
@@ -101,6 +106,9 @@ func (o Options) over(top Options) Options {
 	if top.OnIteration != nil {
 		o.OnIteration = top.OnIteration
 	}
+	if top.Threads != 0 {
+		o.Threads = top.Threads
+	}
 	if top.ReportSolution != ReportUnset {
 		o.ReportSolution = top.ReportSolution
 	}
@@ -125,6 +133,9 @@ func (o Options) validate(p Problem) error {
 	}
 	if o.TimeLimit < 0 {
 		return fmt.Errorf("nnopt: option time limit %v: want a positive duration, or 0 for none", o.TimeLimit)
+	}
+	if o.Threads < 0 {
+		return fmt.Errorf("nnopt: option threads %d: want a positive count, or 0 for GOMAXPROCS", o.Threads)
 	}
 	if o.GradientTolerance < 0 {
 		return fmt.Errorf("nnopt: option gradient tolerance %g: want a positive number, or 0 for the default", o.GradientTolerance)
@@ -151,6 +162,11 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 	if err := opt.validate(m.problem); err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
 		return err
+	}
+	if opt.Threads > 0 {
+		before := threads.Load()
+		SetThreads(opt.Threads)
+		defer SetThreads(int(before))
 	}
 	if err := m.solve(ctx, opt); err != nil {
 		return err

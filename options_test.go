@@ -180,3 +180,21 @@ func TestReportSolution(t *testing.T) {
 		t.Errorf("ReportNone on the model still wrote a listing")
 	}
 }
+
+// TestThreadsOption sets the kernels' threads for one solve and restores them.
+func TestThreadsOption(t *testing.T) {
+	SetThreads(3)
+	defer SetThreads(0)
+	var during int
+	m, _, _, _, _ := quadratic(t, Min)
+	m.Options.Threads = 1
+	if err := m.Solve(context.Background(), Options{OnIteration: func(nlpsolve.Iteration) { during = Threads() }}); err != nil {
+		t.Fatal(err)
+	}
+	if during != 1 || Threads() != 3 {
+		t.Errorf("threads %d during the solve and %d after, want 1 and 3", during, Threads())
+	}
+	if err := m.Solve(context.Background(), Options{Threads: -2}); err == nil || !strings.Contains(err.Error(), "option threads -2") {
+		t.Errorf("threads -2: error %v", err)
+	}
+}

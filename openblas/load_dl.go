@@ -120,10 +120,10 @@ func open(path string) (*Implementation, error) {
 		purego.RegisterFunc(sym.fptr, addr)
 	}
 	impl.config = getConfig()
-	impl.parts = 1
+	impl.SetParts(1)
 	if !threadsFromEnv() {
 		impl.setThreads(1)
-		impl.parts = runtime.GOMAXPROCS(0)
+		impl.SetParts(runtime.GOMAXPROCS(0))
 	}
 	return impl, nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -17,8 +18,9 @@ type Implementation struct {
 	gonum.Implementation
 
 	path, config string
-	// parts is how many goroutines a large Dgemm is split over (see SetParts).
-	parts int
+	// parts is how many goroutines a large Dgemm is split over (see SetParts);
+	// atomic, since SetParts may run while products are computed.
+	parts atomic.Int64
 
 	// Integer arguments are C ints: Debian's libopenblas0 is built with
 	// 32-bit indices (64-bit index builds suffix their symbols and are not
@@ -75,7 +77,7 @@ func (impl *Implementation) Path() string { return impl.path }
 func (impl *Implementation) Config() string { return impl.config }
 
 // Parts returns the number of goroutines a large Dgemm is split over.
-func (impl *Implementation) Parts() int { return impl.parts }
+func (impl *Implementation) Parts() int { return int(impl.parts.Load()) }
 
 // SetParts splits every large Dgemm over n goroutines, each a single call into
 // OpenBLAS on its own block of rows (or columns) of C. With OpenBLAS itself on one
@@ -83,7 +85,7 @@ func (impl *Implementation) Parts() int { return impl.parts }
 // training (500×784 by 784×20) OpenBLAS's own threads were 2× slower than one thread
 // on a 2-vCPU machine, while two single-threaded halves are 1.5× faster (measured
 // with BenchmarkDgemm). n < 1 means 1.
-func (impl *Implementation) SetParts(n int) { impl.parts = max(n, 1) }
+func (impl *Implementation) SetParts(n int) { impl.parts.Store(int64(max(n, 1))) }
 
 // Threads returns the number of threads OpenBLAS uses for one call.
 func (impl *Implementation) Threads() int { return int(impl.getThreads()) }
@@ -123,7 +125,7 @@ const minPartWork = 64 * 64 * 64
 
 // split returns how many parts a product is split over.
 func (impl *Implementation) split(m, n, k int) int {
-	parts := min(impl.parts, m*n*k/minPartWork, max(m, n)/8)
+	parts := min(impl.Parts(), m*n*k/minPartWork, max(m, n)/8)
 	return max(parts, 1)
 }
 

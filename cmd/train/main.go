@@ -36,7 +36,7 @@ import (
 type config struct {
 	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale, savePoint string
 	download, quiet, boundSet                                                                                               bool
-	batch, hidden, iterlim, memory                                                                                          int
+	batch, hidden, iterlim, memory, threads                                                                                 int
 	batches, dev, patience, batchIterlim                                                                                    int
 	seed                                                                                                                    uint64
 	timelim, bound                                                                                                          float64
@@ -60,6 +60,7 @@ func main() {
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds (the cnn has none unless set)")
 	flag.StringVar(&cfg.method, "method", "", "search directions: lbfgs (L-BFGS-B) or newton-cg (truncated Newton on exact reduced Hessian products)")
 	flag.StringVar(&cfg.scale, "scale", "auto", "variable scaling: auto (one factor per weight block, from the Jacobian's row norms) or user (none: the variables' Scale of 1)")
+	flag.IntVar(&cfg.threads, "threads", 0, "threads of the CPU kernels (0 = GOMAXPROCS)")
 	flag.IntVar(&cfg.memory, "memory", 0, "curvature pairs kept by lbfgs (0 = the solver's default)")
 	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
 	flag.StringVar(&cfg.blas, "blas", "", "CPU BLAS: auto (OpenBLAS when it loads, else gonum), openblas or gonum (default $NNOPT_BLAS, else auto)")
@@ -285,7 +286,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, SavePoint: cfg.savePoint, OnIteration: record}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, SavePoint: cfg.savePoint, Threads: cfg.threads, OnIteration: record}
 	if !cfg.quiet {
 		opt.Output = out
 	}

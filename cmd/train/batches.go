@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
-	"github.com/nnopt/nnopt/internal/fsutil"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
@@ -255,14 +253,8 @@ func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.
 	if cfg.out != "" {
 		fmt.Fprintf(out, "Weights             %s (the best batch's)\n", cfg.out)
 	}
-	if cfg.jsonOut != "" {
-		b, err := json.MarshalIndent(s, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := fsutil.WriteFileAtomicBytes(cfg.jsonOut, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
+	if err := writeJSON(cfg.jsonOut, s); err != nil {
+		return err
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(out, "interrupted: the best weights so far were kept")

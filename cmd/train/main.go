@@ -370,14 +370,8 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.out != "" {
 		fmt.Fprintf(out, "Weights             %s\n", cfg.out)
 	}
-	if cfg.jsonOut != "" {
-		b, err := json.MarshalIndent(s, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := fsutil.WriteFileAtomicBytes(cfg.jsonOut, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
+	if err := writeJSON(cfg.jsonOut, s); err != nil {
+		return err
 	}
 	if cfg.plot != "" {
 		if err := writeLossPlot(cfg.plot, "nnopt: "+j.what, s.Trace); err != nil {
@@ -506,4 +500,16 @@ func seq(n int) []int {
 		s[i] = i
 	}
 	return s
+}
+
+// writeJSON writes the -json summary v to path, atomically; nothing when path is "".
+func writeJSON(path string, v any) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return fsutil.WriteFileAtomicBytes(path, append(b, '\n'), 0o644)
 }

@@ -399,23 +399,10 @@ func Default() *Registry {
 			s.TimeLimit = time.Duration(math.Round(v.Float * float64(time.Second)))
 		},
 	})
-	methods := []nlpsolve.Method{nlpsolve.LBFGS, nlpsolve.NewtonCG}
-	var names []string
-	for _, m := range methods {
-		names = append(names, m.String())
-	}
-	r.MustAdd(Option{
-		Name: "method", Type: Enum, Values: names,
-		Default: Value{Type: Enum, Str: nlpsolve.DefaultMethod.String()},
-		Doc:     "Search directions in the superbasic space: lbfgs (limited-memory quasi-Newton) or newton-cg (truncated Newton on exact Hessian products).",
-		Apply: func(s *nlpsolve.Settings, v Value) {
-			for _, m := range methods {
-				if m.String() == v.Str {
-					s.Method = m
-				}
-			}
-		},
-	})
+	r.MustAdd(enumOption("method",
+		"Search directions in the superbasic space: lbfgs (limited-memory quasi-Newton) or newton-cg (truncated Newton on exact Hessian products).",
+		[]nlpsolve.Method{nlpsolve.LBFGS, nlpsolve.NewtonCG}, nlpsolve.DefaultMethod,
+		func(s *nlpsolve.Settings, m nlpsolve.Method) { s.Method = m }))
 	r.MustAdd(Option{
 		Name: "gradient tolerance", Type: Float,
 		Min: 0, Max: math.Inf(1), MinOpen: true, Default: Value{Type: Float, Float: 1e-7},
@@ -433,22 +420,29 @@ func Default() *Registry {
 		Min: nlpsolve.MinScale, Max: math.Inf(1), MinOpen: true, MaxOpen: true, Default: Value{Type: Float, Float: 1},
 		Doc: "Scale of the variable or equation elements the dot option names (x.scale 0.25, e.scale 100): the solver works on x/scale and on rows divided by their scale; levels and marginals are reported unscaled.",
 	})
-	scalings := []nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}
-	var scalingNames []string
-	for _, m := range scalings {
-		scalingNames = append(scalingNames, m.String())
+	r.MustAdd(enumOption("scaling",
+		"Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms) or user (the variables' Scale alone).",
+		[]nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}, nlpsolve.ScaleAuto,
+		func(s *nlpsolve.Settings, m nlpsolve.Scaling) { s.Scaling = m }))
+	return r
+}
+
+// enumOption is an Enum option whose values are the names (String) of values, with
+// def's name as its default; Apply hands set the value named.
+func enumOption[T fmt.Stringer](name, doc string, values []T, def T, set func(*nlpsolve.Settings, T)) Option {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = v.String()
 	}
-	r.MustAdd(Option{
-		Name: "scaling", Type: Enum, Values: scalingNames,
-		Default: Value{Type: Enum, Str: nlpsolve.ScaleAuto.String()},
-		Doc:     "Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms) or user (the variables' Scale alone).",
+	return Option{
+		Name: name, Type: Enum, Values: names, Doc: doc,
+		Default: Value{Type: Enum, Str: def.String()},
 		Apply: func(s *nlpsolve.Settings, v Value) {
-			for _, m := range scalings {
-				if m.String() == v.Str {
-					s.Scaling = m
+			for _, x := range values {
+				if x.String() == v.Str {
+					set(s, x)
 				}
 			}
 		},
-	})
-	return r
+	}
 }

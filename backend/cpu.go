@@ -1,0 +1,370 @@
+package backend
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// HostVector is a Vector in the process's own memory: the CPU backend's vectors, and
+// host slices handed to it without a copy (Wrap).
+type HostVector struct{ Data []float64 }
+
+// Len is the number of elements.
+func (v *HostVector) Len() int { return len(v.Data) }
+
+// Wrap returns s as a HostVector, sharing its memory.
+func Wrap(s []float64) *HostVector { return &HostVector{s} }
+
+// HostIndex is an Index in the process's own memory.
+type HostIndex struct{ Pos []int32 }
+
+// Len is the number of positions.
+func (x *HostIndex) Len() int { return len(x.Pos) }
+
+// Host returns the memory of a CPU backend vector. It panics for another backend's.
+func Host(v Vector) []float64 {
+	h, ok := v.(*HostVector)
+	if !ok {
+		panic(fmt.Sprintf("backend: a %T is not a host vector", v))
+	}
+	return h.Data
+}
+
+func hostIndex(x Index) []int32 {
+	if x == nil {
+		return nil
+	}
+	h, ok := x.(*HostIndex)
+	if !ok {
+		panic(fmt.Sprintf("backend: a %T is not a host index", x))
+	}
+	return h.Pos
+}
+
+// threads is the most goroutines the CPU backend's element-wise work uses, 0 for
+// GOMAXPROCS.
+var threads atomic.Int64
+
+// Threads returns how many goroutines the CPU backend splits element-wise work over:
+// SetThreads's value, else GOMAXPROCS.
+func Threads() int {
+	if n := threads.Load(); n > 0 {
+		return int(n)
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// SetThreads sets Threads process-wide; n ≤ 0 restores GOMAXPROCS.
+func SetThreads(n int) { threads.Store(int64(max(n, 0))) }
+
+// CPU is the reference backend: plain Go loops, and a BLAS for Gemm.
+type CPU struct {
+	// BLAS runs Gemm; nil: gonum's process-wide blas64 implementation at call time.
+	BLAS blas.Float64
+	// Label names the BLAS in Name; empty: "blas64".
+	Label   string
+	scratch sync.Pool
+}
+
+// Name names the backend.
+func (c *CPU) Name() string {
+	if c.Label == "" {
+		return "cpu (blas64)"
+	}
+	return "cpu (" + c.Label + ")"
+}
+
+// Err is always nil: the CPU backend fails only by panicking on a programming error.
+func (c *CPU) Err() error { return nil }
+
+// NewVector returns n zeros.
+func (c *CPU) NewVector(n int) Vector { return &HostVector{make([]float64, n)} }
+
+// NewIndex copies positions.
+func (c *CPU) NewIndex(positions []int32) Index {
+	return &HostIndex{append([]int32(nil), positions...)}
+}
+
+// Upload copies src into dst.
+func (c *CPU) Upload(dst Vector, src []float64) {
+	d := Host(dst)
+	if len(d) != len(src) {
+		panic(fmt.Sprintf("backend: Upload of %d elements into %d", len(src), len(d)))
+	}
+	copy(d, src)
+}
+
+// Download copies src into dst.
+func (c *CPU) Download(dst []float64, src Vector) {
+	s := Host(src)
+	if len(s) != len(dst) {
+		panic(fmt.Sprintf("backend: Download of %d elements into %d", len(s), len(dst)))
+	}
+	copy(dst, s)
+}
+
+// Gemm sets c = alpha·op(a)·op(b) + beta·c.
+func (c *CPU) Gemm(ta, tb bool, m, n, k int, alpha float64, a, b Vector, beta float64, cv Vector) {
+	CheckGemm(m, n, k, a, b, cv)
+	if m == 0 || n == 0 {
+		return
+	}
+	impl := c.BLAS
+	if impl == nil {
+		impl = blas64.Implementation()
+	}
+	A, B, C := Host(a), Host(b), Host(cv)
+	if k == 0 {
+		for i := range C[:m*n] {
+			C[i] *= beta
+			if beta == 0 {
+				C[i] = 0
+			}
+		}
+		return
+	}
+	opA, lda := blas.NoTrans, k
+	if ta {
+		opA, lda = blas.Trans, m
+	}
+	opB, ldb := blas.NoTrans, n
+	if tb {
+		opB, ldb = blas.Trans, k
+	}
+	impl.Dgemm(opA, opB, m, n, k, alpha, A, lda, B, ldb, beta, C, n)
+}
+
+// args is Map's arguments resolved to host memory.
+type args struct {
+	v [6][]float64
+	g [6][]int32
+	n int // how many
+}
+
+func ld(s []float64, g []int32, i int) float64 {
+	if g == nil {
+		return s[i]
+	}
+	if p := g[i]; p >= 0 {
+		return s[p]
+	}
+	return 0
+}
+
+func resolve(in []In) (a args) {
+	a.n = len(in)
+	for k, x := range in {
+		a.v[k] = Host(x.V)
+		a.g[k] = hostIndex(x.At)
+	}
+	return a
+}
+
+// costly reports whether a code costs enough per element (a transcendental
+// function) to split over the CPUs from parallelMin elements.
+func costly(c Code) bool {
+	switch c {
+	case FuncValue, FuncTangent, FuncCurvature, ExpDiff, AddLog:
+		return true
+	}
+	return false
+}
+
+const (
+	parallelMin      = 1 << 12 // transcendental codes
+	parallelMinCheap = 1 << 17 // the rest: memory-bound, so only very long loops gain
+)
+
+// inParallel runs fn over [0, n) in one contiguous range per thread (at most 4) when n
+// is large enough, else in one call.
+func inParallel(n, least int, fn func(lo, hi int)) {
+	parts := min(Threads(), 4, n/least)
+	if parts <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(p*n/parts, (p+1)*n/parts)
+	}
+	fn(0, n/parts)
+	wg.Wait()
+}
+
+// values sets dst[i-lo] = op(args at i) for i in [lo, hi).
+func values(op Op, a *args, dst []float64, lo, hi int) {
+	v, g := &a.v, &a.g
+	switch op.Code {
+	case Const:
+		for i := range dst[:hi-lo] {
+			dst[i] = op.P
+		}
+	case Copy:
+		if g[0] == nil {
+			copy(dst[:hi-lo], v[0][lo:hi])
+			return
+		}
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i)
+		}
+	case Scale:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = op.P * ld(v[0], g[0], i)
+		}
+	case Add:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i) + ld(v[1], g[1], i)
+		}
+	case Sub:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i) - ld(v[1], g[1], i)
+		}
+	case Mul:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i) * ld(v[1], g[1], i)
+		}
+	case Div:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i) / ld(v[1], g[1], i)
+		}
+	case MulPair:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i)*ld(v[1], g[1], i) + ld(v[2], g[2], i)*ld(v[3], g[3], i)
+		}
+	case FuncValue:
+		if op.Fn == Tanh && g[0] == nil {
+			for i, x := range v[0][lo:hi] {
+				dst[i] = math.Tanh(x)
+			}
+			return
+		}
+		for i := lo; i < hi; i++ {
+			dst[i-lo], _, _ = FuncEval(op.Fn, op.P, ld(v[0], g[0], i))
+		}
+	case FuncTangent:
+		if op.Fn == Tanh {
+			for i := lo; i < hi; i++ {
+				f := ld(v[1], g[1], i)
+				dst[i-lo] = (1 - f*f) * ld(v[2], g[2], i)
+			}
+			return
+		}
+		for i := lo; i < hi; i++ {
+			d1, _ := FuncDerivs(op.Fn, op.P, ld(v[0], g[0], i), ld(v[1], g[1], i))
+			dst[i-lo] = d1 * ld(v[2], g[2], i)
+		}
+	default:
+		var x [6]float64
+		for i := lo; i < hi; i++ {
+			for k := range a.n {
+				x[k] = ld(v[k], g[k], i)
+			}
+			dst[i-lo] = Formula(op, x[:a.n])
+		}
+	}
+}
+
+func (c *CPU) buffer(n int) *[]float64 {
+	if p, ok := c.scratch.Get().(*[]float64); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float64, n)
+	return &s
+}
+
+// compute fills dst[:n] with op's values, split over the CPUs when worth it.
+func compute(op Op, n int, a *args, dst []float64) {
+	least := parallelMinCheap
+	if costly(op.Code) {
+		least = parallelMin
+	}
+	inParallel(n, least, func(lo, hi int) { values(op, a, dst[lo:hi], lo, hi) })
+}
+
+// Map computes op for i in [0, n) and stores the results in out.
+func (c *CPU) Map(op Op, n int, out Out, in ...In) {
+	check(op, n, out, in)
+	if out.V == nil {
+		panic("backend: Map without a destination")
+	}
+	a := resolve(in)
+	dst, at := Host(out.V), hostIndex(out.At)
+	if at == nil && out.Mode == Set {
+		compute(op, n, &a, dst[:n])
+		return
+	}
+	buf := c.buffer(n)
+	defer c.scratch.Put(buf)
+	tmp := *buf
+	compute(op, n, &a, tmp)
+	switch {
+	case at == nil && out.Mode == Accumulate:
+		d := dst[:n]
+		for i, y := range tmp {
+			d[i] += y
+		}
+	case at == nil: // KeepMax
+		d := dst[:n]
+		for i, y := range tmp {
+			if y > d[i] {
+				d[i] = y
+			}
+		}
+	case out.Mode == Set:
+		for i, y := range tmp {
+			if p := at[i]; p >= 0 {
+				dst[p] = y
+			}
+		}
+	case out.Mode == Accumulate:
+		for i, y := range tmp {
+			if p := at[i]; p >= 0 {
+				dst[p] += y
+			}
+		}
+	default:
+		for i, y := range tmp {
+			if p := at[i]; p >= 0 && y > dst[p] {
+				dst[p] = y
+			}
+		}
+	}
+}
+
+// Reduce returns the sum or the largest of op's values over [0, n).
+func (c *CPU) Reduce(r Reduction, op Op, n int, in ...In) float64 {
+	check(op, n, Out{}, in)
+	a := resolve(in)
+	buf := c.buffer(n)
+	defer c.scratch.Put(buf)
+	tmp := *buf
+	compute(op, n, &a, tmp)
+	if r == Largest {
+		m := math.Inf(-1)
+		for _, y := range tmp {
+			if y > m || math.IsNaN(y) {
+				m = y
+				if math.IsNaN(y) {
+					return y
+				}
+			}
+		}
+		return m
+	}
+	s := 0.0
+	for _, y := range tmp {
+		s += y
+	}
+	return s
+}

@@ -2,10 +2,12 @@ package nnopt
 
 import (
 	"fmt"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
-// block is a compiled equation: its expression graph evaluated on whole tensors. It
-// implements nlpsolve.Block.
+// block is a compiled equation: its expression graph evaluated on whole tensors, on
+// one backend. It implements nlpsolve.Block.
 type block struct {
 	eq     *Equation
 	nodes  []*tnode
@@ -16,19 +18,24 @@ type block struct {
 	// skipVar is the variable block whose adjoint VJP and HVP leave out (the one the
 	// solver's sweep defines by this equation and never reads back), or -1.
 	skipVar int
-	// rootAdj and rootAdjdot are the root's own adjoint buffers, used when the root
-	// cannot share the weights' layout.
-	rootAdj, rootAdjdot []float64
 	// tangentsOf is the direction the nodes' tangents were computed along by the last
 	// JVP at the current point (nil when stale): the HVP of a Hessian sweep reuses them.
-	tangentsOf [][]float64
+	tangentsOf []backend.Vector
+
+	be backend.Backend
+	// The row map and condition on the backend, and the root's own adjoint buffers,
+	// used when the root cannot share the rows' layout.
+	rowMapIx            backend.Index
+	rowOnV              backend.Vector
+	rootAdj, rootAdjdot backend.Vector
+	host                hostArgs
 }
 
 func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
 	return compileBlockWith(e, &lowerer{varIndex: varIndex})
 }
 
-// compileBlockWith compiles e with the given (fresh) lowerer.
+// compileBlockWith compiles e with the given (fresh) lowerer, on the CPU backend.
 func compileBlockWith(e *Equation, l *lowerer) (*block, error) {
 	if e.def == nil {
 		return nil, fmt.Errorf("equation %q has no definition", e.name)
@@ -53,30 +60,68 @@ func compileBlockWith(e *Equation, l *lowerer) (*block, error) {
 			seen[n.vb] = true
 			b.vars = append(b.vars, n.vb)
 		}
-		if !n.constant && n.op != opRef && n.adj == nil {
-			n.adj = make([]float64, n.size)
-			n.adjdot = make([]float64, n.size)
+	}
+	if err := b.bind(cpuBackend); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// cpuBackend is the backend blocks are compiled for: the CPU with the process-wide
+// BLAS (UseBLAS).
+var cpuBackend = &backend.CPU{}
+
+// bind puts the block's buffers and structure on be.
+func (b *block) bind(be backend.Backend) error {
+	if _, host := be.(*backend.CPU); !host {
+		for _, n := range b.nodes {
+			if n.kern != nil {
+				return fmt.Errorf("equation %q: kernel %s runs on the CPU only, not on %s", b.eq.name, n.kern.k.Name(), be.Name())
+			}
 		}
 	}
-	b.rootAdj, b.rootAdjdot = root.adj, root.adjdot
-	return b, nil
+	b.be = be
+	for _, n := range b.nodes {
+		n.bind(be)
+	}
+	if b.rowMap != nil {
+		b.rowMapIx = be.NewIndex(b.rowMap)
+	}
+	if b.rowOn != nil {
+		b.rowOnV = be.NewVector(len(b.rowOn))
+		be.Upload(b.rowOnV, b.rowOn)
+	}
+	b.rootAdj, b.rootAdjdot = b.root.a, b.root.ad
+	b.host = hostArgs{}
+	return be.Err()
 }
 
 func (b *block) Rows() int { return domainSize(b.eq.domain) }
 
 // rootInRows reports whether the root can compute straight into the caller's rows
-// buffer: same layout, no condition, and an operation whose derivative rules never
+// vector: same layout, no condition, and an operation whose derivative rules never
 // read its own value or tangent back.
-func (b *block) rootInRows(rows []float64) bool {
+func (b *block) rootInRows(rows backend.Vector) bool {
 	r := b.root
-	return b.rowMap == nil && b.rowOn == nil && len(rows) == r.size && r.kern == nil && r.ctr == nil &&
+	return b.rowMap == nil && b.rowOn == nil && rows.Len() == r.size && r.kern == nil && r.ctr == nil &&
 		(r.op == opAdd || r.op == opSub || r.op == opNeg)
 }
 
-func (b *block) Eval(x [][]float64, r []float64) {
+// rows stores the root's buffer src, read through the row map and condition, in dst.
+func (b *block) rows(dst, src backend.Vector) {
+	n := dst.Len()
+	if b.rowOnV == nil {
+		b.be.Map(opCopy, n, set(dst), inAt(src, b.rowMapIx))
+		return
+	}
+	b.be.Map(opMuls, n, set(dst), inAt(src, b.rowMapIx), in(b.rowOnV))
+}
+
+// EvalOn stores the residuals at x in r.
+func (b *block) EvalOn(x []backend.Vector, r backend.Vector) {
 	b.tangentsOf = nil
 	if b.rootInRows(r) {
-		b.root.val = r
+		b.root.v = r
 		for _, n := range b.nodes {
 			n.forward(x)
 		}
@@ -85,110 +130,100 @@ func (b *block) Eval(x [][]float64, r []float64) {
 	for _, n := range b.nodes {
 		n.forward(x)
 	}
-	v := b.root.val
-	for i := range r {
-		r[i] = at(v, b.rowMap, i)
-		if b.rowOn != nil {
-			r[i] *= b.rowOn[i]
-		}
-	}
+	b.rows(r, b.root.v)
 }
 
-func (b *block) JVP(v [][]float64, jv []float64) {
+// JVPOn stores J·v in jv.
+func (b *block) JVPOn(v []backend.Vector, jv backend.Vector) {
+	b.tangentsOf = v
 	if b.root.constant {
 		b.tangents(v)
-		b.tangentsOf = v
-		clear(jv)
+		clearVec(b.be, jv)
 		return
 	}
 	if b.rootInRows(jv) {
-		b.root.dot = jv
+		b.root.d = jv
 		b.tangents(v)
-		b.tangentsOf = v
 		return
 	}
 	b.tangents(v)
-	b.tangentsOf = v
-	for i := range jv {
-		jv[i] = at(b.root.dot, b.rowMap, i)
-		if b.rowOn != nil {
-			jv[i] *= b.rowOn[i]
-		}
-	}
+	b.rows(jv, b.root.d)
 }
 
-func (b *block) tangents(v [][]float64) {
+func (b *block) tangents(v []backend.Vector) {
 	for _, n := range b.nodes {
 		n.tangent(v)
 	}
 }
 
-// bind points the adjoint buffers of the variable references at the sweep's outputs
-// (nil: not wanted), so that parents accumulate straight into them, and clears the
-// nodes' own adjoint buffers. refAdj binds adj, refAdjdot adjdot.
-func (b *block) bind(refAdj, refAdjdot [][]float64, second bool) {
+// bindAdjoints points the adjoints of the variable references at the sweep's
+// outputs (nil: not wanted), so that parents accumulate straight into them, and
+// clears the nodes' own adjoints. refAdj binds the adjoints, refAdjdot their tangents.
+func (b *block) bindAdjoints(refAdj, refAdjdot []backend.Vector, second bool) {
 	for _, n := range b.nodes {
 		switch {
 		case n.constant:
 		case n.op == opRef:
-			n.adj, n.adjdot = nil, nil
+			n.a, n.ad = nil, nil
 			if n.vb != b.skipVar {
 				if refAdj != nil {
-					n.adj = refAdj[n.vb]
+					n.a = refAdj[n.vb]
 				}
 				if refAdjdot != nil {
-					n.adjdot = refAdjdot[n.vb]
+					n.ad = refAdjdot[n.vb]
 				}
 			}
 		case n != b.root:
-			clear(n.adj)
+			clearVec(b.be, n.a)
 			if second {
-				clear(n.adjdot)
+				clearVec(b.be, n.ad)
 			}
 		}
 	}
 }
 
-// seed puts w on the root's adjoint buffer (*buf): the weights themselves when the
+// seed puts the row weights w on the root's adjoint buffer (*buf): w itself when the
 // root has the rows' layout, else the root's own buffer (own) filled from them.
-func (b *block) seed(buf *[]float64, own, w []float64) {
-	if b.rowMap == nil && b.rowOn == nil && len(w) == len(own) {
+func (b *block) seed(buf *backend.Vector, own, w backend.Vector) {
+	if b.rowMap == nil && b.rowOn == nil && w.Len() == own.Len() {
 		*buf = w
 		return
 	}
 	*buf = own
-	clear(own)
-	for i, y := range w {
-		if b.rowOn != nil {
-			y *= b.rowOn[i]
-		}
-		own[pos(b.rowMap, i)] += y
-	}
+	clearVec(b.be, own)
+	b.scatterRows(own, w)
 }
 
-func (b *block) VJP(w []float64, g [][]float64) {
+// scatterRows adds the row weights w, masked by the condition, into dst through the
+// row map.
+func (b *block) scatterRows(dst, w backend.Vector) {
+	if b.rowOnV == nil {
+		b.be.Map(opCopy, w.Len(), accAt(dst, b.rowMapIx), in(w))
+		return
+	}
+	b.be.Map(opMuls, w.Len(), accAt(dst, b.rowMapIx), in(w), in(b.rowOnV))
+}
+
+// VJPOn adds Jᵀ·w to g.
+func (b *block) VJPOn(w backend.Vector, g []backend.Vector) {
 	if b.root.constant {
 		return
 	}
 	if r := b.root; r.op == opRef { // lhs - rhs is one variable: Jᵀw is w
 		if r.vb != b.skipVar {
-			for i, y := range w {
-				if b.rowOn != nil {
-					y *= b.rowOn[i]
-				}
-				g[r.vb][pos(b.rowMap, i)] += y
-			}
+			b.scatterRows(g[r.vb], w)
 		}
 		return
 	}
-	b.bind(g, nil, false)
-	b.seed(&b.root.adj, b.rootAdj, w)
+	b.bindAdjoints(g, nil, false)
+	b.seed(&b.root.a, b.rootAdj, w)
 	for i := len(b.nodes) - 1; i >= 0; i-- {
 		b.nodes[i].pullback()
 	}
 }
 
-func (b *block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
+// HVPOn adds ∇²(wᵀr)·v + Jᵀ·wdot to hv.
+func (b *block) HVPOn(w, wdot backend.Vector, v []backend.Vector, hv []backend.Vector) {
 	// The sweep's JVP along the same v left the tangents in place; only the block's
 	// defined variable has changed since, and it enters linearly, so no second-order
 	// term sees it.
@@ -199,9 +234,9 @@ func (b *block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
 	if b.root.constant || b.root.op == opRef {
 		return
 	}
-	b.bind(nil, hv, true)
-	b.seed(&b.root.adj, b.rootAdj, w)
-	b.seed(&b.root.adjdot, b.rootAdjdot, wdot)
+	b.bindAdjoints(nil, hv, true)
+	b.seed(&b.root.a, b.rootAdj, w)
+	b.seed(&b.root.ad, b.rootAdjdot, wdot)
 	for i := len(b.nodes) - 1; i >= 0; i-- {
 		n := b.nodes[i]
 		n.pullback()

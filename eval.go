@@ -2,100 +2,194 @@ package nnopt
 
 import (
 	"math"
-	"sync"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
-// parallelMin is the least number of elements an element-wise loop splits over the
-// CPUs for: transcendental functions cost 10-20 ns each, so from here on the split
-// (a few microseconds) is small against the loop.
-const parallelMin = 1 << 12
+// The sweeps of a compiled block, written once against backend.Backend: every loop
+// over a tensor is one Map, Gemm or Reduce, so the same code runs on the CPU and on a
+// GPU.
 
-// inParallel runs fn over [0, n) in one contiguous range per CPU (at most 4) when n
-// is large, else in one call.
-func inParallel(n int, fn func(lo, hi int)) {
-	parts := min(Threads(), 4, n/parallelMin)
-	if parts <= 1 {
-		fn(0, n)
+// In and Out shorthands.
+func in(v backend.Vector) backend.In                     { return backend.In{V: v} }
+func inAt(v backend.Vector, at backend.Index) backend.In { return backend.In{V: v, At: at} }
+func set(v backend.Vector) backend.Out                   { return backend.Out{V: v} }
+func accAt(v backend.Vector, at backend.Index) backend.Out {
+	return backend.Out{V: v, At: at, Mode: backend.Accumulate}
+}
+
+var (
+	opCopy = backend.Op{Code: backend.Copy}
+	opZero = backend.Op{Code: backend.Const}
+	opNegs = backend.Op{Code: backend.Scale, P: -1}
+	opMuls = backend.Op{Code: backend.Mul}
+)
+
+// bind makes the node's buffers and structure on be. On the CPU backend the vectors
+// share the node's host slices.
+func (n *tnode) bind(be backend.Backend) {
+	dv := &n.dev
+	dv.be = be
+	_, host := be.(*backend.CPU)
+	vec := func(s []float64, size int) backend.Vector {
+		if host {
+			if s == nil {
+				s = make([]float64, size)
+			}
+			return backend.Wrap(s)
+		}
+		v := be.NewVector(size)
+		if s != nil {
+			be.Upload(v, s)
+		}
+		return v
+	}
+	idx := func(p []int32) backend.Index {
+		if p == nil {
+			return nil
+		}
+		return be.NewIndex(p)
+	}
+	switch {
+	case n.op == opRef && n.param != nil:
+		if host {
+			n.v = &dv.host
+		} else {
+			n.v = be.NewVector(n.size)
+		}
+	case n.op == opRef:
+	default:
+		n.v = vec(n.val, n.size)
+	}
+	if !n.constant && n.op != opRef {
+		n.d = vec(nil, n.size)
+		n.a = vec(nil, n.size)
+		n.ad = vec(nil, n.size)
+	}
+	dv.gather = make([]backend.Index, len(n.gather))
+	for i, g := range n.gather {
+		dv.gather[i] = idx(g)
+	}
+	dv.reduce = idx(n.reduce)
+	if n.mask != nil {
+		dv.mask = vec(n.mask, len(n.mask))
+	}
+	if n.aux != nil {
+		dv.aux = vec(n.aux, len(n.aux))
+		dv.sums = vec(nil, n.size)
+	}
+	if c := n.ctr; c != nil {
+		dv.permA, dv.permB = idx(c.permA), idx(c.permB)
+		for i := range dv.scratch {
+			size := c.m * c.k // gathered A, its tangent, a product into A's layout
+			if i%2 == 1 {
+				size = c.k * c.n
+			}
+			dv.scratch[i] = vec(nil, size)
+		}
+	}
+}
+
+// refresh puts a parameter's current values on the backend before a forward sweep.
+func (n *tnode) refresh() {
+	if n.op != opRef || n.param == nil {
 		return
 	}
-	var wg sync.WaitGroup
-	for p := 1; p < parts; p++ {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			fn(lo, hi)
-		}(p*n/parts, (p+1)*n/parts)
-	}
-	fn(0, n/parts)
-	wg.Wait()
-}
-
-// mat is a logical r×c matrix stored row-major as r×c, or as c×r when t is set.
-type mat struct {
-	d    []float64
-	t    bool
-	r, c int
-}
-
-func (m mat) T() mat { return mat{m.d, !m.t, m.c, m.r} }
-
-// mulAdd sets dst = a·b + beta·dst.
-func mulAdd(dst, a, b mat, beta float64) {
-	if dst.t {
-		mulAdd(dst.T(), b.T(), a.T(), beta)
+	if n.v == &n.dev.host {
+		n.dev.host.Data = n.val
 		return
 	}
-	gemm(a.t, b.t, a.r, b.c, a.c, a.d, b.d, beta, dst.d)
+	n.dev.be.Upload(n.v, n.val)
 }
 
-// operand returns argument i of a contraction (0 = A, 1 = B) as its logical matrix,
-// reading buf (val, dot, ...) of the argument and gathering when needed.
-func (n *tnode) operand(i int, src []float64, scratch *[]float64) mat {
-	c := n.ctr
-	r, cols, t, perm := c.m, c.k, c.transA, c.permA
+func (n *tnode) zeros() backend.Vector {
+	if n.dev.zero == nil {
+		n.dev.zero = n.dev.be.NewVector(n.size)
+	}
+	return n.dev.zero
+}
+
+// arg returns argument i's buffer x (its value, tangent, …) read in the node's layout.
+func (n *tnode) arg(i int, x backend.Vector) backend.In {
+	return backend.In{V: x, At: n.dev.gather[i]}
+}
+
+// clearVec sets v to zeros.
+func clearVec(be backend.Backend, v backend.Vector) {
+	be.Map(opZero, v.Len(), set(v))
+}
+
+// Contractions: C = A·B over logical m×k and k×n matrices. An argument whose layout
+// is neither the matrix nor its transpose is gathered into scratch first.
+
+// operand returns argument i (0 = A, 1 = B) of the contraction as a GEMM operand:
+// the buffer src of the argument, gathered into scratch slot s when needed, and
+// whether it is transposed. Slots: 0/1 values of A/B, 2/3 their tangents.
+func (n *tnode) operand(i int, src backend.Vector, slot int) (backend.Vector, bool) {
+	c, dv := n.ctr, &n.dev
+	t, perm := c.transA, dv.permA
 	if i == 1 {
-		r, cols, t, perm = c.k, c.n, c.transB, c.permB
+		t, perm = c.transB, dv.permB
 	}
 	if perm == nil {
-		return mat{src, t, r, cols}
+		return src, t
 	}
-	if *scratch == nil {
-		*scratch = make([]float64, len(perm))
-	}
-	for j, p := range perm {
-		(*scratch)[j] = src[p]
-	}
-	return mat{*scratch, false, r, cols}
+	dst := dv.scratch[slot]
+	dv.be.Map(opCopy, perm.Len(), set(dst), inAt(src, perm))
+	return dst, false
 }
 
-// accumulate adds the logical matrix product a·b into argument i's buffer dst.
-func (n *tnode) accumulate(i int, dst []float64, a, b mat, scratch *[]float64) {
-	c := n.ctr
-	r, cols, t, perm := c.m, c.k, c.transA, c.permA
-	if i == 1 {
-		r, cols, t, perm = c.k, c.n, c.transB, c.permB
-	}
-	if perm == nil {
-		mulAdd(mat{dst, t, r, cols}, a, b, 1)
+// product sets or adds (beta) C = op(a)·op(b) with C m×n row-major.
+func (n *tnode) product(c backend.Vector, a backend.Vector, ta bool, b backend.Vector, tb bool, beta float64) {
+	n.dev.be.Gemm(ta, tb, n.ctr.m, n.ctr.n, n.ctr.k, 1, a, b, beta, c)
+}
+
+// accumulate adds the matrix product that belongs to argument i's adjoint dst:
+// for A (m×k) it is W·op(B)ᵀ, for B (k×n) op(A)ᵀ·W, with w the node's m×n adjoint
+// (or its tangent) and other the other argument's operand.
+func (n *tnode) accumulate(i int, dst, w, other backend.Vector, otherT bool) {
+	c, dv := n.ctr, &n.dev
+	be := dv.be
+	if i == 0 {
+		// A (m×k) += W (m×n) · op(B)ᵀ (n×k).
+		if dv.permA == nil {
+			if c.transA { // A stored k×m: Aᵀ += op(B)·Wᵀ
+				be.Gemm(otherT, true, c.k, c.m, c.n, 1, other, w, 1, dst)
+			} else {
+				be.Gemm(false, !otherT, c.m, c.k, c.n, 1, w, other, 1, dst)
+			}
+			return
+		}
+		tmp := dv.scratch[4]
+		be.Gemm(false, !otherT, c.m, c.k, c.n, 1, w, other, 0, tmp)
+		be.Map(opCopy, dv.permA.Len(), accAt(dst, dv.permA), in(tmp))
 		return
 	}
-	if len(*scratch) != len(perm) {
-		*scratch = make([]float64, len(perm))
+	// B (k×n) += op(A)ᵀ (k×m) · W (m×n).
+	if dv.permB == nil {
+		if c.transB { // B stored n×k: Bᵀ += Wᵀ·op(A)
+			be.Gemm(true, otherT, c.n, c.k, c.m, 1, w, other, 1, dst)
+		} else {
+			be.Gemm(!otherT, false, c.k, c.n, c.m, 1, other, w, 1, dst)
+		}
+		return
 	}
-	mulAdd(mat{*scratch, false, r, cols}, a, b, 0)
-	for j, p := range perm {
-		dst[p] += (*scratch)[j]
-	}
+	tmp := dv.scratch[5]
+	be.Gemm(!otherT, false, c.k, c.n, c.m, 1, other, w, 0, tmp)
+	be.Map(opCopy, dv.permB.Len(), accAt(dst, dv.permB), in(tmp))
 }
 
 // forward computes the node's value from its arguments' values.
-func (n *tnode) forward(x [][]float64) {
+func (n *tnode) forward(x []backend.Vector) {
+	be := n.dev.be
 	switch n.op {
 	case opConst:
 		return
 	case opRef:
 		if n.param == nil {
-			n.val = x[n.vb]
+			n.v = x[n.vb]
+		} else {
+			n.refresh()
 		}
 		return
 	}
@@ -104,147 +198,70 @@ func (n *tnode) forward(x [][]float64) {
 		return
 	}
 	if n.ctr != nil {
-		a := n.operand(0, n.args[0].val, &n.ctr.bufA)
-		b := n.operand(1, n.args[1].val, &n.ctr.bufB)
-		mulAdd(mat{n.val, false, n.ctr.m, n.ctr.n}, a, b, 0)
+		a, ta := n.operand(0, n.args[0].v, 0)
+		b, tb := n.operand(1, n.args[1].v, 1)
+		n.product(n.v, a, ta, b, tb, 0)
 		return
 	}
-	v := n.val
 	switch n.op {
 	case opAdd, opSub, opMul, opDiv:
-		binaryForward(n.op, v, n.args[0].val, n.gather[0], n.args[1].val, n.gather[1])
+		code := map[opKind]backend.Code{opAdd: backend.Add, opSub: backend.Sub, opMul: backend.Mul, opDiv: backend.Div}[n.op]
+		be.Map(backend.Op{Code: code}, n.size, set(n.v), n.arg(0, n.args[0].v), n.arg(1, n.args[1].v))
 	case opNeg:
-		a, g := n.args[0].val, n.gather[0]
-		for i := range v {
-			v[i] = -at(a, g, i)
-		}
+		be.Map(opNegs, n.size, set(n.v), n.arg(0, n.args[0].v))
 	case opWhere:
-		a, g := n.args[0].val, n.gather[0]
-		for i := range v {
-			v[i] = n.mask[i] * at(a, g, i)
-		}
+		be.Map(opMuls, n.size, set(n.v), in(n.dev.mask), n.arg(0, n.args[0].v))
 	case opFunc:
-		a, g := n.args[0].val, n.gather[0]
-		if n.fn == fnTanh && g == nil {
-			inParallel(len(v), func(lo, hi int) {
-				for i, x := range a[lo:hi] {
-					v[lo+i] = math.Tanh(x)
-				}
-			})
-			return
-		}
-		inParallel(len(v), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				v[i], _, _ = funcEval(n.fn, n.p, at(a, g, i))
-			}
-		})
+		be.Map(backend.Op{Code: backend.FuncValue, Fn: n.fn.backend(), P: n.p}, n.size, set(n.v), n.arg(0, n.args[0].v))
 	case opSum:
-		clear(v)
-		for j, a := range n.args[0].val {
-			v[n.reduce[j]] += a
-		}
+		a := n.args[0]
+		clearVec(be, n.v)
+		be.Map(opCopy, a.size, accAt(n.v, n.dev.reduce), in(a.v))
 	case opLogSumExp:
-		// Stable: subtract the maximum of each group before exponentiating.
-		fill(v, math.Inf(-1))
-		a := n.args[0].val
-		for j, x := range a {
-			if x > v[n.reduce[j]] {
-				v[n.reduce[j]] = x
-			}
-		}
-		s := n.aux
-		sums := make([]float64, len(v))
-		for j, x := range a {
-			s[j] = math.Exp(x - v[n.reduce[j]])
-			sums[n.reduce[j]] += s[j]
-		}
-		for i := range v {
-			v[i] += math.Log(sums[i])
-		}
-		for j, x := range a {
-			s[j] = math.Exp(x - v[n.reduce[j]])
-		}
+		// Stable: subtract each group's maximum before exponentiating.
+		a, dv := n.args[0], &n.dev
+		be.Map(backend.Op{Code: backend.Const, P: math.Inf(-1)}, n.size, set(n.v))
+		be.Map(opCopy, a.size, backend.Out{V: n.v, At: dv.reduce, Mode: backend.KeepMax}, in(a.v))
+		expDiff := backend.Op{Code: backend.ExpDiff}
+		be.Map(expDiff, a.size, set(dv.aux), in(a.v), inAt(n.v, dv.reduce))
+		clearVec(be, dv.sums)
+		be.Map(opCopy, a.size, accAt(dv.sums, dv.reduce), in(dv.aux))
+		be.Map(backend.Op{Code: backend.AddLog}, n.size, set(n.v), in(n.v), in(dv.sums))
+		be.Map(expDiff, a.size, set(dv.aux), in(a.v), inAt(n.v, dv.reduce))
 	}
 }
 
-// derivs returns the first and second derivatives of the element-wise function at
-// output position i, whose argument is x: from the stored value where the function's
-// derivatives follow from it (tanh, sigmoid, exp), which saves re-evaluating it in
-// every sweep.
-func (n *tnode) derivs(i int, x float64) (d1, d2 float64) {
-	switch f := n.val[i]; n.fn {
+func (f funcKind) backend() backend.Func {
+	switch f {
 	case fnTanh:
-		d1 = 1 - f*f
-		return d1, -2 * f * d1
-	case fnSigmoid:
-		d1 = f * (1 - f)
-		return d1, d1 * (1 - 2*f)
+		return backend.Tanh
 	case fnExp:
-		return f, f
+		return backend.Exp
+	case fnLog:
+		return backend.Log
+	case fnSqrt:
+		return backend.Sqrt
+	case fnSqr:
+		return backend.Sqr
+	case fnSigmoid:
+		return backend.Sigmoid
+	case fnPower:
+		return backend.Power
 	}
-	_, d1, d2 = funcEval(n.fn, n.p, x)
-	return d1, d2
-}
-
-// binaryForward sets v = a op b element-wise, a and b read through their gathers.
-func binaryForward(op opKind, v, a []float64, ga []int32, b []float64, gb []int32) {
-	if ga == nil && gb == nil {
-		a, b = a[:len(v)], b[:len(v)]
-		switch op {
-		case opAdd:
-			for i := range v {
-				v[i] = a[i] + b[i]
-			}
-		case opSub:
-			for i := range v {
-				v[i] = a[i] - b[i]
-			}
-		case opMul:
-			for i := range v {
-				v[i] = a[i] * b[i]
-			}
-		default:
-			for i := range v {
-				v[i] = a[i] / b[i]
-			}
-		}
-		return
-	}
-	switch op {
-	case opAdd:
-		for i := range v {
-			v[i] = at(a, ga, i) + at(b, gb, i)
-		}
-	case opSub:
-		for i := range v {
-			v[i] = at(a, ga, i) - at(b, gb, i)
-		}
-	case opMul:
-		for i := range v {
-			v[i] = at(a, ga, i) * at(b, gb, i)
-		}
-	default:
-		for i := range v {
-			v[i] = at(a, ga, i) / at(b, gb, i)
-		}
-	}
+	panic("nnopt: internal: unknown function")
 }
 
 // tangent computes the node's directional derivative from its arguments' tangents.
-// Constant nodes have no tangent (nil).
-func (n *tnode) tangent(dx [][]float64) {
+// Constant nodes have no tangent.
+func (n *tnode) tangent(dx []backend.Vector) {
 	if n.constant {
 		return
 	}
-	switch n.op {
-	case opRef:
-		n.dot = dx[n.vb]
+	if n.op == opRef {
+		n.d = dx[n.vb]
 		return
 	}
-	if n.dot == nil {
-		n.dot = make([]float64, n.size)
-	}
-	d := n.dot
+	be, d := n.dev.be, n.d
 	if n.kern != nil {
 		n.kernelTangent()
 		return
@@ -253,163 +270,108 @@ func (n *tnode) tangent(dx [][]float64) {
 		A, B := n.args[0], n.args[1]
 		beta := 0.0
 		if !A.constant {
-			mulAdd(mat{d, false, n.ctr.m, n.ctr.n}, n.operand(0, A.dot, new([]float64)), n.operand(1, B.val, &n.ctr.bufB), 0)
+			a, ta := n.operand(0, A.d, 2)
+			b, tb := n.operand(1, B.v, 1)
+			n.product(d, a, ta, b, tb, 0)
 			beta = 1
 		}
 		if !B.constant {
-			mulAdd(mat{d, false, n.ctr.m, n.ctr.n}, n.operand(0, A.val, &n.ctr.bufA), n.operand(1, B.dot, new([]float64)), beta)
-		} else if beta == 0 {
-			clear(d)
+			a, ta := n.operand(0, A.v, 0)
+			b, tb := n.operand(1, B.d, 3)
+			n.product(d, a, ta, b, tb, beta)
 		}
 		return
 	}
+	a := n.args[0]
 	switch n.op {
 	case opAdd, opSub:
-		a, b := n.args[0], n.args[1]
+		b := n.args[1]
+		switch {
+		case a.constant && n.op == opAdd:
+			be.Map(opCopy, n.size, set(d), n.arg(1, b.d))
+		case a.constant:
+			be.Map(opNegs, n.size, set(d), n.arg(1, b.d))
+		case b.constant:
+			be.Map(opCopy, n.size, set(d), n.arg(0, a.d))
+		default:
+			code := backend.Add
+			if n.op == opSub {
+				code = backend.Sub
+			}
+			be.Map(backend.Op{Code: code}, n.size, set(d), n.arg(0, a.d), n.arg(1, b.d))
+		}
+	case opMul:
+		b := n.args[1]
 		switch {
 		case a.constant:
-			clear(d)
-		case n.gather[0] == nil:
-			copy(d, a.dot)
+			be.Map(opMuls, n.size, set(d), n.arg(0, a.v), n.arg(1, b.d))
+		case b.constant:
+			be.Map(opMuls, n.size, set(d), n.arg(0, a.d), n.arg(1, b.v))
 		default:
-			for i, g := range n.gather[0] {
-				d[i] = a.dot[g]
-			}
+			be.Map(backend.Op{Code: backend.MulPair}, n.size, set(d), n.arg(0, a.d), n.arg(1, b.v), n.arg(0, a.v), n.arg(1, b.d))
 		}
-		if !b.constant {
-			sign := 1.0
-			if n.op == opSub {
-				sign = -1
-			}
-			addScaledGathered(d, sign, b.dot, n.gather[1])
-		}
-	case opMul, opDiv:
-		a, b := n.args[0], n.args[1]
-		ga, gb := n.gather[0], n.gather[1]
-		for i := range d {
-			var da, db float64
-			if !a.constant {
-				da = at(a.dot, ga, i)
-			}
-			if !b.constant {
-				db = at(b.dot, gb, i)
-			}
-			switch n.op {
-			case opMul:
-				d[i] = da*at(b.val, gb, i) + at(a.val, ga, i)*db
-			default:
-				y := at(b.val, gb, i)
-				d[i] = da/y - at(a.val, ga, i)*db/(y*y)
-			}
+	case opDiv:
+		b := n.args[1]
+		switch {
+		case a.constant: // -x·ẏ/y²
+			be.Map(backend.Op{Code: backend.DivAdjoint}, n.size, set(d), n.arg(1, b.d), n.arg(0, a.v), n.arg(1, b.v))
+		case b.constant:
+			be.Map(backend.Op{Code: backend.Div}, n.size, set(d), n.arg(0, a.d), n.arg(1, b.v))
+		default:
+			be.Map(backend.Op{Code: backend.DivTangent}, n.size, set(d), n.arg(0, a.d), n.arg(0, a.v), n.arg(1, b.v), n.arg(1, b.d))
 		}
 	case opNeg:
-		a, g := n.args[0], n.gather[0]
-		for i := range d {
-			d[i] = -at(a.dot, g, i)
-		}
+		be.Map(opNegs, n.size, set(d), n.arg(0, a.d))
 	case opWhere:
-		a, g := n.args[0], n.gather[0]
-		for i := range d {
-			d[i] = n.mask[i] * at(a.dot, g, i)
-		}
+		be.Map(opMuls, n.size, set(d), in(n.dev.mask), n.arg(0, a.d))
 	case opFunc:
-		a, g := n.args[0], n.gather[0]
-		if n.fn == fnTanh {
-			for i := range d {
-				f := n.val[i]
-				d[i] = (1 - f*f) * at(a.dot, g, i)
-			}
-			return
-		}
-		for i := range d {
-			d1, _ := n.derivs(i, at(a.val, g, i))
-			d[i] = d1 * at(a.dot, g, i)
-		}
+		be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn.backend(), P: n.p}, n.size, set(d), n.arg(0, a.v), in(n.v), n.arg(0, a.d))
 	case opSum:
-		clear(d)
-		for j, a := range n.args[0].dot {
-			d[n.reduce[j]] += a
-		}
+		clearVec(be, d)
+		be.Map(opCopy, a.size, accAt(d, n.dev.reduce), in(a.d))
 	case opLogSumExp:
-		clear(d)
-		for j, a := range n.args[0].dot {
-			d[n.reduce[j]] += n.aux[j] * a
-		}
+		clearVec(be, d)
+		be.Map(opMuls, a.size, accAt(d, n.dev.reduce), in(n.dev.aux), in(a.d))
 	}
 }
 
-// addScaledGathered sets d[i] += s·x[g[i]] (x[i] when g is nil) for every i of d.
-func addScaledGathered(d []float64, s float64, x []float64, g []int32) {
-	if g == nil {
-		x = x[:len(d)]
-		for i := range d {
-			d[i] += s * x[i]
-		}
-		return
-	}
-	for i, p := range g {
-		d[i] += s * x[p]
-	}
-}
+// Adjoint sweeps. A node's adjoint (its tangent in the second-order sweep) is nil
+// when nothing needs it: constants, and variable references the sweep does not want.
+// References that are wanted share the sweep's output vector (bound by the block
+// before the sweep), so their parents accumulate straight into it.
 
-// Adjoint sweeps. A node's adj (adjdot in the second-order sweep) is nil when nothing
-// needs it: constants, and variable references the sweep does not want. References that
-// are wanted share the sweep's output buffer (g or hv, bound by the block before the
-// sweep), so their parents accumulate straight into it.
-
-func adjOf(t *tnode) []float64    { return t.adj }
-func adjdotOf(t *tnode) []float64 { return t.adjdot }
-
-// addInto sets dst[pos(g, i)] += s·w[i] for every i.
-func addInto(dst []float64, g []int32, s float64, w []float64) {
-	switch {
-	case g == nil && s == 1:
-		for i, y := range w {
-			dst[i] += y
-		}
-	case g == nil:
-		for i, y := range w {
-			dst[i] += s * y
-		}
-	default:
-		for i, y := range w {
-			dst[g[i]] += s * y
-		}
-	}
-}
+func adjOf(t *tnode) backend.Vector    { return t.a }
+func adjdotOf(t *tnode) backend.Vector { return t.ad }
 
 // linearPullback adds the pullback of w through a linear node (sum, difference,
 // negation, condition, reduction) into the buffers adjOf picks: the adjoints in the
 // first-order sweep, their tangents in the second-order one, where the rule is the
 // same. It reports whether n is linear.
-func (n *tnode) linearPullback(w []float64, adjOf func(*tnode) []float64) bool {
+func (n *tnode) linearPullback(w backend.Vector, adjOf func(*tnode) backend.Vector) bool {
+	be, dv := n.dev.be, &n.dev
 	switch n.op {
 	case opAdd, opSub:
-		sign := 1.0
-		if n.op == opSub {
-			sign = -1
-		}
 		if da := adjOf(n.args[0]); da != nil {
-			addInto(da, n.gather[0], 1, w)
+			be.Map(opCopy, n.size, accAt(da, dv.gather[0]), in(w))
 		}
 		if db := adjOf(n.args[1]); db != nil {
-			addInto(db, n.gather[1], sign, w)
+			op := opCopy
+			if n.op == opSub {
+				op = opNegs
+			}
+			be.Map(op, n.size, accAt(db, dv.gather[1]), in(w))
 		}
 	case opNeg:
 		if da := adjOf(n.args[0]); da != nil {
-			addInto(da, n.gather[0], -1, w)
+			be.Map(opNegs, n.size, accAt(da, dv.gather[0]), in(w))
 		}
 	case opWhere:
-		if da, ga := adjOf(n.args[0]), n.gather[0]; da != nil {
-			for i, y := range w {
-				da[pos(ga, i)] += n.mask[i] * y
-			}
+		if da := adjOf(n.args[0]); da != nil {
+			be.Map(opMuls, n.size, accAt(da, dv.gather[0]), in(dv.mask), in(w))
 		}
 	case opSum:
 		if da := adjOf(n.args[0]); da != nil {
-			for j := range da {
-				da[j] += w[n.reduce[j]]
-			}
+			be.Map(opCopy, n.args[0].size, accAt(da, nil), inAt(w, dv.reduce))
 		}
 	default:
 		return false
@@ -420,7 +382,7 @@ func (n *tnode) linearPullback(w []float64, adjOf func(*tnode) []float64) bool {
 // pullback adds the node's adjoint, pulled back through the operation, to the
 // adjoints of its arguments that have one.
 func (n *tnode) pullback() {
-	w := n.adj
+	w := n.a
 	if w == nil || n.op == opRef {
 		return
 	}
@@ -430,79 +392,54 @@ func (n *tnode) pullback() {
 	}
 	if n.ctr != nil {
 		A, B := n.args[0], n.args[1]
-		C := mat{w, false, n.ctr.m, n.ctr.n}
-		if A.adj != nil {
-			n.accumulate(0, A.adj, C, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
+		if A.a != nil {
+			b, tb := n.operand(1, B.v, 1)
+			n.accumulate(0, A.a, w, b, tb)
 		}
-		if B.adj != nil {
-			n.accumulate(1, B.adj, n.operand(0, A.val, &n.ctr.bufA).T(), C, new([]float64))
+		if B.a != nil {
+			a, ta := n.operand(0, A.v, 0)
+			n.accumulate(1, B.a, w, a, ta)
 		}
 		return
 	}
 	if n.linearPullback(w, adjOf) {
 		return
 	}
+	be, dv := n.dev.be, &n.dev
 	switch n.op {
-	case opMul, opDiv:
+	case opMul:
 		a, b := n.args[0], n.args[1]
-		ga, gb := n.gather[0], n.gather[1]
-		for i, y := range w {
-			switch n.op {
-			case opMul:
-				if a.adj != nil {
-					a.adj[pos(ga, i)] += y * at(b.val, gb, i)
-				}
-				if b.adj != nil {
-					b.adj[pos(gb, i)] += y * at(a.val, ga, i)
-				}
-			default:
-				q := at(b.val, gb, i)
-				if a.adj != nil {
-					a.adj[pos(ga, i)] += y / q
-				}
-				if b.adj != nil {
-					b.adj[pos(gb, i)] -= y * at(a.val, ga, i) / (q * q)
-				}
-			}
+		if a.a != nil {
+			be.Map(opMuls, n.size, accAt(a.a, dv.gather[0]), in(w), n.arg(1, b.v))
+		}
+		if b.a != nil {
+			be.Map(opMuls, n.size, accAt(b.a, dv.gather[1]), in(w), n.arg(0, a.v))
+		}
+	case opDiv:
+		a, b := n.args[0], n.args[1]
+		if a.a != nil {
+			be.Map(backend.Op{Code: backend.Div}, n.size, accAt(a.a, dv.gather[0]), in(w), n.arg(1, b.v))
+		}
+		if b.a != nil {
+			be.Map(backend.Op{Code: backend.DivAdjoint}, n.size, accAt(b.a, dv.gather[1]), in(w), n.arg(0, a.v), n.arg(1, b.v))
 		}
 	case opFunc:
-		a, ga := n.args[0], n.gather[0]
-		if a.adj == nil {
-			return
-		}
-		if n.fn == fnTanh {
-			if ga == nil {
-				da := a.adj[:len(w)]
-				for i, y := range w {
-					f := n.val[i]
-					da[i] += (1 - f*f) * y
-				}
-				return
-			}
-			for i, y := range w {
-				f := n.val[i]
-				a.adj[ga[i]] += (1 - f*f) * y
-			}
-			return
-		}
-		for i, y := range w {
-			d1, _ := n.derivs(i, at(a.val, ga, i))
-			a.adj[pos(ga, i)] += d1 * y
+		if a := n.args[0]; a.a != nil {
+			be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn.backend(), P: n.p}, n.size, accAt(a.a, dv.gather[0]), n.arg(0, a.v), in(n.v), in(w))
 		}
 	case opLogSumExp:
-		if a := n.args[0].adj; a != nil {
-			for j := range a {
-				a[j] += n.aux[j] * w[n.reduce[j]]
-			}
+		if a := n.args[0]; a.a != nil {
+			be.Map(opMuls, a.size, accAt(a.a, nil), in(dv.aux), inAt(w, dv.reduce))
 		}
 	}
 }
 
 // backwardTangent propagates the tangent of the adjoint (forward-over-reverse), so
-// that the variable references receive ∇²(wᵀr)·v in hv. It needs val, dot and adj.
-// A tangent of an adjoint exists wherever the adjoint does, except at references.
+// that the variable references receive ∇²(wᵀr)·v in their adjoint tangents. It needs
+// the values, tangents and adjoints. A tangent of an adjoint exists wherever the
+// adjoint does, except at references.
 func (n *tnode) backwardTangent() {
-	w, wd := n.adj, n.adjdot
+	w, wd := n.a, n.ad
 	if wd == nil || n.op == opRef {
 		return
 	}
@@ -512,18 +449,20 @@ func (n *tnode) backwardTangent() {
 	}
 	if n.ctr != nil {
 		A, B := n.args[0], n.args[1]
-		C := mat{w, false, n.ctr.m, n.ctr.n}
-		Cd := mat{wd, false, n.ctr.m, n.ctr.n}
-		if A.adjdot != nil {
-			n.accumulate(0, A.adjdot, Cd, n.operand(1, B.val, &n.ctr.bufB).T(), new([]float64))
+		if A.ad != nil {
+			b, tb := n.operand(1, B.v, 1)
+			n.accumulate(0, A.ad, wd, b, tb)
 			if !B.constant {
-				n.accumulate(0, A.adjdot, C, n.operand(1, B.dot, new([]float64)).T(), new([]float64))
+				bd, tbd := n.operand(1, B.d, 3)
+				n.accumulate(0, A.ad, w, bd, tbd)
 			}
 		}
-		if B.adjdot != nil {
-			n.accumulate(1, B.adjdot, n.operand(0, A.val, &n.ctr.bufA).T(), Cd, new([]float64))
+		if B.ad != nil {
+			a, ta := n.operand(0, A.v, 0)
+			n.accumulate(1, B.ad, wd, a, ta)
 			if !A.constant {
-				n.accumulate(1, B.adjdot, n.operand(0, A.dot, new([]float64)).T(), C, new([]float64))
+				ad, tad := n.operand(0, A.d, 2)
+				n.accumulate(1, B.ad, w, ad, tad)
 			}
 		}
 		return
@@ -531,65 +470,50 @@ func (n *tnode) backwardTangent() {
 	if n.linearPullback(wd, adjdotOf) {
 		return
 	}
+	be, dv := n.dev.be, &n.dev
 	switch n.op {
 	case opMul:
 		a, b := n.args[0], n.args[1]
-		ga, gb := n.gather[0], n.gather[1]
-		for i := range wd {
-			if a.adjdot != nil {
-				s := wd[i] * at(b.val, gb, i)
-				if !b.constant {
-					s += w[i] * at(b.dot, gb, i)
-				}
-				a.adjdot[pos(ga, i)] += s
+		if a.ad != nil {
+			if b.constant {
+				be.Map(opMuls, n.size, accAt(a.ad, dv.gather[0]), in(wd), n.arg(1, b.v))
+			} else {
+				be.Map(backend.Op{Code: backend.MulPair}, n.size, accAt(a.ad, dv.gather[0]), in(wd), n.arg(1, b.v), in(w), n.arg(1, b.d))
 			}
-			if b.adjdot != nil {
-				s := wd[i] * at(a.val, ga, i)
-				if !a.constant {
-					s += w[i] * at(a.dot, ga, i)
-				}
-				b.adjdot[pos(gb, i)] += s
+		}
+		if b.ad != nil {
+			if a.constant {
+				be.Map(opMuls, n.size, accAt(b.ad, dv.gather[1]), in(wd), n.arg(0, a.v))
+			} else {
+				be.Map(backend.Op{Code: backend.MulPair}, n.size, accAt(b.ad, dv.gather[1]), in(wd), n.arg(0, a.v), in(w), n.arg(0, a.d))
 			}
 		}
 	case opDiv:
 		a, b := n.args[0], n.args[1]
-		ga, gb := n.gather[0], n.gather[1]
-		for i := range wd {
-			q := at(b.val, gb, i)
-			var qd, xd float64
-			if !b.constant {
-				qd = at(b.dot, gb, i)
+		if a.ad != nil {
+			if b.constant {
+				be.Map(backend.Op{Code: backend.Div}, n.size, accAt(a.ad, dv.gather[0]), in(wd), n.arg(1, b.v))
+			} else { // ẇ/q - w·q̇/q²
+				be.Map(backend.Op{Code: backend.DivTangent}, n.size, accAt(a.ad, dv.gather[0]), in(wd), in(w), n.arg(1, b.v), n.arg(1, b.d))
 			}
+		}
+		if b.ad != nil {
+			xd := in(n.zeros())
 			if !a.constant {
-				xd = at(a.dot, ga, i)
+				xd = n.arg(0, a.d)
 			}
-			if a.adjdot != nil {
-				a.adjdot[pos(ga, i)] += wd[i]/q - w[i]*qd/(q*q)
-			}
-			if b.adjdot != nil {
-				x := at(a.val, ga, i)
-				b.adjdot[pos(gb, i)] += -xd*w[i]/(q*q) - x*wd[i]/(q*q) + 2*x*w[i]*qd/(q*q*q)
-			}
+			be.Map(backend.Op{Code: backend.DivCurvature}, n.size, accAt(b.ad, dv.gather[1]), xd, in(w), n.arg(0, a.v), in(wd), n.arg(1, b.v), n.arg(1, b.d))
 		}
 	case opFunc:
-		a, ga := n.args[0], n.gather[0]
-		if a.adjdot == nil {
-			return
-		}
-		for i := range wd {
-			d1, d2 := n.derivs(i, at(a.val, ga, i))
-			a.adjdot[pos(ga, i)] += d2*at(a.dot, ga, i)*w[i] + d1*wd[i]
+		if a := n.args[0]; a.ad != nil {
+			be.Map(backend.Op{Code: backend.FuncCurvature, Fn: n.fn.backend(), P: n.p}, n.size, accAt(a.ad, dv.gather[0]),
+				n.arg(0, a.v), in(n.v), n.arg(0, a.d), in(w), in(wd))
 		}
 	case opLogSumExp:
 		// ∂y/∂a = p; the tangent of p is p·(ȧ - ẏ).
-		a := n.args[0]
-		if a.adjdot == nil {
-			return
-		}
-		for j := range a.adjdot {
-			m := n.reduce[j]
-			p := n.aux[j]
-			a.adjdot[j] += p*wd[m] + w[m]*p*(a.dot[j]-n.dot[m])
+		if a := n.args[0]; a.ad != nil {
+			be.Map(backend.Op{Code: backend.SoftCurvature}, a.size, accAt(a.ad, nil),
+				in(dv.aux), inAt(wd, dv.reduce), inAt(w, dv.reduce), in(a.d), inAt(n.d, dv.reduce))
 		}
 	}
 }

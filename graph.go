@@ -2,6 +2,7 @@ package nnopt
 
 import (
 	"fmt"
+	"github.com/nnopt/nnopt/backend"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -27,8 +28,32 @@ type tnode struct {
 	kern     *kernelState // opKernel
 	constant bool
 
-	val, dot, adj, adjdot []float64
-	aux                   []float64 // opLogSumExp: softmax weights
+	// val holds the values of constants and parameters (shared with the parameter,
+	// so that a frozen model's updates reach it) and, on the CPU backend, of every
+	// node; aux is opLogSumExp's softmax weights.
+	val, aux []float64
+
+	// The node's buffers on the block's backend: value, tangent, adjoint and the
+	// adjoint's tangent. Variable references share the sweep's vectors; adjoints
+	// are nil where nothing needs them.
+	v, d, a, ad backend.Vector
+	dev         nodeDevice
+}
+
+// nodeDevice is a node's structure and scratch on the block's backend, made when
+// the block is bound to it.
+type nodeDevice struct {
+	be      backend.Backend
+	host    backend.HostVector // a parameter's values on the CPU backend (v points here)
+	gather  []backend.Index    // per argument, nil for the same layout
+	reduce  backend.Index
+	mask    backend.Vector
+	aux     backend.Vector
+	sums    backend.Vector // opLogSumExp's per-group sums
+	zero    backend.Vector // zeros, for a formula's missing tangent
+	permA   backend.Index  // contraction gathers
+	permB   backend.Index
+	scratch [6]backend.Vector // contraction operands and products (see operand)
 }
 
 // contraction is Σ_k A·B lowered to one matrix product.

@@ -2,6 +2,8 @@ package nnopt
 
 import (
 	"fmt"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
 // A Kernel is a tensor operation with hand-written loops that an equation applies to
@@ -106,7 +108,8 @@ func checkKernels(e *Expr, linear bool) error {
 	return nil
 }
 
-// kernelState is what a kernel node keeps between sweeps.
+// kernelState is what a kernel node keeps between sweeps. Kernels run on the CPU
+// backend only (block.bind refuses others), so the nodes' vectors are host memory.
 type kernelState struct {
 	k       Kernel
 	vals    [][]float64 // the arguments' values
@@ -114,10 +117,18 @@ type kernelState struct {
 	scratch []float64
 }
 
+// hostOf returns a CPU backend vector's memory, nil for nil.
+func hostOf(v backend.Vector) []float64 {
+	if v == nil {
+		return nil
+	}
+	return backend.Host(v)
+}
+
 func (n *tnode) kernelVals() [][]float64 {
 	ks := n.kern
 	for i, a := range n.args {
-		ks.vals[i] = a.val
+		ks.vals[i] = hostOf(a.v)
 	}
 	return ks.vals
 }
@@ -130,40 +141,41 @@ func (n *tnode) with(i int, buf []float64) [][]float64 {
 	return ks.subst
 }
 
-func (n *tnode) kernelForward() { n.kern.k.Apply(n.val, n.kernelVals()) }
+func (n *tnode) kernelForward() { n.kern.k.Apply(hostOf(n.v), n.kernelVals()) }
 
 // kernelTangent: f is linear in each argument, so its tangent is the sum over the
 // varying arguments of f with that argument replaced by its tangent.
 func (n *tnode) kernelTangent() {
 	ks := n.kern
+	dot := hostOf(n.d)
 	first := true
 	for i, a := range n.args {
 		if a.constant {
 			continue
 		}
 		if first {
-			ks.k.Apply(n.dot, n.with(i, a.dot))
+			ks.k.Apply(dot, n.with(i, hostOf(a.d)))
 			first = false
 			continue
 		}
 		if ks.scratch == nil {
 			ks.scratch = make([]float64, n.size)
 		}
-		ks.k.Apply(ks.scratch, n.with(i, a.dot))
+		ks.k.Apply(ks.scratch, n.with(i, hostOf(a.d)))
 		for j, v := range ks.scratch {
-			n.dot[j] += v
+			dot[j] += v
 		}
 	}
 	if first {
-		clear(n.dot)
+		clear(dot)
 	}
 }
 
-func (n *tnode) kernelPullback(w []float64) {
+func (n *tnode) kernelPullback(w backend.Vector) {
 	vals := n.kernelVals()
 	for i, a := range n.args {
-		if a.adj != nil {
-			n.kern.k.Transpose(i, a.adj, w, vals)
+		if a.a != nil {
+			n.kern.k.Transpose(i, hostOf(a.a), hostOf(w), vals)
 		}
 	}
 }
@@ -173,14 +185,15 @@ func (n *tnode) kernelPullback(w []float64) {
 // is replaced by its tangent, for every other varying argument j.
 func (n *tnode) kernelBackwardTangent() {
 	k := n.kern.k
+	adj, adjdot := hostOf(n.a), hostOf(n.ad)
 	for i, a := range n.args {
-		if a.adjdot == nil {
+		if a.ad == nil {
 			continue
 		}
-		k.Transpose(i, a.adjdot, n.adjdot, n.kernelVals())
+		k.Transpose(i, hostOf(a.ad), adjdot, n.kernelVals())
 		for j, b := range n.args {
 			if j != i && !b.constant {
-				k.Transpose(i, a.adjdot, n.adj, n.with(j, b.dot))
+				k.Transpose(i, hostOf(a.ad), adj, n.with(j, hostOf(b.d)))
 			}
 		}
 	}

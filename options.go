@@ -164,9 +164,7 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 		return err
 	}
 	if opt.Threads > 0 {
-		before := threads.Load()
-		SetThreads(opt.Threads)
-		defer SetThreads(int(before))
+		defer setThreads(setThreads(opt.Threads))
 	}
 	if err := m.solve(ctx, opt); err != nil {
 		return err

@@ -60,8 +60,9 @@ func Threads() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// SetThreads sets Threads process-wide; n ≤ 0 restores GOMAXPROCS.
-func SetThreads(n int) { threads.Store(int64(max(n, 0))) }
+// SetThreads sets Threads process-wide; n ≤ 0 restores GOMAXPROCS. It returns the
+// previous setting, for restoring it.
+func SetThreads(n int) (previous int) { return int(threads.Swap(int64(max(n, 0)))) }
 
 // CPU is the reference backend: plain Go loops, and a BLAS for Gemm.
 type CPU struct {
@@ -262,6 +263,14 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			d1, _ := FuncDerivs(op.Fn, op.P, ld(v[0], g[0], i), ld(v[1], g[1], i))
 			dst[i-lo] = d1 * ld(v[2], g[2], i)
+		}
+	case ExpDiff:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = math.Exp(ld(v[0], g[0], i) - ld(v[1], g[1], i))
+		}
+	case AddLog:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i) + math.Log(ld(v[1], g[1], i))
 		}
 	default:
 		var x [6]float64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nnopt/nnopt/backend"
 	"math"
 	"strings"
 	"time"
@@ -220,6 +221,22 @@ type instance struct {
 	stats  Statistics
 }
 
+// useDevice moves the instance's blocks to be (nil: the CPU) unless they are there.
+func (inst *instance) useDevice(be backend.Backend) error {
+	if be == nil {
+		be = cpuBackend
+	}
+	for _, b := range inst.blocks {
+		if b.be == be {
+			continue
+		}
+		if err := b.bind(be); err != nil {
+			return fmt.Errorf("nnopt: option device %s: %w", be.Name(), err)
+		}
+	}
+	return nil
+}
+
 // compile turns the model into blocks, with no row expansion.
 func (m *Model) compile() (*instance, error) {
 	inst := &instance{}
@@ -347,6 +364,9 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 		return err
 	}
 	inst, err := m.solveInstance(opt) // m.compile(), or a frozen model's updated instance
+	if err == nil {
+		err = inst.useDevice(opt.Device)
+	}
 	if err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
 		return err

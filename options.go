@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/nlpsolve"
 )
 
@@ -56,6 +57,9 @@ type Options struct {
 	// Freeze says how a frozen model applies its modifiables' data (Model.Freeze);
 	// a level that sets any of its fields sets all of them.
 	Freeze FreezeOptions
+	// Device is the backend the equation blocks run on (package device opens one by
+	// name: cpu, cuda, auto). nil: not set; unset everywhere, the CPU.
+	Device backend.Backend
 }
 
 // A SolveRecorder records finished solves, e.g. by appending a trace record to a
@@ -117,6 +121,9 @@ func (o Options) over(top Options) Options {
 	}
 	if top.Freeze != (FreezeOptions{}) {
 		o.Freeze = top.Freeze
+	}
+	if top.Device != nil {
+		o.Device = top.Device
 	}
 	return o
 }

@@ -24,3 +24,7 @@ func TestConformanceCPUOpenBLAS(t *testing.T) {
 	}
 	backendtest.Run(t, &backend.CPU{BLAS: impl, Label: "openblas"})
 }
+
+func TestConformanceEmulated(t *testing.T) {
+	backendtest.Run(t, &backendtest.Emulated{})
+}

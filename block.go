@@ -29,6 +29,9 @@ type block struct {
 	rowOnV              backend.Vector
 	rootAdj, rootAdjdot backend.Vector
 	host                hostArgs
+	// paramsStale says the parameters' values may have changed since they were last
+	// put on the backend: set by bind and by every Solve (useDevice).
+	paramsStale bool
 }
 
 func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
@@ -93,6 +96,7 @@ func (b *block) bind(be backend.Backend) error {
 	}
 	b.rootAdj, b.rootAdjdot = b.root.a, b.root.ad
 	b.host = hostArgs{}
+	b.paramsStale = true
 	return be.Err()
 }
 
@@ -120,6 +124,12 @@ func (b *block) rows(dst, src backend.Vector) {
 // EvalOn stores the residuals at x in r.
 func (b *block) EvalOn(x []backend.Vector, r backend.Vector) {
 	b.tangentsOf = nil
+	if _, host := b.be.(*backend.CPU); host || b.paramsStale {
+		for _, n := range b.nodes {
+			n.refresh()
+		}
+		b.paramsStale = false
+	}
 	if b.rootInRows(r) {
 		b.root.v = r
 		for _, n := range b.nodes {
@@ -305,3 +315,6 @@ func definedVariable(e *Equation, taken map[*Variable]bool) (*Variable, float64,
 	}
 	return found, coef, true
 }
+
+// Backend is the backend the block's buffers live on (nlpsolve.DeviceBlock).
+func (b *block) Backend() backend.Backend { return b.be }

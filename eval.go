@@ -90,7 +90,9 @@ func (n *tnode) bind(be backend.Backend) {
 	}
 }
 
-// refresh puts a parameter's current values on the backend before a forward sweep.
+// refresh puts a parameter's current values on the backend: on the CPU it points at
+// them (a frozen model may have given the node another buffer), on a device it
+// uploads them.
 func (n *tnode) refresh() {
 	if n.op != opRef || n.param == nil {
 		return
@@ -188,8 +190,6 @@ func (n *tnode) forward(x []backend.Vector) {
 	case opRef:
 		if n.param == nil {
 			n.v = x[n.vb]
-		} else {
-			n.refresh()
 		}
 		return
 	}

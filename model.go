@@ -228,6 +228,7 @@ func (inst *instance) useDevice(be backend.Backend) error {
 	}
 	for _, b := range inst.blocks {
 		if b.be == be {
+			b.paramsStale = true
 			continue
 		}
 		if err := b.bind(be); err != nil {

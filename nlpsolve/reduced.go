@@ -3,24 +3,33 @@ package nlpsolve
 import (
 	"fmt"
 	"math"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
 // reduced is the objective as a function of the superbasic elements alone: a forward
 // sweep computes every defined variable, an adjoint sweep the gradient and the
-// equation multipliers, a second-order sweep Hessian-vector products.
+// equation multipliers, a second-order sweep Hessian-vector products. The sweeps run
+// on the blocks' backend; the superbasic point and gradient are host slices.
 type reduced struct {
 	p    *Problem
 	st   *structure
 	sign float64 // +1 minimise, -1 maximise
 
-	x     [][]float64 // full point
-	r     [][]float64 // residual buffer per equation
-	bar   [][]float64 // adjoints per variable block
-	w     [][]float64 // per equation: the weights of its last VJP (-bar/coef)
-	dx    [][]float64 // tangents
-	dbar  [][]float64 // tangents of the adjoints
-	dw    [][]float64
-	evals int
+	be     backend.Backend
+	blocks []DeviceBlock
+	x      []backend.Vector // full point
+	r      []backend.Vector // residual buffer per equation
+	bar    []backend.Vector // adjoints per variable block
+	w      []backend.Vector // per equation: the weights of its last VJP (-bar/coef)
+	dx     []backend.Vector // tangents
+	dbar   []backend.Vector // tangents of the adjoints
+	dw     []backend.Vector
+	// lo and up are the bounds of the defined variables that have one (else nil).
+	lo, up []backend.Vector
+	segs   []deviceSegment // per superbasic segment
+	one    []float64       // a host scalar: the objective's seed and value
+	evals  int
 	// lastEval counts forward sweeps; gradAt is the sweep the adjoints belong to.
 	lastEval, gradAt int
 	bounded          []bool  // per variable block: some element has a finite bound
@@ -28,20 +37,36 @@ type reduced struct {
 	boundVar         string
 }
 
-func newReduced(p *Problem, st *structure, x0 [][]float64) *reduced {
-	rf := &reduced{p: p, st: st, sign: 1}
+// deviceSegment is a superbasic segment's elements on the backend: their positions
+// in the variable block (nil when the segment is the whole block) and a staging
+// vector for the packed values.
+type deviceSegment struct {
+	at    backend.Index
+	stage backend.Vector
+}
+
+func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
+	blocks, be, err := deviceBlocks(p)
+	if err != nil {
+		return nil, err
+	}
+	rf := &reduced{p: p, st: st, sign: 1, be: be, blocks: blocks, one: make([]float64, 1)}
 	if p.Maximize {
 		rf.sign = -1
 	}
-	alloc := func() [][]float64 {
-		out := make([][]float64, len(p.Vars))
-		for i, v := range p.Vars {
-			out[i] = make([]float64, v.Size())
+	alloc := func(sizes func(i int) int, n int) []backend.Vector {
+		out := make([]backend.Vector, n)
+		for i := range out {
+			out[i] = be.NewVector(sizes(i))
 		}
 		return out
 	}
-	rf.x, rf.bar, rf.dx, rf.dbar = alloc(), alloc(), alloc(), alloc()
+	varSize := func(i int) int { return p.Vars[i].Size() }
+	rows := func(i int) int { return p.Equations[i].Block.Rows() }
+	rf.x, rf.bar, rf.dx, rf.dbar = alloc(varSize, len(p.Vars)), alloc(varSize, len(p.Vars)), alloc(varSize, len(p.Vars)), alloc(varSize, len(p.Vars))
+	rf.r, rf.w, rf.dw = alloc(rows, len(p.Equations)), alloc(rows, len(p.Equations)), alloc(rows, len(p.Equations))
 	rf.bounded = make([]bool, len(p.Vars))
+	rf.lo, rf.up = make([]backend.Vector, len(p.Vars)), make([]backend.Vector, len(p.Vars))
 	for i, v := range p.Vars {
 		for k := range v.Lo {
 			if !math.IsInf(v.Lo[k], -1) || !math.IsInf(v.Up[k], 1) {
@@ -49,28 +74,90 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) *reduced {
 				break
 			}
 		}
+		if rf.bounded[i] && st.defined[i] >= 0 {
+			rf.lo[i], rf.up[i] = be.NewVector(v.Size()), be.NewVector(v.Size())
+			be.Upload(rf.lo[i], v.Lo)
+			be.Upload(rf.up[i], v.Up)
+		}
 	}
+	buf := []float64(nil)
 	for i := range x0 {
-		projectOnBounds(rf.x[i], x0[i], p.Vars[i])
+		buf = append(buf[:0], x0[i]...)
+		projectOnBounds(buf, x0[i], p.Vars[i])
+		be.Upload(rf.x[i], buf)
 	}
-	rf.r = make([][]float64, len(p.Equations))
-	rf.w = make([][]float64, len(p.Equations))
-	rf.dw = make([][]float64, len(p.Equations))
-	for i, e := range p.Equations {
-		rf.r[i] = make([]float64, e.Block.Rows())
-		rf.w[i] = make([]float64, e.Block.Rows())
-		rf.dw[i] = make([]float64, e.Block.Rows())
+	for _, sg := range st.segs {
+		var ds deviceSegment
+		if !sg.all {
+			pos := make([]int32, len(sg.elem))
+			for k, e := range sg.elem {
+				pos[k] = int32(e)
+			}
+			ds.at = be.NewIndex(pos)
+			ds.stage = be.NewVector(len(sg.elem))
+		}
+		rf.segs = append(rf.segs, ds)
 	}
-	return rf
+	return rf, be.Err()
+}
+
+// unpack puts the packed superbasic values s into the blocks of vs.
+func (rf *reduced) unpack(s []float64, vs []backend.Vector) {
+	k := 0
+	for j, sg := range rf.st.segs {
+		n := len(sg.elem)
+		if sg.all {
+			rf.be.Upload(vs[sg.vb], s[k:k+n])
+		} else {
+			ds := rf.segs[j]
+			rf.be.Upload(ds.stage, s[k:k+n])
+			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb], At: ds.at}, backend.In{V: ds.stage})
+		}
+		k += n
+	}
+}
+
+// pack stores the superbasic elements of vs in s.
+func (rf *reduced) pack(vs []backend.Vector, s []float64) {
+	k := 0
+	for j, sg := range rf.st.segs {
+		n := len(sg.elem)
+		if sg.all {
+			rf.be.Download(s[k:k+n], vs[sg.vb])
+		} else {
+			ds := rf.segs[j]
+			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: ds.stage}, backend.In{V: vs[sg.vb], At: ds.at})
+			rf.be.Download(s[k:k+n], ds.stage)
+		}
+		k += n
+	}
+}
+
+// point returns the full point on the host.
+func (rf *reduced) point() [][]float64 {
+	x := make([][]float64, len(rf.x))
+	for i, v := range rf.x {
+		x[i] = make([]float64, v.Len())
+		rf.be.Download(x[i], v)
+	}
+	return x
+}
+
+func (rf *reduced) clear(vs []backend.Vector) {
+	for _, v := range vs {
+		rf.be.Map(backend.Op{Code: backend.Const}, v.Len(), backend.Out{V: v})
+	}
 }
 
 // residualNorms evaluates every equation at the current full point without changing it
 // (the infeasibility of the input point).
 func (rf *reduced) residualNorms() (sum, max float64, count int) {
+	var r []float64
 	for _, ei := range rf.st.order {
-		e := rf.p.Equations[ei]
-		e.Block.Eval(rf.x, rf.r[ei])
-		for _, v := range rf.r[ei] {
+		rf.blocks[ei].EvalOn(rf.x, rf.r[ei])
+		r = append(r[:0], make([]float64, rf.r[ei].Len())...)
+		rf.be.Download(r, rf.r[ei])
+		for _, v := range r {
 			a := math.Abs(v)
 			sum += a
 			if a > 1e-9 {
@@ -87,34 +174,25 @@ func (rf *reduced) residualNorms() (sum, max float64, count int) {
 // objective. It returns +Inf when a defined variable leaves its bounds or a value is
 // not finite.
 func (rf *reduced) value(s []float64) float64 {
-	rf.st.unpack(s, rf.x)
+	rf.unpack(s, rf.x)
 	rf.evals++
 	rf.lastEval++
 	rf.boundViol = 0
 	for _, ei := range rf.st.order {
 		e := rf.p.Equations[ei]
-		e.Block.Eval(rf.x, rf.r[ei])
-		v := rf.x[e.Defines]
-		inv := 1 / e.Coef
-		if !rf.bounded[e.Defines] {
-			for i, r := range rf.r[ei] {
-				v[i] -= r * inv
-			}
-			continue
-		}
-		lo, up := rf.p.Vars[e.Defines].Lo, rf.p.Vars[e.Defines].Up
-		for i, r := range rf.r[ei] {
-			v[i] -= r * inv
-			viol := lo[i] - v[i]
-			if d := v[i] - up[i]; d > viol {
-				viol = d
-			}
+		rf.blocks[ei].EvalOn(rf.x, rf.r[ei])
+		v, rows := rf.x[e.Defines], rf.r[ei].Len()
+		// The block is linear in v with coefficient Coef: v - r/Coef zeroes it.
+		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rows, backend.Out{V: v, Mode: backend.Accumulate}, backend.In{V: rf.r[ei]})
+		if lo := rf.lo[e.Defines]; lo != nil {
+			viol := rf.be.Reduce(backend.Largest, backend.Op{Code: backend.Violation}, rows, backend.In{V: v}, backend.In{V: lo}, backend.In{V: rf.up[e.Defines]})
 			if viol > rf.boundViol {
 				rf.boundViol, rf.boundVar = viol, rf.p.Vars[e.Defines].Name
 			}
 		}
 	}
-	f := rf.sign * rf.x[rf.p.Objective][0]
+	rf.be.Download(rf.one, rf.x[rf.p.Objective])
+	f := rf.sign * rf.one[0]
 	if math.IsNaN(f) || rf.boundViol > 1e-9 {
 		return math.Inf(1)
 	}
@@ -124,21 +202,16 @@ func (rf *reduced) value(s []float64) float64 {
 // gradient runs the adjoint sweep at the point of the last value call and packs the
 // sign-adjusted reduced gradient into g.
 func (rf *reduced) gradient(g []float64) {
-	for _, b := range rf.bar {
-		clear(b)
-	}
-	rf.bar[rf.p.Objective][0] = 1
+	rf.clear(rf.bar)
+	rf.one[0] = 1
+	rf.be.Upload(rf.bar[rf.p.Objective], rf.one)
 	for k := len(rf.st.order) - 1; k >= 0; k-- {
 		ei := rf.st.order[k]
 		e := rf.p.Equations[ei]
-		w := rf.w[ei]
-		vb := rf.bar[e.Defines]
-		for i := range w {
-			w[i] = -vb[i] / e.Coef
-		}
-		e.Block.VJP(w, rf.bar)
+		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rf.w[ei].Len(), backend.Out{V: rf.w[ei]}, backend.In{V: rf.bar[e.Defines]})
+		rf.blocks[ei].VJPOn(rf.w[ei], rf.bar)
 	}
-	rf.st.pack(rf.bar, g)
+	rf.pack(rf.bar, g)
 	if rf.sign < 0 {
 		for i := range g {
 			g[i] = -g[i]
@@ -153,38 +226,27 @@ func (rf *reduced) hessVec(d, hd []float64) error {
 	if rf.gradAt != rf.lastEval {
 		return fmt.Errorf("nlpsolve: internal: Hessian product requested away from the last gradient point")
 	}
-	for _, b := range rf.dx {
-		clear(b)
-	}
-	for _, b := range rf.dbar {
-		clear(b)
-	}
-	rf.st.unpack(d, rf.dx)
+	rf.clear(rf.dx)
+	rf.clear(rf.dbar)
+	rf.unpack(d, rf.dx)
 	for _, ei := range rf.st.order {
 		e := rf.p.Equations[ei]
-		e.Block.JVP(rf.dx, rf.r[ei])
-		v := rf.dx[e.Defines]
-		for i, r := range rf.r[ei] {
-			v[i] = -r / e.Coef
-		}
+		rf.blocks[ei].JVPOn(rf.dx, rf.r[ei])
+		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rf.r[ei].Len(), backend.Out{V: rf.dx[e.Defines]}, backend.In{V: rf.r[ei]})
 	}
 	for k := len(rf.st.order) - 1; k >= 0; k-- {
 		ei := rf.st.order[k]
 		e := rf.p.Equations[ei]
-		dw := rf.dw[ei]
-		db := rf.dbar[e.Defines]
-		for i := range dw {
-			dw[i] = -db[i] / e.Coef
-		}
-		e.Block.HVP(rf.w[ei], dw, rf.dx, rf.dbar)
+		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rf.dw[ei].Len(), backend.Out{V: rf.dw[ei]}, backend.In{V: rf.dbar[e.Defines]})
+		rf.blocks[ei].HVPOn(rf.w[ei], rf.dw[ei], rf.dx, rf.dbar)
 	}
-	rf.st.pack(rf.dbar, hd)
+	rf.pack(rf.dbar, hd)
 	if rf.sign < 0 {
 		for i := range hd {
 			hd[i] = -hd[i]
 		}
 	}
-	return nil
+	return rf.be.Err()
 }
 
 // marginals returns the equation marginals (∂objective/∂rhs, of the objective as
@@ -192,17 +254,18 @@ func (rf *reduced) hessVec(d, hd []float64) error {
 // element of a variable that is not defined by an equation, zero for defined ones.
 func (rf *reduced) marginals() (eq, vars [][]float64) {
 	eq = make([][]float64, len(rf.p.Equations))
-	for ei, ws := range rf.w {
-		eq[ei] = make([]float64, len(ws))
-		for i, w := range ws {
-			eq[ei][i] = -w // = bar/coef
+	for ei, w := range rf.w {
+		eq[ei] = make([]float64, w.Len())
+		rf.be.Download(eq[ei], w)
+		for i := range eq[ei] {
+			eq[ei][i] = -eq[ei][i] // = bar/coef
 		}
 	}
 	vars = make([][]float64, len(rf.p.Vars))
 	for vb := range rf.p.Vars {
 		vars[vb] = make([]float64, rf.p.Vars[vb].Size())
 		if rf.st.defined[vb] < 0 {
-			copy(vars[vb], rf.bar[vb])
+			rf.be.Download(vars[vb], rf.bar[vb])
 		}
 	}
 	return eq, vars

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
 // Scaling chooses how the superbasic variables are scaled. The solver works on
@@ -112,20 +114,20 @@ func (rf *reduced) scales(mode Scaling) ([]float64, error) {
 // A segment that moves no row
 // keeps factor 1.
 func (rf *reduced) blockFactors() []float64 {
-	st, p := rf.st, rf.p
+	st, p, be := rf.st, rf.p, rf.be
 	factors := make([]float64, len(st.segs))
 	rms := make([]float64, len(st.segs))
 	state := uint64(0x9e3779b97f4a7c15)
 	for j, sg := range st.segs {
-		for _, b := range rf.dx {
-			clear(b)
-		}
+		rf.clear(rf.dx)
+		signs := make([]float64, p.Vars[sg.vb].Size())
 		for _, i := range sg.elem {
 			state ^= state << 13
 			state ^= state >> 7
 			state ^= state << 17
-			rf.dx[sg.vb][i] = float64(int(state&1)*2 - 1)
+			signs[i] = float64(int(state&1)*2 - 1)
 		}
+		be.Upload(rf.dx[sg.vb], signs)
 		var sum float64
 		rows := 0
 		for ei, e := range p.Equations {
@@ -136,9 +138,10 @@ func (rf *reduced) blockFactors() []float64 {
 			if !reads {
 				continue
 			}
-			e.Block.JVP(rf.dx, rf.r[ei])
-			sum += floats.Dot(rf.r[ei], rf.r[ei])
-			rows += len(rf.r[ei])
+			r := rf.r[ei]
+			rf.blocks[ei].JVPOn(rf.dx, r)
+			sum += be.Reduce(backend.Sum, backend.Op{Code: backend.Mul}, r.Len(), backend.In{V: r}, backend.In{V: r})
+			rows += r.Len()
 		}
 		if rows > 0 && sum > 0 && !math.IsInf(sum, 0) {
 			rms[j] = math.Sqrt(sum / float64(rows))
@@ -157,8 +160,6 @@ func (rf *reduced) blockFactors() []float64 {
 			factors[j] = math.Exp2(math.Round(math.Log2(minRMS / r)))
 		}
 	}
-	for _, b := range rf.dx {
-		clear(b)
-	}
+	rf.clear(rf.dx)
 	return factors
 }

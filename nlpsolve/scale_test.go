@@ -86,7 +86,10 @@ func TestBlockFactors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rf := newReduced(p, st, x0)
+	rf, err := newReduced(p, st, x0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rf.value(make([]float64, st.n))
 	got := rf.blockFactors()
 	want := []float64{0.125, 1, 1} // segments a, b, unused

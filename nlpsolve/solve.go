@@ -124,10 +124,13 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	if set.Memory == 0 {
 		set.Memory = 10
 	}
-	rf := newReduced(p, st, x0)
+	rf, err := newReduced(p, st, x0)
+	if err != nil {
+		return nil, err
+	}
 	lo, up := st.bounds(p)
 	s := make([]float64, st.n)
-	st.pack(rf.x, s)
+	rf.pack(rf.x, s)
 	// Superbasics start within their bounds.
 	for i := range s {
 		s[i] = clamp(s[i], lo[i], up[i])
@@ -140,7 +143,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 
 	f := rf.value(s)
 	if math.IsInf(f, 1) || math.IsNaN(f) {
-		res.X = rf.x
+		res.X = rf.point()
 		res.Elapsed = time.Since(start)
 		if rf.boundViol > 0 {
 			res.Status = Infeasible
@@ -173,8 +176,8 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 		floats.Mul(g, c)
 	}
 	res.Status, res.Iterations = opt.run(s, f, g)
-	res.X = rf.x
-	res.Objective = rf.x[p.Objective][0]
+	res.X = rf.point()
+	res.Objective = res.X[p.Objective][0]
 	res.RGmax = opt.rgmax
 	res.Evaluations = rf.evals
 	res.EqMarginals, res.VarMarginals = rf.marginals()

@@ -13,8 +13,8 @@ import (
 // equal the CPU's to the bit.
 type Emulated struct {
 	CPU backend.CPU
-	// Transfers counts Upload and Download calls.
-	Transfers int
+	// Transfers counts Upload and Download calls, Moved the elements they copied.
+	Transfers, Moved int
 }
 
 type emulatedVector struct{ data []float64 }
@@ -64,12 +64,14 @@ func (e *Emulated) NewIndex(positions []int32) backend.Index {
 // Upload copies src into dst.
 func (e *Emulated) Upload(dst backend.Vector, src []float64) {
 	e.Transfers++
+	e.Moved += len(src)
 	e.CPU.Upload(e.vec(dst), src)
 }
 
 // Download copies src into dst.
 func (e *Emulated) Download(dst []float64, src backend.Vector) {
 	e.Transfers++
+	e.Moved += len(dst)
 	e.CPU.Download(dst, e.vec(src))
 }
 

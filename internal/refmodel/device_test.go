@@ -53,3 +53,25 @@ func TestCNNOnDeviceNamesTheKernel(t *testing.T) {
 		t.Fatalf("err = %v, want the kernel and the option device named", err)
 	}
 }
+
+// Between iterations the batch, the activations and the adjoints stay on the
+// device: what crosses per iteration is the weights and their gradient (a few times
+// the superbasics per evaluation), never the batch.
+func TestMLPDataStaysOnDevice(t *testing.T) {
+	moved := func(iterations int) (elements, superbasics int) {
+		m := referenceMLP(t, 500, 20)
+		dev := &backendtest.Emulated{}
+		if err := m.Model.Solve(context.Background(), nnopt.Options{IterationLimit: iterations, Device: dev}); err != nil {
+			t.Fatal(err)
+		}
+		return dev.Moved, len(m.W1.L) + len(m.W2.L)
+	}
+	five, n := moved(5)
+	fifteen, _ := moved(15)
+	perIteration := (fifteen - five) / 10
+	batch := 500 * 784
+	t.Logf("%d elements cross per iteration (%d superbasics)", perIteration, n)
+	if perIteration > 6*n || perIteration > batch {
+		t.Errorf("%d elements cross per iteration for %d superbasics and a batch of %d: the sweeps do not keep their data on the device", perIteration, n, batch)
+	}
+}

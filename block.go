@@ -76,11 +76,19 @@ var cpuBackend = &backend.CPU{}
 
 // bind puts the block's buffers and structure on be.
 func (b *block) bind(be backend.Backend) error {
-	if _, host := be.(*backend.CPU); !host {
-		for _, n := range b.nodes {
-			if n.kern != nil {
+	_, host := be.(*backend.CPU)
+	for _, n := range b.nodes {
+		if n.kern == nil {
+			continue
+		}
+		n.kern.dev = nil
+		if !host {
+			d, ok := n.kern.k.(DeviceKernel)
+			if !ok {
 				return fmt.Errorf("equation %q: kernel %s runs on the CPU only, not on %s", b.eq.name, n.kern.k.Name(), be.Name())
 			}
+			n.kern.dev = d
+			n.kern.sum = nil
 		}
 	}
 	b.be = be

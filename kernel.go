@@ -32,6 +32,17 @@ type Kernel interface {
 	EachPair(i, j int, fn func(ei, ej int))
 }
 
+// A DeviceKernel is a Kernel that also runs on a device backend: Apply and
+// Transpose over the backend's vectors. A kernel without these methods runs on the
+// CPU backend only, and a Solve on another device says so.
+type DeviceKernel interface {
+	Kernel
+	// ApplyOn sets out = f(args...) on be.
+	ApplyOn(be backend.Backend, out backend.Vector, args []backend.Vector)
+	// TransposeOn adds (∂f/∂args[i])ᵀ·w to dst on be.
+	TransposeOn(be backend.Backend, i int, dst, w backend.Vector, args []backend.Vector)
+}
+
 // A KernelCounter counts a kernel's patterns by formula, so that the statistics of a
 // model with millions of rows cost no enumeration.
 type KernelCounter interface {
@@ -108,13 +119,18 @@ func checkKernels(e *Expr, linear bool) error {
 	return nil
 }
 
-// kernelState is what a kernel node keeps between sweeps. Kernels run on the CPU
-// backend only (block.bind refuses others), so the nodes' vectors are host memory.
+// kernelState is what a kernel node keeps between sweeps. On the CPU backend the
+// kernel's own Apply and Transpose run on the nodes' host memory; on a device its
+// DeviceKernel methods run on the vectors.
 type kernelState struct {
 	k       Kernel
 	vals    [][]float64 // the arguments' values
 	subst   [][]float64 // vals with one argument replaced by its tangent
 	scratch []float64
+
+	dev        DeviceKernel // set when the block runs on a device
+	vecs, with []backend.Vector
+	sum        backend.Vector
 }
 
 // hostOf returns a CPU backend vector's memory, nil for nil.
@@ -141,12 +157,60 @@ func (n *tnode) with(i int, buf []float64) [][]float64 {
 	return ks.subst
 }
 
-func (n *tnode) kernelForward() { n.kern.k.Apply(hostOf(n.v), n.kernelVals()) }
+// kernelVecs returns the arguments' value vectors, with argument i replaced by sub
+// when i ≥ 0.
+func (n *tnode) kernelVecs(i int, sub backend.Vector) []backend.Vector {
+	ks := n.kern
+	if ks.vecs == nil {
+		ks.vecs = make([]backend.Vector, len(n.args))
+		ks.with = make([]backend.Vector, len(n.args))
+	}
+	for j, a := range n.args {
+		ks.vecs[j] = a.v
+	}
+	if i < 0 {
+		return ks.vecs
+	}
+	copy(ks.with, ks.vecs)
+	ks.with[i] = sub
+	return ks.with
+}
+
+func (n *tnode) kernelForward() {
+	if d := n.kern.dev; d != nil {
+		d.ApplyOn(n.dev.be, n.v, n.kernelVecs(-1, nil))
+		return
+	}
+	n.kern.k.Apply(hostOf(n.v), n.kernelVals())
+}
 
 // kernelTangent: f is linear in each argument, so its tangent is the sum over the
 // varying arguments of f with that argument replaced by its tangent.
 func (n *tnode) kernelTangent() {
 	ks := n.kern
+	if ks.dev != nil {
+		be := n.dev.be
+		first := true
+		for i, a := range n.args {
+			if a.constant {
+				continue
+			}
+			if first {
+				ks.dev.ApplyOn(be, n.d, n.kernelVecs(i, a.d))
+				first = false
+				continue
+			}
+			if ks.sum == nil {
+				ks.sum = be.NewVector(n.size)
+			}
+			ks.dev.ApplyOn(be, ks.sum, n.kernelVecs(i, a.d))
+			be.Map(opCopy, n.size, accAt(n.d, nil), in(ks.sum))
+		}
+		if first {
+			clearVec(be, n.d)
+		}
+		return
+	}
 	dot := hostOf(n.d)
 	first := true
 	for i, a := range n.args {
@@ -172,6 +236,14 @@ func (n *tnode) kernelTangent() {
 }
 
 func (n *tnode) kernelPullback(w backend.Vector) {
+	if d := n.kern.dev; d != nil {
+		for i, a := range n.args {
+			if a.a != nil {
+				d.TransposeOn(n.dev.be, i, a.a, w, n.kernelVecs(-1, nil))
+			}
+		}
+		return
+	}
 	vals := n.kernelVals()
 	for i, a := range n.args {
 		if a.a != nil {
@@ -184,6 +256,21 @@ func (n *tnode) kernelPullback(w backend.Vector) {
 // the adjoint's tangent through the same map, plus w through the map whose argument j
 // is replaced by its tangent, for every other varying argument j.
 func (n *tnode) kernelBackwardTangent() {
+	if d := n.kern.dev; d != nil {
+		be := n.dev.be
+		for i, a := range n.args {
+			if a.ad == nil {
+				continue
+			}
+			d.TransposeOn(be, i, a.ad, n.ad, n.kernelVecs(-1, nil))
+			for j, b := range n.args {
+				if j != i && !b.constant {
+					d.TransposeOn(be, i, a.ad, n.a, n.kernelVecs(j, b.d))
+				}
+			}
+		}
+		return
+	}
 	k := n.kern.k
 	adj, adjdot := hostOf(n.a), hostOf(n.ad)
 	for i, a := range n.args {

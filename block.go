@@ -72,7 +72,7 @@ func compileBlockWith(e *Equation, l *lowerer) (*block, error) {
 
 // cpuBackend is the backend blocks are compiled for: the CPU with the process-wide
 // BLAS (UseBLAS).
-var cpuBackend = &backend.CPU{}
+var cpuBackend = backend.DefaultCPU
 
 // bind puts the block's buffers and structure on be.
 func (b *block) bind(be backend.Backend) error {

@@ -64,6 +64,10 @@ func Threads() int {
 // previous setting, for restoring it.
 func SetThreads(n int) (previous int) { return int(threads.Swap(int64(max(n, 0)))) }
 
+// DefaultCPU is the CPU backend with gonum's process-wide BLAS (blas64.Use): the backend
+// of blocks and solves that name none.
+var DefaultCPU = &CPU{}
+
 // CPU is the reference backend: plain Go loops, and a BLAS for Gemm.
 type CPU struct {
 	// BLAS runs Gemm; nil: gonum's process-wide blas64 implementation at call time.

@@ -22,7 +22,7 @@ type DeviceBlock interface {
 }
 
 // cpu runs the sweeps of plain blocks: their host slices are its vectors.
-var cpu = &backend.CPU{}
+var cpu = backend.DefaultCPU
 
 // deviceBlocks returns every equation's block as a DeviceBlock on one backend:
 // plain blocks run on the CPU through hostBlock.

@@ -113,8 +113,8 @@ func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand) (frozenJ
 const defaultBatchIterlim = 10
 
 // batchMode builds the solve options of -batches N and runs it.
-func batchMode(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, method nlpsolve.Method, opts *optfile.File, blasInUse string) error {
-	opt := nnopt.Options{IterationLimit: cfg.batchIterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory}
+func batchMode(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, method nlpsolve.Method, opts *optfile.File, use inUse) error {
+	opt := nnopt.Options{IterationLimit: cfg.batchIterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Device: use.device}
 	if opts != nil {
 		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory}
 		opts.Apply(&set)
@@ -125,11 +125,11 @@ func batchMode(ctx context.Context, cfg config, out io.Writer, mnist *datasets.M
 			}
 		}
 	}
-	return runBatches(ctx, cfg, out, mnist, dir, opt, blasInUse)
+	return runBatches(ctx, cfg, out, mnist, dir, opt, use)
 }
 
 // runBatches is run for -batches N.
-func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, opt nnopt.Options, blasInUse string) error {
+func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, opt nnopt.Options, use inUse) error {
 	start := time.Now()
 	train := mnist.Train
 	nTrain := train.Images.N - cfg.dev
@@ -164,14 +164,14 @@ func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.
 		return err
 	}
 	gen := time.Since(start)
-	s := batchSummary{Model: cfg.model, Device: "cpu", BLAS: blasInUse, Method: opt.Method.String(), Batch: cfg.batch, Seed: cfg.seed,
+	s := batchSummary{Model: cfg.model, Device: use.device.Name(), BLAS: use.blas, Method: opt.Method.String(), Batch: cfg.batch, Seed: cfg.seed,
 		Batches: cfg.batches, DistinctBatches: len(batches), BatchIterationLim: opt.IterationLimit, Patience: cfg.patience, DevSize: cfg.dev,
 		GenerationSeconds: gen.Seconds(), BestBatch: -1}
 	if st, err := j.model.Statistics(); err == nil {
 		s.Constraints, s.Variables = st.Constraints, st.Variables
 	}
-	fmt.Fprintf(out, "nnopt: training the %s on %d successive balanced batches of %d MNIST images from %s through one frozen model (device cpu, %s)\n", j.what, cfg.batches, cfg.batch, dir, opt.Method)
-	fmt.Fprintf(out, "BLAS: %s\n", blasInUse)
+	fmt.Fprintf(out, "nnopt: training the %s on %d successive balanced batches of %d MNIST images from %s through one frozen model (%s)\n", j.what, cfg.batches, cfg.batch, dir, opt.Method)
+	use.print(out)
 	fmt.Fprintf(out, "%d distinct batches from the first %d training images, dev set the last %d; at most %d iterations per batch, patience %d\n",
 		len(batches), nTrain, cfg.dev, opt.IterationLimit, cfg.patience)
 	best := make([][]float64, len(j.weights))

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/device"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -62,7 +64,7 @@ func main() {
 	flag.StringVar(&cfg.scale, "scale", "auto", "variable scaling: auto (one factor per weight block, from the Jacobian's row norms) or user (none: the variables' Scale of 1)")
 	flag.IntVar(&cfg.threads, "threads", 0, "threads of the CPU kernels (0 = GOMAXPROCS)")
 	flag.IntVar(&cfg.memory, "memory", 0, "curvature pairs kept by lbfgs (0 = the solver's default)")
-	flag.StringVar(&cfg.device, "device", "auto", "auto or cpu (the CUDA backend is not available yet)")
+	flag.StringVar(&cfg.device, "device", "", "auto (CUDA when it can be used, else the CPU), cpu or cuda (default $NNOPT_DEVICE, else auto)")
 	flag.StringVar(&cfg.blas, "blas", "", "CPU BLAS: auto (OpenBLAS when it loads, else gonum), openblas or gonum (default $NNOPT_BLAS, else auto)")
 	flag.StringVar(&cfg.out, "out", "weights.safetensors", "trained weights (PyTorch state_dict keys); empty to skip")
 	flag.StringVar(&cfg.initOut, "init-out", "", "also write the initial weights here (for peers that start from the same point)")
@@ -164,16 +166,21 @@ func dataDir(ctx context.Context, cfg config, out io.Writer) (string, error) {
 	return cache, nil
 }
 
+// inUse is what runs the training: the BLAS and the device, with their log lines.
+type inUse struct {
+	blas       string
+	device     backend.Backend
+	deviceLine string
+}
+
+func (u inUse) print(out io.Writer) {
+	fmt.Fprintln(out, u.deviceLine)
+	fmt.Fprintf(out, "BLAS: %s\n", u.blas)
+}
+
 func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.model != "mlp" && cfg.model != "cnn" {
 		return fmt.Errorf("-model %q: want mlp or cnn", cfg.model)
-	}
-	switch cfg.device {
-	case "auto", "cpu":
-	case "cuda":
-		return fmt.Errorf("-device cuda: the CUDA backend is %w", nnopt.ErrUnsupported)
-	default:
-		return fmt.Errorf("-device %q: want auto, cpu or cuda", cfg.device)
 	}
 	method := nlpsolve.LBFGS
 	switch cfg.method {
@@ -228,6 +235,11 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	be, deviceLine, err := device.Open(cfg.device)
+	if err != nil {
+		return err
+	}
+	use := inUse{blas: blasInUse, device: be, deviceLine: deviceLine}
 	dir, err := dataDir(ctx, cfg, out)
 	if err != nil {
 		return err
@@ -237,7 +249,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		return err
 	}
 	if cfg.batches > 0 {
-		return batchMode(ctx, cfg, out, mnist, dir, method, opts, blasInUse)
+		return batchMode(ctx, cfg, out, mnist, dir, method, opts, use)
 	}
 	idx, err := datasets.BalancedBatch(mnist.Train.Labels, cfg.batch/10, 10)
 	if err != nil {
@@ -265,9 +277,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		}
 	}
 
-	s := summary{Model: cfg.model, Device: "cpu", BLAS: blasInUse, Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
-	fmt.Fprintf(out, "nnopt: training the %s on a balanced batch of %d MNIST images from %s (device cpu, %s)\n", j.what, cfg.batch, dir, method)
-	fmt.Fprintf(out, "BLAS: %s\n", blasInUse)
+	s := summary{Model: cfg.model, Device: be.Name(), BLAS: blasInUse, Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
+	fmt.Fprintf(out, "nnopt: training the %s on a balanced batch of %d MNIST images from %s (%s)\n", j.what, cfg.batch, dir, method)
+	use.print(out)
 	marks := []float64{1, 1e-3, 1e-6}
 	if cfg.model == "cnn" {
 		marks = append([]float64{42.1}, marks...) // where the reference's CNN run was interrupted
@@ -286,7 +298,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, SavePoint: cfg.savePoint, Threads: cfg.threads, OnIteration: record}
+	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, SavePoint: cfg.savePoint, Threads: cfg.threads, OnIteration: record, Device: be}
 	if !cfg.quiet {
 		opt.Output = out
 	}

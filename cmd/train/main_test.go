@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/nnopt/nnopt/cuda"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -110,7 +111,7 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		want string
 	}{
 		{func(c *config) { c.model = "resnet" }, `-model "resnet": want mlp or cnn`},
-		{func(c *config) { c.device = "cuda" }, "CUDA backend is not supported yet"},
+		{func(c *config) { c.device = "tpu" }, `-device "tpu": want auto, cpu or cuda`},
 		{func(c *config) { c.batch = 55 }, "multiple of 10"},
 		{func(c *config) { c.method = "sgd" }, `-method "sgd"`},
 		{func(c *config) { c.bound = -1 }, "-bound -1: want a positive bound, or 0 for none"},
@@ -128,6 +129,30 @@ func TestTrainRejectsBadFlagsAndMissingData(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want it to mention %q", err, tc.want)
 		}
+	}
+}
+
+// Without CUDA, -device cuda fails naming what is missing, and -device auto trains on
+// the CPU saying why.
+func TestTrainDeviceWithoutCUDA(t *testing.T) {
+	if cuda.Probe() == nil {
+		t.Skip("CUDA is usable here")
+	}
+	cfg := defaults()
+	cfg.device = "cuda"
+	err := run(context.Background(), cfg, &bytes.Buffer{})
+	if err == nil || !strings.HasPrefix(err.Error(), "-device cuda: ") || !strings.Contains(err.Error(), "libcuda") {
+		t.Errorf("-device cuda: err = %v, want it to name libcuda", err)
+	}
+	cfg = defaults()
+	cfg.data = testdata.MNISTDir(t)
+	cfg.iterlim = 1
+	var out bytes.Buffer
+	if err := run(context.Background(), cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "device: cpu (auto: no CUDA: "); n != 1 {
+		t.Errorf("-device auto printed the CPU fallback %d times, want once:\n%s", n, out.String())
 	}
 }
 

@@ -297,7 +297,7 @@ __device__ double blockCombine(int r, double x) {
 	__shared__ double s[BLOCK];
 	s[threadIdx.x] = x;
 	__syncthreads();
-	for (int h = BLOCK / 2; h > 0; h /= 2) {
+	for (unsigned h = BLOCK / 2; h > 0; h /= 2) {
 		if (threadIdx.x < h) {
 			s[threadIdx.x] = combine(r, s[threadIdx.x], s[threadIdx.x + h]);
 		}

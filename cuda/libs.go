@@ -1,7 +1,6 @@
 package cuda
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -186,7 +185,7 @@ func (lib library) open(driverMajor int, syms []symbol) (path string, handle uin
 		}
 		errs = append(errs, "\t"+err.Error())
 	}
-	return "", 0, fmt.Errorf("cuda: %w: no %s found (set %s to its file); tried:\n%s",
+	return "", 0, fmt.Errorf("cuda: %w: cannot find %s; set %s to its file. Tried:\n%s",
 		backend.ErrUnavailable, lib.what, lib.env, strings.Join(errs, "\n"))
 }
 
@@ -196,17 +195,20 @@ func (lib library) openWith(path string, syms []symbol) (uintptr, error) {
 	lib.preload(path)
 	h, err := dlopen(path)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		if !strings.Contains(err.Error(), path) {
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+		return 0, err
 	}
-	var missing []error
+	var missing []string
 	for _, s := range syms {
 		if err := bind(h, s); err != nil {
-			missing = append(missing, err)
+			missing = append(missing, s.name)
 		}
 	}
 	if len(missing) > 0 {
 		dlclose(h)
-		return 0, fmt.Errorf("%s: not %s: %w", path, lib.what, errors.Join(missing...))
+		return 0, fmt.Errorf("%s: not %s: it lacks %s", path, lib.what, strings.Join(missing, ", "))
 	}
 	return h, nil
 }

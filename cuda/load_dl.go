@@ -23,7 +23,7 @@ func dlclose(h uintptr) { purego.Dlclose(h) }
 func bind(h uintptr, s symbol) error {
 	addr, err := purego.Dlsym(h, s.name)
 	if err != nil || addr == 0 {
-		return fmt.Errorf("no symbol %s", s.name)
+		return fmt.Errorf("no symbol %s", s.name) // the caller names the missing ones
 	}
 	purego.RegisterFunc(s.fptr, addr)
 	return nil

@@ -7,6 +7,10 @@
 // operation, and the compiler is told not to fuse multiplies and adds, so that the
 // results match the CPU backend's up to the last bits of the math functions.
 
+// Everything is in a namespace, so that no name here can clash with the ones NVRTC
+// declares implicitly; the kernels keep their plain names through extern "C".
+namespace nnopt {
+
 // MapArgs is one Map or Reduce call; mapArgs in kernels.go has the same layout.
 struct MapArgs {
 	const double *v[6]; // the arguments
@@ -330,3 +334,5 @@ extern "C" __global__ void nnopt_finish(FinishArgs f) {
 		*f.result = t;
 	}
 }
+
+} // namespace nnopt

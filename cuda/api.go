@@ -132,15 +132,13 @@ func (n *nvrtcAPI) describe(r int32) string {
 // cublasOperation_t are C enums (int32), the sizes C ints, the handle an opaque
 // pointer; alpha and beta are host pointers (the default pointer mode).
 type blasAPI struct {
-	cublasCreate     func(handle *uintptr) int32
-	cublasGetVersion func(handle uintptr, version *int32) int32
-	cublasDgemm      func(handle uintptr, transa, transb int32, m, n, k int32, alpha *float64, a uint64, lda int32, b uint64, ldb int32, beta *float64, c uint64, ldc int32) int32
+	cublasCreate func(handle *uintptr) int32
+	cublasDgemm  func(handle uintptr, transa, transb int32, m, n, k int32, alpha *float64, a uint64, lda int32, b uint64, ldb int32, beta *float64, c uint64, ldc int32) int32
 }
 
 func (b *blasAPI) symbols() []symbol {
 	return []symbol{
 		{&b.cublasCreate, "cublasCreate_v2"},
-		{&b.cublasGetVersion, "cublasGetVersion_v2"},
 		{&b.cublasDgemm, "cublasDgemm_v2"},
 	}
 }

@@ -436,7 +436,10 @@ func (b *Backend) launch(call string, fn uintptr, grid uint32, arg unsafe.Pointe
 	return b.check(call, r)
 }
 
-// Map computes op for i in [0, n) and stores the results in out.
+// Map computes op for i in [0, n) and stores the results in out. Each element is
+// computed and stored by its own device thread, so a destination that is also an
+// argument must be read only where it is written (an in-place element-wise update);
+// the CPU backend computes every value before storing any.
 func (b *Backend) Map(op backend.Op, n int, out backend.Out, in ...backend.In) {
 	backend.CheckMap(op, n, out, in)
 	if out.V == nil {

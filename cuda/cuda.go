@@ -146,11 +146,12 @@ func (b *Backend) setUp() error {
 	for _, s := range b.nvrtc.optional() {
 		bind(nvrtc, s) // left nil where this NVRTC is too old
 	}
-	if _, _, err := libCUBLAS.open(driverMajor, b.blas.symbols()); err != nil {
+	blasPath, _, err := libCUBLAS.open(driverMajor, b.blas.symbols())
+	if err != nil {
 		return err
 	}
 	if r := b.blas.cublasCreate(&b.handle); r != 0 {
-		return fmt.Errorf("cuda: %w: cublasCreate: %s", backend.ErrUnavailable, blasStatus(r))
+		return fmt.Errorf("cuda: %w: cublasCreate (%s, driver %s): %s", backend.ErrUnavailable, blasPath, versionString(version), blasStatus(r))
 	}
 	if r := b.drv.cuMemAlloc(&b.partial, 8*(reduceBlocks+1)); r != 0 {
 		return fmt.Errorf("cuda: cuMemAlloc: %s", b.drv.describe(r))

@@ -23,6 +23,9 @@ import (
 // where no GPU is; NVRTC's own compilation and the device math library are left to
 // the GPU tests. It is skipped without a C++20 compiler ($CXX, g++ or clang++).
 func TestKernelsOnHost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and runs C++ for seconds")
+	}
 	cxx := hostCompiler(t)
 	dir := t.TempDir()
 	for _, f := range []string{"shim.h", "harness.cpp"} {

@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"bufio"
+	"embed"
 	"fmt"
 	"io"
 	"math"
@@ -16,6 +17,11 @@ import (
 	"github.com/nnopt/nnopt/backend"
 )
 
+// emulation is embedded so that a test binary carried to another machine has it.
+//
+//go:embed testdata/emulate
+var emulation embed.FS
+
 // TestKernelsOnHost runs kernels.cu on the CPU, compiled by the host's C++ compiler
 // with testdata/emulate's stand-ins for CUDA's built-ins (a thread per device thread,
 // real barriers and atomics), and checks every code, function, gather, scatter and
@@ -29,7 +35,7 @@ func TestKernelsOnHost(t *testing.T) {
 	cxx := hostCompiler(t)
 	dir := t.TempDir()
 	for _, f := range []string{"shim.h", "harness.cpp"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "emulate", f))
+		b, err := emulation.ReadFile("testdata/emulate/" + f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,16 @@
+//go:build backendtest
+
+// Drop the build constraint once package backendtest is on this branch.
+
+package cuda
+
+import (
+	"testing"
+
+	"github.com/nnopt/nnopt/backend/backendtest"
+)
+
+// TestGPUConformance runs the backend conformance suite on the device.
+func TestGPUConformance(t *testing.T) {
+	backendtest.Run(t, openOrSkip(t))
+}

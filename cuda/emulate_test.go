@@ -1,0 +1,264 @@
+package cuda
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nnopt/nnopt/backend"
+)
+
+// emulation is embedded so that a test binary carried to another machine has it.
+//
+//go:embed testdata/emulate
+var emulation embed.FS
+
+// TestKernelsOnHost runs kernels.cu on the CPU, compiled by the host's C++ compiler
+// with testdata/emulate's stand-ins for CUDA's built-ins (a thread per device thread,
+// real barriers and atomics), and checks every code, function, gather, scatter and
+// mode, and both reductions, against the CPU backend. It checks the kernels' logic
+// where no GPU is; NVRTC's own compilation and the device math library are left to
+// the GPU tests. It is skipped without a C++20 compiler ($CXX, g++ or clang++).
+func TestKernelsOnHost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and runs C++ for seconds")
+	}
+	cxx := hostCompiler(t)
+	dir := t.TempDir()
+	for _, f := range []string{"shim.h", "harness.cpp"} {
+		b, err := emulation.ReadFile("testdata/emulate/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kernels.cu"), []byte(kernelSource()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Without __CUDA_ARCH__ the scattered accumulation takes the atomicCAS loop of
+	// devices before sm_60; with 600, atomicAdd.
+	for _, arch := range []string{"", "600"} {
+		t.Run("arch="+arch, func(t *testing.T) {
+			t.Parallel()
+			exe := filepath.Join(dir, "harness"+arch)
+			args := []string{"-std=c++20", "-O1", "-ffp-contract=off", "-pthread", "-o", exe, filepath.Join(dir, "harness.cpp")}
+			if arch != "" {
+				args = append(args, "-D__CUDA_ARCH__="+arch)
+			}
+			if out, err := exec.Command(cxx, args...).CombinedOutput(); err != nil {
+				t.Fatalf("%s %s: %v\n%s", cxx, strings.Join(args, " "), err, out)
+			}
+			emulate(t, exe)
+		})
+	}
+}
+
+// hostCompiler returns a C++ compiler that builds a C++20 program with
+// std::barrier, skipping the test when there is none.
+func hostCompiler(t *testing.T) string {
+	t.Helper()
+	var names []string
+	if cxx := os.Getenv("CXX"); cxx != "" {
+		names = append(names, cxx)
+	}
+	names = append(names, "g++", "clang++")
+	dir := t.TempDir()
+	probe := filepath.Join(dir, "probe.cpp")
+	os.WriteFile(probe, []byte("#include <barrier>\nint main() { std::barrier<> b(1); b.arrive_and_wait(); }\n"), 0o644)
+	for _, name := range names {
+		path, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		if exec.Command(path, "-std=c++20", "-pthread", "-o", filepath.Join(dir, "probe"), probe).Run() == nil {
+			return path
+		}
+	}
+	t.Skip("no C++20 compiler with std::barrier ($CXX, g++, clang++)")
+	return ""
+}
+
+// emulate runs the cases through the harness exe and compares with the CPU backend.
+func emulate(t *testing.T, exe string) {
+	cmd := exec.Command(exe)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	lines := bufio.NewScanner(stdout)
+	next := func() float64 {
+		if !lines.Scan() {
+			t.Fatalf("the harness stopped: %v", lines.Err())
+		}
+		s := strings.TrimSpace(lines.Text())
+		if strings.TrimPrefix(s, "-") == "nan" {
+			return math.NaN()
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("the harness printed %q", s)
+		}
+		return x
+	}
+
+	cpu := &backend.CPU{}
+	rng := rand.New(rand.NewPCG(5, 6))
+	random := func(n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = 0.1 + 1.9*rng.Float64()
+		}
+		return s
+	}
+	positions := func(n, size int, negative int) []int32 {
+		p := make([]int32, n)
+		for i := range p {
+			p[i] = int32(rng.IntN(size))
+			if i%negative == 0 {
+				p[i] = -1
+			}
+		}
+		return p
+	}
+	distinct := func(n, size int) []int32 {
+		p := make([]int32, n)
+		for i, q := range rng.Perm(size)[:n] {
+			p[i] = int32(q)
+			if i%9 == 0 {
+				p[i] = -2
+			}
+		}
+		return p
+	}
+
+	var ops []backend.Op
+	for _, c := range backend.Codes() {
+		if c == backend.FuncValue || c == backend.FuncTangent || c == backend.FuncCurvature {
+			for _, f := range backend.Funcs() {
+				ops = append(ops, backend.Op{Code: c, Fn: f, P: 1.7})
+			}
+		} else {
+			ops = append(ops, backend.Op{Code: c, P: -0.8})
+		}
+	}
+	const n = 300 // two blocks
+	grid := (n + block - 1) / block
+	for _, op := range ops {
+		for _, gathered := range []bool{false, true} {
+			var w strings.Builder
+			in := make([]backend.In, op.Code.Arity())
+			writeIn := func() {
+				for _, x := range in {
+					v := backend.Host(x.V)
+					fmt.Fprintf(&w, "%d %s ", len(v), floats(v))
+					if x.At != nil {
+						fmt.Fprintf(&w, "1 %s\n", ints(x.At.(*backend.HostIndex).Pos))
+					} else {
+						w.WriteString("0\n")
+					}
+				}
+			}
+			for k := range in {
+				if gathered && k%2 == 0 {
+					in[k] = backend.In{V: backend.Wrap(random(n / 2)), At: &backend.HostIndex{Pos: positions(n, n/2, 5)}}
+				} else {
+					in[k] = backend.In{V: backend.Wrap(random(n))}
+				}
+			}
+			name := fmt.Sprintf("%v gathered %v", op.Code, gathered)
+			if op.Code == backend.FuncValue || op.Code == backend.FuncTangent || op.Code == backend.FuncCurvature {
+				name = fmt.Sprintf("%v %v gathered %v", op.Code, op.Fn, gathered)
+			}
+			for _, mode := range []backend.Mode{backend.Set, backend.Accumulate, backend.KeepMax} {
+				for _, scattered := range []bool{false, true} {
+					out := backend.Out{Mode: mode}
+					switch {
+					case !scattered:
+						out.V = backend.Wrap(random(n))
+					case mode == backend.Set:
+						out.V, out.At = backend.Wrap(random(n+20)), &backend.HostIndex{Pos: distinct(n, n+20)}
+					default:
+						out.V, out.At = backend.Wrap(random(n/3)), &backend.HostIndex{Pos: positions(n, n/3, 7)}
+					}
+					w.Reset()
+					fmt.Fprintf(&w, "0 %d %d %s %d %d %d %d\n", op.Code, op.Fn, floats([]float64{op.P}), mode, n, len(in), grid)
+					writeIn()
+					dst := backend.Host(out.V)
+					fmt.Fprintf(&w, "%d %s ", len(dst), floats(dst))
+					if out.At != nil {
+						fmt.Fprintf(&w, "1 %s\n", ints(out.At.(*backend.HostIndex).Pos))
+					} else {
+						w.WriteString("0\n")
+					}
+					io.WriteString(stdin, w.String())
+					cpu.Map(op, n, out, in...)
+					got := make([]float64, len(dst))
+					for i := range got {
+						got[i] = next()
+					}
+					tol := 1e-14
+					if scattered && mode == backend.Accumulate {
+						tol = 1e-12 // the order of the additions differs
+					}
+					if i, ok := near(got, dst, tol); !ok {
+						t.Errorf("Map %s mode %v scattered %v: element %d = %v, want %v", name, mode, scattered, i, got[i], dst[i])
+					}
+				}
+			}
+			for _, r := range []backend.Reduction{backend.Sum, backend.Largest} {
+				w.Reset()
+				fmt.Fprintf(&w, "1 %d %d %s %d %d %d %d\n", op.Code, op.Fn, floats([]float64{op.P}), r, n, len(in), grid)
+				writeIn()
+				io.WriteString(stdin, w.String())
+				got, want := next(), cpu.Reduce(r, op, n, in...)
+				if _, ok := near([]float64{got}, []float64{want}, 1e-12); !ok {
+					t.Errorf("Reduce %v of %s = %v, want %v", r, name, got, want)
+				}
+			}
+		}
+	}
+	// NaN wins the largest, and an empty reduction is -Inf or 0 on the host side of
+	// Reduce, so only NaN is the kernels'.
+	nan := backend.In{V: backend.Wrap([]float64{1, math.NaN(), 3, 2})}
+	fmt.Fprintf(stdin, "1 %d 0 0x0p+00 %d 4 1 1\n4 %s 0\n", backend.Copy, backend.Largest, floats(backend.Host(nan.V)))
+	if got := next(); !math.IsNaN(got) {
+		t.Errorf("Largest over a NaN = %v, want NaN", got)
+	}
+}
+
+func floats(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatFloat(x, 'x', -1, 64)
+	}
+	return strings.Join(s, " ")
+}
+
+func ints(v []int32) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(int(x))
+	}
+	return strings.Join(s, " ")
+}

@@ -1,7 +1,3 @@
-//go:build backendtest
-
-// Drop the build constraint once package backendtest is on this branch.
-
 package cuda
 
 import (

@@ -16,6 +16,7 @@ type conv2dKernel struct {
 	cols    colCache
 	// tapOffsets caches taps().
 	tapOffsets []int32
+	dev        onDevice[convDevice]
 }
 
 func (k *conv2dKernel) Name() string { return "conv2d" }

@@ -8,6 +8,7 @@ type avgPool2dKernel struct {
 	// offs[start[o]:start[o+1]] are the offsets within one input map of the values
 	// output pixel o of a map averages; the same for every map, made once.
 	offs, start []int32
+	dev         onDevice[poolDevice]
 }
 
 func (k *avgPool2dKernel) Name() string { return "avg_pool2d" }

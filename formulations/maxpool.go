@@ -242,6 +242,7 @@ type tapKernel struct {
 	maps, size int
 	at         []int32
 	sum        bool
+	dev        onDevice[tapDevice]
 }
 
 func (k *tapKernel) Name() string { return k.name }

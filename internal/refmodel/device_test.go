@@ -2,6 +2,7 @@ package refmodel
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -44,12 +45,83 @@ func TestMLPOnEmulatedDeviceMatchesCPU(t *testing.T) {
 	}
 }
 
-// Kernels (convolution, pooling) have no device form yet: a solve on a device says
-// so instead of running them on the CPU behind the caller's back.
-func TestCNNOnDeviceNamesTheKernel(t *testing.T) {
-	m := referenceCNN(t, 20)
-	err := m.Model.Solve(context.Background(), nnopt.Options{IterationLimit: 1, Device: &backendtest.Emulated{}})
-	if err == nil || !strings.Contains(err.Error(), "runs on the CPU only") || !strings.Contains(err.Error(), "option device") {
+// The convolutions, poolings and flatten run on the device through their device
+// forms. Their GEMMs there span the whole batch where the CPU's run over chunks of
+// samples, and the pooling sums in another order, so the iterates need only agree
+// closely.
+func TestCNNOnEmulatedDeviceMatchesCPU(t *testing.T) {
+	train := func(opt nnopt.Options) []float64 {
+		m := referenceCNN(t, 20)
+		var objectives []float64
+		opt.IterationLimit = 5
+		opt.OnIteration = func(it nlpsolve.Iteration) { objectives = append(objectives, it.Objective) }
+		if err := m.Model.Solve(context.Background(), opt); err != nil {
+			t.Fatal(err)
+		}
+		return objectives
+	}
+	dev := &backendtest.Emulated{}
+	cpu := train(nnopt.Options{})
+	onDev := train(nnopt.Options{Device: dev})
+	if len(cpu) < 5 || len(onDev) != len(cpu) {
+		t.Fatalf("%d iterations on the CPU, %d on the device", len(cpu), len(onDev))
+	}
+	worst := 0.0
+	for i := range cpu {
+		worst = math.Max(worst, math.Abs(cpu[i]-onDev[i])/math.Abs(cpu[i]))
+		if math.Abs(cpu[i]-onDev[i]) > 1e-10*math.Abs(cpu[i]) {
+			t.Errorf("iteration %d: objective %.17g on the CPU, %.17g on the device", i, cpu[i], onDev[i])
+		}
+	}
+	t.Logf("objectives %v; largest relative difference %.3g", cpu, worst)
+	if dev.Transfers == 0 {
+		t.Errorf("no transfers: the blocks did not run on the device")
+	}
+}
+
+// hostCopy is out = x with no device form: a model using it runs on the CPU only.
+type hostCopy struct{ n int }
+
+func (hostCopy) Name() string                          { return "host_copy" }
+func (k hostCopy) Lens() (int, []int)                  { return k.n, []int{k.n} }
+func (hostCopy) Apply(out []float64, args [][]float64) { copy(out, args[0]) }
+func (hostCopy) EachPair(int, int, func(int, int))     {}
+func (hostCopy) Transpose(_ int, dst, w []float64, _ [][]float64) {
+	for i, v := range w {
+		dst[i] += v
+	}
+}
+func (k hostCopy) Each(_ int, fn func(out, elem int)) {
+	for i := 0; i < k.n; i++ {
+		fn(i, i)
+	}
+}
+
+// A kernel without a device form is not run on the CPU behind the caller's back: a
+// solve on a device names the kernel and the option.
+func TestKernelWithoutDeviceFormNamesIt(t *testing.T) {
+	c := nnopt.NewContainer()
+	i := c.Dims(3)[0]
+	x := c.NewVariable("x", nnopt.Free, i)
+	y := c.NewVariable("y", nnopt.Free, i)
+	obj := c.NewVariable("obj", nnopt.Free)
+	e := c.NewEquation("copy", i)
+	if err := e.Define(nnopt.Eq(y, nnopt.Apply(hostCopy{3}, []*nnopt.Set{i}, x))); err != nil {
+		t.Fatal(err)
+	}
+	o := c.NewEquation("objective")
+	if err := o.Define(nnopt.Eq(obj, nnopt.Sum(nnopt.Sqr(nnopt.Sub(y.At(i), nnopt.Const(1))), i))); err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.NewModel("fit", nnopt.ModelSpec{Equations: []*nnopt.Equation{e, o}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatalf("on the CPU: %v", err)
+	}
+	err = m.Solve(context.Background(), nnopt.Options{IterationLimit: 1, Device: &backendtest.Emulated{}})
+	if err == nil || !strings.Contains(err.Error(), "host_copy") || !strings.Contains(err.Error(), "runs on the CPU only") || !strings.Contains(err.Error(), "option device") {
 		t.Fatalf("err = %v, want the kernel and the option device named", err)
 	}
 }

@@ -211,6 +211,10 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 	v, g := &a.v, &a.g
 	switch op.Code {
 	case Const:
+		if op.P == 0 {
+			clear(dst[:hi-lo])
+			return
+		}
 		for i := range dst[:hi-lo] {
 			dst[i] = op.P
 		}
@@ -223,6 +227,12 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 			dst[i-lo] = ld(v[0], g[0], i)
 		}
 	case Scale:
+		if g[0] == nil {
+			for i, x := range v[0][lo:hi] {
+				dst[i] = op.P * x
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			dst[i-lo] = op.P * ld(v[0], g[0], i)
 		}
@@ -235,6 +245,13 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 			dst[i-lo] = ld(v[0], g[0], i) - ld(v[1], g[1], i)
 		}
 	case Mul:
+		if g[0] == nil && g[1] == nil {
+			b := v[1][lo:hi]
+			for i, x := range v[0][lo:hi] {
+				dst[i] = x * b[i]
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			dst[i-lo] = ld(v[0], g[0], i) * ld(v[1], g[1], i)
 		}
@@ -305,6 +322,34 @@ func compute(op Op, n int, a *args, dst []float64) {
 	inParallel(n, least, func(lo, hi int) { values(op, a, dst[lo:hi], lo, hi) })
 }
 
+// accumulate adds the commonest linear codes on ungathered arguments straight into
+// dst, without a scratch pass, and reports whether it did.
+func accumulate(op Op, n int, a *args, dst []float64) bool {
+	for k := range a.n {
+		if a.g[k] != nil {
+			return false
+		}
+	}
+	switch op.Code {
+	case Copy:
+		for i, x := range a.v[0][:n] {
+			dst[i] += x
+		}
+	case Scale:
+		for i, x := range a.v[0][:n] {
+			dst[i] += op.P * x
+		}
+	case Mul:
+		b := a.v[1][:n]
+		for i, x := range a.v[0][:n] {
+			dst[i] += x * b[i]
+		}
+	default:
+		return false
+	}
+	return true
+}
+
 // Map computes op for i in [0, n) and stores the results in out.
 func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 	check(op, n, out, in)
@@ -315,6 +360,9 @@ func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 	dst, at := Host(out.V), hostIndex(out.At)
 	if at == nil && out.Mode == Set {
 		compute(op, n, &a, dst[:n])
+		return
+	}
+	if at == nil && out.Mode == Accumulate && accumulate(op, n, &a, dst[:n]) {
 		return
 	}
 	buf := c.buffer(n)

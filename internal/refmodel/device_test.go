@@ -9,6 +9,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/backend/backendtest"
+	"github.com/nnopt/nnopt/cuda"
 	"github.com/nnopt/nnopt/nlpsolve"
 )
 
@@ -145,5 +146,68 @@ func TestMLPDataStaysOnDevice(t *testing.T) {
 	t.Logf("%d elements cross per iteration (%d superbasics)", perIteration, n)
 	if perIteration > 6*n || perIteration > batch {
 		t.Errorf("%d elements cross per iteration for %d superbasics and a batch of %d: the sweeps do not keep their data on the device", perIteration, n, batch)
+	}
+}
+
+// On a GPU the reference networks must give the CPU's iterates to 1e-8 relative for
+// their first 10 iterations: objectives and final weights. It skips without CUDA.
+func TestCUDAIteratesMatchCPU(t *testing.T) {
+	gpu, err := cuda.Open()
+	if err != nil {
+		t.Skip("no CUDA device: ", err)
+	}
+	t.Log(gpu.Name())
+	type run struct {
+		objectives []float64
+		weights    []float64
+	}
+	for _, tc := range []struct {
+		name  string
+		train func(opt nnopt.Options) run
+	}{
+		{"mlp-500", func(opt nnopt.Options) run {
+			m := referenceMLP(t, 500, 20)
+			var r run
+			opt.OnIteration = func(it nlpsolve.Iteration) { r.objectives = append(r.objectives, it.Objective) }
+			if err := m.Model.Solve(context.Background(), opt); err != nil {
+				t.Fatal(err)
+			}
+			r.weights = append(slices.Clone(m.W1.L), m.W2.L...)
+			return r
+		}},
+		{"cnn-500", func(opt nnopt.Options) run {
+			m := referenceCNN(t, 500)
+			var r run
+			opt.OnIteration = func(it nlpsolve.Iteration) { r.objectives = append(r.objectives, it.Objective) }
+			if err := m.Model.Solve(context.Background(), opt); err != nil {
+				t.Fatal(err)
+			}
+			for _, conv := range m.Convs {
+				r.weights = append(r.weights, conv.WeightVariable().L...)
+				if b := conv.BiasVariable(); b != nil {
+					r.weights = append(r.weights, b.L...)
+				}
+			}
+			return r
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cpu := tc.train(nnopt.Options{IterationLimit: 10})
+			dev := tc.train(nnopt.Options{IterationLimit: 10, Device: gpu})
+			if len(cpu.objectives) < 10 || len(dev.objectives) != len(cpu.objectives) {
+				t.Fatalf("%d iterations on the CPU, %d on the GPU", len(cpu.objectives), len(dev.objectives))
+			}
+			worst := 0.0
+			for i := range cpu.objectives {
+				worst = math.Max(worst, math.Abs(cpu.objectives[i]-dev.objectives[i])/math.Abs(cpu.objectives[i]))
+			}
+			for i := range cpu.weights {
+				worst = math.Max(worst, math.Abs(cpu.weights[i]-dev.weights[i])/math.Max(1e-3, math.Abs(cpu.weights[i])))
+			}
+			t.Logf("largest relative difference over 10 iterations: %.3g", worst)
+			if worst > 1e-8 {
+				t.Errorf("the GPU's iterates differ from the CPU's by %.3g relative, want at most 1e-8", worst)
+			}
+		})
 	}
 }

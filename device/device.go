@@ -41,10 +41,22 @@ func Open(name string) (backend.Backend, string, error) {
 	case "auto":
 		be, err := cuda.Open()
 		if err != nil {
-			return backend.DefaultCPU, "device: cpu (auto: no CUDA: " + err.Error() + ")", nil
+			return backend.DefaultCPU, "device: cpu (auto: no CUDA: " + oneLine(err) + ")", nil
 		}
 		return be, "device: " + be.Name() + " (auto)", nil
 	default:
 		return nil, "", fmt.Errorf("%s %q: want auto, cpu or cuda", source, name)
 	}
+}
+
+// oneLine folds a multi-line error (a list of files tried) into one log line.
+func oneLine(err error) string {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return lines[0] + " " + strings.Join(lines[1:], "; ")
 }

@@ -39,8 +39,8 @@ func TestOpen(t *testing.T) {
 	}
 	t.Setenv(Env, "")
 	be, line, err := Open("")
-	if err != nil || be != backend.DefaultCPU || !strings.HasPrefix(line, "device: cpu (auto: no CUDA: ") {
-		t.Errorf(`Open("") = %v, %q, %v; want the CPU and why not CUDA`, be, line, err)
+	if err != nil || be != backend.DefaultCPU || !strings.HasPrefix(line, "device: cpu (auto: no CUDA: ") || strings.Contains(line, "\n") {
+		t.Errorf(`Open("") = %v, %q, %v; want the CPU and why not CUDA, in one line`, be, line, err)
 	}
 	_, _, err = Open("cuda")
 	if err == nil || !errors.Is(err, backend.ErrUnavailable) || !strings.HasPrefix(err.Error(), "-device cuda: ") {

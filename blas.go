@@ -2,12 +2,12 @@ package nnopt
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
 
+	"github.com/nnopt/nnopt/internal/choice"
 	"github.com/nnopt/nnopt/openblas"
 )
 
@@ -26,13 +26,7 @@ const EnvBLAS = "NNOPT_BLAS"
 //
 // It returns a one-line description of the BLAS in use for logs.
 func UseBLAS(name string) (string, error) {
-	source := "-blas"
-	if name == "" {
-		name, source = os.Getenv(EnvBLAS), "$"+EnvBLAS
-		if name == "" {
-			name = "auto"
-		}
-	}
+	name, source := choice.Resolve(name, "-blas", EnvBLAS, "auto")
 	switch strings.ToLower(name) {
 	case "gonum":
 		blas64.Use(gonum.Implementation{})

@@ -2,11 +2,8 @@ package nnopt
 
 import (
 	"fmt"
-	"github.com/nnopt/nnopt/backend"
-	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
+	"github.com/nnopt/nnopt/backend"
 )
 
 // tnode is one operation of a compiled equation block, evaluated on whole tensors.
@@ -294,51 +291,4 @@ func pos(g []int32, i int) int {
 		return i
 	}
 	return int(g[i])
-}
-
-// f0, f1, f2 of the element-wise functions.
-func funcEval(fn funcKind, p, x float64) (f, d1, d2 float64) {
-	switch fn {
-	case fnTanh:
-		f = math.Tanh(x)
-		d1 = 1 - f*f
-		d2 = -2 * f * d1
-	case fnExp:
-		f = math.Exp(x)
-		d1, d2 = f, f
-	case fnLog:
-		f = math.Log(x)
-		d1 = 1 / x
-		d2 = -d1 * d1
-	case fnSqrt:
-		f = math.Sqrt(x)
-		d1 = 0.5 / f
-		d2 = -0.5 * d1 / x
-	case fnSqr:
-		f, d1, d2 = x*x, 2*x, 2
-	case fnSigmoid:
-		f = 1 / (1 + math.Exp(-x))
-		d1 = f * (1 - f)
-		d2 = d1 * (1 - 2*f)
-	case fnPower:
-		f = math.Pow(x, p)
-		d1 = p * math.Pow(x, p-1)
-		d2 = p * (p - 1) * math.Pow(x, p-2)
-	}
-	return
-}
-
-func gemm(tA, tB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
-	ta, tb := blas.NoTrans, blas.NoTrans
-	ga := blas64.General{Rows: m, Cols: k, Stride: k, Data: a}
-	if tA {
-		ta = blas.Trans
-		ga = blas64.General{Rows: k, Cols: m, Stride: m, Data: a}
-	}
-	gb := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
-	if tB {
-		tb = blas.Trans
-		gb = blas64.General{Rows: n, Cols: k, Stride: k, Data: b}
-	}
-	blas64.Gemm(ta, tb, 1, ga, gb, beta, blas64.General{Rows: m, Cols: n, Stride: n, Data: c})
 }

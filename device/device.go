@@ -4,11 +4,11 @@ package device
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/cuda"
+	"github.com/nnopt/nnopt/internal/choice"
 )
 
 // Env names the environment variable that chooses the device when Open is given "".
@@ -22,13 +22,7 @@ const Env = "NNOPT_DEVICE"
 //   - "auto": CUDA when it can be used, else the CPU, and the line says why not;
 //   - "": the value of $NNOPT_DEVICE, else "auto".
 func Open(name string) (backend.Backend, string, error) {
-	source := "-device"
-	if name == "" {
-		name, source = os.Getenv(Env), "$"+Env
-		if name == "" {
-			name = "auto"
-		}
-	}
+	name, source := choice.Resolve(name, "-device", Env, "auto")
 	switch strings.ToLower(name) {
 	case "cpu":
 		return backend.DefaultCPU, "device: cpu", nil

@@ -205,8 +205,7 @@ func (n *tnode) forward(x []backend.Vector) {
 	}
 	switch n.op {
 	case opAdd, opSub, opMul, opDiv:
-		code := map[opKind]backend.Code{opAdd: backend.Add, opSub: backend.Sub, opMul: backend.Mul, opDiv: backend.Div}[n.op]
-		be.Map(backend.Op{Code: code}, n.size, set(n.v), n.arg(0, n.args[0].v), n.arg(1, n.args[1].v))
+		be.Map(backend.Op{Code: binaryCodes[n.op]}, n.size, set(n.v), n.arg(0, n.args[0].v), n.arg(1, n.args[1].v))
 	case opNeg:
 		be.Map(opNegs, n.size, set(n.v), n.arg(0, n.args[0].v))
 	case opWhere:
@@ -230,6 +229,9 @@ func (n *tnode) forward(x []backend.Vector) {
 		be.Map(expDiff, a.size, set(dv.aux), in(a.v), inAt(n.v, dv.reduce))
 	}
 }
+
+// binaryCodes is the backend formula of each binary operation's value.
+var binaryCodes = map[opKind]backend.Code{opAdd: backend.Add, opSub: backend.Sub, opMul: backend.Mul, opDiv: backend.Div}
 
 func (f funcKind) backend() backend.Func {
 	switch f {
@@ -294,11 +296,7 @@ func (n *tnode) tangent(dx []backend.Vector) {
 		case b.constant:
 			be.Map(opCopy, n.size, set(d), n.arg(0, a.d))
 		default:
-			code := backend.Add
-			if n.op == opSub {
-				code = backend.Sub
-			}
-			be.Map(backend.Op{Code: code}, n.size, set(d), n.arg(0, a.d), n.arg(1, b.d))
+			be.Map(backend.Op{Code: binaryCodes[n.op]}, n.size, set(d), n.arg(0, a.d), n.arg(1, b.d))
 		}
 	case opMul:
 		b := n.args[1]

@@ -29,6 +29,7 @@ var cpu = backend.DefaultCPU
 func deviceBlocks(p *Problem) ([]DeviceBlock, backend.Backend, error) {
 	out := make([]DeviceBlock, len(p.Equations))
 	var be backend.Backend
+	first := ""
 	for i, e := range p.Equations {
 		db, ok := e.Block.(DeviceBlock)
 		if !ok {
@@ -36,10 +37,10 @@ func deviceBlocks(p *Problem) ([]DeviceBlock, backend.Backend, error) {
 		}
 		switch {
 		case be == nil:
-			be = db.Backend()
+			be, first = db.Backend(), e.Name
 		case db.Backend() != be:
 			return nil, nil, fmt.Errorf("nlpsolve: equation %q runs on %s, equation %q on %s: want one backend",
-				p.Equations[0].Name, be.Name(), e.Name, db.Backend().Name())
+				first, be.Name(), e.Name, db.Backend().Name())
 		}
 		out[i] = db
 	}

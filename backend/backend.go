@@ -74,6 +74,9 @@ type Backend interface {
 	Upload(dst Vector, src []float64)
 	// Download copies src into dst, waiting for the operations before it.
 	Download(dst []float64, src Vector)
+	// Slice returns elements [from, to) of v as a vector sharing v's memory: a row of
+	// a matrix, a segment of a packed vector, written and read in place.
+	Slice(v Vector, from, to int) Vector
 
 	// Gemm sets c = alpha·op(a)·op(b) + beta·c for row-major matrices, op(a) m×k and
 	// op(b) k×n, transposed when ta or tb is set. With beta = 0, c is not read.
@@ -127,6 +130,8 @@ const (
 	AddLog                    // a0 + log(a1)
 	SoftCurvature             // a0·a1 + a2·a0·(a3 - a4) (log-sum-exp's second-order adjoint)
 	Violation                 // max(a1 - a0, a0 - a2): how far a0 lies outside [a1, a2]
+	Axpy                      // a0 + p·a1
+	Abs                       // |a0|
 	numCodes
 )
 
@@ -134,12 +139,13 @@ var arity = [numCodes]int{
 	Const: 0, Copy: 1, Scale: 1, Add: 2, Sub: 2, Mul: 2, Div: 2, MulPair: 4,
 	DivTangent: 4, DivAdjoint: 3, DivCurvature: 6, FuncValue: 1, FuncTangent: 3,
 	FuncCurvature: 5, ExpDiff: 2, AddLog: 2, SoftCurvature: 5, Violation: 3,
+	Axpy: 2, Abs: 1,
 }
 
 var codeNames = [numCodes]string{
 	"Const", "Copy", "Scale", "Add", "Sub", "Mul", "Div", "MulPair", "DivTangent",
 	"DivAdjoint", "DivCurvature", "FuncValue", "FuncTangent", "FuncCurvature",
-	"ExpDiff", "AddLog", "SoftCurvature", "Violation",
+	"ExpDiff", "AddLog", "SoftCurvature", "Violation", "Axpy", "Abs",
 }
 
 // Arity is the number of arguments the formula reads.
@@ -225,6 +231,13 @@ func check(op Op, n int, out Out, in []In) {
 // CheckMap panics unless a Map or Reduce call's shapes fit (out.V nil for Reduce):
 // for other backends, so that they fail as the CPU one does.
 func CheckMap(op Op, n int, out Out, in []In) { check(op, n, out, in) }
+
+// CheckSlice panics unless [from, to) lies within a vector of n elements.
+func CheckSlice(n, from, to int) {
+	if from < 0 || to < from || to > n {
+		panic(fmt.Sprintf("backend: Slice [%d, %d) of a vector of %d", from, to, n))
+	}
+}
 
 // CheckGemm panics unless a Gemm call's shapes fit.
 func CheckGemm(m, n, k int, a, b, c Vector) {

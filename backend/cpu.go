@@ -96,6 +96,13 @@ func (c *CPU) NewIndex(positions []int32) Index {
 	return &HostIndex{append([]int32(nil), positions...)}
 }
 
+// Slice returns v's elements [from, to), sharing its memory.
+func (c *CPU) Slice(v Vector, from, to int) Vector {
+	h := Host(v)
+	CheckSlice(len(h), from, to)
+	return &HostVector{h[from:to:to]}
+}
+
 // Upload copies src into dst.
 func (c *CPU) Upload(dst Vector, src []float64) {
 	d := Host(dst)
@@ -258,6 +265,17 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 	case Div:
 		for i := lo; i < hi; i++ {
 			dst[i-lo] = ld(v[0], g[0], i) / ld(v[1], g[1], i)
+		}
+	case Axpy:
+		if g[0] == nil && g[1] == nil {
+			b := v[1][lo:hi]
+			for i, x := range v[0][lo:hi] {
+				dst[i] = x + op.P*b[i]
+			}
+			return
+		}
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = ld(v[0], g[0], i) + op.P*ld(v[1], g[1], i)
 		}
 	case MulPair:
 		for i := lo; i < hi; i++ {

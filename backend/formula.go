@@ -96,6 +96,10 @@ func Formula(op Op, a []float64) float64 {
 		return a[0]*a[1] + a[2]*a[0]*(a[3]-a[4])
 	case Violation:
 		return math.Max(a[1]-a[0], a[0]-a[2])
+	case Axpy:
+		return a[0] + op.P*a[1]
+	case Abs:
+		return math.Abs(a[0])
 	}
 	panic("backend: unknown code " + op.Code.String())
 }

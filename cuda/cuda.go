@@ -199,20 +199,31 @@ type Vector struct {
 	n       int
 	freed   bool
 	cleanup runtime.Cleanup
+	// parent is the vector whose memory a slice shares, kept alive by the slice.
+	parent *Vector
 }
 
 // Len is the number of elements.
 func (v *Vector) Len() int { return v.n }
 
 // Free releases the vector's device memory now, after the operations queued before
-// it; the vector must not be used afterwards.
+// it; the vector must not be used afterwards. Freeing a slice only retires the slice:
+// its memory is its parent's.
 func (v *Vector) Free() {
 	if v.freed {
 		return
 	}
 	v.freed = true
+	if v.parent != nil {
+		return
+	}
 	v.cleanup.Stop()
 	v.b.free(v.ptr)
+}
+
+// live reports whether the vector and the one whose memory it shares are unfreed.
+func (v *Vector) live() bool {
+	return !v.freed && (v.parent == nil || !v.parent.freed)
 }
 
 // Index is an array of int32 positions in the device's memory.
@@ -305,10 +316,25 @@ func (b *Backend) vec(v backend.Vector) *Vector {
 	if !ok || d.b != b {
 		panic(fmt.Sprintf("backend: a %T is not a vector of this cuda backend", v))
 	}
-	if d.freed {
+	if !d.live() {
 		panic("backend: use of a freed cuda vector")
 	}
 	return d
+}
+
+// Slice returns v's elements [from, to), sharing its device memory.
+func (b *Backend) Slice(v backend.Vector, from, to int) backend.Vector {
+	d := b.vec(v)
+	backend.CheckSlice(d.n, from, to)
+	root := d
+	if d.parent != nil {
+		root = d.parent
+	}
+	s := &Vector{b: b, n: to - from, parent: root}
+	if to > from {
+		s.ptr = d.ptr + 8*uint64(from)
+	}
+	return s
 }
 
 // index returns x's device pointer, 0 for nil, panicking for another backend's.

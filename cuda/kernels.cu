@@ -200,6 +200,10 @@ __device__ double value(const MapArgs &a, long long i) {
 		double a0 = ld(a, 0, i), a1 = ld(a, 1, i), a2 = ld(a, 2, i);
 		return goMax(a1 - a0, a0 - a2);
 	}
+	case C_Axpy:
+		return ld(a, 0, i) + a.p * ld(a, 1, i);
+	case C_Abs:
+		return fabs(ld(a, 0, i));
 	}
 	return 0; // unreachable: package backend checks the codes
 }

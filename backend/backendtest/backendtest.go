@@ -110,6 +110,32 @@ func testMemory(t reporter, be backend.Backend) {
 	if x.Len() != 3 {
 		t.Errorf("NewIndex of 3 positions: Len() = %d", x.Len())
 	}
+	testSlice(t, be)
+}
+
+// testSlice checks that a slice reads and writes its parent's memory in place, by
+// Upload, Map and Gemm, and that a slice of a slice does too.
+func testSlice(t reporter, be backend.Backend) {
+	s := random(rand.New(rand.NewPCG(2, 3)), 12, -1, 1)
+	v := upload(be, s)
+	w := be.Slice(v, 3, 9)
+	if w.Len() != 6 {
+		t.Fatalf("Slice(v, 3, 9).Len() = %d", w.Len())
+	}
+	compare(t, "Download of Slice(v, 3, 9)", download(be, w), s[3:9], TolExact)
+	want := slices.Clone(s)
+	be.Upload(be.Slice(w, 1, 3), []float64{7, 8}) // v[4:6]
+	want[4], want[5] = 7, 8
+	be.Map(backend.Op{Code: backend.Scale, P: 2}, 2, backend.Out{V: be.Slice(v, 10, 12)}, backend.In{V: be.Slice(v, 0, 2)})
+	want[10], want[11] = 2*s[0], 2*s[1]
+	// The product of rows 0-1 and 2-3 of v viewed as 6×2, into row 4 of the same view.
+	be.Gemm(false, true, 1, 2, 2, 1, be.Slice(v, 0, 2), be.Slice(v, 4, 8), 0, be.Slice(v, 8, 10))
+	want[8] = want[0]*want[4] + want[1]*want[5]
+	want[9] = want[0]*want[6] + want[1]*want[7]
+	compare(t, "writes through slices", download(be, v), want, TolFormula)
+	if e := be.Slice(v, 12, 12); e.Len() != 0 {
+		t.Errorf("Slice(v, 12, 12).Len() = %d", e.Len())
+	}
 }
 
 func testGemm(t reporter, be, ref backend.Backend) {

@@ -43,6 +43,14 @@ func (f faulty) Map(op backend.Op, n int, out backend.Out, in ...backend.In) {
 	f.CPU.Map(op, n, out, in...)
 }
 
+func (f faulty) Slice(v backend.Vector, from, to int) backend.Vector {
+	s := f.CPU.Slice(v, from, to)
+	if f.bug == "slice-copies" {
+		return backend.Wrap(append([]float64(nil), backend.Host(s)...))
+	}
+	return s
+}
+
 func (f faulty) Reduce(r backend.Reduction, op backend.Op, n int, in ...backend.In) float64 {
 	v := f.CPU.Reduce(r, op, n, in...)
 	if f.bug == "reduce-drops-last" && r == backend.Sum && n > 1 {
@@ -61,6 +69,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		"scatter-set":       func(r reporter, be backend.Backend) { testMap(r, be, ref) },
 		"sigmoid-curvature": func(r reporter, be backend.Backend) { testMap(r, be, ref) },
 		"reduce-drops-last": func(r reporter, be backend.Backend) { testReduce(r, be, ref) },
+		"slice-copies":      func(r reporter, be backend.Backend) { testMemory(r, be) },
 	}
 	for bug, check := range checks {
 		var clean, buggy recorder

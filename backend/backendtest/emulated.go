@@ -61,6 +61,13 @@ func (e *Emulated) NewIndex(positions []int32) backend.Index {
 	return &emulatedIndex{append([]int32(nil), positions...)}
 }
 
+// Slice returns v's elements [from, to), sharing its memory.
+func (e *Emulated) Slice(v backend.Vector, from, to int) backend.Vector {
+	d := backend.Host(e.vec(v))
+	backend.CheckSlice(len(d), from, to)
+	return &emulatedVector{d[from:to:to]}
+}
+
 // Upload copies src into dst.
 func (e *Emulated) Upload(dst backend.Vector, src []float64) {
 	e.Transfers++

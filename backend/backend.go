@@ -84,8 +84,9 @@ type Backend interface {
 	// Map computes op for i in [0, n) from the arguments and stores each result in out.
 	// len(in) must be op.Code.Arity().
 	Map(op Op, n int, out Out, in ...In)
-	// Reduce returns the sum, or the largest, of op's results over i in [0, n),
-	// waiting for the operations before it. The largest of no elements is -Inf.
+	// Reduce returns the sum, the largest or the smallest of op's results over i in
+	// [0, n), waiting for the operations before it. The largest of no elements is
+	// -Inf, the smallest +Inf; either is NaN when a value is.
 	Reduce(r Reduction, op Op, n int, in ...In) float64
 }
 
@@ -96,7 +97,11 @@ type Reduction uint8
 const (
 	Sum Reduction = iota
 	Largest
+	Smallest
 )
+
+// Reductions lists every reduction, for suites that check them all.
+func Reductions() []Reduction { return []Reduction{Sum, Largest, Smallest} }
 
 // Op is what Map computes per element: a code, the function of the function codes,
 // and a parameter.
@@ -132,6 +137,16 @@ const (
 	Violation                 // max(a1 - a0, a0 - a2): how far a0 lies outside [a1, a2]
 	Axpy                      // a0 + p·a1
 	Abs                       // |a0|
+	// ProjGrad is a0, or 0 where a1 sits at a bound of [a2, a3] and a step along −a0
+	// would leave the box: the projected gradient.
+	ProjGrad
+	// HoldAtBound is a0, or 0 where a1 = 0 and a2 sits at a bound of [a3, a4] that a0
+	// points out of: a search direction with its blocked elements held.
+	HoldAtBound
+	// BoundStep is the step along p·a1 from a0 to the boundary of [a2, a3]:
+	// (a3 − a0)/(p·a1) when p·a1 > 0 and a3 is finite, (a2 − a0)/(p·a1) when p·a1 < 0
+	// and a2 is finite, +Inf otherwise.
+	BoundStep
 	numCodes
 )
 
@@ -139,13 +154,14 @@ var arity = [numCodes]int{
 	Const: 0, Copy: 1, Scale: 1, Add: 2, Sub: 2, Mul: 2, Div: 2, MulPair: 4,
 	DivTangent: 4, DivAdjoint: 3, DivCurvature: 6, FuncValue: 1, FuncTangent: 3,
 	FuncCurvature: 5, ExpDiff: 2, AddLog: 2, SoftCurvature: 5, Violation: 3,
-	Axpy: 2, Abs: 1,
+	Axpy: 2, Abs: 1, ProjGrad: 4, HoldAtBound: 5, BoundStep: 4,
 }
 
 var codeNames = [numCodes]string{
 	"Const", "Copy", "Scale", "Add", "Sub", "Mul", "Div", "MulPair", "DivTangent",
 	"DivAdjoint", "DivCurvature", "FuncValue", "FuncTangent", "FuncCurvature",
 	"ExpDiff", "AddLog", "SoftCurvature", "Violation", "Axpy", "Abs",
+	"ProjGrad", "HoldAtBound", "BoundStep",
 }
 
 // Arity is the number of arguments the formula reads.

@@ -421,18 +421,33 @@ func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 	}
 }
 
-// Reduce returns the sum or the largest of op's values over [0, n).
+// Reduce returns the sum, the largest or the smallest of op's values over [0, n).
 func (c *CPU) Reduce(r Reduction, op Op, n int, in ...In) float64 {
 	check(op, n, Out{}, in)
+	if r > Smallest {
+		panic(fmt.Sprintf("backend: unknown reduction %d", r))
+	}
 	a := resolve(in)
 	buf := c.buffer(n)
 	defer c.scratch.Put(buf)
 	tmp := *buf
 	compute(op, n, &a, tmp)
-	if r == Largest {
+	switch r {
+	case Largest:
 		m := math.Inf(-1)
 		for _, y := range tmp {
 			if y > m || math.IsNaN(y) {
+				m = y
+				if math.IsNaN(y) {
+					return y
+				}
+			}
+		}
+		return m
+	case Smallest:
+		m := math.Inf(1)
+		for _, y := range tmp {
+			if y < m || math.IsNaN(y) {
 				m = y
 				if math.IsNaN(y) {
 					return y

@@ -100,6 +100,25 @@ func Formula(op Op, a []float64) float64 {
 		return a[0] + op.P*a[1]
 	case Abs:
 		return math.Abs(a[0])
+	case ProjGrad:
+		if (a[1] <= a[2] && a[0] > 0) || (a[1] >= a[3] && a[0] < 0) {
+			return 0
+		}
+		return a[0]
+	case HoldAtBound:
+		if a[1] == 0 && ((a[2] <= a[3] && a[0] < 0) || (a[2] >= a[4] && a[0] > 0)) {
+			return 0
+		}
+		return a[0]
+	case BoundStep:
+		d := op.P * a[1]
+		switch {
+		case d > 0 && a[3] < math.Inf(1):
+			return (a[3] - a[0]) / d
+		case d < 0 && a[2] > math.Inf(-1):
+			return (a[2] - a[0]) / d
+		}
+		return math.Inf(1)
 	}
 	panic("backend: unknown code " + op.Code.String())
 }

@@ -491,18 +491,21 @@ func (b *Backend) Map(op backend.Op, n int, out backend.Out, in ...backend.In) {
 	})
 }
 
-// Reduce returns the sum or the largest of op's values over [0, n): each block of a
+// Reduce returns the sum, the largest or the smallest of op's values over [0, n): each block of a
 // first launch reduces its share, a second launch of one block reduces theirs.
 // After a failure it returns NaN.
 func (b *Backend) Reduce(r backend.Reduction, op backend.Op, n int, in ...backend.In) float64 {
 	backend.CheckMap(op, n, backend.Out{}, in)
-	if r > backend.Largest {
+	if r > backend.Smallest {
 		panic(fmt.Sprintf("backend: unknown reduction %d", r))
 	}
 	a := b.args(op, n, in)
 	if n == 0 {
-		if r == backend.Largest {
+		switch r {
+		case backend.Largest:
 			return math.Inf(-1)
+		case backend.Smallest:
+			return math.Inf(1)
 		}
 		return 0
 	}

@@ -226,7 +226,7 @@ func emulate(t *testing.T, exe string) {
 					}
 				}
 			}
-			for _, r := range []backend.Reduction{backend.Sum, backend.Largest} {
+			for _, r := range backend.Reductions() {
 				w.Reset()
 				fmt.Fprintf(&w, "1 %d %d %s %d %d %d %d\n", op.Code, op.Fn, floats([]float64{op.P}), r, n, len(in), grid)
 				writeIn()

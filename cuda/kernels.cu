@@ -45,6 +45,10 @@ __device__ double ld(const MapArgs &a, int k, long long i) {
 
 __device__ bool isNaN(double x) { return x != x; }
 
+__device__ unsigned long long bitsOf(double x) { return (unsigned long long)__double_as_longlong(x); }
+
+__device__ double fromBits(unsigned long long b) { return __longlong_as_double((long long)b); }
+
 __device__ bool signBit(double x) { return __double_as_longlong(x) < 0; }
 
 // goMax is Go's math.Max: NaN if either is, +0 over -0 (CUDA's fmax drops NaNs).
@@ -204,13 +208,28 @@ __device__ double value(const MapArgs &a, long long i) {
 		return ld(a, 0, i) + a.p * ld(a, 1, i);
 	case C_Abs:
 		return fabs(ld(a, 0, i));
+	case C_ProjGrad: {
+		double a0 = ld(a, 0, i), a1 = ld(a, 1, i), a2 = ld(a, 2, i), a3 = ld(a, 3, i);
+		return (a1 <= a2 && a0 > 0) || (a1 >= a3 && a0 < 0) ? 0.0 : a0;
+	}
+	case C_HoldAtBound: {
+		double a0 = ld(a, 0, i), a1 = ld(a, 1, i), a2 = ld(a, 2, i), a3 = ld(a, 3, i), a4 = ld(a, 4, i);
+		return a1 == 0 && ((a2 <= a3 && a0 < 0) || (a2 >= a4 && a0 > 0)) ? 0.0 : a0;
+	}
+	case C_BoundStep: {
+		double a0 = ld(a, 0, i), d = a.p * ld(a, 1, i), a2 = ld(a, 2, i), a3 = ld(a, 3, i);
+		double inf = fromBits(0x7ff0000000000000ULL);
+		if (d > 0 && a3 < inf) {
+			return (a3 - a0) / d;
+		}
+		if (d < 0 && a2 > -inf) {
+			return (a2 - a0) / d;
+		}
+		return inf;
+	}
 	}
 	return 0; // unreachable: package backend checks the codes
 }
-
-__device__ unsigned long long bitsOf(double x) { return (unsigned long long)__double_as_longlong(x); }
-
-__device__ double fromBits(unsigned long long b) { return __longlong_as_double((long long)b); }
 
 // addAtomic adds y to *d where other threads may add to it too.
 __device__ void addAtomic(double *d, double y) {
@@ -280,12 +299,17 @@ extern "C" __global__ void nnopt_map(MapArgs a) {
 	}
 }
 
-// identity is the reduction of no elements: 0, or -Inf for the largest.
+// identity is the reduction of no elements: 0, -Inf for the largest, +Inf for the
+// smallest.
 __device__ double identity(int r) {
-	return r == R_Sum ? 0.0 : fromBits(0xfff0000000000000ULL);
+	if (r == R_Sum) {
+		return 0.0;
+	}
+	return fromBits(r == R_Largest ? 0xfff0000000000000ULL : 0x7ff0000000000000ULL);
 }
 
-// combine reduces two values; the largest is NaN when either is, as on the CPU.
+// combine reduces two values; the largest and the smallest are NaN when either is,
+// as on the CPU.
 __device__ double combine(int r, double x, double y) {
 	if (r == R_Sum) {
 		return x + y;
@@ -295,6 +319,9 @@ __device__ double combine(int r, double x, double y) {
 	}
 	if (isNaN(y)) {
 		return y;
+	}
+	if (r == R_Smallest) {
+		return y < x ? y : x;
 	}
 	return y > x ? y : x;
 }

@@ -34,7 +34,7 @@ func kernelSource() string {
 		fmt.Fprintf(&s, "#define F_%v %d\n", f, f)
 	}
 	fmt.Fprintf(&s, "#define M_Set %d\n#define M_Accumulate %d\n#define M_KeepMax %d\n", backend.Set, backend.Accumulate, backend.KeepMax)
-	fmt.Fprintf(&s, "#define R_Sum %d\n#define R_Largest %d\n", backend.Sum, backend.Largest)
+	fmt.Fprintf(&s, "#define R_Sum %d\n#define R_Largest %d\n#define R_Smallest %d\n", backend.Sum, backend.Largest, backend.Smallest)
 	fmt.Fprintf(&s, "#define BLOCK %d\n\n", block)
 	s.WriteString(kernelsCU)
 	return s.String()

@@ -3,7 +3,7 @@ package nlpsolve
 import (
 	"math"
 
-	"gonum.org/v1/gonum/floats"
+	"github.com/nnopt/nnopt/backend"
 )
 
 // forcing is the relative residual at which CG stops. A constant, loose forcing term
@@ -13,29 +13,31 @@ const forcing = 0.5
 
 // newtonCG computes truncated Newton directions with conjugate gradients.
 type newtonCG struct {
-	r, p, hp, free []float64
+	r, p, hp, free backend.Vector
 	MaxInner       int
 }
 
-func newNewtonCG(n int) *newtonCG {
-	return &newtonCG{r: make([]float64, n), p: make([]float64, n), hp: make([]float64, n), free: make([]float64, n), MaxInner: 20}
+func newNewtonCG(be backend.Backend, n int) *newtonCG {
+	return &newtonCG{r: be.NewVector(n), p: be.NewVector(n), hp: be.NewVector(n), free: be.NewVector(n), MaxInner: 20}
 }
 
 // direction approximately solves H·d = -pg over the elements not held at a bound and
 // returns the number of Hessian products used.
-func (c *newtonCG) direction(o *optimizer, s, pg, d []float64) (int, error) {
-	for i := range s {
-		c.free[i] = 1
-		if pg[i] == 0 && (s[i] <= o.lo[i] || s[i] >= o.up[i]) {
-			c.free[i] = 0
+func (c *newtonCG) direction(o *optimizer, s, pg, d backend.Vector) (int, error) {
+	v := o.vec
+	if o.bounded {
+		free, sh, pgh := backend.Host(c.free), backend.Host(s), backend.Host(pg)
+		for i := range free {
+			free[i] = 1
+			if pgh[i] == 0 && (sh[i] <= o.lo[i] || sh[i] >= o.up[i]) {
+				free[i] = 0
+			}
 		}
 	}
-	clear(d)
-	for i := range c.r {
-		c.r[i] = -pg[i]
-	}
-	copy(c.p, c.r)
-	rr := floats.Dot(c.r, c.r)
+	v.zero(d)
+	v.scaleTo(c.r, -1, pg)
+	v.copyTo(c.p, c.r)
+	rr := v.dot(c.r, c.r)
 	gnorm := math.Sqrt(rr)
 	tol := forcing * gnorm
 	it := 0
@@ -44,23 +46,24 @@ func (c *newtonCG) direction(o *optimizer, s, pg, d []float64) (int, error) {
 			return it, err
 		}
 		it++
-		floats.Mul(c.hp, c.free)
-		curv := floats.Dot(c.p, c.hp)
-		if curv <= 1e-12*floats.Dot(c.p, c.p) {
+		if o.bounded {
+			v.mulTo(c.hp, c.hp, c.free)
+		}
+		curv := v.dot(c.p, c.hp)
+		if curv <= 1e-12*v.dot(c.p, c.p) {
 			if it == 1 {
-				copy(d, c.r) // negative curvature at once: steepest descent
+				v.copyTo(d, c.r) // negative curvature at once: steepest descent
 			}
 			break
 		}
 		a := rr / curv
-		floats.AddScaled(d, a, c.p)
-		floats.AddScaled(c.r, -a, c.hp)
-		rrNew := floats.Dot(c.r, c.r)
+		v.addScaled(d, a, c.p)
+		v.addScaled(c.r, -a, c.hp)
+		rrNew := v.dot(c.r, c.r)
 		if math.Sqrt(rrNew) <= tol {
 			break
 		}
-		floats.Scale(rrNew/rr, c.p)
-		floats.Add(c.p, c.r)
+		v.axpyTo(c.p, c.r, rrNew/rr, c.p) // p = r + (rrNew/rr)·p
 		rr = rrNew
 	}
 	return it, nil

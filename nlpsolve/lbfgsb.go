@@ -3,10 +3,10 @@ package nlpsolve
 import (
 	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
 // compactLBFGS is the limited-memory BFGS matrix in compact form (Byrd, Nocedal and
@@ -20,36 +20,54 @@ import (
 // update (the new pair's inner products and Wᵀg together) and one W·v for the
 // subspace step. All else works on 2k-vectors and on the few elements at bounds.
 type compactLBFGS struct {
-	n, size      int
-	buf          []float64 // 2·size rows of n: Y in rows [0,size), S in rows [size,2·size)
-	first, count int       // ring slot of the oldest pair, number of pairs
+	vec     vecOps
+	n, size int
+	// all holds 2·size+3 rows of n on the optimizer's backend: Y in rows [0,size), S
+	// in rows [size,2·size), then the pair being added and its gradient (s, y, g), so
+	// that one product gives every inner product an update needs.
+	all, buf, vecs backend.Vector // all, its first 2·size rows, its last 3
+	first, count   int            // ring slot of the oldest pair, number of pairs
 	// Chronological inner products: sy[i][j] = sᵢᵀyⱼ, ss[i][j] = sᵢᵀsⱼ, yy[i][j] = yᵢᵀyⱼ.
 	sy, ss, yy [][]float64
 	theta      float64
+	gg         float64   // gᵀg for the gradient of the latest update
 	m          mat.Dense // M = K⁻¹, 2k×2k
 	wg         []float64 // Wᵀg for the gradient of the latest update
 
-	vecs, prods []float64 // update: [s; y; g] (3×n) and their products with buf (3×2·size)
-	coef        []float64 // per buffer row, for W·v
-	wb, mwb     []float64 // a row of W and M times it
-	p, c, v, u  []float64 // 2k work vectors
-	t, dir, wv  []float64 // per element: breakpoint, Cauchy direction, W·v
-	heap        breakHeap
-	k           mat.Dense // work matrices
-	wzw, nm     mat.Dense
+	prods      []float64      // the products of [s; y; g] with all (3 rows of 2·size+3)
+	prodsV     backend.Vector // the same on the backend
+	coef       []float64      // per buffer row, for W·v
+	coefV      backend.Vector
+	wb, mwb    []float64 // a row of W and M times it
+	p, c, v, u []float64 // 2k work vectors
+	t, dir, wv []float64 // per element (bounded problems, on the host): breakpoint, Cauchy direction, W·v
+	wvV        backend.Vector
+	heap       breakHeap
+	k          mat.Dense // work matrices
+	wzw, nm    mat.Dense
 }
 
-func newCompactLBFGS(size, n int) *compactLBFGS {
-	q := &compactLBFGS{n: n, size: size,
-		buf: make([]float64, 2*size*n), vecs: make([]float64, 3*n), prods: make([]float64, 3*2*size),
-		coef: make([]float64, 2*size), t: make([]float64, n), dir: make([]float64, n), wv: make([]float64, n),
-	}
+func newCompactLBFGS(vec vecOps, size, n int) *compactLBFGS {
+	rows := 2*size + 3
+	q := &compactLBFGS{vec: vec, n: n, size: size, prods: make([]float64, 3*rows), coef: make([]float64, 2*size)}
+	be := vec.be
+	q.all = be.NewVector(rows * n)
+	q.buf, q.vecs = be.Slice(q.all, 0, 2*size*n), be.Slice(q.all, 2*size*n, rows*n)
+	q.prodsV, q.coefV = be.NewVector(3*rows), be.NewVector(2*size)
 	q.sy, q.ss, q.yy = square(size), square(size), square(size)
 	for _, v := range []*[]float64{&q.wg, &q.wb, &q.mwb, &q.p, &q.c, &q.v, &q.u} {
 		*v = make([]float64, 2*size)
 	}
-	q.heap.t = q.t
 	return q
+}
+
+// hostWork allocates what the bounded box step needs on the host; the optimizer's
+// backend is then the CPU.
+func (q *compactLBFGS) hostWork() {
+	q.t, q.dir = make([]float64, q.n), make([]float64, q.n)
+	q.wvV = q.vec.be.NewVector(q.n)
+	q.wv = backend.Host(q.wvV)
+	q.heap.t = q.t
 }
 
 func square(n int) [][]float64 {
@@ -64,24 +82,25 @@ func (q *compactLBFGS) len() int { return q.count }
 func (q *compactLBFGS) reset()   { q.count, q.first = 0, 0 }
 
 func (q *compactLBFGS) slot(j int) int { return (q.first + j) % q.size }
-func (q *compactLBFGS) yRow(j int) []float64 {
-	k := q.slot(j)
-	return q.buf[k*q.n : (k+1)*q.n]
-}
-func (q *compactLBFGS) sRow(j int) []float64 {
-	k := q.size + q.slot(j)
-	return q.buf[k*q.n : (k+1)*q.n]
+func (q *compactLBFGS) row(r int) backend.Vector {
+	return q.vec.be.Slice(q.all, r*q.n, (r+1)*q.n)
 }
 
 // update adds the pair (x1−x0, g1−g0) when its curvature is safely positive and
-// reports whether it did. Either way it leaves Wᵀg1 ready for the next boxStep.
-func (q *compactLBFGS) update(x0, x1, g0, g1 []float64) bool {
-	n := q.n
-	s, y, g := q.vecs[:n], q.vecs[n:2*n], q.vecs[2*n:]
-	floats.SubTo(s, x1, x0)
-	floats.SubTo(y, g1, g0)
-	copy(g, g1)
-	sty, yty := floats.Dot(s, y), floats.Dot(y, y)
+// reports whether it did. Either way it leaves Wᵀg1 ready for the next step.
+func (q *compactLBFGS) update(x0, x1, g0, g1 backend.Vector) bool {
+	n, be := q.n, q.vec.be
+	rows := 2*q.size + 3
+	sRow, yRow, gRow := 2*q.size, 2*q.size+1, 2*q.size+2
+	q.vec.subTo(q.row(sRow), x1, x0)
+	q.vec.subTo(q.row(yRow), g1, g0)
+	q.vec.copyTo(q.row(gRow), g1)
+	// One pass over the buffer: prods[r][row] = [s; y; g][r]·all[row].
+	be.Gemm(false, true, 3, rows, n, 1, q.vecs, q.all, 0, q.prodsV)
+	be.Download(q.prods, q.prodsV)
+	ps, py, pg := q.prods[:rows], q.prods[rows:2*rows], q.prods[2*rows:]
+	sty, yty := ps[yRow], py[yRow]
+	q.gg = pg[gRow]
 	accept := sty > 2.2e-16*yty && yty > 0
 	if accept {
 		if q.count == q.size {
@@ -93,36 +112,38 @@ func (q *compactLBFGS) update(x0, x1, g0, g1 []float64) bool {
 				}
 			}
 		}
-		copy(q.yRow(q.count), y)
-		copy(q.sRow(q.count), s)
+		sl := q.slot(q.count)
+		q.vec.copyTo(q.row(sl), q.row(yRow))
+		q.vec.copyTo(q.row(q.size+sl), q.row(sRow))
 		q.count++
 		q.theta = yty / sty
 	}
 	if q.count == 0 {
 		return false
 	}
-	// One pass over the buffer: prods[r][row] = vecs[r]·buf[row].
-	rows := 2 * q.size
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1,
-		blas64.General{Rows: 3, Cols: n, Stride: n, Data: q.vecs},
-		blas64.General{Rows: rows, Cols: n, Stride: n, Data: q.buf},
-		0, blas64.General{Rows: 3, Cols: rows, Stride: rows, Data: q.prods})
-	ps, py, pg := q.prods[:rows], q.prods[rows:2*rows], q.prods[2*rows:]
-	k := q.count
-	for j := 0; j < k; j++ {
+	// The products were taken before the new pair entered the ring: its own come
+	// from the rows s and y.
+	k, last := q.count, q.count-1
+	cols := func(j int) (y, s int) {
+		if accept && j == last {
+			return yRow, sRow
+		}
 		sl := q.slot(j)
-		q.wg[j], q.wg[k+j] = pg[sl], q.theta*pg[q.size+sl]
+		return sl, q.size + sl
+	}
+	for j := 0; j < k; j++ {
+		yc, sc := cols(j)
+		q.wg[j], q.wg[k+j] = pg[yc], q.theta*pg[sc]
 	}
 	if !accept {
 		return false
 	}
-	last := k - 1
 	for j := 0; j < k; j++ {
-		sl := q.slot(j)
-		q.sy[j][last] = py[q.size+sl] // sⱼᵀy_new
-		q.sy[last][j] = ps[sl]        // s_newᵀyⱼ
-		q.ss[j][last], q.ss[last][j] = ps[q.size+sl], ps[q.size+sl]
-		q.yy[j][last], q.yy[last][j] = py[sl], py[sl]
+		yc, sc := cols(j)
+		q.sy[j][last] = py[sc] // sⱼᵀy_new
+		q.sy[last][j] = ps[yc] // s_newᵀyⱼ
+		q.ss[j][last], q.ss[last][j] = ps[sc], ps[sc]
+		q.yy[j][last], q.yy[last][j] = py[yc], py[yc]
 	}
 	if !q.factor() {
 		q.reset()
@@ -159,13 +180,14 @@ func (q *compactLBFGS) factor() bool {
 	return true
 }
 
-// wRow stores row i of W in dst.
+// wRow stores row i of W in dst, from the host buffer (bounded problems only).
 func (q *compactLBFGS) wRow(i int, dst []float64) {
 	k := q.count
+	buf := backend.Host(q.buf)
 	for j := 0; j < k; j++ {
 		sl := q.slot(j)
-		dst[j] = q.buf[sl*q.n+i]
-		dst[k+j] = q.theta * q.buf[(q.size+sl)*q.n+i]
+		dst[j] = buf[sl*q.n+i]
+		dst[k+j] = q.theta * buf[(q.size+sl)*q.n+i]
 	}
 }
 
@@ -177,8 +199,8 @@ func (q *compactLBFGS) mul(v, dst []float64) {
 	}
 }
 
-// w stores W·v (n) in dst: one pass over the buffer.
-func (q *compactLBFGS) w(v, dst []float64) {
+// w sets dst = W·v + beta·dst: one pass over the buffer.
+func (q *compactLBFGS) w(v []float64, beta float64, dst backend.Vector) {
 	k := q.count
 	clear(q.coef)
 	for j := 0; j < k; j++ {
@@ -186,8 +208,57 @@ func (q *compactLBFGS) w(v, dst []float64) {
 		q.coef[sl] = v[j]
 		q.coef[q.size+sl] = q.theta * v[k+j]
 	}
-	blas64.Gemv(blas.Trans, 1, blas64.General{Rows: 2 * q.size, Cols: q.n, Stride: q.n, Data: q.buf},
-		blas64.Vector{N: 2 * q.size, Data: q.coef, Inc: 1}, 0, blas64.Vector{N: q.n, Data: dst, Inc: 1})
+	be := q.vec.be
+	be.Upload(q.coefV, q.coef)
+	be.Gemm(true, false, q.n, 1, 2*q.size, 1, q.buf, q.coefV, beta, dst)
+}
+
+// direction stores in d the quasi-Newton step −B⁻¹g of a problem without bounds, g
+// the gradient given to the latest update: by Sherman–Morrison–Woodbury,
+// d = −g/θ − (1/θ²)·W·(I − (1/θ)·M·WᵀW)⁻¹·M·Wᵀg. Only 2k-vectors cross to the host.
+// It reports false when the small system is singular.
+func (q *compactLBFGS) direction(g, d backend.Vector) bool {
+	k2 := 2 * q.count
+	theta := q.theta
+	q.gram()
+	rhs := q.p[:k2]
+	q.mul(q.wg, rhs)
+	q.nm.Reset()
+	q.nm.ReuseAs(k2, k2)
+	q.nm.Mul(q.m.Slice(0, k2, 0, k2), &q.wzw)
+	q.nm.Scale(-1/theta, &q.nm)
+	for i := 0; i < k2; i++ {
+		q.nm.Set(i, i, q.nm.At(i, i)+1)
+	}
+	sol := mat.NewVecDense(k2, q.u[:k2])
+	if err := sol.SolveVec(&q.nm, mat.NewVecDense(k2, rhs)); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			return false
+		}
+	}
+	coef := q.c[:k2]
+	for a := 0; a < k2; a++ {
+		coef[a] = -q.u[a] / (theta * theta)
+	}
+	q.vec.scaleTo(d, -1/theta, g)
+	q.w(coef, 1, d)
+	return true
+}
+
+// gram sets wzw = WᵀW from the inner products.
+func (q *compactLBFGS) gram() {
+	k, k2 := q.count, 2*q.count
+	theta := q.theta
+	q.wzw.Reset()
+	q.wzw.ReuseAs(k2, k2)
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			q.wzw.Set(i, j, q.yy[i][j])
+			q.wzw.Set(i, k+j, theta*q.sy[j][i])
+			q.wzw.Set(k+i, j, theta*q.sy[i][j])
+			q.wzw.Set(k+i, k+j, theta*theta*q.ss[i][j])
+		}
+	}
 }
 
 // boxStep minimises the quadratic model gᵀd + ½dᵀBd over the box [lo, up] around x
@@ -295,18 +366,9 @@ func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
 // WᵀZ·r and WᵀZZᵀW come from Wᵀg, c and WᵀW less the fixed elements' rows, so the
 // step costs one pass W·v.
 func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
-	k, k2 := q.count, 2*q.count
+	k2 := 2 * q.count
 	theta := q.theta
-	q.wzw.Reset()
-	q.wzw.ReuseAs(k2, k2)
-	for i := 0; i < k; i++ {
-		for j := 0; j < k; j++ {
-			q.wzw.Set(i, j, q.yy[i][j])
-			q.wzw.Set(i, k+j, theta*q.sy[j][i])
-			q.wzw.Set(k+i, j, theta*q.sy[i][j])
-			q.wzw.Set(k+i, k+j, theta*theta*q.ss[i][j])
-		}
-	}
+	q.gram()
 	// wzg = WᵀZ·g, wzz = WᵀZ·(xcp − x), accumulated as totals less fixed rows.
 	wzg, wzz := q.u[:k2], q.v[:k2]
 	copy(wzg, q.wg[:k2])
@@ -356,7 +418,7 @@ func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
 		coef[a] = mc[a]/theta - q.u[a]/(theta*theta)
 	}
 	d := q.wv
-	q.w(coef, d)
+	q.w(coef, 0, q.wvV)
 	var slope float64
 	for i := range d {
 		if !(xbar[i] > lo[i] && xbar[i] < up[i]) {

@@ -2,6 +2,7 @@ package nlpsolve
 
 import (
 	"context"
+	"github.com/nnopt/nnopt/backend"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -74,12 +75,12 @@ func TestCompactMatchesBFGS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const n, size = 9, 4
 	a := randomSPD(rng, n)
-	q := newCompactLBFGS(size, n)
+	q := newCompactLBFGS(vecOps{cpu}, size, n)
 	var ss, ys [][]float64
 	x, g := make([]float64, n), make([]float64, n)
 	for step := 0; step < 7; step++ {
 		s, y, x1, g1 := quadraticStep(rng, a, x, g)
-		if !q.update(x, x1, g, g1) {
+		if !q.update(backend.Wrap(x), backend.Wrap(x1), backend.Wrap(g), backend.Wrap(g1)) {
 			t.Fatalf("step %d: a pair with positive curvature was rejected", step)
 		}
 		ss, ys = append(ss, s), append(ys, y)
@@ -99,7 +100,7 @@ func TestCompactMatchesBFGS(t *testing.T) {
 			floats.AddScaled(wtv, v[i], row)
 		}
 		q.mul(wtv, mwtv)
-		q.w(mwtv, got)
+		q.w(mwtv, 0, backend.Wrap(got))
 		for i := range got {
 			got[i] = q.theta*v[i] - got[i]
 		}
@@ -112,17 +113,19 @@ func TestCompactMatchesBFGS(t *testing.T) {
 }
 
 // TestBoxStepWithoutBoundsIsNewton checks that with no bound in reach the step is the
-// quasi-Newton step −B⁻¹g.
+// quasi-Newton step −B⁻¹g, both the box step's (on the host) and direction's (on the
+// optimizer's backend, for problems without bounds).
 func TestBoxStepWithoutBoundsIsNewton(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const n = 7
 	a := randomSPD(rng, n)
-	q := newCompactLBFGS(5, n)
+	q := newCompactLBFGS(vecOps{cpu}, 5, n)
+	q.hostWork()
 	var ss, ys [][]float64
 	x, g := randomVec(rng, n), randomVec(rng, n)
 	for step := 0; step < 3; step++ {
 		s, y, x1, g1 := quadraticStep(rng, a, x, g)
-		q.update(x, x1, g, g1)
+		q.update(backend.Wrap(x), backend.Wrap(x1), backend.Wrap(g), backend.Wrap(g1))
 		ss, ys = append(ss, s), append(ys, y)
 		x, g = x1, g1
 	}
@@ -141,6 +144,14 @@ func TestBoxStepWithoutBoundsIsNewton(t *testing.T) {
 	floats.SubTo(want, x, d.RawVector().Data)
 	if !floats.EqualApprox(xbar, want, 1e-8) {
 		t.Errorf("box step %v, want the Newton point %v", xbar, want)
+	}
+	dir := make([]float64, n)
+	if !q.direction(backend.Wrap(g), backend.Wrap(dir)) {
+		t.Fatal("direction: singular system")
+	}
+	floats.Add(dir, x)
+	if !floats.EqualApprox(dir, want, 1e-8) {
+		t.Errorf("x + direction = %v, want the Newton point %v", dir, want)
 	}
 }
 

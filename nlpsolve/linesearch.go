@@ -3,7 +3,7 @@ package nlpsolve
 import (
 	"math"
 
-	"gonum.org/v1/gonum/floats"
+	"github.com/nnopt/nnopt/backend"
 )
 
 type lineResult struct {
@@ -22,14 +22,17 @@ const (
 // lineSearch moves from s along d. Without bounds in reach it finds a strong-Wolfe
 // step; when the step would cross a bound it backtracks on the projected path. It
 // leaves the accepted point in sNew, its gradient in gNew, and the solver state there.
-func (o *optimizer) lineSearch(s []float64, f float64, g, d []float64, slope, step0 float64, sNew, gNew []float64) lineResult {
+func (o *optimizer) lineSearch(s backend.Vector, f float64, g, d backend.Vector, slope, step0 float64, sNew, gNew backend.Vector) lineResult {
 	maxStep := math.Inf(1)
-	for i, di := range d {
-		switch {
-		case di > 0 && o.up[i] < math.Inf(1):
-			maxStep = math.Min(maxStep, (o.up[i]-s[i])/di)
-		case di < 0 && o.lo[i] > math.Inf(-1):
-			maxStep = math.Min(maxStep, (o.lo[i]-s[i])/di)
+	if o.bounded {
+		sh := backend.Host(s)
+		for i, di := range backend.Host(d) {
+			switch {
+			case di > 0 && o.up[i] < math.Inf(1):
+				maxStep = math.Min(maxStep, (o.up[i]-sh[i])/di)
+			case di < 0 && o.lo[i] > math.Inf(-1):
+				maxStep = math.Min(maxStep, (o.lo[i]-sh[i])/di)
+			}
 		}
 	}
 	if maxStep >= step0 {
@@ -39,17 +42,17 @@ func (o *optimizer) lineSearch(s []float64, f float64, g, d []float64, slope, st
 }
 
 // eval computes objective and gradient at s + a·d.
-func (o *optimizer) eval(s, d []float64, a float64, sNew, gNew []float64) (float64, float64) {
-	floats.AddScaledTo(sNew, s, a, d)
+func (o *optimizer) eval(s, d backend.Vector, a float64, sNew, gNew backend.Vector) (float64, float64) {
+	o.vec.axpyTo(sNew, s, a, d)
 	f := o.rf.value(sNew)
 	if math.IsInf(f, 1) {
 		return f, math.NaN()
 	}
 	o.rf.gradient(gNew)
-	return f, floats.Dot(gNew, d)
+	return f, o.vec.dot(gNew, d)
 }
 
-func (o *optimizer) wolfe(s []float64, f0 float64, d []float64, slope, a, aMax float64, sNew, gNew []float64) lineResult {
+func (o *optimizer) wolfe(s backend.Vector, f0 float64, d backend.Vector, slope, a, aMax float64, sNew, gNew backend.Vector) lineResult {
 	res := lineResult{}
 	aPrev, fPrev, dPrev := 0.0, f0, slope
 	last := -1.0
@@ -127,15 +130,17 @@ func cubicMin(a, fa, da, b, fb, db float64) float64 {
 	return x
 }
 
-// projected backtracks along P(s + a·d) until the Armijo condition holds.
-func (o *optimizer) projected(s []float64, f0 float64, g, d []float64, a float64, sNew, gNew []float64) lineResult {
+// projected backtracks along P(s + a·d) until the Armijo condition holds. It runs
+// on the host: only bounded problems reach it.
+func (o *optimizer) projected(sv backend.Vector, f0 float64, gv, dv backend.Vector, a float64, sNewV, gNew backend.Vector) lineResult {
 	res := lineResult{bounded: true}
+	s, g, d, sNew := backend.Host(sv), backend.Host(gv), backend.Host(dv), backend.Host(sNewV)
 	for k := 0; k < 40; k++ {
 		for i := range s {
 			sNew[i] = clamp(s[i]+a*d[i], o.lo[i], o.up[i])
 		}
 		res.evals++
-		fa := o.rf.value(sNew)
+		fa := o.rf.value(sNewV)
 		var dec float64
 		for i := range s {
 			dec += g[i] * (sNew[i] - s[i])

@@ -16,7 +16,11 @@ type reduced struct {
 	st   *structure
 	sign float64 // +1 minimise, -1 maximise
 
-	be     backend.Backend
+	be backend.Backend
+	// ob is the backend of the optimizer's vectors (the packed superbasics): be, or
+	// the CPU when the host must see them (bounds); vec is its arithmetic.
+	ob     backend.Backend
+	vec    vecOps
 	blocks []DeviceBlock
 	x      []backend.Vector // full point
 	r      []backend.Vector // residual buffer per equation
@@ -39,7 +43,7 @@ type reduced struct {
 
 // deviceSegment is a superbasic segment's elements on the backend: their positions
 // in the variable block (nil when the segment is the whole block) and a staging
-// vector for the packed values.
+// vector for packed values that cross from or to the host.
 type deviceSegment struct {
 	at    backend.Index
 	stage backend.Vector
@@ -50,7 +54,7 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 	if err != nil {
 		return nil, err
 	}
-	rf := &reduced{p: p, st: st, sign: 1, be: be, blocks: blocks, one: make([]float64, 1)}
+	rf := &reduced{p: p, st: st, sign: 1, be: be, ob: be, vec: vecOps{be}, blocks: blocks, one: make([]float64, 1)}
 	if p.Maximize {
 		rf.sign = -1
 	}
@@ -101,33 +105,56 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 	return rf, be.Err()
 }
 
-// unpack puts the packed superbasic values s into the blocks of vs.
-func (rf *reduced) unpack(s []float64, vs []backend.Vector) {
+// optimizeOn puts the optimizer's vectors on ob: the blocks' backend, or the CPU.
+func (rf *reduced) optimizeOn(ob backend.Backend) {
+	rf.ob, rf.vec = ob, vecOps{ob}
+}
+
+// unpack puts the packed superbasic values s, a vector of the optimizer's backend,
+// into the blocks of vs.
+func (rf *reduced) unpack(s backend.Vector, vs []backend.Vector) {
 	k := 0
 	for j, sg := range rf.st.segs {
 		n := len(sg.elem)
-		if sg.all {
-			rf.be.Upload(vs[sg.vb], s[k:k+n])
-		} else {
-			ds := rf.segs[j]
-			rf.be.Upload(ds.stage, s[k:k+n])
-			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb], At: ds.at}, backend.In{V: ds.stage})
+		ds := rf.segs[j]
+		var src backend.Vector
+		switch {
+		case rf.ob == rf.be:
+			src = rf.be.Slice(s, k, k+n)
+		case sg.all:
+			rf.be.Upload(vs[sg.vb], backend.Host(s)[k:k+n])
+		default:
+			rf.be.Upload(ds.stage, backend.Host(s)[k:k+n])
+			src = ds.stage
+		}
+		switch {
+		case src == nil:
+		case sg.all:
+			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb]}, backend.In{V: src})
+		default:
+			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb], At: ds.at}, backend.In{V: src})
 		}
 		k += n
 	}
 }
 
-// pack stores the superbasic elements of vs in s.
-func (rf *reduced) pack(vs []backend.Vector, s []float64) {
+// pack stores the superbasic elements of vs in s, a vector of the optimizer's backend.
+func (rf *reduced) pack(vs []backend.Vector, s backend.Vector) {
 	k := 0
 	for j, sg := range rf.st.segs {
 		n := len(sg.elem)
-		if sg.all {
-			rf.be.Download(s[k:k+n], vs[sg.vb])
-		} else {
-			ds := rf.segs[j]
+		ds := rf.segs[j]
+		resident := rf.ob == rf.be
+		switch {
+		case resident && sg.all:
+			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: rf.be.Slice(s, k, k+n)}, backend.In{V: vs[sg.vb]})
+		case resident:
+			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: rf.be.Slice(s, k, k+n)}, backend.In{V: vs[sg.vb], At: ds.at})
+		case sg.all:
+			rf.be.Download(backend.Host(s)[k:k+n], vs[sg.vb])
+		default:
 			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: ds.stage}, backend.In{V: vs[sg.vb], At: ds.at})
-			rf.be.Download(s[k:k+n], ds.stage)
+			rf.be.Download(backend.Host(s)[k:k+n], ds.stage)
 		}
 		k += n
 	}
@@ -173,7 +200,7 @@ func (rf *reduced) residualNorms() (sum, max float64, count int) {
 // value sets the superbasics to s, sweeps forward and returns the (sign-adjusted)
 // objective. It returns +Inf when a defined variable leaves its bounds or a value is
 // not finite.
-func (rf *reduced) value(s []float64) float64 {
+func (rf *reduced) value(s backend.Vector) float64 {
 	rf.unpack(s, rf.x)
 	rf.evals++
 	rf.lastEval++
@@ -201,7 +228,7 @@ func (rf *reduced) value(s []float64) float64 {
 
 // gradient runs the adjoint sweep at the point of the last value call and packs the
 // sign-adjusted reduced gradient into g.
-func (rf *reduced) gradient(g []float64) {
+func (rf *reduced) gradient(g backend.Vector) {
 	rf.clear(rf.bar)
 	rf.one[0] = 1
 	rf.be.Upload(rf.bar[rf.p.Objective], rf.one)
@@ -213,16 +240,14 @@ func (rf *reduced) gradient(g []float64) {
 	}
 	rf.pack(rf.bar, g)
 	if rf.sign < 0 {
-		for i := range g {
-			g[i] = -g[i]
-		}
+		rf.vec.scaleTo(g, -1, g)
 	}
 	rf.gradAt = rf.lastEval
 }
 
 // hessVec stores the reduced Hessian times d in hd, at the point and multipliers of
 // the last gradient call.
-func (rf *reduced) hessVec(d, hd []float64) error {
+func (rf *reduced) hessVec(d, hd backend.Vector) error {
 	if rf.gradAt != rf.lastEval {
 		return fmt.Errorf("nlpsolve: internal: Hessian product requested away from the last gradient point")
 	}
@@ -242,9 +267,7 @@ func (rf *reduced) hessVec(d, hd []float64) error {
 	}
 	rf.pack(rf.dbar, hd)
 	if rf.sign < 0 {
-		for i := range hd {
-			hd[i] = -hd[i]
-		}
+		rf.vec.scaleTo(hd, -1, hd)
 	}
 	return rf.be.Err()
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/floats"
-
 	"github.com/nnopt/nnopt/backend"
 )
 
@@ -42,29 +40,30 @@ func (s Scaling) String() string {
 	return fmt.Sprintf("Scaling(%d)", int(s))
 }
 
-// scaled is the reduced objective in scaled superbasics u = s/c.
+// scaled is the reduced objective in scaled superbasics u = s/c, its vectors on the
+// optimizer's backend.
 type scaled struct {
-	rf   *reduced
-	c    []float64
-	s, g []float64
+	rf *reduced
+	c  backend.Vector
+	s  backend.Vector // the unscaled point or direction
 }
 
-func (sc *scaled) value(u []float64) float64 {
-	floats.MulTo(sc.s, sc.c, u)
+func (sc *scaled) value(u backend.Vector) float64 {
+	sc.rf.vec.mulTo(sc.s, sc.c, u)
 	return sc.rf.value(sc.s)
 }
 
-func (sc *scaled) gradient(g []float64) {
-	sc.rf.gradient(sc.g)
-	floats.MulTo(g, sc.c, sc.g)
+func (sc *scaled) gradient(g backend.Vector) {
+	sc.rf.gradient(g)
+	sc.rf.vec.mulTo(g, sc.c, g)
 }
 
-func (sc *scaled) hessVec(d, hd []float64) error {
-	floats.MulTo(sc.s, sc.c, d)
-	if err := sc.rf.hessVec(sc.s, sc.g); err != nil {
+func (sc *scaled) hessVec(d, hd backend.Vector) error {
+	sc.rf.vec.mulTo(sc.s, sc.c, d)
+	if err := sc.rf.hessVec(sc.s, hd); err != nil {
 		return err
 	}
-	floats.MulTo(hd, sc.c, sc.g)
+	sc.rf.vec.mulTo(hd, sc.c, hd)
 	return nil
 }
 

@@ -90,7 +90,7 @@ func TestBlockFactors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rf.value(make([]float64, st.n))
+	rf.value(cpu.NewVector(st.n))
 	got := rf.blockFactors()
 	want := []float64{0.125, 1, 1} // segments a, b, unused
 	if len(got) != len(want) {

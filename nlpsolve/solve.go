@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
 // Method chooses how search directions are computed in the superbasic space.
@@ -129,11 +131,26 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 		return nil, err
 	}
 	lo, up := st.bounds(p)
-	s := make([]float64, st.n)
+	bounded := false
+	for i := range lo {
+		if !math.IsInf(lo[i], -1) || !math.IsInf(up[i], 1) {
+			bounded = true
+			break
+		}
+	}
+	if bounded {
+		// The box step's breakpoint search runs on the host.
+		rf.optimizeOn(cpu)
+	}
+	vec := rf.vec
+	s := vec.be.NewVector(st.n)
 	rf.pack(rf.x, s)
-	// Superbasics start within their bounds.
-	for i := range s {
-		s[i] = clamp(s[i], lo[i], up[i])
+	if bounded {
+		// Superbasics start within their bounds.
+		sh := backend.Host(s)
+		for i := range sh {
+			sh[i] = clamp(sh[i], lo[i], up[i])
+		}
 	}
 	res := &Result{Superbasics: st.n}
 	sumInf, _, _ := rf.residualNorms()
@@ -153,27 +170,27 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 		res.Status = EvaluationError
 		return res, nil
 	}
-	g := make([]float64, st.n)
+	g := vec.be.NewVector(st.n)
 	rf.gradient(g)
 	lg.feasible(rf.sign * f)
 
-	opt := &optimizer{rf: rf, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx, sign: rf.sign}
+	opt := &optimizer{rf: rf, vec: vec, bounded: bounded, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx, sign: rf.sign}
 	c, err := rf.scales(set.Scaling)
 	if err != nil {
 		return nil, err
 	}
 	if c != nil {
 		// Work on u = s/c; the blocks stay at the unscaled point s.
-		sc := &scaled{rf: rf, c: c, s: make([]float64, st.n), g: make([]float64, st.n)}
-		for i := range s {
-			s[i] /= c[i]
+		sc := &scaled{rf: rf, c: vec.upload(c), s: vec.be.NewVector(st.n)}
+		vec.divTo(s, s, sc.c)
+		for i := range c {
 			lo[i] /= c[i]
 			up[i] /= c[i]
 		}
 		// The point is the same (the scaling is exact): the value stays, and the
 		// gradient in u is c·g, without sweeping again.
 		opt.rf = sc
-		floats.Mul(g, c)
+		vec.mulTo(g, g, sc.c)
 	}
 	res.Status, res.Iterations = opt.run(s, f, g)
 	res.X = rf.point()
@@ -189,32 +206,41 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 // objective is what the optimizer minimises: the reduced objective, or the same in
 // scaled variables.
 type objective interface {
-	value(s []float64) float64
-	gradient(g []float64)
-	hessVec(d, hd []float64) error
+	value(s backend.Vector) float64
+	gradient(g backend.Vector)
+	hessVec(d, hd backend.Vector) error
 }
 
+// optimizer runs the quasi-Newton or Newton-CG iterations on vectors of vec's
+// backend. With bounds (bounded) that is the CPU, and the host code that handles
+// them reads the vectors' memory directly.
 type optimizer struct {
-	rf     objective
-	lo, up []float64
-	set    Settings
-	lg     *logger
-	start  time.Time
-	ctx    context.Context
-	rgmax  float64
-	sign   float64 // +1 minimise, -1 maximise
+	rf      objective
+	vec     vecOps
+	bounded bool
+	lo, up  []float64
+	set     Settings
+	lg      *logger
+	start   time.Time
+	ctx     context.Context
+	rgmax   float64
+	sign    float64 // +1 minimise, -1 maximise
 }
 
 // projectedGradient stores g with the components that push against an active bound
-// zeroed, and returns its infinity norm (RGmax).
-func (o *optimizer) projectedGradient(s, g, pg []float64) float64 {
+// zeroed in pg, and returns its infinity norm (RGmax).
+func (o *optimizer) projectedGradient(s, g, pg backend.Vector) float64 {
+	if !o.bounded {
+		o.vec.copyTo(pg, g)
+		return o.vec.maxAbs(pg)
+	}
+	sh, gh, pgh := backend.Host(s), backend.Host(g), backend.Host(pg)
 	var m float64
-	for i := range g {
-		v := g[i]
-		if (s[i] <= o.lo[i] && v > 0) || (s[i] >= o.up[i] && v < 0) {
+	for i, v := range gh {
+		if (sh[i] <= o.lo[i] && v > 0) || (sh[i] >= o.up[i] && v < 0) {
 			v = 0
 		}
-		pg[i] = v
+		pgh[i] = v
 		m = math.Max(m, math.Abs(v))
 	}
 	return m
@@ -233,15 +259,18 @@ func (o *optimizer) stop(iter int) (Status, bool) {
 	return 0, false
 }
 
-func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
-	n := len(s)
-	pg := make([]float64, n)
-	d := make([]float64, n)
-	sNew, gNew := make([]float64, n), make([]float64, n)
-	mem := newCompactLBFGS(o.set.Memory, n)
+func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, int) {
+	v := o.vec
+	n := s.Len()
+	pg, d := v.be.NewVector(n), v.be.NewVector(n)
+	sNew, gNew := v.be.NewVector(n), v.be.NewVector(n)
+	mem := newCompactLBFGS(v, o.set.Memory, n)
+	if o.bounded {
+		mem.hostWork()
+	}
 	var cg *newtonCG
 	if o.set.Method == NewtonCG {
-		cg = newNewtonCG(n)
+		cg = newNewtonCG(v.be, n)
 	}
 	o.rgmax = o.projectedGradient(s, g, pg)
 	iter := 0
@@ -256,39 +285,46 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 		}
 		iter++
 		inner := 0
-		if cg != nil {
+		switch {
+		case cg != nil:
 			var err error
 			inner, err = cg.direction(o, s, pg, d)
 			if err != nil {
 				return NoProgress, iter
 			}
-		} else if mem.len() > 0 {
+		case mem.len() > 0 && o.bounded:
 			// d runs from s to the minimiser of the quasi-Newton model over the box.
-			mem.boxStep(s, g, o.lo, o.up, sNew)
-			floats.SubTo(d, sNew, s)
-		} else {
-			for i := range d {
-				d[i] = -pg[i]
+			sh, dh := backend.Host(s), backend.Host(d)
+			mem.boxStep(sh, backend.Host(g), o.lo, o.up, dh)
+			floats.Sub(dh, sh)
+		case mem.len() > 0:
+			if !mem.direction(g, d) {
+				mem.reset()
+				v.scaleTo(d, -1, pg)
+			}
+		default:
+			v.scaleTo(d, -1, pg)
+		}
+		if o.bounded {
+			// Keep active bounds fixed.
+			sh, dh, pgh := backend.Host(s), backend.Host(d), backend.Host(pg)
+			for i := range dh {
+				if pgh[i] == 0 && ((sh[i] <= o.lo[i] && dh[i] < 0) || (sh[i] >= o.up[i] && dh[i] > 0)) {
+					dh[i] = 0
+				}
 			}
 		}
-		// Keep active bounds fixed and make sure d descends.
-		for i := range d {
-			if pg[i] == 0 && ((s[i] <= o.lo[i] && d[i] < 0) || (s[i] >= o.up[i] && d[i] > 0)) {
-				d[i] = 0
-			}
-		}
-		slope := floats.Dot(g, d)
+		// Make sure d descends.
+		slope := v.dot(g, d)
 		if slope >= 0 {
 			mem.reset()
-			for i := range d {
-				d[i] = -pg[i]
-			}
-			slope = floats.Dot(g, d)
+			v.scaleTo(d, -1, pg)
+			slope = v.dot(g, d)
 		}
 		step0 := 1.0
 		if cg == nil && mem.len() == 0 {
 			// Steepest descent has no scale: a first step of unit length.
-			step0 = math.Min(1, 1/floats.Norm(pg, 2))
+			step0 = math.Min(1, 1/math.Sqrt(v.dot(pg, pg)))
 		}
 		ls := o.lineSearch(s, f, g, d, slope, step0, sNew, gNew)
 		if !ls.ok && ls.fNew >= f {
@@ -305,11 +341,11 @@ func (o *optimizer) run(s []float64, f float64, g []float64) (Status, int) {
 		if cg == nil {
 			mem.update(s, sNew, g, gNew)
 		}
-		copy(s, sNew)
-		copy(g, gNew)
+		s, sNew = sNew, s
+		g, gNew = gNew, g
 		f = ls.fNew
 		o.rgmax = o.projectedGradient(s, g, pg)
-		it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: len(s), Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
+		it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: n, Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
 		if cg != nil {
 			it.Phase = 4
 		}

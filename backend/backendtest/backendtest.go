@@ -87,6 +87,15 @@ func upload(be backend.Backend, s []float64) backend.Vector {
 	return v
 }
 
+// pick returns n values drawn from vals.
+func pick(rng *rand.Rand, n int, vals ...float64) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = vals[rng.IntN(len(vals))]
+	}
+	return s
+}
+
 func random(rng *rand.Rand, n int, lo, hi float64) []float64 {
 	s := make([]float64, n)
 	for i := range s {
@@ -198,6 +207,33 @@ func domain(rng *rand.Rand, op backend.Op, arg, n int) []float64 {
 		if arg == 0 && (op.Fn == backend.Log || op.Fn == backend.Sqrt || op.Fn == backend.Power) {
 			return random(rng, n, 0.1, 4)
 		}
+	case backend.ProjGrad, backend.HoldAtBound, backend.BoundStep:
+		// Few distinct values, so that points sit at their bounds, directions are
+		// zero and bounds infinite often enough to take every branch.
+		inf := math.Inf(1)
+		lo, up := 2, 3 // the bounds' arguments
+		switch op.Code {
+		case backend.HoldAtBound:
+			lo, up = 3, 4
+			if arg == 1 {
+				return pick(rng, n, 0, 0, 0.5)
+			}
+		}
+		switch arg {
+		case lo:
+			return pick(rng, n, -1, 0, -inf)
+		case up:
+			return pick(rng, n, 1, 0, inf)
+		case lo - 1:
+			if op.Code != backend.BoundStep {
+				return pick(rng, n, -1, 0, 1, 0.5) // the point
+			}
+			return pick(rng, n, -0.75, 0, 0.5) // BoundStep's direction
+		}
+		if op.Code == backend.BoundStep {
+			return pick(rng, n, -1, 0, 1, 0.5) // its point
+		}
+		return pick(rng, n, -0.75, 0, 0.5) // the gradient or direction
 	}
 	return random(rng, n, -3, 3)
 }
@@ -323,11 +359,11 @@ func testReduce(t reporter, be, ref backend.Backend) {
 		for _, n := range []int{0, 1, 999, 100000} {
 			for _, gathered := range []bool{false, true} {
 				ins := arguments(rng, oc.op, n, gathered, ref, be)
-				for _, r := range []backend.Reduction{backend.Sum, backend.Largest} {
+				for _, r := range backend.Reductions() {
 					want := ref.Reduce(r, oc.op, n, ins[0]...)
 					got := be.Reduce(r, oc.op, n, ins[1]...)
 					what := fmt.Sprintf("Reduce(%d, %v/%v, n=%d, gathered=%v)", r, oc.op.Code, oc.op.Fn, n, gathered)
-					if r == backend.Largest {
+					if r != backend.Sum {
 						compare(t, what, []float64{got}, []float64{want}, oc.tol)
 						continue
 					}

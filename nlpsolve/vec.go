@@ -1,0 +1,64 @@
+package nlpsolve
+
+import "github.com/nnopt/nnopt/backend"
+
+// vecOps is the optimizer's vector arithmetic on the backend its vectors live on.
+// Without bounds on the superbasics that is the blocks' backend, so the quasi-Newton
+// and line-search work stays on the device and only scalars cross to the host.
+type vecOps struct{ be backend.Backend }
+
+func in(v backend.Vector) backend.In { return backend.In{V: v} }
+
+func (o vecOps) dot(a, b backend.Vector) float64 {
+	return o.be.Reduce(backend.Sum, backend.Op{Code: backend.Mul}, a.Len(), in(a), in(b))
+}
+
+// maxAbs is the infinity norm.
+func (o vecOps) maxAbs(a backend.Vector) float64 {
+	if a.Len() == 0 {
+		return 0
+	}
+	return o.be.Reduce(backend.Largest, backend.Op{Code: backend.Abs}, a.Len(), in(a))
+}
+
+// axpyTo sets dst = x + a·y.
+func (o vecOps) axpyTo(dst, x backend.Vector, a float64, y backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Axpy, P: a}, dst.Len(), backend.Out{V: dst}, in(x), in(y))
+}
+
+// addScaled sets dst += a·y.
+func (o vecOps) addScaled(dst backend.Vector, a float64, y backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Scale, P: a}, dst.Len(), backend.Out{V: dst, Mode: backend.Accumulate}, in(y))
+}
+
+// scaleTo sets dst = a·x.
+func (o vecOps) scaleTo(dst backend.Vector, a float64, x backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Scale, P: a}, dst.Len(), backend.Out{V: dst}, in(x))
+}
+
+func (o vecOps) subTo(dst, a, b backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Sub}, dst.Len(), backend.Out{V: dst}, in(a), in(b))
+}
+
+func (o vecOps) mulTo(dst, a, b backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Mul}, dst.Len(), backend.Out{V: dst}, in(a), in(b))
+}
+
+func (o vecOps) divTo(dst, a, b backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Div}, dst.Len(), backend.Out{V: dst}, in(a), in(b))
+}
+
+func (o vecOps) copyTo(dst, src backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Copy}, dst.Len(), backend.Out{V: dst}, in(src))
+}
+
+func (o vecOps) zero(dst backend.Vector) {
+	o.be.Map(backend.Op{Code: backend.Const}, dst.Len(), backend.Out{V: dst})
+}
+
+// upload returns a new vector holding s.
+func (o vecOps) upload(s []float64) backend.Vector {
+	v := o.be.NewVector(len(s))
+	o.be.Upload(v, s)
+	return v
+}

@@ -14,6 +14,7 @@ const forcing = 0.5
 // newtonCG computes truncated Newton directions with conjugate gradients.
 type newtonCG struct {
 	r, p, hp, free backend.Vector
+	hostFree       []float64
 	MaxInner       int
 }
 
@@ -25,14 +26,24 @@ func newNewtonCG(be backend.Backend, n int) *newtonCG {
 // returns the number of Hessian products used.
 func (c *newtonCG) direction(o *optimizer, s, pg, d backend.Vector) (int, error) {
 	v := o.vec
-	if o.bounded {
-		free, sh, pgh := backend.Host(c.free), backend.Host(s), backend.Host(pg)
+	bounded := o.bounds != nil
+	if bounded {
+		// The mask of free elements, computed on host copies once per direction.
+		sh, pgh := v.host(s, &o.hs), v.host(pg, &o.hg)
+		if cap(c.hostFree) < len(sh) {
+			c.hostFree = make([]float64, len(sh))
+		}
+		free := c.hostFree[:len(sh)]
+		if h, ok := c.free.(*backend.HostVector); ok {
+			free = h.Data
+		}
 		for i := range free {
 			free[i] = 1
 			if pgh[i] == 0 && (sh[i] <= o.lo[i] || sh[i] >= o.up[i]) {
 				free[i] = 0
 			}
 		}
+		v.store(c.free, free)
 	}
 	v.zero(d)
 	v.scaleTo(c.r, -1, pg)
@@ -46,7 +57,7 @@ func (c *newtonCG) direction(o *optimizer, s, pg, d backend.Vector) (int, error)
 			return it, err
 		}
 		it++
-		if o.bounded {
+		if bounded {
 			v.mulTo(c.hp, c.hp, c.free)
 		}
 		curv := v.dot(c.p, c.hp)

@@ -3,6 +3,8 @@ package nlpsolve
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
@@ -40,11 +42,13 @@ type compactLBFGS struct {
 	coefV      backend.Vector
 	wb, mwb    []float64 // a row of W and M times it
 	p, c, v, u []float64 // 2k work vectors
-	t, dir, wv []float64 // per element (bounded problems, on the host): breakpoint, Cauchy direction, W·v
-	wvV        backend.Vector
-	heap       breakHeap
-	k          mat.Dense // work matrices
-	wzw, nm    mat.Dense
+	// For the box step on the host: the pairs (bufHost: the buffer's memory on the
+	// CPU, else a copy), and per element the breakpoint, Cauchy direction and W·v.
+	bufHost, bufCopy []float64
+	t, dir, wv       []float64
+	heap             breakHeap
+	k                mat.Dense // work matrices
+	wzw, nm          mat.Dense
 }
 
 func newCompactLBFGS(vec vecOps, size, n int) *compactLBFGS {
@@ -61,13 +65,26 @@ func newCompactLBFGS(vec vecOps, size, n int) *compactLBFGS {
 	return q
 }
 
-// hostWork allocates what the bounded box step needs on the host; the optimizer's
-// backend is then the CPU.
-func (q *compactLBFGS) hostWork() {
-	q.t, q.dir = make([]float64, q.n), make([]float64, q.n)
-	q.wvV = q.vec.be.NewVector(q.n)
-	q.wv = backend.Host(q.wvV)
-	q.heap.t = q.t
+// onHost readies the box step on the host: the pairs copied there (unless they
+// live there) and the per-element work.
+func (q *compactLBFGS) onHost() {
+	if q.t == nil {
+		q.t, q.dir, q.wv = make([]float64, q.n), make([]float64, q.n), make([]float64, q.n)
+		q.heap.t = q.t
+	}
+	q.bufHost = q.vec.host(q.buf, &q.bufCopy)
+}
+
+// cauchyStep is the step along −g to the minimum of the model, g the gradient of the
+// latest update: the generalised Cauchy point when no breakpoint comes first.
+func (q *compactLBFGS) cauchyStep() float64 {
+	k2 := 2 * q.count
+	p := q.p[:k2]
+	floats.ScaleTo(p, -1, q.wg[:k2])
+	q.mul(p, q.v)
+	f1 := -q.gg
+	f2 := -q.theta*f1 - floats.Dot(p, q.v[:k2])
+	return -f1 / f2
 }
 
 func square(n int) [][]float64 {
@@ -180,10 +197,10 @@ func (q *compactLBFGS) factor() bool {
 	return true
 }
 
-// wRow stores row i of W in dst, from the host buffer (bounded problems only).
+// wRow stores row i of W in dst, from the pairs on the host (see onHost).
 func (q *compactLBFGS) wRow(i int, dst []float64) {
 	k := q.count
-	buf := backend.Host(q.buf)
+	buf := q.bufHost
 	for j := 0; j < k; j++ {
 		sl := q.slot(j)
 		dst[j] = buf[sl*q.n+i]
@@ -199,8 +216,8 @@ func (q *compactLBFGS) mul(v, dst []float64) {
 	}
 }
 
-// w sets dst = W·v + beta·dst: one pass over the buffer.
-func (q *compactLBFGS) w(v []float64, beta float64, dst backend.Vector) {
+// setCoef spreads the 2k-vector v over the buffer's rows (θ on the S rows).
+func (q *compactLBFGS) setCoef(v []float64) {
 	k := q.count
 	clear(q.coef)
 	for j := 0; j < k; j++ {
@@ -208,6 +225,18 @@ func (q *compactLBFGS) w(v []float64, beta float64, dst backend.Vector) {
 		q.coef[sl] = v[j]
 		q.coef[q.size+sl] = q.theta * v[k+j]
 	}
+}
+
+// wHost stores W·v in dst from the pairs on the host (see onHost).
+func (q *compactLBFGS) wHost(v, dst []float64) {
+	q.setCoef(v)
+	blas64.Gemv(blas.Trans, 1, blas64.General{Rows: 2 * q.size, Cols: q.n, Stride: q.n, Data: q.bufHost},
+		blas64.Vector{N: 2 * q.size, Data: q.coef, Inc: 1}, 0, blas64.Vector{N: q.n, Data: dst, Inc: 1})
+}
+
+// w sets dst = W·v + beta·dst: one pass over the buffer.
+func (q *compactLBFGS) w(v []float64, beta float64, dst backend.Vector) {
+	q.setCoef(v)
 	be := q.vec.be
 	be.Upload(q.coefV, q.coef)
 	be.Gemm(true, false, q.n, 1, 2*q.size, 1, q.buf, q.coefV, beta, dst)
@@ -267,6 +296,7 @@ func (q *compactLBFGS) gram() {
 // truncated to it when the projection does not descend). It stores the result in
 // xbar. g must be the gradient given to the latest update.
 func (q *compactLBFGS) boxStep(x, g, lo, up, xbar []float64) {
+	q.onHost()
 	k2 := 2 * q.count
 	theta := q.theta
 	p, c := q.p[:k2], q.c[:k2]
@@ -418,7 +448,7 @@ func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
 		coef[a] = mc[a]/theta - q.u[a]/(theta*theta)
 	}
 	d := q.wv
-	q.w(coef, 0, q.wvV)
+	q.wHost(coef, d)
 	var slope float64
 	for i := range d {
 		if !(xbar[i] > lo[i] && xbar[i] < up[i]) {

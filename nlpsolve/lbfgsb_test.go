@@ -93,6 +93,7 @@ func TestCompactMatchesBFGS(t *testing.T) {
 		want := bfgsDense(n, theta, ss, ys)
 		v := randomVec(rng, n)
 		// B·v = θv − W·M·Wᵀv.
+		q.onHost()
 		k2 := 2 * q.len()
 		wtv, mwtv, got, row := make([]float64, k2), make([]float64, k2), make([]float64, n), make([]float64, k2)
 		for i := range v {
@@ -120,7 +121,6 @@ func TestBoxStepWithoutBoundsIsNewton(t *testing.T) {
 	const n = 7
 	a := randomSPD(rng, n)
 	q := newCompactLBFGS(vecOps{cpu}, 5, n)
-	q.hostWork()
 	var ss, ys [][]float64
 	x, g := randomVec(rng, n), randomVec(rng, n)
 	for step := 0; step < 3; step++ {

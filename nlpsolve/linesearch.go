@@ -24,16 +24,8 @@ const (
 // leaves the accepted point in sNew, its gradient in gNew, and the solver state there.
 func (o *optimizer) lineSearch(s backend.Vector, f float64, g, d backend.Vector, slope, step0 float64, sNew, gNew backend.Vector) lineResult {
 	maxStep := math.Inf(1)
-	if o.bounded {
-		sh := backend.Host(s)
-		for i, di := range backend.Host(d) {
-			switch {
-			case di > 0 && o.up[i] < math.Inf(1):
-				maxStep = math.Min(maxStep, (o.up[i]-sh[i])/di)
-			case di < 0 && o.lo[i] > math.Inf(-1):
-				maxStep = math.Min(maxStep, (o.lo[i]-sh[i])/di)
-			}
-		}
+	if b := o.bounds; b != nil {
+		maxStep = o.vec.be.Reduce(backend.Smallest, backend.Op{Code: backend.BoundStep, P: 1}, s.Len(), in(s), in(d), in(b.lo), in(b.up))
 	}
 	if maxStep >= step0 {
 		return o.wolfe(s, f, d, slope, step0, maxStep, sNew, gNew)
@@ -130,15 +122,24 @@ func cubicMin(a, fa, da, b, fb, db float64) float64 {
 	return x
 }
 
-// projected backtracks along P(s + a·d) until the Armijo condition holds. It runs
-// on the host: only bounded problems reach it.
+// projected backtracks along P(s + a·d) until the Armijo condition holds. Only steps
+// that meet a bound get here; it works on host copies.
 func (o *optimizer) projected(sv backend.Vector, f0 float64, gv, dv backend.Vector, a float64, sNewV, gNew backend.Vector) lineResult {
 	res := lineResult{bounded: true}
-	s, g, d, sNew := backend.Host(sv), backend.Host(gv), backend.Host(dv), backend.Host(sNewV)
+	v := o.vec
+	s, g, d := v.host(sv, &o.hs), v.host(gv, &o.hg), v.host(dv, &o.hd)
+	if cap(o.hx) < len(s) {
+		o.hx = make([]float64, len(s))
+	}
+	sNew := o.hx[:len(s)]
+	if h, ok := sNewV.(*backend.HostVector); ok {
+		sNew = h.Data // on the CPU, in place
+	}
 	for k := 0; k < 40; k++ {
 		for i := range s {
 			sNew[i] = clamp(s[i]+a*d[i], o.lo[i], o.up[i])
 		}
+		v.store(sNewV, sNew)
 		res.evals++
 		fa := o.rf.value(sNewV)
 		var dec float64

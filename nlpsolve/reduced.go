@@ -31,9 +31,11 @@ type reduced struct {
 	dw     []backend.Vector
 	// lo and up are the bounds of the defined variables that have one (else nil).
 	lo, up []backend.Vector
-	segs   []deviceSegment // per superbasic segment
-	one    []float64       // a host scalar: the objective's seed and value
-	evals  int
+	// segs holds per superbasic segment its elements' positions in the variable
+	// block, nil when the segment is the whole block.
+	segs  []backend.Index
+	one   []float64 // a host scalar: the objective's seed and value
+	evals int
 	// lastEval counts forward sweeps; gradAt is the sweep the adjoints belong to.
 	lastEval, gradAt int
 	bounded          []bool  // per variable block: some element has a finite bound
@@ -41,20 +43,12 @@ type reduced struct {
 	boundVar         string
 }
 
-// deviceSegment is a superbasic segment's elements on the backend: their positions
-// in the variable block (nil when the segment is the whole block) and a staging
-// vector for packed values that cross from or to the host.
-type deviceSegment struct {
-	at    backend.Index
-	stage backend.Vector
-}
-
 func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 	blocks, be, err := deviceBlocks(p)
 	if err != nil {
 		return nil, err
 	}
-	rf := &reduced{p: p, st: st, sign: 1, be: be, ob: be, vec: vecOps{be}, blocks: blocks, one: make([]float64, 1)}
+	rf := &reduced{p: p, st: st, sign: 1, be: be, vec: vecOps{be}, blocks: blocks, one: make([]float64, 1)}
 	if p.Maximize {
 		rf.sign = -1
 	}
@@ -91,71 +85,35 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 		be.Upload(rf.x[i], buf)
 	}
 	for _, sg := range st.segs {
-		var ds deviceSegment
+		var at backend.Index
 		if !sg.all {
 			pos := make([]int32, len(sg.elem))
 			for k, e := range sg.elem {
 				pos[k] = int32(e)
 			}
-			ds.at = be.NewIndex(pos)
-			ds.stage = be.NewVector(len(sg.elem))
+			at = be.NewIndex(pos)
 		}
-		rf.segs = append(rf.segs, ds)
+		rf.segs = append(rf.segs, at)
 	}
 	return rf, be.Err()
 }
 
-// optimizeOn puts the optimizer's vectors on ob: the blocks' backend, or the CPU.
-func (rf *reduced) optimizeOn(ob backend.Backend) {
-	rf.ob, rf.vec = ob, vecOps{ob}
-}
-
-// unpack puts the packed superbasic values s, a vector of the optimizer's backend,
-// into the blocks of vs.
+// unpack puts the packed superbasic values s into the blocks of vs.
 func (rf *reduced) unpack(s backend.Vector, vs []backend.Vector) {
 	k := 0
 	for j, sg := range rf.st.segs {
 		n := len(sg.elem)
-		ds := rf.segs[j]
-		var src backend.Vector
-		switch {
-		case rf.ob == rf.be:
-			src = rf.be.Slice(s, k, k+n)
-		case sg.all:
-			rf.be.Upload(vs[sg.vb], backend.Host(s)[k:k+n])
-		default:
-			rf.be.Upload(ds.stage, backend.Host(s)[k:k+n])
-			src = ds.stage
-		}
-		switch {
-		case src == nil:
-		case sg.all:
-			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb]}, backend.In{V: src})
-		default:
-			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb], At: ds.at}, backend.In{V: src})
-		}
+		rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: vs[sg.vb], At: rf.segs[j]}, backend.In{V: rf.be.Slice(s, k, k+n)})
 		k += n
 	}
 }
 
-// pack stores the superbasic elements of vs in s, a vector of the optimizer's backend.
+// pack stores the superbasic elements of vs in s.
 func (rf *reduced) pack(vs []backend.Vector, s backend.Vector) {
 	k := 0
 	for j, sg := range rf.st.segs {
 		n := len(sg.elem)
-		ds := rf.segs[j]
-		resident := rf.ob == rf.be
-		switch {
-		case resident && sg.all:
-			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: rf.be.Slice(s, k, k+n)}, backend.In{V: vs[sg.vb]})
-		case resident:
-			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: rf.be.Slice(s, k, k+n)}, backend.In{V: vs[sg.vb], At: ds.at})
-		case sg.all:
-			rf.be.Download(backend.Host(s)[k:k+n], vs[sg.vb])
-		default:
-			rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: ds.stage}, backend.In{V: vs[sg.vb], At: ds.at})
-			rf.be.Download(backend.Host(s)[k:k+n], ds.stage)
-		}
+		rf.be.Map(backend.Op{Code: backend.Copy}, n, backend.Out{V: rf.be.Slice(s, k, k+n)}, backend.In{V: vs[sg.vb], At: rf.segs[j]})
 		k += n
 	}
 }

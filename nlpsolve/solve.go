@@ -138,19 +138,17 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 			break
 		}
 	}
-	if bounded {
-		// The box step's breakpoint search runs on the host.
-		rf.optimizeOn(cpu)
-	}
 	vec := rf.vec
 	s := vec.be.NewVector(st.n)
 	rf.pack(rf.x, s)
 	if bounded {
 		// Superbasics start within their bounds.
-		sh := backend.Host(s)
+		var buf []float64
+		sh := vec.host(s, &buf)
 		for i := range sh {
 			sh[i] = clamp(sh[i], lo[i], up[i])
 		}
+		vec.store(s, sh)
 	}
 	res := &Result{Superbasics: st.n}
 	sumInf, _, _ := rf.residualNorms()
@@ -174,7 +172,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	rf.gradient(g)
 	lg.feasible(rf.sign * f)
 
-	opt := &optimizer{rf: rf, vec: vec, bounded: bounded, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx, sign: rf.sign}
+	opt := &optimizer{rf: rf, vec: vec, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx, sign: rf.sign}
 	c, err := rf.scales(set.Scaling)
 	if err != nil {
 		return nil, err
@@ -191,6 +189,9 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 		// gradient in u is c·g, without sweeping again.
 		opt.rf = sc
 		vec.mulTo(g, g, sc.c)
+	}
+	if bounded {
+		opt.bounds = &bounds{lo: vec.upload(lo), up: vec.upload(up)}
 	}
 	res.Status, res.Iterations = opt.run(s, f, g)
 	res.X = rf.point()
@@ -211,39 +212,36 @@ type objective interface {
 	hessVec(d, hd backend.Vector) error
 }
 
-// optimizer runs the quasi-Newton or Newton-CG iterations on vectors of vec's
-// backend. With bounds (bounded) that is the CPU, and the host code that handles
-// them reads the vectors' memory directly.
+// optimizer runs the quasi-Newton or Newton-CG iterations on vectors of the blocks'
+// backend. Bounds are handled there too while no breakpoint is in reach; the rare
+// steps that meet one run on the host (hostBox, projected) on copies.
 type optimizer struct {
-	rf      objective
-	vec     vecOps
-	bounded bool
-	lo, up  []float64
-	set     Settings
-	lg      *logger
-	start   time.Time
-	ctx     context.Context
-	rgmax   float64
-	sign    float64 // +1 minimise, -1 maximise
+	rf     objective
+	vec    vecOps
+	lo, up []float64
+	bounds *bounds // nil when no superbasic has a finite bound
+	set    Settings
+	lg     *logger
+	start  time.Time
+	ctx    context.Context
+	rgmax  float64
+	sign   float64 // +1 minimise, -1 maximise
+	// Host copies of vectors for the steps that run there.
+	hs, hg, hd, hx []float64
 }
+
+// bounds are the (scaled) bounds of the superbasics on the optimizer's backend.
+type bounds struct{ lo, up backend.Vector }
 
 // projectedGradient stores g with the components that push against an active bound
 // zeroed in pg, and returns its infinity norm (RGmax).
 func (o *optimizer) projectedGradient(s, g, pg backend.Vector) float64 {
-	if !o.bounded {
+	if b := o.bounds; b != nil {
+		o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, pg.Len(), backend.Out{V: pg}, in(g), in(s), in(b.lo), in(b.up))
+	} else {
 		o.vec.copyTo(pg, g)
-		return o.vec.maxAbs(pg)
 	}
-	sh, gh, pgh := backend.Host(s), backend.Host(g), backend.Host(pg)
-	var m float64
-	for i, v := range gh {
-		if (sh[i] <= o.lo[i] && v > 0) || (sh[i] >= o.up[i] && v < 0) {
-			v = 0
-		}
-		pgh[i] = v
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
+	return o.vec.maxAbs(pg)
 }
 
 func (o *optimizer) stop(iter int) (Status, bool) {
@@ -265,9 +263,6 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 	pg, d := v.be.NewVector(n), v.be.NewVector(n)
 	sNew, gNew := v.be.NewVector(n), v.be.NewVector(n)
 	mem := newCompactLBFGS(v, o.set.Memory, n)
-	if o.bounded {
-		mem.hostWork()
-	}
 	var cg *newtonCG
 	if o.set.Method == NewtonCG {
 		cg = newNewtonCG(v.be, n)
@@ -292,27 +287,15 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 			if err != nil {
 				return NoProgress, iter
 			}
-		case mem.len() > 0 && o.bounded:
-			// d runs from s to the minimiser of the quasi-Newton model over the box.
-			sh, dh := backend.Host(s), backend.Host(d)
-			mem.boxStep(sh, backend.Host(g), o.lo, o.up, dh)
-			floats.Sub(dh, sh)
 		case mem.len() > 0:
-			if !mem.direction(g, d) {
-				mem.reset()
-				v.scaleTo(d, -1, pg)
-			}
+			// d runs from s to the minimiser of the quasi-Newton model over the box.
+			o.quasiNewton(mem, s, g, pg, d, sNew)
 		default:
 			v.scaleTo(d, -1, pg)
 		}
-		if o.bounded {
+		if b := o.bounds; b != nil {
 			// Keep active bounds fixed.
-			sh, dh, pgh := backend.Host(s), backend.Host(d), backend.Host(pg)
-			for i := range dh {
-				if pgh[i] == 0 && ((sh[i] <= o.lo[i] && dh[i] < 0) || (sh[i] >= o.up[i] && dh[i] > 0)) {
-					dh[i] = 0
-				}
-			}
+			v.be.Map(backend.Op{Code: backend.HoldAtBound}, n, backend.Out{V: d}, in(d), in(pg), in(s), in(b.lo), in(b.up))
 		}
 		// Make sure d descends.
 		slope := v.dot(g, d)
@@ -354,6 +337,45 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 			o.set.Recorder(it)
 		}
 	}
+}
+
+// quasiNewton stores in d the step from s to the minimiser of the quasi-Newton model
+// over the box, as L-BFGS-B finds it. Without bounds that is the model's Newton step.
+// With bounds it is too when the path along −g meets no breakpoint before the
+// generalised Cauchy point and the Newton point lies in the box (the usual case:
+// weights far from their bounds), which two reductions tell; otherwise the
+// breakpoint search runs on the host. work is scratch.
+func (o *optimizer) quasiNewton(mem *compactLBFGS, s, g, pg, d, work backend.Vector) {
+	v := o.vec
+	b := o.bounds
+	if b == nil {
+		if !mem.direction(g, d) {
+			mem.reset()
+			v.scaleTo(d, -1, pg)
+		}
+		return
+	}
+	firstBreak := v.be.Reduce(backend.Smallest, backend.Op{Code: backend.BoundStep, P: -1}, s.Len(), in(s), in(g), in(b.lo), in(b.up))
+	if mem.cauchyStep() < firstBreak && mem.direction(g, d) {
+		v.axpyTo(work, s, 1, d)
+		if v.be.Reduce(backend.Largest, backend.Op{Code: backend.Violation}, s.Len(), in(work), in(b.lo), in(b.up)) <= 0 {
+			return
+		}
+	}
+	o.hostBox(mem, s, g, d)
+}
+
+// hostBox runs L-BFGS-B's box step on the host, on copies of s, g and the pairs.
+func (o *optimizer) hostBox(mem *compactLBFGS, s, g, d backend.Vector) {
+	v := o.vec
+	sh, gh := v.host(s, &o.hs), v.host(g, &o.hg)
+	if cap(o.hd) < len(sh) {
+		o.hd = make([]float64, len(sh))
+	}
+	xbar := o.hd[:len(sh)]
+	mem.boxStep(sh, gh, o.lo, o.up, xbar)
+	floats.Sub(xbar, sh)
+	v.store(d, xbar)
 }
 
 // clamp is v projected onto [lo, up]: plain comparisons, cheaper than math.Min and

@@ -62,3 +62,26 @@ func (o vecOps) upload(s []float64) backend.Vector {
 	o.be.Upload(v, s)
 	return v
 }
+
+// host returns v's values for code that runs on the host: v's own memory on the
+// CPU, else a copy downloaded into *buf.
+func (o vecOps) host(v backend.Vector, buf *[]float64) []float64 {
+	if h, ok := v.(*backend.HostVector); ok {
+		return h.Data
+	}
+	if cap(*buf) < v.Len() {
+		*buf = make([]float64, v.Len())
+	}
+	*buf = (*buf)[:v.Len()]
+	o.be.Download(*buf, v)
+	return *buf
+}
+
+// store puts values computed on the host back into v; nothing crosses when they
+// are v's own memory.
+func (o vecOps) store(v backend.Vector, h []float64) {
+	if hv, ok := v.(*backend.HostVector); ok && (len(h) == 0 || &hv.Data[0] == &h[0]) {
+		return
+	}
+	o.be.Upload(v, h)
+}

@@ -15,6 +15,9 @@ type Emulated struct {
 	CPU backend.CPU
 	// Transfers counts Upload and Download calls, Moved the elements they copied.
 	Transfers, Moved int
+	// Launches counts Map, Gemm and Reduce calls (a GPU's kernel launches), Waits the
+	// calls that wait for the device (Download and Reduce).
+	Launches, Waits int
 }
 
 type emulatedVector struct{ data []float64 }
@@ -78,12 +81,14 @@ func (e *Emulated) Upload(dst backend.Vector, src []float64) {
 // Download copies src into dst.
 func (e *Emulated) Download(dst []float64, src backend.Vector) {
 	e.Transfers++
+	e.Waits++
 	e.Moved += len(dst)
 	e.CPU.Download(dst, e.vec(src))
 }
 
 // Gemm runs the CPU backend's.
 func (e *Emulated) Gemm(ta, tb bool, m, n, k int, alpha float64, a, b backend.Vector, beta float64, c backend.Vector) {
+	e.Launches++
 	e.CPU.Gemm(ta, tb, m, n, k, alpha, e.vec(a), e.vec(b), beta, e.vec(c))
 }
 
@@ -97,10 +102,13 @@ func (e *Emulated) ins(in []backend.In) []backend.In {
 
 // Map runs the CPU backend's.
 func (e *Emulated) Map(op backend.Op, n int, out backend.Out, in ...backend.In) {
+	e.Launches++
 	e.CPU.Map(op, n, backend.Out{V: e.vec(out.V), At: e.index(out.At), Mode: out.Mode}, e.ins(in)...)
 }
 
 // Reduce runs the CPU backend's.
 func (e *Emulated) Reduce(r backend.Reduction, op backend.Op, n int, in ...backend.In) float64 {
+	e.Launches++
+	e.Waits++
 	return e.CPU.Reduce(r, op, n, e.ins(in)...)
 }

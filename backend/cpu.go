@@ -266,6 +266,45 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			dst[i-lo] = ld(v[0], g[0], i) / ld(v[1], g[1], i)
 		}
+	case Abs:
+		for i := lo; i < hi; i++ {
+			dst[i-lo] = math.Abs(ld(v[0], g[0], i))
+		}
+	// The bound codes, written out (as Formula has them) because the solver runs
+	// them over the superbasics every iteration.
+	case Violation:
+		for i := lo; i < hi; i++ {
+			x := ld(v[0], g[0], i)
+			dst[i-lo] = math.Max(ld(v[1], g[1], i)-x, x-ld(v[2], g[2], i))
+		}
+	case ProjGrad:
+		for i := lo; i < hi; i++ {
+			y, x := ld(v[0], g[0], i), ld(v[1], g[1], i)
+			if (x <= ld(v[2], g[2], i) && y > 0) || (x >= ld(v[3], g[3], i) && y < 0) {
+				y = 0
+			}
+			dst[i-lo] = y
+		}
+	case HoldAtBound:
+		for i := lo; i < hi; i++ {
+			d, x := ld(v[0], g[0], i), ld(v[2], g[2], i)
+			if ld(v[1], g[1], i) == 0 && ((x <= ld(v[3], g[3], i) && d < 0) || (x >= ld(v[4], g[4], i) && d > 0)) {
+				d = 0
+			}
+			dst[i-lo] = d
+		}
+	case BoundStep:
+		inf := math.Inf(1)
+		for i := lo; i < hi; i++ {
+			x, d := ld(v[0], g[0], i), op.P*ld(v[1], g[1], i)
+			t := inf
+			if lb, ub := ld(v[2], g[2], i), ld(v[3], g[3], i); d > 0 && ub < inf {
+				t = (ub - x) / d
+			} else if d < 0 && lb > -inf {
+				t = (lb - x) / d
+			}
+			dst[i-lo] = t
+		}
 	case Axpy:
 		if g[0] == nil && g[1] == nil {
 			b := v[1][lo:hi]
@@ -428,6 +467,14 @@ func (c *CPU) Reduce(r Reduction, op Op, n int, in ...In) float64 {
 		panic(fmt.Sprintf("backend: unknown reduction %d", r))
 	}
 	a := resolve(in)
+	if r == Sum && op.Code == Mul && a.g[0] == nil && a.g[1] == nil {
+		// A dot product, summed in the same order as below, without the scratch pass.
+		s, b := 0.0, a.v[1][:n]
+		for i, x := range a.v[0][:n] {
+			s += x * b[i]
+		}
+		return s
+	}
 	buf := c.buffer(n)
 	defer c.scratch.Put(buf)
 	tmp := *buf

@@ -94,12 +94,23 @@ func Formula(op Op, a []float64) float64 {
 		return a[0] + math.Log(a[1])
 	case SoftCurvature:
 		return a[0]*a[1] + a[2]*a[0]*(a[3]-a[4])
-	case Violation:
-		return math.Max(a[1]-a[0], a[0]-a[2])
+	case Violation, ProjGrad, HoldAtBound, BoundStep:
+		var x [5]float64
+		copy(x[:], a)
+		return boundFormula(op, &x)
 	case Axpy:
 		return a[0] + op.P*a[1]
 	case Abs:
 		return math.Abs(a[0])
+	}
+	panic("backend: unknown code " + op.Code.String())
+}
+
+// boundFormula is the value of the codes about bounds.
+func boundFormula(op Op, a *[5]float64) float64 {
+	switch op.Code {
+	case Violation:
+		return math.Max(a[1]-a[0], a[0]-a[2])
 	case ProjGrad:
 		if (a[1] <= a[2] && a[0] > 0) || (a[1] >= a[3] && a[0] < 0) {
 			return 0
@@ -120,5 +131,5 @@ func Formula(op Op, a []float64) float64 {
 		}
 		return math.Inf(1)
 	}
-	panic("backend: unknown code " + op.Code.String())
+	panic("backend: not a bound code: " + op.Code.String())
 }

@@ -33,6 +33,7 @@ func Run(t *testing.T, be backend.Backend) {
 	ref := &backend.CPU{BLAS: gonum.Implementation{}, Label: "gonum"}
 	t.Run("Memory", func(t *testing.T) { testMemory(t, be) })
 	t.Run("Gemm", func(t *testing.T) { testGemm(t, be, ref) })
+	t.Run("Formula", func(t *testing.T) { testFormula(t, be) })
 	t.Run("Map", func(t *testing.T) { testMap(t, be, ref) })
 	t.Run("Reduce", func(t *testing.T) { testReduce(t, be, ref) })
 	if err := be.Err(); err != nil {
@@ -49,7 +50,7 @@ type reporter interface {
 }
 
 // compare reports the first element of got that differs from want by more than tol
-// relative to max(1, max |want|).
+// relative to max(1, max |want|) over the finite wants; infinities must match.
 func compare(t reporter, what string, got, want []float64, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -57,7 +58,9 @@ func compare(t reporter, what string, got, want []float64, tol float64) {
 	}
 	scale := 1.0
 	for _, w := range want {
-		scale = math.Max(scale, math.Abs(w))
+		if !math.IsInf(w, 0) {
+			scale = math.Max(scale, math.Abs(w))
+		}
 	}
 	for i := range want {
 		g, w := got[i], want[i]
@@ -236,6 +239,32 @@ func domain(rng *rand.Rand, op backend.Op, arg, n int) []float64 {
 		return pick(rng, n, -0.75, 0, 0.5) // the gradient or direction
 	}
 	return random(rng, n, -3, 3)
+}
+
+// testFormula checks Map element by element against backend.Formula, the
+// definition of every code, so that the reference's own fast paths are checked too.
+func testFormula(t reporter, be backend.Backend) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	const n = 2049
+	for _, oc := range ops() {
+		args := make([][]float64, oc.op.Code.Arity())
+		ins := make([]backend.In, len(args))
+		for k := range args {
+			args[k] = domain(rng, oc.op, k, n)
+			ins[k] = backend.In{V: upload(be, args[k])}
+		}
+		want := make([]float64, n)
+		x := make([]float64, len(args))
+		for i := range want {
+			for k := range args {
+				x[k] = args[k][i]
+			}
+			want[i] = backend.Formula(oc.op, x)
+		}
+		out := be.NewVector(n)
+		be.Map(oc.op, n, backend.Out{V: out}, ins...)
+		compare(t, fmt.Sprintf("Map(%v/%v) against Formula", oc.op.Code, oc.op.Fn), download(be, out), want, oc.tol)
+	}
 }
 
 // ops lists every code, once per function for the function codes, with the

@@ -46,6 +46,43 @@ func TestMLPOnEmulatedDeviceMatchesCPU(t *testing.T) {
 	}
 }
 
+// With weight bounds that bind, the steps that meet a bound run on host copies (the
+// breakpoint search, the projected line search) and the rest on the device: the
+// iterates must still be the CPU's exactly, and stay in the box.
+func TestBoundStepsOnEmulatedDeviceMatchCPU(t *testing.T) {
+	const bound = 0.1
+	train := func(opt nnopt.Options) (objectives []float64, w1 []float64, limited int) {
+		m := referenceMLP(t, 100, 20)
+		m.W1.SetBounds(-bound, bound)
+		m.W2.SetBounds(-bound, bound)
+		opt.IterationLimit = 10
+		opt.OnIteration = func(it nlpsolve.Iteration) {
+			objectives = append(objectives, it.Objective)
+			if it.MX {
+				limited++
+			}
+		}
+		if err := m.Model.Solve(context.Background(), opt); err != nil {
+			t.Fatal(err)
+		}
+		return objectives, slices.Clone(m.W1.L), limited
+	}
+	cpuObj, cpuW1, limited := train(nnopt.Options{})
+	devObj, devW1, _ := train(nnopt.Options{Device: &backendtest.Emulated{}})
+	if len(cpuObj) < 10 || !slices.Equal(cpuObj, devObj) || !slices.Equal(cpuW1, devW1) {
+		t.Errorf("the device's iterates differ from the CPU's:\n cpu    %v\n device %v", cpuObj, devObj)
+	}
+	if limited == 0 {
+		t.Errorf("no step met a bound: the test does not reach the host steps")
+	}
+	for i, w := range devW1 {
+		if math.Abs(w) > bound {
+			t.Fatalf("w1[%d] = %g outside [-%g, %g]", i, w, bound, bound)
+		}
+	}
+	t.Logf("%d of %d steps met a bound; objectives %v", limited, len(cpuObj), cpuObj)
+}
+
 // The convolutions, poolings and flatten run on the device through their device
 // forms. Their GEMMs there span the whole batch where the CPU's run over chunks of
 // samples, and the pooling sums in another order, so the iterates need only agree

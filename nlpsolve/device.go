@@ -8,9 +8,8 @@ import (
 
 // DeviceBlock is a Block whose sweeps also run on a backend's vectors. When every
 // equation's block is one, on one backend, the triangular method keeps the full
-// point, the residuals and the adjoints there between iterations: only the
-// superbasic point and its reduced gradient cross to the host, where the
-// quasi-Newton work runs.
+// point, the residuals, the adjoints and the optimizer's vectors there between
+// iterations: in a typical iteration only scalars cross to the host.
 type DeviceBlock interface {
 	Block
 	// Backend is the backend the block's vectors live on.

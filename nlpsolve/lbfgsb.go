@@ -250,12 +250,28 @@ func (q *compactLBFGS) direction(g, d backend.Vector) bool {
 	k2 := 2 * q.count
 	theta := q.theta
 	q.gram()
+	if !q.woodbury(q.wg) {
+		return false
+	}
+	coef := q.c[:k2]
+	for a := 0; a < k2; a++ {
+		coef[a] = -q.u[a] / (theta * theta)
+	}
+	q.vec.scaleTo(d, -1/theta, g)
+	q.w(coef, 1, d)
+	return true
+}
+
+// woodbury solves (I − (1/θ)·M·wzw)·u = M·r for u (in q.u), the small system of the
+// Sherman–Morrison–Woodbury step, and reports false when it is singular.
+func (q *compactLBFGS) woodbury(r []float64) bool {
+	k2 := 2 * q.count
 	rhs := q.p[:k2]
-	q.mul(q.wg, rhs)
+	q.mul(r, rhs)
 	q.nm.Reset()
 	q.nm.ReuseAs(k2, k2)
 	q.nm.Mul(q.m.Slice(0, k2, 0, k2), &q.wzw)
-	q.nm.Scale(-1/theta, &q.nm)
+	q.nm.Scale(-1/q.theta, &q.nm)
 	for i := 0; i < k2; i++ {
 		q.nm.Set(i, i, q.nm.At(i, i)+1)
 	}
@@ -265,12 +281,6 @@ func (q *compactLBFGS) direction(g, d backend.Vector) bool {
 			return false
 		}
 	}
-	coef := q.c[:k2]
-	for a := 0; a < k2; a++ {
-		coef[a] = -q.u[a] / (theta * theta)
-	}
-	q.vec.scaleTo(d, -1/theta, g)
-	q.w(coef, 1, d)
 	return true
 }
 
@@ -427,20 +437,8 @@ func (q *compactLBFGS) subspace(x, g, lo, up, xbar, c []float64) {
 	for a := 0; a < k2; a++ {
 		wzr[a] = wzg[a] + theta*wzz[a] - floats.Dot(raw.Data[a*raw.Stride:a*raw.Stride+k2], mc)
 	}
-	rhs := q.p[:k2]
-	q.mul(wzr, rhs)
-	q.nm.Reset()
-	q.nm.ReuseAs(k2, k2)
-	q.nm.Mul(q.m.Slice(0, k2, 0, k2), &q.wzw)
-	q.nm.Scale(-1/theta, &q.nm)
-	for i := 0; i < k2; i++ {
-		q.nm.Set(i, i, q.nm.At(i, i)+1)
-	}
-	sol := mat.NewVecDense(k2, q.u[:k2])
-	if err := sol.SolveVec(&q.nm, mat.NewVecDense(k2, rhs)); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return // keep the Cauchy point
-		}
+	if !q.woodbury(wzr) {
+		return // keep the Cauchy point
 	}
 	// d = −g/θ − (xcp − x) + W·(M·c/θ − u/θ²) on the free elements.
 	coef := q.c[:k2] // c is no longer needed

@@ -233,15 +233,16 @@ type optimizer struct {
 // bounds are the (scaled) bounds of the superbasics on the optimizer's backend.
 type bounds struct{ lo, up backend.Vector }
 
-// projectedGradient stores g with the components that push against an active bound
-// zeroed in pg, and returns its infinity norm (RGmax).
-func (o *optimizer) projectedGradient(s, g, pg backend.Vector) float64 {
-	if b := o.bounds; b != nil {
-		o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, pg.Len(), backend.Out{V: pg}, in(g), in(s), in(b.lo), in(b.up))
-	} else {
-		o.vec.copyTo(pg, g)
+// projectedGradient returns g with the components that push against an active bound
+// zeroed, stored in buf (g itself when there are no bounds), and its infinity norm
+// (RGmax).
+func (o *optimizer) projectedGradient(s, g, buf backend.Vector) (backend.Vector, float64) {
+	b := o.bounds
+	if b == nil {
+		return g, o.vec.maxAbs(g)
 	}
-	return o.vec.maxAbs(pg)
+	o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, buf.Len(), backend.Out{V: buf}, in(g), in(s), in(b.lo), in(b.up))
+	return buf, o.vec.maxAbs(buf)
 }
 
 func (o *optimizer) stop(iter int) (Status, bool) {
@@ -260,14 +261,15 @@ func (o *optimizer) stop(iter int) (Status, bool) {
 func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, int) {
 	v := o.vec
 	n := s.Len()
-	pg, d := v.be.NewVector(n), v.be.NewVector(n)
+	pgBuf, d := v.be.NewVector(n), v.be.NewVector(n)
 	sNew, gNew := v.be.NewVector(n), v.be.NewVector(n)
 	mem := newCompactLBFGS(v, o.set.Memory, n)
 	var cg *newtonCG
 	if o.set.Method == NewtonCG {
 		cg = newNewtonCG(v.be, n)
 	}
-	o.rgmax = o.projectedGradient(s, g, pg)
+	pg, rgmax := o.projectedGradient(s, g, pgBuf)
+	o.rgmax = rgmax
 	iter := 0
 	for {
 		if o.rgmax <= o.set.GradientTolerance {
@@ -327,7 +329,7 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 		s, sNew = sNew, s
 		g, gNew = gNew, g
 		f = ls.fNew
-		o.rgmax = o.projectedGradient(s, g, pg)
+		pg, o.rgmax = o.projectedGradient(s, g, pgBuf)
 		it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: n, Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
 		if cg != nil {
 			it.Phase = 4

@@ -32,6 +32,13 @@ type block struct {
 	// paramsStale says the parameters' values may have changed since they were last
 	// put on the backend: set by bind and by every Solve (useDevice).
 	paramsStale bool
+
+	// def is the side of lhs - rhs other than the defined variable when the equation
+	// reads "variable = def" row for row (see Direct), else nil; defV and defA are its
+	// own value and adjoint buffers, which DefineOn and PullDefinedOn swap for the
+	// solver's vectors.
+	def        *tnode
+	defV, defA backend.Vector
 }
 
 func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
@@ -103,6 +110,9 @@ func (b *block) bind(be backend.Backend) error {
 		be.Upload(b.rowOnV, b.rowOn)
 	}
 	b.rootAdj, b.rootAdjdot = b.root.a, b.root.ad
+	if b.def != nil {
+		b.defV, b.defA = b.def.v, b.def.a
+	}
 	b.host = hostArgs{}
 	b.paramsStale = true
 	return be.Err()
@@ -129,14 +139,23 @@ func (b *block) rows(dst, src backend.Vector) {
 	b.be.Map(opMuls, n, set(dst), inAt(src, b.rowMapIx), in(b.rowOnV))
 }
 
-// EvalOn stores the residuals at x in r.
-func (b *block) EvalOn(x []backend.Vector, r backend.Vector) {
+// refresh starts a forward sweep: the tangents of the last one are stale, and the
+// parameters' values are put on the backend if they may have changed.
+func (b *block) refresh() {
 	b.tangentsOf = nil
 	if _, host := b.be.(*backend.CPU); host || b.paramsStale {
 		for _, n := range b.nodes {
 			n.refresh()
 		}
 		b.paramsStale = false
+	}
+}
+
+// EvalOn stores the residuals at x in r.
+func (b *block) EvalOn(x []backend.Vector, r backend.Vector) {
+	b.refresh()
+	if b.def != nil {
+		b.def.v = b.defV
 	}
 	if b.rootInRows(r) {
 		b.root.v = r
@@ -191,7 +210,7 @@ func (b *block) bindAdjoints(refAdj, refAdjdot []backend.Vector, second bool) {
 					n.ad = refAdjdot[n.vb]
 				}
 			}
-		case n != b.root:
+		case n != b.root && n.a != nil:
 			clearVec(b.be, n.a)
 			if second {
 				clearVec(b.be, n.ad)
@@ -260,6 +279,80 @@ func (b *block) HVPOn(w, wdot backend.Vector, v []backend.Vector, hv []backend.V
 		n.pullback()
 		n.backwardTangent()
 	}
+}
+
+// findDef sets b.def when the equation reads "v = e" or "e = v" row for row, with v
+// the defined variable block vb: lhs - rhs is a difference of the reference to v
+// and a computed node e of the same layout that nothing else in the block reads.
+// The forward sweep can then compute e straight into v, and the adjoint sweep start
+// from v's adjoint as e's.
+func (b *block) findDef(vb int) {
+	b.def, b.defV, b.defA = nil, nil, nil
+	r := b.root
+	if vb < 0 || b.rowMap != nil || b.rowOn != nil || r.op != opSub {
+		return
+	}
+	for side, e := range r.args {
+		v := r.args[1-side]
+		if v.op != opRef || v.param != nil || v.vb != vb || e.constant || e.op == opRef ||
+			r.gather[0] != nil || r.gather[1] != nil || e.size != r.size || v.size != r.size {
+			continue
+		}
+		parents := 0
+		for _, n := range b.nodes {
+			for _, a := range n.args {
+				if a == e {
+					parents++
+				}
+			}
+		}
+		if parents == 1 {
+			b.def, b.defV, b.defA = e, e.v, e.a
+			return
+		}
+	}
+}
+
+// Direct reports whether the block defines variable block vb, entering with
+// coefficient coef, in a form DefineOn and PullDefinedOn sweep
+// (nlpsolve.Definer).
+func (b *block) Direct(vb int, coef float64) bool {
+	if b.def == nil || vb != b.skipVar {
+		return false
+	}
+	want := 1.0 // v - e
+	if b.root.args[1] != b.def {
+		want = -1 // e - v
+	}
+	return coef == want
+}
+
+// DefineOn computes the defined variable's value into x[vb]: the other side of
+// the equation, computed in place.
+func (b *block) DefineOn(x []backend.Vector) {
+	b.refresh()
+	b.def.v = x[b.skipVar]
+	for _, n := range b.nodes {
+		if n != b.root {
+			n.forward(x)
+		}
+	}
+}
+
+// PullDefinedOn adds to g the pullback of the defined variable's adjoint g[vb]: with
+// r = ±(v - e) and w = -g[vb]/coef, Jᵀw reaches e's arguments as e's adjoint
+// g[vb], which the sweep therefore reads in place of e's own.
+func (b *block) PullDefinedOn(g []backend.Vector) {
+	e := b.def
+	e.a = nil // so that bindAdjoints does not clear its own buffer, unused here
+	b.bindAdjoints(g, nil, false)
+	e.a = g[b.skipVar]
+	for i := len(b.nodes) - 1; i >= 0; i-- {
+		if n := b.nodes[i]; n != b.root {
+			n.pullback()
+		}
+	}
+	e.a = b.defA
 }
 
 // definedVariable finds a variable the equation defines: referenced once, over exactly

@@ -297,6 +297,7 @@ func (m *Model) compile() (*instance, error) {
 			taken[v] = true
 			pe.Defines, pe.Coef = index[v], coef
 			b.skipVar = index[v]
+			b.findDef(b.skipVar)
 		}
 		inst.eqs = append(inst.eqs, e)
 		inst.blocks = append(inst.blocks, b)

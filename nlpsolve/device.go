@@ -20,6 +20,24 @@ type DeviceBlock interface {
 	HVPOn(w, wdot backend.Vector, v, hv []backend.Vector)
 }
 
+// A Definer is a DeviceBlock that can sweep the variable its equation defines
+// directly: the forward sweep computes the variable's value in place, and the
+// adjoint sweep starts from the variable's adjoint, with no residual or row weights
+// between. That saves passes over the rows, and on a GPU kernel launches, which
+// dominate at a network's sizes.
+type Definer interface {
+	DeviceBlock
+	// Direct reports whether DefineOn and PullDefinedOn serve for the equation
+	// defining variable block vb with coefficient coef.
+	Direct(vb int, coef float64) bool
+	// DefineOn stores in x[vb] the value that zeroes the residual at the other
+	// blocks of x, as EvalOn followed by x[vb] -= r/coef would.
+	DefineOn(x []backend.Vector)
+	// PullDefinedOn adds Jᵀ·w to g with w = -g[vb]/coef, leaving out g[vb] itself:
+	// the equation's step of the adjoint sweep.
+	PullDefinedOn(g []backend.Vector)
+}
+
 // cpu runs the sweeps of plain blocks: their host slices are its vectors.
 var cpu = backend.DefaultCPU
 

@@ -22,13 +22,19 @@ type reduced struct {
 	ob     backend.Backend
 	vec    vecOps
 	blocks []DeviceBlock
+	// direct holds per equation its block as a Definer where it sweeps its defined
+	// variable directly, else nil.
+	direct []Definer
 	x      []backend.Vector // full point
 	r      []backend.Vector // residual buffer per equation
-	bar    []backend.Vector // adjoints per variable block
+	bar    []backend.Vector // adjoints per variable block, slices of barAll
 	w      []backend.Vector // per equation: the weights of its last VJP (-bar/coef)
 	dx     []backend.Vector // tangents
 	dbar   []backend.Vector // tangents of the adjoints
 	dw     []backend.Vector
+	// barAll, dxAll and dbarAll hold bar, dx and dbar each in one vector, so that
+	// clearing them is one operation (one kernel launch on a device).
+	barAll, dxAll, dbarAll backend.Vector
 	// lo and up are the bounds of the defined variables that have one (else nil).
 	lo, up []backend.Vector
 	// segs holds per superbasic segment its elements' positions in the variable
@@ -38,9 +44,11 @@ type reduced struct {
 	evals int
 	// lastEval counts forward sweeps; gradAt is the sweep the adjoints belong to.
 	lastEval, gradAt int
-	bounded          []bool  // per variable block: some element has a finite bound
-	boundViol        float64 // worst bound violation of a defined variable in the last sweep
-	boundVar         string
+	// weightsStale says w lags the adjoints: a direct adjoint sweep does not form it.
+	weightsStale bool
+	bounded      []bool  // per variable block: some element has a finite bound
+	boundViol    float64 // worst bound violation of a defined variable in the last sweep
+	boundVar     string
 }
 
 func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
@@ -49,6 +57,13 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 		return nil, err
 	}
 	rf := &reduced{p: p, st: st, sign: 1, be: be, vec: vecOps{be}, blocks: blocks, one: make([]float64, 1)}
+	rf.direct = make([]Definer, len(blocks))
+	for ei, b := range blocks {
+		e := p.Equations[ei]
+		if d, ok := b.(Definer); ok && e.Defines >= 0 && st.defined[e.Defines] == ei && d.Direct(e.Defines, e.Coef) {
+			rf.direct[ei] = d
+		}
+	}
 	if p.Maximize {
 		rf.sign = -1
 	}
@@ -61,7 +76,23 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 	}
 	varSize := func(i int) int { return p.Vars[i].Size() }
 	rows := func(i int) int { return p.Equations[i].Block.Rows() }
-	rf.x, rf.bar, rf.dx, rf.dbar = alloc(varSize, len(p.Vars)), alloc(varSize, len(p.Vars)), alloc(varSize, len(p.Vars)), alloc(varSize, len(p.Vars))
+	total := 0
+	for _, v := range p.Vars {
+		total += v.Size()
+	}
+	// packed returns one vector of every variable block and the blocks as its slices.
+	packed := func() (backend.Vector, []backend.Vector) {
+		all, out, k := be.NewVector(total), make([]backend.Vector, len(p.Vars)), 0
+		for i, v := range p.Vars {
+			out[i] = be.Slice(all, k, k+v.Size())
+			k += v.Size()
+		}
+		return all, out
+	}
+	rf.x = alloc(varSize, len(p.Vars))
+	rf.barAll, rf.bar = packed()
+	rf.dxAll, rf.dx = packed()
+	rf.dbarAll, rf.dbar = packed()
 	rf.r, rf.w, rf.dw = alloc(rows, len(p.Equations)), alloc(rows, len(p.Equations)), alloc(rows, len(p.Equations))
 	rf.bounded = make([]bool, len(p.Vars))
 	rf.lo, rf.up = make([]backend.Vector, len(p.Vars)), make([]backend.Vector, len(p.Vars))
@@ -128,10 +159,8 @@ func (rf *reduced) point() [][]float64 {
 	return x
 }
 
-func (rf *reduced) clear(vs []backend.Vector) {
-	for _, v := range vs {
-		rf.be.Map(backend.Op{Code: backend.Const}, v.Len(), backend.Out{V: v})
-	}
+func (rf *reduced) clear(v backend.Vector) {
+	rf.be.Map(backend.Op{Code: backend.Const}, v.Len(), backend.Out{V: v})
 }
 
 // residualNorms evaluates every equation at the current full point without changing it
@@ -165,10 +194,14 @@ func (rf *reduced) value(s backend.Vector) float64 {
 	rf.boundViol = 0
 	for _, ei := range rf.st.order {
 		e := rf.p.Equations[ei]
-		rf.blocks[ei].EvalOn(rf.x, rf.r[ei])
 		v, rows := rf.x[e.Defines], rf.r[ei].Len()
-		// The block is linear in v with coefficient Coef: v - r/Coef zeroes it.
-		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rows, backend.Out{V: v, Mode: backend.Accumulate}, backend.In{V: rf.r[ei]})
+		if d := rf.direct[ei]; d != nil {
+			d.DefineOn(rf.x)
+		} else {
+			rf.blocks[ei].EvalOn(rf.x, rf.r[ei])
+			// The block is linear in v with coefficient Coef: v - r/Coef zeroes it.
+			rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rows, backend.Out{V: v, Mode: backend.Accumulate}, backend.In{V: rf.r[ei]})
+		}
 		if lo := rf.lo[e.Defines]; lo != nil {
 			viol := rf.be.Reduce(backend.Largest, backend.Op{Code: backend.Violation}, rows, backend.In{V: v}, backend.In{V: lo}, backend.In{V: rf.up[e.Defines]})
 			if viol > rf.boundViol {
@@ -187,13 +220,18 @@ func (rf *reduced) value(s backend.Vector) float64 {
 // gradient runs the adjoint sweep at the point of the last value call and packs the
 // sign-adjusted reduced gradient into g.
 func (rf *reduced) gradient(g backend.Vector) {
-	rf.clear(rf.bar)
-	rf.one[0] = 1
-	rf.be.Upload(rf.bar[rf.p.Objective], rf.one)
+	rf.clear(rf.barAll)
+	// The seed ∂f/∂f = 1, set on the device: an upload would wait for the sweep
+	// before it.
+	rf.be.Map(backend.Op{Code: backend.Const, P: 1}, 1, backend.Out{V: rf.bar[rf.p.Objective]})
 	for k := len(rf.st.order) - 1; k >= 0; k-- {
 		ei := rf.st.order[k]
-		e := rf.p.Equations[ei]
-		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rf.w[ei].Len(), backend.Out{V: rf.w[ei]}, backend.In{V: rf.bar[e.Defines]})
+		if d := rf.direct[ei]; d != nil {
+			d.PullDefinedOn(rf.bar)
+			rf.weightsStale = true
+			continue
+		}
+		rf.weightOf(ei)
 		rf.blocks[ei].VJPOn(rf.w[ei], rf.bar)
 	}
 	rf.pack(rf.bar, g)
@@ -203,14 +241,36 @@ func (rf *reduced) gradient(g backend.Vector) {
 	rf.gradAt = rf.lastEval
 }
 
+// weightOf sets equation ei's row weights from the adjoint of the variable it
+// defines: w = -bar/Coef zeroes the variable's own part of the adjoint sweep.
+func (rf *reduced) weightOf(ei int) {
+	e := rf.p.Equations[ei]
+	rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rf.w[ei].Len(), backend.Out{V: rf.w[ei]}, backend.In{V: rf.bar[e.Defines]})
+}
+
+// weights forms the row weights the direct adjoint sweeps of the last gradient
+// call left out, for the Hessian products and the marginals.
+func (rf *reduced) weights() {
+	if !rf.weightsStale {
+		return
+	}
+	for ei, d := range rf.direct {
+		if d != nil {
+			rf.weightOf(ei)
+		}
+	}
+	rf.weightsStale = false
+}
+
 // hessVec stores the reduced Hessian times d in hd, at the point and multipliers of
 // the last gradient call.
 func (rf *reduced) hessVec(d, hd backend.Vector) error {
 	if rf.gradAt != rf.lastEval {
 		return fmt.Errorf("nlpsolve: internal: Hessian product requested away from the last gradient point")
 	}
-	rf.clear(rf.dx)
-	rf.clear(rf.dbar)
+	rf.weights()
+	rf.clear(rf.dxAll)
+	rf.clear(rf.dbarAll)
 	rf.unpack(d, rf.dx)
 	for _, ei := range rf.st.order {
 		e := rf.p.Equations[ei]
@@ -234,6 +294,7 @@ func (rf *reduced) hessVec(d, hd backend.Vector) error {
 // stated, not sign-adjusted) and the variable marginals: the reduced cost of every
 // element of a variable that is not defined by an equation, zero for defined ones.
 func (rf *reduced) marginals() (eq, vars [][]float64) {
+	rf.weights()
 	eq = make([][]float64, len(rf.p.Equations))
 	for ei, w := range rf.w {
 		eq[ei] = make([]float64, w.Len())

@@ -118,7 +118,7 @@ func (rf *reduced) blockFactors() []float64 {
 	rms := make([]float64, len(st.segs))
 	state := uint64(0x9e3779b97f4a7c15)
 	for j, sg := range st.segs {
-		rf.clear(rf.dx)
+		rf.clear(rf.dxAll)
 		signs := make([]float64, p.Vars[sg.vb].Size())
 		for _, i := range sg.elem {
 			state ^= state << 13
@@ -159,6 +159,6 @@ func (rf *reduced) blockFactors() []float64 {
 			factors[j] = math.Exp2(math.Round(math.Log2(minRMS / r)))
 		}
 	}
-	rf.clear(rf.dx)
+	rf.clear(rf.dxAll)
 	return factors
 }

@@ -16,7 +16,8 @@ type Emulated struct {
 	// Transfers counts Upload and Download calls, Moved the elements they copied.
 	Transfers, Moved int
 	// Launches counts Map, Gemm and Reduce calls (a GPU's kernel launches), Waits the
-	// calls that wait for the device (Download and Reduce).
+	// calls that wait for the device: Download, Reduce, and Upload, since a copy
+	// from pageable host memory waits for the work queued before it.
 	Launches, Waits int
 }
 
@@ -74,6 +75,7 @@ func (e *Emulated) Slice(v backend.Vector, from, to int) backend.Vector {
 // Upload copies src into dst.
 func (e *Emulated) Upload(dst backend.Vector, src []float64) {
 	e.Transfers++
+	e.Waits++
 	e.Moved += len(src)
 	e.CPU.Upload(e.vec(dst), src)
 }

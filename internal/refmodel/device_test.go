@@ -192,6 +192,10 @@ func TestMLPDataStaysOnDevice(t *testing.T) {
 	if len(moved) < 15 || perIteration > 200 {
 		t.Errorf("%d elements cross in a typical iteration (%d superbasics): the solver's vectors do not stay on the device", perIteration, n)
 	}
+	// Launches, not arithmetic, bound a GPU iteration at these sizes.
+	if l := median(launches); l > 60 {
+		t.Errorf("%d launches in a typical iteration, want at most 60: the direct sweeps of the defining equations are not used", l)
+	}
 }
 
 // On a GPU the reference networks must give the CPU's iterates to 1e-8 relative for

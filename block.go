@@ -55,6 +55,7 @@ func compileBlockWith(e *Equation, l *lowerer) (*block, error) {
 		return nil, fmt.Errorf("equation %q: %w", e.name, err)
 	}
 	b := &block{eq: e, nodes: l.nodes, root: root, rowMap: gatherMap(e.domain, root.idx), skipVar: -1}
+	markSoleAdjoints(b.nodes)
 	if e.cond != nil {
 		b.rowOn = make([]float64, domainSize(e.domain))
 		cm := gatherMap(e.domain, e.cond.domain)
@@ -210,8 +211,10 @@ func (b *block) bindAdjoints(refAdj, refAdjdot []backend.Vector, second bool) {
 					n.ad = refAdjdot[n.vb]
 				}
 			}
-		case n != b.root && n.a != nil:
-			clearVec(b.be, n.a)
+		case n != b.root:
+			if n.a != nil && !n.soleAdj {
+				clearVec(b.be, n.a)
+			}
 			if second {
 				clearVec(b.be, n.ad)
 			}

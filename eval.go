@@ -18,6 +18,17 @@ func accAt(v backend.Vector, at backend.Index) backend.Out {
 	return backend.Out{V: v, At: at, Mode: backend.Accumulate}
 }
 
+// adjOut is where a pullback stores into buffer dst of its argument t (t's adjoint,
+// or in the second-order sweep its tangent) through gather at: accumulated, or set
+// when dst is t's adjoint and this its only contribution (soleAdj), which then
+// needs no clearing first.
+func adjOut(t *tnode, dst backend.Vector, at backend.Index) backend.Out {
+	if t.soleAdj && dst == t.a {
+		return set(dst)
+	}
+	return accAt(dst, at)
+}
+
 var (
 	opCopy = backend.Op{Code: backend.Copy}
 	opZero = backend.Op{Code: backend.Const}
@@ -152,13 +163,17 @@ func (n *tnode) product(c backend.Vector, a backend.Vector, ta bool, b backend.V
 func (n *tnode) accumulate(i int, dst, w, other backend.Vector, otherT bool) {
 	c, dv := n.ctr, &n.dev
 	be := dv.be
+	beta := 1.0
+	if t := n.args[i]; t.soleAdj && dst == t.a {
+		beta = 0 // its only contribution (see adjOut)
+	}
 	if i == 0 {
 		// A (m×k) += W (m×n) · op(B)ᵀ (n×k).
 		if dv.permA == nil {
 			if c.transA { // A stored k×m: Aᵀ += op(B)·Wᵀ
-				be.Gemm(otherT, true, c.k, c.m, c.n, 1, other, w, 1, dst)
+				be.Gemm(otherT, true, c.k, c.m, c.n, 1, other, w, beta, dst)
 			} else {
-				be.Gemm(false, !otherT, c.m, c.k, c.n, 1, w, other, 1, dst)
+				be.Gemm(false, !otherT, c.m, c.k, c.n, 1, w, other, beta, dst)
 			}
 			return
 		}
@@ -170,9 +185,9 @@ func (n *tnode) accumulate(i int, dst, w, other backend.Vector, otherT bool) {
 	// B (k×n) += op(A)ᵀ (k×m) · W (m×n).
 	if dv.permB == nil {
 		if c.transB { // B stored n×k: Bᵀ += Wᵀ·op(A)
-			be.Gemm(true, otherT, c.n, c.k, c.m, 1, w, other, 1, dst)
+			be.Gemm(true, otherT, c.n, c.k, c.m, 1, w, other, beta, dst)
 		} else {
-			be.Gemm(!otherT, false, c.k, c.n, c.m, 1, other, w, 1, dst)
+			be.Gemm(!otherT, false, c.k, c.n, c.m, 1, other, w, beta, dst)
 		}
 		return
 	}
@@ -350,26 +365,26 @@ func (n *tnode) linearPullback(w backend.Vector, adjOf func(*tnode) backend.Vect
 	switch n.op {
 	case opAdd, opSub:
 		if da := adjOf(n.args[0]); da != nil {
-			be.Map(opCopy, n.size, accAt(da, dv.gather[0]), in(w))
+			be.Map(opCopy, n.size, adjOut(n.args[0], da, dv.gather[0]), in(w))
 		}
 		if db := adjOf(n.args[1]); db != nil {
 			op := opCopy
 			if n.op == opSub {
 				op = opNegs
 			}
-			be.Map(op, n.size, accAt(db, dv.gather[1]), in(w))
+			be.Map(op, n.size, adjOut(n.args[1], db, dv.gather[1]), in(w))
 		}
 	case opNeg:
 		if da := adjOf(n.args[0]); da != nil {
-			be.Map(opNegs, n.size, accAt(da, dv.gather[0]), in(w))
+			be.Map(opNegs, n.size, adjOut(n.args[0], da, dv.gather[0]), in(w))
 		}
 	case opWhere:
 		if da := adjOf(n.args[0]); da != nil {
-			be.Map(opMuls, n.size, accAt(da, dv.gather[0]), in(dv.mask), in(w))
+			be.Map(opMuls, n.size, adjOut(n.args[0], da, dv.gather[0]), in(dv.mask), in(w))
 		}
 	case opSum:
 		if da := adjOf(n.args[0]); da != nil {
-			be.Map(opCopy, n.args[0].size, accAt(da, nil), inAt(w, dv.reduce))
+			be.Map(opCopy, n.args[0].size, adjOut(n.args[0], da, nil), inAt(w, dv.reduce))
 		}
 	default:
 		return false
@@ -408,26 +423,26 @@ func (n *tnode) pullback() {
 	case opMul:
 		a, b := n.args[0], n.args[1]
 		if a.a != nil {
-			be.Map(opMuls, n.size, accAt(a.a, dv.gather[0]), in(w), n.arg(1, b.v))
+			be.Map(opMuls, n.size, adjOut(a, a.a, dv.gather[0]), in(w), n.arg(1, b.v))
 		}
 		if b.a != nil {
-			be.Map(opMuls, n.size, accAt(b.a, dv.gather[1]), in(w), n.arg(0, a.v))
+			be.Map(opMuls, n.size, adjOut(b, b.a, dv.gather[1]), in(w), n.arg(0, a.v))
 		}
 	case opDiv:
 		a, b := n.args[0], n.args[1]
 		if a.a != nil {
-			be.Map(backend.Op{Code: backend.Div}, n.size, accAt(a.a, dv.gather[0]), in(w), n.arg(1, b.v))
+			be.Map(backend.Op{Code: backend.Div}, n.size, adjOut(a, a.a, dv.gather[0]), in(w), n.arg(1, b.v))
 		}
 		if b.a != nil {
-			be.Map(backend.Op{Code: backend.DivAdjoint}, n.size, accAt(b.a, dv.gather[1]), in(w), n.arg(0, a.v), n.arg(1, b.v))
+			be.Map(backend.Op{Code: backend.DivAdjoint}, n.size, adjOut(b, b.a, dv.gather[1]), in(w), n.arg(0, a.v), n.arg(1, b.v))
 		}
 	case opFunc:
 		if a := n.args[0]; a.a != nil {
-			be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn.backend(), P: n.p}, n.size, accAt(a.a, dv.gather[0]), n.arg(0, a.v), in(n.v), in(w))
+			be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn.backend(), P: n.p}, n.size, adjOut(a, a.a, dv.gather[0]), n.arg(0, a.v), in(n.v), in(w))
 		}
 	case opLogSumExp:
 		if a := n.args[0]; a.a != nil {
-			be.Map(opMuls, a.size, accAt(a.a, nil), in(dv.aux), inAt(w, dv.reduce))
+			be.Map(opMuls, a.size, adjOut(a, a.a, nil), in(dv.aux), inAt(w, dv.reduce))
 		}
 	}
 }

@@ -24,6 +24,10 @@ type tnode struct {
 	ctr      *contraction
 	kern     *kernelState // opKernel
 	constant bool
+	// soleAdj says the node's adjoint gets one contribution in a sweep, which
+	// writes every element once (markSoleAdjoints): it is set rather than cleared
+	// and accumulated.
+	soleAdj bool
 
 	// val holds the values of constants and parameters (shared with the parameter,
 	// so that a frozen model's updates reach it) and, on the CPU backend, of every
@@ -291,4 +295,31 @@ func pos(g []int32, i int) int {
 		return i
 	}
 	return int(g[i])
+}
+
+// markSoleAdjoints sets soleAdj on the nodes whose adjoint one pullback writes
+// whole: those read by one operation, element for element (no gather), a sum or a
+// log-sum-exp over them, or a matrix product that needs no permutation. A kernel's
+// pullback is its own affair and a variable reference's adjoint is shared, so
+// neither qualifies.
+func markSoleAdjoints(nodes []*tnode) {
+	uses := map[*tnode]int{}
+	whole := map[*tnode]bool{}
+	for _, n := range nodes {
+		for k, a := range n.args {
+			uses[a]++
+			switch {
+			case n.kern != nil:
+			case n.ctr != nil:
+				whole[a] = k == 0 && n.ctr.permA == nil || k == 1 && n.ctr.permB == nil
+			case n.op == opSum || n.op == opLogSumExp:
+				whole[a] = true
+			case n.op == opAdd || n.op == opSub || n.op == opMul || n.op == opDiv || n.op == opNeg || n.op == opWhere || n.op == opFunc:
+				whole[a] = n.gather[k] == nil
+			}
+		}
+	}
+	for _, n := range nodes {
+		n.soleAdj = uses[n] == 1 && whole[n] && !n.constant && n.op != opRef
+	}
 }

@@ -70,7 +70,8 @@ type Backend interface {
 	NewVector(n int) Vector
 	// NewIndex returns a copy of positions in the backend's memory.
 	NewIndex(positions []int32) Index
-	// Upload copies src into dst; the lengths must agree.
+	// Upload copies src into dst; the lengths must agree. The caller may reuse src
+	// once it returns. Up to SmallUpload elements it need not wait for the device.
 	Upload(dst Vector, src []float64)
 	// Download copies src into dst, waiting for the operations before it.
 	Download(dst []float64, src Vector)
@@ -88,6 +89,37 @@ type Backend interface {
 	// [0, n), waiting for the operations before it. The largest of no elements is
 	// -Inf, the smallest +Inf; either is NaN when a value is.
 	Reduce(r Reduction, op Op, n int, in ...In) float64
+	// ReduceAll stores in dst[i] the result of the reduction rs[i] describes,
+	// waiting once for them all: the scalars a solver step needs cost one round
+	// trip to a device, not one each. len(dst) must be len(rs).
+	ReduceAll(dst []float64, rs ...Reducing)
+}
+
+// Reducing is one reduction of ReduceAll: the arguments of a Reduce call.
+type Reducing struct {
+	R  Reduction
+	Op Op
+	N  int
+	In []In
+}
+
+// SmallUpload is the most elements an Upload may pass to a device with a kernel
+// launch, queued like an operation, instead of waiting for the operations before it
+// as a copy from pageable host memory does.
+const SmallUpload = 64
+
+// CheckReduceAll panics unless ReduceAll's dst fits rs, and each reduction's shapes
+// fit: for other backends, so that they fail as the CPU one does.
+func CheckReduceAll(dst []float64, rs []Reducing) {
+	if len(dst) != len(rs) {
+		panic(fmt.Sprintf("backend: ReduceAll of %d reductions into %d values", len(rs), len(dst)))
+	}
+	for _, r := range rs {
+		if r.R > Smallest {
+			panic(fmt.Sprintf("backend: unknown reduction %d", r.R))
+		}
+		check(r.Op, r.N, Out{}, r.In)
+	}
 }
 
 // Reduction is how Reduce combines the values.

@@ -461,6 +461,14 @@ func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 }
 
 // Reduce returns the sum, the largest or the smallest of op's values over [0, n).
+// ReduceAll stores the result of rs[i] in dst[i].
+func (c *CPU) ReduceAll(dst []float64, rs ...Reducing) {
+	CheckReduceAll(dst, rs)
+	for i, r := range rs {
+		dst[i] = c.Reduce(r.R, r.Op, r.N, r.In...)
+	}
+}
+
 func (c *CPU) Reduce(r Reduction, op Op, n int, in ...In) float64 {
 	check(op, n, Out{}, in)
 	if r > Smallest {

@@ -26,7 +26,7 @@ type Backend struct {
 	// Set up on the CUDA thread before any operation, then only read.
 	k       kernels
 	handle  uintptr // cuBLAS
-	partial uint64  // reduceBlocks partial results of Reduce, then the result
+	partial uint64  // reduceBlocks partial results of Reduce, then resultSlots results
 
 	err error // the first failure; read and written on the CUDA thread only
 }
@@ -153,7 +153,7 @@ func (b *Backend) setUp() error {
 	if r := b.blas.cublasCreate(&b.handle); r != 0 {
 		return fmt.Errorf("cuda: %w: cublasCreate (%s, driver %s): %s", backend.ErrUnavailable, blasPath, versionString(version), blasStatus(r))
 	}
-	if r := b.drv.cuMemAlloc(&b.partial, 8*(reduceBlocks+1)); r != 0 {
+	if r := b.drv.cuMemAlloc(&b.partial, 8*(reduceBlocks+resultSlots)); r != 0 {
 		return fmt.Errorf("cuda: cuMemAlloc: %s", b.drv.describe(r))
 	}
 	b.k, err = b.loadKernels(arch)
@@ -352,13 +352,27 @@ func (b *Backend) index(x backend.Index) uint64 {
 	return d.ptr
 }
 
-// Upload copies src into dst.
+// Upload copies src into dst. Up to backend.SmallUpload elements travel with a
+// kernel launch, queued like an operation; more are copied once the operations
+// before them are done.
 func (b *Backend) Upload(dst backend.Vector, src []float64) {
 	d := b.vec(dst)
 	if d.n != len(src) {
 		panic(fmt.Sprintf("backend: Upload of %d elements into %d", len(src), d.n))
 	}
 	if len(src) == 0 {
+		return
+	}
+	if len(src) <= backend.SmallUpload {
+		f := &fillArgs{out: d.ptr, n: int64(len(src))}
+		copy(f.values[:], src)
+		b.post(func() {
+			if b.err == nil {
+				b.launch("cuLaunchKernel nnopt_fill", b.k.fill, 1, unsafe.Pointer(f))
+			}
+			runtime.KeepAlive(f)
+			runtime.KeepAlive(d)
+		})
 		return
 	}
 	b.do(func() {
@@ -491,41 +505,67 @@ func (b *Backend) Map(op backend.Op, n int, out backend.Out, in ...backend.In) {
 	})
 }
 
-// Reduce returns the sum, the largest or the smallest of op's values over [0, n): each block of a
-// first launch reduces its share, a second launch of one block reduces theirs.
-// After a failure it returns NaN.
+// Reduce returns the sum, the largest or the smallest of op's values over [0, n),
+// through ReduceAll. After a failure it returns NaN.
 func (b *Backend) Reduce(r backend.Reduction, op backend.Op, n int, in ...backend.In) float64 {
-	backend.CheckMap(op, n, backend.Out{}, in)
-	if r > backend.Smallest {
-		panic(fmt.Sprintf("backend: unknown reduction %d", r))
+	var y [1]float64
+	b.ReduceAll(y[:], backend.Reducing{R: r, Op: op, N: n, In: in})
+	return y[0]
+}
+
+// ReduceAll stores the result of rs[i] in dst[i]: per reduction, each block of a
+// first launch reduces its share and a second launch of one block reduces theirs
+// into a result slot; one copy brings up to resultSlots results back. After a
+// failure it stores NaN.
+func (b *Backend) ReduceAll(dst []float64, rs ...backend.Reducing) {
+	backend.CheckReduceAll(dst, rs)
+	for len(rs) > resultSlots {
+		b.ReduceAll(dst[:resultSlots], rs[:resultSlots]...)
+		dst, rs = dst[resultSlots:], rs[resultSlots:]
 	}
-	a := b.args(op, n, in)
-	if n == 0 {
-		switch r {
-		case backend.Largest:
-			return math.Inf(-1)
-		case backend.Smallest:
-			return math.Inf(1)
-		}
-		return 0
+	type launch struct {
+		a    *mapArgs
+		f    *finishArgs
+		grid uint32
 	}
-	grid := blocks(n, reduceBlocks)
-	a.out, a.mode = b.partial, int32(r)
-	f := &finishArgs{partial: b.partial, result: b.partial + 8*reduceBlocks, count: int32(grid), reduction: int32(r)}
-	result := math.NaN()
-	b.do(func() {
-		if b.err != nil {
-			return
+	var launches []launch
+	for i, r := range rs {
+		dst[i] = math.NaN()
+		if r.N == 0 {
+			continue // the identity, set below
 		}
-		var y [1]float64
-		if b.launch("cuLaunchKernel nnopt_reduce", b.k.reduceFn, grid, unsafe.Pointer(a)) &&
-			b.launch("cuLaunchKernel nnopt_finish", b.k.finish, 1, unsafe.Pointer(f)) &&
-			b.check("cuMemcpyDtoH", b.drv.cuMemcpyDtoH(unsafe.Pointer(&y[0]), f.result, 8)) {
-			result = y[0]
+		a := b.args(r.Op, r.N, r.In)
+		grid := blocks(r.N, reduceBlocks)
+		a.out, a.mode = b.partial, int32(r.R)
+		f := &finishArgs{partial: b.partial, result: b.partial + 8*uint64(reduceBlocks+i), count: int32(grid), reduction: int32(r.R)}
+		launches = append(launches, launch{a, f, grid})
+	}
+	if len(launches) > 0 {
+		b.do(func() {
+			if b.err != nil {
+				return
+			}
+			for _, l := range launches {
+				if !b.launch("cuLaunchKernel nnopt_reduce", b.k.reduceFn, l.grid, unsafe.Pointer(l.a)) ||
+					!b.launch("cuLaunchKernel nnopt_finish", b.k.finish, 1, unsafe.Pointer(l.f)) {
+					return
+				}
+			}
+			b.check("cuMemcpyDtoH", b.drv.cuMemcpyDtoH(unsafe.Pointer(&dst[0]), b.partial+8*reduceBlocks, 8*uintptr(len(rs))))
+			runtime.KeepAlive(launches)
+		})
+	}
+	for i, r := range rs {
+		if r.N == 0 {
+			switch r.R {
+			case backend.Sum:
+				dst[i] = 0
+			case backend.Largest:
+				dst[i] = math.Inf(-1)
+			case backend.Smallest:
+				dst[i] = math.Inf(1)
+			}
 		}
-		runtime.KeepAlive(a)
-		runtime.KeepAlive(f)
-	})
-	runtime.KeepAlive(in)
-	return result
+	}
+	runtime.KeepAlive(rs)
 }

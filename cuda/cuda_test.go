@@ -224,7 +224,7 @@ func TestKernelsCoverCodes(t *testing.T) {
 			t.Errorf("kernels.cu has %d cases F_%v, want funcEval's and funcValue's", n, f)
 		}
 	}
-	for _, name := range []string{"nnopt_map", "nnopt_reduce", "nnopt_finish"} {
+	for _, name := range []string{"nnopt_map", "nnopt_reduce", "nnopt_finish", "nnopt_fill"} {
 		if !strings.Contains(kernelsCU, `extern "C" __global__ void `+name+"(") {
 			t.Errorf("kernels.cu lacks the kernel %s", name)
 		}
@@ -253,6 +253,8 @@ func TestArgsLayout(t *testing.T) {
 		{"offsetof(mode)", unsafe.Offsetof(a.mode), 136},
 		{"sizeof(FinishArgs)", unsafe.Sizeof(finishArgs{}), 24},
 		{"offsetof(count)", unsafe.Offsetof(finishArgs{}.count), 16},
+		{"sizeof(FillArgs)", unsafe.Sizeof(fillArgs{}), 16 + 8*backend.SmallUpload},
+		{"offsetof(values)", unsafe.Offsetof(fillArgs{}.values), 16},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %d, want %d", c.name, c.got, c.want)

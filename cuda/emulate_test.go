@@ -238,6 +238,19 @@ func emulate(t *testing.T, exe string) {
 			}
 		}
 	}
+	// A small upload writes its n values and nothing past them.
+	for _, n := range []int{1, 37, backend.SmallUpload} {
+		vals := random(n)
+		fmt.Fprintf(stdin, "2 %d %d %s\n", n+3, n, floats(vals))
+		want := append(vals, -1, -1, -1)
+		got := make([]float64, len(want))
+		for i := range got {
+			got[i] = next()
+		}
+		if i, ok := near(got, want, 0); !ok {
+			t.Errorf("fill of %d: element %d = %v, want %v", n, i, got[i], want[i])
+		}
+	}
 	// NaN wins the largest, and an empty reduction is -Inf or 0 on the host side of
 	// Reduce, so only NaN is the kernels'.
 	nan := backend.In{V: backend.Wrap([]float64{1, math.NaN(), 3, 2})}

@@ -33,6 +33,14 @@ struct FinishArgs {
 	int reduction;
 };
 
+// FillArgs is a small Upload, its values passed with the launch; fillArgs in
+// kernels.go has its layout.
+struct FillArgs {
+	double *out;
+	long long n; // at most FILL_MAX
+	double values[FILL_MAX];
+};
+
 // ld reads argument k of element i: v[g[i]], 0 for a negative position.
 __device__ double ld(const MapArgs &a, int k, long long i) {
 	const int *g = a.g[k];
@@ -363,6 +371,14 @@ extern "C" __global__ void nnopt_finish(FinishArgs f) {
 	double t = blockCombine(f.reduction, acc);
 	if (threadIdx.x == 0) {
 		*f.result = t;
+	}
+}
+
+// nnopt_fill, one block, stores the launch's values: an Upload that waits for
+// nothing.
+extern "C" __global__ void nnopt_fill(FillArgs f) {
+	for (long long i = threadIdx.x; i < f.n; i += BLOCK) {
+		f.out[i] = f.values[i];
 	}
 }
 

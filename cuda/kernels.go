@@ -22,6 +22,9 @@ const block = 256
 // are combined by one block in the second.
 const reduceBlocks = 1024
 
+// resultSlots is the most results one ReduceAll copy brings back.
+const resultSlots = 32
+
 // kernelSource is kernels.cu after a prelude that defines the constants of package
 // backend it switches on, so that they cannot drift apart.
 func kernelSource() string {
@@ -35,7 +38,8 @@ func kernelSource() string {
 	}
 	fmt.Fprintf(&s, "#define M_Set %d\n#define M_Accumulate %d\n#define M_KeepMax %d\n", backend.Set, backend.Accumulate, backend.KeepMax)
 	fmt.Fprintf(&s, "#define R_Sum %d\n#define R_Largest %d\n#define R_Smallest %d\n", backend.Sum, backend.Largest, backend.Smallest)
-	fmt.Fprintf(&s, "#define BLOCK %d\n\n", block)
+	fmt.Fprintf(&s, "#define BLOCK %d\n", block)
+	fmt.Fprintf(&s, "#define FILL_MAX %d\n\n", backend.SmallUpload)
 	s.WriteString(kernelsCU)
 	return s.String()
 }
@@ -53,6 +57,14 @@ type mapArgs struct {
 	fn   int32
 	mode int32
 	_    int32
+}
+
+// fillArgs is FillArgs of kernels.cu: the values of a small Upload, passed with
+// the launch.
+type fillArgs struct {
+	out    uint64
+	n      int64
+	values [backend.SmallUpload]float64
 }
 
 // finishArgs is FinishArgs of kernels.cu.
@@ -203,8 +215,8 @@ func (l *nvrtcAPI) supportedArchs() []int {
 
 // kernels are the functions of the loaded module.
 type kernels struct {
-	module                  uintptr
-	mapFn, reduceFn, finish uintptr
+	module                        uintptr
+	mapFn, reduceFn, finish, fill uintptr
 }
 
 // loadKernels compiles the kernels for the device, or takes them from the cache, and
@@ -251,7 +263,7 @@ func (b *Backend) loadModule(image []byte, ptx bool) (kernels, error) {
 	for _, f := range []struct {
 		fn   *uintptr
 		name string
-	}{{&k.mapFn, "nnopt_map"}, {&k.reduceFn, "nnopt_reduce"}, {&k.finish, "nnopt_finish"}} {
+	}{{&k.mapFn, "nnopt_map"}, {&k.reduceFn, "nnopt_reduce"}, {&k.finish, "nnopt_finish"}, {&k.fill, "nnopt_fill"}} {
 		cname := cString(f.name)
 		if r := b.drv.cuModuleGetFunction(f.fn, k.module, &cname[0]); r != 0 {
 			errs = append(errs, fmt.Errorf("cuda: cuModuleGetFunction %s: %s", f.name, b.drv.describe(r)))

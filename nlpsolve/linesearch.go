@@ -22,26 +22,34 @@ const (
 // lineSearch moves from s along d. Without bounds in reach it finds a strong-Wolfe
 // step; when the step would cross a bound it backtracks on the projected path. It
 // leaves the accepted point in sNew, its gradient in gNew, and the solver state there.
-func (o *optimizer) lineSearch(s backend.Vector, f float64, g, d backend.Vector, slope, step0 float64, sNew, gNew backend.Vector) lineResult {
-	maxStep := math.Inf(1)
-	if b := o.bounds; b != nil {
-		maxStep = o.vec.be.Reduce(backend.Smallest, backend.Op{Code: backend.BoundStep, P: 1}, s.Len(), in(s), in(d), in(b.lo), in(b.up))
-	}
+// maxStep is the longest step along d that stays in the box.
+func (o *optimizer) lineSearch(s backend.Vector, f float64, g, d backend.Vector, slope, step0, maxStep float64, sNew, gNew backend.Vector) lineResult {
+	o.next.valid = false
 	if maxStep >= step0 {
 		return o.wolfe(s, f, d, slope, step0, maxStep, sNew, gNew)
 	}
 	return o.projected(s, f, g, d, step0, sNew, gNew)
 }
 
-// eval computes objective and gradient at s + a·d.
+// eval computes objective and gradient at s + a·d and returns the objective and the
+// slope there; the projected gradient's norm comes with the slope (o.next).
 func (o *optimizer) eval(s, d backend.Vector, a float64, sNew, gNew backend.Vector) (float64, float64) {
+	o.next.valid = false
 	o.vec.axpyTo(sNew, s, a, d)
 	f := o.rf.value(sNew)
 	if math.IsInf(f, 1) {
 		return f, math.NaN()
 	}
 	o.rf.gradient(gNew)
-	return f, o.vec.dot(gNew, d)
+	pg := gNew
+	if b := o.bounds; b != nil {
+		pg = o.pgNext
+		o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, pg.Len(), backend.Out{V: pg}, in(gNew), in(sNew), in(b.lo), in(b.up))
+	}
+	var r [2]float64
+	o.vec.be.ReduceAll(r[:], dotOf(gNew, d), maxAbsOf(pg))
+	o.next.valid, o.next.rgmax = true, max(r[1], 0)
+	return f, r[0]
 }
 
 func (o *optimizer) wolfe(s backend.Vector, f0 float64, d backend.Vector, slope, a, aMax float64, sNew, gNew backend.Vector) lineResult {

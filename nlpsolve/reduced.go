@@ -46,9 +46,14 @@ type reduced struct {
 	lastEval, gradAt int
 	// weightsStale says w lags the adjoints: a direct adjoint sweep does not form it.
 	weightsStale bool
-	bounded      []bool  // per variable block: some element has a finite bound
-	boundViol    float64 // worst bound violation of a defined variable in the last sweep
-	boundVar     string
+	// The reductions of a forward sweep (the objective, then the violation of each
+	// bounded defined variable, violOf naming it) and their results.
+	reds      []backend.Reducing
+	violOf    []int
+	results   []float64
+	bounded   []bool  // per variable block: some element has a finite bound
+	boundViol float64 // worst bound violation of a defined variable in the last sweep
+	boundVar  string
 }
 
 func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
@@ -191,7 +196,9 @@ func (rf *reduced) value(s backend.Vector) float64 {
 	rf.unpack(s, rf.x)
 	rf.evals++
 	rf.lastEval++
-	rf.boundViol = 0
+	// The objective and the bound violations come back together, with one wait.
+	rf.reds = append(rf.reds[:0], backend.Reducing{R: backend.Sum, Op: backend.Op{Code: backend.Copy}, N: 1, In: []backend.In{{V: rf.x[rf.p.Objective]}}})
+	rf.violOf = rf.violOf[:0]
 	for _, ei := range rf.st.order {
 		e := rf.p.Equations[ei]
 		v, rows := rf.x[e.Defines], rf.r[ei].Len()
@@ -203,14 +210,23 @@ func (rf *reduced) value(s backend.Vector) float64 {
 			rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rows, backend.Out{V: v, Mode: backend.Accumulate}, backend.In{V: rf.r[ei]})
 		}
 		if lo := rf.lo[e.Defines]; lo != nil {
-			viol := rf.be.Reduce(backend.Largest, backend.Op{Code: backend.Violation}, rows, backend.In{V: v}, backend.In{V: lo}, backend.In{V: rf.up[e.Defines]})
-			if viol > rf.boundViol {
-				rf.boundViol, rf.boundVar = viol, rf.p.Vars[e.Defines].Name
-			}
+			rf.reds = append(rf.reds, backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Violation}, N: rows,
+				In: []backend.In{{V: v}, {V: lo}, {V: rf.up[e.Defines]}}})
+			rf.violOf = append(rf.violOf, e.Defines)
 		}
 	}
-	rf.be.Download(rf.one, rf.x[rf.p.Objective])
-	f := rf.sign * rf.one[0]
+	if cap(rf.results) < len(rf.reds) {
+		rf.results = make([]float64, len(rf.reds))
+	}
+	res := rf.results[:len(rf.reds)]
+	rf.be.ReduceAll(res, rf.reds...)
+	rf.boundViol = 0
+	for k, vb := range rf.violOf {
+		if viol := res[1+k]; viol > rf.boundViol {
+			rf.boundViol, rf.boundVar = viol, rf.p.Vars[vb].Name
+		}
+	}
+	f := rf.sign * res[0]
 	if math.IsNaN(f) || rf.boundViol > 1e-9 {
 		return math.Inf(1)
 	}

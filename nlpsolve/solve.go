@@ -228,6 +228,14 @@ type optimizer struct {
 	sign   float64 // +1 minimise, -1 maximise
 	// Host copies of vectors for the steps that run there.
 	hs, hg, hd, hx []float64
+	// next is the projected gradient at the line search's last evaluated point,
+	// which eval reduces together with its slope: at the accepted point it is the
+	// next iteration's, read without a wait of its own. pgNext holds it with bounds.
+	next struct {
+		valid bool
+		rgmax float64
+	}
+	pgNext backend.Vector
 }
 
 // bounds are the (scaled) bounds of the superbasics on the optimizer's backend.
@@ -243,6 +251,19 @@ func (o *optimizer) projectedGradient(s, g, buf backend.Vector) (backend.Vector,
 	}
 	o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, buf.Len(), backend.Out{V: buf}, in(g), in(s), in(b.lo), in(b.up))
 	return buf, o.vec.maxAbs(buf)
+}
+
+// slopeAndReach returns gᵀd and the longest step along d that stays in the box
+// (+Inf without bounds), with one wait.
+func (o *optimizer) slopeAndReach(s, g, d backend.Vector) (slope, maxStep float64) {
+	b := o.bounds
+	if b == nil {
+		return o.vec.dot(g, d), math.Inf(1)
+	}
+	var r [2]float64
+	o.vec.be.ReduceAll(r[:], dotOf(g, d),
+		backend.Reducing{R: backend.Smallest, Op: backend.Op{Code: backend.BoundStep, P: 1}, N: s.Len(), In: []backend.In{in(s), in(d), in(b.lo), in(b.up)}})
+	return r[0], r[1]
 }
 
 func (o *optimizer) stop(iter int) (Status, bool) {
@@ -263,6 +284,9 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 	n := s.Len()
 	pgBuf, d := v.be.NewVector(n), v.be.NewVector(n)
 	sNew, gNew := v.be.NewVector(n), v.be.NewVector(n)
+	if o.bounds != nil {
+		o.pgNext = v.be.NewVector(n)
+	}
 	mem := newCompactLBFGS(v, o.set.Memory, n)
 	var cg *newtonCG
 	if o.set.Method == NewtonCG {
@@ -300,18 +324,18 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 			v.be.Map(backend.Op{Code: backend.HoldAtBound}, n, backend.Out{V: d}, in(d), in(pg), in(s), in(b.lo), in(b.up))
 		}
 		// Make sure d descends.
-		slope := v.dot(g, d)
+		slope, maxStep := o.slopeAndReach(s, g, d)
 		if slope >= 0 {
 			mem.reset()
 			v.scaleTo(d, -1, pg)
-			slope = v.dot(g, d)
+			slope, maxStep = o.slopeAndReach(s, g, d)
 		}
 		step0 := 1.0
 		if cg == nil && mem.len() == 0 {
 			// Steepest descent has no scale: a first step of unit length.
 			step0 = math.Min(1, 1/math.Sqrt(v.dot(pg, pg)))
 		}
-		ls := o.lineSearch(s, f, g, d, slope, step0, sNew, gNew)
+		ls := o.lineSearch(s, f, g, d, slope, step0, maxStep, sNew, gNew)
 		if !ls.ok && ls.fNew >= f {
 			if mem.len() > 0 {
 				mem.reset() // retry once with steepest descent
@@ -329,7 +353,15 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 		s, sNew = sNew, s
 		g, gNew = gNew, g
 		f = ls.fNew
-		pg, o.rgmax = o.projectedGradient(s, g, pgBuf)
+		switch {
+		case o.next.valid && o.bounds != nil:
+			pgBuf, o.pgNext = o.pgNext, pgBuf
+			pg, o.rgmax = pgBuf, o.next.rgmax
+		case o.next.valid:
+			pg, o.rgmax = g, o.next.rgmax
+		default:
+			pg, o.rgmax = o.projectedGradient(s, g, pgBuf)
+		}
 		it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: n, Step: ls.step, InItr: inner + ls.evals, MX: ls.bounded, OK: ls.ok, Elapsed: time.Since(o.start)}
 		if cg != nil {
 			it.Phase = 4
@@ -357,10 +389,15 @@ func (o *optimizer) quasiNewton(mem *compactLBFGS, s, g, pg, d, work backend.Vec
 		}
 		return
 	}
-	firstBreak := v.be.Reduce(backend.Smallest, backend.Op{Code: backend.BoundStep, P: -1}, s.Len(), in(s), in(g), in(b.lo), in(b.up))
-	if mem.cauchyStep() < firstBreak && mem.direction(g, d) {
+	// The Newton step is formed first, so that one wait brings both reductions.
+	if mem.direction(g, d) {
 		v.axpyTo(work, s, 1, d)
-		if v.be.Reduce(backend.Largest, backend.Op{Code: backend.Violation}, s.Len(), in(work), in(b.lo), in(b.up)) <= 0 {
+		var r [2]float64
+		v.be.ReduceAll(r[:],
+			backend.Reducing{R: backend.Smallest, Op: backend.Op{Code: backend.BoundStep, P: -1}, N: s.Len(), In: []backend.In{in(s), in(g), in(b.lo), in(b.up)}},
+			backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Violation}, N: s.Len(), In: []backend.In{in(work), in(b.lo), in(b.up)}})
+		firstBreak, outside := r[0], r[1]
+		if mem.cauchyStep() < firstBreak && outside <= 0 {
 			return
 		}
 	}

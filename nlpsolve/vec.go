@@ -13,12 +13,22 @@ func (o vecOps) dot(a, b backend.Vector) float64 {
 	return o.be.Reduce(backend.Sum, backend.Op{Code: backend.Mul}, a.Len(), in(a), in(b))
 }
 
+// dotOf is the reduction of dot, for ReduceAll.
+func dotOf(a, b backend.Vector) backend.Reducing {
+	return backend.Reducing{R: backend.Sum, Op: backend.Op{Code: backend.Mul}, N: a.Len(), In: []backend.In{in(a), in(b)}}
+}
+
 // maxAbs is the infinity norm.
 func (o vecOps) maxAbs(a backend.Vector) float64 {
 	if a.Len() == 0 {
 		return 0
 	}
 	return o.be.Reduce(backend.Largest, backend.Op{Code: backend.Abs}, a.Len(), in(a))
+}
+
+// maxAbsOf is the reduction of maxAbs, for ReduceAll: -Inf, not 0, when a is empty.
+func maxAbsOf(a backend.Vector) backend.Reducing {
+	return backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Abs}, N: a.Len(), In: []backend.In{in(a)}}
 }
 
 // axpyTo sets dst = x + a·y.

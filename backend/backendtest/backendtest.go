@@ -36,6 +36,7 @@ func Run(t *testing.T, be backend.Backend) {
 	t.Run("Formula", func(t *testing.T) { testFormula(t, be) })
 	t.Run("Map", func(t *testing.T) { testMap(t, be, ref) })
 	t.Run("Reduce", func(t *testing.T) { testReduce(t, be, ref) })
+	t.Run("ReduceAll", func(t *testing.T) { testReduceAll(t, be) })
 	if err := be.Err(); err != nil {
 		t.Errorf("%s: Err after the suite: %v", be.Name(), err)
 	}
@@ -108,7 +109,7 @@ func random(rng *rand.Rand, n int, lo, hi float64) []float64 {
 }
 
 func testMemory(t reporter, be backend.Backend) {
-	for _, n := range []int{0, 1, 7, 1000, 100003} {
+	for _, n := range []int{0, 1, 7, backend.SmallUpload, backend.SmallUpload + 1, 1000, 100003} {
 		v := be.NewVector(n)
 		if v.Len() != n {
 			t.Fatalf("NewVector(%d).Len() = %d", n, v.Len())
@@ -117,6 +118,19 @@ func testMemory(t reporter, be backend.Backend) {
 		s := random(rand.New(rand.NewPCG(1, uint64(n))), n, -1e3, 1e3)
 		be.Upload(v, s)
 		compare(t, fmt.Sprintf("Upload/Download of %d", n), download(be, v), s, TolExact)
+	}
+	// An upload, small or not, lands between the operations around it.
+	for _, n := range []int{5, backend.SmallUpload + 5} {
+		v := be.NewVector(n)
+		s := random(rand.New(rand.NewPCG(3, uint64(n))), n, -1, 1)
+		be.Map(backend.Op{Code: backend.Const, P: 7}, n, backend.Out{V: v})
+		be.Upload(v, s)
+		be.Map(backend.Op{Code: backend.Scale, P: 2}, n, backend.Out{V: v}, backend.In{V: v})
+		want := make([]float64, n)
+		for i := range want {
+			want[i] = 2 * s[i]
+		}
+		compare(t, fmt.Sprintf("Map, Upload of %d, Map", n), download(be, v), want, TolExact)
 	}
 	x := be.NewIndex([]int32{3, -1, 0})
 	if x.Len() != 3 {
@@ -411,4 +425,33 @@ func testReduce(t reporter, be, ref backend.Backend) {
 			}
 		}
 	}
+}
+
+// testReduceAll checks that ReduceAll gives, reduction for reduction, what Reduce
+// gives on the same backend, for more reductions than one batch may hold, the
+// empty ones among them.
+func testReduceAll(t reporter, be backend.Backend) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	x := upload(be, random(rng, 5000, -1, 1))
+	y := upload(be, random(rng, 5000, -1, 1))
+	var rs []backend.Reducing
+	for k := 0; k < 70; k++ {
+		n := []int{0, 1, 17, 5000}[k%4]
+		op := backend.Op{Code: backend.Mul}
+		in := []backend.In{{V: x}, {V: y}}
+		if k%3 == 1 {
+			op, in = backend.Op{Code: backend.Abs}, []backend.In{{V: y}}
+		}
+		rs = append(rs, backend.Reducing{R: backend.Reductions()[k%3], Op: op, N: n - k%5, In: in})
+		if rs[k].N < 0 {
+			rs[k].N = 0
+		}
+	}
+	got := make([]float64, len(rs))
+	be.ReduceAll(got, rs...)
+	want := make([]float64, len(rs))
+	for i, r := range rs {
+		want[i] = be.Reduce(r.R, r.Op, r.N, r.In...)
+	}
+	compare(t, fmt.Sprintf("ReduceAll of %d reductions", len(rs)), got, want, TolExact)
 }

@@ -59,6 +59,13 @@ func (f faulty) Reduce(r backend.Reduction, op backend.Op, n int, in ...backend.
 	return v
 }
 
+func (f faulty) ReduceAll(dst []float64, rs ...backend.Reducing) {
+	f.CPU.ReduceAll(dst, rs...)
+	if f.bug == "reduceall-shifted" && len(rs) > 33 {
+		dst[33] = dst[32] // a result slot reused past the first batch
+	}
+}
+
 // TestSuiteCatchesBugs plants one bug at a time and requires the matching check to
 // report it, and the clean backend to pass every check.
 func TestSuiteCatchesBugs(t *testing.T) {
@@ -70,6 +77,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		"sigmoid-curvature": func(r reporter, be backend.Backend) { testMap(r, be, ref) },
 		"reduce-drops-last": func(r reporter, be backend.Backend) { testReduce(r, be, ref) },
 		"slice-copies":      func(r reporter, be backend.Backend) { testMemory(r, be) },
+		"reduceall-shifted": func(r reporter, be backend.Backend) { testReduceAll(r, be) },
 	}
 	for bug, check := range checks {
 		var clean, buggy recorder

@@ -15,9 +15,10 @@ type Emulated struct {
 	CPU backend.CPU
 	// Transfers counts Upload and Download calls, Moved the elements they copied.
 	Transfers, Moved int
-	// Launches counts Map, Gemm and Reduce calls (a GPU's kernel launches), Waits the
-	// calls that wait for the device: Download, Reduce, and Upload, since a copy
-	// from pageable host memory waits for the work queued before it.
+	// Launches counts Map, Gemm and Reduce calls and ReduceAll's reductions (a GPU's
+	// kernel launches), Waits the calls that wait for the device: Download, Reduce,
+	// ReduceAll, and an Upload of more than backend.SmallUpload elements, since a
+	// copy from pageable host memory waits for the work queued before it.
 	Launches, Waits int
 }
 
@@ -75,7 +76,9 @@ func (e *Emulated) Slice(v backend.Vector, from, to int) backend.Vector {
 // Upload copies src into dst.
 func (e *Emulated) Upload(dst backend.Vector, src []float64) {
 	e.Transfers++
-	e.Waits++
+	if len(src) > backend.SmallUpload {
+		e.Waits++
+	}
 	e.Moved += len(src)
 	e.CPU.Upload(e.vec(dst), src)
 }
@@ -113,4 +116,17 @@ func (e *Emulated) Reduce(r backend.Reduction, op backend.Op, n int, in ...backe
 	e.Launches++
 	e.Waits++
 	return e.CPU.Reduce(r, op, n, e.ins(in)...)
+}
+
+// ReduceAll runs the CPU backend's.
+func (e *Emulated) ReduceAll(dst []float64, rs ...backend.Reducing) {
+	host := make([]backend.Reducing, len(rs))
+	for i, r := range rs {
+		host[i] = backend.Reducing{R: r.R, Op: r.Op, N: r.N, In: e.ins(r.In)}
+	}
+	e.Launches += len(rs)
+	if len(rs) > 0 {
+		e.Waits++
+	}
+	e.CPU.ReduceAll(dst, host...)
 }

@@ -4,6 +4,9 @@
 //	per input: length values... gathered(0/1) [n positions]
 //	Map only: length of out, its values... scattered(0/1) [n positions]
 //
+// or a small upload: 2 length-of-out n values... (n of them), after which it
+// prints the destination.
+//
 // Floats are in Go's 'x' format, which strtod reads. It prints the destination
 // after a Map, the result of a Reduce, one value a line in %a. Device threads are
 // host threads: BLOCK of them, running a launch's blocks one after the other.
@@ -18,6 +21,7 @@
 
 using nnopt::MapArgs;
 using nnopt::FinishArgs;
+using nnopt::FillArgs;
 
 static std::vector<double> readFloats(long long n) {
 	std::vector<double> v(n);
@@ -77,6 +81,19 @@ int main() {
 	pool &threads = *new pool; // never joined: they end with the process
 	int kind;
 	while (scanf("%d", &kind) == 1) {
+		if (kind == 2) {
+			long long len, n;
+			if (scanf("%lld %lld", &len, &n) != 2 || n > FILL_MAX) return 2;
+			std::vector<double> out(len, -1.0), values = readFloats(n);
+			FillArgs f{};
+			f.out = out.data();
+			f.n = n;
+			for (long long i = 0; i < n; i++) f.values[i] = values[i];
+			launch(threads, 1, [&f] { nnopt::nnopt_fill(f); });
+			for (double y : out) printf("%a\n", y);
+			fflush(stdout);
+			continue;
+		}
 		MapArgs a{};
 		int code, fn, mode, inputs;
 		unsigned grid;

@@ -32,9 +32,13 @@ type reduced struct {
 	dx     []backend.Vector // tangents
 	dbar   []backend.Vector // tangents of the adjoints
 	dw     []backend.Vector
-	// barAll, dxAll and dbarAll hold bar, dx and dbar each in one vector, so that
-	// clearing them is one operation (one kernel launch on a device).
-	barAll, dxAll, dbarAll backend.Vector
+	// xAll, barAll, dxAll and dbarAll hold x, bar, dx and dbar each in one vector,
+	// so that clearing one, or moving the superbasics of several blocks in or out
+	// of it, is one operation (one kernel launch on a device).
+	xAll, barAll, dxAll, dbarAll backend.Vector
+	// packAt holds, when the superbasics span several segments, the position in
+	// such a vector of each packed superbasic element; nil for one segment.
+	packAt backend.Index
 	// lo and up are the bounds of the defined variables that have one (else nil).
 	lo, up []backend.Vector
 	// segs holds per superbasic segment its elements' positions in the variable
@@ -79,7 +83,6 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 		}
 		return out
 	}
-	varSize := func(i int) int { return p.Vars[i].Size() }
 	rows := func(i int) int { return p.Equations[i].Block.Rows() }
 	total := 0
 	for _, v := range p.Vars {
@@ -94,7 +97,7 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 		}
 		return all, out
 	}
-	rf.x = alloc(varSize, len(p.Vars))
+	rf.xAll, rf.x = packed()
 	rf.barAll, rf.bar = packed()
 	rf.dxAll, rf.dx = packed()
 	rf.dbarAll, rf.dbar = packed()
@@ -131,11 +134,31 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 		}
 		rf.segs = append(rf.segs, at)
 	}
+	if len(st.segs) > 1 {
+		offset := make([]int, len(p.Vars))
+		for i := 1; i < len(p.Vars); i++ {
+			offset[i] = offset[i-1] + p.Vars[i-1].Size()
+		}
+		if total > math.MaxInt32 {
+			return nil, fmt.Errorf("nlpsolve: %d variable elements exceed the 32-bit positions of a backend index", total)
+		}
+		var pos []int32
+		for _, sg := range st.segs {
+			for _, e := range sg.elem {
+				pos = append(pos, int32(offset[sg.vb]+e))
+			}
+		}
+		rf.packAt = be.NewIndex(pos)
+	}
 	return rf, be.Err()
 }
 
-// unpack puts the packed superbasic values s into the blocks of vs.
-func (rf *reduced) unpack(s backend.Vector, vs []backend.Vector) {
+// unpack puts the packed superbasic values s into the blocks of vs, slices of all.
+func (rf *reduced) unpack(s, all backend.Vector, vs []backend.Vector) {
+	if rf.packAt != nil {
+		rf.be.Map(backend.Op{Code: backend.Copy}, s.Len(), backend.Out{V: all, At: rf.packAt}, backend.In{V: s})
+		return
+	}
 	k := 0
 	for j, sg := range rf.st.segs {
 		n := len(sg.elem)
@@ -144,8 +167,12 @@ func (rf *reduced) unpack(s backend.Vector, vs []backend.Vector) {
 	}
 }
 
-// pack stores the superbasic elements of vs in s.
-func (rf *reduced) pack(vs []backend.Vector, s backend.Vector) {
+// pack stores the superbasic elements of vs, slices of all, in s.
+func (rf *reduced) pack(all backend.Vector, vs []backend.Vector, s backend.Vector) {
+	if rf.packAt != nil {
+		rf.be.Map(backend.Op{Code: backend.Copy}, s.Len(), backend.Out{V: s}, backend.In{V: all, At: rf.packAt})
+		return
+	}
 	k := 0
 	for j, sg := range rf.st.segs {
 		n := len(sg.elem)
@@ -193,7 +220,7 @@ func (rf *reduced) residualNorms() (sum, max float64, count int) {
 // objective. It returns +Inf when a defined variable leaves its bounds or a value is
 // not finite.
 func (rf *reduced) value(s backend.Vector) float64 {
-	rf.unpack(s, rf.x)
+	rf.unpack(s, rf.xAll, rf.x)
 	rf.evals++
 	rf.lastEval++
 	// The objective and the bound violations come back together, with one wait.
@@ -250,7 +277,7 @@ func (rf *reduced) gradient(g backend.Vector) {
 		rf.weightOf(ei)
 		rf.blocks[ei].VJPOn(rf.w[ei], rf.bar)
 	}
-	rf.pack(rf.bar, g)
+	rf.pack(rf.barAll, rf.bar, g)
 	if rf.sign < 0 {
 		rf.vec.scaleTo(g, -1, g)
 	}
@@ -287,7 +314,7 @@ func (rf *reduced) hessVec(d, hd backend.Vector) error {
 	rf.weights()
 	rf.clear(rf.dxAll)
 	rf.clear(rf.dbarAll)
-	rf.unpack(d, rf.dx)
+	rf.unpack(d, rf.dxAll, rf.dx)
 	for _, ei := range rf.st.order {
 		e := rf.p.Equations[ei]
 		rf.blocks[ei].JVPOn(rf.dx, rf.r[ei])
@@ -299,7 +326,7 @@ func (rf *reduced) hessVec(d, hd backend.Vector) error {
 		rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rf.dw[ei].Len(), backend.Out{V: rf.dw[ei]}, backend.In{V: rf.dbar[e.Defines]})
 		rf.blocks[ei].HVPOn(rf.w[ei], rf.dw[ei], rf.dx, rf.dbar)
 	}
-	rf.pack(rf.dbar, hd)
+	rf.pack(rf.dbarAll, rf.dbar, hd)
 	if rf.sign < 0 {
 		rf.vec.scaleTo(hd, -1, hd)
 	}

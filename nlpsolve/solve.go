@@ -140,7 +140,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	}
 	vec := rf.vec
 	s := vec.be.NewVector(st.n)
-	rf.pack(rf.x, s)
+	rf.pack(rf.xAll, rf.x, s)
 	if bounded {
 		// Superbasics start within their bounds.
 		var buf []float64

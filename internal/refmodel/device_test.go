@@ -196,6 +196,9 @@ func TestMLPDataStaysOnDevice(t *testing.T) {
 	if l := median(launches); l > 60 {
 		t.Errorf("%d launches in a typical iteration, want at most 60: the direct sweeps of the defining equations are not used", l)
 	}
+	if w := median(waits); w > 6 {
+		t.Errorf("%d waits for the device in a typical iteration, want at most 6: the scalars are not brought back together", w)
+	}
 }
 
 // On a GPU the reference networks must give the CPU's iterates to 1e-8 relative for

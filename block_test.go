@@ -101,20 +101,7 @@ func fillRand(x []float64, scale float64) {
 func TestBlockDerivativesMatchFiniteDifferences(t *testing.T) {
 	for _, tc := range derivCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			c := NewContainer()
-			e := tc.build(c)
-			var vars []*Variable
-			index := map[*Variable]int{}
-			walkRefs(Sub(e.def.lhs, e.def.rhs), func(v *Variable) {
-				if _, ok := index[v]; !ok {
-					index[v] = len(vars)
-					vars = append(vars, v)
-				}
-			})
-			b, err := compileBlock(e, index)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b, vars, _ := compileAlone(t, tc.build(NewContainer()))
 			x, v := make([][]float64, len(vars)), make([][]float64, len(vars))
 			for i, vr := range vars {
 				x[i], v[i] = make([]float64, vr.Size()), make([]float64, vr.Size())
@@ -232,6 +219,25 @@ func TestBlockDerivativesMatchFiniteDifferences(t *testing.T) {
 			b.skipVar = -1
 		})
 	}
+}
+
+// compileAlone compiles e as a block of its own, its variables numbered in the
+// order they appear.
+func compileAlone(t *testing.T, e *Equation) (*block, []*Variable, map[*Variable]int) {
+	t.Helper()
+	var vars []*Variable
+	index := map[*Variable]int{}
+	walkRefs(Sub(e.def.lhs, e.def.rhs), func(v *Variable) {
+		if _, ok := index[v]; !ok {
+			index[v] = len(vars)
+			vars = append(vars, v)
+		}
+	})
+	b, err := compileBlock(e, index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, vars, index
 }
 
 func zeros(x [][]float64) [][]float64 {

@@ -41,43 +41,13 @@ func TestDirectSweepsMatchResidualSweeps(t *testing.T) {
 			must(e.Define(Eq(loss, Sum(Mul(y, Neg(Sub(z, LogSumExp(z.At(i, k), k)))), i, j))))
 			return e
 		}, true},
-		{"scaled-variable", func(c *Container) *Equation {
-			i := c.NewSet("i", "1", "2", "3")
-			x, y := c.NewVariable("x", Free, i), c.NewVariable("y", Free, i)
-			e := c.NewEquation("e", i)
-			must(e.Define(Eq(Mul(Const(2), y), Exp(x))))
-			return e
-		}, false},
-		{"copy-of-a-variable", func(c *Container) *Equation {
-			i := c.NewSet("i", "1", "2", "3")
-			x, y := c.NewVariable("x", Free, i), c.NewVariable("y", Free, i)
-			e := c.NewEquation("e", i)
-			must(e.Define(Eq(y, x)))
-			return e
-		}, false},
-		{"variable-inside-a-sum", func(c *Container) *Equation {
-			i := c.NewSet("i", "1", "2", "3")
-			x, y := c.NewVariable("x", Free, i), c.NewVariable("y", Free, i)
-			e := c.NewEquation("e", i)
-			must(e.Define(Eq(Add(y, Exp(x)), Const(1))))
-			return e
-		}, false},
+		{"scaled-variable", overI(func(x, y *Variable) *Relation { return Eq(Mul(Const(2), y), Exp(x)) }), false},
+		{"copy-of-a-variable", overI(func(x, y *Variable) *Relation { return Eq(y, x) }), false},
+		{"variable-inside-a-sum", overI(func(x, y *Variable) *Relation { return Eq(Add(y, Exp(x)), Const(1)) }), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := NewContainer()
-			e := tc.build(c)
-			var vars []*Variable
-			index := map[*Variable]int{}
-			walkRefs(Sub(e.def.lhs, e.def.rhs), func(v *Variable) {
-				if _, ok := index[v]; !ok {
-					index[v] = len(vars)
-					vars = append(vars, v)
-				}
-			})
-			b, err := compileBlock(e, index)
-			if err != nil {
-				t.Fatal(err)
-			}
+			e := tc.build(NewContainer())
+			b, vars, index := compileAlone(t, e)
 			v, coef, ok := definedVariable(e, map[*Variable]bool{})
 			if !ok {
 				t.Fatal("no defined variable")
@@ -177,5 +147,16 @@ func TestDirectSweepsMatchResidualSweeps(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// overI builds the equation rel(x, y) over one set i, for variables x and y over i.
+func overI(rel func(x, y *Variable) *Relation) func(c *Container) *Equation {
+	return func(c *Container) *Equation {
+		i := c.NewSet("i", "1", "2", "3")
+		x, y := c.NewVariable("x", Free, i), c.NewVariable("y", Free, i)
+		e := c.NewEquation("e", i)
+		must(e.Define(rel(x, y)))
+		return e
 	}
 }

@@ -42,9 +42,9 @@ func (o *optimizer) eval(s, d backend.Vector, a float64, sNew, gNew backend.Vect
 	}
 	o.rf.gradient(gNew)
 	pg := gNew
-	if b := o.bounds; b != nil {
+	if o.bounds != nil {
 		pg = o.pgNext
-		o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, pg.Len(), backend.Out{V: pg}, in(gNew), in(sNew), in(b.lo), in(b.up))
+		o.project(pg, gNew, sNew)
 	}
 	var r [2]float64
 	o.vec.be.ReduceAll(r[:], dotOf(gNew, d), maxAbsOf(pg))

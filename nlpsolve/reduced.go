@@ -44,7 +44,6 @@ type reduced struct {
 	// segs holds per superbasic segment its elements' positions in the variable
 	// block, nil when the segment is the whole block.
 	segs  []backend.Index
-	one   []float64 // a host scalar: the objective's seed and value
 	evals int
 	// lastEval counts forward sweeps; gradAt is the sweep the adjoints belong to.
 	lastEval, gradAt int
@@ -65,7 +64,7 @@ func newReduced(p *Problem, st *structure, x0 [][]float64) (*reduced, error) {
 	if err != nil {
 		return nil, err
 	}
-	rf := &reduced{p: p, st: st, sign: 1, be: be, vec: vecOps{be}, blocks: blocks, one: make([]float64, 1)}
+	rf := &reduced{p: p, st: st, sign: 1, be: be, vec: vecOps{be}, blocks: blocks}
 	rf.direct = make([]Definer, len(blocks))
 	for ei, b := range blocks {
 		e := p.Equations[ei]

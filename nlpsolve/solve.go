@@ -249,8 +249,21 @@ func (o *optimizer) projectedGradient(s, g, buf backend.Vector) (backend.Vector,
 	if b == nil {
 		return g, o.vec.maxAbs(g)
 	}
-	o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, buf.Len(), backend.Out{V: buf}, in(g), in(s), in(b.lo), in(b.up))
+	o.project(buf, g, s)
 	return buf, o.vec.maxAbs(buf)
+}
+
+// project stores in dst the gradient g at s with the components that push against
+// an active bound zeroed.
+func (o *optimizer) project(dst, g, s backend.Vector) {
+	b := o.bounds
+	o.vec.be.Map(backend.Op{Code: backend.ProjGrad}, dst.Len(), backend.Out{V: dst}, in(g), in(s), in(b.lo), in(b.up))
+}
+
+// stepOf is the reduction giving the longest step along p·dir from s that stays in
+// the box: p = 1 for a direction, -1 for the path along -g.
+func (b *bounds) stepOf(p float64, s, dir backend.Vector) backend.Reducing {
+	return backend.Reducing{R: backend.Smallest, Op: backend.Op{Code: backend.BoundStep, P: p}, N: s.Len(), In: []backend.In{in(s), in(dir), in(b.lo), in(b.up)}}
 }
 
 // slopeAndReach returns gᵀd and the longest step along d that stays in the box
@@ -261,8 +274,7 @@ func (o *optimizer) slopeAndReach(s, g, d backend.Vector) (slope, maxStep float6
 		return o.vec.dot(g, d), math.Inf(1)
 	}
 	var r [2]float64
-	o.vec.be.ReduceAll(r[:], dotOf(g, d),
-		backend.Reducing{R: backend.Smallest, Op: backend.Op{Code: backend.BoundStep, P: 1}, N: s.Len(), In: []backend.In{in(s), in(d), in(b.lo), in(b.up)}})
+	o.vec.be.ReduceAll(r[:], dotOf(g, d), b.stepOf(1, s, d))
 	return r[0], r[1]
 }
 
@@ -394,7 +406,7 @@ func (o *optimizer) quasiNewton(mem *compactLBFGS, s, g, pg, d, work backend.Vec
 		v.axpyTo(work, s, 1, d)
 		var r [2]float64
 		v.be.ReduceAll(r[:],
-			backend.Reducing{R: backend.Smallest, Op: backend.Op{Code: backend.BoundStep, P: -1}, N: s.Len(), In: []backend.In{in(s), in(g), in(b.lo), in(b.up)}},
+			b.stepOf(-1, s, g),
 			backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Violation}, N: s.Len(), In: []backend.In{in(work), in(b.lo), in(b.up)}})
 		firstBreak, outside := r[0], r[1]
 		if mem.cauchyStep() < firstBreak && outside <= 0 {

@@ -2,7 +2,6 @@ package cuda
 
 import (
 	"bufio"
-	"embed"
 	"fmt"
 	"io"
 	"math"
@@ -15,33 +14,26 @@ import (
 	"testing"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/cudaemu"
 )
 
-// emulation is embedded so that a test binary carried to another machine has it.
-//
-//go:embed testdata/emulate
-var emulation embed.FS
-
 // TestKernelsOnHost runs kernels.cu on the CPU, compiled by the host's C++ compiler
-// with testdata/emulate's stand-ins for CUDA's built-ins (a thread per device thread,
-// real barriers and atomics), and checks every code, function, gather, scatter and
-// mode, and both reductions, against the CPU backend. It checks the kernels' logic
-// where no GPU is; NVRTC's own compilation and the device math library are left to
-// the GPU tests. It is skipped without a C++20 compiler ($CXX, g++ or clang++).
+// with cudaemu's stand-ins for CUDA's built-ins (a thread per device thread, real
+// barriers and atomics), and checks every code, function, gather, scatter and mode,
+// and both reductions, against the CPU backend. It checks the kernels' logic where
+// no GPU is; NVRTC's own compilation and the device math library are left to the
+// GPU tests. It is skipped without a C++20 compiler ($CXX, g++ or clang++).
 func TestKernelsOnHost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles and runs C++ for seconds")
 	}
-	cxx := hostCompiler(t)
+	cxx, err := cudaemu.Compiler()
+	if err != nil {
+		t.Skip(err)
+	}
 	dir := t.TempDir()
-	for _, f := range []string{"shim.h", "harness.cpp"} {
-		b, err := emulation.ReadFile("testdata/emulate/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := cudaemu.Write(dir); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "kernels.cu"), []byte(kernelSource()), 0o644); err != nil {
 		t.Fatal(err)
@@ -62,31 +54,6 @@ func TestKernelsOnHost(t *testing.T) {
 			emulate(t, exe)
 		})
 	}
-}
-
-// hostCompiler returns a C++ compiler that builds a C++20 program with
-// std::barrier, skipping the test when there is none.
-func hostCompiler(t *testing.T) string {
-	t.Helper()
-	var names []string
-	if cxx := os.Getenv("CXX"); cxx != "" {
-		names = append(names, cxx)
-	}
-	names = append(names, "g++", "clang++")
-	dir := t.TempDir()
-	probe := filepath.Join(dir, "probe.cpp")
-	os.WriteFile(probe, []byte("#include <barrier>\nint main() { std::barrier<> b(1); b.arrive_and_wait(); }\n"), 0o644)
-	for _, name := range names {
-		path, err := exec.LookPath(name)
-		if err != nil {
-			continue
-		}
-		if exec.Command(path, "-std=c++20", "-pthread", "-o", filepath.Join(dir, "probe"), probe).Run() == nil {
-			return path
-		}
-	}
-	t.Skip("no C++20 compiler with std::barrier ($CXX, g++, clang++)")
-	return ""
 }
 
 // emulate runs the cases through the harness exe and compares with the CPU backend.
@@ -274,4 +241,12 @@ func ints(v []int32) string {
 		s[i] = strconv.Itoa(int(x))
 	}
 	return strings.Join(s, " ")
+}
+
+// TestEmulatedDeviceRunsGPUTests runs this package's GPU tests (TestGPU*: opening,
+// sticky errors, misuse, the conformance suite) against cudaemu's device: libcuda,
+// NVRTC and cuBLAS stand-ins that run on the CPU. It checks everything between
+// package cuda and CUDA's libraries where no GPU is.
+func TestEmulatedDeviceRunsGPUTests(t *testing.T) {
+	cudaemu.RerunOnDevice(t, "^TestGPU")
 }

@@ -3,6 +3,7 @@ package refmodel
 import (
 	"context"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/backend/backendtest"
 	"github.com/nnopt/nnopt/cuda"
+	"github.com/nnopt/nnopt/internal/cudaemu"
 	"github.com/nnopt/nnopt/nlpsolve"
 )
 
@@ -201,11 +203,21 @@ func TestMLPDataStaysOnDevice(t *testing.T) {
 	}
 }
 
+// TestEmulatedCUDAIteratesMatchCPU runs TestCUDAIteratesMatchCPU on cudaemu's
+// device: package cuda's whole path, its kernels compiled for the CPU.
+func TestEmulatedCUDAIteratesMatchCPU(t *testing.T) {
+	cudaemu.RerunOnDevice(t, "^TestCUDAIteratesMatchCPU$")
+}
+
 // On a GPU the reference networks must give the CPU's iterates to 1e-8 relative for
-// their first 10 iterations: objectives and final weights. It skips without CUDA.
+// their first 10 iterations: objectives and final weights. It skips without CUDA,
+// unless NNOPT_REQUIRE_CUDA=1.
 func TestCUDAIteratesMatchCPU(t *testing.T) {
 	gpu, err := cuda.Open()
 	if err != nil {
+		if os.Getenv("NNOPT_REQUIRE_CUDA") == "1" {
+			t.Fatal(err)
+		}
 		t.Skip("no CUDA device: ", err)
 	}
 	t.Log(gpu.Name())

@@ -1,7 +1,7 @@
-// Host stand-ins for the CUDA built-ins kernels.cu uses, so that a C++20 compiler can
-// run its kernels on the CPU: one std::thread per device thread, a std::barrier for
-// __syncthreads, GCC's atomic built-ins for the atomics. For emulate_test.go only.
-#include <barrier>
+// Host stand-ins for the CUDA built-ins kernels.cu uses, so that a C++ compiler can
+// run its kernels on the CPU: GCC's atomic built-ins for the atomics, and
+// __syncthreads left to the runner of the threads (harness.cpp: OS threads and a
+// barrier; fibers.h: fibers on one OS thread).
 #include <cmath>
 #include <cstring>
 
@@ -10,9 +10,8 @@ struct dim3 {
 };
 thread_local dim3 threadIdx, blockIdx;
 dim3 blockDim, gridDim;
-std::barrier<> *blockBarrier;
 
-inline void __syncthreads() { blockBarrier->arrive_and_wait(); }
+void __syncthreads();
 
 #define __device__
 #define __global__

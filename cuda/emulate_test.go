@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -249,4 +250,40 @@ func ints(v []int32) string {
 // package cuda and CUDA's libraries where no GPU is.
 func TestEmulatedDeviceRunsGPUTests(t *testing.T) {
 	cudaemu.RerunOnDevice(t, "^TestGPU")
+}
+
+// TestEmulatedDeviceCachesKernels opens the backend three times, each in a process
+// of its own, with one kernel cache: the first compiles and stores the kernels, the
+// second loads them without compiling, and the third, finding the file damaged,
+// compiles again and replaces it.
+func TestEmulatedDeviceCachesKernels(t *testing.T) {
+	cache := t.TempDir()
+	run := func() (built bool, files []string) {
+		out := cudaemu.RerunOnDevice(t, "^TestGPUOpen$", "NNOPT_CUDA_CACHE="+cache)
+		entries, err := os.ReadDir(cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			files = append(files, e.Name())
+		}
+		return strings.Contains(out, "emulated NVRTC: built"), files
+	}
+	built, files := run()
+	if !built || len(files) != 1 || !strings.HasSuffix(files[0], ".cubin") {
+		t.Fatalf("first open: built %v, cache %v; want a build and one .cubin", built, files)
+	}
+	image := filepath.Join(cache, files[0])
+	if built, again := run(); built || !slices.Equal(again, files) {
+		t.Fatalf("second open: built %v, cache %v; want the cached %v", built, again, files)
+	}
+	if err := os.WriteFile(image, []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if built, again := run(); !built || !slices.Equal(again, files) {
+		t.Fatalf("open with a damaged cache file: built %v, cache %v; want a build replacing %v", built, again, files)
+	}
+	if b, err := os.ReadFile(image); err != nil || string(b) == "damaged" {
+		t.Errorf("the damaged cache file was not replaced: %q, %v", b, err)
+	}
 }

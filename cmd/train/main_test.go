@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/nnopt/nnopt/cuda"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nnopt/nnopt/cuda"
+	"github.com/nnopt/nnopt/internal/cudaemu"
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nn"
 	"github.com/nnopt/nnopt/trace"
@@ -154,6 +155,53 @@ func TestTrainDeviceWithoutCUDA(t *testing.T) {
 	if n := strings.Count(out.String(), "device: cpu (auto: no CUDA: "); n != 1 {
 		t.Errorf("-device auto printed the CPU fallback %d times, want once:\n%s", n, out.String())
 	}
+}
+
+// With CUDA, -device cuda and -device auto train on the GPU, say so, and reach the
+// CPU's objective. It skips without CUDA, unless NNOPT_REQUIRE_CUDA=1.
+func TestTrainOnCUDA(t *testing.T) {
+	if err := cuda.Probe(); err != nil {
+		if os.Getenv("NNOPT_REQUIRE_CUDA") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip("no CUDA device: ", err)
+	}
+	objective := func(device string) (float64, string) {
+		cfg := defaults()
+		cfg.data = testdata.MNISTDir(t)
+		cfg.device = device
+		cfg.jsonOut = filepath.Join(t.TempDir(), "run.json")
+		var out bytes.Buffer
+		if err := run(context.Background(), cfg, &out); err != nil {
+			t.Fatalf("-device %s: %v", device, err)
+		}
+		raw, err := os.ReadFile(cfg.jsonOut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Objective float64 `json:"objective"`
+		}
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+		return s.Objective, out.String()
+	}
+	want, _ := objective("cpu")
+	for _, device := range []string{"cuda", "auto"} {
+		got, out := objective(device)
+		if !strings.Contains(out, "device: cuda (") {
+			t.Errorf("-device %s does not say it runs on CUDA:\n%s", device, out)
+		}
+		if math.Abs(got-want) > 1e-8*math.Abs(want) {
+			t.Errorf("-device %s: objective %.17g, the CPU's %.17g", device, got, want)
+		}
+	}
+}
+
+// TestTrainOnEmulatedCUDA runs TestTrainOnCUDA on cudaemu's device.
+func TestTrainOnEmulatedCUDA(t *testing.T) {
+	cudaemu.RerunOnDevice(t, "^TestTrainOnCUDA$")
 }
 
 // TestTrainDownload runs -download against a local mirror serving the shared files.

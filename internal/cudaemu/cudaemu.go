@@ -99,9 +99,10 @@ func Device(cxx, dir string) ([]string, error) {
 
 // RerunOnDevice runs this test binary again, on the emulated device, for the tests
 // that pattern selects, with NNOPT_REQUIRE_CUDA=1 so that none may skip for want of
-// CUDA, and fails t if they fail, skip or do not run. It skips t in -short mode and
-// without a C++ compiler.
-func RerunOnDevice(t *testing.T, pattern string) {
+// CUDA and with env added, and fails t if they fail, skip or do not run. It returns
+// their output, where the emulated NVRTC says each build. It skips t in -short mode
+// and without a C++ compiler.
+func RerunOnDevice(t *testing.T, pattern string, env ...string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the emulated device and runs tests on it for seconds")
@@ -113,12 +114,12 @@ func RerunOnDevice(t *testing.T, pattern string) {
 	if err != nil {
 		t.Skip(err)
 	}
-	env, err := Device(cxx, t.TempDir())
+	devEnv, err := Device(cxx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run", pattern, "-test.v", "-test.count=1")
-	cmd.Env = append(append(os.Environ(), env...), "NNOPT_REQUIRE_CUDA=1")
+	cmd.Env = append(append(append(os.Environ(), devEnv...), "NNOPT_REQUIRE_CUDA=1"), env...)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s -test.run '%s' on the emulated device:\n%s", filepath.Base(os.Args[0]), pattern, out)
 	switch {
@@ -129,4 +130,5 @@ func RerunOnDevice(t *testing.T, pattern string) {
 	case strings.Contains(string(out), "--- SKIP"):
 		t.Fatalf("a test skipped on the emulated device")
 	}
+	return string(out)
 }

@@ -719,6 +719,7 @@ int nvrtcCompileProgram(void *prog, int numOptions, const char *const *options) 
 	}
 	p->log = log;
 	p->image = modulePrefix + lib;
+	fprintf(stderr, "emulated NVRTC: built %s\n", lib.c_str());
 	return NVRTC_SUCCESS;
 }
 

@@ -287,3 +287,53 @@ func TestEmulatedDeviceCachesKernels(t *testing.T) {
 		t.Errorf("the damaged cache file was not replaced: %q, %v", b, err)
 	}
 }
+
+// TestEmulatedDeviceFailures makes the emulated device fail where a GPU can, NVRTC
+// rejecting the kernels and a kernel faulting, and runs TestFailingDevice on it.
+func TestEmulatedDeviceFailures(t *testing.T) {
+	for _, fail := range []string{"compile", "launch:3"} {
+		t.Run(fail, func(t *testing.T) {
+			cudaemu.RerunOnDevice(t, "^TestFailingDevice$", "NNOPT_EMU_FAIL="+fail)
+		})
+	}
+}
+
+// TestFailingDevice checks what the backend says when the device fails as
+// $NNOPT_EMU_FAIL asks: Open names NVRTC and gives its log; a fault fails Err with
+// the CUDA error, and the results after it are NaN.
+func TestFailingDevice(t *testing.T) {
+	switch fail := os.Getenv("NNOPT_EMU_FAIL"); {
+	case fail == "compile":
+		_, err := Open()
+		if err == nil {
+			t.Fatal("Open succeeded although every compilation fails")
+		}
+		for _, want := range []string{"nvrtcCompileProgram --gpu-architecture=sm_90", "NVRTC_ERROR_COMPILATION",
+			"error: failing as NNOPT_EMU_FAIL=compile asks", "(NVRTC 13.0, "} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Open() = %v, want it to say %q", err, want)
+			}
+		}
+	case strings.HasPrefix(fail, "launch:"):
+		b, err := open() // a backend of its own: the failure is sticky
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := b.NewVector(1000)
+		for i := range 5 {
+			b.Map(backend.Op{Code: backend.Const, P: float64(i)}, 1000, backend.Out{V: v})
+		}
+		err = b.Err()
+		if err == nil || !strings.Contains(err.Error(), "CUDA_ERROR_LAUNCH_FAILED") {
+			t.Fatalf("Err() after a faulting kernel = %v, want CUDA_ERROR_LAUNCH_FAILED", err)
+		}
+		t.Log(err)
+		got := make([]float64, 1000)
+		b.Download(got, v)
+		if !math.IsNaN(got[0]) || !math.IsNaN(b.Reduce(backend.Sum, backend.Op{Code: backend.Copy}, 1000, backend.In{V: v})) {
+			t.Errorf("Download and Reduce after a fault give %v and a number, want NaN", got[0])
+		}
+	default:
+		t.Skip("runs on the emulated device, under TestEmulatedDeviceFailures")
+	}
+}

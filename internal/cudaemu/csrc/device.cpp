@@ -16,6 +16,10 @@
 // pageable memory. A failure on the device thread is sticky: every later call
 // returns it, as after a fault on a GPU. Each misuse is also written to stderr.
 //
+// NNOPT_EMU_FAIL makes it fail where a GPU can, for the tests of the error paths:
+// "compile" fails every NVRTC compilation, "launch:N" the Nth kernel launch (1 the
+// first) as a fault on the device.
+//
 // NVRTC "compiles" with the host's C++ compiler: the source after shim.h, then
 // fibers.h and a wrapper per kernel, into a shared library whose path is the image.
 // The environment says how: NNOPT_EMU_CXX (the compiler), NNOPT_EMU_DIR (where
@@ -185,6 +189,12 @@ struct Function {
 	void (*kernel)(const void *);
 	size_t argBytes;
 };
+
+// failingLaunch is the launch NNOPT_EMU_FAIL=launch:N makes fail, 0 for none.
+int failingLaunch() {
+	const char *s = getenv("NNOPT_EMU_FAIL");
+	return s && strncmp(s, "launch:", 7) == 0 ? atoi(s + 7) : 0;
+}
 
 std::set<Module *> modules;
 std::set<Function *> functions;
@@ -489,10 +499,16 @@ int cuLaunchKernel(void *fn, unsigned gridX, unsigned gridY, unsigned gridZ, uns
 		complain(("cuLaunchKernel " + f->name).c_str(), why);
 		return CUDA_ERROR_INVALID_VALUE;
 	}
+	static int launches = 0;
+	bool fail = ++launches == failingLaunch();
 	// As the driver does, take the parameter's value now: the caller may reuse it.
 	auto arg = std::make_shared<std::vector<char>>(static_cast<const char *>(params[0]),
 	                                               static_cast<const char *>(params[0]) + f->argBytes);
-	device().post([f, arg, gridX, blockX] {
+	device().post([f, arg, gridX, blockX, fail] {
+		if (fail) {
+			complain(("kernel " + f->name).c_str(), "failing as NNOPT_EMU_FAIL asks");
+			return CUDA_ERROR_LAUNCH_FAILED;
+		}
 		if (const char *err = f->module->launch(f->kernel, arg->data(), gridX, blockX)) {
 			complain(("kernel " + f->name).c_str(), err);
 			return CUDA_ERROR_LAUNCH_FAILED;
@@ -671,6 +687,10 @@ int nvrtcCompileProgram(void *prog, int numOptions, const char *const *options) 
 			p->log = "emulated NVRTC: unknown option " + o;
 			return NVRTC_ERROR_INVALID_OPTION;
 		}
+	}
+	if (const char *fail = getenv("NNOPT_EMU_FAIL"); fail && strcmp(fail, "compile") == 0) {
+		p->log = "nnopt_kernels.cu(1): error: failing as NNOPT_EMU_FAIL=compile asks";
+		return NVRTC_ERROR_COMPILATION;
 	}
 	if (std::find(std::begin(supportedArchs), std::end(supportedArchs), arch) == std::end(supportedArchs)) {
 		p->log = "emulated NVRTC: no supported --gpu-architecture among the options";

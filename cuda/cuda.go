@@ -173,7 +173,7 @@ func (b *Backend) Err() error {
 	var err error
 	b.do(func() {
 		if b.err == nil {
-			b.check("cuCtxSynchronize", b.drv.cuCtxSynchronize())
+			b.check("waiting for the queued kernels and GEMMs (cuCtxSynchronize)", b.drv.cuCtxSynchronize())
 		}
 		err = b.err
 	})

@@ -170,6 +170,14 @@ int ready(const char *call, bool needsContext = true) {
 	return device().stuck();
 }
 
+// readyDevice is ready for a call about device dev, which must be the one device.
+int readyDevice(const char *call, int dev) {
+	if (int r = ready(call, false)) {
+		return r;
+	}
+	return dev == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
+}
+
 std::string hex(uint64_t p) {
 	char b[32];
 	snprintf(b, sizeof b, "0x%llx", (unsigned long long)p);
@@ -243,11 +251,8 @@ int cuDeviceGet(int *dev, int ordinal) {
 }
 
 int cuDeviceGetAttribute(int *value, int attr, int dev) {
-	if (int r = ready("cuDeviceGetAttribute", false)) {
+	if (int r = readyDevice("cuDeviceGetAttribute", dev)) {
 		return r;
-	}
-	if (dev != 0) {
-		return CUDA_ERROR_INVALID_DEVICE;
 	}
 	int arch = envInt("NNOPT_EMU_ARCH", 90);
 	switch (attr) {
@@ -266,11 +271,8 @@ int cuDeviceGetAttribute(int *value, int attr, int dev) {
 }
 
 int cuDeviceGetName(char *name, int size, int dev) {
-	if (int r = ready("cuDeviceGetName", false)) {
+	if (int r = readyDevice("cuDeviceGetName", dev)) {
 		return r;
-	}
-	if (dev != 0) {
-		return CUDA_ERROR_INVALID_DEVICE;
 	}
 	if (!name || size <= 0) {
 		return CUDA_ERROR_INVALID_VALUE;
@@ -280,11 +282,8 @@ int cuDeviceGetName(char *name, int size, int dev) {
 }
 
 int cuDevicePrimaryCtxRetain(void **ctx, int dev) {
-	if (int r = ready("cuDevicePrimaryCtxRetain", false)) {
+	if (int r = readyDevice("cuDevicePrimaryCtxRetain", dev)) {
 		return r;
-	}
-	if (dev != 0) {
-		return CUDA_ERROR_INVALID_DEVICE;
 	}
 	*ctx = &primaryContext;
 	return CUDA_SUCCESS;
@@ -356,7 +355,7 @@ int cuMemFree_v2(uint64_t dptr) {
 }
 
 // checkRange reports a device range outside every allocation.
-int checkRange(const char *call, uint64_t p, size_t n) {
+static int checkRange(const char *call, uint64_t p, size_t n) {
 	if (!device().inside(p, n)) {
 		complain(call, std::to_string(n) + " bytes at " + hex(p) + " are not inside one live allocation");
 		return CUDA_ERROR_INVALID_VALUE;
@@ -364,38 +363,31 @@ int checkRange(const char *call, uint64_t p, size_t n) {
 	return CUDA_SUCCESS;
 }
 
-int cuMemcpyHtoD_v2(uint64_t dst, const void *src, size_t n) {
-	if (int r = ready("cuMemcpyHtoD_v2")) {
+// hostCopy copies n bytes between the host and the device range at dev, once the
+// queue is done, as the driver does with pageable host memory.
+static int hostCopy(const char *call, uint64_t dev, void *to, const void *from, size_t n) {
+	if (int r = ready(call)) {
 		return r;
 	}
 	if (n == 0) {
 		return CUDA_SUCCESS;
 	}
-	if (int r = checkRange("cuMemcpyHtoD_v2", dst, n)) {
+	if (int r = checkRange(call, dev, n)) {
 		return r;
 	}
 	if (int r = device().drain()) {
 		return r;
 	}
-	memcpy(reinterpret_cast<void *>(dst), src, n);
+	memcpy(to, from, n);
 	return CUDA_SUCCESS;
 }
 
+int cuMemcpyHtoD_v2(uint64_t dst, const void *src, size_t n) {
+	return hostCopy("cuMemcpyHtoD_v2", dst, reinterpret_cast<void *>(dst), src, n);
+}
+
 int cuMemcpyDtoH_v2(void *dst, uint64_t src, size_t n) {
-	if (int r = ready("cuMemcpyDtoH_v2")) {
-		return r;
-	}
-	if (n == 0) {
-		return CUDA_SUCCESS;
-	}
-	if (int r = checkRange("cuMemcpyDtoH_v2", src, n)) {
-		return r;
-	}
-	if (int r = device().drain()) {
-		return r;
-	}
-	memcpy(dst, reinterpret_cast<const void *>(src), n);
-	return CUDA_SUCCESS;
+	return hostCopy("cuMemcpyDtoH_v2", src, dst, reinterpret_cast<const void *>(src), n);
 }
 
 int cuMemsetD8_v2(uint64_t dst, unsigned char value, size_t n) {

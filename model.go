@@ -383,11 +383,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 	if errors.Is(nlpsolve.Triangular(inst.prob), nlpsolve.ErrNotTriangular) {
 		return m.solveGeneral(ctx, opt, inst, start, gen)
 	}
-	res, err := nlpsolve.Solve(ctx, inst.prob, inst.start(), nlpsolve.Settings{
-		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
-		Method: opt.Method, GradientTolerance: opt.GradientTolerance, Memory: opt.Memory, Recorder: opt.OnIteration,
-		Scaling: opt.Scaling,
-	})
+	res, err := nlpsolve.Solve(ctx, inst.prob, inst.start(), opt.settings())
 	a := m.newAttributes(st, gen)
 	if err != nil {
 		if errors.Is(err, nlpsolve.ErrNotTriangular) {

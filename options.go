@@ -9,6 +9,7 @@ import (
 
 	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/nlpsolve"
+	"github.com/nnopt/nnopt/optfile"
 )
 
 // Options control solves. They can be set in three places, and the more specific
@@ -134,21 +135,51 @@ func (m *Model) EffectiveOptions(call Options) Options {
 	return m.c.Options.over(m.Options).over(call)
 }
 
+// maxThreads bounds Options.Threads: more threads than this only add scheduling
+// cost on any machine nnopt runs on.
+const maxThreads = 4096
+
+// Validate says whether every setting is in its range, with an error that names the
+// setting, its value and what is accepted. The solver settings are checked by
+// nlpsolve.Settings.Validate, the same check the option files and cmd/train's flags
+// go through.
+func (o Options) Validate() error {
+	set := o.settings()
+	if err := set.Validate(); err != nil {
+		return fmt.Errorf("nnopt: option %s", strings.TrimPrefix(err.Error(), "nlpsolve: "))
+	}
+	if o.Threads < 0 || o.Threads > maxThreads {
+		return fmt.Errorf("nnopt: option threads %d: want a count in [1, %d], or 0 for GOMAXPROCS", o.Threads, maxThreads)
+	}
+	switch o.ReportSolution {
+	case ReportUnset, ReportNone, ReportListing:
+	default:
+		return fmt.Errorf("nnopt: option report solution %d: want ReportNone or ReportListing", int(o.ReportSolution))
+	}
+	return nil
+}
+
+// settings is the one conversion of the options to the solver's settings.
+func (o Options) settings() nlpsolve.Settings {
+	return nlpsolve.Settings{
+		IterationLimit: o.IterationLimit, TimeLimit: o.TimeLimit, GradientTolerance: o.GradientTolerance,
+		Method: o.Method, Memory: o.Memory, Scaling: o.Scaling, Log: o.Output, Recorder: o.OnIteration,
+	}
+}
+
+// ApplyOptionFile stores the plain options of an option file (iteration limit,
+// time limit, method, gradient tolerance, memory, scaling) in o, in file order.
+// Its dot options name symbols, so a model applies them: Model.ApplyDotOptions.
+func (o *Options) ApplyOptionFile(f *optfile.File) {
+	set := o.settings()
+	f.Apply(&set)
+	o.IterationLimit, o.TimeLimit, o.GradientTolerance = set.IterationLimit, set.TimeLimit, set.GradientTolerance
+	o.Method, o.Memory, o.Scaling = set.Method, set.Memory, set.Scaling
+}
+
 func (o Options) validate(p Problem) error {
-	if o.IterationLimit < 0 {
-		return fmt.Errorf("nnopt: option iteration limit %d: want a positive count, or 0 for none", o.IterationLimit)
-	}
-	if o.TimeLimit < 0 {
-		return fmt.Errorf("nnopt: option time limit %v: want a positive duration, or 0 for none", o.TimeLimit)
-	}
-	if o.Threads < 0 {
-		return fmt.Errorf("nnopt: option threads %d: want a positive count, or 0 for GOMAXPROCS", o.Threads)
-	}
-	if o.GradientTolerance < 0 {
-		return fmt.Errorf("nnopt: option gradient tolerance %g: want a positive number, or 0 for the default", o.GradientTolerance)
-	}
-	if o.Memory < 0 {
-		return fmt.Errorf("nnopt: option memory %d: want a positive number of pairs, or 0 for the default", o.Memory)
+	if err := o.Validate(); err != nil {
+		return err
 	}
 	if s, ok := o.Solvers[p]; ok && !strings.EqualFold(s, SolverName) {
 		return fmt.Errorf("nnopt: option solver for %v: %q is not available; nnopt has one solver, %q (%w)", p, s, SolverName, ErrUnsupported)

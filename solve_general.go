@@ -28,10 +28,7 @@ func (m *Model) solveGeneral(ctx context.Context, opt Options, inst *instance, s
 		return &nlpsolve.Pattern{RowStart: bp.rowStart, Row: bp.row, Var: bp.vb, Elem: bp.elem, Active: bp.active,
 			Linear: bp.linear, GroupCols: bp.groupCols, GroupEntries: bp.groupEntries}, nil
 	}
-	res, err := nlpsolve.SolveGeneral(ctx, inst.prob, pat, inst.start(), nlpsolve.Settings{
-		IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, Log: opt.Output,
-		GradientTolerance: opt.GradientTolerance, Memory: opt.Memory,
-	})
+	res, err := nlpsolve.SolveGeneral(ctx, inst.prob, pat, inst.start(), opt.settings())
 	a := m.newAttributes(st, gen)
 	if err != nil {
 		a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned

@@ -114,6 +114,9 @@ type genEq struct {
 // 1000 + 20·(columns + rows).
 func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
 	if err := p.validate(x0); err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ type Settings struct {
 	// at most this. Default 1e-7.
 	GradientTolerance float64
 	Method            Method
-	Memory            int // L-BFGS pairs; default 10
+	Memory            int // L-BFGS pairs; default 10, at most MaxMemory
 	// Scaling of the superbasic variables; the zero value scales automatically.
 	Scaling Scaling
 	// Log receives the iteration log; nil for none.
@@ -113,18 +113,16 @@ type Result struct {
 // ErrNotTriangular. Cancelling ctx stops at the current point with UserInterrupt.
 func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	set = set.withDefaults()
 	if err := p.validate(x0); err != nil {
 		return nil, err
 	}
 	st, err := analyze(p)
 	if err != nil {
 		return nil, err
-	}
-	if set.GradientTolerance == 0 {
-		set.GradientTolerance = 1e-7
-	}
-	if set.Memory == 0 {
-		set.Memory = 10
 	}
 	rf, err := newReduced(p, st, x0)
 	if err != nil {

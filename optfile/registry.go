@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/nnopt/nnopt/nlpsolve"
@@ -387,16 +386,17 @@ func Default() *Registry {
 	r := NewRegistry()
 	r.MustAdd(Option{
 		Name: "iteration limit", Aliases: []string{"iterlim"}, Type: Int,
-		Min: 0, Max: math.MaxInt32, Default: Value{Type: Int},
+		Min: 0, Max: nlpsolve.MaxIterationLimit, Default: Value{Type: Int},
 		Doc:   "Stop after this many iterations; 0 means no limit.",
 		Apply: func(s *nlpsolve.Settings, v Value) { s.IterationLimit = int(v.Int) },
 	})
 	r.MustAdd(Option{
 		Name: "time limit", Aliases: []string{"reslim"}, Type: Float,
-		Min: 0, Max: 1e9, Default: Value{Type: Float},
+		Min: 0, Max: nlpsolve.MaxTimeLimit.Seconds(), Default: Value{Type: Float},
 		Doc: "Stop after this many seconds of solve time; 0 means no limit.",
 		Apply: func(s *nlpsolve.Settings, v Value) {
-			s.TimeLimit = time.Duration(math.Round(v.Float * float64(time.Second)))
+			// The range check above is Seconds's, so the error cannot happen.
+			s.TimeLimit, _ = nlpsolve.Seconds(v.Float)
 		},
 	})
 	r.MustAdd(enumOption("method",
@@ -405,13 +405,13 @@ func Default() *Registry {
 		func(s *nlpsolve.Settings, m nlpsolve.Method) { s.Method = m }))
 	r.MustAdd(Option{
 		Name: "gradient tolerance", Type: Float,
-		Min: 0, Max: math.Inf(1), MinOpen: true, Default: Value{Type: Float, Float: 1e-7},
+		Min: 0, Max: math.Inf(1), MinOpen: true, Default: Value{Type: Float, Float: nlpsolve.DefaultGradientTolerance},
 		Doc:   "Optimal when the largest projected reduced gradient (RGmax) is at most this.",
 		Apply: func(s *nlpsolve.Settings, v Value) { s.GradientTolerance = v.Float },
 	})
 	r.MustAdd(Option{
 		Name: "memory", Type: Int,
-		Min: 1, Max: 1000, Default: Value{Type: Int, Int: 10},
+		Min: 1, Max: nlpsolve.MaxMemory, Default: Value{Type: Int, Int: nlpsolve.DefaultMemory},
 		Doc:   "Curvature pairs kept by the lbfgs method.",
 		Apply: func(s *nlpsolve.Settings, v Value) { s.Memory = int(v.Int) },
 	})

@@ -390,8 +390,12 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 			// A defined variable's bound is violated by the forward sweep: the
 			// general method keeps such a variable and its equation as a row.
 			return m.solveGeneral(ctx, opt, inst, start, gen)
-		} else {
-			a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned
+		}
+		a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned
+		if errors.Is(err, nlpsolve.ErrEvaluation) {
+			// Nothing was solved: the levels stay as the caller set them.
+			a.SolveStatus = SolveEvaluationInterrupt
+			err = fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}
 		if res != nil && res.Status == nlpsolve.Infeasible {
 			a.Status, a.MaxInfeasibility = StatusInfeasibleIntermediate, res.MaxInfeasibility

@@ -196,6 +196,10 @@ func (o Options) validate(p Problem) error {
 // that stopped early is reported through Status and SolveStatus, with the current
 // point written back.
 func (m *Model) Solve(ctx context.Context, call Options) error {
+	if ctx == nil {
+		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
+		return fmt.Errorf("nnopt: model %q: nil context; pass context.Background() for a solve that is never cancelled", m.name)
+	}
 	opt := m.EffectiveOptions(call)
 	if err := opt.validate(m.problem); err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned

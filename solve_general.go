@@ -32,10 +32,14 @@ func (m *Model) solveGeneral(ctx context.Context, opt Options, inst *instance, s
 	a := m.newAttributes(st, gen)
 	if err != nil {
 		a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned
-		if errors.Is(err, nlpsolve.ErrTooManyCoupledRows) {
+		switch {
+		case errors.Is(err, nlpsolve.ErrEvaluation):
+			a.SolveStatus = SolveEvaluationInterrupt
+			err = fmt.Errorf("nnopt: model %q: %w", m.name, err)
+		case errors.Is(err, nlpsolve.ErrTooManyCoupledRows):
 			a.SolveStatus = SolveCapabilityProblems
 			err = fmt.Errorf("nnopt: model %q: %w (%w)", m.name, err, ErrUnsupported)
-		} else {
+		default:
 			err = fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}
 		a.TotalSolveTime = time.Since(start).Seconds()

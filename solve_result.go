@@ -84,7 +84,7 @@ func (m *Model) statuses(res *nlpsolve.Result, linear bool) (SolveStatus, ModelS
 	case nlpsolve.UserInterrupt:
 		return SolveUserInterrupt, intermediate
 	case nlpsolve.EvaluationError:
-		return SolveEvaluationInterrupt, StatusErrorNoSolution
+		return SolveEvaluationInterrupt, StatusNoSolutionReturned
 	}
 	return SolveTerminatedBySolver, intermediate
 }

@@ -114,10 +114,13 @@ type genEq struct {
 // 1000 + 20·(columns + rows).
 func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	if err := p.validate(x0); err != nil {
+	if err := p.validate(x0, p.notDefined()); err != nil {
 		return nil, err
 	}
 	// Defined variables with finite bounds stay eliminated while their bounds do not
@@ -238,7 +241,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
-	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log}
+	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective}
 	gs.Stop = func() bool {
 		return ctx.Err() != nil || (set.TimeLimit > 0 && time.Since(start) >= set.TimeLimit)
 	}

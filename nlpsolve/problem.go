@@ -6,7 +6,42 @@
 // bound-constrained one in the remaining (superbasic) variables.
 package nlpsolve
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// ErrEvaluation is wrapped by the errors that report a level, a bound or an
+// evaluation at the start point that is NaN or infinite: the solve cannot begin, and
+// the error names the variable or the equation and the element.
+var ErrEvaluation = errors.New("not finite at the start point")
+
+// checkBounds reports the first element of v whose bounds are NaN, crossed, or an
+// infinity on the wrong side (a lower bound of +Inf leaves no value).
+func checkBounds(v *Variable) error {
+	for k := range v.Lo {
+		lo, up := v.Lo[k], v.Up[k]
+		switch {
+		case math.IsNaN(lo) || math.IsInf(lo, 1):
+			return fmt.Errorf("nlpsolve: variable %s: lower bound %s: want a number or -Inf", v.elemName(k), fmtValue(lo))
+		case math.IsNaN(up) || math.IsInf(up, -1):
+			return fmt.Errorf("nlpsolve: variable %s: upper bound %s: want a number or +Inf", v.elemName(k), fmtValue(up))
+		case lo > up:
+			return fmt.Errorf("nlpsolve: variable %s: lower bound %g above the upper bound %g", v.elemName(k), lo, up)
+		}
+	}
+	return nil
+}
+
+// fmtValue formats a value with an explicit sign on infinities (+Inf, -Inf).
+func fmtValue(x float64) string {
+	if math.IsInf(x, 1) {
+		return "+Inf"
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // Block is one equation block r(x) = 0 (or ≤, ≥) over a tensor of rows.
 //
@@ -82,7 +117,12 @@ type Problem struct {
 	Maximize  bool
 }
 
-func (p *Problem) validate(x [][]float64) error {
+// validate checks the problem's shape and the start: bounds that are NaN, crossed
+// or infinite the wrong way, and levels that are not finite, each named by variable
+// and element. moved says which variable blocks the solver starts from; the others
+// (defined variables) get their levels from the forward sweep, so theirs are not
+// read.
+func (p *Problem) validate(x [][]float64, moved func(vb int) bool) error {
 	if p.Objective < 0 || p.Objective >= len(p.Vars) || p.Vars[p.Objective].Size() != 1 {
 		return fmt.Errorf("nlpsolve: objective must be a scalar variable block")
 	}
@@ -99,6 +139,16 @@ func (p *Problem) validate(x [][]float64) error {
 		if err := checkScale("variable", v.Name, v.Scale); err != nil {
 			return err
 		}
+		if err := checkBounds(&p.Vars[i]); err != nil {
+			return err
+		}
+		if moved(i) {
+			for k, l := range x[i] {
+				if math.IsNaN(l) || math.IsInf(l, 0) {
+					return fmt.Errorf("nlpsolve: variable %s: level %s: want a finite start: %w", v.elemName(k), fmtValue(l), ErrEvaluation)
+				}
+			}
+		}
 	}
 	for _, e := range p.Equations {
 		if e.Scale != nil && len(e.Scale) != e.Block.Rows() {
@@ -109,4 +159,16 @@ func (p *Problem) validate(x [][]float64) error {
 		}
 	}
 	return nil
+}
+
+// notDefined says which variable blocks no equation defines: those whose start
+// levels the solver reads.
+func (p *Problem) notDefined() func(vb int) bool {
+	defined := make([]bool, len(p.Vars))
+	for _, e := range p.Equations {
+		if e.Defines >= 0 && e.Defines < len(defined) {
+			defined[e.Defines] = true
+		}
+	}
+	return func(vb int) bool { return !defined[vb] }
 }

@@ -363,3 +363,44 @@ func projectOnBounds(x, x0 []float64, v Variable) {
 		x[k] = clamp(val, v.Lo[k], v.Up[k])
 	}
 }
+
+// firstNonFinite names the first defined variable element, in sweep order, that the
+// last forward sweep left NaN or infinite, and the equation row that gave it: the
+// place where the evaluation failed, since later rows only inherit it.
+func (rf *reduced) firstNonFinite() error {
+	var buf []float64
+	for _, ei := range rf.st.order {
+		e := &rf.p.Equations[ei]
+		v := &rf.p.Vars[e.Defines]
+		buf = append(buf[:0], make([]float64, rf.x[e.Defines].Len())...)
+		rf.be.Download(buf, rf.x[e.Defines])
+		for k, val := range buf {
+			if math.IsNaN(val) || math.IsInf(val, 0) {
+				return fmt.Errorf("nlpsolve: equation %s gives %s = %s: %w", e.rowName(k), v.elemName(k), fmtValue(val), ErrEvaluation)
+			}
+		}
+	}
+	return fmt.Errorf("nlpsolve: the objective %s is not finite: %w", rf.p.Vars[rf.p.Objective].Name, ErrEvaluation)
+}
+
+// checkGradient reports the first superbasic element whose reduced gradient g is
+// NaN or infinite: a derivative that does not exist at the start (sqrt at 0, a
+// power below 1 at 0), which no search direction can use.
+func (rf *reduced) checkGradient(g backend.Vector) error {
+	if m := rf.vec.maxAbs(g); !math.IsNaN(m) && !math.IsInf(m, 0) {
+		return nil
+	}
+	gh := make([]float64, g.Len())
+	rf.vec.be.Download(gh, g)
+	k := 0
+	for _, sg := range rf.st.segs {
+		v := &rf.p.Vars[sg.vb]
+		for _, el := range sg.elem {
+			if val := gh[k]; math.IsNaN(val) || math.IsInf(val, 0) {
+				return fmt.Errorf("nlpsolve: the derivative of the objective with respect to %s is %s at the start point: %w", v.elemName(el), fmtValue(val), ErrEvaluation)
+			}
+			k++
+		}
+	}
+	return fmt.Errorf("nlpsolve: the reduced gradient is not finite at the start point: %w", ErrEvaluation)
+}

@@ -1,6 +1,7 @@
 package nlpsolve
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -23,7 +24,14 @@ const (
 	DefaultMemory = 10
 	// DefaultGradientTolerance is the GradientTolerance used when it is 0.
 	DefaultGradientTolerance = 1e-7
+	// UnboundedObjective: a minimised objective below its negative (a maximised one
+	// above it) stops the solve as Unbounded; the general method's bound too.
+	UnboundedObjective = 1e20
 )
+
+// errNilContext is returned for a nil context: a solve stops through its context, so
+// it needs one (context.Background() for none).
+var errNilContext = errors.New("nlpsolve: nil context; pass context.Background() for a solve that is never cancelled")
 
 // Validate says whether every setting is in its range; the error names the setting,
 // its value and what is accepted. Solve and SolveGeneral call it.

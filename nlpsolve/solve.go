@@ -79,7 +79,7 @@ const (
 	NoProgress                      // the line search cannot improve the objective any more
 	Infeasible                      // the input point violates a defined variable's bound
 	EvaluationError                 // NaN or Inf at the starting point
-	Unbounded                       // the general method found the objective unbounded
+	Unbounded                       // the objective passed -UnboundedObjective (minimising; +UnboundedObjective maximising)
 	LocallyInfeasible               // the general method's phase 1 stopped at a positive infeasibility
 	NumericalFailure                // the general method could not make progress (see the log)
 )
@@ -113,11 +113,14 @@ type Result struct {
 // ErrNotTriangular. Cancelling ctx stops at the current point with UserInterrupt.
 func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
 	set = set.withDefaults()
-	if err := p.validate(x0); err != nil {
+	if err := p.validate(x0, p.notDefined()); err != nil {
 		return nil, err
 	}
 	st, err := analyze(p)
@@ -155,7 +158,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	lg.header(p, st, sumInf)
 
 	f := rf.value(s)
-	if math.IsInf(f, 1) || math.IsNaN(f) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
 		res.X = rf.point()
 		res.Elapsed = time.Since(start)
 		if rf.boundViol > 0 {
@@ -164,10 +167,16 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 			return res, fmt.Errorf("nlpsolve: the forward sweep puts %q outside its bounds by %.3g; defined variables with active bounds need the general method: %w", rf.boundVar, rf.boundViol, ErrNotTriangular)
 		}
 		res.Status = EvaluationError
-		return res, nil
+		return res, rf.firstNonFinite()
 	}
 	g := vec.be.NewVector(st.n)
 	rf.gradient(g)
+	if err := rf.checkGradient(g); err != nil {
+		res.X = rf.point()
+		res.Elapsed = time.Since(start)
+		res.Status = EvaluationError
+		return res, err
+	}
 	lg.feasible(rf.sign * f)
 
 	opt := &optimizer{rf: rf, vec: vec, lo: lo, up: up, set: set, lg: lg, start: start, ctx: ctx, sign: rf.sign}
@@ -379,6 +388,9 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 		o.lg.iteration(it)
 		if o.set.Recorder != nil {
 			o.set.Recorder(it)
+		}
+		if f < -UnboundedObjective {
+			return Unbounded, iter
 		}
 	}
 }

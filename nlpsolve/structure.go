@@ -86,9 +86,6 @@ func analyze(p *Problem) (*structure, error) {
 		}
 		s := segment{vb: vb, all: true}
 		for i := range v.Lo {
-			if v.Lo[i] > v.Up[i] {
-				return nil, fmt.Errorf("nlpsolve: variable %q element %d: lower bound %g above upper bound %g", v.Name, i, v.Lo[i], v.Up[i])
-			}
 			if v.Lo[i] == v.Up[i] {
 				s.all = false
 				continue

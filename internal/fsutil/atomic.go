@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // WriteFileAtomic writes the file at path with the bytes that write produces,
@@ -16,19 +19,62 @@ import (
 //
 // The data go to a temporary file in the same directory (a rename is atomic
 // only within one file system), which is synced and then renamed over path.
-// If write returns an error, or any step fails, the temporary file is removed,
-// path is left untouched and the error is returned. write's io.Writer is
-// buffered. perm is applied as given, without the process umask.
+// The temporary file is named .NAME.nnopt-tmp-PID-RANDOM, so that one a killed
+// process left behind is recognisable; each write removes the ones of its
+// own target whose process no longer runs (see removeStale). If write returns
+// an error, or any step fails, the temporary file is removed, path is left
+// untouched and the error is returned. write's io.Writer is buffered. perm is
+// applied as given, without the process umask.
+//
+// When path is a symbolic link, the file it points to is written (through a
+// chain of links, to its end), and the link is kept: replacing the link by a
+// file would silently detach whoever relies on it.
 func WriteFileAtomic(path string, write func(w io.Writer) error, perm os.FileMode) error {
-	if err := writeAtomic(path, write, perm); err != nil {
+	target, err := resolveLinks(path)
+	if err == nil {
+		err = writeAtomic(target, write, perm)
+	}
+	if err != nil {
 		return fmt.Errorf("fsutil: write %s: %w", path, err)
 	}
 	return nil
 }
 
+// maxLinks bounds the symbolic links followed, as the kernel's ELOOP does.
+const maxLinks = 40
+
+// resolveLinks returns the file that writing path should replace: path itself,
+// or, when path is a symbolic link, the end of its chain of links, which need
+// not exist yet (a dangling link is written through, as os.WriteFile does).
+func resolveLinks(path string) (string, error) {
+	for range maxLinks {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", fmt.Errorf("more than %d symbolic links", maxLinks)
+}
+
+// tempMarker separates a target's name from the owner's pid in its temporary
+// files' names.
+const tempMarker = ".nnopt-tmp-"
+
+// tempPrefix is the start of the names of path's temporary files.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + tempMarker }
+
 func writeAtomic(path string, write func(w io.Writer) error, perm os.FileMode) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	removeStale(path, time.Now())
+	f, err := os.CreateTemp(dir, tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return err
 	}
@@ -67,6 +113,64 @@ func writeAtomic(path string, write func(w io.Writer) error, perm os.FileMode) e
 	renamed = true
 	syncDir(dir)
 	return nil
+}
+
+// StaleAge is how long a temporary file must have gone unmodified before it is
+// removed although a process with its owner's pid runs (pids are reused), or
+// although its owner cannot be told (an older naming, or a system where
+// processes cannot be probed). No write of a weights file or summary takes
+// that long without writing.
+const StaleAge = 24 * time.Hour
+
+// removeStale removes the temporary files of path that a killed process left:
+// those whose owning process no longer exists, and those unmodified for
+// StaleAge. A live writer's file is never removed, as its owner runs and it
+// is being written. Earlier versions named temporary files .NAME.tmpDIGITS,
+// with no owner; those go by age alone. It is best effort: a file it cannot
+// remove stays, and the write goes on.
+func removeStale(path string, now time.Time) {
+	dir := filepath.Dir(path)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(path)
+	legacy := "." + filepath.Base(path) + ".tmp"
+	for _, e := range ents {
+		name := e.Name()
+		var pid int
+		switch {
+		case strings.HasPrefix(name, prefix):
+			s, _, ok := strings.Cut(name[len(prefix):], "-")
+			if pid, err = strconv.Atoi(s); !ok || err != nil || pid <= 0 {
+				continue
+			}
+		case strings.HasPrefix(name, legacy) && isDigits(name[len(legacy):]):
+			pid = 0 // no owner recorded
+		default:
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		old := now.Sub(info.ModTime()) > StaleAge
+		if old || pid > 0 && pid != os.Getpid() && processGone(pid) {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // WriteFileAtomicBytes is WriteFileAtomic for data already in memory; it is the

@@ -2,11 +2,15 @@ package fsutil
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWriteFileAtomic(t *testing.T) {
@@ -125,5 +129,150 @@ func assertOnly(t *testing.T, dir string, want bool, name string) {
 	}
 	if want && (len(names) != 1 || names[0] != name) || !want && len(names) != 0 {
 		t.Errorf("directory holds %q, want only %q (want=%v)", names, name, want)
+	}
+}
+
+// A write's temporary file names its target and its process, so that one a
+// killed process left behind is recognisable.
+func TestWriteFileAtomicTempName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.safetensors")
+	var during []string
+	err := WriteFileAtomic(path, func(w io.Writer) error {
+		ents, err := os.ReadDir(dir)
+		for _, e := range ents {
+			during = append(during, e.Name())
+		}
+		return err
+	}, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(".w.safetensors.nnopt-tmp-%d-", os.Getpid())
+	if len(during) != 1 || !strings.HasPrefix(during[0], want) {
+		t.Errorf("directory during the write holds %q, want one file named %s*", during, want)
+	}
+	assertOnly(t, dir, true, "w.safetensors")
+}
+
+// deadPID returns the pid of a process that has exited.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd.Process.Pid
+}
+
+// Stale temporary files of the target are removed by the next write: those of a
+// process that is gone, and old ones of the earlier naming; a live writer's
+// file, a fresh file of the earlier naming and other targets' files stay.
+func TestWriteFileAtomicRemovesStale(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("processes are not probed on windows")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	dead := deadPID(t)
+	old := time.Now().Add(-2 * StaleAge)
+	for _, tc := range []struct {
+		name string
+		old  bool
+		stay bool
+	}{
+		{name: fmt.Sprintf(".out.bin.nnopt-tmp-%d-123", dead), stay: false},
+		{name: fmt.Sprintf(".out.bin.nnopt-tmp-%d-456", os.Getpid()), stay: true},  // a concurrent writer in this process
+		{name: fmt.Sprintf(".out.bin.nnopt-tmp-%d-789", os.Getppid()), stay: true}, // a live process
+		{name: fmt.Sprintf(".out.bin.nnopt-tmp-%d-789", os.Getppid()), old: true, stay: false},
+		{name: ".out.bin.tmp123456", old: true, stay: false},
+		{name: ".out.bin.tmp654321", stay: true},
+		{name: fmt.Sprintf(".other.bin.nnopt-tmp-%d-1", dead), stay: true},
+		{name: ".out.bin.tmpnotdigits", old: true, stay: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tc.old {
+				if err := os.Chtimes(p, old, old); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := WriteFileAtomicBytes(path, []byte("new"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := os.Stat(p)
+			if stayed := err == nil; stayed != tc.stay {
+				t.Errorf("%s: stayed %v, want %v", tc.name, stayed, tc.stay)
+			}
+			os.Remove(p)
+		})
+	}
+}
+
+// Writing through a symbolic link replaces the file it points to and keeps the
+// link: relative and absolute links, a chain of links, and a dangling link.
+func TestWriteFileAtomicThroughSymlink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on windows")
+	}
+	for _, tc := range []struct {
+		name  string
+		setup func(dir string) (link, target string)
+	}{
+		{"relative", func(dir string) (string, string) {
+			mustLink(t, filepath.Join("data", "w.bin"), filepath.Join(dir, "w.bin"))
+			return filepath.Join(dir, "w.bin"), filepath.Join(dir, "data", "w.bin")
+		}},
+		{"absolute", func(dir string) (string, string) {
+			mustLink(t, filepath.Join(dir, "data", "w.bin"), filepath.Join(dir, "w.bin"))
+			return filepath.Join(dir, "w.bin"), filepath.Join(dir, "data", "w.bin")
+		}},
+		{"chain", func(dir string) (string, string) {
+			mustLink(t, filepath.Join("data", "w.bin"), filepath.Join(dir, "mid.bin"))
+			mustLink(t, "mid.bin", filepath.Join(dir, "w.bin"))
+			return filepath.Join(dir, "w.bin"), filepath.Join(dir, "data", "w.bin")
+		}},
+		{"dangling", func(dir string) (string, string) {
+			mustLink(t, filepath.Join("data", "new.bin"), filepath.Join(dir, "w.bin"))
+			return filepath.Join(dir, "w.bin"), filepath.Join(dir, "data", "new.bin")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "data", "w.bin"), []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			link, target := tc.setup(dir)
+			if err := WriteFileAtomicBytes(link, []byte("new"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("%s is no longer a symbolic link (lstat: %v)", link, err)
+			}
+			if got, err := os.ReadFile(target); err != nil || string(got) != "new" {
+				t.Errorf("target %s holds %q (%v), want %q", target, got, err, "new")
+			}
+			for _, d := range []string{dir, filepath.Join(dir, "data")} {
+				ents, _ := os.ReadDir(d)
+				for _, e := range ents {
+					if strings.Contains(e.Name(), tempMarker) {
+						t.Errorf("temporary file %s left in %s", e.Name(), d)
+					}
+				}
+			}
+		})
+	}
+}
+
+func mustLink(t *testing.T, oldname, newname string) {
+	t.Helper()
+	if err := os.Symlink(oldname, newname); err != nil {
+		t.Fatal(err)
 	}
 }

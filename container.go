@@ -7,9 +7,22 @@
 // whose axes are aligned by Set, never by position, so a(i,j) + b(j) broadcasts b over
 // i. Models collect equations, choose a problem type, a sense and an objective, and
 // Solve writes levels, marginals and model attributes back.
+//
+// The constructors come in two forms, as regexp.Compile sits beside
+// regexp.MustCompile. AddSet, AddDims, AddAlias, AddSubset, AddParameter,
+// AddVariable and AddEquation return an error for a name, label, size or domain
+// that cannot be used: they are the forms to call when these come from data, such
+// as a file's labels or a network's layer sizes. NewSet, Dims, NewAlias, NewSubset,
+// NewParameter, NewVariable and NewEquation panic with that same error instead; they
+// are for names and sizes written in the program, where a mistake is a bug. The
+// error forms are named for what they do, add a symbol to the container, which
+// leaves the established New names their meaning.
 package nnopt
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Container owns the symbols of one or more models. Names are unique within it.
 type Container struct {
@@ -26,15 +39,62 @@ func NewContainer() *Container {
 	return &Container{symbols: map[string]any{}, dims: map[int][]*Set{}}
 }
 
-func (c *Container) register(name string, sym any) {
+// maxElements bounds the element count of a symbol. The product of a domain's
+// sizes must not wrap around int, which would make a slice of the wrong length;
+// 2^40 float64s (8 TiB) is far beyond what a model can hold anyway.
+const maxElements = min(1<<40, math.MaxInt)
+
+// add gives sym its name in the container. It is the one place where names are
+// checked: non-empty and not taken by another symbol.
+func (c *Container) add(kind, name string, sym any) error {
 	if name == "" {
-		panic("nnopt: empty symbol name")
+		return fmt.Errorf("nnopt: %s with an empty name; want a non-empty name", kind)
 	}
-	if _, dup := c.symbols[name]; dup {
-		panic(fmt.Sprintf("nnopt: symbol %q already exists in the container", name))
+	if old, dup := c.symbols[name]; dup {
+		return fmt.Errorf("nnopt: %s %q: the name is already taken by %s", kind, name, withArticle(kindOf(old)))
 	}
 	c.symbols[name] = sym
 	c.order = append(c.order, name)
+	return nil
+}
+
+// register is add for a symbol whose name the caller has already checked.
+func (c *Container) register(name string, sym any) {
+	if err := c.add(kindOf(sym), name, sym); err != nil {
+		panic(err)
+	}
+}
+
+// kindOf names the kind of a symbol for messages.
+func kindOf(sym any) string {
+	switch s := sym.(type) {
+	case *Set:
+		switch {
+		case s.aliasOf != nil:
+			return "alias"
+		case s.member != nil:
+			return "subset"
+		case s.labels == nil && s.size > 0:
+			return "dimension"
+		}
+		return "set"
+	case *Parameter:
+		return "parameter"
+	case *Variable:
+		return "variable"
+	case *Equation:
+		return "equation"
+	case *Model:
+		return "model"
+	}
+	return fmt.Sprintf("symbol of type %T", sym)
+}
+
+func withArticle(kind string) string {
+	if kind[0] == 'a' || kind[0] == 'e' {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // Lookup returns the symbol with the given name (a *Set, *Parameter, *Variable,
@@ -66,71 +126,141 @@ type Set struct {
 	count   int    // number of members of a subset
 }
 
-// NewSet adds a one-dimensional set with the given element labels.
-func (c *Container) NewSet(name string, labels ...string) *Set {
-	seen := map[string]bool{}
-	for _, l := range labels {
-		if seen[l] {
-			panic(fmt.Sprintf("nnopt: set %q: duplicate element %q", name, l))
+// AddSet adds a one-dimensional set with the given element labels. It fails on an
+// empty or taken name and on a label given twice.
+func (c *Container) AddSet(name string, labels ...string) (*Set, error) {
+	seen := make(map[string]int, len(labels))
+	for k, l := range labels {
+		if first, dup := seen[l]; dup {
+			return nil, fmt.Errorf("nnopt: set %q: duplicate element %q (elements %d and %d)", name, l, first, k)
 		}
-		seen[l] = true
+		seen[l] = k
 	}
 	s := &Set{name: name, size: len(labels), labels: append([]string(nil), labels...)}
-	c.register(name, s)
-	return s
+	if err := c.add("set", name, s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// Dims returns anonymous dimensions for the given sizes, the counterpart of the
+// NewSet is AddSet that panics where AddSet returns an error: on an empty or taken
+// name and on a duplicate label. Use AddSet for labels that come from data.
+func (c *Container) NewSet(name string, labels ...string) *Set {
+	return mustAdd(c.AddSet(name, labels...))
+}
+
+// AddDims returns anonymous dimensions for the given sizes, the counterpart of the
 // reference's dim((500, 784)). Dimensions of equal size are shared between calls, so
 // that a (500, 784) parameter and a (500, 20) variable line up on their first axis;
 // within one call a repeated size gets a distinct set (a (784, 784) matrix has two
-// axes), numbered like DenseDim784_1, DenseDim784_2.
-func (c *Container) Dims(sizes ...int) []*Set {
-	used := map[int]int{}
-	out := make([]*Set, len(sizes))
+// axes), numbered like DenseDim784_1, DenseDim784_2. It fails on a size that is not
+// positive and when the name of a new dimension is taken by another symbol; then it
+// adds nothing. (A dimension holds no data: the element count of the symbols over
+// the dimensions is checked when they are added.)
+func (c *Container) AddDims(sizes ...int) ([]*Set, error) {
 	for i, n := range sizes {
 		if n <= 0 {
-			panic(fmt.Sprintf("nnopt: dimension %d has size %d; sizes must be positive", i, n))
+			return nil, fmt.Errorf("nnopt: dimensions %v: size %d at position %d; want a positive size", sizes, n, i)
 		}
+	}
+	// Name every dimension to create before creating any, so that a taken name
+	// leaves the container as it was.
+	used := map[int]int{}
+	var fresh []*Set
+	for _, n := range sizes {
 		k := used[n]
 		used[n]++
-		for len(c.dims[n]) <= k {
-			name := fmt.Sprintf("DenseDim%d_%d", n, len(c.dims[n])+1)
-			s := &Set{name: name, size: n}
-			c.register(name, s)
-			c.dims[n] = append(c.dims[n], s)
+		if k < len(c.dims[n]) {
+			continue
 		}
-		out[i] = c.dims[n][k]
+		name := fmt.Sprintf("DenseDim%d_%d", n, k+1)
+		if old, taken := c.symbols[name]; taken {
+			return nil, fmt.Errorf("nnopt: dimension %q of size %d: the name is already taken by %s", name, n, withArticle(kindOf(old)))
+		}
+		fresh = append(fresh, &Set{name: name, size: n})
 	}
-	return out
+	for _, s := range fresh {
+		c.register(s.name, s)
+		c.dims[s.size] = append(c.dims[s.size], s)
+	}
+	clear(used)
+	out := make([]*Set, len(sizes))
+	for i, n := range sizes {
+		out[i] = c.dims[n][used[n]]
+		used[n]++
+	}
+	return out, nil
 }
 
-// NewAlias adds another name for the elements of s. An alias is a distinct index: in
+// Dims is AddDims that panics where AddDims returns an error: on a size that is not
+// positive and on a taken name. Use AddDims for sizes that come from data.
+func (c *Container) Dims(sizes ...int) []*Set {
+	return mustAdd(c.AddDims(sizes...))
+}
+
+// AddAlias adds another name for the elements of s. An alias is a distinct index: in
 // Sum(e, k2) over an alias k2 of k, the k of the surrounding equation stays fixed.
-func (c *Container) NewAlias(name string, s *Set) *Set {
+// It fails on an empty or taken name, a nil s and a multi-dimensional subset s.
+func (c *Container) AddAlias(name string, s *Set) (*Set, error) {
+	if s == nil {
+		return nil, fmt.Errorf("nnopt: alias %q: the aliased set is nil", name)
+	}
 	if len(s.domain) > 0 {
-		panic(fmt.Sprintf("nnopt: alias %q: only one-dimensional sets can be aliased, %q is a subset of %d sets", name, s.name, len(s.domain)))
+		return nil, fmt.Errorf("nnopt: alias %q: only one-dimensional sets can be aliased, %q is a subset of %d sets", name, s.name, len(s.domain))
 	}
 	a := &Set{name: name, size: s.size, labels: s.labels, aliasOf: s.root()}
-	c.register(name, a)
-	return a
+	if err := c.add("alias", name, a); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
-// NewSubset adds a subset of the cross product of domain, empty until members are set.
-func (c *Container) NewSubset(name string, domain ...*Set) *Set {
+// NewAlias is AddAlias that panics where AddAlias returns an error: on an empty or
+// taken name, a nil s and a multi-dimensional subset s.
+func (c *Container) NewAlias(name string, s *Set) *Set {
+	return mustAdd(c.AddAlias(name, s))
+}
+
+// AddSubset adds a subset of the cross product of domain, empty until members are
+// set. It fails on an empty or taken name, an empty domain, a nil domain set, a
+// domain set that is itself a multi-dimensional subset, and a product of more than
+// 2^40 tuples.
+func (c *Container) AddSubset(name string, domain ...*Set) (*Set, error) {
 	if len(domain) == 0 {
-		panic(fmt.Sprintf("nnopt: subset %q needs at least one domain set", name))
+		return nil, fmt.Errorf("nnopt: subset %q needs at least one domain set", name)
 	}
-	n := 1
-	for _, d := range domain {
-		if len(d.domain) > 0 {
-			panic(fmt.Sprintf("nnopt: subset %q: domain %q is itself a subset; use its parent sets", name, d.name))
+	for i, d := range domain {
+		if d == nil {
+			return nil, fmt.Errorf("nnopt: subset %q: domain set %d is nil", name, i)
 		}
-		n *= d.size
+		if len(d.domain) > 0 {
+			return nil, fmt.Errorf("nnopt: subset %q: domain %q is itself a subset; use its parent sets", name, d.name)
+		}
+	}
+	n, err := domainLen("subset", name, domain)
+	if err != nil {
+		return nil, err
 	}
 	s := &Set{name: name, size: n, domain: append([]*Set(nil), domain...), member: make([]bool, n)}
-	c.register(name, s)
-	return s
+	if err := c.add("subset", name, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewSubset is AddSubset that panics where AddSubset returns an error: on an empty or
+// taken name, an empty domain, a nil domain set, a domain set that is a
+// multi-dimensional subset, and more than 2^40 tuples.
+func (c *Container) NewSubset(name string, domain ...*Set) *Set {
+	return mustAdd(c.AddSubset(name, domain...))
+}
+
+// mustAdd is the panicking side of the constructors.
+func mustAdd[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // Name returns the set's name.
@@ -168,23 +298,28 @@ func (s *Set) root() *Set {
 }
 
 // SetMembers makes the subset hold exactly the given tuples of element positions.
+// On an error the members stay as they were.
 func (s *Set) SetMembers(tuples ...[]int) error {
 	if s.member == nil {
 		return fmt.Errorf("nnopt: set %q is not a subset; members are its labels", s.name)
 	}
-	clear(s.member)
-	s.count = 0
-	for _, t := range tuples {
+	offs := make([]int, len(tuples))
+	for k, t := range tuples {
 		if len(t) != len(s.domain) {
-			return fmt.Errorf("nnopt: subset %q: tuple %v has %d positions, want %d", s.name, t, len(t), len(s.domain))
+			return fmt.Errorf("nnopt: subset %q: tuple %d %v has %d positions, want %d", s.name, k, t, len(t), len(s.domain))
 		}
 		off := 0
 		for d, p := range t {
 			if p < 0 || p >= s.domain[d].size {
-				return fmt.Errorf("nnopt: subset %q: position %d of tuple %v is outside %q (size %d)", s.name, p, t, s.domain[d].name, s.domain[d].size)
+				return fmt.Errorf("nnopt: subset %q: tuple %d %v: position %d is outside %q (want 0 to %d)", s.name, k, t, p, s.domain[d].name, s.domain[d].size-1)
 			}
 			off = off*s.domain[d].size + p
 		}
+		offs[k] = off
+	}
+	clear(s.member)
+	s.count = 0
+	for _, off := range offs {
 		if !s.member[off] {
 			s.member[off] = true
 			s.count++
@@ -194,13 +329,13 @@ func (s *Set) SetMembers(tuples ...[]int) error {
 }
 
 // SetMask makes the subset hold the tuples whose row-major position in the cross
-// product of its domain is true in mask.
+// product of its domain is true in mask. On an error the members stay as they were.
 func (s *Set) SetMask(mask []bool) error {
 	if s.member == nil {
-		return fmt.Errorf("nnopt: set %q is not a subset", s.name)
+		return fmt.Errorf("nnopt: set %q is not a subset; members are its labels", s.name)
 	}
 	if len(mask) != len(s.member) {
-		return fmt.Errorf("nnopt: subset %q: mask has %d entries, want %d", s.name, len(mask), len(s.member))
+		return fmt.Errorf("nnopt: subset %q%s: mask has %d entries, want %d", s.name, domainNames(s.domain), len(mask), len(s.member))
 	}
 	copy(s.member, mask)
 	s.count = 0
@@ -235,6 +370,19 @@ func domainSize(dom []*Set) int {
 		n *= s.size
 	}
 	return n
+}
+
+// domainLen is domainSize for a new symbol: it fails where the product of the sizes
+// exceeds maxElements (and so could wrap around int).
+func domainLen(kind, name string, dom []*Set) (int, error) {
+	n := 1
+	for _, s := range dom {
+		if s.size > 0 && n > maxElements/s.size {
+			return 0, fmt.Errorf("nnopt: %s %q%s: more than %d elements", kind, name, domainNames(dom), maxElements)
+		}
+		n *= s.size
+	}
+	return n, nil
 }
 
 func domainNames(dom []*Set) string {

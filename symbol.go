@@ -13,12 +13,24 @@ type Parameter struct {
 	attr   *VarAttr // set when the parameter stands for a variable attribute in algebra
 }
 
-// NewParameter adds a parameter over domain (none for a scalar), initially zero.
+// AddParameter adds a parameter over domain (none for a scalar), initially zero. It
+// fails on an empty or taken name and on a domain checkDomain rejects.
+func (c *Container) AddParameter(name string, domain ...*Set) (*Parameter, error) {
+	n, err := checkDomain("parameter", name, domain)
+	if err != nil {
+		return nil, err
+	}
+	p := &Parameter{name: name, domain: append([]*Set(nil), domain...), Values: make([]float64, n)}
+	if err := c.add("parameter", name, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// NewParameter is AddParameter that panics where AddParameter returns an error: on
+// an empty or taken name and on a nil, repeated or multi-dimensional domain set.
 func (c *Container) NewParameter(name string, domain ...*Set) *Parameter {
-	checkDomain(name, domain)
-	p := &Parameter{name: name, domain: append([]*Set(nil), domain...), Values: make([]float64, domainSize(domain))}
-	c.register(name, p)
-	return p
+	return mustAdd(c.AddParameter(name, domain...))
 }
 
 // Name returns the parameter's name.
@@ -27,10 +39,17 @@ func (p *Parameter) Name() string { return p.name }
 // Domain returns the parameter's index sets.
 func (p *Parameter) Domain() []*Set { return p.domain }
 
-// SetValues copies v (row-major over the domain) into the parameter.
+// SetValues copies v (row-major over the domain) into the parameter. A NaN value is
+// an error, as it would make every expression it enters NaN; ±Inf is kept. On an
+// error the values stay as they were.
 func (p *Parameter) SetValues(v []float64) error {
 	if len(v) != len(p.Values) {
 		return fmt.Errorf("nnopt: parameter %q%s: got %d values, want %d", p.name, domainNames(p.domain), len(v), len(p.Values))
+	}
+	for i, x := range v {
+		if math.IsNaN(x) {
+			return fmt.Errorf("nnopt: parameter %q%s: value %d (%s) is NaN; want a number", p.name, domainNames(p.domain), i, rowName(p.name, p.domain, i))
+		}
 	}
 	copy(p.Values, v)
 	return nil
@@ -54,6 +73,9 @@ const (
 )
 
 func (t VarType) String() string {
+	if t < Free || t > Integer {
+		return fmt.Sprintf("VarType(%d)", int(t))
+	}
 	return [...]string{"free", "positive", "negative", "binary", "integer"}[t]
 }
 
@@ -75,10 +97,14 @@ type Variable struct {
 	Scale []float64
 }
 
-// NewVariable adds a variable of the given type over domain.
-func (c *Container) NewVariable(name string, typ VarType, domain ...*Set) *Variable {
-	checkDomain(name, domain)
-	n := domainSize(domain)
+// AddVariable adds a variable of the given type over domain, with the type's default
+// bounds. It fails on an empty or taken name, an unknown type and a domain
+// checkDomain rejects.
+func (c *Container) AddVariable(name string, typ VarType, domain ...*Set) (*Variable, error) {
+	n, err := checkDomain("variable", name, domain)
+	if err != nil {
+		return nil, err
+	}
 	v := &Variable{name: name, domain: append([]*Set(nil), domain...), Type: typ,
 		L: make([]float64, n), M: make([]float64, n), Lo: make([]float64, n), Up: make([]float64, n), Scale: make([]float64, n)}
 	lo, up := math.Inf(-1), math.Inf(1)
@@ -91,13 +117,22 @@ func (c *Container) NewVariable(name string, typ VarType, domain ...*Set) *Varia
 		lo, up = 0, 1
 	case Free:
 	default:
-		panic(fmt.Sprintf("nnopt: variable %q: unknown type %d", name, typ))
+		return nil, fmt.Errorf("nnopt: variable %q: unknown type %v; want Free, Positive, Negative, Binary or Integer", name, typ)
 	}
 	fill(v.Lo, lo)
 	fill(v.Up, up)
 	fill(v.Scale, 1)
-	c.register(name, v)
-	return v
+	if err := c.add("variable", name, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// NewVariable is AddVariable that panics where AddVariable returns an error: on an
+// empty or taken name, an unknown type and a nil, repeated or multi-dimensional
+// domain set.
+func (c *Container) NewVariable(name string, typ VarType, domain ...*Set) *Variable {
+	return mustAdd(c.AddVariable(name, typ, domain...))
 }
 
 // Name returns the variable's name.
@@ -109,22 +144,35 @@ func (v *Variable) Domain() []*Set { return v.domain }
 // Size is the number of elements.
 func (v *Variable) Size() int { return len(v.L) }
 
-// SetLevels copies x into the levels.
+// SetLevels copies x into the levels, the point a solve starts from. A level that is
+// NaN or ±Inf is an error, as no solver can start there; on an error the levels stay
+// as they were.
 func (v *Variable) SetLevels(x []float64) error {
 	if len(x) != len(v.L) {
 		return fmt.Errorf("nnopt: variable %q%s: got %d levels, want %d", v.name, domainNames(v.domain), len(x), len(v.L))
+	}
+	for i, l := range x {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return fmt.Errorf("nnopt: variable %q%s: level %d (%s) is %g; want a finite number", v.name, domainNames(v.domain), i, v.label(i), l)
+		}
 	}
 	copy(v.L, x)
 	return nil
 }
 
-// SetBounds sets every element's bounds.
+// SetBounds sets every element's bounds. It has no error to return: a NaN bound, a
+// lower bound of +Inf or an upper bound of -Inf is stored as given, like a bound
+// written into Lo or Up directly, and the next solve of a model with the variable
+// fails naming the variable and the element, as the solver checks every bound
+// before it starts.
 func (v *Variable) SetBounds(lo, up float64) {
 	fill(v.Lo, lo)
 	fill(v.Up, up)
 }
 
-// Fix fixes every element at x (the reference's .fx): level and both bounds.
+// Fix fixes every element at x (the reference's .fx): level and both bounds. Fix(NaN)
+// or Fix(±Inf) makes the next solve of a model with the variable fail naming it, as
+// SetBounds does.
 func (v *Variable) Fix(x float64) {
 	fill(v.L, x)
 	fill(v.Lo, x)
@@ -147,7 +195,12 @@ const (
 	NB
 )
 
-func (t EqType) String() string { return [...]string{"=E=", "=L=", "=G=", "=N="}[t] }
+func (t EqType) String() string {
+	if t < EQ || t > NB {
+		return fmt.Sprintf("EqType(%d)", int(t))
+	}
+	return [...]string{"=E=", "=L=", "=G=", "=N="}[t]
+}
 
 // Equation is a tensor of constraints over its domain, defined by a Relation. After a
 // solve, L holds the activity of lhs - rhs and M the marginal of each row: the change
@@ -167,14 +220,25 @@ type Equation struct {
 	Scale []float64
 }
 
-// NewEquation adds an equation over domain (none for a scalar equation).
-func (c *Container) NewEquation(name string, domain ...*Set) *Equation {
-	checkDomain(name, domain)
-	n := domainSize(domain)
+// AddEquation adds an equation over domain (none for a scalar equation), undefined
+// until Define. It fails on an empty or taken name and a domain checkDomain rejects.
+func (c *Container) AddEquation(name string, domain ...*Set) (*Equation, error) {
+	n, err := checkDomain("equation", name, domain)
+	if err != nil {
+		return nil, err
+	}
 	e := &Equation{name: name, domain: append([]*Set(nil), domain...), L: make([]float64, n), M: make([]float64, n), Scale: make([]float64, n)}
 	fill(e.Scale, 1)
-	c.register(name, e)
-	return e
+	if err := c.add("equation", name, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// NewEquation is AddEquation that panics where AddEquation returns an error: on an
+// empty or taken name and on a nil, repeated or multi-dimensional domain set.
+func (c *Container) NewEquation(name string, domain ...*Set) *Equation {
+	return mustAdd(c.AddEquation(name, domain...))
 }
 
 // Name returns the equation's name.
@@ -238,20 +302,25 @@ func (e *Equation) Where(cond *Set) error {
 	return nil
 }
 
-func checkDomain(name string, domain []*Set) {
+// checkDomain checks the domain of a new parameter, variable or equation (kind) and
+// returns its element count. Every set must be non-nil and one-dimensional, appear
+// once (a square matrix takes a set and its alias), and the sizes must multiply to
+// at most 2^40 elements.
+func checkDomain(kind, name string, domain []*Set) (int, error) {
 	for i, s := range domain {
 		if s == nil {
-			panic(fmt.Sprintf("nnopt: symbol %q: domain set %d is nil", name, i))
+			return 0, fmt.Errorf("nnopt: %s %q: domain set %d is nil", kind, name, i)
 		}
 		if len(s.domain) > 0 {
-			panic(fmt.Sprintf("nnopt: symbol %q: domain set %q is a multi-dimensional subset; use its parent sets and a condition", name, s.name))
+			return 0, fmt.Errorf("nnopt: %s %q: domain set %q is a multi-dimensional subset; use its parent sets and a condition", kind, name, s.name)
 		}
-		for _, t := range domain[:i] {
+		for j, t := range domain[:i] {
 			if t == s {
-				panic(fmt.Sprintf("nnopt: symbol %q: set %q appears twice in the domain; use an alias", name, s.name))
+				return 0, fmt.Errorf("nnopt: %s %q: set %q appears twice in the domain (positions %d and %d); use an alias", kind, name, s.name, j, i)
 			}
 		}
 	}
+	return domainLen(kind, name, domain)
 }
 
 func containsSet(list []*Set, s *Set) bool {

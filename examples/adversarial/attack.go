@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -17,9 +18,82 @@ import (
 type settings struct {
 	EpsMax    float64 // largest L∞ radius tried, in pixel units (pixels run over [0, 1])
 	Tol       float64 // bisection stops when the bracket is this narrow (pixel units)
-	IterLimit int     // per solve
+	IterLimit int     // per solve; 0 for none
 	GradTol   float64 // the solver's reduced-gradient tolerance; 0 for its default
 	Mean, Std float64 // the normalisation the network was trained with
+}
+
+// validate checks the settings, naming the command-line flag of each, so that main
+// rejects a bad flag before reading any file and attack rejects the same settings
+// from a test. An infinite radius would bisect forever (its midpoint is +Inf again)
+// and a NaN one would compare false with everything.
+func (s settings) validate() error {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	switch {
+	case !finite(s.EpsMax) || s.EpsMax <= 0:
+		return fmt.Errorf("-eps-max %g: want a finite radius above 0, in pixel units", s.EpsMax)
+	case !finite(s.Tol) || s.Tol <= 0:
+		return fmt.Errorf("-tol %g: want a finite tolerance above 0, in pixel units", s.Tol)
+	case s.IterLimit < 0:
+		return fmt.Errorf("-iterlim %d: want 0 (no limit) or a positive iteration limit", s.IterLimit)
+	case !finite(s.GradTol) || s.GradTol < 0:
+		return fmt.Errorf("-gradtol %g: want a finite tolerance, 0 or above (0 for the solver's default)", s.GradTol)
+	case !finite(s.Mean):
+		return fmt.Errorf("normalisation mean %g: want a finite number", s.Mean)
+	case !finite(s.Std) || s.Std <= 0:
+		return fmt.Errorf("normalisation std %g: want a finite number above 0", s.Std)
+	}
+	return nil
+}
+
+// maxHalvings bounds the bisection. Sixty halvings narrow the bracket by 2^-60,
+// more than the 53 bits of a float64 radius resolve, so a tolerance too small to
+// reach ends here (or earlier, when the midpoint meets an endpoint) instead of
+// repeating identical solves.
+const maxHalvings = 60
+
+// bisect narrows [lo, hi], where flips(hi) is true and flips(lo) is taken to be
+// false, until it is at most tol wide, calling flips once per radius and never twice
+// for one radius. It returns the final bracket and, when it stopped before reaching
+// tol, why: the midpoint rounded to an endpoint, or maxHalvings were spent. It
+// returns early, with the bracket so far, on an error or when ctx is done.
+func bisect(ctx context.Context, lo, hi, tol float64, flips func(eps float64) (bool, error)) (float64, float64, string, error) {
+	for n := 0; hi-lo > tol; n++ {
+		if err := ctx.Err(); err != nil {
+			return lo, hi, "", nil
+		}
+		if n == maxHalvings {
+			return lo, hi, fmt.Sprintf("stopped after %d halvings: the bracket [%g, %g] is still wider than -tol %g", maxHalvings, lo, hi, tol), nil
+		}
+		mid := lo + (hi-lo)/2
+		if mid <= lo || mid >= hi {
+			return lo, hi, fmt.Sprintf("stopped at the float64 resolution: the bracket [%g, %g] has no midpoint, yet is wider than -tol %g", lo, hi, tol), nil
+		}
+		ok, err := flips(mid)
+		if err != nil {
+			return lo, hi, "", err
+		}
+		if ok {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return lo, hi, "", nil
+}
+
+// checkWeights reports the first weight, in key order, that is NaN or infinite,
+// naming its tensor and element: such a weight makes the logits NaN, and every
+// solve with them meaningless.
+func checkWeights(sd map[string]nn.Tensor) error {
+	for _, k := range slices.Sorted(maps.Keys(sd)) {
+		for i, v := range sd[k].Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("tensor %q element %d is %g", k, i, v)
+			}
+		}
+	}
+	return nil
 }
 
 // solve is one local NLP solve at radius Eps.
@@ -42,6 +116,9 @@ type result struct {
 	Eps, LInf   float64 // the bisection radius and ‖δ‖∞ of Perturbed, pixel units
 	Perturbed   []float64
 	Solves      []solve
+	// Stopped says why the bisection ended before its bracket narrowed to Tol (see
+	// bisect); empty when it reached Tol, was cancelled, or found no flip.
+	Stopped string
 }
 
 // attacker is the embedding model, built once and re-solved for each radius:
@@ -64,8 +141,8 @@ type attacker struct {
 // laid out as shape, such as (784) or (1, 28, 28)) that changes net's predicted
 // class, bisecting on the radius with a local solve at each radius.
 func attack(ctx context.Context, net *nn.Sequential, shape []int, image []float64, set settings) (*result, error) {
-	if !(set.EpsMax > 0) || !(set.Tol > 0) || !(set.Std > 0) {
-		return nil, fmt.Errorf("adversarial: eps-max %g, tol %g and std %g must be positive", set.EpsMax, set.Tol, set.Std)
+	if err := set.validate(); err != nil {
+		return nil, err
 	}
 	a, err := newAttacker(net, shape, image, set)
 	if err != nil {
@@ -83,21 +160,11 @@ func attack(ctx context.Context, net *nn.Sequential, shape []int, image []float6
 		}
 		return s.Flipped, nil
 	}
-	lo, hi := 0.0, set.EpsMax
-	if ok, err := try(hi); err != nil || !ok {
+	if ok, err := try(set.EpsMax); err != nil || !ok {
 		return res, err
 	}
-	for hi-lo > set.Tol && ctx.Err() == nil {
-		mid := (lo + hi) / 2
-		ok, err := try(mid)
-		if err != nil {
-			return res, err
-		}
-		if ok {
-			hi = mid
-		} else {
-			lo = mid
-		}
+	if _, _, res.Stopped, err = bisect(ctx, 0, set.EpsMax, set.Tol, try); err != nil {
+		return res, err
 	}
 	for i, v := range res.Perturbed {
 		res.LInf = math.Max(res.LInf, math.Abs(v-image[i%len(image)])*set.Std)
@@ -111,7 +178,15 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 		n *= s
 	}
 	if len(image) != n {
-		return nil, fmt.Errorf("adversarial: image has %d values, want %d for shape %v", len(image), n, shape)
+		return nil, fmt.Errorf("image has %d values, want %d for shape %v", len(image), n, shape)
+	}
+	for i, v := range image {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("image value %d is %g; want a finite number", i, v)
+		}
+	}
+	if err := checkWeights(net.StateDict()); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
 	}
 	p, err := net.Predict(image, 1)
 	if err != nil {
@@ -122,7 +197,7 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 		return nil, err
 	}
 	if classes < 2 {
-		return nil, fmt.Errorf("adversarial: the network has %d outputs; a flip needs at least 2 classes", classes)
+		return nil, fmt.Errorf("the network has %d outputs; a flip needs at least 2 classes", classes)
 	}
 	a := &attacker{net: net, image: image, pred: p[0], set: set}
 	for t := 0; t < classes; t++ {
@@ -142,7 +217,7 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 	}
 	a.out = f.Output
 	if d := a.out.Domain(); len(d) != 2 || d[0].Len() != rows || d[1].Len() != classes {
-		return nil, fmt.Errorf("adversarial: network output over %d dimensions, want (batch, %d classes)", len(d), classes)
+		return nil, fmt.Errorf("network output over %d dimensions, want (batch, %d classes)", len(d), classes)
 	}
 	predSet := c.NewSubset("pred", a.out.Domain()...)
 	targetSet := c.NewSubset("target", a.out.Domain()...)

@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,23 +36,49 @@ type config struct {
 }
 
 func main() {
-	cfg := config{set: settings{Mean: datasets.MNISTMean, Std: datasets.MNISTStd}}
-	flag.StringVar(&cfg.data, "data", "", "directory with the MNIST IDX files (default $NNOPT_DATA, else the user cache)")
-	flag.StringVar(&cfg.weights, "weights", "weights.safetensors", "trained weights written by cmd/train (mlp or cnn)")
-	flag.IntVar(&cfg.image, "image", -1, "test image index; -1 for the first one the network classifies correctly")
-	flag.Float64Var(&cfg.set.EpsMax, "eps-max", 1, "largest L∞ radius tried, in pixel units (pixels run over [0, 1])")
-	flag.Float64Var(&cfg.set.Tol, "tol", 1e-3, "bisection tolerance on the radius, in pixel units")
-	flag.IntVar(&cfg.set.IterLimit, "iterlim", 300, "iteration limit of each solve (0 = none)")
-	flag.Float64Var(&cfg.set.GradTol, "gradtol", 0, "reduced-gradient tolerance of each solve (0 = the solver's default)")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.Is(err, errUsage):
+		os.Exit(2) // the flag package has printed the error and the usage
+	case err != nil:
+		fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if _, err := run(ctx, cfg, os.Stdout); err != nil {
 		fail(err)
 	}
+}
+
+// errUsage marks a command line the flag package could not parse; it has said why.
+var errUsage = errors.New("usage")
+
+// parseFlags reads the command line (without the program name) into a config and
+// validates its numbers (settings.validate), so that a bad flag fails before any
+// file is read.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	cfg := config{set: settings{Mean: datasets.MNISTMean, Std: datasets.MNISTStd}}
+	fs := flag.NewFlagSet("adversarial", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.data, "data", "", "directory with the MNIST IDX files (default $NNOPT_DATA, else the user cache)")
+	fs.StringVar(&cfg.weights, "weights", "weights.safetensors", "trained weights written by cmd/train (mlp or cnn)")
+	fs.IntVar(&cfg.image, "image", -1, "test image index; -1 for the first one the network classifies correctly")
+	fs.Float64Var(&cfg.set.EpsMax, "eps-max", 1, "largest L∞ radius tried, in pixel units (pixels run over [0, 1]); finite, above 0")
+	fs.Float64Var(&cfg.set.Tol, "tol", 1e-3, "bisection tolerance on the radius, in pixel units; finite, above 0")
+	fs.IntVar(&cfg.set.IterLimit, "iterlim", 300, "iteration limit of each solve (0 = none)")
+	fs.Float64Var(&cfg.set.GradTol, "gradtol", 0, "reduced-gradient tolerance of each solve (0 = the solver's default)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return cfg, cfg.set.validate()
 }
 
 func fail(err error) {
@@ -65,6 +92,9 @@ func run(ctx context.Context, cfg config, out io.Writer) (*result, error) {
 	sd, _, err := nn.LoadSafetensors(cfg.weights)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkWeights(sd); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.weights, err)
 	}
 	net, shape, err := network(sd)
 	if err != nil {
@@ -103,6 +133,9 @@ func run(ctx context.Context, cfg config, out io.Writer) (*result, error) {
 	}
 	fmt.Fprintf(out, "original digit %d, new digit %d (confirmed by Sequential.Predict: %d)\n", res.Pred, res.Digit, check[0])
 	fmt.Fprintf(out, "smallest eps found %.6f (pixel units; bisection with local NLP solves, an upper bound on the true minimum), ‖δ‖∞ = %.6f\n", res.Eps, res.LInf)
+	if res.Stopped != "" {
+		fmt.Fprintf(out, "bisection %s\n", res.Stopped)
+	}
 	return res, nil
 }
 

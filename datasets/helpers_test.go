@@ -41,6 +41,13 @@ func writeFile(t testing.TB, dir, name string, b []byte) string {
 	return path
 }
 
+// withByte returns a copy of b with b[i] set to v.
+func withByte(b []byte, i int, v byte) []byte {
+	b = append([]byte(nil), b...)
+	b[i] = v
+	return b
+}
+
 // seq returns n bytes counting up from start, wrapping at 256.
 func seq(n int, start byte) []byte {
 	b := make([]byte, n)

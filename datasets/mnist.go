@@ -109,20 +109,10 @@ func LoadSplit(dir string, train bool) (*Split, error) {
 	}, nil
 }
 
-// readArray reads the IDX file at path and checks that it is an unsigned-byte
+// readArray reads the IDX file at path, which must hold an unsigned-byte
 // array of ndim dimensions.
 func readArray(path string, ndim int) (*IDX, error) {
-	x, err := ReadIDXFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if x.Type != TypeUint8 {
-		return nil, fmt.Errorf("datasets: %s: element type %#02x, want unsigned byte (%#02x)", path, x.Type, TypeUint8)
-	}
-	if len(x.Dims) != ndim {
-		return nil, fmt.Errorf("datasets: %s: %d-D array with dimensions %v, want %d-D", path, len(x.Dims), x.Dims, ndim)
-	}
-	return x, nil
+	return readIDXFile(path, idxWant{typ: TypeUint8, rank: ndim})
 }
 
 // findFile returns the path of name.gz or, failing that, name in dir.

@@ -531,6 +531,11 @@ func (h *Header) encode(d *Definition, r *Record) string {
 
 // decode parses a data line; the error has no file position.
 func (h *Header) decode(line string) (Record, error) {
+	// Writers never leave a quote open (encode replaces quotes in values), so an
+	// open one is a cut line, such as a torn record that ends inside "User1".
+	if strings.Count(line, `"`)%2 != 0 {
+		return Record{}, fmt.Errorf("unterminated quoted field")
+	}
 	toks := splitFields(line, h.Comma)
 	var best *Definition
 	bestLit := -1

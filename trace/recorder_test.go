@@ -2,7 +2,11 @@ package trace_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -70,5 +74,48 @@ func TestRecorderOption(t *testing.T) {
 	}
 	if f.Header == nil || f.Header.Format() != trace.FormatSolve {
 		t.Errorf("header %+v, want format 2", f.Header)
+	}
+}
+
+// TestConcurrentRecordersOneNewFile has recorders of concurrent solves append to
+// one trace file that does not exist yet: exactly one header must be written, and
+// every record must be read back.
+func TestConcurrentRecordersOneNewFile(t *testing.T) {
+	m := quadratic(t)
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	const rounds, writers = 20, 8
+	for round := range rounds {
+		path := filepath.Join(t.TempDir(), "runs.trc")
+		rec := &trace.Recorder{Path: path, Format: trace.FormatAll}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		errs := make([]error, writers)
+		for i := range writers {
+			wg.Go(func() {
+				<-start
+				errs[i] = rec.RecordSolve(m)
+			})
+		}
+		close(start)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), "* Trace Record Definition"); n != 1 {
+			t.Fatalf("round %d: %d headers, want 1:\n%s", round, n, data)
+		}
+		f, err := trace.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Records) != writers || f.Torn != nil {
+			t.Fatalf("round %d: %d records (torn: %v), want %d", round, len(f.Records), f.Torn, writers)
+		}
 	}
 }

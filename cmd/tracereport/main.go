@@ -8,6 +8,8 @@
 // The exit status is 0 for a report without marked records, 1 when some Solve record
 // is marked (its model and solve status pair scores at most the trace level), and 2 for
 // usage errors or files that cannot be read or parsed (the error gives file and line).
+// A torn last record, what a run killed while appending leaves, is skipped with a
+// warning naming the file and line; a malformed record anywhere else is an error.
 package main
 
 import (
@@ -53,6 +55,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "tracereport: %v\n", err)
 			return 2
+		}
+		if t := f.Torn; t != nil {
+			fmt.Fprintf(stderr, "tracereport: warning: %s:%d: skipped the torn last record (no newline at its end, and %v)\n", name, t.Line, t.Err)
 		}
 		files = append(files, f)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,5 +139,43 @@ func TestRunErrors(t *testing.T) {
 		if rc := run(c.args, &out, &errs); rc != c.rc || !strings.Contains(errs.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, rc, errs.String(), c.rc, c.want)
 		}
+	}
+}
+
+// TestTornLastRecord checks that a file whose last record was cut short by a
+// killed writer is reported with a warning naming the file and line, while a
+// malformed record before the end still fails the report.
+func TestTornLastRecord(t *testing.T) {
+	dir := t.TempDir()
+	head := "* Trace Record Definition\n* GamsSolve\n* ModelName ModelStatus SolverStatus \"User1\"\n*\nm 2 1 \"\"\nm 7 2 \"\"\n"
+	tests := []struct {
+		name   string
+		text   string
+		rc     int
+		stderr string
+		out    string
+	}{
+		{"torn last", head + "m 2 1 \"a", 0, "tracereport: warning: %s:7: skipped the torn last record", "Total SOLVE records = 2"},
+		{"torn last, fewer fields", head + "m 2", 0, "tracereport: warning: %s:7: skipped the torn last record", "Total SOLVE records = 2"},
+		{"whole last without newline", head + "m 2 1 \"\"", 0, "", "Total SOLVE records = 3"},
+		{"malformed in the middle", head + "m 2\nm 2 1 \"\"\n", 2, "tracereport: trace: %s:7: a line of 2 fields", ""},
+		{"malformed last, whole line", head + "m 2\n", 2, "tracereport: trace: %s:7: a line of 2 fields", ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprintf("%d.trc", i))
+			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out, errs bytes.Buffer
+			rc := run([]string{path}, &out, &errs)
+			want := tt.stderr
+			if want != "" {
+				want = fmt.Sprintf(want, path)
+			}
+			if rc != tt.rc || (want == "" && errs.Len() > 0) || !strings.Contains(errs.String(), want) || !strings.Contains(out.String(), tt.out) {
+				t.Errorf("exit %d, stderr %q; want %d and %q\n%s", rc, errs.String(), tt.rc, want, out.String())
+			}
+		})
 	}
 }

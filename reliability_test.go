@@ -5,8 +5,10 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/nlpsolve"
 )
 
 // fitModel is a small triangular NLP: y(i) = f(x(i), p(i)) defines y, and
@@ -158,5 +160,22 @@ func TestTriangularUnbounded(t *testing.T) {
 	}
 	if m.Status != nnopt.StatusUnbounded || m.SolveStatus != nnopt.SolveNormal {
 		t.Errorf("status %v / %v (objective %g), want %v / %v", m.Status, m.SolveStatus, m.ObjectiveValue, nnopt.StatusUnbounded, nnopt.SolveNormal)
+	}
+}
+
+// TestVanishingSteps: a scale beyond nlpsolve.MaxScale, whose steps vanish in
+// rounding, is refused (nlpsolve's TestStall checks the solver's own stop).
+func TestVanishingSteps(t *testing.T) {
+	m := newFit(t, mulBy)
+	for k := range m.x.Scale {
+		m.x.Scale[k] = 1e300
+	}
+	// The deadline keeps the regression (steps of zero length forever) from
+	// hanging the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := m.m.Solve(ctx, nnopt.Options{Scaling: nlpsolve.ScaleUser})
+	if err == nil || !strings.Contains(err.Error(), "scale 1e+300") {
+		t.Fatalf("scale 1e300: error %v, want one naming the scale", err)
 	}
 }

@@ -3,7 +3,6 @@ package nnopt
 import (
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"strings"
 
@@ -26,7 +25,7 @@ import (
 //   - The triangular method scales the variables it moves (see nlpsolve.Scaling);
 //     every equation defines a variable there, so equation scales have no effect.
 //
-// A scale must be finite and above 1e-20 (nlpsolve.MinScale); binary and integer
+// A scale must lie in (1e-20, 1e20] (nlpsolve.MinScale, nlpsolve.MaxScale); binary and integer
 // variables cannot be scaled. Solve, Statistics and the file writers check this when
 // they generate the model, and the error names the symbol and the element.
 
@@ -48,14 +47,14 @@ func (e *Equation) label(i int) string { return rowName(e.name, e.domain, i) }
 
 // checkScales validates the scales of a model's variables and equations.
 func checkScales(model string, vars []*Variable, eqs []*Equation) error {
-	bad := func(c float64) bool { return !(c > nlpsolve.MinScale) || math.IsInf(c, 1) }
+	bad := func(c float64) bool { return !nlpsolve.ValidScale(c) }
 	for _, v := range vars {
 		if len(v.Scale) != len(v.L) {
 			return fmt.Errorf("nnopt: model %q: variable %q has %d scales for %d elements", model, v.name, len(v.Scale), len(v.L))
 		}
 		for i, c := range v.Scale {
 			if bad(c) {
-				return fmt.Errorf("nnopt: model %q: variable %q element %d: scale %g (%s); want a finite number above %g", model, v.name, i, c, v.label(i), nlpsolve.MinScale)
+				return fmt.Errorf("nnopt: model %q: variable %q element %d: scale %g (%s); want a number in (%g, %g]", model, v.name, i, c, v.label(i), nlpsolve.MinScale, nlpsolve.MaxScale)
 			}
 			if c != 1 && (v.Type == Binary || v.Type == Integer) {
 				return fmt.Errorf("nnopt: model %q: variable %q element %d: scale %g (%s); %s variables cannot be scaled", model, v.name, i, c, v.label(i), v.Type)
@@ -68,7 +67,7 @@ func checkScales(model string, vars []*Variable, eqs []*Equation) error {
 		}
 		for i, c := range e.Scale {
 			if bad(c) {
-				return fmt.Errorf("nnopt: model %q: equation %q element %d: scale %g (%s); want a finite number above %g", model, e.name, i, c, e.label(i), nlpsolve.MinScale)
+				return fmt.Errorf("nnopt: model %q: equation %q element %d: scale %g (%s); want a number in (%g, %g]", model, e.name, i, c, e.label(i), nlpsolve.MinScale, nlpsolve.MaxScale)
 			}
 		}
 	}

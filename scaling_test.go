@@ -40,7 +40,7 @@ func capacityModel(t *testing.T, p Problem) (m *Model, x, obj *Variable, cap, ne
 	return m, x, obj, cap, need, def
 }
 
-// TestScaleValidation: scales must be finite and above 1e-20, and discrete
+// TestScaleValidation: scales must lie in (1e-20, 1e20], and discrete
 // variables cannot be scaled; the errors name the symbol, element and label, and
 // come from Solve and from the writers alike.
 func TestScaleValidation(t *testing.T) {
@@ -48,7 +48,8 @@ func TestScaleValidation(t *testing.T) {
 		set  func(x *Variable, cap *Equation)
 		want string
 	}{
-		{func(x *Variable, _ *Equation) { x.Scale[1] = -1 }, `variable "x" element 1: scale -1 (x(b)); want a finite number above 1e-20`},
+		{func(x *Variable, _ *Equation) { x.Scale[1] = -1 }, `variable "x" element 1: scale -1 (x(b)); want a number in (1e-20, 1e+20]`},
+		{func(x *Variable, _ *Equation) { x.Scale[1] = 1e300 }, `variable "x" element 1: scale 1e+300 (x(b))`},
 		{func(x *Variable, _ *Equation) { x.Scale[2] = math.NaN() }, `variable "x" element 2: scale NaN (x(c))`},
 		{func(x *Variable, _ *Equation) { x.Scale[0] = math.Inf(1) }, `variable "x" element 0: scale +Inf (x(a))`},
 		{func(x *Variable, _ *Equation) { x.Scale[0] = 1e-20 }, `variable "x" element 0: scale 1e-20 (x(a))`},
@@ -67,11 +68,11 @@ func TestScaleValidation(t *testing.T) {
 	}
 	// Just above the limit is accepted, and a discrete variable at scale 1 too.
 	m, x, _, _, _, _ := capacityModel(t, LP)
-	x.Scale[0] = 2e-20
+	x.Scale[0], x.Scale[1] = 2e-20, 1e20
 	if _, err := m.Statistics(); err != nil {
 		t.Error(err)
 	}
-	x.Scale[0], x.Type = 1, Integer
+	x.Scale[0], x.Scale[1], x.Type = 1, 1, Integer
 	if _, err := m.Statistics(); err != nil {
 		t.Error(err)
 	}

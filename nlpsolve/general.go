@@ -196,11 +196,16 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		res.Elapsed = time.Since(start)
 		return res, nil, nil
 	}
-	if _, err := g.eval(xc, make([]float64, g.m), nil, nil); err != nil {
+	c0, grad0 := make([]float64, g.m), make([]float64, n)
+	f0, err := g.eval(xc, c0, grad0, nil)
+	if err != nil {
 		return nil, nil, err
 	}
 	if len(g.hits) > 0 {
 		return nil, nil, nil // the deferred function reports them
+	}
+	if err := g.checkFinite(f0, c0, grad0); err != nil {
+		return nil, nil, err
 	}
 	if n == 0 {
 		// Nothing to move: report the point.
@@ -835,4 +840,38 @@ func (g *general) infeasibility() (max, sum float64, count int) {
 		}
 	}
 	return max, sum, count
+}
+
+// checkFinite names the first place where the evaluation at the start point is NaN
+// or infinite: an eliminated equation's defined variable (in sweep order), a
+// constraint row, or the objective's derivative in a column.
+func (g *general) checkFinite(f float64, c, grad []float64) error {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	p := g.p
+	for _, ei := range g.elim {
+		e := &p.Equations[ei]
+		for k, v := range g.x[e.Defines] {
+			if bad(v) {
+				return fmt.Errorf("nlpsolve: equation %s gives %s = %s: %w", e.rowName(k), p.Vars[e.Defines].elemName(k), fmtValue(v), ErrEvaluation)
+			}
+		}
+	}
+	for k := range g.gen {
+		ge := &g.gen[k]
+		e := &p.Equations[ge.ei]
+		for r, row := range ge.rows {
+			if row >= 0 && bad(c[row]) {
+				return fmt.Errorf("nlpsolve: equation %s evaluates to %s: %w", e.rowName(r), fmtValue(c[row]), ErrEvaluation)
+			}
+		}
+	}
+	if bad(f) {
+		return fmt.Errorf("nlpsolve: the objective %s = %s: %w", p.Vars[p.Objective].Name, fmtValue(g.sign*f), ErrEvaluation)
+	}
+	for j, v := range grad {
+		if bad(v) {
+			return fmt.Errorf("nlpsolve: the derivative of the objective with respect to %s is %s at the start point: %w", g.colName(j), fmtValue(v), ErrEvaluation)
+		}
+	}
+	return nil
 }

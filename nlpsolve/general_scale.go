@@ -21,15 +21,23 @@ import (
 // computes) are not rows of grg, and their variables are not columns: their scales
 // change nothing in the general method.
 
-// MinScale is the smallest scale a variable or equation may have: a scale must be
-// finite and larger than MinScale.
-const MinScale = 1e-20
+// MinScale and MaxScale bound the scale of a variable or equation element: a scale
+// must lie in (MinScale, MaxScale]. Beyond them the scaled gradient or the steps in
+// the unscaled variables vanish in rounding (a scale of 1e300 gives steps of zero
+// length), so such a scale is refused rather than solved with.
+const (
+	MinScale = 1e-20
+	MaxScale = 1e20
+)
+
+// ValidScale says whether c is an accepted scale (see MinScale).
+func ValidScale(c float64) bool { return c > MinScale && c <= MaxScale }
 
 // checkScale validates the scales of one variable or equation block.
 func checkScale(kind, name string, scale []float64) error {
 	for i, v := range scale {
-		if !(v > MinScale) || math.IsInf(v, 1) {
-			return fmt.Errorf("nlpsolve: %s %q element %d: scale %g, want a finite number above %g", kind, name, i, v, MinScale)
+		if !ValidScale(v) {
+			return fmt.Errorf("nlpsolve: %s %q element %d: scale %g, want a number in (%g, %g]", kind, name, i, v, MinScale, MaxScale)
 		}
 	}
 	return nil

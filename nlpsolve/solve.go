@@ -285,6 +285,37 @@ func (o *optimizer) slopeAndReach(s, g, d backend.Vector) (slope, maxStep float6
 	return r[0], r[1]
 }
 
+// stallIterations is how many iterations in a row that improve neither the
+// objective nor the best RGmax so far end a solve with NoProgress. An accepted
+// line-search step decreases the objective, so such a run only happens when the
+// steps vanish in rounding.
+const stallIterations = 10
+
+// progress watches for a stall: iterations that lower neither the objective nor
+// the smallest RGmax seen.
+type progress struct {
+	f, rgmax float64 // the best so far
+	since    int     // iterations since either improved
+}
+
+// stalled records an iteration's objective and RGmax and says whether the solve
+// has stalled.
+func (p *progress) stalled(f, rgmax float64) bool {
+	improved := false
+	if f < p.f {
+		p.f, improved = f, true
+	}
+	if rgmax < p.rgmax {
+		p.rgmax, improved = rgmax, true
+	}
+	if improved {
+		p.since = 0
+	} else {
+		p.since++
+	}
+	return p.since >= stallIterations
+}
+
 func (o *optimizer) stop(iter int) (Status, bool) {
 	if o.ctx.Err() != nil {
 		return UserInterrupt, true
@@ -314,6 +345,7 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 	pg, rgmax := o.projectedGradient(s, g, pgBuf)
 	o.rgmax = rgmax
 	iter := 0
+	prog := progress{f: f, rgmax: rgmax}
 	for {
 		if o.rgmax <= o.set.GradientTolerance {
 			return Optimal, iter
@@ -391,6 +423,12 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 		}
 		if f < -UnboundedObjective {
 			return Unbounded, iter
+		}
+		if prog.stalled(f, o.rgmax) {
+			// Steps too short to change the objective or the reduced gradient in
+			// floating point: no limit may be set, so stop rather than spin.
+			o.lg.printf("\nNeither the objective nor RGmax has improved in %d iterations: stopping.\n", stallIterations)
+			return NoProgress, iter
 		}
 	}
 }

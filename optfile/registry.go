@@ -417,7 +417,7 @@ func Default() *Registry {
 	})
 	r.MustAdd(Option{
 		Name: "scale", Type: Float, Dot: Variables | Equations,
-		Min: nlpsolve.MinScale, Max: math.Inf(1), MinOpen: true, MaxOpen: true, Default: Value{Type: Float, Float: 1},
+		Min: nlpsolve.MinScale, Max: nlpsolve.MaxScale, MinOpen: true, Default: Value{Type: Float, Float: 1},
 		Doc: "Scale of the variable or equation elements the dot option names (x.scale 0.25, e.scale 100): the solver works on x/scale and on rows divided by their scale; levels and marginals are reported unscaled.",
 	})
 	r.MustAdd(enumOption("scaling",

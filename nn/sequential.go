@@ -206,7 +206,9 @@ func (s *Sequential) StateDict() map[string]Tensor {
 // Every key and shape is checked before anything is copied, so on error
 // the network is unchanged. The error lists every problem: missing keys,
 // unexpected keys, and shape mismatches with the expected and given shape.
-// The DType of the tensors is ignored.
+// A Linear weight saved transposed is named as such, also when the network's
+// sizes were read from sd and so fit it (see transposedInDict). The DType of
+// the tensors is ignored.
 func (s *Sequential) LoadStateDict(sd map[string]Tensor) error {
 	type target struct {
 		key string
@@ -218,6 +220,7 @@ func (s *Sequential) LoadStateDict(sd map[string]Tensor) error {
 		errs    []error
 		known   = make(map[string]bool)
 	)
+	transposed := s.transposedInDict(sd)
 	for i, l := range s.Layers {
 		p, ok := l.(parametrized)
 		if !ok {
@@ -230,8 +233,14 @@ func (s *Sequential) LoadStateDict(sd map[string]Tensor) error {
 			switch {
 			case !ok:
 				errs = append(errs, fmt.Errorf("missing key %q (shape %v)", key, q.shape))
+			case transposed[key] != nil:
+				errs = append(errs, transposed[key])
 			case !slices.Equal(t.Shape, q.shape):
-				errs = append(errs, fmt.Errorf("key %q: shape mismatch: want %v, got %v", key, q.shape, t.Shape))
+				hint := ""
+				if len(t.Shape) == 2 && slices.Equal(t.Shape, []int{q.shape[1], q.shape[0]}) {
+					hint = " (transposed: saved as [in, out] rather than PyTorch's [out, in])"
+				}
+				errs = append(errs, fmt.Errorf("key %q: shape mismatch: want %v, got %v%s", key, q.shape, t.Shape, hint))
 			default:
 				if n, err := t.Elements(); err != nil || n != len(t.Data) {
 					errs = append(errs, fmt.Errorf("key %q: shape %v does not match len(Data)=%d", key, t.Shape, len(t.Data)))
@@ -262,4 +271,65 @@ func (s *Sequential) LoadStateDict(sd map[string]Tensor) error {
 		}
 	}
 	return nil
+}
+
+// transposedInDict finds the Linear weights that sd holds transposed, judged
+// by sd alone: the size a weight passes on (Shape[0]), carried through the
+// layers in between, must be the size the next Linear weight takes
+// (Shape[1]). When it is not, but would be with one of the two weights turned
+// round, that weight was saved as [in, out]. Comparing with the network is not enough: a network
+// whose sizes were read from sd itself fits the transposed weight and blames
+// the next one. The errors are keyed by the state dict key at fault.
+func (s *Sequential) transposedInDict(sd map[string]Tensor) map[string]error {
+	type weight struct {
+		key   string
+		layer int
+		shape []int
+	}
+	var (
+		prev *weight
+		errs = make(map[string]error)
+	)
+	for i, l := range s.Layers {
+		if _, ok := l.(*Linear); !ok {
+			continue
+		}
+		key := strconv.Itoa(i) + ".weight"
+		t, ok := sd[key]
+		if !ok || len(t.Shape) != 2 {
+			prev = nil
+			continue
+		}
+		cur := &weight{key, i, t.Shape}
+		if prev != nil && prev.shape[0] != prev.shape[1] && cur.shape[0] != cur.shape[1] {
+			out, okOut := s.carry(prev.shape[0], prev.layer+1, i)
+			other, okOther := s.carry(prev.shape[1], prev.layer+1, i)
+			switch {
+			case !okOut || !okOther || out == cur.shape[1]:
+			case other == cur.shape[1]:
+				errs[prev.key] = fmt.Errorf("key %q: shape mismatch: want %v, got %v (transposed: saved as [in, out] rather than PyTorch's [out, in]; key %q after it, of shape %v, takes %d values)",
+					prev.key, []int{prev.shape[1], prev.shape[0]}, prev.shape, cur.key, cur.shape, cur.shape[1])
+			case out == cur.shape[0]:
+				errs[cur.key] = fmt.Errorf("key %q: shape mismatch: want %v, got %v (transposed: saved as [in, out] rather than PyTorch's [out, in]; key %q before it, of shape %v, gives %d values)",
+					cur.key, []int{cur.shape[1], cur.shape[0]}, cur.shape, prev.key, prev.shape, out)
+			}
+		}
+		prev = cur
+	}
+	return errs
+}
+
+// carry returns the size that n values per sample become through layers
+// from to to-1, and false if a layer cannot take them.
+func (s *Sequential) carry(n, from, to int) (int, bool) {
+	for _, l := range s.Layers[from:to] {
+		if l == nil {
+			return 0, false
+		}
+		var err error
+		if n, err = l.OutSize(n); err != nil {
+			return 0, false
+		}
+	}
+	return n, true
 }

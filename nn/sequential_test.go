@@ -425,7 +425,10 @@ func TestLoadStateDictErrors(t *testing.T) {
 		{"unexpected", edit(func(sd map[string]Tensor) { sd["3.bias"] = Tensor{Shape: []int{10}, Data: make([]float64, 10)} }), []string{`unexpected key "3.bias"`}},
 		{"transposed", edit(func(sd map[string]Tensor) {
 			sd["1.weight"] = Tensor{Shape: []int{784, 20}, Data: sd["1.weight"].Data}
-		}), []string{`key "1.weight": shape mismatch: want [20 784], got [784 20]`}},
+		}), []string{`key "1.weight": shape mismatch: want [20 784], got [784 20] (transposed: saved as [in, out] rather than PyTorch's [out, in]`}},
+		{"last transposed", edit(func(sd map[string]Tensor) {
+			sd["3.weight"] = Tensor{Shape: []int{20, 10}, Data: sd["3.weight"].Data}
+		}), []string{`key "3.weight": shape mismatch: want [10 20], got [20 10] (transposed`}},
 		{"data length", edit(func(sd map[string]Tensor) {
 			sd["3.weight"] = Tensor{Shape: []int{10, 20}, Data: make([]float64, 3)}
 		}), []string{`key "3.weight": shape [10 20] does not match len(Data)=3`}},
@@ -454,5 +457,57 @@ func TestLoadStateDictErrors(t *testing.T) {
 				t.Errorf("%s: failed load changed %s", test.name, k)
 			}
 		}
+	}
+}
+
+// TestLoadStateDictSizedFromDict loads a PyTorch state dict whose 1.weight is
+// stored transposed ([in, out]) into a network whose layer sizes were read from
+// that same dict, as a program loading weights of unknown size does. The
+// network then fits the transposed 1.weight, and only 3.weight disagrees with
+// it; the error must still name 1.weight first, with its shape and the wanted
+// one.
+func TestLoadStateDictSizedFromDict(t *testing.T) {
+	good := mlp(rand.New(rand.NewPCG(1, 2))).StateDict()
+	tests := []struct {
+		name  string
+		edit  func(sd map[string]Tensor)
+		first string // the first error line
+		none  string // a key no error line blames, "" for no check
+	}{
+		{"1.weight transposed", func(sd map[string]Tensor) {
+			sd["1.weight"] = Tensor{Shape: []int{784, 20}, Data: sd["1.weight"].Data}
+		}, `key "1.weight": shape mismatch: want [20 784], got [784 20] (transposed: saved as [in, out] rather than PyTorch's [out, in]; key "3.weight" after it, of shape [10 20], takes 20 values)`, ""},
+		{"3.weight transposed", func(sd map[string]Tensor) {
+			sd["3.weight"] = Tensor{Shape: []int{20, 10}, Data: sd["3.weight"].Data}
+		}, `key "3.weight": shape mismatch: want [10 20], got [20 10] (transposed`, `"1.weight"`},
+		{"3.weight of another size", func(sd map[string]Tensor) {
+			sd["3.weight"] = Tensor{Shape: []int{10, 30}, Data: make([]float64, 300)}
+		}, `key "3.weight": shape mismatch: want [10 20], got [10 30]`, `"1.weight"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sd := make(map[string]Tensor)
+			for k, v := range good {
+				sd[k] = v
+			}
+			tt.edit(sd)
+			// Sizes from the dict, as a loader that does not know them would:
+			// hidden×in from 1.weight, classes from 3.weight.
+			w1, w3 := sd["1.weight"].Shape, sd["3.weight"].Shape
+			net := &Sequential{Layers: []Layer{Flatten{}, &Linear{In: w1[1], Out: w1[0]}, Tanh{}, &Linear{In: w1[0], Out: w3[0]}, LogSoftmax{}}}
+			err := net.LoadStateDict(sd)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			lines := strings.Split(strings.TrimPrefix(err.Error(), "nn: LoadStateDict: "), "\n")
+			if lines[0] != tt.first && !strings.HasPrefix(lines[0], tt.first) {
+				t.Errorf("first error %q, want %q", lines[0], tt.first)
+			}
+			for _, l := range lines {
+				if tt.none != "" && strings.HasPrefix(l, "key "+tt.none) {
+					t.Errorf("error %q blames %s", err, tt.none)
+				}
+			}
+		})
 	}
 }

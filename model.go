@@ -223,9 +223,6 @@ type instance struct {
 
 // useDevice moves the instance's blocks to be (nil: the CPU) unless they are there.
 func (inst *instance) useDevice(be backend.Backend) error {
-	if be == nil {
-		be = cpuBackend
-	}
 	for _, b := range inst.blocks {
 		if b.be == be {
 			b.paramsStale = true
@@ -367,7 +364,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 	}
 	inst, err := m.solveInstance(opt) // m.compile(), or a frozen model's updated instance
 	if err == nil {
-		err = inst.useDevice(opt.Device)
+		err = inst.useDevice(opt.backend())
 	}
 	if err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned

@@ -45,9 +45,10 @@ type Options struct {
 	// OnIteration is called after every iteration.
 	OnIteration func(nlpsolve.Iteration)
 	// Threads is how many threads the CPU kernels use during the solve (the
-	// reference's threads option); it is set process-wide for the solve's duration
-	// (SetThreads), so concurrent solves should agree on it. 0: not set; unset
-	// everywhere, GOMAXPROCS.
+	// reference's threads option): the solve runs on a CPU backend of its own with
+	// that many (backend.CPU.WithThreads), so concurrent solves may differ and the
+	// process-wide setting (SetThreads) is left alone. 0: not set; unset
+	// everywhere, the process-wide setting.
 	Threads int
 	// ReportSolution writes the solution listing (Model.WriteListing) to Output after
 	// the solve: the reference's report_solution option.
@@ -159,6 +160,19 @@ func (o Options) Validate() error {
 	return nil
 }
 
+// backend is the backend a solve runs on: Device, else the CPU; a CPU with the
+// solve's own Threads when they are set.
+func (o Options) backend() backend.Backend {
+	be := o.Device
+	if be == nil {
+		be = cpuBackend
+	}
+	if cpu, ok := be.(*backend.CPU); ok && o.Threads > 0 {
+		be = cpu.WithThreads(o.Threads)
+	}
+	return be
+}
+
 // settings is the one conversion of the options to the solver's settings.
 func (o Options) settings() nlpsolve.Settings {
 	return nlpsolve.Settings{
@@ -204,9 +218,6 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 	if err := opt.validate(m.problem); err != nil {
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
 		return err
-	}
-	if opt.Threads > 0 {
-		defer setThreads(setThreads(opt.Threads))
 	}
 	if err := m.solve(ctx, opt); err != nil {
 		return err

@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/safetensors"
 )
@@ -181,19 +183,52 @@ func TestReportSolution(t *testing.T) {
 	}
 }
 
-// TestThreadsOption sets the kernels' threads for one solve and restores them.
+// TestThreadsOption: a solve with its own Threads runs on a CPU backend with that
+// many and leaves the process-wide setting alone, also while solves with other
+// settings run at the same time (go test -race checks the rest).
 func TestThreadsOption(t *testing.T) {
 	SetThreads(3)
 	defer SetThreads(0)
-	var during int
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for _, n := range []int{1, 2, 0, 4} {
+		wg.Add(1)
+		go func(n int) {
+			defer wg.Done()
+			m, x, _, _, _ := quadratic(t, Min)
+			if err := m.Freeze(); err != nil {
+				errs <- err
+				return
+			}
+			m.Options.Threads = n
+			var during []int
+			if err := m.Solve(context.Background(), Options{OnIteration: func(nlpsolve.Iteration) { during = append(during, Threads()) }}); err != nil {
+				errs <- err
+				return
+			}
+			for _, d := range during {
+				if d != 3 {
+					errs <- fmt.Errorf("threads %d: the process-wide setting read %d during the solve, want 3", n, d)
+					return
+				}
+			}
+			be, ok := m.frozen.inst.blocks[0].be.(*backend.CPU)
+			if want := max(n, 0); !ok || be.Threads != want {
+				errs <- fmt.Errorf("threads %d: the blocks ran on %v, want a CPU with Threads %d", n, m.frozen.inst.blocks[0].be, want)
+			}
+			if x.L[0] == 0 && x.L[1] == 0 {
+				errs <- fmt.Errorf("threads %d: no solution written back", n)
+			}
+		}(n)
+	}
+	wg.Wait()
+	for len(errs) > 0 {
+		t.Error(<-errs)
+	}
+	if Threads() != 3 {
+		t.Errorf("process-wide threads %d after the solves, want 3", Threads())
+	}
 	m, _, _, _, _ := quadratic(t, Min)
-	m.Options.Threads = 1
-	if err := m.Solve(context.Background(), Options{OnIteration: func(nlpsolve.Iteration) { during = Threads() }}); err != nil {
-		t.Fatal(err)
-	}
-	if during != 1 || Threads() != 3 {
-		t.Errorf("threads %d during the solve and %d after, want 1 and 3", during, Threads())
-	}
 	if err := m.Solve(context.Background(), Options{Threads: -2}); err == nil || !strings.Contains(err.Error(), "option threads -2") {
 		t.Errorf("threads -2: error %v", err)
 	}

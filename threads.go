@@ -13,14 +13,10 @@ func Threads() int { return backend.Threads() }
 
 // SetThreads sets how many threads the CPU kernels use, process-wide: the split of
 // element-wise functions and of large OpenBLAS products. n ≤ 0 restores the default,
-// GOMAXPROCS. Options.Threads sets it for the duration of one Solve.
-func SetThreads(n int) { setThreads(n) }
-
-// setThreads is SetThreads returning the previous setting.
-func setThreads(n int) (previous int) {
-	previous = backend.SetThreads(n)
+// GOMAXPROCS. Options.Threads sets a solve's own count without changing this one.
+func SetThreads(n int) {
+	backend.SetThreads(n)
 	if impl, ok := blas64.Implementation().(*openblas.Implementation); ok {
 		impl.SetParts(Threads())
 	}
-	return previous
 }

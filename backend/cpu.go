@@ -73,8 +73,47 @@ type CPU struct {
 	// BLAS runs Gemm; nil: gonum's process-wide blas64 implementation at call time.
 	BLAS blas.Float64
 	// Label names the BLAS in Name; empty: "blas64".
-	Label   string
+	Label string
+	// Threads is the most goroutines element-wise work and a large product are split
+	// over; 0: the process-wide Threads(). A solve that asks for its own thread
+	// count gets a CPU with this set (WithThreads), so concurrent solves never
+	// change each other's, or the process's, setting.
+	Threads int
 	scratch sync.Pool
+
+	derived sync.Map               // thread count → *CPU, for WithThreads
+	parted  atomic.Pointer[parted] // the BLAS split over Threads, for Gemm
+}
+
+// PartedBLAS is a BLAS that can give a copy of itself whose large products are split
+// over n goroutines (openblas.Implementation).
+type PartedBLAS interface {
+	WithParts(n int) blas.Float64
+}
+
+// parted is a BLAS and its copy split over a CPU's Threads.
+type parted struct{ base, split blas.Float64 }
+
+// WithThreads returns a CPU like c whose work is split over n goroutines (0: the
+// process-wide setting, c itself when c's own is 0). The same n gives the same
+// backend, so blocks bound to it need not be bound again.
+func (c *CPU) WithThreads(n int) *CPU {
+	if n == c.Threads {
+		return c
+	}
+	if d, ok := c.derived.Load(n); ok {
+		return d.(*CPU)
+	}
+	d, _ := c.derived.LoadOrStore(n, &CPU{BLAS: c.BLAS, Label: c.Label, Threads: n})
+	return d.(*CPU)
+}
+
+// parts is how many goroutines c splits work over.
+func (c *CPU) parts() int {
+	if c.Threads > 0 {
+		return c.Threads
+	}
+	return Threads()
 }
 
 // Name names the backend.
@@ -121,6 +160,20 @@ func (c *CPU) Download(dst []float64, src Vector) {
 	copy(dst, s)
 }
 
+// splitBLAS returns impl split over c.Threads when it can be, made once per impl.
+func (c *CPU) splitBLAS(impl blas.Float64) blas.Float64 {
+	pb, ok := impl.(PartedBLAS)
+	if !ok {
+		return impl
+	}
+	if p := c.parted.Load(); p != nil && p.base == impl {
+		return p.split
+	}
+	p := &parted{base: impl, split: pb.WithParts(c.Threads)}
+	c.parted.Store(p)
+	return p.split
+}
+
 // Gemm sets c = alpha·op(a)·op(b) + beta·c.
 func (c *CPU) Gemm(ta, tb bool, m, n, k int, alpha float64, a, b Vector, beta float64, cv Vector) {
 	CheckGemm(m, n, k, a, b, cv)
@@ -130,6 +183,9 @@ func (c *CPU) Gemm(ta, tb bool, m, n, k int, alpha float64, a, b Vector, beta fl
 	impl := c.BLAS
 	if impl == nil {
 		impl = blas64.Implementation()
+	}
+	if c.Threads > 0 {
+		impl = c.splitBLAS(impl)
 	}
 	A, B, C := Host(a), Host(b), Host(cv)
 	if k == 0 {
@@ -195,8 +251,8 @@ const (
 
 // inParallel runs fn over [0, n) in one contiguous range per thread (at most 4) when n
 // is large enough, else in one call.
-func inParallel(n, least int, fn func(lo, hi int)) {
-	parts := min(Threads(), 4, n/least)
+func inParallel(threads, n, least int, fn func(lo, hi int)) {
+	parts := min(threads, 4, n/least)
 	if parts <= 1 {
 		fn(0, n)
 		return
@@ -370,13 +426,13 @@ func (c *CPU) buffer(n int) *[]float64 {
 	return &s
 }
 
-// compute fills dst[:n] with op's values, split over the CPUs when worth it.
-func compute(op Op, n int, a *args, dst []float64) {
+// compute fills dst[:n] with op's values, split over c's threads when worth it.
+func (c *CPU) compute(op Op, n int, a *args, dst []float64) {
 	least := parallelMinCheap
 	if costly(op.Code) {
 		least = parallelMin
 	}
-	inParallel(n, least, func(lo, hi int) { values(op, a, dst[lo:hi], lo, hi) })
+	inParallel(c.parts(), n, least, func(lo, hi int) { values(op, a, dst[lo:hi], lo, hi) })
 }
 
 // accumulate adds the commonest linear codes on ungathered arguments straight into
@@ -416,7 +472,7 @@ func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 	a := resolve(in)
 	dst, at := Host(out.V), hostIndex(out.At)
 	if at == nil && out.Mode == Set {
-		compute(op, n, &a, dst[:n])
+		c.compute(op, n, &a, dst[:n])
 		return
 	}
 	if at == nil && out.Mode == Accumulate && accumulate(op, n, &a, dst[:n]) {
@@ -425,7 +481,7 @@ func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 	buf := c.buffer(n)
 	defer c.scratch.Put(buf)
 	tmp := *buf
-	compute(op, n, &a, tmp)
+	c.compute(op, n, &a, tmp)
 	switch {
 	case at == nil && out.Mode == Accumulate:
 		d := dst[:n]
@@ -486,7 +542,7 @@ func (c *CPU) Reduce(r Reduction, op Op, n int, in ...In) float64 {
 	buf := c.buffer(n)
 	defer c.scratch.Put(buf)
 	tmp := *buf
-	compute(op, n, &a, tmp)
+	c.compute(op, n, &a, tmp)
 	switch r {
 	case Largest:
 		m := math.Inf(-1)

@@ -87,6 +87,15 @@ func (impl *Implementation) Parts() int { return int(impl.parts.Load()) }
 // with BenchmarkDgemm). n < 1 means 1.
 func (impl *Implementation) SetParts(n int) { impl.parts.Store(int64(max(n, 1))) }
 
+// WithParts returns a copy of impl, calling the same library, whose large products
+// are split over n goroutines (see SetParts), leaving impl's own setting alone: a
+// solve with its own thread count uses one while other solves use impl.
+func (impl *Implementation) WithParts(n int) blas.Float64 {
+	c := &Implementation{path: impl.path, config: impl.config, dgemm: impl.dgemm, dgemv: impl.dgemv, getThreads: impl.getThreads, setThreads: impl.setThreads}
+	c.SetParts(n)
+	return c
+}
+
 // Threads returns the number of threads OpenBLAS uses for one call.
 func (impl *Implementation) Threads() int { return int(impl.getThreads()) }
 

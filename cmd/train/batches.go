@@ -13,7 +13,6 @@ import (
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
 	"github.com/nnopt/nnopt/internal/refmodel"
-	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
 	"github.com/nnopt/nnopt/optfile"
 )
@@ -31,10 +30,10 @@ import (
 type batchLog struct {
 	Batch         int     `json:"batch"`
 	Epoch         int     `json:"epoch"`
-	Loss          float64 `json:"loss"`
+	Loss          number  `json:"loss"`
 	Iterations    int     `json:"iterations"`
 	SolveStatus   string  `json:"solve_status"`
-	DevAccuracy   float64 `json:"dev_accuracy"`
+	DevAccuracy   number  `json:"dev_accuracy"` // null without a dev set
 	Seconds       float64 `json:"seconds"`
 	UpdateSeconds float64 `json:"update_seconds"`
 }
@@ -53,9 +52,11 @@ type batchSummary struct {
 	Patience           int        `json:"patience"`
 	DevSize            int        `json:"dev_size"`
 	StoppedEarly       bool       `json:"stopped_early"`
-	BestBatch          int        `json:"best_batch"`
-	DevAccuracy        float64    `json:"dev_accuracy"`
-	TestAccuracy       float64    `json:"test_accuracy"`
+	BestBatch          int        `json:"best_batch"` // the batch whose weights were kept
+	Kept               string     `json:"kept"`       // "best dev accuracy", or "last batch" without a dev set
+	DevAccuracy        number     `json:"dev_accuracy"`
+	TestAccuracy       number     `json:"test_accuracy"`
+	Interrupted        bool       `json:"interrupted"`
 	GenerationSeconds  float64    `json:"generation_seconds"`
 	TotalSeconds       float64    `json:"total_seconds"`
 	Weights            string     `json:"weights,omitempty"`
@@ -74,7 +75,18 @@ type frozenJob struct {
 	net      func() *nn.Sequential
 }
 
-func frozenMLP(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) (frozenJob, error) {
+// freeze applies the option file's dot options (symbol scales) to the model and
+// freezes it: a frozen instance takes its scales as they are at Freeze.
+func freeze(m *nnopt.Model, opts *optfile.File, modifiables ...nnopt.Modifiable) error {
+	if opts != nil {
+		if err := m.ApplyDotOptions(opts); err != nil {
+			return fmt.Errorf("-optfile: %w", err)
+		}
+	}
+	return m.Freeze(modifiables...)
+}
+
+func frozenMLP(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand, opts *optfile.File) (frozenJob, error) {
 	w1, w2, bound, err := mlpStart(cfg, in, rng)
 	if err != nil {
 		return frozenJob{}, err
@@ -83,7 +95,7 @@ func frozenMLP(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) 
 	if err != nil {
 		return frozenJob{}, err
 	}
-	if err := m.Model.Freeze(m.A1, m.Y); err != nil {
+	if err := freeze(m.Model, opts, m.A1, m.Y); err != nil {
 		return frozenJob{}, err
 	}
 	return frozenJob{
@@ -93,12 +105,12 @@ func frozenMLP(cfg config, x []float64, labels []uint8, in int, rng *rand.Rand) 
 	}, nil
 }
 
-func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand) (frozenJob, error) {
+func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand, opts *optfile.File) (frozenJob, error) {
 	m, err := refmodel.NewCNNWith(x, labels, rng, cnnBound(cfg), refmodel.TargetOneHot)
 	if err != nil {
 		return frozenJob{}, err
 	}
-	if err := m.Model.Freeze(m.A1, m.Y); err != nil {
+	if err := freeze(m.Model, opts, m.A1, m.Y); err != nil {
 		return frozenJob{}, err
 	}
 	var ws []*nnopt.Variable
@@ -112,24 +124,9 @@ func frozenCNN(cfg config, x []float64, labels []uint8, rng *rand.Rand) (frozenJ
 // section for how it was chosen).
 const defaultBatchIterlim = 10
 
-// batchMode builds the solve options of -batches N and runs it.
-func batchMode(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, method nlpsolve.Method, opts *optfile.File, use inUse) error {
-	opt := nnopt.Options{IterationLimit: cfg.batchIterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Device: use.device}
-	if opts != nil {
-		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory}
-		opts.Apply(&set)
-		opt.IterationLimit, opt.TimeLimit, opt.GradientTolerance, opt.Method, opt.Memory = set.IterationLimit, set.TimeLimit, set.GradientTolerance, set.Method, set.Memory
-		if !cfg.quiet {
-			if err := opts.Echo(out); err != nil {
-				return err
-			}
-		}
-	}
-	return runBatches(ctx, cfg, out, mnist, dir, opt, use)
-}
-
-// runBatches is run for -batches N.
-func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, opt nnopt.Options, use inUse) error {
+// runBatches is run for -batches N, with the solve options of solveOptions and
+// the option file's dot options.
+func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.MNIST, dir string, opt nnopt.Options, opts *optfile.File, use inUse) error {
 	start := time.Now()
 	train := mnist.Train
 	nTrain := train.Images.N - cfg.dev
@@ -156,24 +153,33 @@ func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.
 	x0, y0 := data(0)
 	var j frozenJob
 	if cfg.model == "cnn" {
-		j, err = frozenCNN(cfg, x0, y0, rng)
+		j, err = frozenCNN(cfg, x0, y0, rng, opts)
 	} else {
-		j, err = frozenMLP(cfg, x0, y0, in, rng)
+		j, err = frozenMLP(cfg, x0, y0, in, rng, opts)
 	}
 	if err != nil {
 		return err
 	}
 	gen := time.Since(start)
+	noDev := cfg.dev == 0
 	s := batchSummary{Model: cfg.model, Device: use.device.Name(), BLAS: use.blas, Method: opt.Method.String(), Batch: cfg.batch, Seed: cfg.seed,
 		Batches: cfg.batches, DistinctBatches: len(batches), BatchIterationLim: opt.IterationLimit, Patience: cfg.patience, DevSize: cfg.dev,
-		GenerationSeconds: gen.Seconds(), BestBatch: -1}
+		GenerationSeconds: gen.Seconds(), Kept: "best dev accuracy"}
+	if noDev {
+		s.Kept, s.Patience = "last batch", 0
+	}
 	if st, err := j.model.Statistics(); err == nil {
 		s.Constraints, s.Variables = st.Constraints, st.Variables
 	}
 	fmt.Fprintf(out, "nnopt: training the %s on %d successive balanced batches of %d MNIST images from %s through one frozen model (%s)\n", j.what, cfg.batches, cfg.batch, dir, opt.Method)
 	use.print(out)
-	fmt.Fprintf(out, "%d distinct batches from the first %d training images, dev set the last %d; at most %d iterations per batch, patience %d\n",
-		len(batches), nTrain, cfg.dev, opt.IterationLimit, cfg.patience)
+	if noDev {
+		fmt.Fprintf(out, "%d distinct batches from the %d training images; no dev set (-dev 0): the last batch's weights are kept, no early stopping; at most %d iterations per batch\n",
+			len(batches), nTrain, opt.IterationLimit)
+	} else {
+		fmt.Fprintf(out, "%d distinct batches from the first %d training images, dev set the last %d; at most %d iterations per batch, patience %d\n",
+			len(batches), nTrain, cfg.dev, opt.IterationLimit, cfg.patience)
+	}
 	best := make([][]float64, len(j.weights))
 	keep := func() {
 		for i, v := range j.weights {
@@ -184,8 +190,10 @@ func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.
 	bestAcc, since := math.Inf(-1), 0
 	opt.Output = nil                                               // one line per batch instead of iteration logs
 	opt.Freeze = nnopt.FreezeOptions{UpdateType: nnopt.UpdateZero} // one-hot zeros are data
+	interrupted := false
 	for k := 0; k < cfg.batches; k++ {
 		if ctx.Err() != nil {
+			interrupted = true
 			break
 		}
 		t0 := time.Now()
@@ -200,64 +208,96 @@ func runBatches(ctx context.Context, cfg config, out io.Writer, mnist *datasets.
 			return fmt.Errorf("batch %d: %w", k+1, err)
 		}
 		a := j.model.Attributes
-		acc := 1.0
-		if cfg.dev > 0 {
+		if a.SolveStatus == nnopt.SolveUserInterrupt {
+			interrupted = true
+			if a.NumIterations == 0 {
+				break // this batch trained nothing
+			}
+		}
+		acc := math.NaN()
+		if !noDev {
 			if acc, err = j.net().Accuracy(devX, devY, cfg.dev); err != nil {
 				return err
 			}
 		}
-		l := batchLog{Batch: k + 1, Epoch: k/len(batches) + 1, Loss: a.ObjectiveValue, Iterations: a.NumIterations, SolveStatus: a.SolveStatus.String(),
-			DevAccuracy: acc, Seconds: time.Since(t0).Seconds(), UpdateSeconds: a.ModelGenerationTime}
+		l := batchLog{Batch: k + 1, Epoch: k/len(batches) + 1, Loss: number(a.ObjectiveValue), Iterations: a.NumIterations, SolveStatus: a.SolveStatus.String(),
+			DevAccuracy: number(acc), Seconds: time.Since(t0).Seconds(), UpdateSeconds: a.ModelGenerationTime}
 		s.PerBatch = append(s.PerBatch, l)
 		s.FrozenUpdateTotalS += a.ModelGenerationTime
-		mark := ""
-		if acc > bestAcc {
+		mark, devText := "", "dev accuracy    n/a"
+		switch {
+		case noDev:
+			s.BestBatch = k + 1
+			keep()
+		case acc > bestAcc:
 			bestAcc, since, s.BestBatch, mark = acc, 0, k+1, " *"
 			keep()
-		} else {
+		default:
 			since++
 		}
-		fmt.Fprintf(out, "batch %3d/%d (epoch %d): loss %10.4f after %3d iterations (%s), dev accuracy %6.2f%%%s, %.2f s (update %.1f ms)\n",
-			k+1, cfg.batches, l.Epoch, l.Loss, l.Iterations, l.SolveStatus, 100*acc, mark, l.Seconds, 1e3*l.UpdateSeconds)
-		if cfg.patience > 0 && since >= cfg.patience {
+		if !noDev {
+			devText = fmt.Sprintf("dev accuracy %6.2f%%", 100*acc)
+		}
+		fmt.Fprintf(out, "batch %3d/%d (epoch %d): loss %10.4f after %3d iterations (%s), %s%s, %.2f s (update %.1f ms)\n",
+			k+1, cfg.batches, l.Epoch, float64(l.Loss), l.Iterations, l.SolveStatus, devText, mark, l.Seconds, 1e3*l.UpdateSeconds)
+		if interrupted {
+			break
+		}
+		if !noDev && cfg.patience > 0 && since >= cfg.patience {
 			s.StoppedEarly = true
 			fmt.Fprintf(out, "no better dev accuracy for %d batches: stopping\n", cfg.patience)
 			break
 		}
 	}
 	s.BatchesRun = len(s.PerBatch)
+	s.Interrupted = interrupted
+	if s.BatchesRun == 0 {
+		return errNothingWritten // interrupted before the first batch's first iteration
+	}
 	j.model.Unfreeze()
 	for i, v := range j.weights {
 		copy(v.L, best[i])
 	}
-	s.DevAccuracy = bestAcc
+	s.DevAccuracy = number(math.NaN())
+	if !noDev {
+		s.DevAccuracy = number(bestAcc)
+	}
 	net := j.net()
 	test := mnist.Test
 	tx := test.Images.Batch(seq(test.Images.N), datasets.MNISTMean, datasets.MNISTStd)
-	if s.TestAccuracy, err = net.Accuracy(tx, test.Labels, test.Images.N); err != nil {
+	acc, err := net.Accuracy(tx, test.Labels, test.Images.N)
+	if err != nil {
 		return err
 	}
+	s.TestAccuracy = number(acc)
+	// The weights first; every later failure is reported.
+	var errs []error
 	if cfg.out != "" {
-		meta := map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "batches": fmt.Sprint(s.BatchesRun), "best_batch": fmt.Sprint(s.BestBatch)}
+		meta := map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "batches": fmt.Sprint(s.BatchesRun), "best_batch": fmt.Sprint(s.BestBatch), "kept": s.Kept}
 		if err := nn.SaveSafetensors(cfg.out, net.StateDict(), meta); err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("-out %s: %w", cfg.out, err))
+		} else {
+			s.Weights = cfg.out
 		}
-		s.Weights = cfg.out
 	}
 	s.TotalSeconds = time.Since(start).Seconds()
 	fmt.Fprintf(out, "\nBatches             %d of %d (%d distinct)\n", s.BatchesRun, cfg.batches, len(batches))
-	fmt.Fprintf(out, "Best batch          %d (dev accuracy %.2f%%, %d images)\n", s.BestBatch, 100*s.DevAccuracy, cfg.dev)
+	if noDev {
+		fmt.Fprintf(out, "Kept batch          %d (the last: no dev set)\n", s.BestBatch)
+	} else {
+		fmt.Fprintf(out, "Best batch          %d (dev accuracy %.2f%%, %d images)\n", s.BestBatch, 100*s.DevAccuracy, cfg.dev)
+	}
 	fmt.Fprintf(out, "Frozen updates      %.1f ms in all\n", 1e3*s.FrozenUpdateTotalS)
 	fmt.Fprintf(out, "Total time          %.2f s\n", s.TotalSeconds)
 	fmt.Fprintf(out, "Test accuracy       %.2f%% (%d images)\n", 100*s.TestAccuracy, test.Images.N)
-	if cfg.out != "" {
-		fmt.Fprintf(out, "Weights             %s (the best batch's)\n", cfg.out)
+	if s.Weights != "" {
+		fmt.Fprintf(out, "Weights             %s (batch %d's, %s)\n", cfg.out, s.BestBatch, s.Kept)
 	}
 	if err := writeJSON(cfg.jsonOut, s); err != nil {
-		return err
+		errs = append(errs, fmt.Errorf("-json %s: %w", cfg.jsonOut, err))
 	}
-	if errors.Is(ctx.Err(), context.Canceled) {
-		fmt.Fprintln(out, "interrupted: the best weights so far were kept")
+	if interrupted {
+		fmt.Fprintf(out, "interrupted: batch %d's weights were kept\n", s.BestBatch)
 	}
-	return nil
+	return errors.Join(errs...)
 }

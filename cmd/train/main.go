@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/device"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -22,6 +24,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nnopt/nnopt"
@@ -29,6 +32,7 @@ import (
 	"github.com/nnopt/nnopt/formulations"
 	"github.com/nnopt/nnopt/internal/fsutil"
 	"github.com/nnopt/nnopt/internal/refmodel"
+	"github.com/nnopt/nnopt/internal/sysmem"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
 	"github.com/nnopt/nnopt/optfile"
@@ -36,12 +40,12 @@ import (
 )
 
 type config struct {
-	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale, savePoint string
-	download, quiet, boundSet                                                                                               bool
-	batch, hidden, iterlim, memory, threads                                                                                 int
-	batches, dev, patience, batchIterlim                                                                                    int
-	seed                                                                                                                    uint64
-	timelim, bound                                                                                                          float64
+	data, mirror, model, out, initOut, jsonOut, plot, traceOut, solveTrace, optFile, method, device, blas, scale, savePoint, cpuProfile string
+	download, quiet, boundSet                                                                                                           bool
+	batch, hidden, iterlim, memory, threads                                                                                             int
+	batches, dev, patience, batchIterlim                                                                                                int
+	seed                                                                                                                                uint64
+	timelim, bound                                                                                                                      float64
 }
 
 func main() {
@@ -75,16 +79,19 @@ func main() {
 	flag.StringVar(&cfg.traceOut, "trace", "", "append the solve's record to this trace file (created with the default format; an existing file keeps its own); cmd/tracereport summarises it")
 	flag.StringVar(&cfg.solveTrace, "solvetrace", "", "write the solve's progress (lineNum, seriesID, node, seconds, bestFound, bestBound: every 10 iterations and every second) to this CSV file")
 	flag.BoolVar(&cfg.quiet, "q", false, "no statistics or iteration log, only the summary")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
 	flag.Visit(func(f *flag.Flag) { cfg.boundSet = cfg.boundSet || f.Name == "bound" })
 	if flag.NArg() > 0 {
 		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
+	if cfg.cpuProfile != "" {
+		if err := checkOutput(cfg.cpuProfile); err != nil {
+			fail(fmt.Errorf("-cpuprofile %s: %w", cfg.cpuProfile, err))
+		}
+		f, err := os.Create(cfg.cpuProfile)
 		if err != nil {
-			fail(err)
+			fail(fmt.Errorf("-cpuprofile: %w", err))
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
 			fail(fmt.Errorf("-cpuprofile: %w", err))
@@ -94,12 +101,66 @@ func main() {
 			f.Close()
 		}()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
-		fail(err)
+	ctx, stop := notifyInterrupt(context.Background(), os.Stderr, os.Exit)
+	err := run(ctx, cfg, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		pprof.StopCPUProfile() // deferred calls do not run on os.Exit
+		if errors.Is(err, errNothingWritten) {
+			os.Exit(exitInterrupted)
+		}
+		os.Exit(1)
 	}
 }
+
+// exitInterrupted is the exit status of a run stopped by a signal before it had
+// anything to write, and of a second Ctrl-C: a shell's 128+SIGINT.
+const exitInterrupted = 130
+
+// interruptSignals stop a run at its current point: Ctrl-C, and the SIGTERM that
+// kill, systemd and container runtimes send, so that a stopped run keeps its
+// weights rather than dying with them.
+var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+
+// notifyInterrupt returns a context cancelled by the first interrupt signal; the
+// second calls exit(exitInterrupted) at once, for a user who does not want to
+// wait for the results to be written. stop stops the watching.
+func notifyInterrupt(parent context.Context, msg io.Writer, exit func(int)) (ctx context.Context, stop func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, interruptSignals...)
+	ctx, cancel := context.WithCancel(parent)
+	done := make(chan struct{})
+	go watchInterrupts(sigs, done, cancel, msg, exit)
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
+}
+
+// watchInterrupts cancels on the first signal from sigs and exits on the second,
+// until done is closed.
+func watchInterrupts(sigs <-chan os.Signal, done <-chan struct{}, cancel func(), msg io.Writer, exit func(int)) {
+	select {
+	case s := <-sigs:
+		fmt.Fprintf(msg, "\ntrain: %v: stopping at the current point and writing the results (again to exit at once)\n", s)
+		cancel()
+	case <-done:
+		return
+	}
+	select {
+	case s := <-sigs:
+		fmt.Fprintf(msg, "train: %v again: exiting without writing\n", s)
+		exit(exitInterrupted)
+	case <-done:
+	}
+}
+
+// errNothingWritten is the error of a run interrupted before the solver's first
+// iteration: there is nothing trained to write, and existing files must not be
+// replaced by the initial point.
+var errNothingWritten = errors.New("interrupted before the first iteration: nothing written")
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "train:", err)
@@ -115,7 +176,7 @@ type threshold struct {
 type point struct {
 	Iter      int     `json:"iter"`
 	Seconds   float64 `json:"seconds"`
-	Objective float64 `json:"objective"`
+	Objective number  `json:"objective"`
 }
 
 type summary struct {
@@ -136,12 +197,13 @@ type summary struct {
 	ModelStatusText           string      `json:"model_status_text"`
 	SolveStatus               int         `json:"solve_status"`
 	SolveStatusText           string      `json:"solve_status_text"`
-	Objective                 float64     `json:"objective"`
+	Objective                 number      `json:"objective"`
 	Iterations                int         `json:"iterations"`
 	GenerationSeconds         float64     `json:"generation_seconds"`
 	SolveSeconds              float64     `json:"solve_seconds"`
-	BatchAccuracy             float64     `json:"batch_accuracy"`
-	TestAccuracy              float64     `json:"test_accuracy"`
+	BatchAccuracy             number      `json:"batch_accuracy"`
+	TestAccuracy              number      `json:"test_accuracy"`
+	Interrupted               bool        `json:"interrupted"`
 	Weights                   string      `json:"weights,omitempty"`
 	Thresholds                []threshold `json:"thresholds"`
 	Trace                     []point     `json:"trace"`
@@ -179,57 +241,22 @@ func (u inUse) print(out io.Writer) {
 }
 
 func run(ctx context.Context, cfg config, out io.Writer) error {
-	if cfg.model != "mlp" && cfg.model != "cnn" {
-		return fmt.Errorf("-model %q: want mlp or cnn", cfg.model)
-	}
-	method := nlpsolve.LBFGS
-	switch cfg.method {
-	case "lbfgs", "":
-		cfg.method = "lbfgs"
-	case "newton-cg":
-		method = nlpsolve.NewtonCG
-	default:
-		return fmt.Errorf("-method %q: want lbfgs or newton-cg", cfg.method)
-	}
-	scaling := nlpsolve.ScaleAuto
-	switch cfg.scale {
-	case "auto":
-	case "user":
-		scaling = nlpsolve.ScaleUser
-	default:
-		return fmt.Errorf("-scale %q: want auto or user", cfg.scale)
-	}
-	if cfg.batch <= 0 || cfg.batch%10 != 0 {
-		return fmt.Errorf("-batch %d: want a positive multiple of 10 (the batch is balanced over 10 digits)", cfg.batch)
-	}
-	if cfg.memory < 0 {
-		return fmt.Errorf("-memory %d: want a positive number of pairs, or 0 for the default", cfg.memory)
-	}
-	if cfg.bound < 0 || math.IsNaN(cfg.bound) {
-		return fmt.Errorf("-bound %g: want a positive bound, or 0 for none", cfg.bound)
+	method, scaling, err := checkFlags(cfg)
+	if err != nil {
+		return err
 	}
 	var opts *optfile.File
 	if cfg.optFile != "" {
-		var err error
 		if opts, err = optfile.ReadFile(cfg.optFile, optfile.Default()); err != nil {
 			return fmt.Errorf("-optfile: %w", err)
 		}
 	}
-	if cfg.plot != "" && !strings.EqualFold(filepath.Ext(cfg.plot), ".png") {
-		return fmt.Errorf("-plot %s: the plot is a PNG; give a file name ending in .png", cfg.plot)
+	opt, err := solveOptions(cfg, method, scaling, opts)
+	if err != nil {
+		return err
 	}
-	if cfg.batches < 0 || cfg.patience < 0 || cfg.batchIterlim < 0 {
-		return fmt.Errorf("-batches %d, -patience %d, -batch-iterlim %d: want 0 or more", cfg.batches, cfg.patience, cfg.batchIterlim)
-	}
-	if cfg.batches > 0 {
-		for name, set := range map[string]bool{"-plot": cfg.plot != "", "-trace": cfg.traceOut != "", "-solvetrace": cfg.solveTrace != "", "-init-out": cfg.initOut != ""} {
-			if set {
-				return fmt.Errorf("%s is for the single-batch run; -batches writes one line per batch (and -json)", name)
-			}
-		}
-	}
-	if cfg.hidden <= 0 {
-		return fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
+	if err := checkOutputs(cfg); err != nil {
+		return err
 	}
 	blasInUse, err := nnopt.UseBLAS(cfg.blas)
 	if err != nil {
@@ -239,6 +266,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	opt.Device = be
 	use := inUse{blas: blasInUse, device: be, deviceLine: deviceLine}
 	dir, err := dataDir(ctx, cfg, out)
 	if err != nil {
@@ -248,8 +276,22 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return errNothingWritten
+	}
+	if err := checkImages(cfg, mnist, dir); err != nil {
+		return err
+	}
+	if err := checkMemory(cfg, mnist, opt.Memory, sysmem.Available); err != nil {
+		return err
+	}
 	if cfg.batches > 0 {
-		return batchMode(ctx, cfg, out, mnist, dir, method, opts, use)
+		if opts != nil && !cfg.quiet {
+			if err := opts.Echo(out); err != nil {
+				return err
+			}
+		}
+		return runBatches(ctx, cfg, out, mnist, dir, opt, opts, use)
 	}
 	idx, err := datasets.BalancedBatch(mnist.Train.Labels, cfg.batch/10, 10)
 	if err != nil {
@@ -271,14 +313,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		return err
 	}
 	build := time.Since(genStart)
-	if cfg.initOut != "" {
-		if err := nn.SaveSafetensors(cfg.initOut, j.initial.StateDict(), map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "stage": "initial"}); err != nil {
-			return err
-		}
-	}
 
-	s := summary{Model: cfg.model, Device: be.Name(), BLAS: blasInUse, Method: method.String(), Batch: cfg.batch, Seed: cfg.seed}
-	fmt.Fprintf(out, "nnopt: training the %s on a balanced batch of %d MNIST images from %s (%s)\n", j.what, cfg.batch, dir, method)
+	s := summary{Model: cfg.model, Device: be.Name(), BLAS: blasInUse, Method: opt.Method.String(), Batch: cfg.batch, Seed: cfg.seed}
+	fmt.Fprintf(out, "nnopt: training the %s on a balanced batch of %d MNIST images from %s (%s)\n", j.what, cfg.batch, dir, opt.Method)
 	use.print(out)
 	marks := []float64{1, 1e-3, 1e-6}
 	if cfg.model == "cnn" {
@@ -288,24 +325,35 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	for i, t := range marks {
 		s.Thresholds[i].Threshold = t
 	}
-	record := func(it nlpsolve.Iteration) {
+	// The solve trace is held until the first iteration, so that an interrupt
+	// before it leaves an existing file as it was.
+	var progress *trace.SolveTrace
+	var progressFile *heldFile
+	if cfg.solveTrace != "" {
+		progressFile = &heldFile{path: cfg.solveTrace}
+		defer progressFile.Close()
+		progress = trace.NewSolveTrace(progressFile, trace.SolveTraceOptions{Name: cfg.solveTrace, Instance: j.Model.Name(), NodeFrequency: 10, TimeFrequency: time.Second})
+	}
+	opt.OnIteration = func(it nlpsolve.Iteration) {
 		sec := it.Elapsed.Seconds()
-		s.Trace = append(s.Trace, point{it.Iter, sec, it.Objective})
+		s.Trace = append(s.Trace, point{it.Iter, sec, number(it.Objective)})
 		for i := range s.Thresholds {
 			if s.Thresholds[i].Seconds == nil && it.Objective <= s.Thresholds[i].Threshold {
 				n := it.Iter
 				s.Thresholds[i].Seconds, s.Thresholds[i].Iterations = &sec, &n
 			}
 		}
+		if progress != nil {
+			if it.Iter >= 1 {
+				progressFile.commit()
+			}
+			progress.Iteration(it)
+		}
 	}
-	opt := nnopt.Options{IterationLimit: cfg.iterlim, TimeLimit: time.Duration(cfg.timelim * float64(time.Second)), Method: method, Memory: cfg.memory, Scaling: scaling, SavePoint: cfg.savePoint, Threads: cfg.threads, OnIteration: record, Device: be}
 	if !cfg.quiet {
 		opt.Output = out
 	}
 	if opts != nil {
-		set := nlpsolve.Settings{IterationLimit: opt.IterationLimit, TimeLimit: opt.TimeLimit, GradientTolerance: opt.GradientTolerance, Method: opt.Method, Memory: opt.Memory, Scaling: opt.Scaling}
-		opts.Apply(&set)
-		opt.IterationLimit, opt.TimeLimit, opt.GradientTolerance, opt.Method, opt.Memory, opt.Scaling = set.IterationLimit, set.TimeLimit, set.GradientTolerance, set.Method, set.Memory, set.Scaling
 		if err := j.Model.ApplyDotOptions(opts); err != nil {
 			return fmt.Errorf("-optfile: %w", err)
 		}
@@ -315,56 +363,81 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	var progress *trace.SolveTrace
-	if cfg.solveTrace != "" {
-		f, err := os.Create(cfg.solveTrace)
-		if err != nil {
-			return fmt.Errorf("-solvetrace: %w", err)
-		}
-		defer f.Close()
-		progress = trace.NewSolveTrace(f, trace.SolveTraceOptions{Name: cfg.solveTrace, Instance: j.Model.Name(), NodeFrequency: 10, TimeFrequency: time.Second})
-		opt.OnIteration = func(it nlpsolve.Iteration) {
-			record(it)
-			progress.Iteration(it)
-		}
+	if ctx.Err() != nil {
+		return errNothingWritten
 	}
-	if cfg.traceOut != "" {
-		opt.Trace = &trace.Recorder{Path: cfg.traceOut, Format: trace.FormatStep, Info: trace.Info{InputFileName: "train-" + cfg.model}}
-	}
+	// The point file and the trace record are written below with the other
+	// results, not by Solve, so that a run with nothing trained writes none.
 	solveErr := j.Model.Solve(ctx, opt)
-	if progress != nil {
-		if err := progress.EndModel(j.Model); err != nil {
-			return fmt.Errorf("-solvetrace %s: %w", cfg.solveTrace, err)
-		}
-	}
 	a := j.Model.Attributes
 	if solveErr != nil {
 		return solveErr
+	}
+	interrupted := a.SolveStatus == nnopt.SolveUserInterrupt
+	if interrupted && a.NumIterations == 0 {
+		return errNothingWritten
 	}
 	st, _ := j.Model.Statistics()
 	s.Constraints, s.Variables, s.JacobianNonzeros, s.NonlinearJacobianNonzeros = st.Constraints, st.Variables, st.JacobianNonzeros, st.NonlinearJacobianNonzeros
 	s.HessianDiagonal, s.HessianBelowDiagonal, s.NonlinearVariables = st.HessianDiagonal, st.HessianBelowDiagonal, st.NonlinearVariables
 	s.ModelStatus, s.ModelStatusText = int(a.Status), a.Status.String()
 	s.SolveStatus, s.SolveStatusText = int(a.SolveStatus), a.SolveStatus.String()
-	s.Objective, s.Iterations = a.ObjectiveValue, a.NumIterations
+	s.Objective, s.Iterations = number(a.ObjectiveValue), a.NumIterations
 	s.GenerationSeconds = build.Seconds() + a.ModelGenerationTime
 	s.SolveSeconds = a.SolveModelTime
+	s.Interrupted = interrupted
 
 	net := j.trained()
-	if s.BatchAccuracy, err = net.Accuracy(x, labels, cfg.batch); err != nil {
+	acc, err := net.Accuracy(x, labels, cfg.batch)
+	if err != nil {
 		return err
 	}
+	s.BatchAccuracy = number(acc)
 	test := mnist.Test
 	tx := test.Images.Batch(seq(test.Images.N), datasets.MNISTMean, datasets.MNISTStd)
-	if s.TestAccuracy, err = net.Accuracy(tx, test.Labels, test.Images.N); err != nil {
+	if acc, err = net.Accuracy(tx, test.Labels, test.Images.N); err != nil {
 		return err
 	}
+	s.TestAccuracy = number(acc)
+
+	// The weights first: whatever fails after them, the training is kept. Every
+	// later failure is reported, not only the first.
+	var errs []error
 	if cfg.out != "" {
 		meta := map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "objective": fmt.Sprint(a.ObjectiveValue), "model_status": a.Status.String()}
 		if err := nn.SaveSafetensors(cfg.out, net.StateDict(), meta); err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("-out %s: %w", cfg.out, err))
+		} else {
+			s.Weights = cfg.out
 		}
-		s.Weights = cfg.out
+	}
+	if cfg.initOut != "" {
+		if err := nn.SaveSafetensors(cfg.initOut, j.initial.StateDict(), map[string]string{"producer": "nnopt cmd/train", "model": cfg.model, "stage": "initial"}); err != nil {
+			errs = append(errs, fmt.Errorf("-init-out %s: %w", cfg.initOut, err))
+		}
+	}
+	if cfg.savePoint != "" {
+		if err := j.Model.SavePoint(cfg.savePoint); err != nil {
+			errs = append(errs, fmt.Errorf("-savepoint %s: %w", cfg.savePoint, err))
+		}
+	}
+	if cfg.traceOut != "" {
+		rec := &trace.Recorder{Path: cfg.traceOut, Format: trace.FormatStep, Info: trace.Info{InputFileName: "train-" + cfg.model}}
+		if err := rec.RecordSolve(j.Model); err != nil {
+			errs = append(errs, fmt.Errorf("-trace %s: %w", cfg.traceOut, err))
+		}
+	}
+	if progress != nil {
+		err := progressFile.commit()
+		if err == nil {
+			err = progress.EndModel(j.Model)
+		}
+		if err == nil {
+			err = progressFile.Close()
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-solvetrace %s: %w", cfg.solveTrace, err))
+		}
 	}
 	fmt.Fprintf(out, "\nModel status        %d %s\n", a.Status, a.Status)
 	fmt.Fprintf(out, "Solve status        %d %s\n", a.SolveStatus, a.SolveStatus)
@@ -379,22 +452,286 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "Batch accuracy      %.2f%% (%d images)\n", 100*s.BatchAccuracy, cfg.batch)
 	fmt.Fprintf(out, "Test accuracy       %.2f%% (%d images)\n", 100*s.TestAccuracy, test.Images.N)
-	if cfg.out != "" {
+	if s.Weights != "" {
 		fmt.Fprintf(out, "Weights             %s\n", cfg.out)
 	}
 	if err := writeJSON(cfg.jsonOut, s); err != nil {
-		return err
+		errs = append(errs, fmt.Errorf("-json %s: %w", cfg.jsonOut, err))
 	}
 	if cfg.plot != "" {
-		if err := writeLossPlot(cfg.plot, "nnopt: "+j.what, s.Trace); err != nil {
-			return err
+		if n := plottable(s.Trace); n < 2 {
+			fmt.Fprintf(out, "Loss plot           skipped: %d iterations with a positive loss, a line needs 2\n", n)
+		} else if err := writeLossPlot(cfg.plot, "nnopt: "+j.what, s.Trace); err != nil {
+			errs = append(errs, err)
+		} else {
+			fmt.Fprintf(out, "Loss plot           %s\n", cfg.plot)
 		}
-		fmt.Fprintf(out, "Loss plot           %s\n", cfg.plot)
 	}
-	if errors.Is(ctx.Err(), context.Canceled) {
+	if interrupted {
 		fmt.Fprintln(out, "interrupted: the weights of the current point were kept")
 	}
+	return errors.Join(errs...)
+}
+
+// checkFlags checks the flags that need no data, and returns the method and
+// scaling they name.
+func checkFlags(cfg config) (nlpsolve.Method, nlpsolve.Scaling, error) {
+	if cfg.model != "mlp" && cfg.model != "cnn" {
+		return 0, 0, fmt.Errorf("-model %q: want mlp or cnn", cfg.model)
+	}
+	method := nlpsolve.LBFGS
+	switch cfg.method {
+	case "lbfgs", "":
+	case "newton-cg":
+		method = nlpsolve.NewtonCG
+	default:
+		return 0, 0, fmt.Errorf("-method %q: want lbfgs or newton-cg", cfg.method)
+	}
+	scaling := nlpsolve.ScaleAuto
+	switch cfg.scale {
+	case "auto":
+	case "user":
+		scaling = nlpsolve.ScaleUser
+	default:
+		return 0, 0, fmt.Errorf("-scale %q: want auto or user", cfg.scale)
+	}
+	if cfg.batch <= 0 || cfg.batch%10 != 0 {
+		return 0, 0, fmt.Errorf("-batch %d: want a positive multiple of 10 (the batch is balanced over 10 digits)", cfg.batch)
+	}
+	if cfg.bound < 0 || math.IsNaN(cfg.bound) {
+		return 0, 0, fmt.Errorf("-bound %g: want a positive bound, or 0 for none", cfg.bound)
+	}
+	if cfg.plot != "" && !strings.EqualFold(filepath.Ext(cfg.plot), ".png") {
+		return 0, 0, fmt.Errorf("-plot %s: the plot is a PNG; give a file name ending in .png", cfg.plot)
+	}
+	if cfg.batches < 0 || cfg.patience < 0 || cfg.batchIterlim < 0 {
+		return 0, 0, fmt.Errorf("-batches %d, -patience %d, -batch-iterlim %d: want 0 or more", cfg.batches, cfg.patience, cfg.batchIterlim)
+	}
+	if cfg.batches > 0 {
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"-plot", cfg.plot != ""}, {"-trace", cfg.traceOut != ""}, {"-solvetrace", cfg.solveTrace != ""}, {"-init-out", cfg.initOut != ""}, {"-savepoint", cfg.savePoint != ""}} {
+			if f.set {
+				return 0, 0, fmt.Errorf("%s is for the single-batch run; -batches writes one line per batch (and -json)", f.name)
+			}
+		}
+	}
+	if cfg.hidden <= 0 {
+		return 0, 0, fmt.Errorf("-hidden %d: want a positive number of neurons", cfg.hidden)
+	}
+	return method, scaling, nil
+}
+
+// solveOptions is the one construction of the solve's options from the flags and
+// the option file, for the single-batch run and -batches alike, checked by
+// nnopt.Options.Validate before any data is loaded. An error names the flag, or
+// the option file, whose value is out of range.
+func solveOptions(cfg config, method nlpsolve.Method, scaling nlpsolve.Scaling, f *optfile.File) (nnopt.Options, error) {
+	iterFlag, iterlim := "-iterlim", cfg.iterlim
+	if cfg.batches > 0 {
+		iterFlag, iterlim = "-batch-iterlim", cfg.batchIterlim
+	}
+	timelim, err := nlpsolve.Seconds(cfg.timelim)
+	if err != nil {
+		return nnopt.Options{}, fmt.Errorf("-timelim %g: %s", cfg.timelim, wantPart(err))
+	}
+	// Each flag alone first, so that the error names it.
+	for _, fl := range []struct {
+		name string
+		val  int
+		opt  nnopt.Options
+	}{
+		{iterFlag, iterlim, nnopt.Options{IterationLimit: iterlim}},
+		{"-memory", cfg.memory, nnopt.Options{Memory: cfg.memory}},
+		{"-threads", cfg.threads, nnopt.Options{Threads: cfg.threads}},
+	} {
+		if err := fl.opt.Validate(); err != nil {
+			return nnopt.Options{}, fmt.Errorf("%s %d: %s", fl.name, fl.val, wantPart(err))
+		}
+	}
+	opt := nnopt.Options{IterationLimit: iterlim, TimeLimit: timelim, Method: method, Memory: cfg.memory, Scaling: scaling, Threads: cfg.threads}
+	if f != nil {
+		opt.ApplyOptionFile(f)
+	}
+	if err := opt.Validate(); err != nil {
+		return nnopt.Options{}, fmt.Errorf("-optfile %s: %w", cfg.optFile, err)
+	}
+	return opt, nil
+}
+
+// wantPart is the part of a range error that says what is accepted ("want ..."),
+// for an error that names the flag and its value itself.
+func wantPart(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "want "); i >= 0 {
+		return msg[i:]
+	}
+	return msg
+}
+
+// checkOutputs checks every output path before any data is loaded, so that a
+// missing directory fails at once instead of after the training: the directory
+// exists and is writable, and the path is not a directory. All bad paths are
+// reported.
+func checkOutputs(cfg config) error {
+	var errs []error
+	for _, o := range []struct{ flag, path string }{
+		{"-out", cfg.out}, {"-json", cfg.jsonOut}, {"-savepoint", cfg.savePoint}, {"-trace", cfg.traceOut},
+		{"-solvetrace", cfg.solveTrace}, {"-plot", cfg.plot}, {"-init-out", cfg.initOut}, {"-cpuprofile", cfg.cpuProfile},
+	} {
+		if o.path == "" {
+			continue
+		}
+		if err := checkOutput(o.path); err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", o.flag, o.path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkOutput checks that path can be written: a file (or a link to one, which
+// is written through) in a writable directory.
+func checkOutput(path string) error {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("is a directory; want a file name")
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	dir := filepath.Dir(path)
+	di, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("directory %s does not exist", dir)
+		}
+		return err
+	}
+	if !di.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	probe, err := os.CreateTemp(dir, ".nnopt-probe-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// cnnSide is the image side the reference CNN's layers are built for.
+const cnnSide = 28
+
+// checkImages checks the images' shape as the IDX headers state it before any
+// model is generated: training and test images of one size (the network is
+// tested on what it was trained on), and 28×28 for the CNN, whose convolutions
+// would otherwise read a 784-pixel image of another shape as 28×28.
+func checkImages(cfg config, mnist *datasets.MNIST, dir string) error {
+	tr, te := mnist.Train.Images, mnist.Test.Images
+	if tr.Rows <= 0 || tr.Cols <= 0 {
+		return fmt.Errorf("%s: the training images are %d×%d: want images of at least one pixel", dir, tr.Rows, tr.Cols)
+	}
+	if tr.Rows != te.Rows || tr.Cols != te.Cols {
+		return fmt.Errorf("%s: the training images are %d×%d, the test images %d×%d: want one size", dir, tr.Rows, tr.Cols, te.Rows, te.Cols)
+	}
+	if cfg.model == "cnn" && (tr.Rows != cnnSide || tr.Cols != cnnSide) {
+		return fmt.Errorf("-model cnn: the images in %s are %d×%d: the reference CNN takes %d×%d", dir, tr.Rows, tr.Cols, cnnSide, cnnSide)
+	}
 	return nil
+}
+
+// checkMemory refuses a run whose estimated memory exceeds what the machine has
+// available (available: sysmem.Available), before the model is generated: the
+// data that is still to be made (the normalised batches, dev and test images)
+// and the model's estimate (refmodel.MLPBytes, CNNBytes). Where the available
+// memory cannot be read, there is no check.
+func checkMemory(cfg config, mnist *datasets.MNIST, memory int, available func() (uint64, bool)) error {
+	avail, ok := available()
+	if !ok {
+		return nil
+	}
+	in := float64(mnist.Train.Images.Size())
+	data := 8 * in * (float64(cfg.batch) + float64(mnist.Test.Images.N)) // normalised float64 pixels
+	if cfg.batches > 0 {
+		data += 8 * in * (float64(cfg.batch) + float64(cfg.dev)) // the next batch, and the dev set
+	}
+	model := refmodel.CNNBytes(cfg.batch, memory)
+	what := fmt.Sprintf("-model cnn -batch %d", cfg.batch)
+	if cfg.model == "mlp" {
+		model = refmodel.MLPBytes(cfg.batch, int(in), cfg.hidden, datasets.NumClasses, memory)
+		what = fmt.Sprintf("-batch %d -hidden %d", cfg.batch, cfg.hidden)
+	}
+	if memory > 0 {
+		what += fmt.Sprintf(" -memory %d", memory)
+	}
+	if need := data + model; need > float64(avail) {
+		return fmt.Errorf("%s: the run needs about %s of memory (model and solver %s, data %s), but %s is available (%s): want a smaller run",
+			what, byteSize(need), byteSize(model), byteSize(data), byteSize(float64(avail)), sysmem.Source)
+	}
+	return nil
+}
+
+// byteSize writes a byte count for people: 1.5 GB, 300 MB.
+func byteSize(b float64) string {
+	for _, u := range []struct {
+		size float64
+		name string
+	}{{1e12, "TB"}, {1e9, "GB"}, {1e6, "MB"}, {1e3, "kB"}} {
+		if b >= u.size {
+			return fmt.Sprintf("%.3g %s", b/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%.0f B", b)
+}
+
+// heldFile is a file that is created only when committed: until then its
+// writes are held in memory. The solve trace goes through one so that a run
+// interrupted before its first iteration leaves an existing file as it was.
+type heldFile struct {
+	path   string
+	held   bytes.Buffer
+	f      *os.File
+	err    error
+	closed bool
+}
+
+func (h *heldFile) Write(p []byte) (int, error) {
+	switch {
+	case h.err != nil:
+		return 0, h.err
+	case h.f == nil:
+		return h.held.Write(p)
+	}
+	n, err := h.f.Write(p)
+	h.err = err
+	return n, err
+}
+
+// commit creates the file and writes what was held; later writes go straight
+// to the file. It returns the first error of the file's writes.
+func (h *heldFile) commit() error {
+	if h.f != nil || h.err != nil || h.closed {
+		return h.err
+	}
+	if h.f, h.err = os.Create(h.path); h.err != nil {
+		return h.err
+	}
+	_, h.err = h.f.Write(h.held.Bytes())
+	h.held.Reset()
+	return h.err
+}
+
+// Close closes the file, if it was created.
+func (h *heldFile) Close() error {
+	if h.f == nil || h.closed {
+		return h.err
+	}
+	h.closed = true
+	if err := h.f.Close(); h.err == nil {
+		h.err = err
+	}
+	return h.err
 }
 
 // job is one reference training: its model and the PyTorch-equivalent network before
@@ -512,6 +849,18 @@ func seq(n int) []int {
 		s[i] = i
 	}
 	return s
+}
+
+// number is a figure of the -json summary: JSON has no NaN or infinity, so
+// those (a loss the solver could not evaluate, an accuracy not measured) are
+// written as null rather than failing the summary after the training.
+type number float64
+
+func (n number) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(n))
 }
 
 // writeJSON writes the -json summary v to path, atomically; nothing when path is "".

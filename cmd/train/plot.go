@@ -19,8 +19,8 @@ import (
 func writeLossPlot(path, title string, trace []point) error {
 	pts := make(plotter.XYs, 0, len(trace))
 	for _, p := range trace {
-		if p.Objective > 0 && !math.IsInf(p.Objective, 0) { // a log axis shows positive values only
-			pts = append(pts, plotter.XY{X: float64(p.Iter), Y: p.Objective})
+		if p.Objective > 0 && !math.IsInf(float64(p.Objective), 0) { // a log axis shows positive values only
+			pts = append(pts, plotter.XY{X: float64(p.Iter), Y: float64(p.Objective)})
 		}
 	}
 	if len(pts) == 0 {
@@ -42,10 +42,13 @@ func writeLossPlot(path, title string, trace []point) error {
 	if err != nil {
 		return fmt.Errorf("-plot %s: %w", path, err)
 	}
-	return fsutil.WriteFileAtomic(path, func(out io.Writer) error {
+	if err := fsutil.WriteFileAtomic(path, func(out io.Writer) error {
 		_, err := w.WriteTo(out)
 		return err
-	}, 0o644)
+	}, 0o644); err != nil {
+		return fmt.Errorf("-plot %s: %w", path, err)
+	}
+	return nil
 }
 
 // decades labels the log axis at powers of ten, written exactly (1e-06, 0.01, 100).
@@ -60,4 +63,16 @@ func (decades) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ticks
+}
+
+// plottable is the number of iterations writeLossPlot can draw: those with a
+// positive, finite loss.
+func plottable(trace []point) int {
+	n := 0
+	for _, p := range trace {
+		if p.Objective > 0 && !math.IsInf(float64(p.Objective), 0) {
+			n++
+		}
+	}
+	return n
 }

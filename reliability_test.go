@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/internal/sysmem"
 	"github.com/nnopt/nnopt/nlpsolve"
 )
 
@@ -177,5 +178,26 @@ func TestVanishingSteps(t *testing.T) {
 	err := m.m.Solve(ctx, nnopt.Options{Scaling: nlpsolve.ScaleUser})
 	if err == nil || !strings.Contains(err.Error(), "scale 1e+300") {
 		t.Fatalf("scale 1e300: error %v, want one naming the scale", err)
+	}
+}
+
+// TestSymbolTooLargeForMemory: a symbol whose arrays exceed the machine's available
+// memory is refused with the figures, not allocated (Go cannot recover from
+// running out of memory).
+func TestSymbolTooLargeForMemory(t *testing.T) {
+	if _, ok := sysmem.Available(); !ok {
+		t.Skip("the available memory cannot be read here (" + sysmem.Source + ")")
+	}
+	c := nnopt.NewContainer()
+	big, err := c.AddDims(1<<20, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AddVariable("w", nnopt.Free, big...)
+	if err == nil || !strings.Contains(err.Error(), `variable "w"`) || !strings.Contains(err.Error(), "available") {
+		t.Fatalf("a variable of 2^40 elements: error %v, want one giving the memory needed and available", err)
+	}
+	if _, err := c.AddParameter("p", big...); err == nil {
+		t.Fatal("a parameter of 2^40 elements was allocated")
 	}
 }

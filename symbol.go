@@ -3,6 +3,8 @@ package nnopt
 import (
 	"fmt"
 	"math"
+
+	"github.com/nnopt/nnopt/internal/sysmem"
 )
 
 // Parameter is data: a dense float64 tensor over its domain, row-major.
@@ -17,6 +19,9 @@ type Parameter struct {
 // fails on an empty or taken name and on a domain checkDomain rejects.
 func (c *Container) AddParameter(name string, domain ...*Set) (*Parameter, error) {
 	n, err := checkDomain("parameter", name, domain)
+	if err == nil {
+		err = checkMemory("parameter", name, domain, n, 1)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +107,9 @@ type Variable struct {
 // checkDomain rejects.
 func (c *Container) AddVariable(name string, typ VarType, domain ...*Set) (*Variable, error) {
 	n, err := checkDomain("variable", name, domain)
+	if err == nil {
+		err = checkMemory("variable", name, domain, n, 5)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +232,9 @@ type Equation struct {
 // until Define. It fails on an empty or taken name and a domain checkDomain rejects.
 func (c *Container) AddEquation(name string, domain ...*Set) (*Equation, error) {
 	n, err := checkDomain("equation", name, domain)
+	if err == nil {
+		err = checkMemory("equation", name, domain, n, 3)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -337,3 +348,23 @@ func fill(x []float64, v float64) {
 		x[i] = v
 	}
 }
+
+// checkMemory refuses a symbol whose arrays (arrays of n values) need more memory
+// than the machine has available: Go cannot recover from running out, so the
+// allocation must not be tried. Where the available memory cannot be read the
+// symbol is allowed.
+func checkMemory(kind, name string, domain []*Set, n, arrays int) error {
+	need := uint64(n) * uint64(arrays) * 8
+	if need < 1<<28 { // below 256 MiB nothing is worth a look at the system
+		return nil
+	}
+	avail, ok := availableMemory()
+	if !ok || need <= avail {
+		return nil
+	}
+	return fmt.Errorf("nnopt: %s %q%s: %d elements need %.1f GB (%d arrays of 8-byte values), more than the %.1f GB available (%s)",
+		kind, name, domainNames(domain), n, float64(need)/1e9, arrays, float64(avail)/1e9, sysmem.Source)
+}
+
+// availableMemory is sysmem.Available, replaceable in tests.
+var availableMemory = sysmem.Available

@@ -41,8 +41,8 @@ type block struct {
 	defV, defA backend.Vector
 }
 
-func compileBlock(e *Equation, varIndex map[*Variable]int) (*block, error) {
-	return compileBlockWith(e, &lowerer{varIndex: varIndex})
+func compileBlock(e *Equation, varIndex map[*Variable]int, budget *memBudget) (*block, error) {
+	return compileBlockWith(e, &lowerer{varIndex: varIndex, budget: budget})
 }
 
 // compileBlockWith compiles e with the given (fresh) lowerer, on the CPU backend.

@@ -233,7 +233,7 @@ func compileAlone(t *testing.T, e *Equation) (*block, []*Variable, map[*Variable
 			vars = append(vars, v)
 		}
 	})
-	b, err := compileBlock(e, index)
+	b, err := compileBlock(e, index, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

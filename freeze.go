@@ -499,9 +499,10 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	for j := range params {
 		f.sensX[len(inst.vars)+j] = pdata[j]
 	}
+	budget := newMemBudget()
 	for k := range f.sens {
 		s := &f.sens[k]
-		b, err := compileBlockWith(inst.eqs[s.eq], &lowerer{varIndex: index, paramVar: pv})
+		b, err := compileBlockWith(inst.eqs[s.eq], &lowerer{varIndex: index, paramVar: pv, budget: budget})
 		if err != nil {
 			return fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}

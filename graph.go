@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/sysmem"
 )
 
 // tnode is one operation of a compiled equation block, evaluated on whole tensors.
@@ -79,6 +80,52 @@ type lowerer struct {
 	// blocks (a frozen model's <name>_var, for sensitivities); nil for none.
 	paramVar map[*Parameter]int
 	nodes    []*tnode
+	// budget is the memory the model's blocks may still take; nil: unchecked.
+	budget *memBudget
+}
+
+// memBudget is the memory a model's generation may still use: what the machine has
+// available, less what the nodes lowered so far take. Go cannot recover from running
+// out of memory, so a node that does not fit is an error before its buffers exist.
+type memBudget struct {
+	left  float64 // bytes
+	known bool    // the available memory could be read
+}
+
+func newMemBudget() *memBudget {
+	avail, ok := availableMemory()
+	return &memBudget{left: float64(avail), known: ok}
+}
+
+// bytesPerElement is what one element of an expression node costs: its value,
+// adjoint, tangent and second-order adjoint (8 bytes each) and gather positions for
+// two arguments (4 bytes each).
+const bytesPerElement = 4*8 + 2*4
+
+// reserve takes a node over idx from the budget, or says why it cannot be built:
+// more elements than a symbol may have (whatever the memory), or more memory than
+// is left. The size is counted in floating point, which cannot wrap around.
+func (l *lowerer) reserve(idx []*Set) error {
+	size := 1.0
+	for _, s := range idx {
+		size *= float64(s.size)
+	}
+	if size <= 1 {
+		return nil
+	}
+	if size > maxElements {
+		return fmt.Errorf("an expression over %s has %.3g elements, more than the %d a block may hold", domainNames(idx), size, maxElements)
+	}
+	b := l.budget
+	if b == nil || !b.known {
+		return nil
+	}
+	need := size * bytesPerElement
+	if need > b.left {
+		return fmt.Errorf("an expression over %s has %.3g elements and needs about %.1f GB, more than the %.1f GB of available memory (%s) left for it", domainNames(idx), size, need/1e9, b.left/1e9, sysmem.Source)
+	}
+	b.left -= need
+	return nil
 }
 
 func strides(idx []*Set) []int {
@@ -158,6 +205,11 @@ func (l *lowerer) lower(e *Expr) (*tnode, error) {
 		constant = constant && n.constant
 	}
 	n := &tnode{op: e.op, fn: e.fn, p: e.val, idx: e.free, args: args, constant: constant}
+	if e.op != opRef {
+		if err := l.reserve(n.idx); err != nil {
+			return nil, err
+		}
+	}
 	switch e.op {
 	case opConst:
 		n.constant = true
@@ -250,6 +302,9 @@ func (l *lowerer) lowerContraction(sum, mul *Expr) (*tnode, bool, error) {
 		return nil, true, err
 	}
 	aOther, bOther := minus(a.free, []*Set{k}), minus(b.free, []*Set{k})
+	if err := l.reserve(append(append([]*Set(nil), aOther...), bOther...)); err != nil {
+		return nil, true, err
+	}
 	c := &contraction{m: domainSize(aOther), n: domainSize(bOther), k: k.size}
 	switch {
 	case a.free[len(a.free)-1] == k:

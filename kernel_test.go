@@ -187,7 +187,7 @@ func compileAll(eqs []*Equation) ([]*block, [][]float64, []*Variable) {
 	}
 	var blocks []*block
 	for _, e := range eqs {
-		b, err := compileBlock(e, index)
+		b, err := compileBlock(e, index, nil)
 		must(err)
 		blocks = append(blocks, b)
 	}

@@ -281,8 +281,9 @@ func (m *Model) compile() (*instance, error) {
 		}
 		prob.Vars = append(prob.Vars, pv)
 	}
+	budget := newMemBudget()
 	for _, e := range eqs {
-		b, err := compileBlock(e, index)
+		b, err := compileBlock(e, index, budget)
 		if err != nil {
 			return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}

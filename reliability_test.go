@@ -201,3 +201,34 @@ func TestSymbolTooLargeForMemory(t *testing.T) {
 		t.Fatal("a parameter of 2^40 elements was allocated")
 	}
 }
+
+// TestExpressionTooLargeForMemory: an intermediate expression whose buffers exceed
+// the available memory (here the outer product of two vectors of 2^20) is refused
+// at generation, naming the equation, before anything is allocated.
+func TestExpressionTooLargeForMemory(t *testing.T) {
+	if _, ok := sysmem.Available(); !ok {
+		t.Skip("the available memory cannot be read here (" + sysmem.Source + ")")
+	}
+	c := nnopt.NewContainer()
+	d := c.Dims(1<<20, 1<<20, 1<<20)
+	a := c.NewParameter("a", d[0])
+	b := c.NewParameter("b", d[1])
+	e := c.NewParameter("e", d[2])
+	x := c.NewVariable("x", nnopt.Free)
+	obj := c.NewVariable("obj", nnopt.Free)
+	if err := c.NewEquation("outer").Define(nnopt.Eq(obj, nnopt.Mul(x, nnopt.Sum(nnopt.Mul(nnopt.Mul(a, b), e), d...)))); err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.NewModel("big", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Statistics()
+	if err == nil || !strings.Contains(err.Error(), `equation "outer"`) || !strings.Contains(err.Error(), "available memory") {
+		t.Fatalf("Statistics: error %v, want one naming the equation and the memory", err)
+	}
+	err = m.Solve(context.Background(), nnopt.Options{})
+	if err == nil || !strings.Contains(err.Error(), "available memory") {
+		t.Fatalf("Solve: error %v, want one naming the memory", err)
+	}
+}

@@ -281,9 +281,14 @@ func read(r io.Reader, size int64) (map[string]Tensor, map[string]string, error)
 	if size >= 0 && hlen > uint64(size-8) {
 		return nil, nil, fmt.Errorf("safetensors: header length %d exceeds the %d bytes after the length field", hlen, size-8)
 	}
-	hdr := make([]byte, hlen)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, nil, fmt.Errorf("safetensors: reading %d-byte header: %w", hlen, unexpectedEOF(err))
+	// The buffer grows as the header arrives: a length field that lies costs
+	// no more memory than the bytes that are really there.
+	hdr, err := io.ReadAll(io.LimitReader(r, int64(hlen)))
+	if err == nil && uint64(len(hdr)) < hlen {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("safetensors: reading %d-byte header: %w", hlen, err)
 	}
 	entries, metadata, err := parseHeader(hdr)
 	if err != nil {

@@ -60,9 +60,9 @@ func main() {
 	flag.IntVar(&cfg.iterlim, "iterlim", 10000, "iteration limit (0 = none)")
 	flag.IntVar(&cfg.batches, "batches", 0, "train on this many successive balanced batches through one frozen model, keeping the weights with the best dev accuracy (0: the single-batch run)")
 	flag.IntVar(&cfg.batchIterlim, "batch-iterlim", defaultBatchIterlim, "with -batches: iteration limit of each batch's solve")
-	flag.IntVar(&cfg.dev, "dev", 1000, "with -batches: the last this many training images are the dev set, not trained on")
+	flag.IntVar(&cfg.dev, "dev", 1000, "with -batches: the last this many training images are the dev set, not trained on (0: none; the last batch's weights are kept)")
 	flag.IntVar(&cfg.patience, "patience", 30, "with -batches: stop when the dev accuracy has not improved for this many batches (0: never)")
-	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none)")
+	flag.Float64Var(&cfg.timelim, "timelim", 600, "time limit of the solve in seconds (0 = none; at most 1e9)")
 	flag.Float64Var(&cfg.bound, "bound", 5, "weights are bounded to [-bound, bound]; 0 for no bounds (the cnn has none unless set)")
 	flag.StringVar(&cfg.method, "method", "", "search directions: lbfgs (L-BFGS-B) or newton-cg (truncated Newton on exact reduced Hessian products)")
 	flag.StringVar(&cfg.scale, "scale", "auto", "variable scaling: auto (one factor per weight block, from the Jacobian's row norms) or user (none: the variables' Scale of 1)")
@@ -657,17 +657,17 @@ func checkMemory(cfg config, mnist *datasets.MNIST, memory int, available func()
 		data += 8 * in * (float64(cfg.batch) + float64(cfg.dev)) // the next batch, and the dev set
 	}
 	model := refmodel.CNNBytes(cfg.batch, memory)
-	what := fmt.Sprintf("-model cnn -batch %d", cfg.batch)
+	what, smaller := fmt.Sprintf("-model cnn -batch %d", cfg.batch), "-batch"
 	if cfg.model == "mlp" {
 		model = refmodel.MLPBytes(cfg.batch, int(in), cfg.hidden, datasets.NumClasses, memory)
-		what = fmt.Sprintf("-batch %d -hidden %d", cfg.batch, cfg.hidden)
+		what, smaller = fmt.Sprintf("-batch %d -hidden %d", cfg.batch, cfg.hidden), "-batch or -hidden"
 	}
 	if memory > 0 {
 		what += fmt.Sprintf(" -memory %d", memory)
 	}
 	if need := data + model; need > float64(avail) {
-		return fmt.Errorf("%s: the run needs about %s of memory (model and solver %s, data %s), but %s is available (%s): want a smaller run",
-			what, byteSize(need), byteSize(model), byteSize(data), byteSize(float64(avail)), sysmem.Source)
+		return fmt.Errorf("%s: the run needs about %s of memory (model and solver %s, data %s), but %s is available (%s): want a smaller %s",
+			what, byteSize(need), byteSize(model), byteSize(data), byteSize(float64(avail)), sysmem.Source, smaller)
 	}
 	return nil
 }

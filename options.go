@@ -2,6 +2,7 @@ package nnopt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -140,17 +141,21 @@ func (m *Model) EffectiveOptions(call Options) Options {
 // cost on any machine nnopt runs on.
 const maxThreads = 4096
 
-// Validate says whether every setting is in its range, with an error that names the
-// setting, its value and what is accepted. The solver settings are checked by
+// Validate says whether every setting is in its range, with an error that wraps a
+// *nlpsolve.RangeError naming the setting, its value and what is accepted. The solver settings are checked by
 // nlpsolve.Settings.Validate, the same check the option files and cmd/train's flags
 // go through.
 func (o Options) Validate() error {
 	set := o.settings()
 	if err := set.Validate(); err != nil {
-		return fmt.Errorf("nnopt: option %s", strings.TrimPrefix(err.Error(), "nlpsolve: "))
+		var re *nlpsolve.RangeError
+		if errors.As(err, &re) {
+			return fmt.Errorf("nnopt: option %w", re)
+		}
+		return err
 	}
 	if o.Threads < 0 || o.Threads > maxThreads {
-		return fmt.Errorf("nnopt: option threads %d: want a count in [1, %d], or 0 for GOMAXPROCS", o.Threads, maxThreads)
+		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "threads", Value: fmt.Sprint(o.Threads), Want: fmt.Sprintf("a count in [1, %d], or 0 for the process-wide setting", maxThreads)})
 	}
 	switch o.ReportSolution {
 	case ReportUnset, ReportNone, ReportListing:

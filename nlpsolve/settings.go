@@ -33,30 +33,44 @@ const (
 // it needs one (context.Background() for none).
 var errNilContext = errors.New("nlpsolve: nil context; pass context.Background() for a solve that is never cancelled")
 
-// Validate says whether every setting is in its range; the error names the setting,
-// its value and what is accepted. Solve and SolveGeneral call it.
+// A RangeError says that a setting is outside its range. Callers that know the
+// setting by another name (a command-line flag) build their own message from Want.
+type RangeError struct {
+	Setting string // "memory"
+	Value   string // the value given, formatted
+	Want    string // what is accepted
+}
+
+func (e *RangeError) Error() string { return e.Setting + " " + e.Value + ": want " + e.Want }
+
+// Validate says whether every setting is in its range; the error wraps a
+// *RangeError naming the setting, its value and what is accepted. Solve and
+// SolveGeneral call it.
 func (s *Settings) Validate() error {
+	bad := func(setting, value, want string) error {
+		return fmt.Errorf("nlpsolve: %w", &RangeError{Setting: setting, Value: value, Want: want})
+	}
 	if s.IterationLimit < 0 || s.IterationLimit > MaxIterationLimit {
-		return fmt.Errorf("nlpsolve: iteration limit %d: want a count in [0, %d] (0: no limit)", s.IterationLimit, MaxIterationLimit)
+		return bad("iteration limit", fmt.Sprint(s.IterationLimit), fmt.Sprintf("a count in [0, %d] (0: no limit)", MaxIterationLimit))
 	}
 	if s.TimeLimit < 0 || s.TimeLimit > MaxTimeLimit {
-		return fmt.Errorf("nlpsolve: time limit %v: want a duration in [0, %v] (0: no limit)", s.TimeLimit, MaxTimeLimit)
+		return bad("time limit", s.TimeLimit.String(), fmt.Sprintf("a duration in [0, %v] (0: no limit)", MaxTimeLimit))
 	}
 	if math.IsNaN(s.GradientTolerance) || s.GradientTolerance < 0 || math.IsInf(s.GradientTolerance, 1) {
-		return fmt.Errorf("nlpsolve: gradient tolerance %g: want a finite positive number (0: the default %g)", s.GradientTolerance, DefaultGradientTolerance)
+		return bad("gradient tolerance", fmtValue(s.GradientTolerance), fmt.Sprintf("a finite positive number (0: the default %g)", DefaultGradientTolerance))
 	}
 	if s.Memory < 0 || s.Memory > MaxMemory {
-		return fmt.Errorf("nlpsolve: memory %d: want a number of curvature pairs in [1, %d] (0: the default %d)", s.Memory, MaxMemory, DefaultMemory)
+		return bad("memory", fmt.Sprint(s.Memory), fmt.Sprintf("a number of curvature pairs in [1, %d] (0: the default %d)", MaxMemory, DefaultMemory))
 	}
 	switch s.Method {
 	case DefaultMethod, LBFGS, NewtonCG:
 	default:
-		return fmt.Errorf("nlpsolve: method %d: want lbfgs or newton-cg", int(s.Method))
+		return bad("method", fmt.Sprint(int(s.Method)), "lbfgs or newton-cg")
 	}
 	switch s.Scaling {
 	case DefaultScaling, ScaleAuto, ScaleUser:
 	default:
-		return fmt.Errorf("nlpsolve: scaling %d: want auto or user", int(s.Scaling))
+		return bad("scaling", fmt.Sprint(int(s.Scaling)), "auto or user")
 	}
 	return nil
 }
@@ -78,7 +92,7 @@ func (s Settings) withDefaults() Settings {
 // conversion gives.
 func Seconds(s float64) (time.Duration, error) {
 	if !(s >= 0 && s <= MaxTimeLimit.Seconds()) {
-		return 0, fmt.Errorf("time limit %g s: want a number of seconds in [0, %g] (0: no limit)", s, MaxTimeLimit.Seconds())
+		return 0, &RangeError{Setting: "time limit", Value: fmtValue(s) + " s", Want: fmt.Sprintf("a number of seconds in [0, %g] (0: no limit)", MaxTimeLimit.Seconds())}
 	}
 	return time.Duration(math.Round(s * float64(time.Second))), nil
 }

@@ -534,7 +534,7 @@ func solveOptions(cfg config, method nlpsolve.Method, scaling nlpsolve.Scaling, 
 	}
 	timelim, err := nlpsolve.Seconds(cfg.timelim)
 	if err != nil {
-		return nnopt.Options{}, fmt.Errorf("-timelim %g: %s", cfg.timelim, wantPart(err))
+		return nnopt.Options{}, fmt.Errorf("-timelim %g: want %s", cfg.timelim, wantOf(err))
 	}
 	// Each flag alone first, so that the error names it.
 	for _, fl := range []struct {
@@ -547,7 +547,7 @@ func solveOptions(cfg config, method nlpsolve.Method, scaling nlpsolve.Scaling, 
 		{"-threads", cfg.threads, nnopt.Options{Threads: cfg.threads}},
 	} {
 		if err := fl.opt.Validate(); err != nil {
-			return nnopt.Options{}, fmt.Errorf("%s %d: %s", fl.name, fl.val, wantPart(err))
+			return nnopt.Options{}, fmt.Errorf("%s %d: want %s", fl.name, fl.val, wantOf(err))
 		}
 	}
 	opt := nnopt.Options{IterationLimit: iterlim, TimeLimit: timelim, Method: method, Memory: cfg.memory, Scaling: scaling, Threads: cfg.threads}
@@ -560,14 +560,14 @@ func solveOptions(cfg config, method nlpsolve.Method, scaling nlpsolve.Scaling, 
 	return opt, nil
 }
 
-// wantPart is the part of a range error that says what is accepted ("want ..."),
-// for an error that names the flag and its value itself.
-func wantPart(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "want "); i >= 0 {
-		return msg[i:]
+// wantOf is what a range error says is accepted, for an error that names the flag
+// and its value itself.
+func wantOf(err error) string {
+	var re *nlpsolve.RangeError
+	if errors.As(err, &re) {
+		return re.Want
 	}
-	return msg
+	return err.Error()
 }
 
 // checkOutputs checks every output path before any data is loaded, so that a

@@ -14,10 +14,6 @@ import (
 // the model does not use, a label that is not in its set or the wrong number of
 // labels is an error naming the file and line.
 func (m *Model) ApplyDotOptions(f *optfile.File) error {
-	inst, err := m.compile()
-	if err != nil {
-		return err
-	}
 	type symbol struct {
 		name   string
 		domain []*Set
@@ -25,11 +21,26 @@ func (m *Model) ApplyDotOptions(f *optfile.File) error {
 	}
 	var vars, eqs []symbol
 	byName := map[string]symbol{}
-	for _, v := range inst.vars {
-		if m.c.Lookup(v.name) == v { // not the objective variable compile adds
-			vars = append(vars, symbol{v.name, v.domain, v.Scale})
-			byName[strings.ToLower(v.name)] = vars[len(vars)-1]
+	// The model's variables are those its equations reference: found by a walk
+	// over the expressions, without generating the model.
+	seen := map[*Variable]bool{}
+	for _, e := range m.equations {
+		if e.def == nil {
+			return fmt.Errorf("nnopt: model %q: equation %q has no definition", m.name, e.name)
 		}
+		for _, side := range []*Expr{e.def.lhs, e.def.rhs} {
+			walkRefs(side, func(v *Variable) {
+				if !seen[v] {
+					seen[v] = true
+					vars = append(vars, symbol{v.name, v.domain, v.Scale})
+					byName[strings.ToLower(v.name)] = vars[len(vars)-1]
+				}
+			})
+		}
+	}
+	if v, ok := m.objectiveVariable(); ok && !seen[v] {
+		vars = append(vars, symbol{v.name, v.domain, v.Scale})
+		byName[strings.ToLower(v.name)] = vars[len(vars)-1]
 	}
 	for _, e := range m.equations {
 		eqs = append(eqs, symbol{e.name, e.domain, e.Scale})

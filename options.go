@@ -25,15 +25,18 @@ type Options struct {
 	TimeLimit      time.Duration // 0: not set; unset everywhere, no limit
 	// Output receives the solver log (statistics and iteration lines); nil for none.
 	Output io.Writer
-	// Method is the search-direction method of the reduced-gradient solver.
+	// Method is the search-direction method of the reduced-gradient solver; the
+	// general method has L-BFGS directions only and refuses newton-cg.
 	Method nlpsolve.Method
 	// GradientTolerance on the reduced gradient; 0 for the solver default.
 	GradientTolerance float64
 	// Memory is the number of curvature pairs the quasi-Newton method keeps; 0 for
 	// the solver default.
 	Memory int
-	// Scaling of the variables the solver moves: unset, every variable block is
-	// scaled automatically on top of the variables' Scale (nlpsolve.ScaleAuto);
+	// Scaling of the variables the solver moves: unset, the method's own (the
+	// triangular method scales every variable block automatically on top of the
+	// variables' Scale, the general method uses Scale alone); nlpsolve.ScaleAuto
+	// demands the automatic scaling, which the general method refuses;
 	// nlpsolve.ScaleUser uses Scale alone.
 	Scaling nlpsolve.Scaling
 	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...

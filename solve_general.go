@@ -36,7 +36,7 @@ func (m *Model) solveGeneral(ctx context.Context, opt Options, inst *instance, s
 		case errors.Is(err, nlpsolve.ErrEvaluation):
 			a.SolveStatus = SolveEvaluationInterrupt
 			err = fmt.Errorf("nnopt: model %q: %w", m.name, err)
-		case errors.Is(err, nlpsolve.ErrTooManyCoupledRows):
+		case errors.Is(err, nlpsolve.ErrTooManyCoupledRows), errors.Is(err, nlpsolve.ErrUnsupportedSetting):
 			a.SolveStatus = SolveCapabilityProblems
 			err = fmt.Errorf("nnopt: model %q: %w (%w)", m.name, err, ErrUnsupported)
 		default:

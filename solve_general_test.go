@@ -2,8 +2,11 @@ package nnopt
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
+
+	"github.com/nnopt/nnopt/nlpsolve"
 )
 
 // TestGeneralBoundedDefinedVariable: y = x1 + x2 defines y, but y ≤ 1 binds at the
@@ -67,5 +70,51 @@ func TestGeneralMaximise(t *testing.T) {
 		if math.Abs(tc.got-tc.want) > 1e-9 {
 			t.Errorf("%s = %g, want %g", tc.name, tc.got, tc.want)
 		}
+	}
+}
+
+// TestGeneralHonoursEverySetting: the general method calls OnIteration after every
+// iteration (the last call's figures are the solution's), and refuses the settings
+// it cannot honour instead of ignoring them.
+func TestGeneralHonoursEverySetting(t *testing.T) {
+	build := func() *Model {
+		c := NewContainer()
+		x1, x2 := c.NewVariable("x1", Positive), c.NewVariable("x2", Positive)
+		obj := c.NewVariable("obj", Free)
+		must(c.NewEquation("cap").Define(Le(Add(x1, Mul(Const(2), x2)), Const(4))))
+		must(c.NewEquation("mix").Define(Le(Sub(x1, x2), Const(1))))
+		must(c.NewEquation("defobj").Define(Eq(obj, Add(Mul(Const(3), x1), Mul(Const(2), x2)))))
+		m, err := c.NewModel("lp", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Max, Objective: obj})
+		must(err)
+		return m
+	}
+	m := build()
+	var its []nlpsolve.Iteration
+	if err := m.Solve(context.Background(), Options{OnIteration: func(it nlpsolve.Iteration) { its = append(its, it) }}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != StatusOptimal || m.NumIterations == 0 {
+		t.Fatalf("status %v after %d iterations", m.Status, m.NumIterations)
+	}
+	if len(its) != m.NumIterations {
+		t.Fatalf("OnIteration called %d times in %d iterations", len(its), m.NumIterations)
+	}
+	for k, it := range its {
+		if it.Iter != k+1 {
+			t.Errorf("call %d reports iteration %d", k+1, it.Iter)
+		}
+	}
+	if last := its[len(its)-1]; math.Abs(last.Objective-m.ObjectiveValue) > 1e-9 || last.Phase != 2 {
+		t.Errorf("last iteration: phase %d objective %g, want phase 2 and the solution's %g", last.Phase, last.Objective, m.ObjectiveValue)
+	}
+	for _, opt := range []Options{{Method: nlpsolve.NewtonCG}, {Scaling: nlpsolve.ScaleAuto}} {
+		m := build()
+		err := m.Solve(context.Background(), opt)
+		if !errors.Is(err, nlpsolve.ErrUnsupportedSetting) {
+			t.Errorf("%+v: error %v, want one wrapping ErrUnsupportedSetting", opt, err)
+		}
+	}
+	if err := build().Solve(context.Background(), Options{Method: nlpsolve.LBFGS, Scaling: nlpsolve.ScaleUser}); err != nil {
+		t.Errorf("lbfgs, scaling user: %v", err)
 	}
 }

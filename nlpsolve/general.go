@@ -104,8 +104,14 @@ type genEq struct {
 // adjoint sweep each (at most MaxAdjointRows of them); the others from pat's sparse
 // pattern and grouped JVPs. Inequalities get slacks; non-binding equations that do not
 // define a variable are ignored. Variable and Equation Scale act on the columns and
-// rows grg sees (general_scale.go; Settings.Scaling does not apply here), and the
-// log then shows the coefficients before and after scaling.
+// rows grg sees (general_scale.go), and the log then shows the coefficients before
+// and after scaling.
+//
+// Every setting is honoured or refused: the directions are L-BFGS and the scaling
+// is the Scale attributes alone, so Method NewtonCG and Scaling ScaleAuto are
+// errors wrapping ErrUnsupportedSetting (unset, LBFGS and ScaleUser are accepted).
+// Recorder hears of every iteration; in phase 1 its objective is the sum of
+// infeasibilities.
 //
 // The Result's marginals follow Solve's conventions: ∂objective/∂rhs per row and
 // the reduced cost of every variable element that is not eliminated. After a phase 1
@@ -119,6 +125,12 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	if err := set.Validate(); err != nil {
 		return nil, err
+	}
+	if set.Method == NewtonCG {
+		return nil, fmt.Errorf("nlpsolve: method newton-cg: the general method's directions are L-BFGS on the superbasics; want lbfgs, or leave the method unset: %w", ErrUnsupportedSetting)
+	}
+	if set.Scaling == ScaleAuto {
+		return nil, fmt.Errorf("nlpsolve: scaling auto: the general method scales by the variables' and equations' Scale alone; want user, or leave the scaling unset: %w", ErrUnsupportedSetting)
 	}
 	if err := p.validate(x0, p.notDefined()); err != nil {
 		return nil, err
@@ -247,6 +259,18 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective}
+	if set.Recorder != nil {
+		gs.Progress = func(pr grg.Progress) {
+			if pr.Iter == 0 { // the start point: Recorder hears of iterations
+				return
+			}
+			obj := pr.Objective
+			if pr.Phase == 2 {
+				obj *= g.sign // as stated
+			}
+			set.Recorder(Iteration{Iter: pr.Iter, Phase: pr.Phase, Objective: obj, RGmax: pr.RGMax, NSB: pr.Superbasics, OK: true, Elapsed: time.Since(start)})
+		}
+	}
 	gs.Stop = func() bool {
 		return ctx.Err() != nil || (set.TimeLimit > 0 && time.Since(start) >= set.TimeLimit)
 	}

@@ -29,6 +29,10 @@ const (
 	UnboundedObjective = 1e20
 )
 
+// ErrUnsupportedSetting is wrapped by the error of a method given a setting it
+// cannot honour: every setting is honoured or refused, never ignored.
+var ErrUnsupportedSetting = errors.New("setting not supported by this method")
+
 // errNilContext is returned for a nil context: a solve stops through its context, so
 // it needs one (context.Background() for none).
 var errNilContext = errors.New("nlpsolve: nil context; pass context.Background() for a solve that is never cancelled")

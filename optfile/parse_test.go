@@ -186,7 +186,7 @@ func TestDefaultDotOptions(t *testing.T) {
 		t.Errorf("x.scale: %v", err)
 	}
 	for _, tc := range []struct{ line, want string }{
-		{"x.scale 1e-30", `bad value "1e-30"; expected a real number in (1e-20, inf)`},
+		{"x.scale 1e-30", `bad value "1e-30"; expected a real number in (1e-20, 1e+20]`},
 		{"x.tolerance 1e-6", `nnopt.opt:1: x.tolerance: unknown dot option "tolerance"; expected one of: scale`},
 	} {
 		_, err := Parse("nnopt.opt", strings.NewReader(tc.line), Default())

@@ -487,7 +487,10 @@ func checkFlags(cfg config) (nlpsolve.Method, nlpsolve.Scaling, error) {
 	default:
 		return 0, 0, fmt.Errorf("-method %q: want lbfgs or newton-cg", cfg.method)
 	}
-	scaling := nlpsolve.ScaleAuto
+	// auto is left unset: the triangular method's automatic scaling, while a model
+	// that falls back to the general method keeps the Scale attributes there
+	// instead of being refused.
+	scaling := nlpsolve.DefaultScaling
 	switch cfg.scale {
 	case "auto":
 	case "user":

@@ -420,6 +420,9 @@ func (s *solver) run() (Result, error) {
 		}
 		havePrev = false
 		s.logf("%4d phase %d obj %-14.8g rg %-9.3g nsb %d\n", iter, s.phase, s.obj(s.cur), res.RGMax, len(sb))
+		if s.set.Progress != nil {
+			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: s.obj(s.cur), RGMax: res.RGMax, Superbasics: len(sb)})
+		}
 		if rgS <= tol && jN < 0 {
 			if s.phase == 1 {
 				if maxAbs(s.cur.x[s.n:]) <= 1e3*s.set.FeasibilityTolerance {

@@ -35,6 +35,17 @@ type Settings struct {
 	// Stop, if set, is called once per iteration; returning true ends the solve
 	// with Stopped at the current point (a time limit, a cancelled context).
 	Stop func() bool
+	// Progress, if set, is called once per iteration with the figures Log prints.
+	Progress func(Progress)
+}
+
+// Progress is one iteration's figures: Objective is phase 1's sum of
+// infeasibilities there, the objective being minimised in phase 2.
+type Progress struct {
+	Iter, Phase int
+	Objective   float64
+	RGMax       float64
+	Superbasics int
 }
 
 // Status says why Solve stopped.

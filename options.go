@@ -27,7 +27,7 @@ type Options struct {
 	Output io.Writer
 	// Method is the search-direction method of the reduced-gradient solver; the
 	// general method has L-BFGS directions only and refuses newton-cg.
-	Method nlpsolve.Method
+	Method Method
 	// GradientTolerance on the reduced gradient; 0 for the solver default.
 	GradientTolerance float64
 	// Memory is the number of curvature pairs the quasi-Newton method keeps; 0 for
@@ -35,10 +35,10 @@ type Options struct {
 	Memory int
 	// Scaling of the variables the solver moves: unset, the method's own (the
 	// triangular method scales every variable block automatically on top of the
-	// variables' Scale, the general method uses Scale alone); nlpsolve.ScaleAuto
+	// variables' Scale, the general method uses Scale alone); ScaleAuto
 	// demands the automatic scaling, which the general method refuses;
-	// nlpsolve.ScaleUser uses Scale alone.
-	Scaling nlpsolve.Scaling
+	// ScaleUser uses Scale alone.
+	Scaling Scaling
 	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...
 	// options do. nnopt has one solver, "nnopt"; naming another is an error at Solve.
 	// Entries merge key by key across the levels.
@@ -47,7 +47,7 @@ type Options struct {
 	// and marginals of the model's symbols (see Model.SavePoint, Container.LoadPoint).
 	SavePoint string
 	// OnIteration is called after every iteration.
-	OnIteration func(nlpsolve.Iteration)
+	OnIteration func(Iteration)
 	// Threads is how many threads the CPU kernels use during the solve (the
 	// reference's threads option): the solve runs on a CPU backend of its own with
 	// that many (backend.CPU.WithThreads), so concurrent solves may differ and the
@@ -88,7 +88,7 @@ func (o Options) over(top Options) Options {
 	if top.Output != nil {
 		o.Output = top.Output
 	}
-	if top.Method != nlpsolve.DefaultMethod {
+	if top.Method != DefaultMethod {
 		o.Method = top.Method
 	}
 	if top.GradientTolerance != 0 {
@@ -97,7 +97,7 @@ func (o Options) over(top Options) Options {
 	if top.Memory != 0 {
 		o.Memory = top.Memory
 	}
-	if top.Scaling != nlpsolve.DefaultScaling {
+	if top.Scaling != DefaultScaling {
 		o.Scaling = top.Scaling
 	}
 	if len(top.Solvers) > 0 {

@@ -1,0 +1,31 @@
+package nnopt
+
+import "github.com/nnopt/nnopt/nlpsolve"
+
+// The solver's setting types, so that configuring a solve needs package nnopt
+// alone. They are the solver's own types (aliases): a value set here is the value
+// the solver reads, with no conversion to keep in step.
+
+// Method chooses how the solver computes search directions.
+type Method = nlpsolve.Method
+
+// Methods.
+const (
+	DefaultMethod = nlpsolve.DefaultMethod // the method's own choice: LBFGS
+	LBFGS         = nlpsolve.LBFGS         // limited-memory quasi-Newton
+	NewtonCG      = nlpsolve.NewtonCG      // truncated Newton on exact Hessian products (triangular method only)
+)
+
+// Scaling chooses how the variables the solver moves are scaled.
+type Scaling = nlpsolve.Scaling
+
+// Scalings.
+const (
+	DefaultScaling = nlpsolve.DefaultScaling // the method's own: automatic for the triangular method, Scale alone for the general one
+	ScaleAuto      = nlpsolve.ScaleAuto      // Scale times one automatic factor per variable block (triangular method only)
+	ScaleUser      = nlpsolve.ScaleUser      // the variables' Scale alone
+)
+
+// Iteration is one line of the solver's iteration log, as Options.OnIteration
+// receives it.
+type Iteration = nlpsolve.Iteration

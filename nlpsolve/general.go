@@ -350,37 +350,9 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 			g.defined[e.Defines] = ei
 		}
 	}
-	// Forward order of the eliminated equations (Kahn); equations on a cycle, and
-	// those after them, become rows.
-	indeg := make([]int, len(p.Equations))
-	users := make([][]int, len(p.Equations))
-	for bi, e := range p.Equations {
-		if !cand[bi] {
-			continue
-		}
-		for _, vb := range e.Vars {
-			if a := g.defined[vb]; a >= 0 && a != bi {
-				indeg[bi]++
-				users[a] = append(users[a], bi)
-			}
-		}
-	}
-	var queue []int
-	for i := range p.Equations {
-		if cand[i] && indeg[i] == 0 {
-			queue = append(queue, i)
-		}
-	}
-	for len(queue) > 0 {
-		a := queue[0]
-		queue = queue[1:]
-		g.elim = append(g.elim, a)
-		for _, b := range users[a] {
-			if indeg[b]--; indeg[b] == 0 {
-				queue = append(queue, b)
-			}
-		}
-	}
+	// Forward order of the eliminated equations; equations on a cycle, and those
+	// after them, become rows.
+	g.elim, _ = sweepOrder(p, g.defined, func(ei int) bool { return cand[ei] })
 	isElim := make([]bool, len(p.Equations))
 	for _, ei := range g.elim {
 		isElim[ei] = true

@@ -44,39 +44,12 @@ func analyze(p *Problem) (*structure, error) {
 		}
 		st.defined[e.Defines] = ei
 	}
-	// Kahn's algorithm over "equation b reads the variable equation a defines".
-	indeg := make([]int, len(p.Equations))
-	users := make([][]int, len(p.Equations))
-	for bi, e := range p.Equations {
-		for _, vb := range e.Vars {
-			if a := st.defined[vb]; a >= 0 && a != bi {
-				indeg[bi]++
-				users[a] = append(users[a], bi)
-			}
-		}
-	}
-	var queue []int
-	for i, d := range indeg {
-		if d == 0 {
-			queue = append(queue, i)
-		}
-	}
-	for len(queue) > 0 {
-		a := queue[0]
-		queue = queue[1:]
-		st.order = append(st.order, a)
-		for _, b := range users[a] {
-			if indeg[b]--; indeg[b] == 0 {
-				queue = append(queue, b)
-			}
-		}
-	}
+	order, blocked := sweepOrder(p, st.defined, nil)
+	st.order = order
 	if len(st.order) != len(p.Equations) {
 		var cyc []string
-		for i, d := range indeg {
-			if d > 0 {
-				cyc = append(cyc, p.Equations[i].Name)
-			}
+		for _, ei := range blocked {
+			cyc = append(cyc, p.Equations[ei].Name)
 		}
 		return nil, fmt.Errorf("nlpsolve: equations %v define each other in a cycle: %w", cyc, ErrNotTriangular)
 	}
@@ -98,6 +71,57 @@ func analyze(p *Problem) (*structure, error) {
 		}
 	}
 	return st, nil
+}
+
+// sweepOrder orders equations for a forward sweep by Kahn's algorithm over
+// "equation b reads the variable that equation a defines": each equation comes
+// after the ones whose variables it reads. defined maps a variable block to its
+// defining equation, or -1, and names only equations that keep admits; keep says
+// which equations take part (nil: all), the others are left out of both results.
+//
+// Ties are broken first come, first served: the ready equations in index order,
+// then each equation as the last of its inputs is placed. Solve and SolveGeneral
+// share this order, and their iterates depend on it bit for bit (the order of the
+// sweeps' sums), so it must not change. blocked lists, in index order, the
+// equations left out of order: those on a cycle of definitions and those that read
+// a variable defined on or after one.
+func sweepOrder(p *Problem, defined []int, keep func(ei int) bool) (order, blocked []int) {
+	in := func(ei int) bool { return keep == nil || keep(ei) }
+	indeg := make([]int, len(p.Equations))
+	users := make([][]int, len(p.Equations))
+	for b, e := range p.Equations {
+		if !in(b) {
+			continue
+		}
+		for _, vb := range e.Vars {
+			if a := defined[vb]; a >= 0 && a != b {
+				indeg[b]++
+				users[a] = append(users[a], b)
+			}
+		}
+	}
+	var queue []int
+	for ei, d := range indeg {
+		if d == 0 && in(ei) {
+			queue = append(queue, ei)
+		}
+	}
+	for len(queue) > 0 {
+		a := queue[0]
+		queue = queue[1:]
+		order = append(order, a)
+		for _, b := range users[a] {
+			if indeg[b]--; indeg[b] == 0 {
+				queue = append(queue, b)
+			}
+		}
+	}
+	for ei, d := range indeg {
+		if d > 0 {
+			blocked = append(blocked, ei)
+		}
+	}
+	return order, blocked
 }
 
 func (st *structure) pack(x [][]float64, s []float64) {

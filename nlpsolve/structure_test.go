@@ -3,6 +3,7 @@ package nlpsolve
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,43 @@ func TestLinearObjectiveStopsAtBound(t *testing.T) {
 	}
 	if res.Status != Optimal || res.X[1][0] != 4 || res.Objective != 2 || res.VarMarginals[1][0] != 0.5 || res.EqMarginals[0][0] != 0.5 {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestSweepOrder pins the forward-sweep order, ties included: the iterates of both
+// methods depend on it bit for bit.
+func TestSweepOrder(t *testing.T) {
+	// eq reads the variable blocks in reads and defines the block def.
+	eq := func(def int, reads ...int) Equation {
+		return Equation{Defines: def, Vars: append([]int{def}, reads...)}
+	}
+	for _, tc := range []struct {
+		name           string
+		eqs            []Equation
+		keep           func(int) bool
+		order, blocked []int
+	}{
+		{name: "independent in index order", eqs: []Equation{eq(0, 5), eq(1, 5), eq(2)}, order: []int{0, 1, 2}},
+		{name: "chain against index order", eqs: []Equation{eq(0, 1), eq(1, 2), eq(2)}, order: []int{2, 1, 0}},
+		// 3 is ready first; placing it frees 1 then 0 (the order of its readers), and 2
+		// waits for both.
+		{name: "diamond", eqs: []Equation{eq(0, 3), eq(1, 3), eq(2, 0, 1), eq(3)}, order: []int{3, 0, 1, 2}},
+		// Ready equations (0, 2) go before those freed later (1, freed by 0).
+		{name: "first come first served", eqs: []Equation{eq(0), eq(1, 0), eq(2)}, order: []int{0, 2, 1}},
+		{name: "reading a block twice", eqs: []Equation{eq(0, 1, 1), eq(1)}, order: []int{1, 0}},
+		{name: "cycle and its reader", eqs: []Equation{eq(0, 1), eq(1, 0), eq(2, 1), eq(3)}, order: []int{3}, blocked: []int{0, 1, 2}},
+		{name: "kept only", eqs: []Equation{eq(0), eq(1, 2), eq(2), eq(3, 1)}, keep: func(ei int) bool { return ei != 0 }, order: []int{2, 1, 3}},
+	} {
+		p := &Problem{Vars: vars(6), Equations: tc.eqs}
+		defined := []int{-1, -1, -1, -1, -1, -1}
+		for ei, e := range tc.eqs {
+			if tc.keep == nil || tc.keep(ei) {
+				defined[e.Defines] = ei
+			}
+		}
+		order, blocked := sweepOrder(p, defined, tc.keep)
+		if !slices.Equal(order, tc.order) || !slices.Equal(blocked, tc.blocked) {
+			t.Errorf("%s: order %v, blocked %v; want %v, %v", tc.name, order, blocked, tc.order, tc.blocked)
+		}
 	}
 }

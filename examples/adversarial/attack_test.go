@@ -235,6 +235,7 @@ func TestNetworkFromWeights(t *testing.T) {
 			"3.weight": {Shape: []int{3, 2, 5, 5}, Data: fill(150)}, "3.bias": {Shape: []int{3}, Data: fill(3)},
 			"6.weight": {Shape: []int{10, 3, 4, 4}, Data: fill(480)}, "6.bias": {Shape: []int{10}, Data: fill(10)}}, []int{1, 28, 28}, ""},
 		{"unknown", map[string]nn.Tensor{"w": {Shape: []int{3}, Data: fill(3)}}, nil, "neither cmd/train's mlp"},
+		{"mlp weight transposed", map[string]nn.Tensor{"1.weight": {Shape: []int{784, 20}, Data: fill(20 * 784)}, "3.weight": {Shape: []int{10, 20}, Data: fill(200)}}, nil, `key "1.weight": shape [784 20], want [hidden 784]`},
 		{"mlp missing layer", map[string]nn.Tensor{"1.weight": {Shape: []int{20, 784}, Data: fill(20 * 784)}}, nil, `missing key "3.weight"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

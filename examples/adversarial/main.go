@@ -162,6 +162,9 @@ func pick(net *nn.Sequential, test *datasets.Split, i int, set settings) (int, [
 	return 0, nil, fmt.Errorf("the network classifies no test image correctly")
 }
 
+// mnistPixels is the input size of cmd/train's MLP: one 28×28 image.
+const mnistPixels = 28 * 28
+
 // network rebuilds cmd/train's network from its weights: the MLP (keys 1.weight,
 // 3.weight) or the reference CNN (keys 0.*, 3.*, 6.*), and the per-sample input
 // shape its formulation takes.
@@ -171,6 +174,11 @@ func network(sd map[string]nn.Tensor) (*nn.Sequential, []int, error) {
 	switch w := sd["1.weight"]; {
 	case len(w.Shape) == 2:
 		hidden, in := w.Shape[0], w.Shape[1]
+		if in != mnistPixels {
+			// Sized from this tensor alone, a transposed 1.weight would build a
+			// network that fits it, and 3.weight would be blamed.
+			return nil, nil, fmt.Errorf("key \"1.weight\": shape %v, want [hidden %d] (PyTorch's [out, in] for %d-pixel images)", w.Shape, mnistPixels, mnistPixels)
+		}
 		l1 := &nn.Linear{In: in, Out: hidden}
 		l2 := &nn.Linear{In: hidden, Out: 10}
 		for _, l := range []struct {

@@ -232,3 +232,22 @@ func TestExpressionTooLargeForMemory(t *testing.T) {
 		t.Fatalf("Solve: error %v, want one naming the memory", err)
 	}
 }
+
+// TestNaNPointThenSolve: levels loaded from a point file that hold NaN make the
+// next solve fail with the variable named, not panic.
+func TestNaNPointThenSolve(t *testing.T) {
+	m := newFit(t, mulBy)
+	m.x.L[1] = math.NaN()
+	path := t.TempDir() + "/nan.point"
+	if err := m.m.SavePoint(path); err != nil {
+		t.Fatal(err)
+	}
+	m.x.L[1] = 1
+	if _, err := m.c.LoadPoint(path); err != nil {
+		t.Fatal(err)
+	}
+	err := m.m.Solve(context.Background(), nnopt.Options{})
+	if err == nil || !strings.Contains(err.Error(), "x(b): level NaN") {
+		t.Fatalf("Solve after loading a NaN level: %v", err)
+	}
+}

@@ -190,7 +190,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part by adjoint sweeps), %d equations eliminated\n",
 			n, g.m, len(g.gen), nred, len(g.elim))
 	}
-	res = &Result{}
+	res = &Result{Algorithm: GeneralAlgorithm}
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
 			return nil, nil, err

@@ -88,9 +88,13 @@ func (s Status) String() string {
 	return [...]string{"optimal", "iteration limit", "time limit", "user interrupt", "no further progress", "infeasible", "evaluation error", "unbounded", "locally infeasible", "numerical failure"}[s]
 }
 
-// Result is the outcome of Solve.
+// Result is the outcome of Solve, SolveGeneral or Optimize.
 type Result struct {
-	Status     Status
+	Status Status
+	// Algorithm is the method that produced the Result: with Optimize, the
+	// general one after a fallback from the triangular one.
+	Algorithm Algorithm
+
 	X          [][]float64 // final levels of every variable block
 	Objective  float64
 	Iterations int
@@ -110,7 +114,9 @@ type Result struct {
 
 // Solve minimises (or maximises) the objective of a triangular problem from x0. Models
 // with constraints that do not define a variable return an error wrapping
-// ErrNotTriangular. Cancelling ctx stops at the current point with UserInterrupt.
+// ErrNotTriangular, as do those whose forward sweep from x0 leaves a defined
+// variable's bounds (with a Result of Status Infeasible); Optimize sends both to
+// SolveGeneral. Cancelling ctx stops at the current point with UserInterrupt.
 func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
 	if ctx == nil {
@@ -151,7 +157,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 		}
 		vec.store(s, sh)
 	}
-	res := &Result{Superbasics: st.n}
+	res := &Result{Superbasics: st.n, Algorithm: TriangularAlgorithm}
 	sumInf, _, _ := rf.residualNorms()
 	res.InputInfeasibility = sumInf
 	lg := &logger{w: set.Log}

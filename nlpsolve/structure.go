@@ -7,8 +7,9 @@ import (
 )
 
 // ErrNotTriangular is wrapped by Solve's error when a constraint does not define a
-// variable, or the definitions form a cycle: such models need the general
-// reduced-gradient method, which nnopt does not have yet.
+// variable, or the definitions form a cycle, or the forward sweep puts a defined
+// variable outside its bounds at the start: such problems need the general
+// method, SolveGeneral. Optimize makes that choice itself.
 var ErrNotTriangular = errors.New("general (non-triangular) constraints are not supported yet")
 
 // structure is the triangular form of a problem: equations in the order of a forward

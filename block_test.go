@@ -42,7 +42,7 @@ func derivCases() []derivCase {
 			must(e.Define(Eq(Sum(Mul(a.At(i, k, l), Sqr(b.At(j, k, l))), k), Const(1))))
 			return e
 		}},
-		{"tanh-sigmoid-exp-log-sqrt-power", func(c *Container) *Equation {
+		{"tanh-sigmoid-exp-log-sqrt-power-sin", func(c *Container) *Equation {
 			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b")
 			x := c.NewVariable("x", Free, i, j)
 			y := c.NewVariable("y", Free, j)
@@ -51,6 +51,7 @@ func derivCases() []derivCase {
 			body = Add(body, Log(Add(Const(4), Sqr(x))))
 			body = Add(body, Sqrt(Add(Const(2), Sqr(y))))
 			body = Add(body, Power(Add(Const(3), Sqr(x)), 1.5))
+			body = Add(body, Sin(Mul(x, y)))
 			must(e.Define(Eq(body, Neg(y))))
 			return e
 		}},

@@ -226,7 +226,7 @@ func (n *tnode) forward(x []backend.Vector) {
 	case opWhere:
 		be.Map(opMuls, n.size, set(n.v), in(n.dev.mask), n.arg(0, n.args[0].v))
 	case opFunc:
-		be.Map(backend.Op{Code: backend.FuncValue, Fn: n.fn.backend(), P: n.p}, n.size, set(n.v), n.arg(0, n.args[0].v))
+		be.Map(backend.Op{Code: backend.FuncValue, Fn: n.fn, P: n.p}, n.size, set(n.v), n.arg(0, n.args[0].v))
 	case opSum:
 		a := n.args[0]
 		clearVec(be, n.v)
@@ -247,26 +247,6 @@ func (n *tnode) forward(x []backend.Vector) {
 
 // binaryCodes is the backend formula of each binary operation's value.
 var binaryCodes = map[opKind]backend.Code{opAdd: backend.Add, opSub: backend.Sub, opMul: backend.Mul, opDiv: backend.Div}
-
-func (f funcKind) backend() backend.Func {
-	switch f {
-	case fnTanh:
-		return backend.Tanh
-	case fnExp:
-		return backend.Exp
-	case fnLog:
-		return backend.Log
-	case fnSqrt:
-		return backend.Sqrt
-	case fnSqr:
-		return backend.Sqr
-	case fnSigmoid:
-		return backend.Sigmoid
-	case fnPower:
-		return backend.Power
-	}
-	panic("nnopt: internal: unknown function")
-}
 
 // tangent computes the node's directional derivative from its arguments' tangents.
 // Constant nodes have no tangent.
@@ -338,7 +318,7 @@ func (n *tnode) tangent(dx []backend.Vector) {
 	case opWhere:
 		be.Map(opMuls, n.size, set(d), in(n.dev.mask), n.arg(0, a.d))
 	case opFunc:
-		be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn.backend(), P: n.p}, n.size, set(d), n.arg(0, a.v), in(n.v), n.arg(0, a.d))
+		be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn, P: n.p}, n.size, set(d), n.arg(0, a.v), in(n.v), n.arg(0, a.d))
 	case opSum:
 		clearVec(be, d)
 		be.Map(opCopy, a.size, accAt(d, n.dev.reduce), in(a.d))
@@ -438,7 +418,7 @@ func (n *tnode) pullback() {
 		}
 	case opFunc:
 		if a := n.args[0]; a.a != nil {
-			be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn.backend(), P: n.p}, n.size, adjOut(a, a.a, dv.gather[0]), n.arg(0, a.v), in(n.v), in(w))
+			be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.fn, P: n.p}, n.size, adjOut(a, a.a, dv.gather[0]), n.arg(0, a.v), in(n.v), in(w))
 		}
 	case opLogSumExp:
 		if a := n.args[0]; a.a != nil {
@@ -519,7 +499,7 @@ func (n *tnode) backwardTangent() {
 		}
 	case opFunc:
 		if a := n.args[0]; a.ad != nil {
-			be.Map(backend.Op{Code: backend.FuncCurvature, Fn: n.fn.backend(), P: n.p}, n.size, accAt(a.ad, dv.gather[0]),
+			be.Map(backend.Op{Code: backend.FuncCurvature, Fn: n.fn, P: n.p}, n.size, accAt(a.ad, dv.gather[0]),
 				n.arg(0, a.v), in(n.v), n.arg(0, a.d), in(w), in(wd))
 		}
 	case opLogSumExp:

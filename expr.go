@@ -3,6 +3,8 @@ package nnopt
 import (
 	"errors"
 	"fmt"
+
+	"github.com/nnopt/nnopt/backend"
 )
 
 // Operand is anything that can stand in an expression: *Expr, *Variable, *Parameter.
@@ -25,28 +27,13 @@ const (
 	opKernel
 )
 
-// funcKind names the element-wise functions.
-type funcKind int
-
-const (
-	fnTanh funcKind = iota
-	fnExp
-	fnLog
-	fnSqrt
-	fnSqr
-	fnSigmoid
-	fnPower
-)
-
-var funcNames = [...]string{"tanh", "exp", "log", "sqrt", "sqr", "sigmoid", "power"}
-
 // Expr is an algebraic expression over indexed symbols. Its free indices are the sets
 // it varies over; operations align operands by these sets and broadcast missing ones.
 // Building an expression never panics: a mistake is kept in the expression and
 // reported by Equation.Define or Model.Solve.
 type Expr struct {
 	op     opKind
-	fn     funcKind
+	fn     backend.Func // opFunc
 	args   []*Expr
 	sym    any    // *Variable or *Parameter for opRef
 	name   string // symbol name for opRef
@@ -155,32 +142,6 @@ func Neg(a Operand) *Expr {
 	x := a.expr()
 	return &Expr{op: opNeg, args: []*Expr{x}, free: x.free, hasVar: x.hasVar, err: x.err}
 }
-
-func unary(fn funcKind, a Operand, p float64) *Expr {
-	x := a.expr()
-	return &Expr{op: opFunc, fn: fn, args: []*Expr{x}, val: p, free: x.free, hasVar: x.hasVar, err: x.err}
-}
-
-// Tanh is the hyperbolic tangent, element-wise.
-func Tanh(a Operand) *Expr { return unary(fnTanh, a, 0) }
-
-// Exp is e^a, element-wise.
-func Exp(a Operand) *Expr { return unary(fnExp, a, 0) }
-
-// Log is the natural logarithm, element-wise.
-func Log(a Operand) *Expr { return unary(fnLog, a, 0) }
-
-// Sqrt is the square root, element-wise.
-func Sqrt(a Operand) *Expr { return unary(fnSqrt, a, 0) }
-
-// Sqr is a², element-wise.
-func Sqr(a Operand) *Expr { return unary(fnSqr, a, 0) }
-
-// Sigmoid is 1/(1+e^-a), element-wise.
-func Sigmoid(a Operand) *Expr { return unary(fnSigmoid, a, 0) }
-
-// Power is a^p for a constant exponent p, element-wise.
-func Power(a Operand, p float64) *Expr { return unary(fnPower, a, p) }
 
 // Sum sums a over the given sets. Summing over a set a does not vary over multiplies a
 // by the set's size, as in the reference's algebra.

@@ -12,7 +12,7 @@ import (
 // the adjoint (for Hessian-vector products by forward-over-reverse differentiation).
 type tnode struct {
 	op       opKind
-	fn       funcKind
+	fn       backend.Func
 	p        float64
 	idx      []*Set
 	size     int

@@ -118,15 +118,13 @@ func classify(e *Expr) (Degree, *Expr) {
 		if da >= DegreeNonlinear {
 			return da, ta
 		}
-		switch n := e.val; {
-		case e.fn == fnSqr:
-			return polyDegree(2 * int(da)), e
-		case e.fn == fnPower && n == 0:
-			return DegreeConstant, nil
-		case e.fn == fnPower && n == 1:
-			return da, ta
-		case e.fn == fnPower && n == 2:
-			return polyDegree(2 * int(da)), e
+		if rule := functions[e.fn].degree; rule != nil {
+			if deg, ok := rule(int(da), e.val); ok {
+				if deg == int(da) {
+					return da, ta
+				}
+				return polyDegree(deg), termIf(deg > 0, e)
+			}
 		}
 		return DegreeNonlinear, e
 	case opLogSumExp:
@@ -461,10 +459,11 @@ func writeExpr(b *strings.Builder, e *Expr) {
 		b.WriteByte('-')
 		writeOperand(b, e.args[0], 3)
 	case opFunc:
-		b.WriteString(funcNames[e.fn])
+		f := functions[e.fn]
+		b.WriteString(f.name)
 		b.WriteByte('(')
 		writeExpr(b, e.args[0])
-		if e.fn == fnPower {
+		if f.param {
 			b.WriteString(", " + strconv.FormatFloat(e.val, 'g', -1, 64))
 		}
 		b.WriteByte(')')

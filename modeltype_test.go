@@ -312,7 +312,7 @@ func TestCNSCountsRowsAndUnfixed(t *testing.T) {
 func TestNothingIsNonSmoothYet(t *testing.T) {
 	c := nnopt.NewContainer()
 	x := c.NewVariable("x", nnopt.Positive)
-	for _, e := range []*nnopt.Expr{nnopt.Tanh(x), nnopt.Exp(x), nnopt.Log(x), nnopt.Sqrt(x), nnopt.Sqr(x), nnopt.Sigmoid(x), nnopt.Power(x, 1.5), nnopt.Div(x, x)} {
+	for _, e := range []*nnopt.Expr{nnopt.Tanh(x), nnopt.Exp(x), nnopt.Log(x), nnopt.Sqrt(x), nnopt.Sqr(x), nnopt.Sigmoid(x), nnopt.Sin(x), nnopt.Power(x, 1.5), nnopt.Div(x, x)} {
 		if d, _ := nnopt.Classify(e); d >= nnopt.DegreeNonSmooth {
 			t.Errorf("%v classified %v", e, d)
 		}

@@ -232,10 +232,11 @@ const (
 	Sqrt
 	Sqr
 	Power // x^p
+	Sin
 	numFuncs
 )
 
-var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power"}
+var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin"}
 
 func (f Func) String() string {
 	if f >= numFuncs {

@@ -30,6 +30,9 @@ func FuncEval(fn Func, p, x float64) (f, d1, d2 float64) {
 		f = math.Pow(x, p)
 		d1 = p * math.Pow(x, p-1)
 		d2 = p * (p - 1) * math.Pow(x, p-2)
+	case Sin:
+		f, d1 = math.Sincos(x)
+		d2 = -f
 	}
 	return
 }

@@ -111,6 +111,11 @@ __device__ void funcEval(int fn, double p, double x, double &f, double &d1, doub
 		d1 = p * pow(x, p - 1);
 		d2 = p * (p - 1) * pow(x, p - 2);
 		return;
+	case F_Sin:
+		f = sin(x);
+		d1 = cos(x);
+		d2 = -f;
+		return;
 	}
 	f = d1 = d2 = 0;
 }
@@ -132,6 +137,8 @@ __device__ double funcValue(int fn, double p, double x) {
 		return x * x;
 	case F_Power:
 		return pow(x, p);
+	case F_Sin:
+		return sin(x);
 	}
 	return 0;
 }

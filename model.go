@@ -1,13 +1,11 @@
 package nnopt
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"github.com/nnopt/nnopt/backend"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/nnopt/nnopt/nlpsolve"
 )
@@ -352,60 +350,6 @@ func (inst *instance) start() [][]float64 {
 		x0[i] = v.L
 	}
 	return x0
-}
-
-// solve is Solve with the options already resolved.
-func (m *Model) solve(ctx context.Context, opt Options) error {
-	start := time.Now()
-	// The model-type checks (modeltype.go), then whether nnopt solves the type: LP, QCP,
-	// NLP, DNLP and the relaxed RMIP, RMIQCP, RMINLP all go to the NLP solver.
-	if status, err := m.checkProblemType(); err != nil {
-		m.SolveStatus, m.Status = status, StatusNoSolutionReturned
-		return err
-	}
-	inst, err := m.solveInstance(opt) // m.compile(), or a frozen model's updated instance
-	if err == nil {
-		err = inst.useDevice(opt.backend())
-	}
-	if err != nil {
-		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
-		return err
-	}
-	gen := time.Since(start)
-	st := inst.stats
-	if opt.Output != nil {
-		st.write(opt.Output)
-	}
-	// Constraints that do not all define variables go to the general method, which
-	// keeps the triangular part's sweeps (solve_general.go).
-	if errors.Is(nlpsolve.Triangular(inst.prob), nlpsolve.ErrNotTriangular) {
-		return m.solveGeneral(ctx, opt, inst, start, gen)
-	}
-	res, err := nlpsolve.Solve(ctx, inst.prob, inst.start(), opt.settings())
-	a := m.newAttributes(st, gen)
-	if err != nil {
-		if errors.Is(err, nlpsolve.ErrNotTriangular) {
-			// A defined variable's bound is violated by the forward sweep: the
-			// general method keeps such a variable and its equation as a row.
-			return m.solveGeneral(ctx, opt, inst, start, gen)
-		}
-		a.SolveStatus, a.Status = SolveSetupFailure, StatusNoSolutionReturned
-		if errors.Is(err, nlpsolve.ErrEvaluation) {
-			// Nothing was solved: the levels stay as the caller set them.
-			a.SolveStatus = SolveEvaluationInterrupt
-			err = fmt.Errorf("nnopt: model %q: %w", m.name, err)
-		}
-		if res != nil && res.Status == nlpsolve.Infeasible {
-			a.Status, a.MaxInfeasibility = StatusInfeasibleIntermediate, res.MaxInfeasibility
-		}
-		a.TotalSolveTime = time.Since(start).Seconds()
-		m.Attributes = a
-		return err
-	}
-	// The forward sweep solved every defining equation for its variable at the
-	// final point: their residuals are zero to rounding.
-	m.writeBack(inst, res, a, func(i int) bool { return inst.prob.Equations[i].Defines >= 0 }, start)
-	return nil
 }
 
 func isLinearOnly(st Statistics) bool { return st.NonlinearJacobianNonzeros == 0 }

@@ -1,7 +1,6 @@
 package nnopt
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -205,45 +204,6 @@ func (o Options) validate(p Problem) error {
 	}
 	if s, ok := o.Solvers[p]; ok && !strings.EqualFold(s, SolverName) {
 		return fmt.Errorf("nnopt: option solver for %v: %q is not available; nnopt has one solver, %q (%w)", p, s, SolverName, ErrUnsupported)
-	}
-	return nil
-}
-
-// Solve generates the model and solves it with the options of the Container, the
-// Model and this call (the more specific wins, see Options), writing levels and
-// marginals back to the variables and equations and setting the model's
-// Attributes. An error means the model could not be solved at all (bad model or
-// options, unsupported feature, a point file or trace record that could not be
-// written); a solve
-// that stopped early is reported through Status and SolveStatus, with the current
-// point written back.
-func (m *Model) Solve(ctx context.Context, call Options) error {
-	if ctx == nil {
-		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
-		return fmt.Errorf("nnopt: model %q: nil context; pass context.Background() for a solve that is never cancelled", m.name)
-	}
-	opt := m.EffectiveOptions(call)
-	if err := opt.validate(m.problem); err != nil {
-		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
-		return err
-	}
-	if err := m.solve(ctx, opt); err != nil {
-		return err
-	}
-	if opt.SavePoint != "" {
-		if err := m.SavePoint(opt.SavePoint); err != nil {
-			return fmt.Errorf("nnopt: model %q: option save point: %w", m.name, err)
-		}
-	}
-	if opt.ReportSolution == ReportListing && opt.Output != nil {
-		if err := m.WriteListing(opt.Output); err != nil {
-			return fmt.Errorf("nnopt: model %q: option report solution: %w", m.name, err)
-		}
-	}
-	if opt.Trace != nil {
-		if err := opt.Trace.RecordSolve(m); err != nil {
-			return fmt.Errorf("nnopt: model %q: option trace: %w", m.name, err)
-		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package nnopt
 
 import (
+	"github.com/nnopt/nnopt/internal/engine"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -200,7 +201,7 @@ func TestBlockDerivativesMatchFiniteDifferences(t *testing.T) {
 			// A block may leave out the variable it defines: the others' adjoints
 			// stay the same and the skipped block is not touched.
 			for skip := range vars {
-				b.skipVar = skip
+				b.Defines(skip)
 				b.Eval(x, r)
 				gs, hs := zeros(x), zeros(x)
 				b.VJP(w, gs)
@@ -217,14 +218,14 @@ func TestBlockDerivativesMatchFiniteDifferences(t *testing.T) {
 					}
 				}
 			}
-			b.skipVar = -1
+			b.Defines(-1)
 		})
 	}
 }
 
 // compileAlone compiles e as a block of its own, its variables numbered in the
 // order they appear.
-func compileAlone(t *testing.T, e *Equation) (*block, []*Variable, map[*Variable]int) {
+func compileAlone(t *testing.T, e *Equation) (*engine.Block, []*Variable, map[*Variable]int) {
 	t.Helper()
 	var vars []*Variable
 	index := map[*Variable]int{}

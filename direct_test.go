@@ -53,8 +53,7 @@ func TestDirectSweepsMatchResidualSweeps(t *testing.T) {
 				t.Fatal("no defined variable")
 			}
 			vb := index[v]
-			b.skipVar = vb
-			b.findDef(vb)
+			b.Defines(vb)
 			if got := b.Direct(vb, coef); got != tc.direct {
 				t.Fatalf("Direct(%d, %g) = %v, want %v", vb, coef, got, tc.direct)
 			}

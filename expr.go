@@ -5,41 +5,25 @@ import (
 	"fmt"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/engine"
 )
 
 // Operand is anything that can stand in an expression: *Expr, *Variable, *Parameter.
 type Operand interface{ expr() *Expr }
-
-type opKind int
-
-const (
-	opConst opKind = iota
-	opRef
-	opAdd
-	opSub
-	opMul
-	opDiv
-	opNeg
-	opFunc
-	opSum
-	opWhere
-	opLogSumExp
-	opKernel
-)
 
 // Expr is an algebraic expression over indexed symbols. Its free indices are the sets
 // it varies over; operations align operands by these sets and broadcast missing ones.
 // Building an expression never panics: a mistake is kept in the expression and
 // reported by Equation.Define or Model.Solve.
 type Expr struct {
-	op     opKind
-	fn     backend.Func // opFunc
+	op     engine.Op
+	fn     backend.Func // engine.OpFunc
 	args   []*Expr
-	sym    any    // *Variable or *Parameter for opRef
-	name   string // symbol name for opRef
-	idx    []*Set // opRef: the index of each symbol dimension; opSum/opLogSumExp: bound sets
-	cond   *Set   // opWhere
-	kern   Kernel // opKernel
+	sym    any    // *Variable or *Parameter for engine.OpRef
+	name   string // symbol name for engine.OpRef
+	idx    []*Set // engine.OpRef: the index of each symbol dimension; engine.OpSum/engine.OpLogSumExp: bound sets
+	cond   *Set   // engine.OpWhere
+	kern   Kernel // engine.OpKernel
 	val    float64
 	free   []*Set
 	hasVar bool
@@ -55,10 +39,10 @@ func (e *Expr) Free() []*Set { return e.free }
 func (e *Expr) Err() error { return e.err }
 
 // Const is a constant scalar.
-func Const(v float64) *Expr { return &Expr{op: opConst, val: v} }
+func Const(v float64) *Expr { return &Expr{op: engine.OpConst, val: v} }
 
 func symbolRef(sym any, name string, domain, idx []*Set) *Expr {
-	e := &Expr{op: opRef, sym: sym, name: name, idx: append([]*Set(nil), idx...)}
+	e := &Expr{op: engine.OpRef, sym: sym, name: name, idx: append([]*Set(nil), idx...)}
 	_, e.hasVar = sym.(*Variable)
 	if len(idx) != len(domain) {
 		e.err = fmt.Errorf("%s%s referenced with %d indices, want %d", name, domainNames(domain), len(idx), len(domain))
@@ -120,27 +104,27 @@ func minus(a, b []*Set) []*Set {
 	return out
 }
 
-func binary(op opKind, a, b Operand) *Expr {
+func binary(op engine.Op, a, b Operand) *Expr {
 	x, y := a.expr(), b.expr()
 	return &Expr{op: op, args: []*Expr{x, y}, free: union(x.free, y.free), hasVar: x.hasVar || y.hasVar, err: firstErr(x, y)}
 }
 
 // Add is a + b.
-func Add(a, b Operand) *Expr { return binary(opAdd, a, b) }
+func Add(a, b Operand) *Expr { return binary(engine.OpAdd, a, b) }
 
 // Sub is a - b.
-func Sub(a, b Operand) *Expr { return binary(opSub, a, b) }
+func Sub(a, b Operand) *Expr { return binary(engine.OpSub, a, b) }
 
 // Mul is a * b, element-wise over the union of their indices.
-func Mul(a, b Operand) *Expr { return binary(opMul, a, b) }
+func Mul(a, b Operand) *Expr { return binary(engine.OpMul, a, b) }
 
 // Div is a / b.
-func Div(a, b Operand) *Expr { return binary(opDiv, a, b) }
+func Div(a, b Operand) *Expr { return binary(engine.OpDiv, a, b) }
 
 // Neg is -a.
 func Neg(a Operand) *Expr {
 	x := a.expr()
-	return &Expr{op: opNeg, args: []*Expr{x}, free: x.free, hasVar: x.hasVar, err: x.err}
+	return &Expr{op: engine.OpNeg, args: []*Expr{x}, free: x.free, hasVar: x.hasVar, err: x.err}
 }
 
 // Sum sums a over the given sets. Summing over a set a does not vary over multiplies a
@@ -162,7 +146,7 @@ func Sum(a Operand, over ...*Set) *Expr {
 			scale *= float64(s.size)
 		}
 	}
-	e := &Expr{op: opSum, args: []*Expr{x}, idx: bound, free: minus(x.free, bound), hasVar: x.hasVar}
+	e := &Expr{op: engine.OpSum, args: []*Expr{x}, idx: bound, free: minus(x.free, bound), hasVar: x.hasVar}
 	if len(bound) == 0 {
 		e = x
 	}
@@ -188,7 +172,7 @@ func Where(a Operand, cond *Set) *Expr {
 	if cond.member == nil {
 		return &Expr{err: fmt.Errorf("condition %q is not a subset", cond.name)}
 	}
-	return &Expr{op: opWhere, args: []*Expr{x}, cond: cond, free: union(x.free, cond.domain), hasVar: x.hasVar, err: x.err}
+	return &Expr{op: engine.OpWhere, args: []*Expr{x}, cond: cond, free: union(x.free, cond.domain), hasVar: x.hasVar, err: x.err}
 }
 
 // LogSumExp is log(Σ_k exp(a)) over the set k, computed without overflow. It is the
@@ -201,7 +185,7 @@ func LogSumExp(a Operand, k *Set) *Expr {
 	if !containsSet(x.free, k) {
 		return &Expr{err: fmt.Errorf("LogSumExp over %q, which the argument does not vary over", k.name)}
 	}
-	return &Expr{op: opLogSumExp, args: []*Expr{x}, idx: []*Set{k}, free: minus(x.free, []*Set{k}), hasVar: x.hasVar}
+	return &Expr{op: engine.OpLogSumExp, args: []*Expr{x}, idx: []*Set{k}, free: minus(x.free, []*Set{k}), hasVar: x.hasVar}
 }
 
 // MatMul is the matrix product: the last index of a is contracted with the first index

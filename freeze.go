@@ -3,6 +3,7 @@ package nnopt
 import (
 	"errors"
 	"fmt"
+	"github.com/nnopt/nnopt/internal/engine"
 	"math"
 	"slices"
 	"strings"
@@ -234,7 +235,7 @@ type frozen struct {
 
 type sensBlock struct {
 	eq   int // index into instance.eqs
-	b    *block
+	b    *engine.Block
 	r, w []float64
 }
 
@@ -383,24 +384,26 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 		bufs[p] = pdata[j]
 	}
 	uses := make([]bool, len(params))
-	retarget := func(b *block) {
-		for _, n := range b.nodes {
-			if n.op != opRef || n.param == nil || n.param.attr != nil {
+	retarget := func(b *engine.Block) {
+		for _, n := range b.Nodes() {
+			p, ok := n.Param.(*Parameter)
+			if n.Op != engine.OpRef || !ok || p.attr != nil {
 				continue
 			}
-			buf, ok := bufs[n.param]
+			buf, ok := bufs[p]
 			if !ok {
-				buf = slices.Clone(n.param.Values)
-				bufs[n.param] = buf
+				buf = slices.Clone(p.Values)
+				bufs[p] = buf
 			}
-			n.val = buf
+			n.Val = buf
 		}
 	}
 	for k, b := range inst.blocks {
 		retarget(b)
 		reads := false
-		for _, n := range b.nodes {
-			if j, ok := modParam[n.param]; ok && n.op == opRef {
+		for _, n := range b.Nodes() {
+			p, _ := n.Param.(*Parameter)
+			if j, ok := modParam[p]; ok && n.Op == engine.OpRef {
 				uses[j], reads = true, true
 			}
 		}
@@ -441,7 +444,7 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 		}
 	}
 	for _, b := range inst.blocks {
-		b.reach(func(p *Parameter, act []bool) { mark(p, len(p.Values), act) },
+		b.Reach(func(h any, act []bool) { p := h.(*Parameter); mark(p, len(p.Values), act) },
 			func(vb int, act []bool) { mark(vb, len(inst.vars[vb].L), act) })
 	}
 	all := func(a []bool) []bool {
@@ -551,7 +554,7 @@ func (m *Model) checkAttrsInAlgebra(attrs []VarAttr) error {
 			if found != nil {
 				return
 			}
-			if p, ok := x.sym.(*Parameter); ok && x.op == opRef && p.attr != nil {
+			if p, ok := x.sym.(*Parameter); ok && x.op == engine.OpRef && p.attr != nil {
 				for _, a := range attrs {
 					if a.v == p.attr.v && (a.kind == p.attr.kind || a.kind == AttrFx || p.attr.kind == AttrFx) {
 						found = fmt.Errorf("nnopt: model %q: modifiable %s is used in the algebra of %s, where an attribute is data fixed when the model is generated; use a parameter there and make the parameter modifiable", m.name, a, where)

@@ -267,7 +267,7 @@ func TestReach(t *testing.T) {
 		}
 	}
 	for _, b := range inst.blocks {
-		b.reach(func(p *Parameter, act []bool) { or(p.name, act) }, func(vb int, act []bool) { or(inst.vars[vb].name, act) })
+		b.Reach(func(h any, act []bool) { or(h.(*Parameter).name, act) }, func(vb int, act []bool) { or(inst.vars[vb].name, act) })
 	}
 	T, F := true, false
 	want := map[string][]bool{

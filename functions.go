@@ -1,6 +1,9 @@
 package nnopt
 
-import "github.com/nnopt/nnopt/backend"
+import (
+	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/engine"
+)
 
 // The element-wise functions of the algebra. Each is one backend.Func, whose value
 // and first two derivatives the backends compute (backend.FuncEval, and the CUDA
@@ -37,7 +40,7 @@ var functions = map[backend.Func]function{
 
 func unary(fn backend.Func, a Operand, p float64) *Expr {
 	x := a.expr()
-	return &Expr{op: opFunc, fn: fn, args: []*Expr{x}, val: p, free: x.free, hasVar: x.hasVar, err: x.err}
+	return &Expr{op: engine.OpFunc, fn: fn, args: []*Expr{x}, val: p, free: x.free, hasVar: x.hasVar, err: x.err}
 }
 
 // Tanh is the hyperbolic tangent, element-wise.

@@ -3,83 +3,22 @@ package nnopt
 import (
 	"fmt"
 
-	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/engine"
 	"github.com/nnopt/nnopt/internal/sysmem"
 )
 
-// tnode is one operation of a compiled equation block, evaluated on whole tensors.
-// Every node keeps its value, tangent (for J·v), adjoint (for Jᵀ·w) and the tangent of
-// the adjoint (for Hessian-vector products by forward-over-reverse differentiation).
-type tnode struct {
-	op       opKind
-	fn       backend.Func
-	p        float64
-	idx      []*Set
-	size     int
-	args     []*tnode
-	gather   [][]int32 // per argument: output position -> argument position; nil = same layout
-	reduce   []int32   // opSum, opLogSumExp: argument position -> output position
-	mask     []float64 // opWhere: 0/1 per output position
-	vb       int       // opRef of a variable: index of the variable block
-	param    *Parameter
-	ctr      *contraction
-	kern     *kernelState // opKernel
-	constant bool
-	// soleAdj says the node's adjoint gets one contribution in a sweep, which
-	// writes every element once (markSoleAdjoints): it is set rather than cleared
-	// and accumulated.
-	soleAdj bool
-
-	// val holds the values of constants and parameters (shared with the parameter,
-	// so that a frozen model's updates reach it) and, on the CPU backend, of every
-	// node; aux is opLogSumExp's softmax weights.
-	val, aux []float64
-
-	// The node's buffers on the block's backend: value, tangent, adjoint and the
-	// adjoint's tangent. Variable references share the sweep's vectors; adjoints
-	// are nil where nothing needs them.
-	v, d, a, ad backend.Vector
-	dev         nodeDevice
-}
-
-// nodeDevice is a node's structure and scratch on the block's backend, made when
-// the block is bound to it.
-type nodeDevice struct {
-	be      backend.Backend
-	host    backend.HostVector // a parameter's values on the CPU backend (v points here)
-	gather  []backend.Index    // per argument, nil for the same layout
-	reduce  backend.Index
-	mask    backend.Vector
-	aux     backend.Vector
-	sums    backend.Vector // opLogSumExp's per-group sums
-	zero    backend.Vector // zeros, for a formula's missing tangent
-	permA   backend.Index  // contraction gathers
-	permB   backend.Index
-	scratch [6]backend.Vector // contraction operands and products (see operand)
-}
-
-// contraction is Σ_k A·B lowered to one matrix product.
-type contraction struct {
-	m, n, k      int
-	transA       bool
-	transB       bool
-	permA, permB []int32 // gather into M×K / K×N layout when the operands are not laid out for GEMM
-	bufA, bufB   []float64
-}
-
-// graph is the compiled form of one equation: nodes in evaluation order, the last one
-// being lhs - rhs laid out over the equation's domain.
-type graph struct {
-	nodes []*tnode
-	root  *tnode
-}
+// Lowering: an equation's lhs - rhs becomes engine nodes over whole tensors, in
+// evaluation order, and the nodes an engine block (compileBlockWith).
 
 type lowerer struct {
 	varIndex map[*Variable]int
 	// paramVar lowers the parameters it holds as references to the given variable
 	// blocks (a frozen model's <name>_var, for sensitivities); nil for none.
 	paramVar map[*Parameter]int
-	nodes    []*tnode
+	nodes    []*engine.Node
+	// idx holds each node's index sets, which the engine does not keep: the layout
+	// the gather maps are made from.
+	idx map[*engine.Node][]*Set
 	// budget is the memory the model's blocks may still take; nil: unchecked.
 	budget *memBudget
 }
@@ -178,21 +117,30 @@ func gatherMap(out, in []*Set) []int32 {
 	return m
 }
 
-func (l *lowerer) add(n *tnode) *tnode {
-	n.size = domainSize(n.idx)
-	n.val = make([]float64, n.size)
-	l.nodes = append(l.nodes, n)
+func (l *lowerer) add(n *engine.Node, idx []*Set) *engine.Node {
+	n.Size = domainSize(idx)
+	n.Val = make([]float64, n.Size)
+	l.record(n, idx)
 	return n
 }
 
-func (l *lowerer) lower(e *Expr) (*tnode, error) {
+// record appends n, over idx, to the nodes.
+func (l *lowerer) record(n *engine.Node, idx []*Set) {
+	if l.idx == nil {
+		l.idx = map[*engine.Node][]*Set{}
+	}
+	l.idx[n] = idx
+	l.nodes = append(l.nodes, n)
+}
+
+func (l *lowerer) lower(e *Expr) (*engine.Node, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	args := make([]*tnode, len(e.args))
+	args := make([]*engine.Node, len(e.args))
 	constant := true
 	for i, a := range e.args {
-		if e.op == opSum && a.op == opMul {
+		if e.op == engine.OpSum && a.op == engine.OpMul {
 			if n, ok, err := l.lowerContraction(e, a); ok || err != nil {
 				return n, err
 			}
@@ -202,84 +150,81 @@ func (l *lowerer) lower(e *Expr) (*tnode, error) {
 			return nil, err
 		}
 		args[i] = n
-		constant = constant && n.constant
+		constant = constant && n.Constant
 	}
-	n := &tnode{op: e.op, fn: e.fn, p: e.val, idx: e.free, args: args, constant: constant}
-	if e.op != opRef {
-		if err := l.reserve(n.idx); err != nil {
+	idx := e.free
+	n := &engine.Node{Op: e.op, Fn: e.fn, P: e.val, Args: args, Constant: constant}
+	if e.op != engine.OpRef {
+		if err := l.reserve(idx); err != nil {
 			return nil, err
 		}
 	}
 	switch e.op {
-	case opConst:
-		n.constant = true
-		l.add(n)
-		n.val[0] = e.val
+	case engine.OpConst:
+		n.Constant = true
+		l.add(n, idx)
+		n.Val[0] = e.val
 		return n, nil
-	case opRef:
-		n.size = domainSize(n.idx)
+	case engine.OpRef:
+		n.Size = domainSize(idx)
 		switch s := e.sym.(type) {
 		case *Variable:
 			vb, ok := l.varIndex[s]
 			if !ok {
 				return nil, fmt.Errorf("variable %q is not part of the model", s.name)
 			}
-			n.vb = vb
-			n.constant = false
+			n.VB = vb
+			n.Constant = false
 		case *Parameter:
 			if vb, ok := l.paramVar[s]; ok {
-				n.vb = vb
-				n.constant = false
+				n.VB = vb
+				n.Constant = false
 				break
 			}
-			n.param = s
-			n.constant = true
-			n.val = s.Values
+			n.Param = s
+			n.Constant = true
+			n.Val = s.Values
 			if s.attr != nil {
 				// A variable attribute in algebra is data as of generation.
-				n.val = append([]float64(nil), s.Values...)
+				n.Val = append([]float64(nil), s.Values...)
 			}
 		}
-		l.nodes = append(l.nodes, n)
+		l.record(n, idx)
 		return n, nil
-	case opAdd, opSub, opMul, opDiv, opNeg, opFunc, opWhere:
-		n.gather = make([][]int32, len(args))
+	case engine.OpAdd, engine.OpSub, engine.OpMul, engine.OpDiv, engine.OpNeg, engine.OpFunc, engine.OpWhere:
+		n.Gather = make([][]int32, len(args))
 		for i, a := range args {
-			n.gather[i] = gatherMap(n.idx, a.idx)
+			n.Gather[i] = gatherMap(idx, l.idx[a])
 		}
-		if e.op == opWhere {
-			n.mask = make([]float64, domainSize(n.idx))
-			cm := gatherMap(n.idx, e.cond.domain)
-			for i := range n.mask {
-				j := i
-				if cm != nil {
-					j = int(cm[i])
-				}
-				if e.cond.member[j] {
-					n.mask[i] = 1
+		if e.op == engine.OpWhere {
+			n.Mask = make([]float64, domainSize(idx))
+			cm := gatherMap(idx, e.cond.domain)
+			for i := range n.Mask {
+				if e.cond.member[engine.Pos(cm, i)] {
+					n.Mask[i] = 1
 				}
 			}
 		}
-	case opKernel:
-		n.kern = &kernelState{k: e.kern, vals: make([][]float64, len(args)), subst: make([][]float64, len(args))}
-	case opSum, opLogSumExp:
-		n.reduce = gatherMap(args[0].idx, n.idx)
-		if n.reduce == nil { // reducing over nothing cannot happen: bound sets are free in the argument
+	case engine.OpKernel:
+		n.Kern = engine.NewKernelState(e.kern, len(args))
+	case engine.OpSum, engine.OpLogSumExp:
+		n.Reduce = gatherMap(l.idx[args[0]], idx)
+		if n.Reduce == nil { // reducing over nothing cannot happen: bound sets are free in the argument
 			return nil, fmt.Errorf("internal: empty reduction")
 		}
 	default:
 		return nil, fmt.Errorf("internal: unknown operation %d", e.op)
 	}
-	l.add(n)
-	if e.op == opLogSumExp {
-		n.aux = make([]float64, args[0].size)
+	l.add(n, idx)
+	if e.op == engine.OpLogSumExp {
+		n.Aux = make([]float64, args[0].Size)
 	}
 	return n, nil
 }
 
 // lowerContraction turns Σ_k a·b into one GEMM when k is the only index shared by a and
 // b and it is the only index summed.
-func (l *lowerer) lowerContraction(sum, mul *Expr) (*tnode, bool, error) {
+func (l *lowerer) lowerContraction(sum, mul *Expr) (*engine.Node, bool, error) {
 	if len(sum.idx) != 1 {
 		return nil, false, nil
 	}
@@ -302,79 +247,39 @@ func (l *lowerer) lowerContraction(sum, mul *Expr) (*tnode, bool, error) {
 		return nil, true, err
 	}
 	aOther, bOther := minus(a.free, []*Set{k}), minus(b.free, []*Set{k})
-	if err := l.reserve(append(append([]*Set(nil), aOther...), bOther...)); err != nil {
+	idx := append(append([]*Set(nil), aOther...), bOther...)
+	if err := l.reserve(idx); err != nil {
 		return nil, true, err
 	}
-	c := &contraction{m: domainSize(aOther), n: domainSize(bOther), k: k.size}
+	var transA, transB bool
+	var permA, permB []int32
 	switch {
 	case a.free[len(a.free)-1] == k:
 	case a.free[0] == k:
-		c.transA = true
+		transA = true
 	default:
-		c.permA = gatherMap(append(append([]*Set(nil), aOther...), k), a.free)
-		c.bufA = make([]float64, na.size)
+		permA = gatherMap(append(append([]*Set(nil), aOther...), k), a.free)
 	}
 	switch {
 	case b.free[0] == k:
 	case b.free[len(b.free)-1] == k:
-		c.transB = true
+		transB = true
 	default:
-		c.permB = gatherMap(append([]*Set{k}, bOther...), b.free)
-		c.bufB = make([]float64, nb.size)
+		permB = gatherMap(append([]*Set{k}, bOther...), b.free)
 	}
-	n := &tnode{op: opMul, idx: append(append([]*Set(nil), aOther...), bOther...), args: []*tnode{na, nb}, ctr: c, constant: na.constant && nb.constant}
-	if len(n.idx) != len(sum.free) {
-		return nil, true, fmt.Errorf("internal: contraction over %q has %d indices, want %d", k.name, len(n.idx), len(sum.free))
+	c := engine.NewContraction(domainSize(aOther), domainSize(bOther), k.size, transA, transB, permA, permB)
+	n := &engine.Node{Op: engine.OpMul, Args: []*engine.Node{na, nb}, Ctr: c, Constant: na.Constant && nb.Constant}
+	if len(idx) != len(sum.free) {
+		return nil, true, fmt.Errorf("internal: contraction over %q has %d indices, want %d", k.name, len(idx), len(sum.free))
 	}
-	l.add(n)
+	l.add(n, idx)
 	// The sum's own index order may differ from the contraction's (a's then b's
 	// sets): it is the same union, so only a permutation node could be needed; free
 	// lists are built the same way, so check rather than permute.
-	for d := range n.idx {
-		if n.idx[d] != sum.free[d] {
+	for d := range idx {
+		if idx[d] != sum.free[d] {
 			return nil, true, fmt.Errorf("internal: contraction index order differs from the sum's")
 		}
 	}
 	return n, true, nil
-}
-
-func at(buf []float64, g []int32, i int) float64 {
-	if g == nil {
-		return buf[i]
-	}
-	return buf[g[i]]
-}
-
-func pos(g []int32, i int) int {
-	if g == nil {
-		return i
-	}
-	return int(g[i])
-}
-
-// markSoleAdjoints sets soleAdj on the nodes whose adjoint one pullback writes
-// whole: those read by one operation, element for element (no gather), a sum or a
-// log-sum-exp over them, or a matrix product that needs no permutation. A kernel's
-// pullback is its own affair and a variable reference's adjoint is shared, so
-// neither qualifies.
-func markSoleAdjoints(nodes []*tnode) {
-	uses := map[*tnode]int{}
-	whole := map[*tnode]bool{}
-	for _, n := range nodes {
-		for k, a := range n.args {
-			uses[a]++
-			switch {
-			case n.kern != nil:
-			case n.ctr != nil:
-				whole[a] = k == 0 && n.ctr.permA == nil || k == 1 && n.ctr.permB == nil
-			case n.op == opSum || n.op == opLogSumExp:
-				whole[a] = true
-			case n.op == opAdd || n.op == opSub || n.op == opMul || n.op == opDiv || n.op == opNeg || n.op == opWhere || n.op == opFunc:
-				whole[a] = n.gather[k] == nil
-			}
-		}
-	}
-	for _, n := range nodes {
-		n.soleAdj = uses[n] == 1 && whole[n] && !n.constant && n.op != opRef
-	}
 }

@@ -1,6 +1,7 @@
 package nnopt
 
 import (
+	"github.com/nnopt/nnopt/internal/engine"
 	"math"
 	"testing"
 )
@@ -105,7 +106,7 @@ func TestJacobianStructureAndValues(t *testing.T) {
 			nnz, cols := 0, 0
 			for q := range J.Blocks {
 				nnz += J.Blocks[q].Nonzeros()
-				for _, vb := range inst.blocks[q].vars {
+				for _, vb := range inst.blocks[q].Vars() {
 					cols += len(x[vb])
 				}
 			}
@@ -142,7 +143,7 @@ func TestJacobianStructureAndValues(t *testing.T) {
 
 // checkBlockColumns compares a block's grouped Jacobian with one JVP and one central
 // difference per column.
-func checkBlockColumns(t *testing.T, b *block, jb *JacobianBlock, x [][]float64) {
+func checkBlockColumns(t *testing.T, b *engine.Block, jb *JacobianBlock, x [][]float64) {
 	t.Helper()
 	rows := b.Rows()
 	// value[(row, vb, elem)] from the structure.
@@ -170,7 +171,7 @@ func checkBlockColumns(t *testing.T, b *block, jb *JacobianBlock, x [][]float64)
 	jv := make([]float64, rows)
 	rp, rm := make([]float64, rows), make([]float64, rows)
 	const h = 1e-6
-	for _, vb := range b.vars {
+	for _, vb := range b.Vars() {
 		for el := range x[vb] {
 			seed[vb][el] = 1
 			b.Eval(x, r0)

@@ -3,57 +3,19 @@ package nnopt
 import (
 	"fmt"
 
-	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/engine"
 )
 
 // A Kernel is a tensor operation with hand-written loops that an equation applies to
-// whole symbols: a convolution, a pooling, a reshape. Writing these with sums over
-// shifted indices would build huge intermediate tensors; a kernel runs them directly.
-//
-// A kernel must be linear in each argument separately (multilinear): every output
-// element is a sum of products of one element from each argument. Then all the
-// derivatives the solver needs follow from Apply and Transpose (a tangent applies the
-// kernel with one argument replaced by its tangent), and the model statistics follow
-// from the patterns Each and EachPair report.
-type Kernel interface {
-	// Name names the operation in errors and logs.
-	Name() string
-	// Lens returns the number of elements of the output and of each argument.
-	Lens() (out int, args []int)
-	// Apply sets out = f(args...).
-	Apply(out []float64, args [][]float64)
-	// Transpose adds (∂f/∂args[i])ᵀ·w to dst. The derivative is taken at args, whose
-	// element i it does not read.
-	Transpose(i int, dst, w []float64, args [][]float64)
-	// Each calls fn for every output element and element of argument i it depends on.
-	Each(i int, fn func(out, elem int))
-	// EachPair calls fn for every pair of elements of arguments i and j (i < j) that
-	// are multiplied together in some output element.
-	EachPair(i, j int, fn func(ei, ej int))
-}
+// whole symbols: a convolution, a pooling, a reshape (see engine.Kernel for the
+// methods and the contract: multilinear, with Apply, Transpose, Each and EachPair).
+type Kernel = engine.Kernel
 
-// A DeviceKernel is a Kernel that also runs on a device backend: Apply and
-// Transpose over the backend's vectors. A kernel without these methods runs on the
-// CPU backend only, and a Solve on another device says so.
-type DeviceKernel interface {
-	Kernel
-	// ApplyOn sets out = f(args...) on be.
-	ApplyOn(be backend.Backend, out backend.Vector, args []backend.Vector)
-	// TransposeOn adds (∂f/∂args[i])ᵀ·w to dst on be.
-	TransposeOn(be backend.Backend, i int, dst, w backend.Vector, args []backend.Vector)
-}
+// A DeviceKernel is a Kernel that also runs on a device backend (engine.DeviceKernel).
+type DeviceKernel = engine.DeviceKernel
 
-// A KernelCounter counts a kernel's patterns by formula, so that the statistics of a
-// model with millions of rows cost no enumeration.
-type KernelCounter interface {
-	Kernel
-	// JacobianCount is the number of distinct (output, element) pairs Each(i) reports.
-	JacobianCount(i int) int
-	// TouchedCount is the number of distinct elements of argument i Each(i) reports.
-	TouchedCount(i int) int
-	// PairCount is the number of distinct pairs EachPair(i, j) reports.
-	PairCount(i, j int) int
-}
+// A KernelCounter counts a kernel's patterns by formula (engine.KernelCounter).
+type KernelCounter = engine.KernelCounter
 
 // Apply is the kernel k applied to args, an expression over the sets out. Each
 // argument must be a reference to a variable or parameter holding exactly as many
@@ -62,7 +24,7 @@ type KernelCounter interface {
 // factors); give its output a variable to use it inside a nonlinear function.
 func Apply(k Kernel, out []*Set, args ...Operand) *Expr {
 	outLen, argLens := k.Lens()
-	e := &Expr{op: opKernel, kern: k, free: append([]*Set(nil), out...)}
+	e := &Expr{op: engine.OpKernel, kern: k, free: append([]*Set(nil), out...)}
 	if len(args) != len(argLens) {
 		e.err = fmt.Errorf("kernel %s: %d arguments, want %d", k.Name(), len(args), len(argLens))
 		return e
@@ -83,7 +45,7 @@ func Apply(k Kernel, out []*Set, args ...Operand) *Expr {
 			e.err = x.err
 			return e
 		}
-		if x.op != opRef {
+		if x.op != engine.OpRef {
 			e.err = fmt.Errorf("kernel %s: argument %d is an expression; want a variable or parameter", k.Name(), i)
 			return e
 		}
@@ -100,14 +62,14 @@ func Apply(k Kernel, out []*Set, args ...Operand) *Expr {
 // checkKernels reports a kernel that does not enter e linearly.
 func checkKernels(e *Expr, linear bool) error {
 	switch e.op {
-	case opKernel:
+	case engine.OpKernel:
 		if !linear {
 			return fmt.Errorf("kernel %s must enter the equation linearly (sums, differences, negations, constant factors); define its output as a variable first", e.kern.Name())
 		}
 		return nil
-	case opAdd, opSub, opNeg:
-	case opMul:
-		linear = linear && (e.args[0].op == opConst || e.args[1].op == opConst)
+	case engine.OpAdd, engine.OpSub, engine.OpNeg:
+	case engine.OpMul:
+		linear = linear && (e.args[0].op == engine.OpConst || e.args[1].op == engine.OpConst)
 	default:
 		linear = false
 	}
@@ -117,171 +79,4 @@ func checkKernels(e *Expr, linear bool) error {
 		}
 	}
 	return nil
-}
-
-// kernelState is what a kernel node keeps between sweeps. On the CPU backend the
-// kernel's own Apply and Transpose run on the nodes' host memory; on a device its
-// DeviceKernel methods run on the vectors.
-type kernelState struct {
-	k       Kernel
-	vals    [][]float64 // the arguments' values
-	subst   [][]float64 // vals with one argument replaced by its tangent
-	scratch []float64
-
-	dev        DeviceKernel // set when the block runs on a device
-	vecs, with []backend.Vector
-	sum        backend.Vector
-}
-
-// hostOf returns a CPU backend vector's memory, nil for nil.
-func hostOf(v backend.Vector) []float64 {
-	if v == nil {
-		return nil
-	}
-	return backend.Host(v)
-}
-
-func (n *tnode) kernelVals() [][]float64 {
-	ks := n.kern
-	for i, a := range n.args {
-		ks.vals[i] = hostOf(a.v)
-	}
-	return ks.vals
-}
-
-// with returns the arguments' values with argument i replaced by buf.
-func (n *tnode) with(i int, buf []float64) [][]float64 {
-	ks := n.kern
-	copy(ks.subst, n.kernelVals())
-	ks.subst[i] = buf
-	return ks.subst
-}
-
-// kernelVecs returns the arguments' value vectors, with argument i replaced by sub
-// when i ≥ 0.
-func (n *tnode) kernelVecs(i int, sub backend.Vector) []backend.Vector {
-	ks := n.kern
-	if ks.vecs == nil {
-		ks.vecs = make([]backend.Vector, len(n.args))
-		ks.with = make([]backend.Vector, len(n.args))
-	}
-	for j, a := range n.args {
-		ks.vecs[j] = a.v
-	}
-	if i < 0 {
-		return ks.vecs
-	}
-	copy(ks.with, ks.vecs)
-	ks.with[i] = sub
-	return ks.with
-}
-
-func (n *tnode) kernelForward() {
-	if d := n.kern.dev; d != nil {
-		d.ApplyOn(n.dev.be, n.v, n.kernelVecs(-1, nil))
-		return
-	}
-	n.kern.k.Apply(hostOf(n.v), n.kernelVals())
-}
-
-// kernelTangent: f is linear in each argument, so its tangent is the sum over the
-// varying arguments of f with that argument replaced by its tangent.
-func (n *tnode) kernelTangent() {
-	ks := n.kern
-	if ks.dev != nil {
-		be := n.dev.be
-		first := true
-		for i, a := range n.args {
-			if a.constant {
-				continue
-			}
-			if first {
-				ks.dev.ApplyOn(be, n.d, n.kernelVecs(i, a.d))
-				first = false
-				continue
-			}
-			if ks.sum == nil {
-				ks.sum = be.NewVector(n.size)
-			}
-			ks.dev.ApplyOn(be, ks.sum, n.kernelVecs(i, a.d))
-			be.Map(opCopy, n.size, accAt(n.d, nil), in(ks.sum))
-		}
-		if first {
-			clearVec(be, n.d)
-		}
-		return
-	}
-	dot := hostOf(n.d)
-	first := true
-	for i, a := range n.args {
-		if a.constant {
-			continue
-		}
-		if first {
-			ks.k.Apply(dot, n.with(i, hostOf(a.d)))
-			first = false
-			continue
-		}
-		if ks.scratch == nil {
-			ks.scratch = make([]float64, n.size)
-		}
-		ks.k.Apply(ks.scratch, n.with(i, hostOf(a.d)))
-		for j, v := range ks.scratch {
-			dot[j] += v
-		}
-	}
-	if first {
-		clear(dot)
-	}
-}
-
-func (n *tnode) kernelPullback(w backend.Vector) {
-	if d := n.kern.dev; d != nil {
-		for i, a := range n.args {
-			if a.a != nil {
-				d.TransposeOn(n.dev.be, i, a.a, w, n.kernelVecs(-1, nil))
-			}
-		}
-		return
-	}
-	vals := n.kernelVals()
-	for i, a := range n.args {
-		if a.a != nil {
-			n.kern.k.Transpose(i, hostOf(a.a), hostOf(w), vals)
-		}
-	}
-}
-
-// kernelBackwardTangent differentiates Transpose(i, ·, w, args) along the tangents:
-// the adjoint's tangent through the same map, plus w through the map whose argument j
-// is replaced by its tangent, for every other varying argument j.
-func (n *tnode) kernelBackwardTangent() {
-	if d := n.kern.dev; d != nil {
-		be := n.dev.be
-		for i, a := range n.args {
-			if a.ad == nil {
-				continue
-			}
-			d.TransposeOn(be, i, a.ad, n.ad, n.kernelVecs(-1, nil))
-			for j, b := range n.args {
-				if j != i && !b.constant {
-					d.TransposeOn(be, i, a.ad, n.a, n.kernelVecs(j, b.d))
-				}
-			}
-		}
-		return
-	}
-	k := n.kern.k
-	adj, adjdot := hostOf(n.a), hostOf(n.ad)
-	for i, a := range n.args {
-		if a.ad == nil {
-			continue
-		}
-		k.Transpose(i, hostOf(a.ad), adjdot, n.kernelVals())
-		for j, b := range n.args {
-			if j != i && !b.constant {
-				k.Transpose(i, hostOf(a.ad), adj, n.with(j, hostOf(b.d)))
-			}
-		}
-	}
 }

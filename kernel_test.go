@@ -1,6 +1,7 @@
 package nnopt
 
 import (
+	"github.com/nnopt/nnopt/internal/engine"
 	"strings"
 	"testing"
 )
@@ -174,7 +175,7 @@ func kernelPairs() []kernelPair {
 	}
 }
 
-func compileAll(eqs []*Equation) ([]*block, [][]float64, []*Variable) {
+func compileAll(eqs []*Equation) ([]*engine.Block, [][]float64, []*Variable) {
 	index := map[*Variable]int{}
 	var vars []*Variable
 	for _, e := range eqs {
@@ -185,7 +186,7 @@ func compileAll(eqs []*Equation) ([]*block, [][]float64, []*Variable) {
 			}
 		})
 	}
-	var blocks []*block
+	var blocks []*engine.Block
 	for _, e := range eqs {
 		b, err := compileBlock(e, index, nil)
 		must(err)
@@ -221,7 +222,7 @@ func TestKernelMatchesGenericExpression(t *testing.T) {
 				w, wdot := make([]float64, rows), make([]float64, rows)
 				fillRand(w, 1)
 				fillRand(wdot, 1)
-				results := func(b *block) [][]float64 {
+				results := func(b *engine.Block) [][]float64 {
 					r, jv := make([]float64, rows), make([]float64, rows)
 					b.Eval(x, r)
 					b.JVP(v, jv)

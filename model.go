@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/engine"
 	"math"
 	"strings"
 
@@ -214,7 +215,7 @@ var ErrUnsupported = errors.New("not supported yet")
 type instance struct {
 	vars   []*Variable
 	eqs    []*Equation
-	blocks []*block
+	blocks []*engine.Block
 	prob   *nlpsolve.Problem
 	stats  Statistics
 }
@@ -222,11 +223,7 @@ type instance struct {
 // useDevice moves the instance's blocks to be (nil: the CPU) unless they are there.
 func (inst *instance) useDevice(be backend.Backend) error {
 	for _, b := range inst.blocks {
-		if b.be == be {
-			b.paramsStale = true
-			continue
-		}
-		if err := b.bind(be); err != nil {
+		if err := b.Use(be); err != nil {
 			return fmt.Errorf("nnopt: option device %s: %w", be.Name(), err)
 		}
 	}
@@ -285,15 +282,14 @@ func (m *Model) compile() (*instance, error) {
 		if err != nil {
 			return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}
-		pe := nlpsolve.Equation{Name: e.name, Block: b, Relation: nlpsolve.Relation(e.Type), Vars: b.vars, Defines: -1, Label: e.label}
+		pe := nlpsolve.Equation{Name: e.name, Block: b, Relation: nlpsolve.Relation(e.Type), Vars: b.Vars(), Defines: -1, Label: e.label}
 		if !allOnes(e.Scale) {
 			pe.Scale = e.Scale
 		}
 		if v, coef, ok := definedVariable(e, taken); ok {
 			taken[v] = true
 			pe.Defines, pe.Coef = index[v], coef
-			b.skipVar = index[v]
-			b.findDef(b.skipVar)
+			b.Defines(index[v])
 		}
 		inst.eqs = append(inst.eqs, e)
 		inst.blocks = append(inst.blocks, b)
@@ -305,7 +301,7 @@ func (m *Model) compile() (*instance, error) {
 }
 
 func (m *Model) objectiveVariable() (*Variable, bool) {
-	if m.objective == nil || m.objective.op != opRef {
+	if m.objective == nil || m.objective.op != engine.OpRef {
 		return nil, false
 	}
 	v, ok := m.objective.sym.(*Variable)
@@ -313,7 +309,7 @@ func (m *Model) objectiveVariable() (*Variable, bool) {
 }
 
 func walkRefs(e *Expr, f func(*Variable)) {
-	if v, ok := e.sym.(*Variable); ok && e.op == opRef {
+	if v, ok := e.sym.(*Variable); ok && e.op == engine.OpRef {
 		f(v)
 	}
 	for _, a := range e.args {

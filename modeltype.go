@@ -2,6 +2,7 @@ package nnopt
 
 import (
 	"fmt"
+	"github.com/nnopt/nnopt/internal/engine"
 	"strconv"
 	"strings"
 )
@@ -62,14 +63,14 @@ func classify(e *Expr) (Degree, *Expr) {
 		return DegreeConstant, nil
 	}
 	switch e.op {
-	case opConst:
+	case engine.OpConst:
 		return DegreeConstant, nil
-	case opRef:
+	case engine.OpRef:
 		if _, ok := e.sym.(*Variable); ok {
 			return DegreeLinear, nil
 		}
 		return DegreeConstant, nil
-	case opKernel:
+	case engine.OpKernel:
 		// Multilinear: the degree is the number of variable arguments.
 		n := 0
 		for _, a := range e.args {
@@ -78,7 +79,7 @@ func classify(e *Expr) (Degree, *Expr) {
 			}
 		}
 		return polyDegree(n), termIf(n > 1, e)
-	case opAdd, opSub, opNeg, opSum, opWhere:
+	case engine.OpAdd, engine.OpSub, engine.OpNeg, engine.OpSum, engine.OpWhere:
 		// Linear in the operands; a Where condition is data.
 		var d Degree
 		var term *Expr
@@ -88,7 +89,7 @@ func classify(e *Expr) (Degree, *Expr) {
 			}
 		}
 		return d, term
-	case opMul:
+	case engine.OpMul:
 		da, ta := classify(e.args[0])
 		db, tb := classify(e.args[1])
 		switch {
@@ -100,7 +101,7 @@ func classify(e *Expr) (Degree, *Expr) {
 			return maxTerm(da, ta, db, tb)
 		}
 		return polyDegree(int(da) + int(db)), e
-	case opDiv:
+	case engine.OpDiv:
 		da, ta := classify(e.args[0])
 		db, tb := classify(e.args[1])
 		if db == DegreeConstant {
@@ -110,7 +111,7 @@ func classify(e *Expr) (Degree, *Expr) {
 			return maxTerm(da, ta, db, tb)
 		}
 		return DegreeNonlinear, e
-	case opFunc:
+	case engine.OpFunc:
 		da, ta := classify(e.args[0])
 		if da == DegreeConstant {
 			return DegreeConstant, nil
@@ -127,7 +128,7 @@ func classify(e *Expr) (Degree, *Expr) {
 			}
 		}
 		return DegreeNonlinear, e
-	case opLogSumExp:
+	case engine.OpLogSumExp:
 		da, ta := classify(e.args[0])
 		if da == DegreeConstant {
 			return DegreeConstant, nil
@@ -373,11 +374,11 @@ func precedence(e *Expr) int {
 	switch {
 	case e.err != nil:
 		return 4
-	case e.op == opAdd || e.op == opSub:
+	case e.op == engine.OpAdd || e.op == engine.OpSub:
 		return 1
-	case e.op == opMul || e.op == opDiv:
+	case e.op == engine.OpMul || e.op == engine.OpDiv:
 		return 2
-	case e.op == opNeg || e.op == opConst && e.val < 0:
+	case e.op == engine.OpNeg || e.op == engine.OpConst && e.val < 0:
 		return 3
 	}
 	return 4
@@ -414,9 +415,9 @@ func writeExpr(b *strings.Builder, e *Expr) {
 		return
 	}
 	switch e.op {
-	case opConst:
+	case engine.OpConst:
 		b.WriteString(strconv.FormatFloat(e.val, 'g', -1, 64))
-	case opRef:
+	case engine.OpRef:
 		b.WriteString(e.name)
 		var dom []*Set
 		switch s := e.sym.(type) {
@@ -439,26 +440,26 @@ func writeExpr(b *strings.Builder, e *Expr) {
 			}
 			b.WriteByte(']')
 		}
-	case opAdd:
+	case engine.OpAdd:
 		writeOperand(b, e.args[0], 1)
 		b.WriteString(" + ")
 		writeOperand(b, e.args[1], 1)
-	case opSub:
+	case engine.OpSub:
 		writeOperand(b, e.args[0], 1)
 		b.WriteString(" - ")
 		writeOperand(b, e.args[1], 2)
-	case opMul:
+	case engine.OpMul:
 		writeOperand(b, e.args[0], 2)
 		b.WriteString(" * ")
 		writeOperand(b, e.args[1], 2)
-	case opDiv:
+	case engine.OpDiv:
 		writeOperand(b, e.args[0], 2)
 		b.WriteString(" / ")
 		writeOperand(b, e.args[1], 3)
-	case opNeg:
+	case engine.OpNeg:
 		b.WriteByte('-')
 		writeOperand(b, e.args[0], 3)
-	case opFunc:
+	case engine.OpFunc:
 		f := functions[e.fn]
 		b.WriteString(f.name)
 		b.WriteByte('(')
@@ -467,8 +468,8 @@ func writeExpr(b *strings.Builder, e *Expr) {
 			b.WriteString(", " + strconv.FormatFloat(e.val, 'g', -1, 64))
 		}
 		b.WriteByte(')')
-	case opSum, opLogSumExp:
-		if e.op == opSum {
+	case engine.OpSum, engine.OpLogSumExp:
+		if e.op == engine.OpSum {
 			b.WriteString("sum(")
 		} else {
 			b.WriteString("logsumexp(")
@@ -477,10 +478,10 @@ func writeExpr(b *strings.Builder, e *Expr) {
 		b.WriteString(", ")
 		writeExpr(b, e.args[0])
 		b.WriteByte(')')
-	case opWhere:
+	case engine.OpWhere:
 		writeOperand(b, e.args[0], 4)
 		b.WriteString("$" + e.cond.name)
-	case opKernel:
+	case engine.OpKernel:
 		b.WriteString(e.kern.Name())
 		b.WriteByte('(')
 		for k, a := range e.args {

@@ -212,9 +212,9 @@ func TestThreadsOption(t *testing.T) {
 					return
 				}
 			}
-			be, ok := m.frozen.inst.blocks[0].be.(*backend.CPU)
+			be, ok := m.frozen.inst.blocks[0].Backend().(*backend.CPU)
 			if want := max(n, 0); !ok || be.Threads != want {
-				errs <- fmt.Errorf("threads %d: the blocks ran on %v, want a CPU with Threads %d", n, m.frozen.inst.blocks[0].be, want)
+				errs <- fmt.Errorf("threads %d: the blocks ran on %v, want a CPU with Threads %d", n, m.frozen.inst.blocks[0].Backend(), want)
 			}
 			if x.L[0] == 0 && x.L[1] == 0 {
 				errs <- fmt.Errorf("threads %d: no solution written back", n)

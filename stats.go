@@ -2,6 +2,7 @@ package nnopt
 
 import (
 	"fmt"
+	"github.com/nnopt/nnopt/internal/engine"
 	"io"
 	"sort"
 	"strings"
@@ -79,9 +80,9 @@ type statWalker struct {
 // returns them; the introduced binding ids go to intro.
 func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin bool, intro *[]int) []occ {
 	switch e.op {
-	case opConst:
+	case engine.OpConst:
 		return nil
-	case opRef:
+	case engine.OpRef:
 		v, ok := e.sym.(*Variable)
 		if !ok {
 			return nil
@@ -91,7 +92,7 @@ func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin boo
 			o.slots = append(o.slots, slot{s, scope[s]})
 		}
 		return []occ{o}
-	case opSum, opLogSumExp:
+	case engine.OpSum, engine.OpLogSumExp:
 		inner := make(map[*Set]int, len(scope)+len(e.idx))
 		for k, v := range scope {
 			inner[k] = v
@@ -104,13 +105,13 @@ func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin boo
 		}
 		*intro = append(*intro, mine...)
 		sub := append([]int(nil), mine...)
-		occs := w.walk(e.args[0], inner, masks, nonlin || e.op == opLogSumExp, &sub)
+		occs := w.walk(e.args[0], inner, masks, nonlin || e.op == engine.OpLogSumExp, &sub)
 		*intro = append(*intro, sub[len(mine):]...)
-		if e.op == opLogSumExp {
+		if e.op == engine.OpLogSumExp {
 			w.allPairs(occs, sub)
 		}
 		return occs
-	case opKernel:
+	case engine.OpKernel:
 		var occs []occ
 		var vars []int
 		for i, a := range e.args {
@@ -129,23 +130,23 @@ func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin boo
 			}
 		}
 		return occs
-	case opWhere:
+	case engine.OpWhere:
 		m := maskC{cond: e.cond}
 		for _, s := range e.cond.domain {
 			m.slots = append(m.slots, slot{s, scope[s]})
 		}
 		return w.walk(e.args[0], scope, append(append([]maskC(nil), masks...), m), nonlin, intro)
-	case opFunc:
+	case engine.OpFunc:
 		var sub []int
 		occs := w.walk(e.args[0], scope, masks, true, &sub)
 		*intro = append(*intro, sub...)
 		w.allPairs(occs, sub)
 		return occs
-	case opMul, opDiv:
+	case engine.OpMul, engine.OpDiv:
 		a, b := e.args[0], e.args[1]
 		var subA, subB []int
 		na := nonlin || (b.hasVar)
-		nb := nonlin || (a.hasVar) || (e.op == opDiv && b.hasVar)
+		nb := nonlin || (a.hasVar) || (e.op == engine.OpDiv && b.hasVar)
 		oa := w.walk(a, scope, masks, na, &subA)
 		ob := w.walk(b, scope, masks, nb, &subB)
 		*intro = append(append(*intro, subA...), subB...)
@@ -154,11 +155,11 @@ func (w *statWalker) walk(e *Expr, scope map[*Set]int, masks []maskC, nonlin boo
 				w.pair(p, q, false)
 			}
 		}
-		if e.op == opDiv {
+		if e.op == engine.OpDiv {
 			w.allPairs(ob, subB)
 		}
 		return append(oa, ob...)
-	default: // opAdd, opSub, opNeg
+	default: // engine.OpAdd, engine.OpSub, engine.OpNeg
 		var out []occ
 		for _, a := range e.args {
 			out = append(out, w.walk(a, scope, masks, nonlin, intro)...)
@@ -426,7 +427,7 @@ func eachKernelEntry(rows []slot, rowMasks []maskC, ko *kernelOcc, fn func(row, 
 	start := make([]int, outLen+1)
 	for r := 0; r < nrows; r++ {
 		if active[r] {
-			start[pos(toOut, r)+1]++
+			start[engine.Pos(toOut, r)+1]++
 		}
 	}
 	for i := 0; i < outLen; i++ {
@@ -436,7 +437,7 @@ func eachKernelEntry(rows []slot, rowMasks []maskC, ko *kernelOcc, fn func(row, 
 	fillAt := append([]int(nil), start[:outLen]...)
 	for r := 0; r < nrows; r++ {
 		if active[r] {
-			o := pos(toOut, r)
+			o := engine.Pos(toOut, r)
 			byOut[fillAt[o]] = r
 			fillAt[o]++
 		}

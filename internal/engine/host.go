@@ -1,4 +1,4 @@
-package nnopt
+package engine
 
 import (
 	"github.com/nnopt/nnopt/backend"
@@ -28,7 +28,7 @@ type roleVec struct {
 
 // vectors returns s as backend vectors: wrapped on the CPU, else uploaded into the
 // role's device vectors (only the blocks in want; the others stay nil).
-func (b *block) vectors(r *roleVecs, s [][]float64, upload bool) []backend.Vector {
+func (b *Block) vectors(r *roleVecs, s [][]float64, upload bool) []backend.Vector {
 	if len(r.vecs) != len(s) {
 		r.wraps = make([]backend.HostVector, len(s))
 		r.vecs = make([]backend.Vector, len(s))
@@ -59,7 +59,7 @@ func (b *block) vectors(r *roleVecs, s [][]float64, upload bool) []backend.Vecto
 }
 
 // download copies the device vectors of the blocks the block reads back to s.
-func (b *block) download(r *roleVecs, s [][]float64) {
+func (b *Block) download(r *roleVecs, s [][]float64) {
 	if _, host := b.be.(*backend.CPU); host {
 		return
 	}
@@ -70,7 +70,7 @@ func (b *block) download(r *roleVecs, s [][]float64) {
 	}
 }
 
-func (b *block) vector(r *roleVec, s []float64, upload bool) backend.Vector {
+func (b *Block) vector(r *roleVec, s []float64, upload bool) backend.Vector {
 	if _, host := b.be.(*backend.CPU); host {
 		r.wrap.Data = s
 		return &r.wrap
@@ -84,32 +84,32 @@ func (b *block) vector(r *roleVec, s []float64, upload bool) backend.Vector {
 	return r.vec
 }
 
-func (b *block) fetch(r *roleVec, s []float64) {
+func (b *Block) fetch(r *roleVec, s []float64) {
 	if _, host := b.be.(*backend.CPU); !host {
 		b.be.Download(s, r.vec)
 	}
 }
 
-func (b *block) Eval(x [][]float64, r []float64) {
+func (b *Block) Eval(x [][]float64, r []float64) {
 	h := &b.host
 	b.EvalOn(b.vectors(&h.x, x, true), b.vector(&h.rows, r, false))
 	b.fetch(&h.rows, r)
 }
 
-func (b *block) JVP(v [][]float64, jv []float64) {
+func (b *Block) JVP(v [][]float64, jv []float64) {
 	h := &b.host
 	h.dirOf = &v[0]
 	b.JVPOn(b.vectors(&h.dir, v, true), b.vector(&h.rows, jv, false))
 	b.fetch(&h.rows, jv)
 }
 
-func (b *block) VJP(w []float64, g [][]float64) {
+func (b *Block) VJP(w []float64, g [][]float64) {
 	h := &b.host
 	b.VJPOn(b.vector(&h.w, w, true), b.vectors(&h.out, g, true))
 	b.download(&h.out, g)
 }
 
-func (b *block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
+func (b *Block) HVP(w, wdot []float64, v [][]float64, hv [][]float64) {
 	h := &b.host
 	if len(v) == 0 || h.dirOf != &v[0] {
 		b.tangentsOf = nil

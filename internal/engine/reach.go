@@ -1,16 +1,16 @@
-package nnopt
+package engine
 
-// reach finds the elements of every symbol the block reads on its active rows (inside
+// Reach finds the elements of every symbol the block reads on its active rows (inside
 // the equation's condition): a backward pass of booleans through the nodes, by index
 // pattern only (a product with a zero still reads its operands). Parameters come to
 // param, variable blocks to vari; both may be called several times for one symbol.
 // Kernels are taken to read all of their arguments when any output is read.
-func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
-	acts := make(map[*tnode][]bool, len(b.nodes))
-	get := func(n *tnode) []bool {
+func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act []bool)) {
+	acts := make(map[*Node][]bool, len(b.nodes))
+	get := func(n *Node) []bool {
 		a := acts[n]
 		if a == nil {
-			a = make([]bool, n.size)
+			a = make([]bool, n.Size)
 			acts[n] = a
 		}
 		return a
@@ -18,7 +18,7 @@ func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
 	root := get(b.root)
 	for i := 0; i < b.Rows(); i++ {
 		if b.rowOn == nil || b.rowOn[i] != 0 {
-			root[pos(b.rowMap, i)] = true
+			root[Pos(b.rowMap, i)] = true
 		}
 	}
 	for k := len(b.nodes) - 1; k >= 0; k-- {
@@ -28,25 +28,25 @@ func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
 			continue
 		}
 		switch {
-		case n.op == opConst:
-		case n.op == opRef:
-			if n.param != nil {
-				param(n.param, a)
+		case n.Op == OpConst:
+		case n.Op == OpRef:
+			if n.Param != nil {
+				param(n.Param, a)
 			} else {
-				vari(n.vb, a)
+				vari(n.VB, a)
 			}
-		case n.kern != nil:
+		case n.Kern != nil:
 			anyOn := false
 			for _, on := range a {
 				anyOn = anyOn || on
 			}
 			if anyOn {
-				for _, arg := range n.args {
+				for _, arg := range n.Args {
 					fillBool(get(arg), true)
 				}
 			}
-		case n.ctr != nil:
-			c := n.ctr
+		case n.Ctr != nil:
+			c := n.Ctr
 			rowOn, colOn := make([]bool, c.m), make([]bool, c.n)
 			for i := 0; i < c.m; i++ {
 				for j := 0; j < c.n; j++ {
@@ -55,7 +55,7 @@ func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
 					}
 				}
 			}
-			A, B := get(n.args[0]), get(n.args[1])
+			A, B := get(n.Args[0]), get(n.Args[1])
 			for i := 0; i < c.m; i++ {
 				if !rowOn[i] {
 					continue
@@ -72,20 +72,20 @@ func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
 					B[storeB(c, p, j)] = true
 				}
 			}
-		case n.op == opSum || n.op == opLogSumExp:
-			arg := get(n.args[0])
-			for j, r := range n.reduce {
+		case n.Op == OpSum || n.Op == OpLogSumExp:
+			arg := get(n.Args[0])
+			for j, r := range n.Reduce {
 				if a[r] {
 					arg[j] = true
 				}
 			}
 		default: // element-wise: add, sub, mul, div, neg, functions, conditions
 			for i, on := range a {
-				if !on || (n.mask != nil && n.mask[i] == 0) {
+				if !on || (n.Mask != nil && n.Mask[i] == 0) {
 					continue
 				}
-				for q, arg := range n.args {
-					get(arg)[pos(n.gather[q], i)] = true
+				for q, arg := range n.Args {
+					get(arg)[Pos(n.Gather[q], i)] = true
 				}
 			}
 		}
@@ -94,7 +94,7 @@ func (b *block) reach(param func(*Parameter, []bool), vari func(int, []bool)) {
 
 // storeA is the position in A's storage of the logical element (i, p) of the M×K
 // operand of a contraction; storeB the same for (p, j) of the K×N operand.
-func storeA(c *contraction, i, p int) int {
+func storeA(c *Contraction, i, p int) int {
 	switch {
 	case c.permA != nil:
 		return int(c.permA[i*c.k+p])
@@ -104,7 +104,7 @@ func storeA(c *contraction, i, p int) int {
 	return i*c.k + p
 }
 
-func storeB(c *contraction, p, j int) int {
+func storeB(c *Contraction, p, j int) int {
 	switch {
 	case c.permB != nil:
 		return int(c.permB[p*c.n+j])

@@ -442,3 +442,50 @@ func diffVector(at string, want, got goldenVector) []string {
 	}
 	return d
 }
+
+// BenchmarkReferenceGeneration times the generation of the golden models from a
+// prepared batch of 500 (the data loading and normalisation are not timed): build
+// is refmodel's NewMLP or NewCNN (the symbols, data and equations), statistics is
+// Model.Statistics on the built model (Model.compile: the blocks and the counts);
+// together they are most of cmd/train's generation_seconds. A baseline for
+// refactors of the root package (bench/results/).
+func BenchmarkReferenceGeneration(b *testing.B) {
+	x, labels := referenceBatch(b, goldenBatch)
+	build := map[string]func() *nnopt.Model{
+		"mlp-500": func() *nnopt.Model {
+			rng := rand.New(rand.NewPCG(goldenSeed, goldenSeed))
+			w1, w2 := make([]float64, 784*20), make([]float64, 20*10)
+			_ = nn.XavierUniform(rng, 784, 20, 5.0/3, w1)
+			_ = nn.XavierUniform(rng, 20, 10, 1, w2)
+			m, err := NewMLP(x, labels, 784, 20, 10, w1, w2, 5)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return m.Model
+		},
+		"cnn-500": func() *nnopt.Model {
+			m, err := NewCNN(x, labels, rand.New(rand.NewPCG(goldenSeed, goldenSeed)), 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return m.Model
+		},
+	}
+	for _, name := range []string{"mlp-500", "cnn-500"} {
+		b.Run(name+"/build", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				build[name]()
+			}
+		})
+		b.Run(name+"/statistics", func(b *testing.B) {
+			m := build[name]()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.Statistics(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -10,30 +10,30 @@ import (
 // Compiling an equation to an engine block (package engine), and finding the
 // variable an equation defines.
 
-func compileBlock(e *Equation, varIndex map[*Variable]int, budget *memBudget) (*engine.Block, error) {
-	return compileBlockWith(e, &lowerer{varIndex: varIndex, budget: budget})
+// compiler is the engine's compiler for one generation: the model's variables, in
+// block order, and data read as variables (a frozen model's modifiable parameters,
+// for sensitivities) become variable blocks; the memory budget is the machine's.
+func (t *terms) compiler(vars []*Variable, dataAsVar map[*Parameter]int) *engine.Compiler {
+	vi := make(map[*engine.Symbol]int, len(vars)+len(dataAsVar))
+	for i, v := range vars {
+		vi[t.variable(v)] = i
+	}
+	for p, vb := range dataAsVar {
+		vi[t.parameter(p)] = vb
+	}
+	return &engine.Compiler{VarIndex: vi, Budget: engine.NewBudget()}
 }
 
-// compileBlockWith compiles e with the given (fresh) lowerer, on the CPU backend.
-func compileBlockWith(e *Equation, l *lowerer) (*engine.Block, error) {
+// block compiles equation e with c, on the CPU backend.
+func (t *terms) block(c *engine.Compiler, e *Equation) (*engine.Block, error) {
 	if e.def == nil {
 		return nil, fmt.Errorf("equation %q has no definition", e.name)
 	}
-	root, err := l.lower(Sub(e.def.lhs, e.def.rhs))
-	if err != nil {
-		return nil, fmt.Errorf("equation %q: %w", e.name, err)
+	body := Sub(e.def.lhs, e.def.rhs)
+	if body.err != nil {
+		return nil, fmt.Errorf("equation %q: %w", e.name, body.err)
 	}
-	var rowOn []float64
-	if e.cond != nil {
-		rowOn = make([]float64, domainSize(e.domain))
-		cm := gatherMap(e.domain, e.cond.domain)
-		for i := range rowOn {
-			if e.cond.member[engine.Pos(cm, i)] {
-				rowOn[i] = 1
-			}
-		}
-	}
-	return engine.NewBlock(e.name, domainSize(e.domain), l.nodes, root, gatherMap(e.domain, l.idx[root]), rowOn)
+	return c.Block(e.name, t.axesOf(e.domain), t.subset(e.cond), t.term(body))
 }
 
 // cpuBackend is the backend blocks are compiled for: the CPU with the process-wide

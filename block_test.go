@@ -235,7 +235,8 @@ func compileAlone(t *testing.T, e *Equation) (*engine.Block, []*Variable, map[*V
 			vars = append(vars, v)
 		}
 	})
-	b, err := compileBlock(e, index, nil)
+	tm := newTerms()
+	b, err := tm.block(tm.compiler(vars, nil), e)
 	if err != nil {
 		t.Fatal(err)
 	}

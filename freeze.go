@@ -502,10 +502,11 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	for j := range params {
 		f.sensX[len(inst.vars)+j] = pdata[j]
 	}
-	budget := newMemBudget()
+	t := newTerms()
+	c := t.compiler(inst.vars, pv)
 	for k := range f.sens {
 		s := &f.sens[k]
-		b, err := compileBlockWith(inst.eqs[s.eq], &lowerer{varIndex: index, paramVar: pv, budget: budget})
+		b, err := t.block(c, inst.eqs[s.eq])
 		if err != nil {
 			return fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}

@@ -187,8 +187,10 @@ func compileAll(eqs []*Equation) ([]*engine.Block, [][]float64, []*Variable) {
 		})
 	}
 	var blocks []*engine.Block
+	tm := newTerms()
+	c := tm.compiler(vars, nil)
 	for _, e := range eqs {
-		b, err := compileBlock(e, index, nil)
+		b, err := tm.block(c, e)
 		must(err)
 		blocks = append(blocks, b)
 	}

@@ -276,9 +276,10 @@ func (m *Model) compile() (*instance, error) {
 		}
 		prob.Vars = append(prob.Vars, pv)
 	}
-	budget := newMemBudget()
+	t := newTerms()
+	c := t.compiler(inst.vars, nil)
 	for _, e := range eqs {
-		b, err := compileBlock(e, index, budget)
+		b, err := t.block(c, e)
 		if err != nil {
 			return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}

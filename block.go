@@ -24,16 +24,27 @@ func (t *terms) compiler(vars []*Variable, dataAsVar map[*Parameter]int) *engine
 	return &engine.Compiler{VarIndex: vi, Budget: engine.NewBudget()}
 }
 
-// block compiles equation e with c, on the CPU backend.
-func (t *terms) block(c *engine.Compiler, e *Equation) (*engine.Block, error) {
+// block compiles equation e with c, on the CPU backend, and returns it with the
+// equation as the engine reads it.
+func (t *terms) block(c *engine.Compiler, e *Equation) (*engine.Block, engine.Equation, error) {
+	spec, err := t.equation(e)
+	if err != nil {
+		return nil, spec, err
+	}
+	b, err := c.Block(spec.Name, spec.Domain, spec.Cond, spec.Body)
+	return b, spec, err
+}
+
+// equation is e as the engine reads it.
+func (t *terms) equation(e *Equation) (engine.Equation, error) {
 	if e.def == nil {
-		return nil, fmt.Errorf("equation %q has no definition", e.name)
+		return engine.Equation{}, fmt.Errorf("equation %q has no definition", e.name)
 	}
 	body := Sub(e.def.lhs, e.def.rhs)
 	if body.err != nil {
-		return nil, fmt.Errorf("equation %q: %w", e.name, body.err)
+		return engine.Equation{}, fmt.Errorf("equation %q: %w", e.name, body.err)
 	}
-	return c.Block(e.name, t.axesOf(e.domain), t.subset(e.cond), t.term(body))
+	return engine.Equation{Name: e.name, Domain: t.axesOf(e.domain), Cond: t.subset(e.cond), Body: t.term(body)}, nil
 }
 
 // cpuBackend is the backend blocks are compiled for: the CPU with the process-wide

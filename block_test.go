@@ -236,7 +236,7 @@ func compileAlone(t *testing.T, e *Equation) (*engine.Block, []*Variable, map[*V
 		}
 	})
 	tm := newTerms()
-	b, err := tm.block(tm.compiler(vars, nil), e)
+	b, _, err := tm.block(tm.compiler(vars, nil), e)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -506,7 +506,7 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	c := t.compiler(inst.vars, pv)
 	for k := range f.sens {
 		s := &f.sens[k]
-		b, err := t.block(c, inst.eqs[s.eq])
+		b, _, err := t.block(c, inst.eqs[s.eq])
 		if err != nil {
 			return fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}

@@ -1,6 +1,6 @@
 package nnopt
 
-import "slices"
+import "github.com/nnopt/nnopt/internal/engine"
 
 // SparseJacobian is the Jacobian of a model's equations at a point, one block per
 // equation, each in compressed-row form over the equation's domain. Its structure
@@ -58,179 +58,23 @@ func (m *Model) Jacobian() (*SparseJacobian, error) {
 	return inst.jacobian(inst.jacobianPattern(), inst.start()), nil
 }
 
-// blockPattern is the structure of one block's Jacobian and the colouring of its
-// columns, computed once and reused at every point.
-type blockPattern struct {
-	rowStart []int
-	row      []int32 // row of each entry
-	vb, elem []int32
-	active   []bool
-	linear   bool
-	// groups lists, per column group, the columns to seed (vb, elem) and the entries
-	// whose values the group's JVP delivers.
-	groupCols    [][][2]int32
-	groupEntries [][]int32
-}
-
 // jacobianPattern enumerates every block's Jacobian structure from the equations'
 // index patterns and colours its columns.
-func (inst *instance) jacobianPattern() []blockPattern {
-	index := make(map[*Variable]int, len(inst.vars))
-	for i, v := range inst.vars {
-		index[v] = i
-	}
-	out := make([]blockPattern, len(inst.eqs))
+func (inst *instance) jacobianPattern() []engine.Pattern {
+	out := make([]engine.Pattern, len(inst.eqs))
 	for q := range inst.eqs {
-		out[q] = inst.patternOf(q, index)
+		out[q] = inst.patternOf(q)
 	}
 	return out
 }
 
-// patternOf enumerates equation q's Jacobian structure and colours its columns.
-func (inst *instance) patternOf(q int, index map[*Variable]int) blockPattern {
-	var out blockPattern
-	e := inst.eqs[q]
-	p := &out
-	w := &statWalker{}
-	ep := w.equation(e)
-	nrows := domainSize(e.domain)
-	p.linear = true
-	var rows []int32
-	var keys []int64
-	for _, v := range ep.order {
-		vb := int64(index[v])
-		pats, kerns := splitOccs(ep.byVar[v])
-		for _, o := range ep.byVar[v] {
-			p.linear = p.linear && !o.nonlinear
-		}
-		eachJacobianEntry(ep.rows, ep.rowMasks, pats, kerns, func(r, el int) {
-			rows = append(rows, int32(r))
-			keys = append(keys, vb<<32|int64(el))
-		})
-	}
-	// Counting sort by row, then sort and deduplicate within rows.
-	start := make([]int, nrows+1)
-	for _, r := range rows {
-		start[r+1]++
-	}
-	for r := 0; r < nrows; r++ {
-		start[r+1] += start[r]
-	}
-	sorted := make([]int64, len(keys))
-	fill := append([]int(nil), start[:nrows]...)
-	for k, r := range rows {
-		sorted[fill[r]] = keys[k]
-		fill[r]++
-	}
-	p.rowStart = make([]int, nrows+1)
-	n := 0
-	for r := 0; r < nrows; r++ {
-		seg := sorted[start[r]:start[r+1]]
-		slices.Sort(seg)
-		seg = slices.Compact(seg)
-		for _, key := range seg {
-			p.vb = append(p.vb, int32(key>>32))
-			p.elem = append(p.elem, int32(key&(1<<32-1)))
-			p.row = append(p.row, int32(r))
-		}
-		n += len(seg)
-		p.rowStart[r+1] = n
-	}
-	if e.cond != nil {
-		p.active = make([]bool, nrows)
-		enumerate(ep.rows, ep.rowMasks, func(val map[slot]int) { p.active[linear(ep.rows, val)] = true })
-	}
-	p.colour(inst.vars)
-	return out
-}
-
-// colour groups the block's columns greedily, in order of variable block and element,
-// so that no two columns of a group have an entry in the same row.
-func (p *blockPattern) colour(vars []*Variable) {
-	// Columns: the distinct (vb, elem) of the block, numbered through per-variable
-	// tables.
-	colOf := map[int32][]int32{}
-	var cols [][2]int32
-	entCol := make([]int32, len(p.vb))
-	for k := range p.vb {
-		tab := colOf[p.vb[k]]
-		if tab == nil {
-			tab = make([]int32, len(vars[p.vb[k]].L))
-			for i := range tab {
-				tab[i] = -1
-			}
-			colOf[p.vb[k]] = tab
-		}
-		c := tab[p.elem[k]]
-		if c < 0 {
-			c = int32(len(cols))
-			tab[p.elem[k]] = c
-			cols = append(cols, [2]int32{p.vb[k], p.elem[k]})
-		}
-		entCol[k] = c
-	}
-	// Rows of each column, columns in (vb, elem) order.
-	order := make([]int32, len(cols))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if cols[a][0] != cols[b][0] {
-			return int(cols[a][0] - cols[b][0])
-		}
-		return int(cols[a][1] - cols[b][1])
-	})
-	colStart := make([]int, len(cols)+1)
-	for _, c := range entCol {
-		colStart[c+1]++
-	}
-	for c := range cols {
-		colStart[c+1] += colStart[c]
-	}
-	colRows := make([]int32, len(entCol))
-	fill := append([]int(nil), colStart[:len(cols)]...)
-	for k, c := range entCol {
-		colRows[fill[c]] = p.row[k]
-		fill[c]++
-	}
-	colour := make([]int32, len(cols))
-	for i := range colour {
-		colour[i] = -1
-	}
-	var forbidden []int32 // forbidden[g] == c+1: a neighbour of column c has colour g
-	ngroups := 0
-	for _, c := range order {
-		for _, r := range colRows[colStart[c]:colStart[c+1]] {
-			for k := p.rowStart[r]; k < p.rowStart[r+1]; k++ {
-				if g := colour[entCol[k]]; g >= 0 {
-					forbidden[g] = c + 1
-				}
-			}
-		}
-		g := int32(0)
-		for int(g) < ngroups && forbidden[g] == c+1 {
-			g++
-		}
-		if int(g) == ngroups {
-			ngroups++
-			forbidden = append(forbidden, 0)
-		}
-		colour[c] = g
-	}
-	p.groupCols = make([][][2]int32, ngroups)
-	p.groupEntries = make([][]int32, ngroups)
-	for _, c := range order {
-		g := colour[c]
-		p.groupCols[g] = append(p.groupCols[g], cols[c])
-	}
-	for k, c := range entCol {
-		g := colour[c]
-		p.groupEntries[g] = append(p.groupEntries[g], int32(k))
-	}
+// patternOf is equation q's Jacobian structure.
+func (inst *instance) patternOf(q int) engine.Pattern {
+	return engine.PatternOf(&inst.specs[q], inst.varIndex, func(vb int) int { return len(inst.vars[vb].L) })
 }
 
 // jacobian evaluates the blocks' Jacobians at x with one JVP per column group.
-func (inst *instance) jacobian(pats []blockPattern, x [][]float64) *SparseJacobian {
+func (inst *instance) jacobian(pats []engine.Pattern, x [][]float64) *SparseJacobian {
 	J := &SparseJacobian{Vars: inst.vars, Blocks: make([]JacobianBlock, len(inst.eqs))}
 	seed := make([][]float64, len(inst.vars))
 	for i, v := range inst.vars {
@@ -239,17 +83,17 @@ func (inst *instance) jacobian(pats []blockPattern, x [][]float64) *SparseJacobi
 	for q, b := range inst.blocks {
 		p := &pats[q]
 		jb := &J.Blocks[q]
-		*jb = JacobianBlock{Equation: inst.eqs[q], Active: p.active, RowStart: p.rowStart, Var: p.vb, Elem: p.elem,
-			Value: make([]float64, len(p.vb)), Residual: make([]float64, b.Rows()), Linear: p.linear, Groups: len(p.groupCols)}
+		*jb = JacobianBlock{Equation: inst.eqs[q], Active: p.Active, RowStart: p.RowStart, Var: p.VB, Elem: p.Elem,
+			Value: make([]float64, len(p.VB)), Residual: make([]float64, b.Rows()), Linear: p.Linear, Groups: len(p.GroupCols)}
 		b.Eval(x, jb.Residual)
 		jv := make([]float64, b.Rows())
-		for g, cols := range p.groupCols {
+		for g, cols := range p.GroupCols {
 			for _, c := range cols {
 				seed[c[0]][c[1]] = 1
 			}
 			b.JVP(seed, jv)
-			for _, k := range p.groupEntries[g] {
-				jb.Value[k] = jv[p.row[k]]
+			for _, k := range p.GroupEntries[g] {
+				jb.Value[k] = jv[p.Row[k]]
 			}
 			for _, c := range cols {
 				seed[c[0]][c[1]] = 0

@@ -212,19 +212,19 @@ func TestJacobianGroupsShareNoRow(t *testing.T) {
 		for q, p := range inst.jacobianPattern() {
 			seen := map[[2]int]int{} // (group, row) -> column seen
 			total := 0
-			for g, ents := range p.groupEntries {
+			for g, ents := range p.GroupEntries {
 				for _, k := range ents {
-					key := [2]int{g, int(p.row[k])}
-					col := int(p.vb[k])<<32 | int(p.elem[k])
+					key := [2]int{g, int(p.Row[k])}
+					col := int(p.VB[k])<<32 | int(p.Elem[k])
 					if c, ok := seen[key]; ok && c != col {
-						t.Fatalf("%s, equation %s: group %d has two columns in row %d", tc.name, inst.eqs[q].name, g, p.row[k])
+						t.Fatalf("%s, equation %s: group %d has two columns in row %d", tc.name, inst.eqs[q].name, g, p.Row[k])
 					}
 					seen[key] = col
 				}
 				total += len(ents)
 			}
-			if total != len(p.vb) {
-				t.Fatalf("%s: groups hold %d entries of %d", tc.name, total, len(p.vb))
+			if total != len(p.VB) {
+				t.Fatalf("%s: groups hold %d entries of %d", tc.name, total, len(p.VB))
 			}
 		}
 	}

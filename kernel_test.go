@@ -190,7 +190,7 @@ func compileAll(eqs []*Equation) ([]*engine.Block, [][]float64, []*Variable) {
 	tm := newTerms()
 	c := tm.compiler(vars, nil)
 	for _, e := range eqs {
-		b, err := tm.block(c, e)
+		b, _, err := tm.block(c, e)
 		must(err)
 		blocks = append(blocks, b)
 	}
@@ -211,7 +211,7 @@ func TestKernelMatchesGenericExpression(t *testing.T) {
 			eg := tc.build(cg, false)
 			bk, x, vk := compileAll(ek)
 			bg, _, vg := compileAll(eg)
-			if sk, sg := statistics(ek, vk), statistics(eg, vg); sk != sg {
+			if sk, sg := testStats(ek, vk), testStats(eg, vg); sk != sg {
 				t.Errorf("statistics with kernels %+v, generic %+v", sk, sg)
 			}
 			v := zeros(x)
@@ -266,4 +266,20 @@ func TestKernelErrors(t *testing.T) {
 			t.Errorf("error %v, want it to mention %q", err, tc.want)
 		}
 	}
+}
+
+// testStats are the statistics of eqs over vars, as a model's generation counts them.
+func testStats(eqs []*Equation, vars []*Variable) Statistics {
+	t := newTerms()
+	specs := make([]engine.Equation, len(eqs))
+	for i, e := range eqs {
+		spec, err := t.equation(e)
+		must(err)
+		specs[i] = spec
+	}
+	syms := make([]*engine.Symbol, len(vars))
+	for i, v := range vars {
+		syms[i] = t.variable(v)
+	}
+	return engine.Stats(specs, syms)
 }

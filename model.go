@@ -218,6 +218,10 @@ type instance struct {
 	blocks []*engine.Block
 	prob   *nlpsolve.Problem
 	stats  Statistics
+	// specs are the equations as the engine reads them, and varIndex the variable
+	// block of each variable symbol: for the Jacobian's structure.
+	specs    []engine.Equation
+	varIndex map[*engine.Symbol]int
 }
 
 // useDevice moves the instance's blocks to be (nil: the CPU) unless they are there.
@@ -278,8 +282,9 @@ func (m *Model) compile() (*instance, error) {
 	}
 	t := newTerms()
 	c := t.compiler(inst.vars, nil)
+	inst.varIndex = c.VarIndex
 	for _, e := range eqs {
-		b, err := t.block(c, e)
+		b, spec, err := t.block(c, e)
 		if err != nil {
 			return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
 		}
@@ -293,11 +298,16 @@ func (m *Model) compile() (*instance, error) {
 			b.Defines(index[v])
 		}
 		inst.eqs = append(inst.eqs, e)
+		inst.specs = append(inst.specs, spec)
 		inst.blocks = append(inst.blocks, b)
 		prob.Equations = append(prob.Equations, pe)
 	}
 	inst.prob = prob
-	inst.stats = statistics(eqs, inst.vars)
+	syms := make([]*engine.Symbol, len(inst.vars))
+	for i, v := range inst.vars {
+		syms[i] = t.variable(v)
+	}
+	inst.stats = engine.Stats(inst.specs, syms)
 	return inst, nil
 }
 

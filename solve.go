@@ -73,7 +73,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 	gen := time.Since(start)
 	st := inst.stats
 	if opt.Output != nil {
-		st.write(opt.Output)
+		st.Write(opt.Output)
 	}
 	res, err := nlpsolve.Optimize(ctx, inst.prob, inst.patterns(), inst.start(), opt.settings())
 	a := m.newAttributes(st, gen)
@@ -103,22 +103,15 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 }
 
 // patterns gives the general method each equation's Jacobian structure, from the
-// equation's index patterns (patternOf); only read when that method runs.
+// equation's index patterns; only read when that method runs.
 func (inst *instance) patterns() nlpsolve.PatternFunc {
-	var index map[*Variable]int
 	return func(ei int) (*nlpsolve.Pattern, error) {
 		if ei < 0 || ei >= len(inst.eqs) {
 			return nil, fmt.Errorf("no equation %d", ei)
 		}
-		if index == nil {
-			index = make(map[*Variable]int, len(inst.vars))
-			for i, v := range inst.vars {
-				index[v] = i
-			}
-		}
-		bp := inst.patternOf(ei, index)
-		return &nlpsolve.Pattern{RowStart: bp.rowStart, Row: bp.row, Var: bp.vb, Elem: bp.elem, Active: bp.active,
-			Linear: bp.linear, GroupCols: bp.groupCols, GroupEntries: bp.groupEntries}, nil
+		bp := inst.patternOf(ei)
+		return &nlpsolve.Pattern{RowStart: bp.RowStart, Row: bp.Row, Var: bp.VB, Elem: bp.Elem, Active: bp.Active,
+			Linear: bp.Linear, GroupCols: bp.GroupCols, GroupEntries: bp.GroupEntries}, nil
 	}
 }
 

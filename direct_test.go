@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/internal/engine"
 )
 
 // The direct sweeps of a defining equation (DefineOn, PullDefinedOn) must give what
@@ -48,11 +49,16 @@ func TestDirectSweepsMatchResidualSweeps(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := tc.build(NewContainer())
 			b, vars, index := compileAlone(t, e)
-			v, coef, ok := definedVariable(e, map[*Variable]bool{})
+			tm := newTerms()
+			spec, err := tm.equation(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, coef, ok := engine.DefinedVariable(&spec, map[*engine.Symbol]bool{})
 			if !ok {
 				t.Fatal("no defined variable")
 			}
-			vb := index[v]
+			vb := index[v.Handle.(*Variable)]
 			b.Defines(vb)
 			if got := b.Direct(vb, coef); got != tc.direct {
 				t.Fatalf("Direct(%d, %g) = %v, want %v", vb, coef, got, tc.direct)

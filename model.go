@@ -268,7 +268,7 @@ func (m *Model) compile() (*instance, error) {
 		}
 	}
 	addVar(objVar)
-	taken := map[*Variable]bool{}
+	taken := map[*engine.Symbol]bool{}
 	prob := &nlpsolve.Problem{Objective: index[objVar], Maximize: m.sense == Max}
 	if err := checkScales(m.name, inst.vars, eqs); err != nil {
 		return nil, err
@@ -292,10 +292,12 @@ func (m *Model) compile() (*instance, error) {
 		if !allOnes(e.Scale) {
 			pe.Scale = e.Scale
 		}
-		if v, coef, ok := definedVariable(e, taken); ok {
-			taken[v] = true
-			pe.Defines, pe.Coef = index[v], coef
-			b.Defines(index[v])
+		if e.Type == EQ {
+			if v, coef, ok := engine.DefinedVariable(&spec, taken); ok {
+				taken[v] = true
+				pe.Defines, pe.Coef = c.VarIndex[v], coef
+				b.Defines(pe.Defines)
+			}
 		}
 		inst.eqs = append(inst.eqs, e)
 		inst.specs = append(inst.specs, spec)

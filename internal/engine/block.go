@@ -365,6 +365,5 @@ func (b *Block) PullDefinedOn(g []backend.Vector) {
 	e.a = b.defA
 }
 
-
 // Backend is the backend the block's buffers live on (nlpsolve.DeviceBlock).
 func (b *Block) Backend() backend.Backend { return b.be }

@@ -160,4 +160,3 @@ func (p *Pattern) colour(varSize func(vb int) int) {
 		p.GroupEntries[g] = append(p.GroupEntries[g], int32(k))
 	}
 }
-

@@ -1,0 +1,63 @@
+package engine
+
+// DefinedVariable finds a variable an equation r(x) = 0 can be solved for in closed
+// form: referenced once, over exactly the equation's domain in order, entering
+// lhs - rhs linearly with a constant coefficient (returned) through sums,
+// differences, negations and constant factors only. A variable in taken (defined by
+// another equation already) and an equation with a condition define none.
+func DefinedVariable(e *Equation, taken map[*Symbol]bool) (*Symbol, float64, bool) {
+	if e.Cond != nil {
+		return nil, 0, false
+	}
+	count := map[*Symbol]int{}
+	var walkCount func(x *Term)
+	walkCount = func(x *Term) {
+		if x.Op == OpRef && x.Ref.Var {
+			count[x.Ref]++
+		}
+		for _, a := range x.Args {
+			walkCount(a)
+		}
+	}
+	walkCount(e.Body)
+	var found *Symbol
+	var coef float64
+	var walk func(x *Term, c float64)
+	walk = func(x *Term, c float64) {
+		if found != nil {
+			return
+		}
+		switch x.Op {
+		case OpRef:
+			v := x.Ref
+			if !v.Var || count[v] != 1 || taken[v] || len(x.Idx) != len(e.Domain) {
+				return
+			}
+			for d := range x.Idx {
+				if x.Idx[d] != e.Domain[d] {
+					return
+				}
+			}
+			found, coef = v, c
+		case OpAdd:
+			walk(x.Args[0], c)
+			walk(x.Args[1], c)
+		case OpSub:
+			walk(x.Args[0], c)
+			walk(x.Args[1], -c)
+		case OpNeg:
+			walk(x.Args[0], -c)
+		case OpMul:
+			if x.Args[0].Op == OpConst {
+				walk(x.Args[1], c*x.Args[0].Val)
+			} else if x.Args[1].Op == OpConst {
+				walk(x.Args[0], c*x.Args[1].Val)
+			}
+		}
+	}
+	walk(e.Body, 1)
+	if found == nil || coef == 0 {
+		return nil, 0, false
+	}
+	return found, coef, true
+}

@@ -5,10 +5,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt/internal/glpk"
+	"github.com/nnopt/nnopt/lpfile"
 )
 
 // transportModel is the classic transportation LP: two plants, three markets,
@@ -130,6 +132,57 @@ func TestWriteTransportGolden(t *testing.T) {
 	}
 	if err := m.WriteFile(filepath.Join(dir, "t.gms")); err == nil || !strings.Contains(err.Error(), ".lp or .mps") {
 		t.Errorf("unknown extension: %v", err)
+	}
+}
+
+// TestLinearProgram checks the program behind the transport files: the model's own
+// names (the files make them LP-safe), rows in equation order with their relations,
+// the objective variable as objective, and the header comment.
+func TestLinearProgram(t *testing.T) {
+	m, _, _ := transportModel(t)
+	p, err := m.LinearProgram(LPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "transport" || p.Maximize || p.Objective != (lpfile.Entry{Index: 0, Coef: 1}) || len(p.Rows) != 6 || len(p.Columns) != 7 {
+		t.Fatalf("program %q, maximize %v, objective %+v, %d rows, %d columns", p.Name, p.Maximize, p.Objective, len(p.Rows), len(p.Columns))
+	}
+	en := func(col int, coef float64) lpfile.Entry { return lpfile.Entry{Index: col, Coef: coef} }
+	for _, tc := range []struct {
+		row     int
+		name    string
+		rel     lpfile.Relation
+		rhs     float64
+		entries []lpfile.Entry
+	}{
+		{0, "cost", lpfile.EQ, 0, []lpfile.Entry{en(0, 1), en(1, -0.225), en(2, -0.153), en(3, -0.162), en(4, -0.225), en(5, -0.162), en(6, -0.12599999999999997)}},
+		{2, "supply(san-diego)", lpfile.LE, 600, []lpfile.Entry{en(4, 1), en(5, 1), en(6, 1)}},
+		{5, "demand(topeka)", lpfile.GE, 275, []lpfile.Entry{en(3, 1), en(6, 1)}},
+	} {
+		r := p.Rows[tc.row]
+		if r.Name != tc.name || r.Rel != tc.rel || r.RHS != tc.rhs || !slices.Equal(r.Entries, tc.entries) {
+			t.Errorf("row %d: %+v, want %+v", tc.row, r, tc)
+		}
+	}
+	if c := p.Columns[4]; c != (lpfile.Column{Name: "x(san-diego,new-york)", Lo: 0, Up: math.Inf(1)}) {
+		t.Errorf("column 4: %+v", c)
+	}
+	if c := p.Columns[0]; c != (lpfile.Column{Name: "z", Lo: math.Inf(-1), Up: math.Inf(1)}) {
+		t.Errorf("column 0: %+v", c)
+	}
+	if want := []string{"Objective: minimise the variable z; the equations that define it stay rows"}; !slices.Equal(p.Comments, want) {
+		t.Errorf("comments %q, want %q", p.Comments, want)
+	}
+	// Binary [0, 1] variables are binary columns, other discrete ones integer.
+	mixed, _ := mixedModel(t)
+	if p, err = mixed.LinearProgram(LPOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]lpfile.Kind{"y(a)": lpfile.Binary, "n": lpfile.Integer, "s": lpfile.Continuous}
+	for _, c := range p.Columns {
+		if k, ok := kinds[c.Name]; ok && c.Kind != k {
+			t.Errorf("column %s: kind %v, want %v", c.Name, c.Kind, k)
+		}
 	}
 }
 
@@ -321,7 +374,9 @@ Binaries
 End
 `
 
-func TestWriteErrorsAndNames(t *testing.T) {
+// TestWriteErrors: a nonlinear model is an error naming the equation and its term,
+// and nothing is written.
+func TestWriteErrors(t *testing.T) {
 	c := NewContainer()
 	i := c.NewSet("i", "1", "2")
 	x := c.NewVariable("x", Free, i)
@@ -338,22 +393,6 @@ func TestWriteErrorsAndNames(t *testing.T) {
 	}
 	if b.Len() != 0 {
 		t.Errorf("a failed write wrote %q", b.String())
-	}
-
-	for in, want := range map[string]string{"new-york": "new_york", "x(a b,c:d)": "x(a_b,c_d)", "1st": "_1st", ".x": "_.x",
-		"free": "_free", "End": "_End", "s.t.": "_s.t.", "e1": "e1", "épée": "_p_e", "": "_"} {
-		if got := lpName(in); got != want {
-			t.Errorf("lpName(%q) = %q, want %q", in, got, want)
-		}
-	}
-	nm := newNamer()
-	for _, want := range []string{"a_b", "a_b_2", "a_b_3"} {
-		if got := nm.name("a-b"); got != want {
-			t.Errorf("repeated name: %q, want %q", got, want)
-		}
-	}
-	if got := nm.name("a_b_2"); got != "a_b_2_2" {
-		t.Errorf("a name already made unique: %q", got)
 	}
 }
 

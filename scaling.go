@@ -2,11 +2,7 @@ package nnopt
 
 import (
 	"fmt"
-	"io"
-	"path/filepath"
-	"strings"
 
-	"github.com/nnopt/nnopt/internal/fsutil"
 	"github.com/nnopt/nnopt/nlpsolve"
 )
 
@@ -72,44 +68,4 @@ func checkScales(model string, vars []*Variable, eqs []*Equation) error {
 		}
 	}
 	return nil
-}
-
-// WriteScaledLP writes the model as WriteLP does, but in the scales of its variables
-// and equations: each column is a variable element divided by its scale (bounds
-// included), each row lhs - rhs divided by its equation's scale. It is the model the
-// scaling asks the solver to see (the general method leaves out the equations that
-// define variables, which it eliminates). Another solver's column values times the
-// scales are the model's levels, and its row duals divided by the equations' scales
-// the model's marginals. The objective keeps its unscaled value: the objective
-// column's coefficient is its scale.
-func (m *Model) WriteScaledLP(w io.Writer) error {
-	lp, err := m.linearProgram(true)
-	if err != nil {
-		return err
-	}
-	return writeBuffered(w, lp.writeLP)
-}
-
-// WriteScaledMPS is WriteScaledLP in free MPS format (see WriteMPS).
-func (m *Model) WriteScaledMPS(w io.Writer) error {
-	lp, err := m.linearProgram(true)
-	if err != nil {
-		return err
-	}
-	return writeBuffered(w, lp.writeMPS)
-}
-
-// WriteScaledFile is WriteFile for the scaled model: LP for a name ending in .lp,
-// free MPS for .mps.
-func (m *Model) WriteScaledFile(path string) error {
-	var write func(io.Writer) error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".lp":
-		write = m.WriteScaledLP
-	case ".mps":
-		write = m.WriteScaledMPS
-	default:
-		return fmt.Errorf("nnopt: model %q: cannot tell the format of %q; want a name ending in .lp or .mps", m.name, path)
-	}
-	return fsutil.WriteFileAtomic(path, write, 0o644)
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/nnopt/nnopt/lpfile"
 )
 
 // capacityModel is a small LP over a labelled set: minimise Σ cost·x subject to
@@ -62,8 +64,11 @@ func TestScaleValidation(t *testing.T) {
 		if err := m.Solve(context.Background(), Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Solve: error %v, want %q", err, tc.want)
 		}
-		if err := m.WriteScaledLP(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("WriteScaledLP: error %v, want %q", err, tc.want)
+		if _, err := m.LinearProgram(LPOptions{Scaled: true}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("LinearProgram: error %v, want %q", err, tc.want)
+		}
+		if err := m.WriteLP(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("WriteLP: error %v, want %q", err, tc.want)
 		}
 	}
 	// Just above the limit is accepted, and a discrete variable at scale 1 too.
@@ -129,14 +134,22 @@ func TestGeneralScalingKeepsTheSolution(t *testing.T) {
 
 // TestWriteScaledMPS writes the scaled capacity model as free MPS: columns divided
 // by their scales (bounds too), rows by theirs, and the objective column carries its
-// scale so the objective keeps its value.
+// scale so the objective keeps its value. The zero LPOptions give the unscaled model
+// that WriteMPS writes.
 func TestWriteScaledMPS(t *testing.T) {
 	m, x, obj, cap, need, _ := capacityModel(t, LP)
 	copy(x.Scale, []float64{2, 1, 1})
 	cap.Scale[0], need.Scale[0], obj.Scale[0] = 4, 5, 10
 	x.Up[0] = 8
+	p, err := m.LinearProgram(LPOptions{Scaled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Objective != (lpfile.Entry{Index: 3, Coef: 10}) || p.Columns[0] != (lpfile.Column{Name: "x(a)", Lo: 0, Up: 4}) {
+		t.Errorf("scaled program: objective %+v, first column %+v", p.Objective, p.Columns[0])
+	}
 	var b bytes.Buffer
-	if err := m.WriteScaledMPS(&b); err != nil {
+	if err := lpfile.WriteMPS(&b, p); err != nil {
 		t.Fatal(err)
 	}
 	text := b.String()
@@ -156,11 +169,17 @@ func TestWriteScaledMPS(t *testing.T) {
 			t.Errorf("scaled MPS lacks %q:\n%s", s, text)
 		}
 	}
-	var plain bytes.Buffer
+	var plain, zero bytes.Buffer
 	if err := m.WriteMPS(&plain); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plain.String(), "Scaled") || !strings.Contains(plain.String(), "    x(a) cap(a) 1\n") {
 		t.Errorf("WriteMPS is scaled:\n%s", plain.String())
+	}
+	if p, err = m.LinearProgram(LPOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lpfile.WriteMPS(&zero, p); err != nil || zero.String() != plain.String() {
+		t.Errorf("LinearProgram(LPOptions{}) written: %v\n%s\nwant WriteMPS's\n%s", err, zero.String(), plain.String())
 	}
 }

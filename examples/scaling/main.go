@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/lpfile"
 )
 
 // example is one of the three models, built with or without its scales.
@@ -177,7 +178,11 @@ func run(w io.Writer, lpDir string) error {
 			if err := plain.M.WriteFile(filepath.Join(lpDir, plain.Name+".lp")); err != nil {
 				return err
 			}
-			if err := scaled.M.WriteScaledFile(filepath.Join(lpDir, scaled.Name+"_scaled.lp")); err != nil {
+			p, err := scaled.M.LinearProgram(nnopt.LPOptions{Scaled: true})
+			if err != nil {
+				return err
+			}
+			if err := lpfile.WriteFile(filepath.Join(lpDir, scaled.Name+"_scaled.lp"), p); err != nil {
 				return err
 			}
 		}

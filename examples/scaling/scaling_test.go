@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/internal/glpk"
+	"github.com/nnopt/nnopt/lpfile"
 )
 
 // want is the solution of one example, worked out by hand (see the package doc).
@@ -118,8 +120,12 @@ func TestScaledLPMatchesGLPK(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := wants[ex.Name]
+		p, err := ex.M.LinearProgram(nnopt.LPOptions{Scaled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var lp bytes.Buffer
-		if err := ex.M.WriteScaledLP(&lp); err != nil {
+		if err := lpfile.WriteLP(&lp, p); err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range w.lpRows {

@@ -147,8 +147,11 @@ type Attributes struct {
 	UsedModelType        Problem
 	ModelGenerationTime  float64 // seconds
 	SolveModelTime       float64 // seconds in the solver
-	TotalSolveTime       float64 // seconds for the whole Solve call
-	SolverVersion        string
+	// SolverStartTime is the part of SolveModelTime before the first iteration:
+	// setting up and evaluating the start point (the forward and adjoint sweeps).
+	SolverStartTime float64
+	TotalSolveTime  float64 // seconds for the whole Solve call
+	SolverVersion   string
 }
 
 // Model is a set of equations with a problem type, a sense and an objective.

@@ -152,6 +152,7 @@ func (m *Model) writeBack(inst *instance, res *nlpsolve.Result, a Attributes, so
 	}
 	a.NumIterations = res.Iterations
 	a.SolveModelTime = res.Elapsed.Seconds()
+	a.SolverStartTime = res.StartElapsed.Seconds()
 	a.Marginals = true
 	a.MaxInfeasibility, a.SumInfeasibilities, a.NumInfeasibilities = res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities
 	if st.Constraints > 0 {

@@ -115,18 +115,12 @@ func (c *Container) AddVariable(name string, typ VarType, domain ...*Set) (*Vari
 	}
 	v := &Variable{name: name, domain: append([]*Set(nil), domain...), Type: typ,
 		L: make([]float64, n), M: make([]float64, n), Lo: make([]float64, n), Up: make([]float64, n), Scale: make([]float64, n)}
-	lo, up := math.Inf(-1), math.Inf(1)
 	switch typ {
-	case Positive, Integer:
-		lo = 0
-	case Negative:
-		up = 0
-	case Binary:
-		lo, up = 0, 1
-	case Free:
+	case Free, Positive, Negative, Binary, Integer:
 	default:
 		return nil, fmt.Errorf("nnopt: variable %q: unknown type %v; want Free, Positive, Negative, Binary or Integer", name, typ)
 	}
+	lo, up := typeBounds(typ)
 	fill(v.Lo, lo)
 	fill(v.Up, up)
 	fill(v.Scale, 1)

@@ -274,6 +274,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	gs.Stop = func() bool {
 		return ctx.Err() != nil || (set.TimeLimit > 0 && time.Since(start) >= set.TimeLimit)
 	}
+	res.StartElapsed = time.Since(start)
 	gr, err := grg.Solve(slk, xs, lo2, up2, &gs)
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)

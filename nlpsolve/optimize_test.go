@@ -87,8 +87,12 @@ func TestOptimizeChooses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if res.StartElapsed <= 0 || res.StartElapsed > res.Elapsed {
+				t.Errorf("StartElapsed %v, want a part of Elapsed %v", res.StartElapsed, res.Elapsed)
+			}
 			// Bit for bit: the same method from the same start.
 			res.Elapsed, want.Elapsed = 0, 0
+			res.StartElapsed, want.StartElapsed = 0, 0
 			if !reflect.DeepEqual(res, want) {
 				t.Errorf("Optimize gave\n%+v\nthe method called directly\n%+v", res, want)
 			}

@@ -110,6 +110,9 @@ type Result struct {
 	Evaluations                          int
 	Superbasics                          int
 	Elapsed                              time.Duration
+	// StartElapsed is the part of Elapsed before the first iteration: the solver's
+	// setup and the sweeps at the start point.
+	StartElapsed time.Duration
 }
 
 // Solve minimises (or maximises) the objective of a triangular problem from x0. Models
@@ -206,6 +209,7 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	if bounded {
 		opt.bounds = &bounds{lo: vec.upload(lo), up: vec.upload(up)}
 	}
+	res.StartElapsed = time.Since(start)
 	res.Status, res.Iterations = opt.run(s, f, g)
 	res.X = rf.point()
 	res.Objective = res.X[p.Objective][0]

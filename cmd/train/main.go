@@ -180,33 +180,39 @@ type point struct {
 }
 
 type summary struct {
-	Model                     string      `json:"model"`
-	Device                    string      `json:"device"`
-	BLAS                      string      `json:"blas"`
-	Method                    string      `json:"method"`
-	Batch                     int         `json:"batch"`
-	Seed                      uint64      `json:"seed"`
-	Constraints               int         `json:"constraints"`
-	Variables                 int         `json:"variables"`
-	JacobianNonzeros          int         `json:"jacobian_nonzeros"`
-	NonlinearJacobianNonzeros int         `json:"nonlinear_jacobian_nonzeros"`
-	HessianDiagonal           int         `json:"hessian_diagonal"`
-	HessianBelowDiagonal      int         `json:"hessian_below_diagonal"`
-	NonlinearVariables        int         `json:"nonlinear_variables"`
-	ModelStatus               int         `json:"model_status"`
-	ModelStatusText           string      `json:"model_status_text"`
-	SolveStatus               int         `json:"solve_status"`
-	SolveStatusText           string      `json:"solve_status_text"`
-	Objective                 number      `json:"objective"`
-	Iterations                int         `json:"iterations"`
-	GenerationSeconds         float64     `json:"generation_seconds"`
-	SolveSeconds              float64     `json:"solve_seconds"`
-	BatchAccuracy             number      `json:"batch_accuracy"`
-	TestAccuracy              number      `json:"test_accuracy"`
-	Interrupted               bool        `json:"interrupted"`
-	Weights                   string      `json:"weights,omitempty"`
-	Thresholds                []threshold `json:"thresholds"`
-	Trace                     []point     `json:"trace"`
+	Model                     string `json:"model"`
+	Device                    string `json:"device"`
+	BLAS                      string `json:"blas"`
+	Method                    string `json:"method"`
+	Batch                     int    `json:"batch"`
+	Seed                      uint64 `json:"seed"`
+	Constraints               int    `json:"constraints"`
+	Variables                 int    `json:"variables"`
+	JacobianNonzeros          int    `json:"jacobian_nonzeros"`
+	NonlinearJacobianNonzeros int    `json:"nonlinear_jacobian_nonzeros"`
+	HessianDiagonal           int    `json:"hessian_diagonal"`
+	HessianBelowDiagonal      int    `json:"hessian_below_diagonal"`
+	NonlinearVariables        int    `json:"nonlinear_variables"`
+	ModelStatus               int    `json:"model_status"`
+	ModelStatusText           string `json:"model_status_text"`
+	SolveStatus               int    `json:"solve_status"`
+	SolveStatusText           string `json:"solve_status_text"`
+	Objective                 number `json:"objective"`
+	Iterations                int    `json:"iterations"`
+	// DataSeconds is loading the data and preparing the batch; GenerationSeconds
+	// building the model's symbols and equations and compiling them to blocks;
+	// StartSeconds the part of SolveSeconds before the first iteration (the
+	// solver's setup and the sweeps at the start point).
+	DataSeconds       float64     `json:"data_seconds"`
+	GenerationSeconds float64     `json:"generation_seconds"`
+	StartSeconds      float64     `json:"start_seconds"`
+	SolveSeconds      float64     `json:"solve_seconds"`
+	BatchAccuracy     number      `json:"batch_accuracy"`
+	TestAccuracy      number      `json:"test_accuracy"`
+	Interrupted       bool        `json:"interrupted"`
+	Weights           string      `json:"weights,omitempty"`
+	Thresholds        []threshold `json:"thresholds"`
+	Trace             []point     `json:"trace"`
 }
 
 func dataDir(ctx context.Context, cfg config, out io.Writer) (string, error) {
@@ -268,6 +274,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	opt.Device = be
 	use := inUse{blas: blasInUse, device: be, deviceLine: deviceLine}
+	dataStart := time.Now()
 	dir, err := dataDir(ctx, cfg, out)
 	if err != nil {
 		return err
@@ -300,6 +307,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	x := mnist.Train.Images.Batch(idx, datasets.MNISTMean, datasets.MNISTStd)
 	labels := datasets.GatherLabels(mnist.Train.Labels, idx)
 	in := mnist.Train.Images.Size()
+	data := time.Since(dataStart)
 
 	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed))
 	genStart := time.Now()
@@ -383,7 +391,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	s.ModelStatus, s.ModelStatusText = int(a.Status), a.Status.String()
 	s.SolveStatus, s.SolveStatusText = int(a.SolveStatus), a.SolveStatus.String()
 	s.Objective, s.Iterations = number(a.ObjectiveValue), a.NumIterations
+	s.DataSeconds = data.Seconds()
 	s.GenerationSeconds = build.Seconds() + a.ModelGenerationTime
+	s.StartSeconds = a.SolverStartTime
 	s.SolveSeconds = a.SolveModelTime
 	s.Interrupted = interrupted
 
@@ -443,8 +453,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "Solve status        %d %s\n", a.SolveStatus, a.SolveStatus)
 	fmt.Fprintf(out, "Objective           %.10g\n", a.ObjectiveValue)
 	fmt.Fprintf(out, "Iterations          %d\n", a.NumIterations)
-	fmt.Fprintf(out, "Generation time     %.3f s\n", s.GenerationSeconds)
-	fmt.Fprintf(out, "Solve time          %.3f s\n", s.SolveSeconds)
+	fmt.Fprintf(out, "Data time           %.3f s (loading, batch)\n", s.DataSeconds)
+	fmt.Fprintf(out, "Generation time     %.3f s (symbols, equations, blocks)\n", s.GenerationSeconds)
+	fmt.Fprintf(out, "Solve time          %.3f s (%.3f s before the first iteration)\n", s.SolveSeconds, s.StartSeconds)
 	for _, t := range s.Thresholds {
 		if t.Seconds != nil {
 			fmt.Fprintf(out, "Loss <= %-8g    after %.3f s (iteration %d)\n", t.Threshold, *t.Seconds, *t.Iterations)

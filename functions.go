@@ -5,38 +5,9 @@ import (
 	"github.com/nnopt/nnopt/internal/engine"
 )
 
-// The element-wise functions of the algebra. Each is one backend.Func, whose value
-// and first two derivatives the backends compute (backend.FuncEval, and the CUDA
-// kernels); everything the algebra needs to know of a function besides is its entry
-// here. Adding a function is a backend.Func with its kernels, an entry in this
-// table and a constructor below.
-
-// function describes an element-wise function to the algebra.
-type function struct {
-	name string // as printed: tanh(x)
-	// param says the function takes a constant parameter (Power's exponent), printed
-	// after the argument.
-	param bool
-	// degree is the polynomial degree of f(x) for x of polynomial degree d, and
-	// whether f(x) is a polynomial at all; nil: never (a transcendental function).
-	degree func(d int, p float64) (int, bool)
-}
-
-var functions = map[backend.Func]function{
-	backend.Tanh:    {name: "tanh"},
-	backend.Exp:     {name: "exp"},
-	backend.Log:     {name: "log"},
-	backend.Sqrt:    {name: "sqrt"},
-	backend.Sigmoid: {name: "sigmoid"},
-	backend.Sin:     {name: "sin"},
-	backend.Sqr:     {name: "sqr", degree: func(d int, _ float64) (int, bool) { return 2 * d, true }},
-	backend.Power: {name: "power", param: true, degree: func(d int, p float64) (int, bool) {
-		if p == float64(int(p)) && p >= 0 && p <= 2 {
-			return int(p) * d, true
-		}
-		return 0, false
-	}},
-}
+// The element-wise functions of the algebra: each is one backend.Func, described to
+// the algebra (its name, its degree rule) by the engine's function table and
+// computed by the backends' kernels.
 
 func unary(fn backend.Func, a Operand, p float64) *Expr {
 	x := a.expr()

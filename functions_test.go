@@ -1,20 +1,6 @@
 package nnopt
 
-import (
-	"testing"
-
-	"github.com/nnopt/nnopt/backend"
-)
-
-// TestEveryFunctionInTheTable: every backend function has its entry in the algebra's
-// table, so a function added to the backends cannot be half added.
-func TestEveryFunctionInTheTable(t *testing.T) {
-	for _, f := range backend.Funcs() {
-		if e, ok := functions[f]; !ok || e.name == "" {
-			t.Errorf("backend function %v has no entry in functions", f)
-		}
-	}
-}
+import "testing"
 
 // TestFunctionDegrees: the degree rules of the polynomial functions, and a
 // transcendental function of a linear argument is nonlinear.

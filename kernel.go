@@ -58,25 +58,3 @@ func Apply(k Kernel, out []*Set, args ...Operand) *Expr {
 	}
 	return e
 }
-
-// checkKernels reports a kernel that does not enter e linearly.
-func checkKernels(e *Expr, linear bool) error {
-	switch e.op {
-	case engine.OpKernel:
-		if !linear {
-			return fmt.Errorf("kernel %s must enter the equation linearly (sums, differences, negations, constant factors); define its output as a variable first", e.kern.Name())
-		}
-		return nil
-	case engine.OpAdd, engine.OpSub, engine.OpNeg:
-	case engine.OpMul:
-		linear = linear && (e.args[0].op == engine.OpConst || e.args[1].op == engine.OpConst)
-	default:
-		linear = false
-	}
-	for _, a := range e.args {
-		if err := checkKernels(a, linear); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -2,158 +2,42 @@ package nnopt
 
 import (
 	"fmt"
-	"github.com/nnopt/nnopt/internal/engine"
-	"strconv"
 	"strings"
+
+	"github.com/nnopt/nnopt/internal/engine"
 )
 
 // Degree classifies an expression by how it depends on the variables, in increasing
-// order: a model type allows equations up to some degree.
-type Degree int
+// order: a model type allows equations up to some degree. Its rule for each
+// operation is in the engine's operation table.
+type Degree = engine.Degree
 
-// Degrees of an expression.
+// Degrees of an expression: constant (no variable), linear, quadratic (products of
+// at most two linear terms, Sqr, Power(x, 2), a kernel with two variable arguments),
+// nonlinear (smooth functions, other powers, division by a variable, LogSumExp,
+// products beyond degree 2), and non-smooth (functions that need a DNLP).
 const (
-	// DegreeConstant: no variable (parameters and constants only).
-	DegreeConstant Degree = iota
-	// DegreeLinear: a sum of variables times constants.
-	DegreeLinear
-	// DegreeQuadratic: products of at most two linear terms (x*y, Sqr(x), Power(x, 2),
-	// a kernel with two variable arguments).
-	DegreeQuadratic
-	// DegreeNonlinear: smooth nonlinear functions (Tanh, Exp, Log, Sqrt, Sigmoid,
-	// other powers, division by a variable, LogSumExp) and products beyond degree 2.
-	DegreeNonlinear
-	// DegreeNonSmooth: functions that need a DNLP. None of nnopt's current functions
-	// is non-smooth; the class is there for abs, min and max when they come.
-	DegreeNonSmooth
+	DegreeConstant  = engine.DegreeConstant
+	DegreeLinear    = engine.DegreeLinear
+	DegreeQuadratic = engine.DegreeQuadratic
+	DegreeNonlinear = engine.DegreeNonlinear
+	DegreeNonSmooth = engine.DegreeNonSmooth
 )
-
-var degreeNames = [...]string{"constant", "linear", "quadratic", "nonlinear", "non-smooth"}
-
-func (d Degree) String() string {
-	if d < 0 || int(d) >= len(degreeNames) {
-		return fmt.Sprintf("Degree(%d)", int(d))
-	}
-	return degreeNames[d]
-}
 
 // Classify returns the degree of e with respect to the variables, and the term that
 // gives it that degree: the innermost subexpression of that degree whose operands are
 // all of lower degree (exp(x) in y + exp(x), x * y in 2 * (x * y)). The term is nil
 // for constant and linear expressions made of references alone.
 func Classify(e Operand) (Degree, *Expr) {
-	d, term := classify(e.expr())
-	return d, term
-}
-
-// polyDegree is the degree of a product or power of polynomial degrees: beyond 2 it is
-// nonlinear.
-func polyDegree(n int) Degree {
-	if n > int(DegreeQuadratic) {
-		return DegreeNonlinear
-	}
-	return Degree(n)
-}
-
-// classify folds the degree up the tree. The model's other walkers do not fit: walkRefs
-// only visits references, and the statistics walker collects index patterns, not
-// degrees.
-func classify(e *Expr) (Degree, *Expr) {
-	if e.err != nil {
+	x := e.expr()
+	if x.err != nil {
 		return DegreeConstant, nil
 	}
-	switch e.op {
-	case engine.OpConst:
-		return DegreeConstant, nil
-	case engine.OpRef:
-		if _, ok := e.sym.(*Variable); ok {
-			return DegreeLinear, nil
-		}
-		return DegreeConstant, nil
-	case engine.OpKernel:
-		// Multilinear: the degree is the number of variable arguments.
-		n := 0
-		for _, a := range e.args {
-			if _, ok := a.sym.(*Variable); ok {
-				n++
-			}
-		}
-		return polyDegree(n), termIf(n > 1, e)
-	case engine.OpAdd, engine.OpSub, engine.OpNeg, engine.OpSum, engine.OpWhere:
-		// Linear in the operands; a Where condition is data.
-		var d Degree
-		var term *Expr
-		for _, a := range e.args {
-			if da, ta := classify(a); da > d {
-				d, term = da, ta
-			}
-		}
-		return d, term
-	case engine.OpMul:
-		da, ta := classify(e.args[0])
-		db, tb := classify(e.args[1])
-		switch {
-		case da == DegreeConstant:
-			return db, tb
-		case db == DegreeConstant:
-			return da, ta
-		case da >= DegreeNonlinear || db >= DegreeNonlinear:
-			return maxTerm(da, ta, db, tb)
-		}
-		return polyDegree(int(da) + int(db)), e
-	case engine.OpDiv:
-		da, ta := classify(e.args[0])
-		db, tb := classify(e.args[1])
-		if db == DegreeConstant {
-			return da, ta
-		}
-		if da >= DegreeNonlinear || db >= DegreeNonlinear {
-			return maxTerm(da, ta, db, tb)
-		}
-		return DegreeNonlinear, e
-	case engine.OpFunc:
-		da, ta := classify(e.args[0])
-		if da == DegreeConstant {
-			return DegreeConstant, nil
-		}
-		if da >= DegreeNonlinear {
-			return da, ta
-		}
-		if rule := functions[e.fn].degree; rule != nil {
-			if deg, ok := rule(int(da), e.val); ok {
-				if deg == int(da) {
-					return da, ta
-				}
-				return polyDegree(deg), termIf(deg > 0, e)
-			}
-		}
-		return DegreeNonlinear, e
-	case engine.OpLogSumExp:
-		da, ta := classify(e.args[0])
-		if da == DegreeConstant {
-			return DegreeConstant, nil
-		}
-		if da >= DegreeNonlinear {
-			return da, ta
-		}
-		return DegreeNonlinear, e
+	d, term := engine.Classify(newTerms().term(x))
+	if term == nil {
+		return d, nil
 	}
-	return DegreeNonlinear, e
-}
-
-func termIf(ok bool, e *Expr) *Expr {
-	if ok {
-		return e
-	}
-	return nil
-}
-
-// maxTerm returns the higher degree with its term (the first on a tie).
-func maxTerm(da Degree, ta *Expr, db Degree, tb *Expr) (Degree, *Expr) {
-	if db > da {
-		return db, tb
-	}
-	return da, ta
+	return d, term.Origin.(*Expr)
 }
 
 // ModelTypeError reports a model that is not of the problem type it was given: a
@@ -260,7 +144,7 @@ func (m *Model) CheckType(p Problem) error {
 		return fmt.Sprintf("equation %q", eq)
 	}
 	degree := func(eq string, e *Expr) error {
-		d, term := classify(e)
+		d, term := Classify(e)
 		if d <= r.maxDegree {
 			return nil
 		}
@@ -364,134 +248,8 @@ func (m *Model) checkProblemType() (SolveStatus, error) {
 // String prints the expression readably: x * y, tanh(z2), sum(i, a * x). A reference
 // shows its indices only where they differ from the symbol's domain (an alias).
 func (e *Expr) String() string {
-	var b strings.Builder
-	writeExpr(&b, e)
-	return b.String()
-}
-
-// precedence of the printed form: sums 1, products 2, negation 3, atoms 4.
-func precedence(e *Expr) int {
-	switch {
-	case e.err != nil:
-		return 4
-	case e.op == engine.OpAdd || e.op == engine.OpSub:
-		return 1
-	case e.op == engine.OpMul || e.op == engine.OpDiv:
-		return 2
-	case e.op == engine.OpNeg || e.op == engine.OpConst && e.val < 0:
-		return 3
-	}
-	return 4
-}
-
-func writeOperand(b *strings.Builder, e *Expr, min int) {
-	if precedence(e) < min {
-		b.WriteByte('(')
-		writeExpr(b, e)
-		b.WriteByte(')')
-		return
-	}
-	writeExpr(b, e)
-}
-
-func writeSets(b *strings.Builder, sets []*Set) {
-	if len(sets) == 1 {
-		b.WriteString(sets[0].name)
-		return
-	}
-	b.WriteByte('(')
-	for i, s := range sets {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s.name)
-	}
-	b.WriteByte(')')
-}
-
-func writeExpr(b *strings.Builder, e *Expr) {
 	if e.err != nil {
-		fmt.Fprintf(b, "<invalid: %v>", e.err)
-		return
+		return fmt.Sprintf("<invalid: %v>", e.err)
 	}
-	switch e.op {
-	case engine.OpConst:
-		b.WriteString(strconv.FormatFloat(e.val, 'g', -1, 64))
-	case engine.OpRef:
-		b.WriteString(e.name)
-		var dom []*Set
-		switch s := e.sym.(type) {
-		case *Variable:
-			dom = s.domain
-		case *Parameter:
-			dom = s.domain
-		}
-		same := len(dom) == len(e.idx)
-		for k := 0; same && k < len(dom); k++ {
-			same = dom[k] == e.idx[k]
-		}
-		if !same {
-			b.WriteByte('[')
-			for k, s := range e.idx {
-				if k > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(s.name)
-			}
-			b.WriteByte(']')
-		}
-	case engine.OpAdd:
-		writeOperand(b, e.args[0], 1)
-		b.WriteString(" + ")
-		writeOperand(b, e.args[1], 1)
-	case engine.OpSub:
-		writeOperand(b, e.args[0], 1)
-		b.WriteString(" - ")
-		writeOperand(b, e.args[1], 2)
-	case engine.OpMul:
-		writeOperand(b, e.args[0], 2)
-		b.WriteString(" * ")
-		writeOperand(b, e.args[1], 2)
-	case engine.OpDiv:
-		writeOperand(b, e.args[0], 2)
-		b.WriteString(" / ")
-		writeOperand(b, e.args[1], 3)
-	case engine.OpNeg:
-		b.WriteByte('-')
-		writeOperand(b, e.args[0], 3)
-	case engine.OpFunc:
-		f := functions[e.fn]
-		b.WriteString(f.name)
-		b.WriteByte('(')
-		writeExpr(b, e.args[0])
-		if f.param {
-			b.WriteString(", " + strconv.FormatFloat(e.val, 'g', -1, 64))
-		}
-		b.WriteByte(')')
-	case engine.OpSum, engine.OpLogSumExp:
-		if e.op == engine.OpSum {
-			b.WriteString("sum(")
-		} else {
-			b.WriteString("logsumexp(")
-		}
-		writeSets(b, e.idx)
-		b.WriteString(", ")
-		writeExpr(b, e.args[0])
-		b.WriteByte(')')
-	case engine.OpWhere:
-		writeOperand(b, e.args[0], 4)
-		b.WriteString("$" + e.cond.name)
-	case engine.OpKernel:
-		b.WriteString(e.kern.Name())
-		b.WriteByte('(')
-		for k, a := range e.args {
-			if k > 0 {
-				b.WriteString(", ")
-			}
-			writeExpr(b, a)
-		}
-		b.WriteByte(')')
-	default:
-		b.WriteString("?")
-	}
+	return newTerms().term(e).String()
 }

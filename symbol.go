@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/nnopt/nnopt/internal/engine"
 	"github.com/nnopt/nnopt/internal/sysmem"
 )
 
@@ -278,7 +279,7 @@ func (e *Equation) Define(r *Relation) error {
 		if side.err != nil {
 			return fmt.Errorf("nnopt: equation %q: %w", e.name, side.err)
 		}
-		if err := checkKernels(side, true); err != nil {
+		if err := engine.CheckKernels(newTerms().term(side)); err != nil {
 			return fmt.Errorf("nnopt: equation %q: %w", e.name, err)
 		}
 		for _, s := range side.free {

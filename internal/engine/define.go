@@ -27,8 +27,7 @@ func DefinedVariable(e *Equation, taken map[*Symbol]bool) (*Symbol, float64, boo
 		if found != nil {
 			return
 		}
-		switch x.Op {
-		case OpRef:
+		if x.Op == OpRef {
 			v := x.Ref
 			if !v.Var || count[v] != 1 || taken[v] || len(x.Idx) != len(e.Domain) {
 				return
@@ -39,19 +38,11 @@ func DefinedVariable(e *Equation, taken map[*Symbol]bool) (*Symbol, float64, boo
 				}
 			}
 			found, coef = v, c
-		case OpAdd:
-			walk(x.Args[0], c)
-			walk(x.Args[1], c)
-		case OpSub:
-			walk(x.Args[0], c)
-			walk(x.Args[1], -c)
-		case OpNeg:
-			walk(x.Args[0], -c)
-		case OpMul:
-			if x.Args[0].Op == OpConst {
-				walk(x.Args[1], c*x.Args[0].Val)
-			} else if x.Args[1].Op == OpConst {
-				walk(x.Args[0], c*x.Args[1].Val)
+			return
+		}
+		for i, a := range x.Args {
+			if k, ok := affineIn(x, i); ok {
+				walk(a, c*k)
 			}
 		}
 	}

@@ -132,59 +132,25 @@ func (l *lowerer) lower(e *Term) (*Node, error) {
 			return nil, err
 		}
 	}
-	switch e.Op {
-	case OpConst:
-		n.Constant = true
-		l.add(n, idx)
-		n.Val[0] = e.Val
-		return n, nil
-	case OpRef:
-		n.Size = Size(idx)
-		s := e.Ref
-		if vb, ok := l.c.VarIndex[s]; ok {
-			n.VB = vb
-			n.Constant = false
-		} else if s.Var {
-			return nil, fmt.Errorf("variable %q is not part of the model", s.Name)
-		} else {
-			n.Param = s.Handle
-			n.Constant = true
-			n.Val = s.Values
-			if s.Snapshot {
-				n.Val = append([]float64(nil), s.Values...)
-			}
-		}
-		l.record(n, idx)
-		return n, nil
-	case OpAdd, OpSub, OpMul, OpDiv, OpNeg, OpFunc, OpWhere:
-		n.Gather = make([][]int32, len(args))
-		for i, a := range args {
-			n.Gather[i] = GatherMap(idx, l.idx[a])
-		}
-		if e.Op == OpWhere {
-			n.Mask = make([]float64, Size(idx))
-			cm := GatherMap(idx, e.Cond.Domain)
-			for i := range n.Mask {
-				if e.Cond.Member[Pos(cm, i)] {
-					n.Mask[i] = 1
-				}
-			}
-		}
-	case OpKernel:
-		n.Kern = NewKernelState(e.Kern, len(args))
-	case OpSum, OpLogSumExp:
-		n.Reduce = GatherMap(l.idx[args[0]], idx)
-		if n.Reduce == nil { // reducing over nothing cannot happen: bound axes are free in the argument
-			return nil, fmt.Errorf("internal: empty reduction")
-		}
-	default:
-		return nil, fmt.Errorf("internal: unknown operation %d", e.Op)
+	lower := ops[e.Op].lower
+	if e.Op >= numOps || lower == nil {
+		return nil, fmt.Errorf("internal: operation %d cannot be lowered", e.Op)
 	}
-	l.add(n, idx)
-	if e.Op == OpLogSumExp {
-		n.Aux = make([]float64, args[0].Size)
+	if err := lower(l, n, e, idx); err != nil {
+		return nil, err
 	}
 	return n, nil
+}
+
+// lowerElementwise gives the node a gather map per argument from its layout to
+// the argument's.
+func lowerElementwise(l *lowerer, n *Node, _ *Term, idx []*Axis) error {
+	n.Gather = make([][]int32, len(n.Args))
+	for i, a := range n.Args {
+		n.Gather[i] = GatherMap(idx, l.idx[a])
+	}
+	l.add(n, idx)
+	return nil
 }
 
 // lowerContraction turns Σ_k a·b into one GEMM when k is the only axis shared by a
@@ -232,7 +198,7 @@ func (l *lowerer) lowerContraction(sum, mul *Term) (*Node, bool, error) {
 	default:
 		permB = GatherMap(append([]*Axis{k}, bOther...), b.Free)
 	}
-	n := &Node{Op: OpMul, Args: []*Node{na, nb}, Ctr: NewContraction(Size(aOther), Size(bOther), k.Size, transA, transB, permA, permB), Constant: na.Constant && nb.Constant}
+	n := &Node{Op: OpContract, Args: []*Node{na, nb}, Ctr: NewContraction(Size(aOther), Size(bOther), k.Size, transA, transB, permA, permB), Constant: na.Constant && nb.Constant}
 	if len(idx) != len(sum.Free) {
 		return nil, true, fmt.Errorf("internal: contraction over %q has %d indices, want %d", k.Name, len(idx), len(sum.Free))
 	}

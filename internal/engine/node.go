@@ -93,13 +93,12 @@ func markSoleAdjoints(nodes []*Node) {
 	for _, n := range nodes {
 		for k, a := range n.Args {
 			uses[a]++
-			switch {
-			case n.Kern != nil:
-			case n.Ctr != nil:
+			switch ops[n.Op].layout {
+			case contraction:
 				whole[a] = k == 0 && n.Ctr.permA == nil || k == 1 && n.Ctr.permB == nil
-			case n.Op == OpSum || n.Op == OpLogSumExp:
+			case reduction:
 				whole[a] = true
-			case n.Op == OpAdd || n.Op == OpSub || n.Op == OpMul || n.Op == OpDiv || n.Op == OpNeg || n.Op == OpWhere || n.Op == OpFunc:
+			case elementwise:
 				whole[a] = n.Gather[k] == nil
 			}
 		}

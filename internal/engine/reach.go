@@ -27,15 +27,16 @@ func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act 
 		if a == nil {
 			continue
 		}
-		switch {
-		case n.Op == OpConst:
-		case n.Op == OpRef:
-			if n.Param != nil {
+		switch ops[n.Op].layout {
+		case leaf:
+			switch {
+			case n.Op != OpRef:
+			case n.Param != nil:
 				param(n.Param, a)
-			} else {
+			default:
 				vari(n.VB, a)
 			}
-		case n.Kern != nil:
+		case kernelwise:
 			anyOn := false
 			for _, on := range a {
 				anyOn = anyOn || on
@@ -45,7 +46,7 @@ func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act 
 					fillBool(get(arg), true)
 				}
 			}
-		case n.Ctr != nil:
+		case contraction:
 			c := n.Ctr
 			rowOn, colOn := make([]bool, c.m), make([]bool, c.n)
 			for i := 0; i < c.m; i++ {
@@ -72,14 +73,14 @@ func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act 
 					B[storeB(c, p, j)] = true
 				}
 			}
-		case n.Op == OpSum || n.Op == OpLogSumExp:
+		case reduction:
 			arg := get(n.Args[0])
 			for j, r := range n.Reduce {
 				if a[r] {
 					arg[j] = true
 				}
 			}
-		default: // element-wise: add, sub, mul, div, neg, functions, conditions
+		case elementwise:
 			for i, on := range a {
 				if !on || (n.Mask != nil && n.Mask[i] == 0) {
 					continue

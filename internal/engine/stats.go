@@ -79,92 +79,17 @@ type statWalker struct {
 // walk collects the references below e (scope maps sets to their binding) and
 // returns them; the introduced binding ids go to intro.
 func (w *statWalker) walk(e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
-	switch e.Op {
-	case OpConst:
-		return nil
-	case OpRef:
-		if e.Ref == nil || !e.Ref.Var {
-			return nil
-		}
-		o := occ{v: e.Ref, nonlinear: nonlin, masks: masks}
-		for _, s := range e.Idx {
-			o.slots = append(o.slots, slot{s, scope[s]})
-		}
-		return []occ{o}
-	case OpSum, OpLogSumExp:
-		inner := make(map[*Axis]int, len(scope)+len(e.Idx))
-		for k, v := range scope {
-			inner[k] = v
-		}
-		var mine []int
-		for _, s := range e.Idx {
-			w.nextID++
-			inner[s] = w.nextID
-			mine = append(mine, w.nextID)
-		}
-		*intro = append(*intro, mine...)
-		sub := append([]int(nil), mine...)
-		occs := w.walk(e.Args[0], inner, masks, nonlin || e.Op == OpLogSumExp, &sub)
-		*intro = append(*intro, sub[len(mine):]...)
-		if e.Op == OpLogSumExp {
-			w.allPairs(occs, sub)
-		}
-		return occs
-	case OpKernel:
-		var occs []occ
-		var vars []int
-		for i, a := range e.Args {
-			if a.Ref != nil && a.Ref.Var {
-				vars = append(vars, i)
-				occs = append(occs, occ{v: a.Ref, kern: &kernelOcc{e.Kern, i, e.Free}})
-			}
-		}
-		// Multilinear: an argument's entries vary with the other variable arguments.
-		for i := range occs {
-			occs[i].nonlinear = nonlin || len(vars) > 1
-		}
-		for a := 0; a < len(vars); a++ {
-			for b := a + 1; b < len(vars); b++ {
-				w.pairs = append(w.pairs, pairPat{p: occs[a], q: occs[b], kern: e.Kern, ki: vars[a], kj: vars[b]})
-			}
-		}
-		return occs
-	case OpWhere:
-		m := maskC{cond: e.Cond}
-		for _, s := range e.Cond.Domain {
-			m.slots = append(m.slots, slot{s, scope[s]})
-		}
-		return w.walk(e.Args[0], scope, append(append([]maskC(nil), masks...), m), nonlin, intro)
-	case OpFunc:
-		var sub []int
-		occs := w.walk(e.Args[0], scope, masks, true, &sub)
-		*intro = append(*intro, sub...)
-		w.allPairs(occs, sub)
-		return occs
-	case OpMul, OpDiv:
-		a, b := e.Args[0], e.Args[1]
-		var subA, subB []int
-		na := nonlin || (b.HasVar)
-		nb := nonlin || (a.HasVar) || (e.Op == OpDiv && b.HasVar)
-		oa := w.walk(a, scope, masks, na, &subA)
-		ob := w.walk(b, scope, masks, nb, &subB)
-		*intro = append(append(*intro, subA...), subB...)
-		for _, p := range oa {
-			for _, q := range ob {
-				w.pair(p, q, false)
-			}
-		}
-		if e.Op == OpDiv {
-			w.allPairs(ob, subB)
-		}
-		return append(oa, ob...)
-	default: // OpAdd, OpSub, OpNeg
-		var out []occ
-		for _, a := range e.Args {
-			out = append(out, w.walk(a, scope, masks, nonlin, intro)...)
-		}
-		return out
+	return ops[e.Op].patterns(w, e, scope, masks, nonlin, intro)
+}
+
+// linearPatterns: a sum, difference or negation passes its arguments' references
+// through.
+func linearPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
+	var out []occ
+	for _, a := range e.Args {
+		out = append(out, w.walk(a, scope, masks, nonlin, intro)...)
 	}
+	return out
 }
 
 // allPairs records every pair of references below a nonlinear function; the bindings

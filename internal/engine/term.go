@@ -50,6 +50,8 @@ type Term struct {
 	Free []*Axis
 	// HasVar says a variable is referenced somewhere below.
 	HasVar bool
+	// Origin is what the modelling layer made the term of, for its messages.
+	Origin any
 }
 
 // Size is the number of elements of a tensor over axes.

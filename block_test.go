@@ -56,6 +56,21 @@ func derivCases() []derivCase {
 			must(e.Define(Eq(body, Neg(y))))
 			return e
 		}},
+		{"cos-abs-max-min-pow", func(c *Container) *Equation {
+			// Random points in (-1, 1) keep away from the kinks: Abs(x + 2) and
+			// Abs(x - 3) have none, and Max/Min compare terms that differ by at least 1
+			// (each picks its first operand once and its second once).
+			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b")
+			x := c.NewVariable("x", Free, i, j)
+			y := c.NewVariable("y", Free, j)
+			e := c.NewEquation("e", i, j)
+			body := Add(Mul(Cos(x), Abs(Add(x, Const(2)))), Mul(y, Abs(Sub(x, Const(3)))))
+			body = Add(body, Mul(MaxOf(Sqr(x), Add(y, Const(3))), MinOf(Mul(x, y), Sub(Const(-2), x))))
+			body = Add(body, Mul(MaxOf(Add(Const(4), Sqr(y)), Mul(x, x)), MinOf(Sub(Const(-3), Sqr(y)), x)))
+			body = Add(body, Pow(Add(Const(2), Sqr(x)), y))
+			must(e.Define(Eq(body, Neg(y))))
+			return e
+		}},
 		{"logsumexp-where-sum", func(c *Container) *Equation {
 			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b", "c", "d")
 			k := c.NewAlias("k", j)

@@ -121,6 +121,15 @@ func Mul(a, b Operand) *Expr { return binary(engine.OpMul, a, b) }
 // Div is a / b.
 func Div(a, b Operand) *Expr { return binary(engine.OpDiv, a, b) }
 
+// MaxOf is the larger of a and b, element-wise over the union of their indices. Where
+// a = b it has no derivative; the solver takes a's there. A model with Max of a
+// variable is a DNLP.
+func MaxOf(a, b Operand) *Expr { return binary(engine.OpMax, a, b) }
+
+// MinOf is the smaller of a and b, element-wise, with a's derivative where a = b, like
+// Max.
+func MinOf(a, b Operand) *Expr { return binary(engine.OpMin, a, b) }
+
 // Neg is -a.
 func Neg(a Operand) *Expr {
 	x := a.expr()

@@ -37,3 +37,14 @@ func Sin(a Operand) *Expr { return unary(backend.Sin, a, 0) }
 
 // Power is a^p for a constant exponent p, element-wise.
 func Power(a Operand, p float64) *Expr { return unary(backend.Power, a, p) }
+
+// Cos is the cosine, element-wise (radians).
+func Cos(a Operand) *Expr { return unary(backend.Cos, a, 0) }
+
+// Abs is |a|, element-wise. It has no derivative at 0; the solver takes the
+// right-hand one there (1). A model with Abs of a variable is a DNLP.
+func Abs(a Operand) *Expr { return unary(backend.Abs, a, 0) }
+
+// Pow is a^b for a > 0 with a variable or data exponent b, element-wise, written
+// as exp(b·log a) (and printed so); Power takes a constant exponent and any a.
+func Pow(a, b Operand) *Expr { return Exp(Mul(b, Log(a))) }

@@ -307,14 +307,62 @@ func TestCNSCountsRowsAndUnfixed(t *testing.T) {
 	}
 }
 
-// No function of nnopt is non-smooth yet, so NLP and DNLP accept the same models: the
-// DNLP check has nothing to flag until abs, min or max exist.
-func TestNothingIsNonSmoothYet(t *testing.T) {
+// TestNonSmoothFunctions: Abs, Max and Min of variables make an expression
+// non-smooth, which an NLP rejects naming the term and a DNLP accepts; the smooth
+// functions stay below.
+func TestNonSmoothFunctions(t *testing.T) {
 	c := nnopt.NewContainer()
 	x := c.NewVariable("x", nnopt.Positive)
-	for _, e := range []*nnopt.Expr{nnopt.Tanh(x), nnopt.Exp(x), nnopt.Log(x), nnopt.Sqrt(x), nnopt.Sqr(x), nnopt.Sigmoid(x), nnopt.Sin(x), nnopt.Power(x, 1.5), nnopt.Div(x, x)} {
+	y := c.NewVariable("y", nnopt.Free)
+	for _, e := range []*nnopt.Expr{nnopt.Tanh(x), nnopt.Exp(x), nnopt.Log(x), nnopt.Sqrt(x), nnopt.Sqr(x), nnopt.Sigmoid(x), nnopt.Sin(x), nnopt.Cos(x), nnopt.Power(x, 1.5), nnopt.Pow(x, y), nnopt.Div(x, x)} {
 		if d, _ := nnopt.Classify(e); d >= nnopt.DegreeNonSmooth {
 			t.Errorf("%v classified %v", e, d)
+		}
+	}
+	p := c.NewParameter("p")
+	for _, tc := range []struct {
+		e    *nnopt.Expr
+		want nnopt.Degree
+		term string
+	}{
+		{nnopt.Abs(x), nnopt.DegreeNonSmooth, "abs(x)"},
+		{nnopt.Add(y, nnopt.Abs(nnopt.Sqr(x))), nnopt.DegreeNonSmooth, "abs(sqr(x))"},
+		{nnopt.Mul(nnopt.Const(2), nnopt.MaxOf(x, y)), nnopt.DegreeNonSmooth, "max(x, y)"},
+		{nnopt.MinOf(x, nnopt.Const(1)), nnopt.DegreeNonSmooth, "min(x, 1)"},
+		{nnopt.Tanh(nnopt.MaxOf(x, nnopt.Abs(y))), nnopt.DegreeNonSmooth, "abs(y)"},
+		{nnopt.Add(nnopt.Abs(p), nnopt.MaxOf(p, nnopt.Const(0))), nnopt.DegreeConstant, ""},
+	} {
+		d, term := nnopt.Classify(tc.e)
+		if d != tc.want {
+			t.Errorf("%v classified %v, want %v", tc.e, d, tc.want)
+		}
+		if got := ""; term != nil {
+			got = term.String()
+			if got != tc.term {
+				t.Errorf("%v: term %q, want %q", tc.e, got, tc.term)
+			}
+		} else if tc.term != "" {
+			t.Errorf("%v: no term, want %q", tc.e, tc.term)
+		}
+	}
+	e := c.NewEquation("kink")
+	if err := e.Define(nnopt.Eq(y, nnopt.MaxOf(x, nnopt.Const(1)))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p    nnopt.Problem
+		want string
+	}{
+		{nnopt.NLP, `equation "kink" is non-smooth: max(x, 1) (NLP allows smooth functions only; use DNLP)`},
+		{nnopt.DNLP, ""},
+	} {
+		m, err := c.NewModel("m"+tc.p.String(), nnopt.ModelSpec{Equations: []*nnopt.Equation{e}, Problem: tc.p, Sense: nnopt.Min, Objective: y})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.CheckType(tc.p)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%v: %v, want %q", tc.p, err, tc.want)
 		}
 	}
 }

@@ -168,7 +168,8 @@ const (
 	SoftCurvature             // a0·a1 + a2·a0·(a3 - a4) (log-sum-exp's second-order adjoint)
 	Violation                 // max(a1 - a0, a0 - a2): how far a0 lies outside [a1, a2]
 	Axpy                      // a0 + p·a1
-	Abs                       // |a0|
+	Magnitude                 // |a0|
+	Pick                      // a2 where a0 ≥ a1, else a3 (max, min and their derivatives)
 	// ProjGrad is a0, or 0 where a1 sits at a bound of [a2, a3] and a step along −a0
 	// would leave the box: the projected gradient.
 	ProjGrad
@@ -186,13 +187,13 @@ var arity = [numCodes]int{
 	Const: 0, Copy: 1, Scale: 1, Add: 2, Sub: 2, Mul: 2, Div: 2, MulPair: 4,
 	DivTangent: 4, DivAdjoint: 3, DivCurvature: 6, FuncValue: 1, FuncTangent: 3,
 	FuncCurvature: 5, ExpDiff: 2, AddLog: 2, SoftCurvature: 5, Violation: 3,
-	Axpy: 2, Abs: 1, ProjGrad: 4, HoldAtBound: 5, BoundStep: 4,
+	Axpy: 2, Magnitude: 1, Pick: 4, ProjGrad: 4, HoldAtBound: 5, BoundStep: 4,
 }
 
 var codeNames = [numCodes]string{
 	"Const", "Copy", "Scale", "Add", "Sub", "Mul", "Div", "MulPair", "DivTangent",
 	"DivAdjoint", "DivCurvature", "FuncValue", "FuncTangent", "FuncCurvature",
-	"ExpDiff", "AddLog", "SoftCurvature", "Violation", "Axpy", "Abs",
+	"ExpDiff", "AddLog", "SoftCurvature", "Violation", "Axpy", "Magnitude", "Pick",
 	"ProjGrad", "HoldAtBound", "BoundStep",
 }
 
@@ -233,10 +234,13 @@ const (
 	Sqr
 	Power // x^p
 	Sin
+	Cos
+	// Abs is |x|; its derivative at 0 is the right-hand one, 1.
+	Abs
 	numFuncs
 )
 
-var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin"}
+var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin", "Cos", "Abs"}
 
 func (f Func) String() string {
 	if f >= numFuncs {

@@ -322,7 +322,7 @@ func values(op Op, a *args, dst []float64, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			dst[i-lo] = ld(v[0], g[0], i) / ld(v[1], g[1], i)
 		}
-	case Abs:
+	case Magnitude:
 		for i := lo; i < hi; i++ {
 			dst[i-lo] = math.Abs(ld(v[0], g[0], i))
 		}

@@ -33,6 +33,14 @@ func FuncEval(fn Func, p, x float64) (f, d1, d2 float64) {
 	case Sin:
 		f, d1 = math.Sincos(x)
 		d2 = -f
+	case Cos:
+		s, c := math.Sincos(x)
+		f, d1, d2 = c, -s, -c
+	case Abs:
+		f, d1 = math.Abs(x), 1
+		if x < 0 {
+			d1 = -1
+		}
 	}
 	return
 }
@@ -103,8 +111,13 @@ func Formula(op Op, a []float64) float64 {
 		return boundFormula(op, &x)
 	case Axpy:
 		return a[0] + op.P*a[1]
-	case Abs:
+	case Magnitude:
 		return math.Abs(a[0])
+	case Pick:
+		if a[0] >= a[1] {
+			return a[2]
+		}
+		return a[3]
 	}
 	panic("backend: unknown code " + op.Code.String())
 }

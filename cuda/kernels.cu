@@ -116,6 +116,16 @@ __device__ void funcEval(int fn, double p, double x, double &f, double &d1, doub
 		d1 = cos(x);
 		d2 = -f;
 		return;
+	case F_Cos:
+		f = cos(x);
+		d1 = -sin(x);
+		d2 = -f;
+		return;
+	case F_Abs:
+		f = fabs(x);
+		d1 = x < 0 ? -1.0 : 1.0;
+		d2 = 0;
+		return;
 	}
 	f = d1 = d2 = 0;
 }
@@ -139,6 +149,10 @@ __device__ double funcValue(int fn, double p, double x) {
 		return pow(x, p);
 	case F_Sin:
 		return sin(x);
+	case F_Cos:
+		return cos(x);
+	case F_Abs:
+		return fabs(x);
 	}
 	return 0;
 }
@@ -221,8 +235,10 @@ __device__ double value(const MapArgs &a, long long i) {
 	}
 	case C_Axpy:
 		return ld(a, 0, i) + a.p * ld(a, 1, i);
-	case C_Abs:
+	case C_Magnitude:
 		return fabs(ld(a, 0, i));
+	case C_Pick:
+		return ld(a, 0, i) >= ld(a, 1, i) ? ld(a, 2, i) : ld(a, 3, i);
 	case C_ProjGrad: {
 		double a0 = ld(a, 0, i), a1 = ld(a, 1, i), a2 = ld(a, 2, i), a3 = ld(a, 3, i);
 		return (a1 <= a2 && a0 > 0) || (a1 >= a3 && a0 < 0) ? 0.0 : a0;

@@ -23,12 +23,12 @@ func (o vecOps) maxAbs(a backend.Vector) float64 {
 	if a.Len() == 0 {
 		return 0
 	}
-	return o.be.Reduce(backend.Largest, backend.Op{Code: backend.Abs}, a.Len(), in(a))
+	return o.be.Reduce(backend.Largest, backend.Op{Code: backend.Magnitude}, a.Len(), in(a))
 }
 
 // maxAbsOf is the reduction of maxAbs, for ReduceAll: -Inf, not 0, when a is empty.
 func maxAbsOf(a backend.Vector) backend.Reducing {
-	return backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Abs}, N: a.Len(), In: []backend.In{in(a)}}
+	return backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Magnitude}, N: a.Len(), In: []backend.In{in(a)}}
 }
 
 // axpyTo sets dst = x + a·y.

@@ -440,7 +440,7 @@ func testReduceAll(t reporter, be backend.Backend) {
 		op := backend.Op{Code: backend.Mul}
 		in := []backend.In{{V: x}, {V: y}}
 		if k%3 == 1 {
-			op, in = backend.Op{Code: backend.Abs}, []backend.In{{V: y}}
+			op, in = backend.Op{Code: backend.Magnitude}, []backend.In{{V: y}}
 		}
 		rs = append(rs, backend.Reducing{R: backend.Reductions()[k%3], Op: op, N: n - k%5, In: in})
 		if rs[k].N < 0 {

@@ -22,6 +22,9 @@ type function struct {
 	// degree is the polynomial degree of f(x) for x of polynomial degree d, and
 	// whether f(x) is a polynomial at all; nil: never (a transcendental function).
 	degree func(d int, p float64) (int, bool)
+	// kink says f has points without a derivative (|x| at 0): a model with it is a
+	// DNLP.
+	kink bool
 }
 
 var functions = map[backend.Func]function{
@@ -31,6 +34,8 @@ var functions = map[backend.Func]function{
 	backend.Sqrt:    {name: "sqrt"},
 	backend.Sigmoid: {name: "sigmoid"},
 	backend.Sin:     {name: "sin"},
+	backend.Cos:     {name: "cos"},
+	backend.Abs:     {name: "abs", kink: true},
 	backend.Sqr:     {name: "sqr", degree: func(d int, _ float64) (int, bool) { return 2 * d, true }},
 	backend.Power: {name: "power", param: true, degree: func(d int, p float64) (int, bool) {
 		if p == float64(int(p)) && p >= 0 && p <= 2 {
@@ -59,6 +64,9 @@ func funcDegree(t *Term) (Degree, *Term) {
 	da, ta := classify(t.Args[0])
 	if da == DegreeConstant {
 		return DegreeConstant, nil
+	}
+	if functions[t.Fn].kink && da < DegreeNonSmooth {
+		return DegreeNonSmooth, t
 	}
 	if da >= DegreeNonlinear {
 		return da, ta

@@ -23,6 +23,8 @@ const (
 	OpWhere        // a restricted to a condition's members
 	OpLogSumExp    // log Σ exp over bound indices
 	OpKernel       // a multilinear Kernel
+	OpMax          // the larger of a and b
+	OpMin          // the smaller of a and b
 	// OpContract is Σ_k a·b lowered to one matrix product (Node.Ctr). Terms never
 	// hold it: the compiler makes it of a sum over a product.
 	OpContract
@@ -113,6 +115,12 @@ func init() {
 		OpKernel: {layout: kernelwise, prec: 4, print: printKernel, degree: kernelDegree,
 			patterns: kernelPatterns, lower: lowerKernel,
 			forward: (*Node).kernelForward, tangent: (*Node).kernelTangent, pullback: kernelPullback, backwardTangent: kernelBackwardTangent},
+		OpMax: {layout: elementwise, prec: 4, print: call("max"), degree: kinkDegree,
+			patterns: kinkPatterns, lower: lowerElementwise,
+			forward: pickForward, tangent: pickTangent, pullback: pickPullback},
+		OpMin: {layout: elementwise, prec: 4, print: call("min"), degree: kinkDegree,
+			patterns: kinkPatterns, lower: lowerElementwise,
+			forward: pickForward, tangent: pickTangent, pullback: pickPullback},
 		OpContract: {layout: contraction, prec: 2,
 			forward: contractForward, tangent: contractTangent, pullback: contractPullback, backwardTangent: contractBackwardTangent},
 	}

@@ -589,3 +589,46 @@ func TestGeneralElimination(t *testing.T) {
 		})
 	}
 }
+
+// TestElimination: the general method's log names every equation it eliminates and
+// the variable it defines; with EliminateNone it eliminates none and reaches the
+// same optimum; the triangular method refuses EliminateNone, Optimize then takes the
+// general one, and Validate refuses an unknown Elimination.
+func TestElimination(t *testing.T) {
+	m := lpMin()
+	var log bytes.Buffer
+	res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "1 equations eliminated") || !strings.Contains(log.String(), "equation defobj eliminates variable obj") {
+		t.Errorf("the log does not name the eliminated equation:\n%s", log.String())
+	}
+	log.Reset()
+	none, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log, Elimination: EliminateNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "0 equations eliminated") || strings.Contains(log.String(), "eliminates variable") {
+		t.Errorf("EliminateNone eliminated something:\n%s", log.String())
+	}
+	if none.Status != Optimal || math.Abs(none.Objective-res.Objective) > 1e-9 || math.Abs(none.Objective-9) > 1e-9 {
+		t.Errorf("EliminateNone: %v, objective %g; with elimination %v, %g; want optimal 9", none.Status, none.Objective, res.Status, res.Objective)
+	}
+
+	tri := newTestModel()
+	x := tri.variable("x", negInf, posInf, 3)
+	tri.objective("obj", false, []float64{2}, []int{x})
+	if _, err := Solve(context.Background(), &tri.p, tri.start(), Settings{Elimination: EliminateNone}); !errors.Is(err, ErrUnsupportedSetting) {
+		t.Errorf("Solve with EliminateNone: %v, want ErrUnsupportedSetting", err)
+	}
+	opt, err := Optimize(context.Background(), &tri.p, tri.pat, tri.start(), Settings{Elimination: EliminateNone, IterationLimit: 5})
+	if err != nil || opt.Algorithm != GeneralAlgorithm {
+		t.Errorf("Optimize with EliminateNone: %v, %+v; want the general method", err, opt)
+	}
+	bad := Settings{Elimination: 7}
+	var re *RangeError
+	if err := bad.Validate(); !errors.As(err, &re) || re.Setting != "elimination" {
+		t.Errorf("Elimination 7: %v, want a RangeError for elimination", err)
+	}
+}

@@ -40,7 +40,8 @@ func (a Algorithm) String() string {
 // of their problem; Solve and SolveGeneral remain for those that do.
 //
 // The triangular method (Solve) is cheaper, and exact where it applies, so it is
-// tried first. When Triangular(p) reports that p is not triangular (an equation
+// tried first, unless Settings.Elimination is EliminateNone, which only the general
+// method honours. When Triangular(p) reports that p is not triangular (an equation
 // defines no variable, two define the same one, or the definitions form a cycle),
 // Optimize goes straight to the general method (SolveGeneral), whose checks of the
 // settings and of x0 are then the ones that apply. Otherwise it runs Solve, which
@@ -60,7 +61,7 @@ func (a Algorithm) String() string {
 // Status EvaluationError at the point of the first sweep. A non-nil Result always
 // has Algorithm set.
 func Optimize(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
-	if errors.Is(Triangular(p), ErrNotTriangular) {
+	if set.Elimination == EliminateNone || errors.Is(Triangular(p), ErrNotTriangular) {
 		return SolveGeneral(ctx, p, pat, x0, set)
 	}
 	res, err := Solve(ctx, p, x0, set)

@@ -76,6 +76,11 @@ func (s *Settings) Validate() error {
 	default:
 		return bad("scaling", fmt.Sprint(int(s.Scaling)), "auto or user")
 	}
+	switch s.Elimination {
+	case EliminateDefined, EliminateNone:
+	default:
+		return bad("elimination", fmt.Sprint(int(s.Elimination)), "defined or none")
+	}
 	return nil
 }
 

@@ -47,10 +47,37 @@ type Settings struct {
 	Memory            int // L-BFGS pairs; default 10, at most MaxMemory
 	// Scaling of the superbasic variables; the zero value scales automatically.
 	Scaling Scaling
+	// Elimination says which equations that define a variable are eliminated: the
+	// variable computed from the others by a forward sweep rather than moved as a
+	// column with the equation as rows.
+	Elimination Elimination
 	// Log receives the iteration log; nil for none.
 	Log io.Writer
 	// Recorder, if set, is called after every iteration.
 	Recorder func(Iteration)
+}
+
+// Elimination chooses the equations that define a variable and are eliminated.
+type Elimination int
+
+const (
+	// EliminateDefined is the zero value: every equation that defines a variable is
+	// eliminated where the method can (the general method keeps as rows those whose
+	// variables' bounds get in the way). The general method's log names them.
+	EliminateDefined Elimination = iota
+	// EliminateNone eliminates none: every equation is rows and every variable
+	// columns. Only the general method solves so; Optimize chooses it.
+	EliminateNone
+)
+
+func (e Elimination) String() string {
+	switch e {
+	case EliminateDefined:
+		return "defined"
+	case EliminateNone:
+		return "none"
+	}
+	return fmt.Sprintf("Elimination(%d)", int(e))
 }
 
 // Iteration is one line of the iteration log.
@@ -127,6 +154,9 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	}
 	if err := set.Validate(); err != nil {
 		return nil, err
+	}
+	if set.Elimination == EliminateNone {
+		return nil, fmt.Errorf("nlpsolve: elimination none: the triangular method eliminates every equation; use SolveGeneral or Optimize: %w", ErrUnsupportedSetting)
 	}
 	set = set.withDefaults()
 	if err := p.validate(x0, p.notDefined()); err != nil {

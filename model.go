@@ -198,8 +198,8 @@ func (c *Container) NewModel(name string, spec ModelSpec) (*Model, error) {
 	} else if spec.Sense != Feasibility {
 		return nil, fmt.Errorf("nnopt: model %q: sense %s needs an objective", name, spec.Sense)
 	}
-	if len(m.equations) == 0 {
-		return nil, fmt.Errorf("nnopt: model %q has no equations", name)
+	if len(m.equations) == 0 && m.objective == nil {
+		return nil, fmt.Errorf("nnopt: model %q has no equations and no objective: nothing to solve", name)
 	}
 	c.register(name, m)
 	return m, nil

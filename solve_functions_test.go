@@ -3,6 +3,7 @@ package nnopt_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -10,19 +11,18 @@ import (
 
 // TestHS5: Hock-Schittkowski problem 5, sin(x1 + x2) + (x1 - x2)² - 1.5·x1 + 2.5·x2 + 1
 // over -1.5 ≤ x1 ≤ 4, -3 ≤ x2 ≤ 3 from 0, whose published optimum is -√3/2 - π/3 at
-// x = (1/2 - π/3, -1/2 - π/3).
+// x = (1/2 - π/3, -1/2 - π/3): written with Elem and an objective expression, and no
+// equations at all.
 func TestHS5(t *testing.T) {
 	c := nnopt.NewContainer()
-	x1, x2 := c.NewVariable("x1", nnopt.Free), c.NewVariable("x2", nnopt.Free)
-	x1.Lo[0], x1.Up[0], x2.Lo[0], x2.Up[0] = -1.5, 4, -3, 3
-	f := c.NewVariable("f", nnopt.Free)
-	def := c.NewEquation("deff")
-	body := nnopt.Add(nnopt.Sin(nnopt.Add(x1, x2)), nnopt.Sqr(nnopt.Sub(x1, x2)))
-	body = nnopt.Add(body, nnopt.Add(nnopt.Mul(nnopt.Const(-1.5), x1), nnopt.Add(nnopt.Mul(nnopt.Const(2.5), x2), nnopt.Const(1))))
-	if err := def.Define(nnopt.Eq(f, body)); err != nil {
-		t.Fatal(err)
-	}
-	m, err := c.NewModel("hs5", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: f})
+	i := c.NewSet("i", "1", "2")
+	x := c.NewVariable("x", nnopt.Free, i)
+	copy(x.Lo, []float64{-1.5, -3})
+	copy(x.Up, []float64{4, 3})
+	x1, x2 := x.Elem("1"), x.Elem("2")
+	f := nnopt.Add(nnopt.Sin(nnopt.Add(x1, x2)), nnopt.Sqr(nnopt.Sub(x1, x2)))
+	f = nnopt.Add(f, nnopt.Add(nnopt.Mul(nnopt.Const(-1.5), x1), nnopt.Add(nnopt.Mul(nnopt.Const(2.5), x2), nnopt.Const(1))))
+	m, err := c.NewModel("hs5", nnopt.ModelSpec{Problem: nnopt.NLP, Sense: nnopt.Min, Objective: f})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,8 +33,30 @@ func TestHS5(t *testing.T) {
 	if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-want) > 1e-7 {
 		t.Errorf("status %v, objective %.10g, want locally optimal %.10g", m.Status, m.ObjectiveValue, want)
 	}
-	if math.Abs(x1.L[0]-(0.5-math.Pi/3)) > 1e-4 || math.Abs(x2.L[0]-(-0.5-math.Pi/3)) > 1e-4 {
-		t.Errorf("x = (%g, %g), want (%g, %g)", x1.L[0], x2.L[0], 0.5-math.Pi/3, -0.5-math.Pi/3)
+	if math.Abs(x.L[0]-(0.5-math.Pi/3)) > 1e-4 || math.Abs(x.L[1]-(-0.5-math.Pi/3)) > 1e-4 {
+		t.Errorf("x = %v, want (%g, %g)", x.L, 0.5-math.Pi/3, -0.5-math.Pi/3)
+	}
+}
+
+// TestObjectiveOnly: a model of bounds and an objective, with no equations: the
+// objective a variable (at its bound) or an expression; with neither equations nor
+// objective there is nothing to solve, which NewModel says.
+func TestObjectiveOnly(t *testing.T) {
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free)
+	x.Lo[0], x.Up[0] = 1, 5
+	m, err := c.NewModel("bound", nnopt.ModelSpec{Problem: nnopt.LP, Sense: nnopt.Max, Objective: x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.ObjectiveValue != 5 || x.L[0] != 5 {
+		t.Errorf("max x over [1, 5]: objective %g at %g, want 5", m.ObjectiveValue, x.L[0])
+	}
+	if _, err := c.NewModel("empty", nnopt.ModelSpec{Problem: nnopt.NLP, Sense: nnopt.Feasibility}); err == nil || !strings.Contains(err.Error(), "nothing to solve") {
+		t.Errorf("a model without equations or objective: %v", err)
 	}
 }
 

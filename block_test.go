@@ -71,6 +71,16 @@ func derivCases() []derivCase {
 			must(e.Define(Eq(body, Neg(y))))
 			return e
 		}},
+		{"lag-lead", func(c *Container) *Equation {
+			t, j := c.NewSet("t", "1", "2", "3", "4"), c.NewSet("j", "a", "b")
+			x := c.NewVariable("x", Free, t, j)
+			u := c.NewVariable("u", Free, t)
+			e := c.NewEquation("e", t, j)
+			body := Add(Mul(x, Lag(x, t, 1)), Lead(Sqr(Add(u, x)), t, 2))
+			body = Add(body, Lag(Sum(Mul(x, Lead(u, t, 1)), j), t, 3))
+			must(e.Define(Eq(body, Lag(Tanh(u), t, -1))))
+			return e
+		}},
 		{"logsumexp-where-sum", func(c *Container) *Equation {
 			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b", "c", "d")
 			k := c.NewAlias("k", j)

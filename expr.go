@@ -25,6 +25,7 @@ type Expr struct {
 	cond   *Set   // engine.OpWhere
 	kern   Kernel // engine.OpKernel
 	val    float64
+	shift  int // engine.OpShift: the offset along idx[0]
 	free   []*Set
 	hasVar bool
 	err    error
@@ -129,6 +130,31 @@ func MaxOf(a, b Operand) *Expr { return binary(engine.OpMax, a, b) }
 // MinOf is the smaller of a and b, element-wise, with a's derivative where a = b, like
 // Max.
 func MinOf(a, b Operand) *Expr { return binary(engine.OpMin, a, b) }
+
+// Lag is a read k positions back along the set s (GAMS's x(t-k)), which a must vary
+// over: at the first k elements of s the reference is absent and reads as 0. An
+// equation over s that should have no row where the lag is absent says so with a
+// condition (Equation.Where), as in GAMS. A negative k is a lead.
+func Lag(a Operand, s *Set, k int) *Expr { return shift(a, s, -k, "Lag") }
+
+// Lead is a read k positions ahead along s (GAMS's x(t+k)), absent (0) at the last
+// k elements, as Lag.
+func Lead(a Operand, s *Set, k int) *Expr { return shift(a, s, k, "Lead") }
+
+func shift(a Operand, s *Set, k int, name string) *Expr {
+	x := a.expr()
+	switch {
+	case x.err != nil:
+		return &Expr{err: x.err}
+	case s == nil:
+		return &Expr{err: fmt.Errorf("%s along a nil set", name)}
+	case !containsSet(x.free, s):
+		return &Expr{err: fmt.Errorf("%s along %q, which the expression does not vary over", name, s.name)}
+	case k == 0:
+		return x
+	}
+	return &Expr{op: engine.OpShift, args: []*Expr{x}, idx: []*Set{s}, shift: k, free: x.free, hasVar: x.hasVar}
+}
 
 // Neg is -a.
 func Neg(a Operand) *Expr {

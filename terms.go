@@ -76,7 +76,7 @@ func (t *terms) parameter(p *Parameter) *engine.Symbol {
 // term converts e, whose construction succeeded (e.err is nil throughout: Define
 // and the model check it first).
 func (t *terms) term(e *Expr) *engine.Term {
-	out := &engine.Term{Op: e.op, Fn: e.fn, Val: e.val, Free: t.axesOf(e.free), HasVar: e.hasVar, Kern: e.kern, Origin: e}
+	out := &engine.Term{Op: e.op, Fn: e.fn, Val: e.val, Shift: e.shift, Free: t.axesOf(e.free), HasVar: e.hasVar, Kern: e.kern, Origin: e}
 	if len(e.args) > 0 {
 		out.Args = make([]*engine.Term, len(e.args))
 		for i, a := range e.args {

@@ -73,7 +73,7 @@ func divDegree(t *Term) (Degree, *Term) {
 // productPatterns: each argument's entries vary with the other's variables (and a
 // quotient's with its denominator's), and every reference of one pairs with every
 // reference of the other.
-func productPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
+func productPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ {
 	a, b := e.Args[0], e.Args[1]
 	var subA, subB []int
 	na := nonlin || b.HasVar

@@ -84,7 +84,7 @@ func funcDegree(t *Term) (Degree, *Term) {
 
 // funcPatterns: below a function every reference is nonlinear and every pair of
 // references a Hessian pair.
-func funcPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, _ bool, intro *[]int) []occ {
+func funcPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, _ bool, intro *[]int) []occ {
 	var sub []int
 	occs := w.walk(e.Args[0], scope, masks, true, &sub)
 	*intro = append(*intro, sub...)

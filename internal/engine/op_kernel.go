@@ -33,7 +33,7 @@ func kernelDegree(t *Term) (Degree, *Term) {
 	return polyDegree(n), termIf(n > 1, t)
 }
 
-func kernelPatterns(w *statWalker, e *Term, _ map[*Axis]int, _ []maskC, nonlin bool, _ *[]int) []occ {
+func kernelPatterns(w *statWalker, e *Term, _ map[*Axis]binding, _ []maskC, nonlin bool, _ *[]int) []occ {
 	var occs []occ
 	var vars []int
 	for i, a := range e.Args {

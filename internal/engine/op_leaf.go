@@ -42,15 +42,15 @@ func refDegree(t *Term) (Degree, *Term) {
 	return DegreeConstant, nil
 }
 
-func noPatterns(*statWalker, *Term, map[*Axis]int, []maskC, bool, *[]int) []occ { return nil }
+func noPatterns(*statWalker, *Term, map[*Axis]binding, []maskC, bool, *[]int) []occ { return nil }
 
-func refPatterns(_ *statWalker, e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, _ *[]int) []occ {
+func refPatterns(_ *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, _ *[]int) []occ {
 	if e.Ref == nil || !e.Ref.Var {
 		return nil
 	}
-	o := occ{v: e.Ref, nonlinear: nonlin, masks: masks}
+	o := occ{v: e.Ref, nonlinear: nonlin, masks: masks, shifts: shiftsOf(e.Idx, scope)}
 	for _, s := range e.Idx {
-		o.slots = append(o.slots, slot{s, scope[s]})
+		o.slots = append(o.slots, slot{s, scope[s].id})
 	}
 	return []occ{o}
 }

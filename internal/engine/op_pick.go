@@ -40,7 +40,7 @@ func kinkDegree(t *Term) (Degree, *Term) {
 
 // kinkPatterns: every reference below is nonlinear, and every pair of them a
 // Hessian pair (as for a function of both operands).
-func kinkPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, _ bool, intro *[]int) []occ {
+func kinkPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, _ bool, intro *[]int) []occ {
 	var sub []int
 	occs := w.walk(e.Args[0], scope, masks, true, &sub)
 	occs = append(occs, w.walk(e.Args[1], scope, masks, true, &sub)...)

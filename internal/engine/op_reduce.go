@@ -40,15 +40,15 @@ func logSumExpDegree(t *Term) (Degree, *Term) {
 
 // reductionPatterns binds the summed axes anew below the term; below a log-sum-exp
 // every pair of references is a Hessian pair.
-func reductionPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
-	inner := make(map[*Axis]int, len(scope)+len(e.Idx))
+func reductionPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ {
+	inner := make(map[*Axis]binding, len(scope)+len(e.Idx))
 	for k, v := range scope {
 		inner[k] = v
 	}
 	var mine []int
 	for _, s := range e.Idx {
 		w.nextID++
-		inner[s] = w.nextID
+		inner[s] = binding{id: w.nextID}
 		mine = append(mine, w.nextID)
 	}
 	*intro = append(*intro, mine...)
@@ -61,10 +61,10 @@ func reductionPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []mask
 	return occs
 }
 
-func wherePatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
-	m := maskC{cond: e.Cond}
+func wherePatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ {
+	m := maskC{cond: e.Cond, shifts: shiftsOf(e.Cond.Domain, scope)}
 	for _, s := range e.Cond.Domain {
-		m.slots = append(m.slots, slot{s, scope[s]})
+		m.slots = append(m.slots, slot{s, scope[s].id})
 	}
 	return w.walk(e.Args[0], scope, append(append([]maskC(nil), masks...), m), nonlin, intro)
 }

@@ -25,6 +25,7 @@ const (
 	OpKernel       // a multilinear Kernel
 	OpMax          // the larger of a and b
 	OpMin          // the smaller of a and b
+	OpShift        // a read Shift positions along the axis Idx[0] (a lag or a lead)
 	// OpContract is Σ_k a·b lowered to one matrix product (Node.Ctr). Terms never
 	// hold it: the compiler makes it of a sum over a product.
 	OpContract
@@ -64,7 +65,7 @@ type opInfo struct {
 	// whether it does; nil: no argument does.
 	affine func(t *Term, i int) (float64, bool)
 	// patterns collects the term's variable references for the statistics.
-	patterns func(w *statWalker, t *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ
+	patterns func(w *statWalker, t *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ
 	// lower builds the node of t, whose arguments are lowered, over idx, and adds it.
 	lower func(l *lowerer, n *Node, t *Term, idx []*Axis) error
 	// The sweeps (eval.go): forward sets the value from the arguments' values,
@@ -121,6 +122,9 @@ func init() {
 		OpMin: {layout: elementwise, prec: 4, print: call("min"), degree: kinkDegree,
 			patterns: kinkPatterns, lower: lowerElementwise,
 			forward: pickForward, tangent: pickTangent, pullback: pickPullback},
+		OpShift: {layout: elementwise, prec: 4, print: printShift, degree: maxDegree,
+			patterns: shiftPatterns, lower: lowerShift,
+			forward: shiftForward, tangent: shiftTangent, pullback: shiftPullback},
 		OpContract: {layout: contraction, prec: 2,
 			forward: contractForward, tangent: contractTangent, pullback: contractPullback, backwardTangent: contractBackwardTangent},
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -38,9 +39,14 @@ type slot struct {
 	id  int
 }
 
+// binding is an axis's index instance in the scope of a walk: its slot's id, and
+// the offset at which the references below read the axis (a lag or a lead, OpShift).
+type binding struct{ id, shift int }
+
 type maskC struct {
-	cond  *Subset
-	slots []slot // aligned with cond.domain
+	cond   *Subset
+	slots  []slot // aligned with cond.domain
+	shifts []int  // per slot, the offset read (see occ.shifts)
 }
 
 // occ is one reference to a variable inside an equation.
@@ -50,6 +56,54 @@ type occ struct {
 	masks     []maskC
 	nonlinear bool
 	kern      *kernelOcc // set when v is an argument of a kernel
+	// shifts are, per slot, the offset from the slot's value of the element read;
+	// nil for none. A shifted reference reads nothing where the offset leaves the
+	// axis, which the formulas do not count: its patterns are enumerated.
+	shifts []int
+}
+
+// at is the row-major position the slots' values val give, each moved by its shift
+// (shifts may be nil), and -1 where a shift leaves its axis.
+func at(slots []slot, shifts []int, val map[slot]int) int {
+	off := 0
+	for k, s := range slots {
+		p := val[s]
+		if shifts != nil {
+			p += shifts[k]
+			if p < 0 || p >= s.set.Size {
+				return -1
+			}
+		}
+		off = off*s.set.Size + p
+	}
+	return off
+}
+
+// shifted reports whether o or one of its masks reads a shifted axis.
+func (o occ) shifted() bool {
+	if o.shifts != nil {
+		return true
+	}
+	for _, m := range o.masks {
+		if m.shifts != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// shiftsOf are the scope's offsets for axes, nil when all are 0.
+func shiftsOf(axes []*Axis, scope map[*Axis]binding) []int {
+	var out []int
+	for k, a := range axes {
+		if sh := scope[a].shift; sh != 0 {
+			if out == nil {
+				out = make([]int, len(axes))
+			}
+			out[k] = sh
+		}
+	}
+	return out
 }
 
 // kernelOcc is a variable as argument arg of a kernel whose output runs over out
@@ -78,13 +132,13 @@ type statWalker struct {
 
 // walk collects the references below e (scope maps sets to their binding) and
 // returns them; the introduced binding ids go to intro.
-func (w *statWalker) walk(e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
+func (w *statWalker) walk(e *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ {
 	return ops[e.Op].patterns(w, e, scope, masks, nonlin, intro)
 }
 
 // linearPatterns: a sum, difference or negation passes its arguments' references
 // through.
-func linearPatterns(w *statWalker, e *Term, scope map[*Axis]int, masks []maskC, nonlin bool, intro *[]int) []occ {
+func linearPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ {
 	var out []occ
 	for _, a := range e.Args {
 		out = append(out, w.walk(a, scope, masks, nonlin, intro)...)
@@ -106,7 +160,7 @@ func (w *statWalker) allPairs(occs []occ, below []int) {
 			q.slots = renameSlots(q.slots, renamed)
 			var qm []maskC
 			for _, m := range q.masks {
-				qm = append(qm, maskC{m.cond, renameSlots(m.slots, renamed)})
+				qm = append(qm, maskC{m.cond, renameSlots(m.slots, renamed), m.shifts})
 			}
 			q.masks = qm
 			w.pair(occs[i], q, i == j)
@@ -136,7 +190,7 @@ func dedupMasks(ms []maskC) []maskC {
 	for _, m := range ms {
 		dup := false
 		for _, o := range out {
-			dup = dup || (o.cond == m.cond && slotsEqual(o.slots, m.slots))
+			dup = dup || (o.cond == m.cond && slotsEqual(o.slots, m.slots) && slices.Equal(o.shifts, m.shifts))
 		}
 		if !dup {
 			out = append(out, m)
@@ -185,6 +239,9 @@ func countPattern(used []slot, masks []maskC) (int, bool) {
 	covered := map[slot]bool{}
 	n := 1
 	for _, m := range masks {
+		if m.shifts != nil {
+			return 0, false
+		}
 		for _, s := range m.slots {
 			if !containsSlot(used, s) || covered[s] {
 				return 0, false
@@ -215,11 +272,7 @@ func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 	rec = func(d int) {
 		if d == len(slots) {
 			for _, m := range masks {
-				off := 0
-				for k, s := range m.slots {
-					off = off*m.cond.Domain[k].Size + val[s]
-				}
-				if !m.cond.Member[off] {
+				if off := at(m.slots, m.shifts, val); off < 0 || !m.cond.Member[off] {
 					return
 				}
 			}
@@ -244,7 +297,7 @@ func linear(slots []slot, val map[slot]int) int {
 
 // covers reports whether occurrence a touches every (row, element) pair b touches.
 func covers(a, b occ) bool {
-	if len(a.masks) > 0 {
+	if len(a.masks) > 0 || a.shifted() || b.shifted() {
 		return false
 	}
 	for d := range a.slots {
@@ -283,7 +336,7 @@ func reduceCovered(occs []occ) []occ {
 // jacobianCount counts distinct (row, element) pairs of a variable's occurrences.
 func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
 	pats, kerns := splitOccs(occs)
-	if len(pats) == 1 && len(kerns) == 0 {
+	if len(pats) == 1 && len(kerns) == 0 && !pats[0].shifted() {
 		o := pats[0]
 		if n, ok := countPattern(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...))); ok {
 			return n
@@ -327,7 +380,9 @@ func splitOccs(occs []occ) (pats, kerns []occ) {
 func eachJacobianEntry(rows []slot, rowMasks []maskC, pats, kerns []occ, fn func(row, elem int)) {
 	for _, o := range pats {
 		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
-			fn(linear(rows, val), linear(o.slots, val))
+			if el := at(o.slots, o.shifts, val); el >= 0 {
+				fn(linear(rows, val), el)
+			}
 		})
 	}
 	for _, o := range kerns {
@@ -384,12 +439,14 @@ func occElements(rows []slot, rowMasks []maskC, o occ) (full bool, mark func([]b
 		}
 	}
 	distinct := len(uniqueSlots(o.slots)) == len(o.slots)
-	if distinct && len(o.masks) == 0 && len(rowMasks) == 0 {
+	if distinct && len(o.masks) == 0 && len(rowMasks) == 0 && o.shifts == nil {
 		return true, nil
 	}
 	return false, func(bits []bool) {
 		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
-			bits[linear(o.slots, val)] = true
+			if el := at(o.slots, o.shifts, val); el >= 0 {
+				bits[el] = true
+			}
 		})
 	}
 }
@@ -405,7 +462,9 @@ func eachPair(pp pairPat, fn func(i, j int)) {
 		return
 	}
 	enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
-		fn(linear(pp.p.slots, val), linear(pp.q.slots, val))
+		if i, j := at(pp.p.slots, pp.p.shifts, val), at(pp.q.slots, pp.q.shifts, val); i >= 0 && j >= 0 {
+			fn(i, j)
+		}
 	})
 }
 
@@ -426,15 +485,17 @@ func patternKey(pp pairPat) string {
 	for _, s := range pp.p.slots {
 		name(s)
 	}
-	fmt.Fprintf(&b, "|%p|", pp.q.v)
+	fmt.Fprintf(&b, "%v|%p|", pp.p.shifts, pp.q.v)
 	for _, s := range pp.q.slots {
 		name(s)
 	}
+	fmt.Fprintf(&b, "%v", pp.q.shifts)
 	for _, m := range pp.masks {
 		fmt.Fprintf(&b, "|%p:", m.cond)
 		for _, s := range m.slots {
 			name(s)
 		}
+		fmt.Fprintf(&b, "%v", m.shifts)
 	}
 	fmt.Fprintf(&b, "|%v", pp.self)
 	return b.String()
@@ -462,9 +523,9 @@ type Equation struct {
 // equation walks e's definition; the pairs it multiplies are added to w.pairs.
 func (w *statWalker) equation(e *Equation) eqPattern {
 	var ep eqPattern
-	scope := map[*Axis]int{}
+	scope := map[*Axis]binding{}
 	for _, s := range e.Domain {
-		scope[s] = 0
+		scope[s] = binding{}
 		ep.rows = append(ep.rows, slot{s, 0})
 	}
 	ep.nrows = Size(e.Domain)
@@ -582,7 +643,7 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 					continue
 				}
 			}
-			if len(g) == 1 && g[0].kern == nil {
+			if len(g) == 1 && g[0].kern == nil && !g[0].p.shifted() && !g[0].q.shifted() {
 				if n, ok := countPattern(uniqueSlots(g[0].p.slots, g[0].q.slots), g[0].masks); ok {
 					below += n
 					continue
@@ -596,7 +657,7 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 			continue
 		}
 		v := key.a
-		if len(g) == 1 && g[0].self && len(g[0].masks) == 0 {
+		if len(g) == 1 && g[0].self && len(g[0].masks) == 0 && g[0].p.shifts == nil && g[0].q.shifts == nil {
 			pp := g[0]
 			total, _ := countPattern(uniqueSlots(pp.p.slots, pp.q.slots), nil)
 			// Diagonal: merge each position's two slots.

@@ -42,8 +42,11 @@ type Term struct {
 	Args []*Term
 	Ref  *Symbol // OpRef
 	// Idx is, for OpRef, the axis of each dimension of the symbol; for OpSum and
-	// OpLogSumExp, the axes summed over.
+	// OpLogSumExp, the axes summed over; for OpShift, the axis shifted.
 	Idx  []*Axis
+	// Shift is OpShift's offset: the term at position p of Idx[0] is the argument at
+	// p + Shift (a lead for Shift > 0, a lag below), absent (0) off the axis.
+	Shift int
 	Cond *Subset // OpWhere
 	Kern Kernel  // OpKernel
 	// Free are the axes the term varies over, in order.

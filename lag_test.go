@@ -1,0 +1,184 @@
+package nnopt_test
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+)
+
+// lagModel is one model written twice: with Lag and Lead, and with each lag spelled
+// out as a sum over an alias restricted to a two-dimensional condition (tt = t - k).
+type lagModel struct {
+	m    *nnopt.Model
+	x, u *nnopt.Variable
+}
+
+func buildLagModel(t *testing.T, spelled bool) lagModel {
+	t.Helper()
+	c := nnopt.NewContainer()
+	T := c.NewSet("t", "1", "2", "3", "4", "5")
+	j := c.NewSet("j", "a", "b")
+	tt := c.NewAlias("tt", T)
+	x := c.NewVariable("x", nnopt.Free, T, j)
+	u := c.NewVariable("u", nnopt.Free, T)
+	later := c.NewSubset("later", T)
+	must(t, later.SetMembers([]int{1}, []int{2}, []int{3}, []int{4}))
+	// shifted(e, k) is e at t + k, e written over tt when spelled out.
+	shifted := func(lag func() *nnopt.Expr, over func() *nnopt.Expr, k int) *nnopt.Expr {
+		if !spelled {
+			return lag()
+		}
+		rel := c.NewSubset(c.UniqueName("rel"), T, tt)
+		var tuples [][]int
+		for p := 0; p < 5; p++ {
+			if q := p + k; q >= 0 && q < 5 {
+				tuples = append(tuples, []int{p, q})
+			}
+		}
+		must(t, rel.SetMembers(tuples...))
+		return nnopt.Sum(nnopt.Where(over(), rel), tt)
+	}
+	xPrev := shifted(func() *nnopt.Expr { return nnopt.Lag(x, T, 1) }, func() *nnopt.Expr { return x.At(tt, j) }, -1)
+	uPrev := shifted(func() *nnopt.Expr { return nnopt.Lag(u, T, 1) }, func() *nnopt.Expr { return u.At(tt) }, -1)
+	xNext := shifted(func() *nnopt.Expr { return nnopt.Lead(x, T, 1) }, func() *nnopt.Expr { return x.At(tt, j) }, 1)
+	sqx2 := shifted(func() *nnopt.Expr { return nnopt.Lag(nnopt.Sqr(x), T, 2) }, func() *nnopt.Expr { return nnopt.Sqr(x.At(tt, j)) }, -2)
+
+	chain := c.NewEquation("chain", T, j)
+	must(t, chain.Define(nnopt.Eq(x, nnopt.Add(nnopt.Mul(xPrev, uPrev), nnopt.Sqr(uPrev)))))
+	must(t, chain.Where(later))
+	cap := c.NewEquation("cap", T)
+	must(t, cap.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(xNext, x), j), nnopt.Const(3))))
+	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), T), nnopt.Sum(sqx2, T, j))
+	m, err := c.NewModel("lags", nnopt.ModelSpec{Equations: []*nnopt.Equation{chain, cap}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for k := range x.L {
+		x.L[k] = rng.Float64() - 0.5
+	}
+	for k := range u.L {
+		u.L[k] = rng.Float64() - 0.5
+	}
+	return lagModel{m, x, u}
+}
+
+// TestLagMatchesSpelledOut: a model with lags and leads has the statistics, the
+// residuals and the Jacobian (structure and values) of the same model with each
+// lag written as a sum over an alias restricted to t' = t - k.
+func TestLagMatchesSpelledOut(t *testing.T) {
+	lag, spelled := buildLagModel(t, false), buildLagModel(t, true)
+	st1, err := lag.m.Statistics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st2, err := spelled.m.Statistics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st1 != st2 {
+		t.Errorf("statistics with Lag\n%+v\nspelled out\n%+v", st1, st2)
+	}
+	if st1.JacobianNonzeros == 0 || st1.HessianBelowDiagonal == 0 {
+		t.Errorf("statistics %+v count nothing", st1)
+	}
+	j1, err := lag.m.Jacobian()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j2, err := spelled.m.Jacobian()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q := range j1.Blocks {
+		a, b := j1.Blocks[q], j2.Blocks[q]
+		if !reflect.DeepEqual(a.RowStart, b.RowStart) || !reflect.DeepEqual(a.Var, b.Var) || !reflect.DeepEqual(a.Elem, b.Elem) {
+			t.Errorf("block %d: the structures differ", q)
+			continue
+		}
+		for k := range a.Value {
+			if math.Abs(a.Value[k]-b.Value[k]) > 1e-12 {
+				t.Errorf("block %d entry %d: %g with Lag, %g spelled out", q, k, a.Value[k], b.Value[k])
+			}
+		}
+		for r := range a.Residual {
+			if math.Abs(a.Residual[r]-b.Residual[r]) > 1e-12 {
+				t.Errorf("block %d row %d: residual %g with Lag, %g spelled out", q, r, a.Residual[r], b.Residual[r])
+			}
+		}
+	}
+}
+
+// TestLagErrors: a lag along a set the expression does not vary over, or a nil set,
+// is an error naming it; printing shows the lag.
+func TestLagErrors(t *testing.T) {
+	c := nnopt.NewContainer()
+	T, j := c.NewSet("t", "1", "2"), c.NewSet("j", "a")
+	u := c.NewVariable("u", nnopt.Free, T)
+	if err := nnopt.Lag(u, j, 1).Err(); err == nil || !strings.Contains(err.Error(), `Lag along "j"`) {
+		t.Errorf("lag along j: %v", err)
+	}
+	if err := nnopt.Lead(u, nil, 1).Err(); err == nil {
+		t.Error("lead along a nil set: no error")
+	}
+	if s := nnopt.Add(nnopt.Lag(u, T, 2), nnopt.Lead(u, T, 1)).String(); s != "lag(u, t, 2) + lead(u, t, 1)" {
+		t.Errorf("printed %q", s)
+	}
+}
+
+// chain is the optimal-control chain x(t) = x(t-1) + u(t-1) for t > 1, x(first) = 0,
+// min Σ_{t<last} u(t)² + (x(last) - 10)², whose optimum is 100/n (u = 10/n).
+func chain(t testing.TB, n int) (*nnopt.Model, *nnopt.Variable) {
+	c := nnopt.NewContainer()
+	labels := make([]string, n)
+	for k := range labels {
+		labels[k] = "t" + strconv.Itoa(k+1)
+	}
+	T := c.NewSet("t", labels...)
+	x, u := c.NewVariable("x", nnopt.Free, T), c.NewVariable("u", nnopt.Free, T)
+	x.Lo[0], x.Up[0] = 0, 0
+	u.Lo[n-1], u.Up[n-1] = 0, 0 // u(last) plays no part
+	later := c.NewSubset("later", T)
+	mask := make([]bool, n)
+	for k := 1; k < n; k++ {
+		mask[k] = true
+	}
+	if err := later.SetMask(mask); err != nil {
+		t.Fatal(err)
+	}
+	step := c.NewEquation("step", T)
+	if err := step.Define(nnopt.Eq(x, nnopt.Add(nnopt.Lag(x, T, 1), nnopt.Lag(u, T, 1)))); err != nil {
+		t.Fatal(err)
+	}
+	if err := step.Where(later); err != nil {
+		t.Fatal(err)
+	}
+	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), T), nnopt.Sqr(nnopt.Sub(x.Elem(labels[n-1]), nnopt.Const(10))))
+	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, u
+}
+
+// TestChain: the chain with n = 100 and 1000 reaches 100/n.
+func TestChain(t *testing.T) {
+	for _, n := range []int{100, 1000} {
+		m, u := chain(t, n)
+		if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-100/float64(n)) > 1e-6*100/float64(n) {
+			t.Errorf("n = %d: status %v, objective %.10g, want %.10g", n, m.Status, m.ObjectiveValue, 100/float64(n))
+		}
+		if math.Abs(u.L[0]-10/float64(n)) > 1e-5 {
+			t.Errorf("n = %d: u(1) = %g, want %g", n, u.L[0], 10/float64(n))
+		}
+	}
+}

@@ -43,12 +43,12 @@ type Term struct {
 	Ref  *Symbol // OpRef
 	// Idx is, for OpRef, the axis of each dimension of the symbol; for OpSum and
 	// OpLogSumExp, the axes summed over; for OpShift, the axis shifted.
-	Idx  []*Axis
+	Idx []*Axis
 	// Shift is OpShift's offset: the term at position p of Idx[0] is the argument at
 	// p + Shift (a lead for Shift > 0, a lag below), absent (0) off the axis.
 	Shift int
-	Cond *Subset // OpWhere
-	Kern Kernel  // OpKernel
+	Cond  *Subset // OpWhere
+	Kern  Kernel  // OpKernel
 	// Free are the axes the term varies over, in order.
 	Free []*Axis
 	// HasVar says a variable is referenced somewhere below.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/nnopt/nnopt/internal/engine"
+	"github.com/nnopt/nnopt/internal/freeze"
 	"math"
 	"slices"
 	"strings"
@@ -98,7 +99,7 @@ type FreezeOptions struct {
 
 // ErrUnmatchedRecords is wrapped by the error of a frozen Solve whose modifiables hold
 // more records outside the instance than FreezeOptions.NoMatchLimit.
-var ErrUnmatchedRecords = errors.New("unmatched record limit exceeded")
+var ErrUnmatchedRecords = freeze.ErrUnmatchedRecords
 
 // Eps returns the explicit zero of a frozen model's data: negative zero, which
 // computes as 0 but counts as a record (the reference's EPS).
@@ -395,7 +396,9 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 		return nil
 	}
 	for j, p := range params {
-		f.mods = append(f.mods, &modState{name: p.name, param: p, dom: p.domain, act: all(acts[p]), cur: pdata[j], base: slices.Clone(pdata[j])})
+		f.mods = append(f.mods, &freeze.Mod{Name: p.name, Data: func() []float64 { return p.Values },
+			Element: func(i int) string { return elementName(p.name, p.domain, i) },
+			Act:     all(acts[p]), Cur: pdata[j], Base: slices.Clone(pdata[j])})
 	}
 	for _, a := range attrs {
 		vb := index[a.v]
@@ -405,28 +408,25 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 		} else if act == nil {
 			act = make([]bool, len(a.v.L)) // no active row reads it
 		}
-		md := &modState{name: a.String(), attr: a, vb: vb, dom: a.v.domain, act: all(act)}
+		md := &freeze.Mod{Name: a.String(), Data: a.data, Element: func(i int) string { return elementName(a.String(), a.v.domain, i) }, Act: all(act)}
 		lo, up := typeBounds(a.v.Type)
 		pv := inst.prob.Vars[vb]
 		switch a.kind {
 		case AttrL:
-			md.cur, md.def = f.lev[vb], 0
+			md.Cur, md.Def = f.lev[vb], 0
 		case AttrLo:
-			md.cur, md.def = pv.Lo, lo
+			md.Cur, md.Def = pv.Lo, lo
 		case AttrUp:
-			md.cur, md.def = pv.Up, up
+			md.Cur, md.Def = pv.Up, up
 		case AttrFx:
-			md.cur, md.curUp, md.lev = pv.Lo, pv.Up, f.lev[vb]
-			md.baseUp, md.defLo, md.defUp = slices.Clone(pv.Up), lo, up
+			md.Bounds = func() ([]float64, []float64) { return a.v.Lo, a.v.Up }
+			md.Cur, md.CurUp, md.Lev = pv.Lo, pv.Up, f.lev[vb]
+			md.BaseUp, md.DefLo, md.DefUp = slices.Clone(pv.Up), lo, up
 		}
-		md.base = slices.Clone(md.cur)
+		md.Base = slices.Clone(md.Cur)
 		f.mods = append(f.mods, md)
 	}
-	// A fixed value applies before the bounds and the level, so that where x.fx has no
-	// record, a modifiable x.lo or x.up still decides its own bound.
-	slices.SortStableFunc(f.mods, func(a, b *modState) int {
-		return boolInt(b.param == nil && b.attr.kind == AttrFx) - boolInt(a.param == nil && a.attr.kind == AttrFx)
-	})
+	freeze.Order(f.mods)
 	// Sensitivity blocks: the equations that read a modifiable parameter, compiled
 	// with the parameters as variable blocks after the instance's own.
 	pv := make(map[*Parameter]int, len(params))

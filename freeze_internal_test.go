@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/nnopt/nnopt/internal/freeze"
 )
 
 // The reference's look inside a frozen instance: e: a·x/sqr(b) = 0 with a and b
@@ -314,6 +316,15 @@ func TestFrozenBoundsAndFixedValues(t *testing.T) {
 				t.Errorf("%s: x = %v, want %v", tc.name, x.L, tc.want)
 				break
 			}
+		}
+	}
+}
+
+// A frozen Solve hands FreezeOptions.UpdateType to package freeze by value.
+func TestUpdateTypeValues(t *testing.T) {
+	for u, want := range map[UpdateType]freeze.Update{UpdateBaseCase: freeze.BaseCase, UpdateZero: freeze.Zero, UpdateAccumulate: freeze.Accumulate} {
+		if freeze.Update(u) != want {
+			t.Errorf("UpdateType %s is freeze.Update %d, want %d", u, freeze.Update(u), want)
 		}
 	}
 }

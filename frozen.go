@@ -14,18 +14,8 @@ import (
 // frozen is the kept instance of a frozen model and what its updates need.
 type frozen struct {
 	inst  *instance
-	mods  []*freeze.Mod
+	kept  *freeze.Instance
 	pvars []*Variable // <name>_var of the modifiable parameters, in order
-	lev   [][]float64 // the instance's levels per variable block; nil for defined variables
-	sens  []sensBlock // equations that read a modifiable parameter, compiled with it as a variable
-	sensX [][]float64 // point of the sensitivity blocks: instance variables, then pvars
-	sensG [][]float64 // their adjoints (nil for blocks no sensitivity block reads)
-}
-
-type sensBlock struct {
-	eq   int // index into instance.eqs
-	b    *engine.Block
-	r, w []float64
 }
 
 func typeBounds(t VarType) (lo, up float64) {
@@ -62,13 +52,8 @@ func (f *frozen) update(model string, opt FreezeOptions) error {
 	if opt.NoMatchLimit < 0 {
 		return fmt.Errorf("nnopt: model %q: FreezeOptions.NoMatchLimit %d: want 0 or more", model, opt.NoMatchLimit)
 	}
-	if err := freeze.Apply(f.mods, freeze.Update(opt.UpdateType), opt.NoMatchLimit); err != nil {
+	if err := f.kept.Update(f.inst.start(), freeze.Update(opt.UpdateType), opt.NoMatchLimit); err != nil {
 		return fmt.Errorf("nnopt: model %q: %w", model, err)
-	}
-	for i, v := range f.inst.vars {
-		if f.lev[i] != nil {
-			copy(v.L, f.lev[i])
-		}
 	}
 	return nil
 }
@@ -96,28 +81,15 @@ func (m *Model) frozenSolved(inst *instance) {
 	if f == nil || f.inst != inst {
 		return
 	}
-	for i, v := range inst.vars {
-		if f.lev[i] != nil {
-			copy(f.lev[i], v.L)
-		}
+	eqM := make([][]float64, len(inst.eqs))
+	for i, e := range inst.eqs {
+		eqM[i] = e.M
 	}
-	for _, g := range f.sensG {
-		clear(g)
-	}
-	for _, s := range f.sens {
-		e := inst.eqs[s.eq]
-		s.b.Eval(f.sensX, s.r)
-		for i, y := range e.M {
-			s.w[i] = -y
-		}
-		s.b.VJP(s.w, f.sensG)
-	}
-	n := len(inst.vars)
+	paramM := make([][]float64, len(f.pvars))
 	for j, v := range f.pvars {
-		if g := f.sensG[n+j]; g != nil {
-			copy(v.M, g)
-		}
+		paramM[j] = v.M
 	}
+	f.kept.Solved(inst.start(), eqM, paramM)
 }
 
 // checkAttrsInAlgebra rejects a modifiable attribute that an equation or the objective

@@ -128,3 +128,20 @@ func TestOrder(t *testing.T) {
 		t.Errorf("order %v, want %v", got, want)
 	}
 }
+
+// The instance keeps the levels of the variables no equation defines: an update puts
+// them into the point the solve starts from, a solve's result replaces them.
+func TestInstanceLevels(t *testing.T) {
+	in := &Instance{Lev: [][]float64{{1, 2}, nil}}
+	x := [][]float64{{0, 0}, {5}}
+	if err := in.Update(x, BaseCase, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(x[0], []float64{1, 2}) || x[1][0] != 5 {
+		t.Errorf("start point %v, want [[1 2] [5]] (a defined variable's level untouched)", x)
+	}
+	in.Solved([][]float64{{3, 4}, {6}}, nil, nil)
+	if !slices.Equal(in.Lev[0], []float64{3, 4}) || in.Lev[1] != nil {
+		t.Errorf("kept levels %v, want [[3 4] []]", in.Lev)
+	}
+}

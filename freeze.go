@@ -298,14 +298,14 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	for _, p := range params {
 		spec.Params = append(spec.Params, freeze.Param{Handle: p, Mod: &freeze.Mod{Name: p.name,
 			Data:    func() []float64 { return p.Values },
-			Element: func(i int) string { return elementName(p.name, p.domain, i) }}})
+			Element: func(i int) string { return elementName(p.name, p.domain, i, true) }}})
 	}
 	for _, a := range attrs {
 		vb, ok := index[a.v]
 		if !ok {
 			vb = -1
 		}
-		md := &freeze.Mod{Name: a.String(), Data: a.data, Element: func(i int) string { return elementName(a.String(), a.v.domain, i) }}
+		md := &freeze.Mod{Name: a.String(), Data: a.data, Element: func(i int) string { return elementName(a.String(), a.v.domain, i, true) }}
 		if a.kind == AttrFx {
 			md.Bounds = func() ([]float64, []float64) { return a.v.Lo, a.v.Up }
 		}

@@ -3,7 +3,6 @@ package nnopt
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/nnopt/nnopt/internal/engine"
 	"github.com/nnopt/nnopt/internal/freeze"
@@ -56,19 +55,6 @@ func (f *frozen) update(model string, opt FreezeOptions) error {
 		return fmt.Errorf("nnopt: model %q: %w", model, err)
 	}
 	return nil
-}
-
-// elementName writes element off of a symbol over dom as name('l1','l2').
-func elementName(name string, dom []*Set, off int) string {
-	if len(dom) == 0 {
-		return name
-	}
-	labels := make([]string, len(dom))
-	for d := len(dom) - 1; d >= 0; d-- {
-		labels[d] = "'" + dom[d].Labels()[off%dom[d].size] + "'"
-		off /= dom[d].size
-	}
-	return name + "(" + strings.Join(labels, ",") + ")"
 }
 
 // frozenSolved runs after a successful Solve of a frozen model, once the solution is

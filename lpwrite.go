@@ -137,30 +137,3 @@ func (m *Model) LinearProgram(opt LPOptions) (*lpfile.Program, error) {
 
 // relation is the row relation of each binding equation type.
 var relation = map[EqType]lpfile.Relation{EQ: lpfile.EQ, LE: lpfile.LE, GE: lpfile.GE}
-
-// rowName is the name of row r of an equation: its name and the labels of its domain
-// sets, e.g. supply(seattle).
-func rowName(name string, domain []*Set, r int) string {
-	if len(domain) == 0 {
-		return name
-	}
-	labels := make([]string, len(domain))
-	for d := len(domain) - 1; d >= 0; d-- {
-		s := domain[d]
-		i := r % s.size
-		r /= s.size
-		if s.labels != nil {
-			labels[d] = s.labels[i]
-		} else {
-			labels[d] = fmt.Sprint(i)
-		}
-	}
-	out := name + "("
-	for d, l := range labels {
-		if d > 0 {
-			out += ","
-		}
-		out += l
-	}
-	return out + ")"
-}

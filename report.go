@@ -37,7 +37,7 @@ func (m *Model) WriteListing(w io.Writer) error {
 	var tables []listing.Table
 	for _, v := range inst.vars {
 		if m.c.Lookup(v.name) == v {
-			tables = append(tables, listing.Table{Kind: "VAR", Name: v.name, Label: func(k int) string { return rowName("", v.domain, k) },
+			tables = append(tables, listing.Table{Kind: "VAR", Name: v.name, Label: func(k int) string { return elementName("", v.domain, k, false) },
 				Lo: v.Lo, L: v.L, Up: v.Up, M: v.M})
 		}
 	}
@@ -46,7 +46,7 @@ func (m *Model) WriteListing(w io.Writer) error {
 		for k := range lo {
 			lo[k], up[k] = equationBounds(e.Type)
 		}
-		tables = append(tables, listing.Table{Kind: "EQU", Name: e.name, Label: func(k int) string { return rowName("", e.domain, k) },
+		tables = append(tables, listing.Table{Kind: "EQU", Name: e.name, Label: func(k int) string { return elementName("", e.domain, k, false) },
 			Lo: lo, L: e.L, Up: up, M: e.M})
 	}
 	title := fmt.Sprintf("Solution of model %s: %v, %v, objective %.10g", m.name, m.Status, m.SolveStatus, m.ObjectiveValue)

@@ -1,14 +1,8 @@
 package nnopt
 
 import (
-	"fmt"
-	"strings"
-
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/blas/gonum"
-
 	"github.com/nnopt/nnopt/internal/choice"
-	"github.com/nnopt/nnopt/openblas"
+	"github.com/nnopt/nnopt/internal/cpublas"
 )
 
 // EnvBLAS names the environment variable that chooses the CPU BLAS when UseBLAS is
@@ -26,25 +20,5 @@ const EnvBLAS = "NNOPT_BLAS"
 //
 // It returns a one-line description of the BLAS in use for logs.
 func UseBLAS(name string) (string, error) {
-	name, source := choice.Resolve(name, "-blas", EnvBLAS, "auto")
-	switch strings.ToLower(name) {
-	case "gonum":
-		blas64.Use(gonum.Implementation{})
-		return "gonum (pure Go)", nil
-	case "openblas", "auto":
-		impl, err := openblas.Load()
-		if err == nil {
-			blas64.Use(impl)
-			return fmt.Sprintf("%s (%s; %d OpenBLAS thread(s) per call, large products split over %d goroutine(s))",
-				impl.Config(), impl.Path(), impl.Threads(), impl.Parts()), nil
-		}
-		if strings.EqualFold(name, "openblas") {
-			return "", err
-		}
-		blas64.Use(gonum.Implementation{})
-		first, _, _ := strings.Cut(err.Error(), ";")
-		return "gonum (pure Go; " + first + ")", nil
-	default:
-		return "", fmt.Errorf("%s %q: want auto, openblas or gonum", source, name)
-	}
+	return cpublas.Use(choice.Resolve(name, "-blas", EnvBLAS, "auto"))
 }

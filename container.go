@@ -22,6 +22,7 @@ package nnopt
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Container owns the symbols of one or more models. Names are unique within it.
@@ -397,6 +398,30 @@ func domainNames(dom []*Set) string {
 		s += d.name
 	}
 	return s + ")"
+}
+
+// elementName names element i of a symbol over domain by its sets' labels,
+// x(seattle,new-york), or with quote as the reference writes data, x('seattle','new-york');
+// a scalar by its name.
+func elementName(name string, domain []*Set, i int, quote bool) string {
+	if len(domain) == 0 {
+		return name
+	}
+	labels := make([]string, len(domain))
+	for d := len(domain) - 1; d >= 0; d-- {
+		s := domain[d]
+		l := s.labels
+		if l == nil {
+			labels[d] = fmt.Sprint(i % s.size)
+		} else {
+			labels[d] = l[i%s.size]
+		}
+		if quote {
+			labels[d] = "'" + labels[d] + "'"
+		}
+		i /= s.size
+	}
+	return name + "(" + strings.Join(labels, ",") + ")"
 }
 
 // UniqueName returns prefix, or prefix_2, prefix_3, ... whichever is not taken yet;

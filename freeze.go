@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/nnopt/nnopt/internal/engine"
+	"github.com/nnopt/nnopt/internal/freeze"
 	"math"
 	"slices"
 	"strings"
@@ -98,7 +99,7 @@ type FreezeOptions struct {
 
 // ErrUnmatchedRecords is wrapped by the error of a frozen Solve whose modifiables hold
 // more records outside the instance than FreezeOptions.NoMatchLimit.
-var ErrUnmatchedRecords = errors.New("unmatched record limit exceeded")
+var ErrUnmatchedRecords = freeze.ErrUnmatchedRecords
 
 // Eps returns the explicit zero of a frozen model's data: negative zero, which
 // computes as 0 but counts as a record (the reference's EPS).
@@ -286,181 +287,53 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	for i, v := range inst.vars {
 		index[v] = i
 	}
-	f := &frozen{inst: inst}
-	// The instance owns its bounds and levels from now on.
-	// Levels: the instance keeps those of the variables no equation defines (and of
-	// modifiable levels); a defined variable's level follows from the others in the
-	// solver's forward sweep, so its container level is left as it is, which saves
-	// two copies of every layer's activations per solve.
-	defined := make([]bool, len(inst.vars))
-	for _, e := range inst.prob.Equations {
-		if e.Defines >= 0 {
-			defined[e.Defines] = true
-		}
-	}
-	for _, a := range attrs {
-		if a.kind == AttrL || a.kind == AttrFx {
-			defined[index[a.v]] = false
-		}
-	}
-	f.lev = make([][]float64, len(inst.vars))
-	for i, v := range inst.vars {
-		inst.prob.Vars[i].Lo, inst.prob.Vars[i].Up = slices.Clone(v.Lo), slices.Clone(v.Up)
-		if !defined[i] {
-			f.lev[i] = slices.Clone(v.L)
-		}
-	}
-	// And its parameter data: modifiable parameters read their _var level, the others
-	// a copy taken now.
-	modParam := map[*Parameter]int{}
-	for j, p := range params {
-		modParam[p] = j
-	}
-	bufs := map[*Parameter][]float64{}
-	pdata := make([][]float64, len(params))
-	for j, p := range params {
-		pdata[j] = slices.Clone(p.Values)
-		bufs[p] = pdata[j]
-	}
-	uses := make([]bool, len(params))
-	retarget := func(b *engine.Block) {
-		for _, n := range b.Nodes() {
-			p, ok := n.Param.(*Parameter)
-			if n.Op != engine.OpRef || !ok || p.attr != nil {
-				continue
+	spec := freeze.Spec{Blocks: inst.blocks, Problem: inst.prob, Levels: inst.start(),
+		Data: func(h any) ([]float64, bool) {
+			p, ok := h.(*Parameter)
+			if !ok || p.attr != nil { // an attribute in algebra is read as of generation
+				return nil, false
 			}
-			buf, ok := bufs[p]
-			if !ok {
-				buf = slices.Clone(p.Values)
-				bufs[p] = buf
-			}
-			n.Val = buf
-		}
-	}
-	for k, b := range inst.blocks {
-		retarget(b)
-		reads := false
-		for _, n := range b.Nodes() {
-			p, _ := n.Param.(*Parameter)
-			if j, ok := modParam[p]; ok && n.Op == engine.OpRef {
-				uses[j], reads = true, true
-			}
-		}
-		if reads {
-			f.sens = append(f.sens, sensBlock{eq: k})
-		}
-	}
-	for j, p := range params {
-		if !uses[j] {
-			return fmt.Errorf("nnopt: model %q: modifiable parameter %q is not used by any of its equations", m.name, p.name)
-		}
-	}
-	for _, a := range attrs {
-		if _, ok := index[a.v]; !ok {
-			return fmt.Errorf("nnopt: model %q: modifiable %s: variable %q is not part of the model", m.name, a, a.v.name)
-		}
-	}
-	// Which elements the instance contains: those some active row reads.
-	want := map[any]bool{}
+			return p.Values, true
+		}}
 	for _, p := range params {
-		want[p] = true
+		spec.Params = append(spec.Params, freeze.Param{Handle: p, Mod: &freeze.Mod{Name: p.name,
+			Data:    func() []float64 { return p.Values },
+			Element: func(i int) string { return elementName(p.name, p.domain, i, true) }}})
 	}
 	for _, a := range attrs {
-		want[index[a.v]] = true
-	}
-	acts := map[any][]bool{}
-	mark := func(key any, size int, act []bool) {
-		if !want[key] {
-			return
+		vb, ok := index[a.v]
+		if !ok {
+			vb = -1
 		}
-		dst := acts[key]
-		if dst == nil {
-			dst = make([]bool, size)
-			acts[key] = dst
+		md := &freeze.Mod{Name: a.String(), Data: a.data, Element: func(i int) string { return elementName(a.String(), a.v.domain, i, true) }}
+		if a.kind == AttrFx {
+			md.Bounds = func() ([]float64, []float64) { return a.v.Lo, a.v.Up }
 		}
-		for i, on := range act {
-			dst[i] = dst[i] || on
-		}
-	}
-	for _, b := range inst.blocks {
-		b.Reach(func(h any, act []bool) { p := h.(*Parameter); mark(p, len(p.Values), act) },
-			func(vb int, act []bool) { mark(vb, len(inst.vars[vb].L), act) })
-	}
-	all := func(a []bool) []bool {
-		for _, on := range a {
-			if !on {
-				return a
-			}
-		}
-		return nil
-	}
-	for j, p := range params {
-		f.mods = append(f.mods, &modState{name: p.name, param: p, dom: p.domain, act: all(acts[p]), cur: pdata[j], base: slices.Clone(pdata[j])})
-	}
-	for _, a := range attrs {
-		vb := index[a.v]
-		act := acts[vb]
-		if vb == inst.prob.Objective {
-			act = nil
-		} else if act == nil {
-			act = make([]bool, len(a.v.L)) // no active row reads it
-		}
-		md := &modState{name: a.String(), attr: a, vb: vb, dom: a.v.domain, act: all(act)}
 		lo, up := typeBounds(a.v.Type)
-		pv := inst.prob.Vars[vb]
-		switch a.kind {
-		case AttrL:
-			md.cur, md.def = f.lev[vb], 0
-		case AttrLo:
-			md.cur, md.def = pv.Lo, lo
-		case AttrUp:
-			md.cur, md.def = pv.Up, up
-		case AttrFx:
-			md.cur, md.curUp, md.lev = pv.Lo, pv.Up, f.lev[vb]
-			md.baseUp, md.defLo, md.defUp = slices.Clone(pv.Up), lo, up
-		}
-		md.base = slices.Clone(md.cur)
-		f.mods = append(f.mods, md)
+		kind := [...]freeze.Kind{AttrL: freeze.Level, AttrLo: freeze.Lower, AttrUp: freeze.Upper, AttrFx: freeze.Fixed}[a.kind]
+		spec.Attrs = append(spec.Attrs, freeze.Attr{VB: vb, Var: a.v.name, Kind: kind, Lo: lo, Up: up, Mod: md})
 	}
-	// A fixed value applies before the bounds and the level, so that where x.fx has no
-	// record, a modifiable x.lo or x.up still decides its own bound.
-	slices.SortStableFunc(f.mods, func(a, b *modState) int {
-		return boolInt(b.param == nil && b.attr.kind == AttrFx) - boolInt(a.param == nil && a.attr.kind == AttrFx)
-	})
-	// Sensitivity blocks: the equations that read a modifiable parameter, compiled
-	// with the parameters as variable blocks after the instance's own.
+	// The sensitivity blocks read the parameters as variable blocks after the
+	// instance's own.
 	pv := make(map[*Parameter]int, len(params))
 	for j, p := range params {
 		pv[p] = len(inst.vars) + j
 	}
-	f.sensX = make([][]float64, len(inst.vars)+len(params))
-	f.sensG = make([][]float64, len(f.sensX))
-	for i, v := range inst.vars {
-		f.sensX[i] = v.L
-	}
-	for j := range params {
-		f.sensX[len(inst.vars)+j] = pdata[j]
-	}
 	t := newTerms()
 	c := t.compiler(inst.vars, pv)
-	for k := range f.sens {
-		s := &f.sens[k]
-		b, _, err := t.block(c, inst.eqs[s.eq])
-		if err != nil {
-			return fmt.Errorf("nnopt: model %q: %w", m.name, err)
-		}
-		retarget(b)
-		s.b, s.r, s.w = b, make([]float64, b.Rows()), make([]float64, b.Rows())
+	spec.Compile = func(eq int) (*engine.Block, error) {
+		b, _, err := t.block(c, inst.eqs[eq])
+		return b, err
 	}
-	// Adjoints only for the parameters: a reference whose adjoint buffer is nil gets
-	// none, and neither does a product towards it (no GEMM for a weight's adjoint).
-	for j := range params {
-		f.sensG[len(inst.vars)+j] = make([]float64, len(pdata[j]))
+	kept, err := freeze.Keep(spec)
+	if err != nil {
+		return fmt.Errorf("nnopt: model %q: %w", m.name, err)
 	}
+	f := &frozen{inst: inst, kept: kept}
 	// Everything checked: add the parameters' variables to the container.
 	for j, p := range params {
 		v := m.c.NewVariable(p.name+"_var", Free, p.domain...)
-		v.L, v.Lo, v.Up = pdata[j], pdata[j], pdata[j]
+		v.L, v.Lo, v.Up = kept.ParamData[j], kept.ParamData[j], kept.ParamData[j]
 		f.pvars = append(f.pvars, v)
 	}
 	m.frozen = f

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/nnopt/nnopt/internal/freeze"
 )
 
 // The reference's look inside a frozen instance: e: a·x/sqr(b) = 0 with a and b
@@ -31,16 +33,17 @@ func TestFrozenLinearization(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := m.frozen
-	if len(f.sens) != 1 {
-		t.Fatalf("%d sensitivity blocks, want 1", len(f.sens))
+	if len(f.kept.Sens) != 1 {
+		t.Fatalf("%d sensitivity blocks, want 1", len(f.kept.Sens))
 	}
-	s := f.sens[0]
-	s.b.Eval(f.sensX, s.r)
-	g := make([][]float64, len(f.sensX))
-	for i, v := range f.sensX {
+	s := f.kept.Sens[0]
+	r := make([]float64, 1)
+	s.Block.Eval(f.kept.SensX, r)
+	g := make([][]float64, len(f.kept.SensX))
+	for i, v := range f.kept.SensX {
 		g[i] = make([]float64, len(v))
 	}
-	s.b.VJP([]float64{1}, g)
+	s.Block.VJP([]float64{1}, g)
 	xb := -1
 	for i, v := range f.inst.vars {
 		if v == x {
@@ -55,7 +58,7 @@ func TestFrozenLinearization(t *testing.T) {
 			t.Errorf("coefficient of %s: %.17g, want %.17g", k, coef[k], w)
 		}
 	}
-	rhs := -(s.r[0] - coef["x"]*2 - coef["a_var"]*6 - coef["b_var"]*3)
+	rhs := -(r[0] - coef["x"]*2 - coef["a_var"]*6 - coef["b_var"]*3)
 	if math.Abs(rhs+4.0/3) > 1e-15 {
 		t.Errorf("right-hand side %.17g, want -4/3", rhs)
 	}
@@ -314,6 +317,15 @@ func TestFrozenBoundsAndFixedValues(t *testing.T) {
 				t.Errorf("%s: x = %v, want %v", tc.name, x.L, tc.want)
 				break
 			}
+		}
+	}
+}
+
+// A frozen Solve hands FreezeOptions.UpdateType to package freeze by value.
+func TestUpdateTypeValues(t *testing.T) {
+	for u, want := range map[UpdateType]freeze.Update{UpdateBaseCase: freeze.BaseCase, UpdateZero: freeze.Zero, UpdateAccumulate: freeze.Accumulate} {
+		if freeze.Update(u) != want {
+			t.Errorf("UpdateType %s is freeze.Update %d, want %d", u, freeze.Update(u), want)
 		}
 	}
 }

@@ -3,21 +3,18 @@ package nnopt
 import (
 	"fmt"
 	"io"
-	"math"
 
+	"github.com/nnopt/nnopt/internal/lpmodel"
 	"github.com/nnopt/nnopt/lpfile"
 )
 
 // Writing a linear model as an LP or MPS file, so that what the solver sees can be
 // read, and solved by other solvers for a cross-check. The files themselves are
-// package lpfile's; here the model becomes an lpfile.Program.
-//
-// Rows are the equations' rows inside their conditions, named by the equation and the
-// labels of its domain, supply(seattle); columns are every element of every variable
-// of the model, x(seattle,new_york). A row is Σ_j a_j·x_j (relation) rhs, where a is
-// the Jacobian of lhs - rhs (constant, since the model is linear) and the right-hand
-// side is minus lhs - rhs at x = 0. Coefficients that are exactly zero are left out.
-// Nonbinding (=N=) rows are left out as well; a header comment counts them.
+// package lpfile's; here the model becomes an lpfile.Program, whose rows and columns
+// package internal/lpmodel reads off the Jacobian at x = 0. Rows are the equations'
+// rows inside their conditions, named by the equation and the labels of its domain,
+// supply(seattle); columns are every element of every variable of the model,
+// x(seattle,new_york).
 //
 // The objective is the model's objective variable with coefficient 1, minimised or
 // maximised, and the equation that defines it stays a row (not substituted): the
@@ -85,7 +82,6 @@ func (m *Model) WriteFile(path string) error {
 // supply(seattle), columns x(seattle,new-york), the objective row the model's
 // name); the files make them LP-safe.
 func (m *Model) LinearProgram(opt LPOptions) (*lpfile.Program, error) {
-	scaled := opt.Scaled
 	inst, err := m.compile()
 	if err != nil {
 		return nil, err
@@ -95,133 +91,49 @@ func (m *Model) LinearProgram(opt LPOptions) (*lpfile.Program, error) {
 			return nil, fmt.Errorf("nnopt: model %q: equation %q is %s (%s); LP and MPS files hold linear models only", m.name, e.name, d, term)
 		}
 	}
-	pats := inst.jacobianPattern()
 	zero := make([][]float64, len(inst.vars))
 	for i, v := range inst.vars {
 		zero[i] = make([]float64, len(v.L))
 	}
-	J := inst.jacobian(pats, zero)
-
-	p := &lpfile.Program{Name: m.name, Maximize: m.sense == Max}
-	colScale := func(vb, el int) float64 {
-		if !scaled {
-			return 1
-		}
-		return inst.vars[vb].Scale[el]
+	J := inst.jacobian(inst.jacobianPattern(), zero)
+	lm := lpmodel.Model{Name: m.name, Maximize: m.sense == Max, Objective: inst.prob.Objective, Scaled: opt.Scaled}
+	for _, v := range inst.vars {
+		lm.Vars = append(lm.Vars, lpmodel.Var{Size: len(v.L), Label: v.label, Lo: v.Lo, Up: v.Up, Scale: v.Scale,
+			Binary: v.Type == Binary, Integer: v.Type == Integer})
 	}
-	offset := make([]int, len(inst.vars)+1)
-	for i, v := range inst.vars {
-		offset[i+1] = offset[i] + len(v.L)
-		for el := range v.L {
-			c := lpfile.Column{Name: rowName(v.name, v.domain, el), Lo: v.Lo[el] / colScale(i, el), Up: v.Up[el] / colScale(i, el)}
-			switch {
-			case v.Type == Binary && c.Lo == 0 && c.Up == 1:
-				c.Kind = lpfile.Binary
-			case v.Type == Binary || v.Type == Integer:
-				c.Kind = lpfile.Integer
-			}
-			if math.IsNaN(c.Lo) || math.IsNaN(c.Up) || math.IsInf(c.Lo, 1) || math.IsInf(c.Up, -1) {
-				return nil, fmt.Errorf("nnopt: model %q: variable %s has bounds [%g, %g]", m.name, c.Name, c.Lo, c.Up)
-			}
-			p.Columns = append(p.Columns, c)
-		}
-	}
-	obj := inst.prob.Objective
-	p.Objective = lpfile.Entry{Index: offset[obj], Coef: colScale(obj, 0)}
 	var objDef string // the objective's defining equation, when compile added one
-	nonbinding := 0
 	for q, jb := range J.Blocks {
 		e := inst.eqs[q]
 		if q >= len(m.equations) {
 			objDef = e.name
 		}
-		for r := 0; r < jb.Rows(); r++ {
-			if jb.Active != nil && !jb.Active[r] {
-				continue
-			}
-			if e.Type == NB {
-				nonbinding++
-				continue
-			}
-			d := 1.0
-			if scaled {
-				d = e.Scale[r]
-			}
-			rel, ok := relation[e.Type]
-			if !ok {
-				return nil, fmt.Errorf("nnopt: model %q: equation %q has type %v", m.name, e.name, e.Type)
-			}
-			row := lpfile.Row{Name: rowName(e.name, e.domain, r), Rel: rel, RHS: -jb.Residual[r] / d}
-			if row.RHS == 0 {
-				row.RHS = 0 // no -0
-			}
-			if math.IsNaN(row.RHS) || math.IsInf(row.RHS, 0) {
-				return nil, fmt.Errorf("nnopt: model %q: row %s has right-hand side %g", m.name, row.Name, row.RHS)
-			}
-			for k := jb.RowStart[r]; k < jb.RowStart[r+1]; k++ {
-				a := jb.Value[k] * colScale(int(jb.Var[k]), int(jb.Elem[k])) / d
-				if a == 0 {
-					continue
-				}
-				if math.IsNaN(a) || math.IsInf(a, 0) {
-					return nil, fmt.Errorf("nnopt: model %q: row %s has coefficient %g", m.name, row.Name, a)
-				}
-				row.Entries = append(row.Entries, lpfile.Entry{Index: offset[jb.Var[k]] + int(jb.Elem[k]), Coef: a})
-			}
-			p.Rows = append(p.Rows, row)
+		rel, ok := relation[e.Type]
+		b := lpmodel.Block{Label: e.label, Rel: rel, Nonbinding: e.Type == NB, Scale: e.Scale,
+			Active: jb.Active, RowStart: jb.RowStart, Var: jb.Var, Elem: jb.Elem, Value: jb.Value, Residual: jb.Residual}
+		if !ok {
+			b.Err = fmt.Errorf("equation %q has type %v", e.name, e.Type)
 		}
+		lm.Blocks = append(lm.Blocks, b)
 	}
-
-	objVar := inst.vars[obj].name
+	objVar := inst.vars[lm.Objective].name
 	sense := "minimise"
-	if p.Maximize {
+	if lm.Maximize {
 		sense = "maximise"
 	}
 	switch {
 	case m.objective == nil:
-		p.Comments = append(p.Comments, fmt.Sprintf("Objective: none (a feasibility model); %s is fixed at 0", objVar))
+		lm.Comment = fmt.Sprintf("Objective: none (a feasibility model); %s is fixed at 0", objVar)
 	case objDef != "":
-		p.Comments = append(p.Comments, fmt.Sprintf("Objective: %s %s, defined by row %s (the model's objective expression)", sense, objVar, objDef))
+		lm.Comment = fmt.Sprintf("Objective: %s %s, defined by row %s (the model's objective expression)", sense, objVar, objDef)
 	default:
-		p.Comments = append(p.Comments, fmt.Sprintf("Objective: %s the variable %s; the equations that define it stay rows", sense, objVar))
+		lm.Comment = fmt.Sprintf("Objective: %s the variable %s; the equations that define it stay rows", sense, objVar)
 	}
-	if nonbinding > 0 {
-		p.Comments = append(p.Comments, fmt.Sprintf("%d nonbinding (=N=) rows left out", nonbinding))
-	}
-	if scaled {
-		p.Comments = append(p.Comments,
-			"Scaled: each column is the variable divided by its scale, each row lhs - rhs divided by its",
-			"equation's scale; column values times the scale and row duals divided by it are the model's")
+	p, err := lpmodel.Program(lm)
+	if err != nil {
+		return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
 	}
 	return p, nil
 }
 
 // relation is the row relation of each binding equation type.
 var relation = map[EqType]lpfile.Relation{EQ: lpfile.EQ, LE: lpfile.LE, GE: lpfile.GE}
-
-// rowName is the name of row r of an equation: its name and the labels of its domain
-// sets, e.g. supply(seattle).
-func rowName(name string, domain []*Set, r int) string {
-	if len(domain) == 0 {
-		return name
-	}
-	labels := make([]string, len(domain))
-	for d := len(domain) - 1; d >= 0; d-- {
-		s := domain[d]
-		i := r % s.size
-		r /= s.size
-		if s.labels != nil {
-			labels[d] = s.labels[i]
-		} else {
-			labels[d] = fmt.Sprint(i)
-		}
-	}
-	out := name + "("
-	for d, l := range labels {
-		if d > 0 {
-			out += ","
-		}
-		out += l
-	}
-	return out + ")"
-}

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
+
+	"github.com/nnopt/nnopt/internal/listing"
 )
 
 // Report is the solution listing option (the reference's report_solution): what
@@ -33,22 +34,11 @@ func (m *Model) WriteListing(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Solution of model %s: %v, %v, objective %.10g\n", m.name, m.Status, m.SolveStatus, m.ObjectiveValue)
-	table := func(kind, name string, domain []*Set, lo, l, up, mm []float64) {
-		fmt.Fprintf(&b, "\n---- %s %s\n", kind, name)
-		fmt.Fprintf(&b, "%-24s %14s %14s %14s %14s\n", "", "LOWER", "LEVEL", "UPPER", "MARGINAL")
-		for k := range l {
-			if k == ReportRows {
-				fmt.Fprintf(&b, "... %d more\n", len(l)-ReportRows)
-				break
-			}
-			fmt.Fprintf(&b, "%-24s %14.6g %14.6g %14.6g %14.6g\n", elementLabel(domain, k), lo[k], l[k], up[k], mm[k])
-		}
-	}
+	var tables []listing.Table
 	for _, v := range inst.vars {
 		if m.c.Lookup(v.name) == v {
-			table("VAR", v.name, v.domain, v.Lo, v.L, v.Up, v.M)
+			tables = append(tables, listing.Table{Kind: "VAR", Name: v.name, Label: func(k int) string { return elementName("", v.domain, k, false) },
+				Lo: v.Lo, L: v.L, Up: v.Up, M: v.M})
 		}
 	}
 	for _, e := range m.equations {
@@ -56,10 +46,11 @@ func (m *Model) WriteListing(w io.Writer) error {
 		for k := range lo {
 			lo[k], up[k] = equationBounds(e.Type)
 		}
-		table("EQU", e.name, e.domain, lo, e.L, up, e.M)
+		tables = append(tables, listing.Table{Kind: "EQU", Name: e.name, Label: func(k int) string { return elementName("", e.domain, k, false) },
+			Lo: lo, L: e.L, Up: up, M: e.M})
 	}
-	_, err = io.WriteString(w, b.String())
-	return err
+	title := fmt.Sprintf("Solution of model %s: %v, %v, objective %.10g", m.name, m.Status, m.SolveStatus, m.ObjectiveValue)
+	return listing.Write(w, title, tables, ReportRows)
 }
 
 // equationBounds are the bounds of an equation's level lhs − rhs by its type.
@@ -74,19 +65,4 @@ func equationBounds(t EqType) (lo, up float64) {
 		return 0, inf
 	}
 	return -inf, inf
-}
-
-// elementLabel is the labels of element k of a symbol over domain, "(a,b)", or "" for
-// a scalar.
-func elementLabel(domain []*Set, k int) string {
-	if len(domain) == 0 {
-		return ""
-	}
-	labels := make([]string, len(domain))
-	for d := len(domain) - 1; d >= 0; d-- {
-		n := domain[d].Len()
-		labels[d] = domain[d].Labels()[k%n]
-		k /= n
-	}
-	return "(" + strings.Join(labels, ",") + ")"
 }

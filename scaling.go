@@ -36,10 +36,10 @@ func allOnes(scale []float64) bool {
 }
 
 // label names element i of the variable by its domain's labels, x(seattle).
-func (v *Variable) label(i int) string { return rowName(v.name, v.domain, i) }
+func (v *Variable) label(i int) string { return elementName(v.name, v.domain, i, false) }
 
 // label names row i of the equation by its domain's labels, supply(seattle).
-func (e *Equation) label(i int) string { return rowName(e.name, e.domain, i) }
+func (e *Equation) label(i int) string { return elementName(e.name, e.domain, i, false) }
 
 // checkScales validates the scales of a model's variables and equations.
 func checkScales(model string, vars []*Variable, eqs []*Equation) error {

@@ -54,7 +54,7 @@ func (p *Parameter) SetValues(v []float64) error {
 	}
 	for i, x := range v {
 		if math.IsNaN(x) {
-			return fmt.Errorf("nnopt: parameter %q%s: value %d (%s) is NaN; want a number", p.name, domainNames(p.domain), i, rowName(p.name, p.domain, i))
+			return fmt.Errorf("nnopt: parameter %q%s: value %d (%s) is NaN; want a number", p.name, domainNames(p.domain), i, elementName(p.name, p.domain, i, false))
 		}
 	}
 	copy(p.Values, v)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/nnopt/nnopt/internal/engine"
 	"github.com/nnopt/nnopt/internal/freeze"
 )
 
@@ -86,24 +85,13 @@ func (m *Model) checkAttrsInAlgebra(attrs []VarAttr) error {
 	}
 	var found error
 	check := func(where string, e *Expr) {
-		var walk func(x *Expr)
-		walk = func(x *Expr) {
-			if found != nil {
-				return
-			}
-			if p, ok := x.sym.(*Parameter); ok && x.op == engine.OpRef && p.attr != nil {
-				for _, a := range attrs {
-					if a.v == p.attr.v && (a.kind == p.attr.kind || a.kind == AttrFx || p.attr.kind == AttrFx) {
-						found = fmt.Errorf("nnopt: model %q: modifiable %s is used in the algebra of %s, where an attribute is data fixed when the model is generated; use a parameter there and make the parameter modifiable", m.name, a, where)
-						return
-					}
+		walkRefs(e, func(p *Parameter) {
+			for _, a := range attrs {
+				if found == nil && p.attr != nil && a.v == p.attr.v && (a.kind == p.attr.kind || a.kind == AttrFx || p.attr.kind == AttrFx) {
+					found = fmt.Errorf("nnopt: model %q: modifiable %s is used in the algebra of %s, where an attribute is data fixed when the model is generated; use a parameter there and make the parameter modifiable", m.name, a, where)
 				}
 			}
-			for _, y := range x.args {
-				walk(y)
-			}
-		}
-		walk(e)
+		})
 	}
 	for _, e := range m.equations {
 		if e.def != nil {

@@ -58,8 +58,7 @@ func (m *Model) Jacobian() (*SparseJacobian, error) {
 	return inst.jacobian(inst.jacobianPattern(), inst.start()), nil
 }
 
-// jacobianPattern enumerates every block's Jacobian structure from the equations'
-// index patterns and colours its columns.
+// jacobianPattern is every block's Jacobian structure, its columns coloured.
 func (inst *instance) jacobianPattern() []engine.Pattern {
 	out := make([]engine.Pattern, len(inst.eqs))
 	for q := range inst.eqs {
@@ -68,12 +67,11 @@ func (inst *instance) jacobianPattern() []engine.Pattern {
 	return out
 }
 
-// patternOf is equation q's Jacobian structure.
 func (inst *instance) patternOf(q int) engine.Pattern {
 	return engine.PatternOf(&inst.specs[q], inst.varIndex, func(vb int) int { return len(inst.vars[vb].L) })
 }
 
-// jacobian evaluates the blocks' Jacobians at x with one JVP per column group.
+// jacobian evaluates the blocks' Jacobians at x.
 func (inst *instance) jacobian(pats []engine.Pattern, x [][]float64) *SparseJacobian {
 	J := &SparseJacobian{Vars: inst.vars, Blocks: make([]JacobianBlock, len(inst.eqs))}
 	seed := make([][]float64, len(inst.vars))
@@ -85,20 +83,7 @@ func (inst *instance) jacobian(pats []engine.Pattern, x [][]float64) *SparseJaco
 		jb := &J.Blocks[q]
 		*jb = JacobianBlock{Equation: inst.eqs[q], Active: p.Active, RowStart: p.RowStart, Var: p.VB, Elem: p.Elem,
 			Value: make([]float64, len(p.VB)), Residual: make([]float64, b.Rows()), Linear: p.Linear, Groups: len(p.GroupCols)}
-		b.Eval(x, jb.Residual)
-		jv := make([]float64, b.Rows())
-		for g, cols := range p.GroupCols {
-			for _, c := range cols {
-				seed[c[0]][c[1]] = 1
-			}
-			b.JVP(seed, jv)
-			for _, k := range p.GroupEntries[g] {
-				jb.Value[k] = jv[p.Row[k]]
-			}
-			for _, c := range cols {
-				seed[c[0]][c[1]] = 0
-			}
-		}
+		p.Values(b, x, seed, jb.Value, jb.Residual)
 	}
 	return J
 }

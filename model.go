@@ -324,9 +324,11 @@ func (m *Model) objectiveVariable() (*Variable, bool) {
 	return v, ok
 }
 
-func walkRefs(e *Expr, f func(*Variable)) {
-	if v, ok := e.sym.(*Variable); ok && e.op == engine.OpRef {
-		f(v)
+// walkRefs calls f with the symbol of every reference in e that is a T (a
+// *Variable, a *Parameter).
+func walkRefs[T any](e *Expr, f func(T)) {
+	if s, ok := e.sym.(T); ok && e.op == engine.OpRef {
+		f(s)
 	}
 	for _, a := range e.args {
 		walkRefs(a, f)

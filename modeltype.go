@@ -2,7 +2,6 @@ package nnopt
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/nnopt/nnopt/internal/engine"
 )
@@ -66,30 +65,20 @@ type typeRules struct {
 
 const discreteKey Degree = -1
 
-func rulesOf(p Problem) (typeRules, bool) {
-	switch p {
-	case LP:
-		return typeRules{DegreeLinear, false, false, map[Degree]string{DegreeQuadratic: "QCP or NLP", DegreeNonlinear: "NLP", DegreeNonSmooth: "DNLP", discreteKey: "MIP, or RMIP to relax integrality"}}, true
-	case QCP:
-		return typeRules{DegreeQuadratic, false, false, map[Degree]string{DegreeNonlinear: "NLP", DegreeNonSmooth: "DNLP", discreteKey: "MIQCP, or RMIQCP to relax integrality"}}, true
-	case NLP:
-		return typeRules{DegreeNonlinear, false, false, map[Degree]string{DegreeNonSmooth: "DNLP", discreteKey: "MINLP, or RMINLP to relax integrality"}}, true
-	case DNLP:
-		return typeRules{DegreeNonSmooth, false, false, map[Degree]string{discreteKey: "MINLP, or RMINLP to relax integrality"}}, true
-	case CNS:
-		return typeRules{DegreeNonlinear, false, true, nil}, true
-	case MIP:
-		return typeRules{DegreeLinear, true, false, map[Degree]string{DegreeQuadratic: "MIQCP or MINLP", DegreeNonlinear: "MINLP"}}, true
-	case RMIP:
-		return typeRules{DegreeLinear, true, false, map[Degree]string{DegreeQuadratic: "RMIQCP or RMINLP", DegreeNonlinear: "RMINLP"}}, true
-	case MIQCP:
-		return typeRules{DegreeQuadratic, true, false, map[Degree]string{DegreeNonlinear: "MINLP"}}, true
-	case RMIQCP:
-		return typeRules{DegreeQuadratic, true, false, map[Degree]string{DegreeNonlinear: "RMINLP"}}, true
-	case MINLP, RMINLP:
-		return typeRules{DegreeNonlinear, true, false, nil}, true
-	}
-	return typeRules{}, false
+// problemRules are what each problem type allows; the types without rules (MCP,
+// MPEC, RMPEC, EMP, MPSGE) pass CheckType.
+var problemRules = map[Problem]typeRules{
+	LP:     {DegreeLinear, false, false, map[Degree]string{DegreeQuadratic: "QCP or NLP", DegreeNonlinear: "NLP", DegreeNonSmooth: "DNLP", discreteKey: "MIP, or RMIP to relax integrality"}},
+	QCP:    {DegreeQuadratic, false, false, map[Degree]string{DegreeNonlinear: "NLP", DegreeNonSmooth: "DNLP", discreteKey: "MIQCP, or RMIQCP to relax integrality"}},
+	NLP:    {DegreeNonlinear, false, false, map[Degree]string{DegreeNonSmooth: "DNLP", discreteKey: "MINLP, or RMINLP to relax integrality"}},
+	DNLP:   {DegreeNonSmooth, false, false, map[Degree]string{discreteKey: "MINLP, or RMINLP to relax integrality"}},
+	CNS:    {DegreeNonlinear, false, true, nil},
+	MIP:    {DegreeLinear, true, false, map[Degree]string{DegreeQuadratic: "MIQCP or MINLP", DegreeNonlinear: "MINLP"}},
+	RMIP:   {DegreeLinear, true, false, map[Degree]string{DegreeQuadratic: "RMIQCP or RMINLP", DegreeNonlinear: "RMINLP"}},
+	MIQCP:  {DegreeQuadratic, true, false, map[Degree]string{DegreeNonlinear: "MINLP"}},
+	RMIQCP: {DegreeQuadratic, true, false, map[Degree]string{DegreeNonlinear: "RMINLP"}},
+	MINLP:  {DegreeNonlinear, true, false, nil},
+	RMINLP: {DegreeNonlinear, true, false, nil},
 }
 
 func (r typeRules) hint(p Problem, key Degree, allows string) string {
@@ -97,13 +86,6 @@ func (r typeRules) hint(p Problem, key Degree, allows string) string {
 		return fmt.Sprintf(" (%s allows %s; use %s)", p, allows, fix)
 	}
 	return fmt.Sprintf(" (%s allows %s)", p, allows)
-}
-
-func article(p Problem) string {
-	if strings.ContainsRune("AEFHILMNORSX", rune(p.String()[0])) {
-		return "an " + p.String()
-	}
-	return "a " + p.String()
 }
 
 const maxTermLen = 160
@@ -129,7 +111,7 @@ func isDiscrete(v *Variable) bool { return v.Type == Binary || v.Type == Integer
 // variables and treat them as continuous within their bounds. Types without rules
 // here (MCP, MPEC, RMPEC, EMP, MPSGE) pass. Solve calls it with the model's type.
 func (m *Model) CheckType(p Problem) error {
-	r, ok := rulesOf(p)
+	r, ok := problemRules[p]
 	if !ok {
 		return nil
 	}
@@ -159,7 +141,7 @@ func (m *Model) CheckType(p Problem) error {
 		return fail(eq, v.name, "%s uses %s variable %q%s", subject(eq), v.Type, v.name, r.hint(p, discreteKey, "continuous variables only"))
 	}
 	if r.square && m.objective != nil {
-		return fail("", "", "has an objective; %s is a square system without one (give Sense Feasibility and no Objective)", article(p))
+		return fail("", "", "has an objective; %s is a square system without one (give Sense Feasibility and no Objective)", "a "+p.String())
 	}
 	rows, unfixed := 0, 0
 	seen := map[*Variable]bool{}
@@ -168,7 +150,7 @@ func (m *Model) CheckType(p Problem) error {
 			continue // compile reports it
 		}
 		if r.square && e.Type != EQ {
-			return fail(e.name, "", "equation %q is %s; %s has =E= equations only", e.name, e.Type, article(p))
+			return fail(e.name, "", "equation %q is %s; %s has =E= equations only", e.name, e.Type, "a "+p.String())
 		}
 		body := Sub(e.def.lhs, e.def.rhs)
 		if err := degree(e.name, body); err != nil {
@@ -212,7 +194,7 @@ func (m *Model) CheckType(p Problem) error {
 		}
 	}
 	if r.square && rows != unfixed {
-		return fail("", "", "is not square: %d equation rows but %d variable elements that are not fixed (%s needs as many of each)", rows, unfixed, article(p))
+		return fail("", "", "is not square: %d equation rows but %d variable elements that are not fixed (%s needs as many of each)", rows, unfixed, "a "+p.String())
 	}
 	return nil
 }

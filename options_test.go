@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/device"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/safetensors"
 )
@@ -187,8 +188,8 @@ func TestReportSolution(t *testing.T) {
 // many and leaves the process-wide setting alone, also while solves with other
 // settings run at the same time (go test -race checks the rest).
 func TestThreadsOption(t *testing.T) {
-	SetThreads(3)
-	defer SetThreads(0)
+	device.SetThreads(3)
+	defer device.SetThreads(0)
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for _, n := range []int{1, 2, 0, 4} {
@@ -202,7 +203,7 @@ func TestThreadsOption(t *testing.T) {
 			}
 			m.Options.Threads = n
 			var during []int
-			if err := m.Solve(context.Background(), Options{OnIteration: func(nlpsolve.Iteration) { during = append(during, Threads()) }}); err != nil {
+			if err := m.Solve(context.Background(), Options{OnIteration: func(nlpsolve.Iteration) { during = append(during, device.Threads()) }}); err != nil {
 				errs <- err
 				return
 			}
@@ -225,8 +226,8 @@ func TestThreadsOption(t *testing.T) {
 	for len(errs) > 0 {
 		t.Error(<-errs)
 	}
-	if Threads() != 3 {
-		t.Errorf("process-wide threads %d after the solves, want 3", Threads())
+	if device.Threads() != 3 {
+		t.Errorf("process-wide threads %d after the solves, want 3", device.Threads())
 	}
 	m, _, _, _, _ := quadratic(t, Min)
 	if err := m.Solve(context.Background(), Options{Threads: -2}); err == nil || !strings.Contains(err.Error(), "option threads -2") {

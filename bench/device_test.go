@@ -9,6 +9,7 @@ import (
 	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/cuda"
 	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/device"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nlpsolve"
@@ -69,11 +70,11 @@ func deviceModels() []solveModel {
 // first carries the setup: uploads, kernel compilation), over b.N solves. The CPU
 // runs OpenBLAS (else gonum) on every core; cuda skips without a GPU.
 func BenchmarkIteration(b *testing.B) {
-	desc, err := nnopt.UseBLAS("auto")
+	desc, err := device.UseBLAS("auto")
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer nnopt.UseBLAS("gonum")
+	defer device.UseBLAS("gonum")
 	b.Log("CPU BLAS: ", desc)
 	devices := []struct {
 		name string

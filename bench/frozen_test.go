@@ -9,6 +9,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/device"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nlpsolve"
@@ -49,7 +50,7 @@ const frozenIters = 10
 // or update, write-back, for the frozen model also the parameters' sensitivities),
 // update-ms the data change plus generation or instance update, total-ms all of it.
 func BenchmarkMLPNewBatch(b *testing.B) {
-	desc, err := nnopt.UseBLAS("")
+	desc, err := device.UseBLAS("")
 	if err != nil {
 		b.Fatal(err)
 	}

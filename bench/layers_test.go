@@ -8,6 +8,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/device"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
@@ -197,11 +198,11 @@ func (l *layerBlock) adjointBuffers() [][]float64 {
 // convolution minus bias). Conv layers report GFLOP/s of their kernel calls. The BLAS
 // is chosen by $NNOPT_BLAS (default: OpenBLAS when it loads).
 func BenchmarkLayers(b *testing.B) {
-	desc, err := nnopt.UseBLAS("")
+	desc, err := device.UseBLAS("")
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer nnopt.UseBLAS("gonum")
+	defer device.UseBLAS("gonum")
 	b.Log("BLAS: ", desc)
 	blocks, err := referenceLayerBlocks(layerBatch)
 	if err != nil {

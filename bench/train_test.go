@@ -9,6 +9,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/datasets"
+	"github.com/nnopt/nnopt/device"
 	"github.com/nnopt/nnopt/internal/refmodel"
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/nlpsolve"
@@ -41,11 +42,11 @@ func referenceMLP(b *testing.B, bound float64) *refmodel.MLP {
 func BenchmarkTrainMLP(b *testing.B) {
 	for _, lib := range []string{"gonum", "openblas"} {
 		b.Run(lib, func(b *testing.B) {
-			desc, err := nnopt.UseBLAS(lib)
+			desc, err := device.UseBLAS(lib)
 			if err != nil {
 				b.Skip(err)
 			}
-			defer nnopt.UseBLAS("gonum")
+			defer device.UseBLAS("gonum")
 			b.Log(desc)
 			benchmarkTrainMLP(b)
 		})

@@ -16,7 +16,7 @@ const Env = "NNOPT_DEVICE"
 
 // Open returns the backend name asks for, and a line for logs saying what runs:
 //
-//   - "cpu": the CPU, with the process's BLAS (nnopt.UseBLAS);
+//   - "cpu": the CPU, with the process's BLAS (UseBLAS);
 //   - "cuda": the first NVIDIA GPU; an error naming what is missing when CUDA
 //     cannot be used (no driver, no device, a library not found);
 //   - "auto": CUDA when it can be used, else the CPU, and the line says why not;

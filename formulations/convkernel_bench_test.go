@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/device"
 )
 
 // BenchmarkConv2dKernel times the reference CNN's three convolutions at batch 500:
@@ -13,7 +13,7 @@ import (
 // moving input (new values every call) is the case of the inner layers; conv1 reads
 // the fixed data batch.
 func BenchmarkConv2dKernel(b *testing.B) {
-	desc, err := nnopt.UseBLAS("")
+	desc, err := device.UseBLAS("")
 	if err != nil {
 		b.Fatal(err)
 	}

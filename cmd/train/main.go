@@ -264,7 +264,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err := checkOutputs(cfg); err != nil {
 		return err
 	}
-	blasInUse, err := nnopt.UseBLAS(cfg.blas)
+	blasInUse, err := device.UseBLAS(cfg.blas)
 	if err != nil {
 		return err
 	}

@@ -160,3 +160,23 @@ func (p *Pattern) colour(varSize func(vb int) int) {
 		p.GroupEntries[g] = append(p.GroupEntries[g], int32(k))
 	}
 }
+
+// Values evaluates the block whose structure p is at x: its residuals, and the value
+// of every entry of p with one JVP per column group (Curtis-Powell-Reid). seed is
+// scratch shaped like x, all zeros, and left so.
+func (p *Pattern) Values(b *Block, x, seed [][]float64, value, residual []float64) {
+	b.Eval(x, residual)
+	jv := make([]float64, b.Rows())
+	for g, cols := range p.GroupCols {
+		for _, c := range cols {
+			seed[c[0]][c[1]] = 1
+		}
+		b.JVP(seed, jv)
+		for _, k := range p.GroupEntries[g] {
+			value[k] = jv[p.Row[k]]
+		}
+		for _, c := range cols {
+			seed[c[0]][c[1]] = 0
+		}
+	}
+}

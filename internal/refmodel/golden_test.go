@@ -21,6 +21,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/device"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
 )
@@ -198,7 +199,7 @@ func goldenRun(t *testing.T, name string, batch int, m *nnopt.Model, weights fun
 func goldenRecord(t *testing.T) goldenFile {
 	t.Helper()
 	prev := blas64.Implementation()
-	blasName, err := nnopt.UseBLAS("gonum")
+	blasName, err := device.UseBLAS("gonum")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package nnopt
+package device
 
 import (
 	"strings"

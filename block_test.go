@@ -65,8 +65,8 @@ func derivCases() []derivCase {
 			y := c.NewVariable("y", Free, j)
 			e := c.NewEquation("e", i, j)
 			body := Add(Mul(Cos(x), Abs(Add(x, Const(2)))), Mul(y, Abs(Sub(x, Const(3)))))
-			body = Add(body, Mul(MaxOf(Sqr(x), Add(y, Const(3))), MinOf(Mul(x, y), Sub(Const(-2), x))))
-			body = Add(body, Mul(MaxOf(Add(Const(4), Sqr(y)), Mul(x, x)), MinOf(Sub(Const(-3), Sqr(y)), x)))
+			body = Add(body, Mul(Max(Sqr(x), Add(y, Const(3))), Min(Mul(x, y), Sub(Const(-2), x))))
+			body = Add(body, Mul(Max(Add(Const(4), Sqr(y)), Mul(x, x)), Min(Sub(Const(-3), Sqr(y)), x)))
 			body = Add(body, Pow(Add(Const(2), Sqr(x)), y))
 			must(e.Define(Eq(body, Neg(y))))
 			return e

@@ -312,7 +312,7 @@ func TestNaNBoundsFailTheSolve(t *testing.T) {
 			if err := def.Define(nnopt.Eq(obj, nnopt.Sum(nnopt.Sqr(nnopt.Sub(x, nnopt.Const(0.5))), i))); err != nil {
 				t.Fatal(err)
 			}
-			m, err := c.NewModel("m", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+			m, err := c.NewModel("m", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 			if err != nil {
 				t.Fatal(err)
 			}

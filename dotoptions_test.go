@@ -19,7 +19,7 @@ func TestApplyDotOptions(t *testing.T) {
 		obj := c.NewVariable("obj", Free)
 		def := c.NewEquation("def")
 		must(def.Define(Eq(obj, Sum(Sqr(Sub(x, Const(1))), i, j))))
-		m, err := c.NewModel("m", ModelSpec{Equations: []*Equation{def}, Problem: NLP, Sense: Min, Objective: obj})
+		m, err := c.NewModel("m", ModelSpec{Equations: []*Equation{def}, Problem: NLP, Sense: Minimize, Objective: obj})
 		must(err)
 		return m, x, def
 	}

@@ -56,7 +56,7 @@ func TestElem(t *testing.T) {
 	pin := c.NewEquation("pin")
 	must(t, def.Define(nnopt.Eq(obj, nnopt.Sum(nnopt.Sqr(nnopt.Sub(x, nnopt.Const(1))), i))))
 	must(t, pin.Define(nnopt.Eq(x.Elem("a"), nnopt.Const(5))))
-	fit, err := c.NewModel("fit", nnopt.ModelSpec{Equations: []*nnopt.Equation{def, pin}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	fit, err := c.NewModel("fit", nnopt.ModelSpec{Equations: []*nnopt.Equation{def, pin}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func Example() {
 	obj := c.NewVariable("obj", nnopt.Free)
 	_ = c.NewEquation("layer", i).Define(nnopt.Eq(y, nnopt.Tanh(nnopt.Sum(nnopt.Mul(x, w), j))))
 	_ = c.NewEquation("fit").Define(nnopt.Eq(obj, nnopt.Sum(nnopt.Sqr(nnopt.Sub(y, t)), i)))
-	m, _ := c.NewModel("fitting", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, _ := c.NewModel("fitting", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	st, _ := m.Statistics()
 	fmt.Printf("%d constraints, %d variables, %d Jacobian elements (%d nonlinear)\n", st.Constraints, st.Variables, st.JacobianNonzeros, st.NonlinearJacobianNonzeros)
 	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {

@@ -122,14 +122,14 @@ func Mul(a, b Operand) *Expr { return binary(engine.OpMul, a, b) }
 // Div is a / b.
 func Div(a, b Operand) *Expr { return binary(engine.OpDiv, a, b) }
 
-// MaxOf is the larger of a and b, element-wise over the union of their indices. Where
+// Max is the larger of a and b, element-wise over the union of their indices. Where
 // a = b it has no derivative; the solver takes a's there. A model with Max of a
 // variable is a DNLP.
-func MaxOf(a, b Operand) *Expr { return binary(engine.OpMax, a, b) }
+func Max(a, b Operand) *Expr { return binary(engine.OpMax, a, b) }
 
-// MinOf is the smaller of a and b, element-wise, with a's derivative where a = b, like
+// Min is the smaller of a and b, element-wise, with a's derivative where a = b, like
 // Max.
-func MinOf(a, b Operand) *Expr { return binary(engine.OpMin, a, b) }
+func Min(a, b Operand) *Expr { return binary(engine.OpMin, a, b) }
 
 // Lag is a read k positions back along the set s (GAMS's x(t-k)), which a must vary
 // over: at the first k elements of s the reference is absent and reads as 0. An

@@ -17,7 +17,7 @@ func ExampleModel_Freeze() {
 	x := c.NewVariable("x", nnopt.Free)
 	obj := c.NewVariable("obj", nnopt.Free)
 	_ = c.NewEquation("def").Define(nnopt.Eq(obj, nnopt.Add(nnopt.Sqr(nnopt.Sub(x, p)), nnopt.Mul(q, x))))
-	m, _ := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, _ := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 
 	if err := m.Freeze(q); err != nil {
 		fmt.Println(err)

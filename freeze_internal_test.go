@@ -69,10 +69,10 @@ func TestFrozenLinearization(t *testing.T) {
 
 // The marginals of the parameters' variables are the derivatives of the optimal
 // objective: for min Σ (x-t)² + Σ x·p, x* = t - p/2 and the optimum Σ t·p - p²/4 has
-// the derivatives p (by t) and t - p/2 (by p); for Max of the negation, their
+// the derivatives p (by t) and t - p/2 (by p); for Maximize of the negation, their
 // negatives. A frozen model also ignores data that is not modifiable.
 func TestFrozenSensitivities(t *testing.T) {
-	for _, sense := range []Sense{Min, Max} {
+	for _, sense := range []Sense{Minimize, Maximize} {
 		m, x, tgt, p, _ := quadratic(t, sense)
 		if err := m.Freeze(tgt, p); err != nil {
 			t.Fatal(err)
@@ -86,7 +86,7 @@ func TestFrozenSensitivities(t *testing.T) {
 				t.Fatal(err)
 			}
 			sign := 1.0
-			if sense == Max {
+			if sense == Maximize {
 				sign = -1
 			}
 			for k := range x.L {
@@ -153,7 +153,7 @@ func TestFreezeRestrictions(t *testing.T) {
 		}, []string{`"p_var"`}, nil},
 		{"nil", func(m *Model, x *Variable, tgt, p *Parameter) error { return m.Freeze(nil) }, []string{"want a *Parameter"}, nil},
 	} {
-		m, x, tgt, p, _ := quadratic(t, Min)
+		m, x, tgt, p, _ := quadratic(t, Minimize)
 		err := tc.freeze(m, x, tgt, p)
 		if err == nil {
 			t.Errorf("%s: no error", tc.name)
@@ -184,14 +184,14 @@ func TestFreezeRejectsUnsolvableModelAndAttributeInAlgebra(t *testing.T) {
 	if err := def.Define(Eq(obj, Add(Sum(x, i), bigM))); err != nil {
 		t.Fatal(err)
 	}
-	mip, err := c.NewModel("mip", ModelSpec{Equations: []*Equation{cap, def}, Problem: MIP, Sense: Min, Objective: obj})
+	mip, err := c.NewModel("mip", ModelSpec{Equations: []*Equation{cap, def}, Problem: MIP, Sense: Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := mip.Freeze(bigM); err == nil || !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "cannot be frozen") {
 		t.Errorf("freezing a MIP: %v", err)
 	}
-	rmip, err := c.NewModel("rmip", ModelSpec{Equations: []*Equation{cap, def}, Problem: RMIP, Sense: Min, Objective: obj})
+	rmip, err := c.NewModel("rmip", ModelSpec{Equations: []*Equation{cap, def}, Problem: RMIP, Sense: Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestFreezeRejectsUnsolvableModelAndAttributeInAlgebra(t *testing.T) {
 }
 
 func TestFrozenSolveRejectsShapeChangeAndBadOptions(t *testing.T) {
-	m, _, _, p, _ := quadratic(t, Min)
+	m, _, _, p, _ := quadratic(t, Minimize)
 	if err := m.Freeze(p); err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestReach(t *testing.T) {
 // instance, and removing them (back to the type's default) restores the bounds at
 // Freeze under base_case.
 func TestFrozenBoundsAndFixedValues(t *testing.T) {
-	m, x, tgt, p, _ := quadratic(t, Min)
+	m, x, tgt, p, _ := quadratic(t, Minimize)
 	free := func(k int) float64 { return tgt.Values[k] - p.Values[k]/2 }
 	if err := m.Freeze(x.UpAttr(), x.FxAttr()); err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@ func newTransport(t *testing.T) *transport {
 	demand := c.NewEquation("demand", j)
 	must(t, supply.Define(nnopt.Le(nnopt.Sum(x, j), a)))
 	must(t, demand.Define(nnopt.Ge(nnopt.Sum(x, i), nnopt.Mul(bmult, b))))
-	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: []*nnopt.Equation{supply, demand}, Problem: nnopt.LP, Sense: nnopt.Min,
+	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: []*nnopt.Equation{supply, demand}, Problem: nnopt.LP, Sense: nnopt.Minimize,
 		Objective: nnopt.Sum(nnopt.Mul(cost, x), i, j)})
 	must(t, err)
 	return &transport{c, m, x, bmult, i, j, demand}
@@ -177,7 +177,7 @@ func standardLP(t *testing.T) (*nnopt.Container, *nnopt.Model, *nnopt.Parameter)
 	e := c.NewEquation("e", i)
 	must(t, e.Define(nnopt.Ge(nnopt.SumIn(jj, nnopt.Mul(a, x)), b)))
 	must(t, e.Where(ii))
-	m, err := c.NewModel("mymodel", nnopt.ModelSpec{Equations: []*nnopt.Equation{e}, Problem: nnopt.LP, Sense: nnopt.Min,
+	m, err := c.NewModel("mymodel", nnopt.ModelSpec{Equations: []*nnopt.Equation{e}, Problem: nnopt.LP, Sense: nnopt.Minimize,
 		Objective: nnopt.SumIn(jj, nnopt.Mul(cost, x))})
 	must(t, err)
 	return c, m, b

@@ -62,7 +62,7 @@ func layerStack(t *testing.T) *nnopt.Model {
 	check(t, err)
 	loss, err := formulations.NLLLoss(c, ls.Var, []uint8{1, 3})
 	check(t, err)
-	m, err := c.NewModel("stack", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
+	m, err := c.NewModel("stack", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: loss.Var})
 	check(t, err)
 	return m
 }

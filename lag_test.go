@@ -55,7 +55,7 @@ func buildLagModel(t *testing.T, spelled bool) lagModel {
 	cap := c.NewEquation("cap", T)
 	must(t, cap.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(xNext, x), j), nnopt.Const(3))))
 	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), T), nnopt.Sum(sqx2, T, j))
-	m, err := c.NewModel("lags", nnopt.ModelSpec{Equations: []*nnopt.Equation{chain, cap}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("lags", nnopt.ModelSpec{Equations: []*nnopt.Equation{chain, cap}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func chain(t testing.TB, n int) (*nnopt.Model, *nnopt.Variable) {
 		t.Fatal(err)
 	}
 	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), T), nnopt.Sqr(nnopt.Sub(x.Elem(labels[n-1]), nnopt.Const(10))))
-	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func (m *Model) LinearProgram(opt LPOptions) (*lpfile.Program, error) {
 		zero[i] = make([]float64, len(v.L))
 	}
 	J := inst.jacobian(inst.jacobianPattern(), zero)
-	lm := lpmodel.Model{Name: m.name, Maximize: m.sense == Max, Objective: inst.prob.Objective, Scaled: opt.Scaled}
+	lm := lpmodel.Model{Name: m.name, Maximize: m.sense == Maximize, Objective: inst.prob.Objective, Scaled: opt.Scaled}
 	for _, v := range inst.vars {
 		lm.Vars = append(lm.Vars, lpmodel.Var{Size: len(v.L), Label: v.label, Lo: v.Lo, Up: v.Up, Scale: v.Scale,
 			Binary: v.Type == Binary, Integer: v.Type == Integer})

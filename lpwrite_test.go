@@ -33,7 +33,7 @@ func transportModel(t *testing.T) (*Model, *Variable, *Variable) {
 	must(c.NewEquation("cost").Define(Eq(z, Sum(Mul(Div(Mul(f, d), Const(1000)), x), i, j))))
 	must(c.NewEquation("supply", i).Define(Le(Sum(x, j), a)))
 	must(c.NewEquation("demand", j).Define(Ge(Sum(x, i), b)))
-	m, err := c.NewModel("transport", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Min, Objective: z})
+	m, err := c.NewModel("transport", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Minimize, Objective: z})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func mixedModel(t *testing.T) (*Model, func() float64) {
 	must(c.NewEquation("note").Define(Nonbinding(Sum(y, k), Const(0))))
 	obj := Add(Add(Sum(Mul(v, y), k), Mul(Const(2), n)), Sub(Sub(s, u), r))
 	obj = Add(obj, Mul(Const(0.1), tt))
-	m, err := c.NewModel("mixed", ModelSpec{Equations: c.Equations(), Problem: MIP, Sense: Max, Objective: obj})
+	m, err := c.NewModel("mixed", ModelSpec{Equations: c.Equations(), Problem: MIP, Sense: Maximize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +383,7 @@ func TestWriteErrors(t *testing.T) {
 	y := c.NewVariable("y", Free)
 	must(c.NewEquation("lin").Define(Le(Sum(x, i), Const(4))))
 	must(c.NewEquation("bilinear", i).Define(Eq(Mul(x, y), Const(1))))
-	m, err := c.NewModel("nl", ModelSpec{Equations: c.Equations(), Problem: NLP, Sense: Min, Objective: y})
+	m, err := c.NewModel("nl", ModelSpec{Equations: c.Equations(), Problem: NLP, Sense: Minimize, Objective: y})
 	must(err)
 	var b bytes.Buffer
 	for _, err := range []error{m.WriteLP(&b), m.WriteMPS(&b)} {

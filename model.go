@@ -53,8 +53,8 @@ type Sense int
 
 // Senses.
 const (
-	Min Sense = iota
-	Max
+	Minimize Sense = iota
+	Maximize
 	Feasibility
 )
 
@@ -272,7 +272,7 @@ func (m *Model) compile() (*instance, error) {
 	}
 	addVar(objVar)
 	taken := map[*engine.Symbol]bool{}
-	prob := &nlpsolve.Problem{Objective: index[objVar], Maximize: m.sense == Max}
+	prob := &nlpsolve.Problem{Objective: index[objVar], Maximize: m.sense == Maximize}
 	if err := checkScales(m.name, inst.vars, eqs); err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func quadratic(t *testing.T, sense Sense) (*Model, *Variable, *Parameter, *Param
 	obj := c.NewVariable("obj", Free)
 	def := c.NewEquation("def")
 	body := Add(Sum(Sqr(Sub(x, tgt)), i), Sum(Mul(x, p), i))
-	if sense == Max {
+	if sense == Maximize {
 		body = Neg(body)
 	}
 	must(def.Define(Eq(obj, body)))
@@ -38,7 +38,7 @@ func TestSolveQuadraticBothSenses(t *testing.T) {
 	for _, tc := range []struct {
 		sense  Sense
 		method nlpsolve.Method
-	}{{Min, nlpsolve.LBFGS}, {Max, nlpsolve.LBFGS}, {Min, nlpsolve.NewtonCG}, {Max, nlpsolve.NewtonCG}} {
+	}{{Minimize, nlpsolve.LBFGS}, {Maximize, nlpsolve.LBFGS}, {Minimize, nlpsolve.NewtonCG}, {Maximize, nlpsolve.NewtonCG}} {
 		m, x, tgt, p, def := quadratic(t, tc.sense)
 		if err := m.Solve(context.Background(), Options{Method: tc.method}); err != nil {
 			t.Fatal(err)
@@ -54,7 +54,7 @@ func TestSolveQuadraticBothSenses(t *testing.T) {
 			}
 			want += (xk-tgt.Values[k])*(xk-tgt.Values[k]) + xk*p.Values[k]
 		}
-		if tc.sense == Max {
+		if tc.sense == Maximize {
 			want = -want
 		}
 		if math.Abs(m.ObjectiveValue-want) > 1e-9 {
@@ -71,7 +71,7 @@ func TestSolveQuadraticBothSenses(t *testing.T) {
 }
 
 func TestBoundsAreRespectedAndReducedCostsReported(t *testing.T) {
-	m, x, _, _, _ := quadratic(t, Min)
+	m, x, _, _, _ := quadratic(t, Minimize)
 	x.SetBounds(-1, 1) // optimum 0.75, -2.5, 3.5 → clipped to 0.75, -1, 1
 	if err := m.Solve(context.Background(), Options{}); err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestBoundsAreRespectedAndReducedCostsReported(t *testing.T) {
 }
 
 func TestSolveErrors(t *testing.T) {
-	m, _, _, _, _ := quadratic(t, Min)
+	m, _, _, _, _ := quadratic(t, Minimize)
 	m.problem = MIP
 	err := m.Solve(context.Background(), Options{})
 	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "MIP") || m.SolveStatus != SolveCapabilityProblems {
@@ -101,7 +101,7 @@ func TestSolveErrors(t *testing.T) {
 	y := c.NewVariable("y", Free)
 	e := c.NewEquation("cap")
 	must(e.Define(Le(Add(x, y), Const(1))))
-	m2, err := c.NewModel("general", ModelSpec{Equations: []*Equation{e}, Problem: NLP, Sense: Max, Objective: x})
+	m2, err := c.NewModel("general", ModelSpec{Equations: []*Equation{e}, Problem: NLP, Sense: Maximize, Objective: x})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,8 +112,8 @@ func TestSolveErrors(t *testing.T) {
 		t.Errorf("general constraint: %v, %v, %v; want unbounded, normal completion", err, m2.Status, m2.SolveStatus)
 	}
 
-	if _, err := c.NewModel("noobj", ModelSpec{Equations: []*Equation{e}, Problem: NLP, Sense: Min}); err == nil {
-		t.Error("a Min model without objective was accepted")
+	if _, err := c.NewModel("noobj", ModelSpec{Equations: []*Equation{e}, Problem: NLP, Sense: Minimize}); err == nil {
+		t.Error("a Minimize model without objective was accepted")
 	}
 	i := c.NewSet("i", "a", "b")
 	v := c.NewVariable("v", Free, i)
@@ -131,7 +131,7 @@ func TestSolveErrors(t *testing.T) {
 }
 
 func TestCancelledSolveKeepsCurrentPoint(t *testing.T) {
-	m, x, _, _, _ := quadratic(t, Min)
+	m, x, _, _, _ := quadratic(t, Minimize)
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
 	err := m.Solve(ctx, Options{OnIteration: func(nlpsolve.Iteration) {
@@ -168,7 +168,7 @@ func TestProblemExposesBlocks(t *testing.T) {
 	must(x.SetLevels([]float64{1, 2, 3}))
 	must(c.NewEquation("def", i).Define(Eq(y, Sqr(x))))
 	must(c.NewEquation("o").Define(Eq(obj, Sum(y, i))))
-	m, err := c.NewModel("m", ModelSpec{Equations: c.Equations(), Problem: NLP, Sense: Min, Objective: obj})
+	m, err := c.NewModel("m", ModelSpec{Equations: c.Equations(), Problem: NLP, Sense: Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,14 +196,14 @@ func TestProblemExposesBlocks(t *testing.T) {
 // 8 (the solver works on x/Scale): the levels, the objective and the marginals are
 // reported unscaled and equal the unscaled solve's.
 func TestVariableScaleKeepsTheOptimum(t *testing.T) {
-	m, x, _, _, def := quadratic(t, Min)
+	m, x, _, _, def := quadratic(t, Minimize)
 	x.SetBounds(-1, 1)
 	if err := m.Solve(context.Background(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	wantL, wantM, wantObj := append([]float64(nil), x.L...), append([]float64(nil), x.M...), m.ObjectiveValue
 	for _, scaling := range []nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser} {
-		m2, x2, _, _, def2 := quadratic(t, Min)
+		m2, x2, _, _, def2 := quadratic(t, Minimize)
 		x2.SetBounds(-1, 1)
 		copy(x2.Scale, []float64{0.25, 1, 8})
 		if err := m2.Solve(context.Background(), Options{Scaling: scaling}); err != nil {

@@ -166,7 +166,7 @@ func (m *typed) eq(name string, r *nnopt.Relation, dom ...*nnopt.Set) *typed {
 
 func (m *typed) model(t *testing.T, name string, p nnopt.Problem, objective nnopt.Operand) *nnopt.Model {
 	t.Helper()
-	sense := nnopt.Min
+	sense := nnopt.Minimize
 	if objective == nil {
 		sense = nnopt.Feasibility
 	}
@@ -327,10 +327,10 @@ func TestNonSmoothFunctions(t *testing.T) {
 	}{
 		{nnopt.Abs(x), nnopt.DegreeNonSmooth, "abs(x)"},
 		{nnopt.Add(y, nnopt.Abs(nnopt.Sqr(x))), nnopt.DegreeNonSmooth, "abs(sqr(x))"},
-		{nnopt.Mul(nnopt.Const(2), nnopt.MaxOf(x, y)), nnopt.DegreeNonSmooth, "max(x, y)"},
-		{nnopt.MinOf(x, nnopt.Const(1)), nnopt.DegreeNonSmooth, "min(x, 1)"},
-		{nnopt.Tanh(nnopt.MaxOf(x, nnopt.Abs(y))), nnopt.DegreeNonSmooth, "abs(y)"},
-		{nnopt.Add(nnopt.Abs(p), nnopt.MaxOf(p, nnopt.Const(0))), nnopt.DegreeConstant, ""},
+		{nnopt.Mul(nnopt.Const(2), nnopt.Max(x, y)), nnopt.DegreeNonSmooth, "max(x, y)"},
+		{nnopt.Min(x, nnopt.Const(1)), nnopt.DegreeNonSmooth, "min(x, 1)"},
+		{nnopt.Tanh(nnopt.Max(x, nnopt.Abs(y))), nnopt.DegreeNonSmooth, "abs(y)"},
+		{nnopt.Add(nnopt.Abs(p), nnopt.Max(p, nnopt.Const(0))), nnopt.DegreeConstant, ""},
 	} {
 		d, term := nnopt.Classify(tc.e)
 		if d != tc.want {
@@ -346,7 +346,7 @@ func TestNonSmoothFunctions(t *testing.T) {
 		}
 	}
 	e := c.NewEquation("kink")
-	if err := e.Define(nnopt.Eq(y, nnopt.MaxOf(x, nnopt.Const(1)))); err != nil {
+	if err := e.Define(nnopt.Eq(y, nnopt.Max(x, nnopt.Const(1)))); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -356,7 +356,7 @@ func TestNonSmoothFunctions(t *testing.T) {
 		{nnopt.NLP, `equation "kink" is non-smooth: max(x, 1) (NLP allows smooth functions only; use DNLP)`},
 		{nnopt.DNLP, ""},
 	} {
-		m, err := c.NewModel("m"+tc.p.String(), nnopt.ModelSpec{Equations: []*nnopt.Equation{e}, Problem: tc.p, Sense: nnopt.Min, Objective: y})
+		m, err := c.NewModel("m"+tc.p.String(), nnopt.ModelSpec{Equations: []*nnopt.Equation{e}, Problem: tc.p, Sense: nnopt.Minimize, Objective: y})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -38,7 +38,7 @@ func TestOptionPrecedence(t *testing.T) {
 		{"explicit lbfgs overrides newton-cg", Options{Method: nlpsolve.NewtonCG}, Options{Method: nlpsolve.LBFGS}, Options{}, 0, nlpsolve.LBFGS, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _, _, _, _ := quadratic(t, Min)
+			m, _, _, _, _ := quadratic(t, Minimize)
 			m.c.Options, m.Options = tc.container, tc.model
 			got := m.EffectiveOptions(tc.call)
 			if got.IterationLimit != tc.iterlim || got.Method != tc.method || got.TimeLimit != tc.timelim {
@@ -51,7 +51,7 @@ func TestOptionPrecedence(t *testing.T) {
 	for _, tc := range []struct {
 		model, want int
 	}{{1, 1}, {0, 2}} {
-		m, _, _, _, _ := quadratic(t, Min)
+		m, _, _, _, _ := quadratic(t, Minimize)
 		m.c.Options.IterationLimit, m.Options.IterationLimit = 2, tc.model
 		must(m.Solve(context.Background(), Options{Method: nlpsolve.LBFGS, GradientTolerance: 1e-300}))
 		if m.NumIterations != tc.want || m.SolveStatus != SolveIterationInterrupt {
@@ -61,7 +61,7 @@ func TestOptionPrecedence(t *testing.T) {
 }
 
 func TestSolverChoice(t *testing.T) {
-	m, _, _, _, _ := quadratic(t, Min)
+	m, _, _, _, _ := quadratic(t, Minimize)
 	m.c.Options.Solvers = map[Problem]string{NLP: "conopt", LP: "cplex"}
 	err := m.Solve(context.Background(), Options{})
 	if err == nil || !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), `solver for NLP: "conopt" is not available`) {
@@ -87,7 +87,7 @@ func TestOptionValidation(t *testing.T) {
 		{Options{GradientTolerance: -1}, "gradient tolerance -1"},
 		{Options{Memory: -2}, "memory -2"},
 	} {
-		m, _, _, _, _ := quadratic(t, Min)
+		m, _, _, _, _ := quadratic(t, Minimize)
 		if err := m.Solve(context.Background(), tc.opt); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", err, tc.want)
 		}
@@ -99,12 +99,12 @@ func TestOptionValidation(t *testing.T) {
 // marginals come back and that the solve from there needs no iteration.
 func TestSavePointRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "quad.point")
-	m, x, _, _, def := quadratic(t, Min)
+	m, x, _, _, def := quadratic(t, Minimize)
 	x.SetBounds(-1, 1)
 	if err := m.Solve(context.Background(), Options{SavePoint: path}); err != nil {
 		t.Fatal(err)
 	}
-	m2, x2, _, _, def2 := quadratic(t, Min)
+	m2, x2, _, _, def2 := quadratic(t, Minimize)
 	x2.SetBounds(-1, 1)
 	rep, err := m2.c.LoadPoint(path)
 	if err != nil {
@@ -132,7 +132,7 @@ func TestSavePointRoundTrip(t *testing.T) {
 
 func TestLoadPointErrors(t *testing.T) {
 	dir := t.TempDir()
-	m, _, _, _, _ := quadratic(t, Min)
+	m, _, _, _, _ := quadratic(t, Minimize)
 	good := filepath.Join(dir, "good.point")
 	must(m.SavePoint(good))
 	c := NewContainer()
@@ -158,7 +158,7 @@ func TestLoadPointErrors(t *testing.T) {
 // TestReportSolution writes the listing after the solve when a level asks for it,
 // and not when a more specific level says ReportNone.
 func TestReportSolution(t *testing.T) {
-	m, x, _, _, _ := quadratic(t, Min)
+	m, x, _, _, _ := quadratic(t, Minimize)
 	x.SetBounds(-1, 1)
 	var out strings.Builder
 	m.c.Options.ReportSolution = ReportListing
@@ -196,7 +196,7 @@ func TestThreadsOption(t *testing.T) {
 		wg.Add(1)
 		go func(n int) {
 			defer wg.Done()
-			m, x, _, _, _ := quadratic(t, Min)
+			m, x, _, _, _ := quadratic(t, Minimize)
 			if err := m.Freeze(); err != nil {
 				errs <- err
 				return
@@ -229,7 +229,7 @@ func TestThreadsOption(t *testing.T) {
 	if device.Threads() != 3 {
 		t.Errorf("process-wide threads %d after the solves, want 3", device.Threads())
 	}
-	m, _, _, _, _ := quadratic(t, Min)
+	m, _, _, _, _ := quadratic(t, Minimize)
 	if err := m.Solve(context.Background(), Options{Threads: -2}); err == nil || !strings.Contains(err.Error(), "option threads -2") {
 		t.Errorf("threads -2: error %v", err)
 	}

@@ -40,7 +40,7 @@ func newPointModel(tb testing.TB) *pointModel {
 			tb.Fatal(err)
 		}
 	}
-	m, err := c.NewModel("pm", nnopt.ModelSpec{Equations: []*nnopt.Equation{def, fit}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("pm", nnopt.ModelSpec{Equations: []*nnopt.Equation{def, fit}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		tb.Fatal(err)
 	}

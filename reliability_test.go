@@ -38,7 +38,7 @@ func newFit(t *testing.T, f func(x, p nnopt.Operand) *nnopt.Expr) *fitModel {
 	if err := c.NewEquation("fit").Define(nnopt.Eq(obj, nnopt.Sum(nnopt.Sqr(nnopt.Sub(y, nnopt.Const(1))), i))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("fitting", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("fitting", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestTriangularUnbounded(t *testing.T) {
 	if err := c.NewEquation("o").Define(nnopt.Eq(obj, nnopt.Sum(x, i))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("unb", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("unb", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestExpressionTooLargeForMemory(t *testing.T) {
 	if err := c.NewEquation("outer").Define(nnopt.Eq(obj, nnopt.Mul(x, nnopt.Sum(nnopt.Mul(nnopt.Mul(a, b), e), d...)))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("big", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("big", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func capacityModel(t *testing.T, p Problem) (m *Model, x, obj *Variable, cap, ne
 			t.Fatal(err)
 		}
 	}
-	m, err := c.NewModel("capacity", ModelSpec{Equations: []*Equation{cap, need, def}, Problem: p, Sense: Min, Objective: obj})
+	m, err := c.NewModel("capacity", ModelSpec{Equations: []*Equation{cap, need, def}, Problem: p, Sense: Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}

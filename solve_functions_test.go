@@ -22,7 +22,7 @@ func TestHS5(t *testing.T) {
 	x1, x2 := x.Elem("1"), x.Elem("2")
 	f := nnopt.Add(nnopt.Sin(nnopt.Add(x1, x2)), nnopt.Sqr(nnopt.Sub(x1, x2)))
 	f = nnopt.Add(f, nnopt.Add(nnopt.Mul(nnopt.Const(-1.5), x1), nnopt.Add(nnopt.Mul(nnopt.Const(2.5), x2), nnopt.Const(1))))
-	m, err := c.NewModel("hs5", nnopt.ModelSpec{Problem: nnopt.NLP, Sense: nnopt.Min, Objective: f})
+	m, err := c.NewModel("hs5", nnopt.ModelSpec{Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: f})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestObjectiveOnly(t *testing.T) {
 	c := nnopt.NewContainer()
 	x := c.NewVariable("x", nnopt.Free)
 	x.Lo[0], x.Up[0] = 1, 5
-	m, err := c.NewModel("bound", nnopt.ModelSpec{Problem: nnopt.LP, Sense: nnopt.Max, Objective: x})
+	m, err := c.NewModel("bound", nnopt.ModelSpec{Problem: nnopt.LP, Sense: nnopt.Maximize, Objective: x})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,19 +69,19 @@ func TestDNLP(t *testing.T) {
 	x, y, f := c.NewVariable("x", nnopt.Free), c.NewVariable("y", nnopt.Free), c.NewVariable("f", nnopt.Free)
 	def := c.NewEquation("deff")
 	body := nnopt.Add(nnopt.Sqr(nnopt.Sub(x, nnopt.Const(1))), nnopt.Abs(nnopt.Add(x, nnopt.Const(3))))
-	body = nnopt.Add(body, nnopt.MaxOf(nnopt.Sqr(nnopt.Sub(y, nnopt.Const(2))), nnopt.Const(-1)))
-	body = nnopt.Add(body, nnopt.MinOf(nnopt.Mul(nnopt.Const(0.5), y), nnopt.Const(100)))
+	body = nnopt.Add(body, nnopt.Max(nnopt.Sqr(nnopt.Sub(y, nnopt.Const(2))), nnopt.Const(-1)))
+	body = nnopt.Add(body, nnopt.Min(nnopt.Mul(nnopt.Const(0.5), y), nnopt.Const(100)))
 	if err := def.Define(nnopt.Eq(f, body)); err != nil {
 		t.Fatal(err)
 	}
-	nlp, err := c.NewModel("asnlp", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: f})
+	nlp, err := c.NewModel("asnlp", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: f})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := nlp.Solve(context.Background(), nnopt.Options{}); err == nil {
 		t.Errorf("an NLP with abs, max and min solved (%v); want it refused", nlp.Status)
 	}
-	m, err := c.NewModel("dnlp", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.DNLP, Sense: nnopt.Min, Objective: f})
+	m, err := c.NewModel("dnlp", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.DNLP, Sense: nnopt.Minimize, Objective: f})
 	if err != nil {
 		t.Fatal(err)
 	}

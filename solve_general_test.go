@@ -25,7 +25,7 @@ func TestGeneralBoundedDefinedVariable(t *testing.T) {
 	must(def.Define(Eq(y, Add(x1, x2))))
 	must(row.Define(Ge(x1, Const(0.2))))
 	must(c.NewEquation("defobj").Define(Eq(obj, Neg(Add(x1, Mul(Const(2), x2))))))
-	m, err := c.NewModel("m", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Min, Objective: obj})
+	m, err := c.NewModel("m", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Minimize, Objective: obj})
 	must(err)
 	if err := m.Solve(context.Background(), Options{}); err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestGeneralMaximise(t *testing.T) {
 	r1, r2 := c.NewEquation("r1"), c.NewEquation("r2")
 	must(r1.Define(Le(Add(x, Mul(Const(2), y)), Const(4))))
 	must(r2.Define(Le(Add(Mul(Const(3), x), y), Const(6))))
-	m, err := c.NewModel("m", ModelSpec{Equations: []*Equation{r1, r2}, Problem: LP, Sense: Max, Objective: Add(x, y)})
+	m, err := c.NewModel("m", ModelSpec{Equations: []*Equation{r1, r2}, Problem: LP, Sense: Maximize, Objective: Add(x, y)})
 	must(err)
 	if err := m.Solve(context.Background(), Options{}); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestGeneralHonoursEverySetting(t *testing.T) {
 		must(c.NewEquation("cap").Define(Le(Add(x1, Mul(Const(2), x2)), Const(4))))
 		must(c.NewEquation("mix").Define(Le(Sub(x1, x2), Const(1))))
 		must(c.NewEquation("defobj").Define(Eq(obj, Add(Mul(Const(3), x1), Mul(Const(2), x2)))))
-		m, err := c.NewModel("lp", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Max, Objective: obj})
+		m, err := c.NewModel("lp", ModelSpec{Equations: c.Equations(), Problem: LP, Sense: Maximize, Objective: obj})
 		must(err)
 		return m
 	}

@@ -134,7 +134,7 @@ func transportModel(b *testing.B) (*nnopt.Model, *nnopt.Parameter) {
 	if err := demand.Define(nnopt.Ge(nnopt.Sum(x, i), nnopt.Mul(bmult, dem))); err != nil {
 		b.Fatal(err)
 	}
-	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: []*nnopt.Equation{supply, demand}, Problem: nnopt.LP, Sense: nnopt.Min,
+	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: []*nnopt.Equation{supply, demand}, Problem: nnopt.LP, Sense: nnopt.Minimize,
 		Objective: nnopt.Sum(nnopt.Mul(cost, x), i, j)})
 	if err != nil {
 		b.Fatal(err)

@@ -61,7 +61,7 @@ func randomTransport(tb testing.TB, p, q int, seed uint64) (*nnopt.Model, *nnopt
 			tb.Fatal(err)
 		}
 	}
-	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Min, Objective: z})
+	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: z})
 	if err != nil {
 		tb.Fatal(err)
 	}

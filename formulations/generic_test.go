@@ -60,7 +60,7 @@ func tail(t *testing.T, c *nnopt.Container, z *nnopt.Variable, pooled func(a *nn
 	if err := c.NewEquation("calc_loss").Define(nnopt.Eq(loss, nnopt.Sum(nnopt.Sqr(nnopt.Sub(p, tp)), p.Domain()...))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss})
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: loss})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func testLinearRecoversWeights(t *testing.T, in, out int) {
 	if err := c.NewEquation("fit").Define(nnopt.Eq(loss, nnopt.Sum(nnopt.Sqr(nnopt.Sub(z.Var, yp)), z.Var.Domain()...))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("regression", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss})
+	m, err := c.NewModel("regression", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: loss})
 	if err != nil {
 		t.Fatal(err)
 	}

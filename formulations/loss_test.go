@@ -21,7 +21,7 @@ func TestNLLLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("nll", nnopt.ModelSpec{Equations: []*nnopt.Equation{loss.Equation}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
+	m, err := c.NewModel("nll", nnopt.ModelSpec{Equations: []*nnopt.Equation{loss.Equation}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: loss.Var})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func withLoss(t *testing.T, c *nnopt.Container, f *nn.Formulation, labels []uint
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), loss.Equation), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
+	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), loss.Equation), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: loss.Var})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@
 // Records come from a solved model with FromModel (or FromAttributes). A program such
 // as cmd/train would, after each solve:
 //
-//	rec := trace.FromModel(m, trace.Info{InputFileName: "mnist-mlp", Direction: nnopt.Min})
+//	rec := trace.FromModel(m, trace.Info{InputFileName: "mnist-mlp", Direction: nnopt.Minimize})
 //	if err := trace.Append("runs.trc", trace.FormatStep, rec); err != nil { ... }
 //
 // and cmd/tracereport (or Report) summarises the file, scoring each solve's model and

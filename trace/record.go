@@ -122,7 +122,7 @@ func FromAttributes(modelName string, a nnopt.Attributes, info Info) Record {
 	r.SolverName, r.SolverVersion = SolverName, a.SolverVersion
 	r.SolverStatus, r.ModelStatus = int(a.SolveStatus), int(a.Status)
 	r.SolveNumber = max(info.SolveNumber, 1)
-	if info.Direction == nnopt.Max {
+	if info.Direction == nnopt.Maximize {
 		r.Direction = 1
 	}
 	r.NumberOfEquations, r.NumberOfVariables = a.NumEquations, a.NumVariables

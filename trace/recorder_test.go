@@ -31,7 +31,7 @@ func quadratic(t *testing.T) *nnopt.Model {
 	if err := def.Define(nnopt.Eq(obj, nnopt.Add(nnopt.Sum(nnopt.Sqr(nnopt.Sub(x, tgt)), i), nnopt.Sum(nnopt.Mul(x, p), i)))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("quad", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("quad", nnopt.ModelSpec{Equations: []*nnopt.Equation{def}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func fitModel(t *testing.T) *nnopt.Model {
 			t.Fatal(err)
 		}
 	}
-	m, err := c.NewModel("fitting", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("fitting", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestReportOfTwoRealSolves(t *testing.T) {
 		if err := st.EndModel(m); err != nil {
 			t.Fatal(err)
 		}
-		rec := trace.FromModel(m, trace.Info{InputFileName: "fit.go", Direction: nnopt.Min, SolveNumber: run + 1})
+		rec := trace.FromModel(m, trace.Info{InputFileName: "fit.go", Direction: nnopt.Minimize, SolveNumber: run + 1})
 		exit := trace.NewRecord(trace.Exit)
 		exit.InputFileName, exit.VersionID, exit.TotalTime = "fit.go", nnopt.SolverVersion, m.TotalSolveTime
 		// The second run asks for format 3; the file keeps format 0.

@@ -234,7 +234,7 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 	if err := def.Define(nnopt.Eq(margin, nnopt.Sub(nnopt.SumIn(predSet, a.out), nnopt.SumIn(targetSet, a.out)))); err != nil {
 		return nil, err
 	}
-	a.model, err = c.NewModel("attack", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), def), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: margin})
+	a.model, err = c.NewModel("attack", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), def), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: margin})
 	if err != nil {
 		return nil, err
 	}

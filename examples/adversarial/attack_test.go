@@ -58,7 +58,7 @@ func trainMLP(t *testing.T, dir string, batch, hidden, iters int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), loss.Equation), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: loss.Var})
+	m, err := c.NewModel("train", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), loss.Equation), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: loss.Var})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func build(dt data) (*conic, error) {
 		}
 	}
 	model := func(name string, p nnopt.Problem, eqs ...*nnopt.Equation) (*nnopt.Model, error) {
-		return c.NewModel(name, nnopt.ModelSpec{Equations: eqs, Problem: p, Sense: nnopt.Min, Objective: k.Obj})
+		return c.NewModel(name, nnopt.ModelSpec{Equations: eqs, Problem: p, Sense: nnopt.Minimize, Objective: k.Obj})
 	}
 	var err error
 	if k.Orig, err = model("orig", nnopt.NLP, defobj, k.E1); err != nil {

@@ -68,7 +68,7 @@ func buildA(scaled bool) (*example, error) {
 	if scaled {
 		x1.Scale[0], x2.Scale[0] = 0.01, 10
 	}
-	m, err := c.NewModel("a", nnopt.ModelSpec{Equations: []*nnopt.Equation{eq}, Problem: nnopt.LP, Sense: nnopt.Max,
+	m, err := c.NewModel("a", nnopt.ModelSpec{Equations: []*nnopt.Equation{eq}, Problem: nnopt.LP, Sense: nnopt.Maximize,
 		Objective: nnopt.Add(lin(500, x1), x2)})
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func buildB(scaled bool) (*example, error) {
 	if scaled {
 		eqs[0].Scale[0] = 100
 	}
-	m, err := c.NewModel("b", nnopt.ModelSpec{Equations: eqs, Problem: nnopt.LP, Sense: nnopt.Max, Objective: nnopt.Add(y1, y2)})
+	m, err := c.NewModel("b", nnopt.ModelSpec{Equations: eqs, Problem: nnopt.LP, Sense: nnopt.Maximize, Objective: nnopt.Add(y1, y2)})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func buildC(scaled bool) (*example, error) {
 	if scaled {
 		x1.Scale[0], eqs[0].Scale[0], eqs[1].Scale[0] = 0.1, 5, 5
 	}
-	m, err := c.NewModel("c", nnopt.ModelSpec{Equations: eqs, Problem: nnopt.LP, Sense: nnopt.Min, Objective: nnopt.Add(lin(10, x1), x2)})
+	m, err := c.NewModel("c", nnopt.ModelSpec{Equations: eqs, Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: nnopt.Add(lin(10, x1), x2)})
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func build(bmult float64, free bool) (*transport, error) {
 		}
 	}
 	var err error
-	t.M, err = c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Min, Objective: t.Z})
+	t.M, err = c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: t.Z})
 	return t, err
 }
 

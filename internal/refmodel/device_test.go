@@ -153,7 +153,7 @@ func TestKernelWithoutDeviceFormNamesIt(t *testing.T) {
 	if err := o.Define(nnopt.Eq(obj, nnopt.Sum(nnopt.Sqr(nnopt.Sub(y.At(i), nnopt.Const(1))), i))); err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.NewModel("fit", nnopt.ModelSpec{Equations: []*nnopt.Equation{e, o}, Problem: nnopt.NLP, Sense: nnopt.Min, Objective: obj})
+	m, err := c.NewModel("fit", nnopt.ModelSpec{Equations: []*nnopt.Equation{e, o}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	if err != nil {
 		t.Fatal(err)
 	}

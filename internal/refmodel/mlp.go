@@ -176,7 +176,7 @@ func trainingModel(c *nnopt.Container, logits *nnopt.Variable, labels []uint8, t
 	} else if t.loss, err = formulations.NLLLoss(c, ls.Var, labels); err != nil {
 		return training{}, err
 	}
-	t.model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: t.loss.Var})
+	t.model, err = c.NewModel("train", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: t.loss.Var})
 	return t, err
 }
 

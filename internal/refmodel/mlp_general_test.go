@@ -63,7 +63,7 @@ func TestMLPWithOutputConstraint(t *testing.T) {
 	if err := sum.Define(nnopt.Ge(nnopt.Sum(m.A3, m.A3.Domain()...), nnopt.Const(kappa))); err != nil {
 		t.Fatal(err)
 	}
-	model, err := c.NewModel("train_outsum", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Min, Objective: m.Loss})
+	model, err := c.NewModel("train_outsum", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: m.Loss})
 	if err != nil {
 		t.Fatal(err)
 	}

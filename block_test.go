@@ -81,6 +81,18 @@ func derivCases() []derivCase {
 			must(e.Define(Eq(body, Lag(Tanh(u), t, -1))))
 			return e
 		}},
+		{"sparse-data", func(c *Container) *Equation {
+			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b", "c", "d")
+			a := c.NewSparseParameter("a", i, j)
+			must(a.SetRecords([][]string{{"1", "b"}, {"2", "a"}, {"2", "d"}, {"3", "c"}}, []float64{0.5, -1.5, 2, 0.75}))
+			x := c.NewVariable("x", Free, j)
+			y := c.NewVariable("y", Free, i, j)
+			e := c.NewEquation("e", i, j)
+			body := Add(Mul(a, Sqr(Mul(x, y))), Div(Neg(a), Add(Const(2), Sqr(y))))
+			body = Add(body, Mul(Exp(a), Sum(Mul(a, Tanh(y)), j)))
+			must(e.Define(Eq(body, Lag(Mul(a, x), i, 1))))
+			return e
+		}},
 		{"logsumexp-where-sum", func(c *Container) *Equation {
 			i, j := c.NewSet("i", "1", "2", "3"), c.NewSet("j", "a", "b", "c", "d")
 			k := c.NewAlias("k", j)

@@ -121,6 +121,7 @@ type Set struct {
 	name    string
 	size    int
 	labels  []string
+	index   map[string]int // the position of each label
 	aliasOf *Set
 	domain  []*Set // for subsets: the sets it is a subset of
 	member  []bool // for subsets: membership over the product of domain, row-major
@@ -137,7 +138,7 @@ func (c *Container) AddSet(name string, labels ...string) (*Set, error) {
 		}
 		seen[l] = k
 	}
-	s := &Set{name: name, size: len(labels), labels: append([]string(nil), labels...)}
+	s := &Set{name: name, size: len(labels), labels: append([]string(nil), labels...), index: seen}
 	if err := c.add("set", name, s); err != nil {
 		return nil, err
 	}

@@ -55,10 +55,8 @@ func elem(ref *Expr, name string, domain []*Set, labels []string) *Expr {
 func (s *Set) position(l string) (int, error) {
 	r := s.root()
 	if r.labels != nil {
-		for k, x := range r.labels {
-			if x == l {
-				return k, nil
-			}
+		if k, ok := r.index[l]; ok {
+			return k, nil
 		}
 		return 0, fmt.Errorf("%q is not an element of set %q", l, s.name)
 	}

@@ -247,6 +247,9 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 			if m.c.symbols[x.name] != x {
 				return fmt.Errorf("nnopt: model %q: modifiable parameter %q is not a symbol of the model's container", m.name, x.name)
 			}
+			if x.recs != nil {
+				return fmt.Errorf("nnopt: model %q: modifiable parameter %q is sparse; a modifiable parameter is %w as sparse data (SetValues makes it dense)", m.name, x.name, ErrUnsupported)
+			}
 			if _, taken := m.c.symbols[x.name+"_var"]; taken {
 				return fmt.Errorf("nnopt: model %q: modifiable parameter %q needs the name %q for its variable, which the container already uses", m.name, x.name, x.name+"_var")
 			}

@@ -8,12 +8,15 @@ import (
 	"github.com/nnopt/nnopt/internal/sysmem"
 )
 
-// Parameter is data: a dense float64 tensor over its domain, row-major.
+// Parameter is data: a float64 tensor over its domain. A dense parameter holds
+// every element in Values, row-major; a sparse one (AddSparseParameter,
+// SetRecords) holds its records' values there, zero elsewhere.
 type Parameter struct {
 	name   string
 	domain []*Set
 	Values []float64
 	attr   *VarAttr // set when the parameter stands for a variable attribute in algebra
+	recs   []int64  // a sparse parameter's records: increasing row-major positions
 }
 
 // AddParameter adds a parameter over domain (none for a scalar), initially zero. It
@@ -48,14 +51,19 @@ func (p *Parameter) Domain() []*Set { return p.domain }
 // SetValues copies v (row-major over the domain) into the parameter. A NaN value is
 // an error, as it would make every expression it enters NaN; ±Inf is kept. On an
 // error the values stay as they were.
+//
+// A sparse parameter becomes dense, with every element stored.
 func (p *Parameter) SetValues(v []float64) error {
-	if len(v) != len(p.Values) {
-		return fmt.Errorf("nnopt: parameter %q%s: got %d values, want %d", p.name, domainNames(p.domain), len(v), len(p.Values))
+	if n := domainSize(p.domain); len(v) != n {
+		return fmt.Errorf("nnopt: parameter %q%s: got %d values, want %d", p.name, domainNames(p.domain), len(v), n)
 	}
 	for i, x := range v {
 		if math.IsNaN(x) {
 			return fmt.Errorf("nnopt: parameter %q%s: value %d (%s) is NaN; want a number", p.name, domainNames(p.domain), i, elementName(p.name, p.domain, i, false))
 		}
+	}
+	if p.recs != nil {
+		p.recs, p.Values = nil, make([]float64, len(v))
 	}
 	copy(p.Values, v)
 	return nil

@@ -67,7 +67,7 @@ func (t *terms) variable(v *Variable) *engine.Symbol {
 func (t *terms) parameter(p *Parameter) *engine.Symbol {
 	s, ok := t.syms[p]
 	if !ok {
-		s = &engine.Symbol{Name: p.name, Domain: t.axesOf(p.domain), Values: p.Values, Snapshot: p.attr != nil, Handle: p}
+		s = &engine.Symbol{Name: p.name, Domain: t.axesOf(p.domain), Values: p.Values, Records: p.recs, Snapshot: p.attr != nil, Handle: p}
 		t.syms[p] = s
 	}
 	return s

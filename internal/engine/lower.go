@@ -43,10 +43,13 @@ const bytesPerElement = 4*8 + 2*4
 // reserve takes a node over idx from the budget, or says why it cannot be built:
 // more elements than a tensor may have (whatever the memory), or more memory than
 // is left. The size is counted in floating point, which cannot wrap around.
-func (b *Budget) reserve(idx []*Axis) error {
+func (b *Budget) reserve(idx []*Axis, recs []int64) error {
 	size := 1.0
 	for _, a := range idx {
 		size *= float64(a.Size)
+	}
+	if recs != nil {
+		size = float64(len(recs))
 	}
 	if size <= 1 {
 		return nil
@@ -68,7 +71,7 @@ func (b *Budget) reserve(idx []*Axis) error {
 // Block compiles the equation name over domain (restricted to cond's members when
 // cond is not nil) whose lhs - rhs is body, on the CPU backend.
 func (c *Compiler) Block(name string, domain []*Axis, cond *Subset, body *Term) (*Block, error) {
-	l := &lowerer{c: c, idx: map[*Node][]*Axis{}}
+	l := &lowerer{c: c, idx: map[*Node][]*Axis{}, recs: map[*Node][]int64{}}
 	root, err := l.lower(body)
 	if err != nil {
 		return nil, fmt.Errorf("equation %q: %w", name, err)
@@ -83,7 +86,7 @@ func (c *Compiler) Block(name string, domain []*Axis, cond *Subset, body *Term) 
 			}
 		}
 	}
-	return NewBlock(name, Size(domain), l.nodes, root, GatherMap(domain, l.idx[root]), rowOn)
+	return NewBlock(name, Size(domain), l.nodes, root, gather(domain, nil, l.idx[root], l.recs[root]), rowOn)
 }
 
 // lowerer lowers one equation.
@@ -91,13 +94,18 @@ type lowerer struct {
 	c     *Compiler
 	nodes []*Node
 	// idx holds each node's axes, which the node does not keep: the layout the
-	// gather maps are made from.
-	idx map[*Node][]*Axis
+	// gather maps are made from; recs the records of the sparse nodes (sparse.go).
+	idx  map[*Node][]*Axis
+	recs map[*Node][]int64
 }
 
-// add appends n, over idx, with a value buffer.
+// add appends n, over idx (and its records, when lowering made it sparse), with a
+// value buffer.
 func (l *lowerer) add(n *Node, idx []*Axis) *Node {
 	n.Size = Size(idx)
+	if r, ok := l.recs[n]; ok {
+		n.Size = len(r)
+	}
 	n.Val = make([]float64, n.Size)
 	l.record(n, idx)
 	return n
@@ -127,8 +135,13 @@ func (l *lowerer) lower(e *Term) (*Node, error) {
 	}
 	idx := e.Free
 	n := &Node{Op: e.Op, Fn: e.Fn, P: e.Val, Args: args, Constant: constant}
+	if e.Op < numOps && ops[e.Op].records != nil {
+		if recs := ops[e.Op].records(l, e, args, idx); recs != nil {
+			l.recs[n] = recs
+		}
+	}
 	if e.Op != OpRef {
-		if err := l.c.Budget.reserve(idx); err != nil {
+		if err := l.c.Budget.reserve(idx, l.recs[n]); err != nil {
 			return nil, err
 		}
 	}
@@ -147,7 +160,7 @@ func (l *lowerer) lower(e *Term) (*Node, error) {
 func lowerElementwise(l *lowerer, n *Node, _ *Term, idx []*Axis) error {
 	n.Gather = make([][]int32, len(n.Args))
 	for i, a := range n.Args {
-		n.Gather[i] = GatherMap(idx, l.idx[a])
+		n.Gather[i] = gather(idx, l.recs[n], l.idx[a], l.recs[a])
 	}
 	l.add(n, idx)
 	return nil
@@ -161,6 +174,9 @@ func (l *lowerer) lowerContraction(sum, mul *Term) (*Node, bool, error) {
 	}
 	k := sum.Idx[0]
 	a, b := mul.Args[0], mul.Args[1]
+	if hasSparse(a) || hasSparse(b) { // a product over records, not a GEMM
+		return nil, false, nil
+	}
 	if !contains(a.Free, k) || !contains(b.Free, k) {
 		return nil, false, nil
 	}
@@ -179,7 +195,7 @@ func (l *lowerer) lowerContraction(sum, mul *Term) (*Node, bool, error) {
 	}
 	aOther, bOther := minus(a.Free, []*Axis{k}), minus(b.Free, []*Axis{k})
 	idx := append(append([]*Axis(nil), aOther...), bOther...)
-	if err := l.c.Budget.reserve(idx); err != nil {
+	if err := l.c.Budget.reserve(idx, nil); err != nil {
 		return nil, true, err
 	}
 	var transA, transB bool

@@ -78,9 +78,22 @@ func productPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []ma
 	var subA, subB []int
 	na := nonlin || b.HasVar
 	nb := nonlin || a.HasVar || (e.Op == OpDiv && b.HasVar)
+	startA := len(w.pairs)
 	oa := w.walk(a, scope, masks, na, &subA)
+	startB := len(w.pairs)
 	ob := w.walk(b, scope, masks, nb, &subB)
 	*intro = append(append(*intro, subA...), subB...)
+	// Sparse data is zero off its records, and so is its product with anything (and
+	// a quotient with it as numerator): what it multiplies, and the Hessian pairs
+	// within, enter there only.
+	if m, ok := recordMask(a, scope); ok {
+		ob = masked(ob, m)
+		w.maskPairs(startB, len(w.pairs), m)
+	}
+	if m, ok := recordMask(b, scope); ok && e.Op == OpMul {
+		oa = masked(oa, m)
+		w.maskPairs(startA, startB, m)
+	}
 	for _, p := range oa {
 		for _, q := range ob {
 			w.pair(p, q, false)

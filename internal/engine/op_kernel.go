@@ -55,6 +55,11 @@ func kernelPatterns(w *statWalker, e *Term, _ map[*Axis]binding, _ []maskC, nonl
 }
 
 func lowerKernel(l *lowerer, n *Node, t *Term, idx []*Axis) error {
+	for i, a := range n.Args {
+		if l.recs[a] != nil {
+			return fmt.Errorf("kernel %s: argument %d, %s, is sparse data; kernels read their arguments dense", t.Kern.Name(), i, t.Args[i].Ref.Name)
+		}
+	}
 	n.Kern = NewKernelState(t.Kern, len(n.Args))
 	l.add(n, idx)
 	return nil

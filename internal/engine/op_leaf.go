@@ -79,6 +79,10 @@ func lowerRef(l *lowerer, n *Node, t *Term, idx []*Axis) error {
 		if s.Snapshot {
 			n.Val = append([]float64(nil), s.Values...)
 		}
+		if s.Records != nil {
+			n.Size = len(s.Records)
+			l.recs[n] = s.Records
+		}
 	}
 	l.record(n, idx)
 	return nil

@@ -70,7 +70,8 @@ func wherePatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []mask
 }
 
 func lowerReduction(l *lowerer, n *Node, _ *Term, idx []*Axis) error {
-	n.Reduce = GatherMap(l.idx[n.Args[0]], idx)
+	a := n.Args[0]
+	n.Reduce = gather(l.idx[a], l.recs[a], idx, l.recs[n])
 	if n.Reduce == nil { // reducing over nothing cannot happen: bound axes are free in the argument
 		return fmt.Errorf("internal: empty reduction")
 	}
@@ -87,10 +88,18 @@ func lowerLogSumExp(l *lowerer, n *Node, t *Term, idx []*Axis) error {
 }
 
 func lowerWhere(l *lowerer, n *Node, t *Term, idx []*Axis) error {
+	recs := l.recs[n]
 	n.Mask = make([]float64, Size(idx))
-	cm := GatherMap(idx, t.Cond.Domain)
+	if recs != nil {
+		n.Mask = make([]float64, len(recs))
+	}
+	c := newCoords(idx, t.Cond.Domain)
 	for i := range n.Mask {
-		if t.Cond.Member[Pos(cm, i)] {
+		p := int64(i)
+		if recs != nil {
+			p = recs[i]
+		}
+		if t.Cond.has(c.of(p)) {
 			n.Mask[i] = 1
 		}
 	}

@@ -38,7 +38,7 @@ func shiftPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []mask
 // lowerShift gathers the argument (over the same axes) at the shifted positions,
 // -1 off the axis.
 func lowerShift(l *lowerer, n *Node, t *Term, idx []*Axis) error {
-	in := l.idx[n.Args[0]]
+	in, inRecs := l.idx[n.Args[0]], l.recs[n.Args[0]]
 	ax := t.Idx[0]
 	g := GatherMap(idx, in)
 	if g == nil {
@@ -59,9 +59,12 @@ func lowerShift(l *lowerer, n *Node, t *Term, idx []*Axis) error {
 	}
 	for i, p := range g {
 		pos := int(p) / st[d] % ax.Size
-		if q := pos + t.Shift; q < 0 || q >= ax.Size {
+		switch q := pos + t.Shift; {
+		case q < 0 || q >= ax.Size:
 			g[i] = -1
-		} else {
+		case inRecs != nil: // the shifted position's record, if the argument has one
+			g[i] = find(inRecs, int64(p)+int64(t.Shift*st[d]))
+		default:
 			g[i] = p + int32(t.Shift*st[d])
 		}
 	}

@@ -66,6 +66,9 @@ type opInfo struct {
 	affine func(t *Term, i int) (float64, bool)
 	// patterns collects the term's variable references for the statistics.
 	patterns func(w *statWalker, t *Term, scope map[*Axis]binding, masks []maskC, nonlin bool, intro *[]int) []occ
+	// records are the records of t's result (sparse.go), nil for a dense result;
+	// nil: always dense, an argument's missing records read as 0.
+	records func(l *lowerer, t *Term, args []*Node, idx []*Axis) []int64
 	// lower builds the node of t, whose arguments are lowered, over idx, and adds it.
 	lower func(l *lowerer, n *Node, t *Term, idx []*Axis) error
 	// The sweeps (eval.go): forward sets the value from the arguments' values,
@@ -86,28 +89,28 @@ func init() {
 	ops = [numOps]opInfo{
 		OpConst: {layout: leaf, prec: 4, print: printConst, degree: constantDegree, patterns: noPatterns, lower: lowerConst},
 		OpRef:   {layout: leaf, prec: 4, print: printRef, degree: refDegree, patterns: refPatterns, lower: lowerRef},
-		OpAdd: {layout: elementwise, prec: 1, print: infix(" + ", 1, 1), degree: maxDegree, affine: addAffine,
+		OpAdd: {layout: elementwise, prec: 1, print: infix(" + ", 1, 1), degree: maxDegree, affine: addAffine, records: sumRecords,
 			patterns: linearPatterns, lower: lowerElementwise,
 			forward: binaryForward, tangent: addTangent, pullback: addPullback},
-		OpSub: {layout: elementwise, prec: 1, print: infix(" - ", 1, 2), degree: maxDegree, affine: subAffine,
+		OpSub: {layout: elementwise, prec: 1, print: infix(" - ", 1, 2), degree: maxDegree, affine: subAffine, records: sumRecords,
 			patterns: linearPatterns, lower: lowerElementwise,
 			forward: binaryForward, tangent: addTangent, pullback: addPullback},
-		OpMul: {layout: elementwise, prec: 2, print: infix(" * ", 2, 2), degree: mulDegree, affine: mulAffine,
+		OpMul: {layout: elementwise, prec: 2, print: infix(" * ", 2, 2), degree: mulDegree, affine: mulAffine, records: productRecords,
 			patterns: productPatterns, lower: lowerElementwise,
 			forward: binaryForward, tangent: mulTangent, pullback: mulPullback, backwardTangent: mulBackwardTangent},
-		OpDiv: {layout: elementwise, prec: 2, print: infix(" / ", 2, 3), degree: divDegree,
+		OpDiv: {layout: elementwise, prec: 2, print: infix(" / ", 2, 3), degree: divDegree, records: firstRecords,
 			patterns: productPatterns, lower: lowerElementwise,
 			forward: binaryForward, tangent: divTangent, pullback: divPullback, backwardTangent: divBackwardTangent},
-		OpNeg: {layout: elementwise, prec: 3, print: printNeg, degree: maxDegree, affine: negAffine,
+		OpNeg: {layout: elementwise, prec: 3, print: printNeg, degree: maxDegree, affine: negAffine, records: firstRecords,
 			patterns: linearPatterns, lower: lowerElementwise,
 			forward: negForward, tangent: negTangent, pullback: negPullback},
 		OpFunc: {layout: elementwise, prec: 4, print: printFunc, degree: funcDegree,
 			patterns: funcPatterns, lower: lowerElementwise,
 			forward: funcForward, tangent: funcTangent, pullback: funcPullback, backwardTangent: funcBackwardTangent},
-		OpSum: {layout: reduction, prec: 4, print: printReduction("sum"), degree: maxDegree,
+		OpSum: {layout: reduction, prec: 4, print: printReduction("sum"), degree: maxDegree, records: reductionRecords,
 			patterns: reductionPatterns, lower: lowerReduction,
 			forward: sumForward, tangent: sumTangent, pullback: sumPullback},
-		OpWhere: {layout: elementwise, prec: 4, print: printWhere, degree: maxDegree,
+		OpWhere: {layout: elementwise, prec: 4, print: printWhere, degree: maxDegree, records: whereRecords,
 			patterns: wherePatterns, lower: lowerWhere,
 			forward: whereForward, tangent: whereTangent, pullback: wherePullback},
 		OpLogSumExp: {layout: reduction, prec: 4, print: printReduction("logsumexp"), degree: logSumExpDegree,

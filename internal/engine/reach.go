@@ -17,8 +17,8 @@ func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act 
 	}
 	root := get(b.root)
 	for i := 0; i < b.Rows(); i++ {
-		if b.rowOn == nil || b.rowOn[i] != 0 {
-			root[Pos(b.rowMap, i)] = true
+		if p := Pos(b.rowMap, i); p >= 0 && (b.rowOn == nil || b.rowOn[i] != 0) {
+			root[p] = true
 		}
 	}
 	for k := len(b.nodes) - 1; k >= 0; k-- {
@@ -75,8 +75,8 @@ func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act 
 			}
 		case reduction:
 			arg := get(n.Args[0])
-			for j, r := range n.Reduce {
-				if a[r] {
+			for j := range arg {
+				if a[Pos(n.Reduce, j)] {
 					arg[j] = true
 				}
 			}
@@ -86,7 +86,9 @@ func (b *Block) Reach(param func(handle any, act []bool), vari func(vb int, act 
 					continue
 				}
 				for q, arg := range n.Args {
-					get(arg)[Pos(n.Gather[q], i)] = true
+					if p := Pos(n.Gather[q], i); p >= 0 { // -1: a record the argument lacks
+						get(arg)[p] = true
+					}
 				}
 			}
 		}

@@ -262,29 +262,82 @@ func countPattern(used []slot, masks []maskC) (int, bool) {
 
 // enumerate calls f for every assignment of slots satisfying masks. Mask slots
 // outside slots (a condition on a summed index) are enumerated too, so f may see an
-// assignment of slots more than once: callers collect into sets.
+// assignment of slots more than once: callers collect into sets. A sparse mask
+// (records) drives the enumeration of its slots, so that the cost follows its
+// records rather than the product of its axes.
 func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 	for _, m := range masks {
 		slots = uniqueSlots(slots, m.slots)
 	}
+	var drivers []maskC
+	driven := map[slot]bool{}
+	for _, m := range masks {
+		if m.cond.Records != nil && m.shifts == nil {
+			drivers = append(drivers, m)
+			for _, s := range m.slots {
+				driven[s] = true
+			}
+		}
+	}
+	var free []slot
+	for _, s := range slots {
+		if !driven[s] {
+			free = append(free, s)
+		}
+	}
 	val := make(map[slot]int, len(slots))
-	var rec func(d int)
-	rec = func(d int) {
-		if d == len(slots) {
+	set := make(map[slot]bool, len(driven))
+	var dense func(d int)
+	dense = func(d int) {
+		if d == len(free) {
 			for _, m := range masks {
-				if off := at(m.slots, m.shifts, val); off < 0 || !m.cond.Member[off] {
+				if off := at(m.slots, m.shifts, val); off < 0 || !m.cond.has(int64(off)) {
 					return
 				}
 			}
 			f(val)
 			return
 		}
-		for i := 0; i < slots[d].set.Size; i++ {
-			val[slots[d]] = i
-			rec(d + 1)
+		for i := 0; i < free[d].set.Size; i++ {
+			val[free[d]] = i
+			dense(d + 1)
 		}
 	}
-	rec(0)
+	var drive func(k int)
+	drive = func(k int) {
+		if k == len(drivers) {
+			dense(0)
+			return
+		}
+		m := drivers[k]
+		var newly []slot
+		for _, r := range m.cond.Records {
+			ok := true
+			newly = newly[:0]
+			for d := len(m.slots) - 1; d >= 0; d-- {
+				size := int64(m.cond.Domain[d].Size)
+				v := int(r % size)
+				r /= size
+				s := m.slots[d]
+				if set[s] {
+					if val[s] != v {
+						ok = false
+						break
+					}
+					continue
+				}
+				val[s], set[s] = v, true
+				newly = append(newly, s)
+			}
+			if ok {
+				drive(k + 1)
+			}
+			for _, s := range newly {
+				delete(set, s)
+			}
+		}
+	}
+	drive(0)
 }
 
 func linear(slots []slot, val map[slot]int) int {
@@ -722,4 +775,37 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 		diag += Size(v.Domain)
 	}
 	return diag, below
+}
+
+// recordMask is the condition a reference to sparse data puts on what it
+// multiplies: its records, at the reference's slots.
+func recordMask(t *Term, scope map[*Axis]binding) (maskC, bool) {
+	if t.Op != OpRef || t.Ref == nil || t.Ref.Var || t.Ref.Records == nil {
+		return maskC{}, false
+	}
+	m := maskC{cond: t.Ref.records(), shifts: shiftsOf(t.Idx, scope)}
+	for _, s := range t.Idx {
+		m.slots = append(m.slots, slot{s, scope[s].id})
+	}
+	return m, true
+}
+
+// masked is occs with m added to each one's conditions.
+func masked(occs []occ, m maskC) []occ {
+	out := make([]occ, len(occs))
+	for i, o := range occs {
+		o.masks = append(append([]maskC(nil), o.masks...), m)
+		out[i] = o
+	}
+	return out
+}
+
+// maskPairs adds m to the conditions of the pairs recorded from index from up to to
+// (kernel pairs, which enumerate their own patterns, keep theirs).
+func (w *statWalker) maskPairs(from, to int, m maskC) {
+	for i := from; i < to; i++ {
+		if pp := &w.pairs[i]; pp.kern == nil {
+			pp.masks = dedupMasks(append(append([]maskC(nil), pp.masks...), m))
+		}
+	}
 }

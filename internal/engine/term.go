@@ -13,12 +13,23 @@ type Axis struct {
 	Size int
 }
 
-// Subset is a condition: its members over the product of its domain, row-major.
+// Subset is a condition: its members over the product of its domain, row-major,
+// as a mask (Member) or, for a sparse one, as the increasing positions of its
+// members (Records, with Member nil).
 type Subset struct {
-	Name   string
-	Domain []*Axis
-	Member []bool
-	Count  int // members
+	Name    string
+	Domain  []*Axis
+	Member  []bool
+	Records []int64
+	Count   int // members
+}
+
+// has reports whether position p of the domain's product is a member.
+func (s *Subset) has(p int64) bool {
+	if s.Member != nil {
+		return s.Member[p]
+	}
+	return find(s.Records, p) >= 0
 }
 
 // Symbol is a variable or data as a Term references it.
@@ -32,6 +43,24 @@ type Symbol struct {
 	Snapshot bool
 	// Handle is the modelling layer's symbol, which Block.Reach reports for data.
 	Handle any
+	// Records, for sparse data, are the increasing positions (row-major over
+	// Domain) of the elements stored, Values holding one value per record; nil for
+	// dense data and variables.
+	Records []int64
+	// recordSet is Records as a condition, made once: the statistics mask what sparse
+	// data multiplies with it.
+	recordSet *Subset
+}
+
+// records is the symbol's records as a condition (nil for dense data).
+func (s *Symbol) records() *Subset {
+	if s.Records == nil {
+		return nil
+	}
+	if s.recordSet == nil {
+		s.recordSet = &Subset{Name: s.Name, Domain: s.Domain, Records: s.Records, Count: len(s.Records)}
+	}
+	return s.recordSet
 }
 
 // Term is an expression over axes.

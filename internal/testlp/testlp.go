@@ -1,0 +1,77 @@
+// Package testlp builds random sparse linear programs for tests and benchmarks.
+package testlp
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/nnopt/nnopt"
+)
+
+// Sparse builds the LP min Σ_j c_j·x_j subject to Σ_j A_ij·x_j ≤ b_i for i, j in
+// 1..n, 0 ≤ x ≤ 1, with nnz coefficients A_ij at distinct random positions (a sparse
+// parameter), b_i = 1 and c_j = -1, from the seed.
+func Sparse(n, nnz int, seed uint64) (*nnopt.Model, error) {
+	if nnz > n*n {
+		return nil, fmt.Errorf("testlp: %d coefficients do not fit a %d x %d matrix", nnz, n, n)
+	}
+	c := nnopt.NewContainer()
+	rows, cols := make([]string, n), make([]string, n)
+	for k := range rows {
+		rows[k], cols[k] = fmt.Sprint("r", k+1), fmt.Sprint("c", k+1)
+	}
+	i, err := c.AddSet("i", rows...)
+	if err != nil {
+		return nil, err
+	}
+	j, err := c.AddSet("j", cols...)
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.AddSparseParameter("A", i, j)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, seed))
+	seen := make(map[[2]int]bool, nnz)
+	labels, values := make([][]string, 0, nnz), make([]float64, 0, nnz)
+	for len(labels) < nnz {
+		r, q := rng.IntN(n), rng.IntN(n)
+		if seen[[2]int{r, q}] {
+			continue
+		}
+		seen[[2]int{r, q}] = true
+		labels = append(labels, []string{rows[r], cols[q]})
+		values = append(values, 0.5+rng.Float64())
+	}
+	if err := a.SetRecords(labels, values); err != nil {
+		return nil, err
+	}
+	b, err := c.AddParameter("b", i)
+	if err != nil {
+		return nil, err
+	}
+	cost, err := c.AddParameter("cost", j)
+	if err != nil {
+		return nil, err
+	}
+	for k := range b.Values {
+		b.Values[k], cost.Values[k] = 1, -1
+	}
+	x, err := c.AddVariable("x", nnopt.Positive, j)
+	if err != nil {
+		return nil, err
+	}
+	for k := range x.Up {
+		x.Up[k] = 1
+	}
+	row, err := c.AddEquation("row", i)
+	if err != nil {
+		return nil, err
+	}
+	if err := row.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(a, x), j), b)); err != nil {
+		return nil, err
+	}
+	return c.NewModel("sparselp", nnopt.ModelSpec{Equations: []*nnopt.Equation{row}, Problem: nnopt.LP, Sense: nnopt.Minimize,
+		Objective: nnopt.Sum(nnopt.Mul(cost, x), j)})
+}

@@ -38,6 +38,10 @@ type Options struct {
 	// demands the automatic scaling, which the general method refuses;
 	// ScaleUser uses Scale alone.
 	Scaling Scaling
+	// Elimination says which equations that define a variable the solver
+	// eliminates: unset, every one it can (the general method's log names them);
+	// EliminateNone none, so that every equation stays rows (the general method).
+	Elimination Elimination
 	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...
 	// options do. nnopt has one solver, "nnopt"; naming another is an error at Solve.
 	// Entries merge key by key across the levels.
@@ -98,6 +102,9 @@ func (o Options) over(top Options) Options {
 	}
 	if top.Scaling != DefaultScaling {
 		o.Scaling = top.Scaling
+	}
+	if top.Elimination != DefaultElimination {
+		o.Elimination = top.Elimination
 	}
 	if len(top.Solvers) > 0 {
 		merged := make(map[Problem]string, len(o.Solvers)+len(top.Solvers))
@@ -184,18 +191,19 @@ func (o Options) backend() backend.Backend {
 func (o Options) settings() nlpsolve.Settings {
 	return nlpsolve.Settings{
 		IterationLimit: o.IterationLimit, TimeLimit: o.TimeLimit, GradientTolerance: o.GradientTolerance,
-		Method: o.Method, Memory: o.Memory, Scaling: o.Scaling, Log: o.Output, Recorder: o.OnIteration,
+		Method: o.Method, Memory: o.Memory, Scaling: o.Scaling, Elimination: o.Elimination, Log: o.Output, Recorder: o.OnIteration,
 	}
 }
 
 // ApplyOptionFile stores the plain options of an option file (iteration limit,
-// time limit, method, gradient tolerance, memory, scaling) in o, in file order.
+// time limit, method, gradient tolerance, memory, scaling, elimination) in o, in
+// file order.
 // Its dot options name symbols, so a model applies them: Model.ApplyDotOptions.
 func (o *Options) ApplyOptionFile(f *optfile.File) {
 	set := o.settings()
 	f.Apply(&set)
 	o.IterationLimit, o.TimeLimit, o.GradientTolerance = set.IterationLimit, set.TimeLimit, set.GradientTolerance
-	o.Method, o.Memory, o.Scaling = set.Method, set.Memory, set.Scaling
+	o.Method, o.Memory, o.Scaling, o.Elimination = set.Method, set.Memory, set.Scaling, set.Elimination
 }
 
 func (o Options) validate(p Problem) error {

@@ -26,6 +26,17 @@ const (
 	ScaleUser      = nlpsolve.ScaleUser      // the variables' Scale alone
 )
 
+// Elimination chooses the equations that define a variable and are eliminated (the
+// variable computed by a sweep rather than moved by the solver).
+type Elimination = nlpsolve.Elimination
+
+// Eliminations.
+const (
+	DefaultElimination = nlpsolve.DefaultElimination // EliminateDefined
+	EliminateDefined   = nlpsolve.EliminateDefined   // every equation that defines a variable, where the method can
+	EliminateNone      = nlpsolve.EliminateNone      // none: every equation rows, every variable columns (general method)
+)
+
 // Iteration is one line of the solver's iteration log, as Options.OnIteration
 // receives it.
 type Iteration = nlpsolve.Iteration

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/optfile"
 )
 
 // TestHS5: Hock-Schittkowski problem 5, sin(x1 + x2) + (x1 - x2)² - 1.5·x1 + 2.5·x2 + 1
@@ -90,5 +91,51 @@ func TestDNLP(t *testing.T) {
 	}
 	if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-4.6875) > 1e-8 || math.Abs(x.L[0]-0.5) > 1e-5 || math.Abs(y.L[0]-1.75) > 1e-5 {
 		t.Errorf("status %v, objective %.10g at (%g, %g), want locally optimal 4.6875 at (0.5, 1.75)", m.Status, m.ObjectiveValue, x.L[0], y.L[0])
+	}
+}
+
+// TestEliminationOption: a linear equality that defines a variable is eliminated
+// and the log says which; Options.Elimination EliminateNone (or the option file's
+// "elimination none") keeps it as a row, to the same optimum.
+func TestEliminationOption(t *testing.T) {
+	c := nnopt.NewContainer()
+	x, y := c.NewVariable("x", nnopt.Free), c.NewVariable("y", nnopt.Free)
+	sum := c.NewEquation("total")
+	if err := sum.Define(nnopt.Eq(nnopt.Add(x, y), nnopt.Const(1))); err != nil {
+		t.Fatal(err)
+	}
+	// The bound keeps the problem general (y's bound rules out the triangular method's
+	// sweep-only path): min (x - 2)² + y² with x + y = 1, y ≥ -5, at x = 1.5, y = -0.5.
+	y.Lo[0] = -5
+	obj := nnopt.Add(nnopt.Sqr(nnopt.Sub(x, nnopt.Const(2))), nnopt.Sqr(y))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: []*nnopt.Equation{sum}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := optfile.Parse("t.opt", strings.NewReader("elimination none\n"), optfile.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var none nnopt.Options
+	none.ApplyOptionFile(f)
+	for _, tc := range []struct {
+		opt        nnopt.Options
+		eliminates bool
+	}{
+		{nnopt.Options{}, true},
+		{nnopt.Options{Elimination: nnopt.EliminateNone}, false},
+		{none, false},
+	} {
+		var log strings.Builder
+		tc.opt.Output = &log
+		if err := m.Solve(context.Background(), tc.opt); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(log.String(), "equation total eliminates variable"); got != tc.eliminates {
+			t.Errorf("elimination %v: the log names the elimination: %v, want %v\n%s", tc.opt.Elimination, got, tc.eliminates, log.String())
+		}
+		if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-0.5) > 1e-8 || math.Abs(x.L[0]-1.5) > 1e-6 {
+			t.Errorf("elimination %v: %v, objective %g at x = %g; want 0.5 at 1.5", tc.opt.Elimination, m.Status, m.ObjectiveValue, x.L[0])
+		}
 	}
 }

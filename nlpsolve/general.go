@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strings"
@@ -195,7 +194,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part by adjoint sweeps), %d equations eliminated\n",
 			n, g.m, len(g.gen), nred, len(g.elim))
-		g.logEliminated(set.Log)
+		logEliminated(set.Log, g.p, g.elim)
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
@@ -322,23 +321,6 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 	}
 	return finish(status, gr.RGMax, gr.Iterations, duals)
-}
-
-// maxEliminatedLines bounds the log's list of eliminated equations.
-const maxEliminatedLines = 20
-
-// logEliminated names the eliminated equations and the variables they define (the
-// first maxEliminatedLines of them), so that a user sees which equality took a
-// variable out of the columns; Settings.Elimination EliminateNone keeps them all.
-func (g *general) logEliminated(w io.Writer) {
-	for k, ei := range g.elim {
-		if k == maxEliminatedLines {
-			fmt.Fprintf(w, "  ... and %d more\n", len(g.elim)-k)
-			break
-		}
-		e := &g.p.Equations[ei]
-		fmt.Fprintf(w, "  equation %s eliminates variable %s\n", e.Name, g.p.Vars[e.Defines].Name)
-	}
 }
 
 // eliminable reports whether equation e can stay eliminated in the general method:

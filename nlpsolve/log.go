@@ -25,7 +25,32 @@ func (l *logger) header(p *Problem, st *structure, inputInf float64) {
 		rows += e.Block.Rows()
 	}
 	l.printf("The triangular part of the model has %d constraints and defined variables in %d blocks.\n", rows, len(p.Equations))
+	if l.w != nil {
+		all := make([]int, len(p.Equations))
+		for i := range all {
+			all[i] = i
+		}
+		logEliminated(l.w, p, all)
+	}
 	l.printf("The reduced model has no constraints and %d superbasic variables.\n\n", st.n)
+}
+
+// maxEliminatedLines bounds the log's list of eliminated equations.
+const maxEliminatedLines = 20
+
+// logEliminated names the eliminated equations eqs and the variables they define
+// (the first maxEliminatedLines of them), so that a user sees which equality took
+// a variable out of the solver's hands; Settings.Elimination EliminateNone keeps
+// them all as rows.
+func logEliminated(w io.Writer, p *Problem, eqs []int) {
+	for k, ei := range eqs {
+		if k == maxEliminatedLines {
+			fmt.Fprintf(w, "  ... and %d more\n", len(eqs)-k)
+			break
+		}
+		e := &p.Equations[ei]
+		fmt.Fprintf(w, "  equation %s eliminates variable %s\n", e.Name, p.Vars[e.Defines].Name)
+	}
 }
 
 func (l *logger) feasible(obj float64) {

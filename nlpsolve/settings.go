@@ -77,7 +77,7 @@ func (s *Settings) Validate() error {
 		return bad("scaling", fmt.Sprint(int(s.Scaling)), "auto or user")
 	}
 	switch s.Elimination {
-	case EliminateDefined, EliminateNone:
+	case DefaultElimination, EliminateDefined, EliminateNone:
 	default:
 		return bad("elimination", fmt.Sprint(int(s.Elimination)), "defined or none")
 	}

@@ -61,10 +61,12 @@ type Settings struct {
 type Elimination int
 
 const (
-	// EliminateDefined is the zero value: every equation that defines a variable is
-	// eliminated where the method can (the general method keeps as rows those whose
-	// variables' bounds get in the way). The general method's log names them.
-	EliminateDefined Elimination = iota
+	// DefaultElimination is the zero value: EliminateDefined.
+	DefaultElimination Elimination = iota
+	// EliminateDefined eliminates every equation that defines a variable where the
+	// method can (the general method keeps as rows those whose variables' bounds get
+	// in the way). The general method's log names them.
+	EliminateDefined
 	// EliminateNone eliminates none: every equation is rows and every variable
 	// columns. Only the general method solves so; Optimize chooses it.
 	EliminateNone
@@ -72,7 +74,7 @@ const (
 
 func (e Elimination) String() string {
 	switch e {
-	case EliminateDefined:
+	case DefaultElimination, EliminateDefined:
 		return "defined"
 	case EliminateNone:
 		return "none"

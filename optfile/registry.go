@@ -424,6 +424,10 @@ func Default() *Registry {
 		"Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms) or user (the variables' Scale alone).",
 		[]nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}, nlpsolve.ScaleAuto,
 		func(s *nlpsolve.Settings, m nlpsolve.Scaling) { s.Scaling = m }))
+	r.MustAdd(enumOption("elimination",
+		"Equations that define a variable and are eliminated (the variable computed by a sweep, not moved by the solver): defined (every one the method can; the general method's log names them) or none (every equation stays rows; the general method).",
+		[]nlpsolve.Elimination{nlpsolve.EliminateDefined, nlpsolve.EliminateNone}, nlpsolve.EliminateDefined,
+		func(s *nlpsolve.Settings, e nlpsolve.Elimination) { s.Elimination = e }))
 	return r
 }
 

@@ -5,11 +5,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/internal/testmodels"
 )
 
 // lagModel is one model written twice: with Lag and Lead, and with each lag spelled
@@ -132,50 +132,22 @@ func TestLagErrors(t *testing.T) {
 	}
 }
 
-// chain is the optimal-control chain x(t) = x(t-1) + u(t-1) for t > 1, x(first) = 0,
-// min Σ_{t<last} u(t)² + (x(last) - 10)², whose optimum is 100/n (u = 10/n).
-func chain(t testing.TB, n int) (*nnopt.Model, *nnopt.Variable) {
-	c := nnopt.NewContainer()
-	labels := make([]string, n)
-	for k := range labels {
-		labels[k] = "t" + strconv.Itoa(k+1)
-	}
-	T := c.NewSet("t", labels...)
-	x, u := c.NewVariable("x", nnopt.Free, T), c.NewVariable("u", nnopt.Free, T)
-	x.Lo[0], x.Up[0] = 0, 0
-	u.Lo[n-1], u.Up[n-1] = 0, 0 // u(last) plays no part
-	later := c.NewSubset("later", T)
-	mask := make([]bool, n)
-	for k := 1; k < n; k++ {
-		mask[k] = true
-	}
-	if err := later.SetMask(mask); err != nil {
-		t.Fatal(err)
-	}
-	step := c.NewEquation("step", T)
-	if err := step.Define(nnopt.Eq(x, nnopt.Add(nnopt.Lag(x, T, 1), nnopt.Lag(u, T, 1)))); err != nil {
-		t.Fatal(err)
-	}
-	if err := step.Where(later); err != nil {
-		t.Fatal(err)
-	}
-	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), T), nnopt.Sqr(nnopt.Sub(x.Elem(labels[n-1]), nnopt.Const(10))))
-	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, u
-}
-
-// TestChain: the chain with n = 100 and 1000 reaches 100/n.
+// TestChain: the chain with n = 100, 1000 and 10,000 reaches 100/n (in two iterations:
+// the crash basis keeps the states basic and the controls superbasic).
 func TestChain(t *testing.T) {
-	for _, n := range []int{100, 1000} {
-		m, u := chain(t, n)
+	for _, n := range []int{100, 1000, 10000} {
+		m, u, err := testmodels.Chain(n)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-100/float64(n)) > 1e-6*100/float64(n) {
 			t.Errorf("n = %d: status %v, objective %.10g, want %.10g", n, m.Status, m.ObjectiveValue, 100/float64(n))
+		}
+		if m.NumIterations > 5 {
+			t.Errorf("n = %d: %d iterations, want a handful", n, m.NumIterations)
 		}
 		if math.Abs(u.L[0]-10/float64(n)) > 1e-5 {
 			t.Errorf("n = %d: u(1) = %g, want %g", n, u.L[0], 10/float64(n))

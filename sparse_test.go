@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/nnopt/nnopt"
-	"github.com/nnopt/nnopt/internal/testlp"
+	"github.com/nnopt/nnopt/internal/testmodels"
 )
 
 // sparseModel is one model over data a(i,j) with a few records, written with a
@@ -179,7 +179,7 @@ func TestSparseRecords(t *testing.T) {
 // exactly those Jacobian elements plus the objective row's 2,000 (and the objective
 // variable's own), and its residuals are those of the coefficients alone.
 func TestSparseLP(t *testing.T) {
-	m, err := testlp.Sparse(2000, 10000, 1)
+	m, err := testmodels.SparseLP(2000, 10000, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

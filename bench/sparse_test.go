@@ -1,9 +1,13 @@
 package bench
 
 import (
+	"context"
+	"fmt"
+	"math"
 	"testing"
 
-	"github.com/nnopt/nnopt/internal/testlp"
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/internal/testmodels"
 )
 
 // BenchmarkSparseLP generates a random 20,000 x 20,000 LP with 100,000 sparse
@@ -12,7 +16,7 @@ import (
 // the memory).
 func BenchmarkSparseLP(b *testing.B) {
 	for b.Loop() {
-		m, err := testlp.Sparse(20000, 100000, 1)
+		m, err := testmodels.SparseLP(20000, 100000, 1)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -26,5 +30,27 @@ func BenchmarkSparseLP(b *testing.B) {
 		if _, err := m.Residuals(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkChain solves the optimal-control chain written with Lag and Elem
+// (internal/testmodels.Chain) at n = 1,000 and 10,000: issue 20's bar is the larger
+// at most 15 times the smaller.
+func BenchmarkChain(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				m, _, err := testmodels.Chain(n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				if math.Abs(m.ObjectiveValue-100/float64(n)) > 1e-6*100/float64(n) {
+					b.Fatalf("objective %g, want %g", m.ObjectiveValue, 100/float64(n))
+				}
+			}
+		})
 	}
 }

@@ -264,7 +264,8 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
-	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective}
+	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
+		ObjectiveColumns: g.objectiveColumns(pat)}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
 			if pr.Iter == 0 { // the start point: Recorder hears of iterations
@@ -877,4 +878,26 @@ func (g *general) checkFinite(f float64, c, grad []float64) error {
 		}
 	}
 	return nil
+}
+
+// objectiveColumns marks the columns the objective reads directly through the
+// eliminated equations that define it, when one of those is nonlinear (nil
+// otherwise, as for an LP): grg's crash keeps them out of the basis where it can.
+func (g *general) objectiveColumns(pat PatternFunc) []bool {
+	var cols []bool
+	for _, ei := range g.objAnc {
+		pt, err := pat(ei)
+		if err != nil || pt.Linear {
+			continue
+		}
+		if cols == nil {
+			cols = make([]bool, len(g.colVB))
+		}
+		for t := range pt.Var {
+			if c := g.colOf[pt.Var[t]][pt.Elem[t]]; c >= 0 {
+				cols[c] = true
+			}
+		}
+	}
+	return cols
 }

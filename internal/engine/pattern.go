@@ -131,7 +131,17 @@ func (p *Pattern) colour(varSize func(vb int) int) {
 	}
 	var forbidden []int32 // forbidden[g] == c+1: a neighbour of column c has colour g
 	ngroups := 0
-	for _, c := range order {
+	greedy := order
+	if len(p.RowStart) == 2 {
+		// One row (a scalar equation, an objective): every column conflicts with
+		// every other, so each is its own group, as the greedy pass below would
+		// find at the cost of the row's length squared.
+		for i, c := range order {
+			colour[c] = int32(i)
+		}
+		ngroups, greedy = len(order), nil
+	}
+	for _, c := range greedy {
 		for _, r := range colRows[colStart[c]:colStart[c+1]] {
 			for k := p.RowStart[r]; k < p.RowStart[r+1]; k++ {
 				if g := colour[entCol[k]]; g >= 0 {

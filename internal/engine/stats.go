@@ -272,7 +272,7 @@ func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 	var drivers []maskC
 	driven := map[slot]bool{}
 	for _, m := range masks {
-		if m.cond.Records != nil && m.shifts == nil {
+		if m.cond.sparseMembers() != nil && m.shifts == nil {
 			drivers = append(drivers, m)
 			for _, s := range m.slots {
 				driven[s] = true
@@ -311,7 +311,7 @@ func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 		}
 		m := drivers[k]
 		var newly []slot
-		for _, r := range m.cond.Records {
+		for _, r := range m.cond.sparseMembers() {
 			ok := true
 			newly = newly[:0]
 			for d := len(m.slots) - 1; d >= 0; d-- {

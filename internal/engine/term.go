@@ -22,6 +22,26 @@ type Subset struct {
 	Member  []bool
 	Records []int64
 	Count   int // members
+	// members caches Member's true positions for a mask with few members, which
+	// then drives the statistics' enumeration as records do.
+	members []int64
+}
+
+// sparseMembers is the increasing positions of the members when the subset is
+// sparse or has few members (under a quarter of its domain), else nil.
+func (s *Subset) sparseMembers() []int64 {
+	if s.Records != nil {
+		return s.Records
+	}
+	if s.members == nil && s.Count*4 < len(s.Member) {
+		s.members = make([]int64, 0, s.Count)
+		for p, on := range s.Member {
+			if on {
+				s.members = append(s.members, int64(p))
+			}
+		}
+	}
+	return s.members
 }
 
 // has reports whether position p of the domain's product is a member.

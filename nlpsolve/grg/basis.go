@@ -34,10 +34,11 @@ func (s *solver) crash() error {
 	covered := make([]bool, m)
 	used := 0
 	jac := s.cur.jac
+	inObjective := func(j int) bool { return j < len(s.set.ObjectiveColumns) && s.set.ObjectiveColumns[j] }
 	for pass := 0; pass < 2; pass++ { // interior singletons, then any singleton
 		for j := 0; j < n; j++ {
 			a, b := s.colPtr[j], s.colPtr[j+1]
-			if b-a != 1 || s.st[j] == nbFixed || s.st[j] == basic || jac[a] == 0 || covered[s.rowIdx[a]] {
+			if b-a != 1 || s.st[j] == nbFixed || s.st[j] == basic || jac[a] == 0 || covered[s.rowIdx[a]] || inObjective(j) {
 				continue
 			}
 			if pass == 0 && s.st[j] != super {
@@ -78,6 +79,9 @@ func (s *solver) crash() error {
 			}
 			score := math.Abs(jac[rowPos[t]])
 			if s.st[j] != super {
+				score *= 1e-3
+			}
+			if inObjective(j) {
 				score *= 1e-3
 			}
 			if score > bestScore {

@@ -37,6 +37,13 @@ type Settings struct {
 	Stop func() bool
 	// Progress, if set, is called once per iteration with the figures Log prints.
 	Progress func(Progress)
+	// ObjectiveColumns marks the columns a nonlinear objective reads (nil, or
+	// shorter than n: none beyond). The crash basis makes them basic only where no
+	// other column covers the row: a basic variable moves with every step through
+	// the basis, and the objective's curvature on it becomes ill-conditioned
+	// curvature of the reduced problem. In a chain x(t) = x(t-1) + u(t-1) with Σ u²
+	// in the objective this keeps the states basic and the controls superbasic.
+	ObjectiveColumns []bool
 }
 
 // Progress is one iteration's figures: Objective is phase 1's sum of

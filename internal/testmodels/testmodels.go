@@ -1,5 +1,6 @@
-// Package testlp builds random sparse linear programs for tests and benchmarks.
-package testlp
+// Package testmodels builds the models that tests and benchmarks share: a random
+// sparse LP and an optimal-control chain.
+package testmodels
 
 import (
 	"fmt"
@@ -8,12 +9,12 @@ import (
 	"github.com/nnopt/nnopt"
 )
 
-// Sparse builds the LP min Σ_j c_j·x_j subject to Σ_j A_ij·x_j ≤ b_i for i, j in
+// SparseLP builds the LP min Σ_j c_j·x_j subject to Σ_j A_ij·x_j ≤ b_i for i, j in
 // 1..n, 0 ≤ x ≤ 1, with nnz coefficients A_ij at distinct random positions (a sparse
 // parameter), b_i = 1 and c_j = -1, from the seed.
-func Sparse(n, nnz int, seed uint64) (*nnopt.Model, error) {
+func SparseLP(n, nnz int, seed uint64) (*nnopt.Model, error) {
 	if nnz > n*n {
-		return nil, fmt.Errorf("testlp: %d coefficients do not fit a %d x %d matrix", nnz, n, n)
+		return nil, fmt.Errorf("testmodels: %d coefficients do not fit a %d x %d matrix", nnz, n, n)
 	}
 	c := nnopt.NewContainer()
 	rows, cols := make([]string, n), make([]string, n)
@@ -74,4 +75,40 @@ func Sparse(n, nnz int, seed uint64) (*nnopt.Model, error) {
 	}
 	return c.NewModel("sparselp", nnopt.ModelSpec{Equations: []*nnopt.Equation{row}, Problem: nnopt.LP, Sense: nnopt.Minimize,
 		Objective: nnopt.Sum(nnopt.Mul(cost, x), j)})
+}
+
+// Chain is the optimal-control chain x(t) = x(t-1) + u(t-1) for t > 1 with x(first)
+// fixed at 0, min Σ_{t<last} u(t)² + (x(last) - 10)², written with Lag and Elem;
+// its optimum is 100/n, at u = 10/n. It returns the model and u.
+func Chain(n int) (*nnopt.Model, *nnopt.Variable, error) {
+	c := nnopt.NewContainer()
+	labels := make([]string, n)
+	for k := range labels {
+		labels[k] = fmt.Sprint("t", k+1)
+	}
+	t, err := c.AddSet("t", labels...)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, u := c.NewVariable("x", nnopt.Free, t), c.NewVariable("u", nnopt.Free, t)
+	x.Lo[0], x.Up[0] = 0, 0
+	u.Lo[n-1], u.Up[n-1] = 0, 0 // u(last) plays no part
+	later := c.NewSubset("later", t)
+	mask := make([]bool, n)
+	for k := 1; k < n; k++ {
+		mask[k] = true
+	}
+	if err := later.SetMask(mask); err != nil {
+		return nil, nil, err
+	}
+	step := c.NewEquation("step", t)
+	if err := step.Define(nnopt.Eq(x, nnopt.Add(nnopt.Lag(x, t, 1), nnopt.Lag(u, t, 1)))); err != nil {
+		return nil, nil, err
+	}
+	if err := step.Where(later); err != nil {
+		return nil, nil, err
+	}
+	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), t), nnopt.Sqr(nnopt.Sub(x.Elem(labels[n-1]), nnopt.Const(10))))
+	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
+	return m, u, err
 }

@@ -190,7 +190,7 @@ func (s *solver) restore(pt *point) (ok bool, err error) {
 		// eps·|x|; allow for it so that rays can be followed.
 		rn := maxAbs(pt.c)
 		if rn <= feas+1e-13*maxAbs(pt.x) {
-			return true, nil
+			return true, s.polish(pt, rn)
 		}
 		if it >= s.set.NewtonLimit {
 			return false, nil
@@ -269,6 +269,111 @@ func (s *solver) swap(p int, b float64) error {
 	if s.stale(s.cur.jac) || s.lu.Update(p, rows, vals) != nil {
 		_, err := s.factor(s.cur.jac, true)
 		return err
+	}
+	return nil
+}
+
+// maxRepairs bounds the basis repairs of one solve, so that a basis that is
+// ill-conditioned whichever columns it holds cannot make the method cycle.
+const maxRepairs = 100
+
+// repairRatio is how much larger than the step on the superbasics the tangent of
+// a basic variable must be before the basis counts as nearly singular.
+const repairRatio = 1e4
+
+// illConditioned returns the basis position whose variable's tangent dB exceeds
+// repairRatio times the largest superbasic step (and 1), or -1.
+func (s *solver) illConditioned(sb []int) int {
+	if s.m == 0 || s.repairs >= maxRepairs || len(sb) == 0 {
+		return -1
+	}
+	dmax := 0.0
+	for _, j := range sb {
+		dmax = math.Max(dmax, math.Abs(s.d[j]))
+	}
+	p, bmax := -1, repairRatio*math.Max(1, dmax)
+	for q, v := range s.dB {
+		if j := s.head[q]; j < s.n && math.Abs(v) > bmax {
+			p, bmax = q, math.Abs(v)
+		}
+	}
+	return p
+}
+
+// repair exchanges the basic variable at position p for the superbasic with the
+// largest pivot |(B⁻¹a_q)_p| when that pivot is at least 1: the leaving variable
+// becomes superbasic where it stands. It reports whether it exchanged, and brings
+// the point back onto the rows.
+func (s *solver) repair(p int) (bool, error) {
+	clear(s.v)
+	s.v[p] = 1
+	if err := s.lu.SolveTransVec(s.w, s.v); err != nil {
+		return false, err
+	}
+	best, bestPiv := -1, 1.0
+	for j := 0; j < s.n; j++ {
+		if s.st[j] != super {
+			continue
+		}
+		rows, vals := s.col(j, s.cur.jac)
+		piv := 0.0
+		for t, i := range rows {
+			piv += s.w[i] * vals[t]
+		}
+		if math.Abs(piv) > bestPiv {
+			best, bestPiv = j, math.Abs(piv)
+		}
+	}
+	if best < 0 {
+		return false, nil
+	}
+	leave := s.head[p]
+	s.repairs++
+	s.logf("basis repair: %d leaves the basis for %d (pivot %.3g)\n", leave, best, bestPiv)
+	s.setBasic(p, best)
+	s.pos[leave], s.st[leave] = -1, super
+	s.mem.reset()
+	if _, err := s.factor(s.cur.jac, true); err != nil {
+		return false, err
+	}
+	if !s.luOK {
+		return false, nil
+	}
+	ok, err := s.restore(s.cur)
+	return ok, err
+}
+
+// polish takes up to two more Newton steps on a feasible point whose residual rn
+// is above round-off, keeping each only while it cuts the residual tenfold. Near an
+// optimum the objective's decrease along a step is about RGmax², far below the
+// feasibility tolerance; a residual of that size would drown it and stall the line
+// search (HS39 stalled with RGmax 2e-5), while Newton's quadratic convergence makes
+// the extra steps cheap.
+func (s *solver) polish(pt *point, rn float64) error {
+	if !s.luOK || s.m == 0 {
+		return nil
+	}
+	if s.spare == nil {
+		s.spare = s.newPoint()
+	}
+	for k := 0; k < 2 && rn > 1e-15*(1+maxAbs(pt.x)); k++ {
+		copyPoint(s.spare, pt)
+		if err := s.lu.SolveVec(s.w, pt.c); err != nil {
+			return err
+		}
+		for p, j := range s.head {
+			pt.x[j] -= s.w[p]
+		}
+		ok, err := s.eval(pt)
+		if err != nil {
+			return err
+		}
+		if r := maxAbs(pt.c); !ok || !(r < 0.1*rn) {
+			copyPoint(pt, s.spare)
+			return nil
+		} else {
+			rn = r
+		}
 	}
 	return nil
 }

@@ -491,6 +491,18 @@ func (s *solver) run() (Result, error) {
 				s.dB[p] = -s.dB[p]
 			}
 		}
+		// A basis that has become nearly singular (a basic variable's column losing
+		// its pivot, as x3 in x3³ near 0) shows as a tangent of the basics far larger
+		// than the step on the superbasics: exchange that basic variable for a
+		// superbasic and price again.
+		if p := s.illConditioned(sb); p >= 0 {
+			if ok, err := s.repair(p); err != nil {
+				return res, err
+			} else if ok {
+				havePrev = false
+				continue
+			}
+		}
 		alphaMax, limPos, limVar := s.ratio(sb)
 		// Degenerate: a variable on (or within round-off of) its bound blocks
 		// the direction. A line search failing on a step to a nearby bound is

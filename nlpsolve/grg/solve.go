@@ -154,6 +154,8 @@ type solver struct {
 	mem         lbfgs
 	evals       int
 	degenerate  int
+	repairs     int     // basis repairs made (repair), bounded by maxRepairs
+	spare       *point  // polish's copy of the point before a step
 	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
 	log         io.Writer
 }

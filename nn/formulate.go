@@ -45,6 +45,10 @@ type FormulateSettings struct {
 	// M come from the pooling input's bounds, which FixedWeights and a bounded input
 	// provide (bounds propagate through the layers) and TrainableWeights do not.
 	PoolBigM float64
+	// ReLU is the formulation of every ReLU layer (activation.ReLU): the zero value
+	// takes big-M with binaries where the pre-activations' bounds are finite (fixed
+	// weights and a bounded input) and y = max(x, 0) otherwise.
+	ReLU activation.ReLUFormulation
 }
 
 // Weight is one network parameter inside a model: Var when trainable, Param
@@ -78,6 +82,10 @@ type Formulation struct {
 	// Weights are the network's parameters in state-dict order: by layer, the
 	// weight before the bias.
 	Weights []Weight
+	// Binaries are the big-M ReLU layers' binaries (activation.ReLUOutput.Binary),
+	// in layer order, and Unstable counts their neurons that can change sign.
+	Binaries []*nnopt.Variable
+	Unstable int
 
 	net *Sequential
 }
@@ -109,10 +117,13 @@ func (f *Formulation) WriteBack() error {
 // Formulate writes net into c as defining equations applied to x, a variable
 // or parameter over (batch, features) or (batch, channels, height, width)
 // holding the samples in the network's row-major layout. It supports Linear,
-// Conv2d, AvgPool2d, MaxPool2d, Flatten, Tanh, Sigmoid and LogSoftmax; other
-// layers (ReLU) are an error wrapping nnopt.ErrUnsupported. MaxPool2d is a
-// big-M formulation with binaries and inequalities (formulations.MaxPool2d):
-// the model is a MINLP that Model.Solve does not take yet.
+// Conv2d, AvgPool2d, MaxPool2d, Flatten, Tanh, Sigmoid, ReLU and LogSoftmax;
+// other layers are an error wrapping nnopt.ErrUnsupported. MaxPool2d is a
+// big-M formulation with binaries and inequalities (formulations.MaxPool2d), and
+// ReLU is one where its bounds allow (FormulateSettings.ReLU): with fixed
+// weights the model is then a MIP, which nnopt writes as an LP or MPS file for a
+// MIP solver but does not solve itself yet; otherwise ReLU is y = max(x, 0), a
+// DNLP the reduced-gradient method solves locally.
 //
 // Bounds: with TrainableWeights, Tanh and Sigmoid outputs are unbounded, as in
 // the reference models (their implied bounds carry no information for
@@ -153,7 +164,7 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 	if !(s.PoolBigM >= 0) || math.IsInf(s.PoolBigM, 1) {
 		return nil, fmt.Errorf("nn: Formulate: PoolBigM %g must be finite and non-negative (0: from bounds)", s.PoolBigM)
 	}
-	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
+	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, relu: s.ReLU, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
 	b.cur = x
 	b.vals = symbolValues(x)
 	for i, l := range net.Layers {
@@ -175,6 +186,7 @@ type builder struct {
 	c     *nnopt.Container
 	mode  WeightMode
 	bigM  float64
+	relu  activation.ReLUFormulation
 	batch int
 	f     *Formulation
 	cur   formulations.Symbol
@@ -232,6 +244,15 @@ func (b *builder) layer(i int, l Layer) error {
 		return b.activation(l, activation.Tanh, activation.TanhBounds)
 	case Sigmoid, *Sigmoid:
 		return b.activation(l, activation.Sigmoid, activation.SigmoidBounds)
+	case ReLU, *ReLU:
+		return b.activation(l, func(c *nnopt.Container, v *nnopt.Variable) (activation.Output, error) {
+			o, err := activation.ReLU(c, v, b.relu)
+			if o.Binary != nil {
+				b.f.Binaries = append(b.f.Binaries, o.Binary)
+				b.f.Unstable += o.Unstable
+			}
+			return o.Output, err
+		}, nil)
 	case LogSoftmax, *LogSoftmax:
 		if len(d) != 2 {
 			return fmt.Errorf("input %q is over %s; want (batch, features): put a Flatten before it", b.cur.Name(), domainString(d))

@@ -331,8 +331,6 @@ func TestFormulateErrors(t *testing.T) {
 		{"unknown mode", c, mlp, flat, 7, []string{"unknown weight mode 7"}},
 		{"input without features", c, mlp, scalarBatch, 0, []string{`input "rows"`, "want (batch, features...)"}},
 		{"wrong feature count", c, refMLP(rng, 10, 4), flat, 0, []string{`input "flat"`, "16 values per sample", "layer 1", "want In=10"}},
-		{"relu not supported", c, &nn.Sequential{Layers: []nn.Layer{&nn.Linear{In: 16, Out: 3, Weight: make([]float64, 48)}, nn.ReLU{}}}, flat, 0,
-			[]string{"layer 1 (nn.ReLU)", "not supported yet"}},
 		{"unknown layer type", c, &nn.Sequential{Layers: []nn.Layer{custom{}}}, flatVar, 0, []string{"layer 0 (nn_test.custom)", "not supported yet"}},
 		{"nil layer", c, &nn.Sequential{Layers: []nn.Layer{nil}}, flat, 0, []string{"layer 0 is nil"}},
 		{"linear needs flatten", c, &nn.Sequential{Layers: []nn.Layer{&nn.Linear{In: 16, Out: 3, Weight: make([]float64, 48)}}}, maps, 0,

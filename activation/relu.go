@@ -1,0 +1,163 @@
+package activation
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nnopt/nnopt"
+)
+
+// ReLUFormulation chooses how y = max(x, 0) enters a model.
+type ReLUFormulation int
+
+const (
+	// ReLUAuto is the zero value: ReLUBigM when every neuron that can change sign
+	// has finite bounds on x, else ReLUMax.
+	ReLUAuto ReLUFormulation = iota
+	// ReLUMax is the defining equation y = max(x, 0). The solver's sweeps compute
+	// y, so a network stays triangular; the model is a DNLP, solved locally (at
+	// x = 0 the derivative is x's, a one-sided choice). For training and local
+	// search.
+	ReLUMax
+	// ReLUBigM is exact with one binary z per neuron that can change sign (x's
+	// bounds L < 0 < U): y ≥ x, y ≥ 0, y ≤ x - L·(1 - z), y ≤ U·z. A neuron with
+	// U ≤ 0 is y = 0 and one with L ≥ 0 is y = x, with no row of the four; their z
+	// is fixed (at 0 or 1), which a MIP solver's presolve drops. The model is a MIP
+	// (with fixed weights), for global answers: verification, optimising over a
+	// trained network.
+	ReLUBigM
+)
+
+func (f ReLUFormulation) String() string {
+	switch f {
+	case ReLUAuto:
+		return "auto"
+	case ReLUMax:
+		return "max"
+	case ReLUBigM:
+		return "bigm"
+	}
+	return fmt.Sprintf("ReLUFormulation(%d)", int(f))
+}
+
+// ReLUOutput is a ReLU's output variable and equations, with the binaries of its
+// big-M formulation (nil for ReLUMax) and how many neurons needed one.
+type ReLUOutput struct {
+	Output
+	Binary   *nnopt.Variable
+	Unstable int // neurons whose bounds let them change sign (a free binary each)
+}
+
+// ReLU adds y = max(x, 0) in the formulation f. y's bounds are max(0, L) and
+// max(0, U) for x's bounds L and U. With ReLUBigM, a neuron that can change sign
+// needs finite L and U: an infinite one is an error naming the element. The
+// binaries start at x's current levels' signs, so the start point is feasible when
+// y starts at max(x, 0).
+func ReLU(c *nnopt.Container, x *nnopt.Variable, f ReLUFormulation) (ReLUOutput, error) {
+	unstable, unbounded := 0, -1
+	for i := range x.Lo {
+		if x.Lo[i] < 0 && x.Up[i] > 0 {
+			unstable++
+			if unbounded < 0 && (math.IsInf(x.Lo[i], -1) || math.IsInf(x.Up[i], 1)) {
+				unbounded = i
+			}
+		}
+	}
+	switch f {
+	case ReLUAuto:
+		f = ReLUBigM
+		if unbounded >= 0 {
+			f = ReLUMax
+		}
+	case ReLUMax, ReLUBigM:
+	default:
+		return ReLUOutput{}, fmt.Errorf("activation relu of %q: unknown formulation %v", x.Name(), f)
+	}
+	if f == ReLUMax {
+		o, err := elementwise(c, x, "relu", func(a nnopt.Operand) *nnopt.Expr { return nnopt.Max(a, nnopt.Const(0)) }, 0, math.Inf(1))
+		if err == nil {
+			err = monotoneBounds("relu", o.Var, x, func(v float64) float64 { return math.Max(v, 0) })
+		}
+		return ReLUOutput{Output: o, Unstable: unstable}, err
+	}
+	if unbounded >= 0 {
+		return ReLUOutput{}, fmt.Errorf("activation relu of %q: element %d can change sign but its bounds [%g, %g] are not finite; a big-M formulation needs them (bound the input, or use ReLUMax)", x.Name(), unbounded, x.Lo[unbounded], x.Up[unbounded])
+	}
+	return bigMReLU(c, x, unstable)
+}
+
+// bigMReLU writes the big-M formulation over x's domain: the neurons' classes as
+// subsets, x's bounds as parameters.
+func bigMReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, error) {
+	d := x.Domain()
+	name := c.UniqueName(x.Name() + "_relu")
+	y := c.NewVariable(name, nnopt.Positive, d...)
+	z := c.NewVariable(c.UniqueName(name+"_on"), nnopt.Binary, d...)
+	lo, up := c.NewParameter(c.UniqueName(name+"_lo"), d...), c.NewParameter(c.UniqueName(name+"_up"), d...)
+	active, open := c.NewSubset(c.UniqueName(name+"_active"), d...), c.NewSubset(c.UniqueName(name+"_open"), d...)
+	onMask, openMask := make([]bool, x.Size()), make([]bool, x.Size())
+	for i := range x.Lo {
+		l, u := x.Lo[i], x.Up[i]
+		y.Lo[i], y.Up[i] = math.Max(0, l), math.Max(0, u)
+		switch {
+		case u <= 0: // always off
+			z.Lo[i], z.Up[i] = 0, 0
+		case l >= 0: // always on
+			z.Lo[i], z.Up[i] = 1, 1
+			onMask[i] = true
+		default:
+			openMask[i] = true
+			lo.Values[i], up.Values[i] = l, u
+		}
+		switch {
+		case z.Lo[i] == z.Up[i]:
+			z.L[i] = z.Lo[i]
+		case x.L[i] > 0:
+			z.L[i] = 1
+		}
+	}
+	if err := active.SetMask(onMask); err != nil {
+		return ReLUOutput{}, err
+	}
+	if err := open.SetMask(openMask); err != nil {
+		return ReLUOutput{}, err
+	}
+	def := func(suffix string, r *nnopt.Relation, cond *nnopt.Set) (*nnopt.Equation, error) {
+		e := c.NewEquation(c.UniqueName(name+"_"+suffix), d...)
+		if err := e.Define(r); err != nil {
+			return nil, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+		}
+		return e, e.Where(cond)
+	}
+	var eqs []*nnopt.Equation
+	for _, r := range []struct {
+		suffix string
+		rel    *nnopt.Relation
+		cond   *nnopt.Set
+	}{
+		{"on", nnopt.Eq(y, x), active},
+		{"above", nnopt.Ge(y, x), open},
+		{"belowx", nnopt.Le(y, nnopt.Sub(x, nnopt.Mul(lo, nnopt.Sub(nnopt.Const(1), z)))), open},
+		{"belowu", nnopt.Le(y, nnopt.Mul(up, z)), open},
+	} {
+		e, err := def(r.suffix, r.rel, r.cond)
+		if err != nil {
+			return ReLUOutput{}, err
+		}
+		eqs = append(eqs, e)
+	}
+	return ReLUOutput{Output: Output{y, eqs}, Binary: z, Unstable: unstable}, nil
+}
+
+// LeakyReLU adds y = max(x, slope·x) for 0 < slope < 1, as the defining equation
+// (a DNLP, as ReLUMax), with bounds slope's image of x's.
+func LeakyReLU(c *nnopt.Container, x *nnopt.Variable, slope float64) (Output, error) {
+	if !(slope > 0 && slope < 1) {
+		return Output{}, fmt.Errorf("activation leaky_relu of %q: slope %g; want one in (0, 1)", x.Name(), slope)
+	}
+	o, err := elementwise(c, x, "leaky_relu", func(a nnopt.Operand) *nnopt.Expr { return nnopt.Max(a, nnopt.Mul(nnopt.Const(slope), a)) }, math.Inf(-1), math.Inf(1))
+	if err == nil {
+		err = monotoneBounds("leaky_relu", o.Var, x, func(v float64) float64 { return math.Max(v, slope*v) })
+	}
+	return o, err
+}

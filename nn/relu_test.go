@@ -1,0 +1,107 @@
+package nn_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/activation"
+	"github.com/nnopt/nnopt/internal/glpk"
+	"github.com/nnopt/nnopt/nn"
+)
+
+// reluMLP is a small ReLU network: 6 inputs, two hidden layers of 8, 3 outputs.
+func reluMLP(rng *rand.Rand) *nn.Sequential {
+	lin := func(in, out int) *nn.Linear {
+		return &nn.Linear{In: in, Out: out, Weight: uniform(rng, in*out, 1/math.Sqrt(float64(in))), Bias: uniform(rng, out, 0.2)}
+	}
+	return &nn.Sequential{Layers: []nn.Layer{lin(6, 8), nn.ReLU{}, lin(8, 8), nn.ReLU{}, lin(8, 3)}}
+}
+
+// TestFormulateReLU: a ReLU network with fixed weights and an input box becomes a
+// big-M MIP with binaries only for the neurons that can change sign; it starts at
+// the network's forward pass, feasible; and with the input fixed, glpsol's MIP
+// solution of the LP file nnopt writes is the network's output. With trainable
+// weights ReLU is y = max(x, 0), without binaries.
+func TestFormulateReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	net := reluMLP(rng)
+	x0 := uniform(rng, 2*6, 1)
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free, c.Dims(2, 6)...)
+	if err := x.SetLevels(x0); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range x0 {
+		x.Lo[k], x.Up[k] = v-0.3, v+0.3
+	}
+	f, err := nn.Formulate(c, net, x, nn.FormulateSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Binaries) != 2 || f.Unstable == 0 || f.Unstable >= 2*2*8 {
+		t.Errorf("%d binary blocks, %d unstable neurons of 32; want 2 blocks and some, not all, unstable", len(f.Binaries), f.Unstable)
+	}
+	want, err := net.Forward(x0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.Output.L, want) {
+		t.Errorf("initial output levels are not the network's forward pass")
+	}
+	m, err := c.NewModel("relu", nnopt.ModelSpec{Equations: f.Equations, Problem: nnopt.MIP, Sense: nnopt.Feasibility})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Residuals()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e, r := range res {
+		for k, v := range r {
+			if math.Abs(v) > 1e-9 && (e.Type == nnopt.EQ || (e.Type == nnopt.GE) == (v < 0)) {
+				t.Errorf("the start point violates %s row %d by %g", e.Name(), k, v)
+			}
+		}
+	}
+	if _, err := glpk.Path(); err != nil {
+		t.Skip(err)
+	}
+	copy(x.Lo, x0)
+	copy(x.Up, x0)
+	path := filepath.Join(t.TempDir(), "relu.lp")
+	if err := m.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	sol, err := glpk.Solve(path, "--lp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sol.MIP || sol.Status != "o" {
+		t.Fatalf("glpsol: MIP %v, status %q", sol.MIP, sol.Status)
+	}
+	out := f.Output
+	for k, w := range want {
+		name := fmt.Sprintf("%s(%d,%d)", out.Name(), k/3, k%3)
+		if got, ok := sol.ColPrimal[name]; !ok || math.Abs(got-w) > 1e-7*math.Max(1, math.Abs(w)) {
+			t.Errorf("%s = %g (found %v), want the network's %g", name, got, ok, w)
+		}
+	}
+
+	c2 := nnopt.NewContainer()
+	p := c2.NewParameter("x", c2.Dims(2, 6)...)
+	if err := p.SetValues(x0); err != nil {
+		t.Fatal(err)
+	}
+	g, err := nn.Formulate(c2, net, p, nn.FormulateSettings{Weights: nn.TrainableWeights, ReLU: activation.ReLUMax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Binaries) != 0 || !slices.Equal(g.Output.L, want) {
+		t.Errorf("trainable: %d binary blocks, output at the forward pass %v", len(g.Binaries), slices.Equal(g.Output.L, want))
+	}
+}

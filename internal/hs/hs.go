@@ -191,6 +191,9 @@ var problems = []Problem{
 		return b.model(1, rosen(x[1], x[2]))
 	}},
 	// HS2: Rosenbrock's function with the bound x2 ≥ 1.5, active at the optimum.
+	// Its value here is the global minimum, at x1 ≈ 1.2244; the other local
+	// minimum, at x1 ≈ -1.2229 with f = 4.9412293, is what local methods reach
+	// from the start, and some listings give that value instead.
 	{Number: 2, Optimum: 0.0504261879, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
 		b.lo(-inf, 1.5)
@@ -619,7 +622,9 @@ var problems = []Problem{
 		return b.model(46, sum(sq(sub(x[1], x[2])), sq(sub(x[3], k(1))), pw(sub(x[4], k(1)), 4), pw(sub(x[5], k(1)), 6)))
 	}},
 	// HS47: (x1 - x2)² + (x2 - x3)³ + (x3 - x4)⁴ + (x4 - x5)⁴ subject to
-	// x1 + x2² + x3³ - 3 = 0, x2 - x3² + x4 - 1 = 0, x1 x5 - 1 = 0.
+	// x1 + x2² + x3³ - 3 = 0, x2 - x3² + x4 - 1 = 0, x1 x5 - 1 = 0. The published
+	// optimum 0 at (1, ..., 1) is local: the odd power lets f go below 0 on the
+	// feasible set (SLSQP reaches -0.0267142 from the standard start).
 	{Number: 47, Optimum: 0, XStar: []float64{1, 1, 1, 1, 1}, Build: func() (*Instance, error) {
 		b := newBuilder(2, sqrt2, -1, 2-sqrt2, 0.5)
 		x := b.vars()

@@ -626,12 +626,16 @@ func (g *general) eval(xc, c, grad, jac []float64) (float64, error) {
 	}
 	for _, ei := range g.elim {
 		e := &p.Equations[ei]
-		r := g.res[ei]
+		// The block is linear in v with coefficient Coef: evaluated at v = 0 its
+		// residual is -Coef times v's value. (Updating v by -r/Coef from its last
+		// value instead loses v to cancellation after a wild trial point: HS64
+		// reported an objective of 0 from a last value of -4e21.)
+		r, v := g.res[ei], g.x[e.Defines]
+		clear(v)
 		e.Block.Eval(g.x, r)
-		v := g.x[e.Defines]
 		inv := 1 / e.Coef
 		for i, ri := range r {
-			v[i] -= ri * inv
+			v[i] = -ri * inv
 		}
 	}
 	f := g.sign * g.x[p.Objective][0]

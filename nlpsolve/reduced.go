@@ -231,9 +231,12 @@ func (rf *reduced) value(s backend.Vector) float64 {
 		if d := rf.direct[ei]; d != nil {
 			d.DefineOn(rf.x)
 		} else {
+			// The block is linear in v with coefficient Coef: at v = 0 its residual is
+			// -Coef·v (an update of v's last value would lose it to cancellation
+			// after a wild trial point).
+			rf.be.Map(backend.Op{Code: backend.Const}, rows, backend.Out{V: v})
 			rf.blocks[ei].EvalOn(rf.x, rf.r[ei])
-			// The block is linear in v with coefficient Coef: v - r/Coef zeroes it.
-			rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rows, backend.Out{V: v, Mode: backend.Accumulate}, backend.In{V: rf.r[ei]})
+			rf.be.Map(backend.Op{Code: backend.Scale, P: -1 / e.Coef}, rows, backend.Out{V: v}, backend.In{V: rf.r[ei]})
 		}
 		if lo := rf.lo[e.Defines]; lo != nil {
 			rf.reds = append(rf.reds, backend.Reducing{R: backend.Largest, Op: backend.Op{Code: backend.Violation}, N: rows,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/activation"
 	"github.com/nnopt/nnopt/nlpsolve"
 	"github.com/nnopt/nnopt/nn"
 )
@@ -211,7 +212,9 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 	for r := 0; r < rows; r++ {
 		copy(a.x.L[r*n:], image)
 	}
-	f, err := nn.Formulate(c, net, a.x, nn.FormulateSettings{Weights: nn.FixedWeights})
+	// ReLU layers enter as y = max(x, 0): the attack is a local search (a DNLP),
+	// not a proof, so no binaries.
+	f, err := nn.Formulate(c, net, a.x, nn.FormulateSettings{Weights: nn.FixedWeights, ReLU: activation.ReLUMax})
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +237,7 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 	if err := def.Define(nnopt.Eq(margin, nnopt.Sub(nnopt.SumIn(predSet, a.out), nnopt.SumIn(targetSet, a.out)))); err != nil {
 		return nil, err
 	}
-	a.model, err = c.NewModel("attack", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), def), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: margin})
+	a.model, err = c.NewModel("attack", nnopt.ModelSpec{Equations: append(slices.Clone(f.Equations), def), Problem: nnopt.DNLP, Sense: nnopt.Minimize, Objective: margin})
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,6 @@ var knownFailures = map[int]string{
 	55: "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1, another local minimum (published 19/3 with x1 = 0); SLSQP fails here (singular subproblem)",
 	61: "Locally Infeasible after 1 iteration, f = -55.22: phase 1 stops where x2 = x3 = 0 zero the rows' derivatives in x2 and x3; SLSQP fails here too",
 	64: "Feasible Solution (line search failed in the first phase 2 iteration) at f = 6705.885453",
-	72: "Feasible Solution (line search failed), f = 300357.65: badly scaled (bounds up to 4e5, rows of order 1e-2)",
 }
 
 const (

@@ -570,13 +570,25 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		if hit >= 0 {
-			if b, on := s.nearBound(s.head[hit], 1e-6); on {
+			// The step stopped where this basic variable reaches a bound. The rows'
+			// curvature can leave it short of the bound after restoration: within
+			// 1e-3 it goes onto the bound and out of the basis all the same; further
+			// off, the restoration swung it across its bound from a point the
+			// tangent put well inside, and the step was cut to a sliver for it, so
+			// it leaves the basis as a superbasic (repair), or the next step would
+			// stop at it again, ever shorter.
+			if b, on := s.nearBound(s.head[hit], 1e-3); on {
 				if err := s.swap(hit, b); err != nil {
 					s.logf("swap: %v\n", err)
 					status = NumericalFailure
 					break
 				}
 				changed = true
+			} else if ok, err := s.repair(hit); err != nil {
+				return res, err
+			} else if ok {
+				havePrev = false
+				continue
 			}
 		}
 		if changed {

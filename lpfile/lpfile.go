@@ -273,6 +273,11 @@ func newFile(p *Program, lp bool) (*file, error) {
 	return f, nil
 }
 
+// Check reports the first thing in p that the files cannot say, as the writers
+// do: a bad index, relation, coefficient, right-hand side, range or bound, or a
+// column given two objective terms or a row two entries.
+func (p *Program) Check() error { return check(p) }
+
 // check reports the first thing in p that the files cannot say.
 func check(p *Program) error {
 	n := len(p.Columns)

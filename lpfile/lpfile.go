@@ -1,18 +1,26 @@
 // Package lpfile writes linear programs as CPLEX LP and free MPS files, so that what
 // a solver is given can be read by eye and solved by other solvers (glpsol, CPLEX,
-// Gurobi, HiGHS, SCIP, CBC) for a cross-check.
+// Gurobi, HiGHS, SCIP, CBC) for a cross-check, and reads them back from MPS files,
+// fixed or free (ReadMPS, ReadFile), such as the netlib LP collection.
 //
 // A Program is the data of the files: rows Σ_j a_j·x_j (relation) rhs over columns
-// with bounds, some of them integer or binary, and an objective that minimises or
-// maximises one column times a coefficient. It knows nothing of the models it comes
-// from; nnopt's (*Model).LinearProgram builds one from a linear model.
+// with bounds, some of them integer or binary, some rows ranged (two-sided), and an
+// objective Σ_j c_j·x_j + constant to minimise or maximise. It knows nothing of the
+// models it comes from; nnopt's (*Model).LinearProgram builds one from a linear
+// model, whose objective is one column times a coefficient (Program.Objective), and
+// nnopt's (*Container).AddProgram builds a model from one.
 //
 // Two dialects are written:
 //   - CPLEX LP (WriteLP): the sections Minimize or Maximize, Subject To, Bounds,
 //     Generals, Binaries and End, with lines of at most about 100 characters.
-//   - Free MPS (WriteMPS): NAME, ROWS, COLUMNS, RHS, BOUNDS and ENDATA with
-//     whitespace-separated fields, so names need no fixed columns but may not hold
-//     spaces; the objective is the first N row.
+//   - Free MPS (WriteMPS): NAME, ROWS, COLUMNS, RHS, RANGES, BOUNDS and ENDATA
+//     with whitespace-separated fields, so names need no fixed columns but may not
+//     hold spaces; the objective is the first N row.
+//
+// Two things of a Program only CPLEX LP's newer readers take: a ranged row, written
+// lo <= expression <= up, and an objective constant, written as a constant term
+// (CPLEX, Gurobi and HiGHS read both, GLPK's glpsol --lp neither: give it the MPS
+// file of such a program).
 //
 // Names are made valid in both dialects when the file is written, so that LP and MPS
 // files of one Program use the same names: letters, digits and
@@ -44,11 +52,25 @@ type Program struct {
 	// Maximize sets the objective's sense; the zero value minimises.
 	Maximize bool
 
-	// Objective is the objective: Objective.Coef times column Objective.Index.
-	// Nothing else enters it, so an objective made of several columns is a column
-	// of its own with a row that defines it; that row's dual is then the
-	// objective's change per unit of its right-hand side.
+	// Objective is a term of the objective: Objective.Coef times column
+	// Objective.Index. A model's program (nnopt's LinearProgram) has this term
+	// alone, its objective being a column of its own with a row that defines it;
+	// that row's dual is then the objective's change per unit of its right-hand
+	// side. With a zero Coef the term is absent and Index is not looked at.
 	Objective Entry
+
+	// Costs are the objective's other terms, at most one per column and none for
+	// Objective's column when Objective.Coef is not zero: the objective is
+	// Objective.Coef·x[Objective.Index] + Σ Costs' Coef·x[Index] + ObjConstant.
+	// ReadMPS puts the objective row here, in column order, and leaves Objective
+	// zero, so a model's program read back from its MPS file has its one term here.
+	Costs []Entry
+
+	// ObjConstant is added to the objective. MPS files hold it as the right-hand
+	// side of the objective row with the opposite sign (objective = Σ c·x - rhs,
+	// the convention of CPLEX, Gurobi and HiGHS; GLPK adds the rhs instead, and
+	// the netlib collection's published optima leave it out).
+	ObjConstant float64
 
 	Rows    []Row
 	Columns []Column
@@ -59,12 +81,43 @@ type Program struct {
 	Comments []string
 }
 
-// Row is one constraint, Σ Coef·x[Index] (Rel) RHS over its entries.
+// Row is one constraint, Σ Coef·x[Index] (Rel) RHS over its entries, or, with a
+// Range, lo <= Σ Coef·x[Index] <= up (see Bounds).
 type Row struct {
 	Name    string
 	Rel     Relation
 	RHS     float64
 	Entries []Entry // at most one per column; a zero Coef is written as such
+
+	// Range, when not zero, makes the row two-sided as an MPS file's RANGES
+	// section does: an LE row is RHS-|Range| <= Σ <= RHS, a GE row RHS <= Σ <=
+	// RHS+|Range|, and an EQ row RHS <= Σ <= RHS+Range for a positive Range and
+	// RHS+Range <= Σ <= RHS for a negative one.
+	Range float64
+}
+
+// Bounds returns the row's lower and upper bound: -Inf or +Inf on the side a
+// one-sided row leaves open, RHS on both sides of an equality.
+func (r Row) Bounds() (lo, up float64) {
+	lo, up = r.RHS, r.RHS
+	switch {
+	case r.Rel == LE:
+		lo = math.Inf(-1)
+	case r.Rel == GE:
+		up = math.Inf(1)
+	}
+	switch a := math.Abs(r.Range); {
+	case r.Range == 0:
+	case r.Rel == LE:
+		lo = r.RHS - a
+	case r.Rel == GE:
+		up = r.RHS + a
+	case r.Range > 0:
+		up = r.RHS + a
+	default:
+		lo = r.RHS - a
+	}
+	return lo, up
 }
 
 // Entry is a coefficient of one column.
@@ -102,10 +155,13 @@ const (
 
 // WriteLP writes p in CPLEX LP format. Integer columns go to the Generals section
 // and binary ones to Binaries; a column that no row mentions gets a bound line so
-// that readers know it. p is checked before anything is written: a bad index,
-// relation, coefficient, right-hand side or bound is an error and w gets nothing.
+// that readers know it; a ranged row is written lo <= expression <= up and an
+// objective constant as a constant term (see the package comment for who reads
+// those). p is checked before anything is written: a bad index, relation,
+// coefficient, right-hand side, range or bound, and a program without columns, are
+// errors and w gets nothing.
 func WriteLP(w io.Writer, p *Program) error {
-	f, err := newFile(p)
+	f, err := newFile(p, true)
 	if err != nil {
 		return err
 	}
@@ -116,9 +172,12 @@ func WriteLP(w io.Writer, p *Program) error {
 // which most readers take but GLPK's does not (give glpsol --max and delete the two
 // lines). Integer columns sit between MARKER INTORG and INTEND records and carry
 // explicit bounds (BV for binaries), since readers differ in the default bounds of
-// integer columns. p is checked as by WriteLP.
+// integer columns. Ranged rows get a RANGES section and the objective constant is
+// minus the objective row's right-hand side. p is checked as by WriteLP, except
+// that it may have no columns. ReadMPS reads the file back as p, with the names as
+// written and the objective in Costs (see Program.Costs).
 func WriteMPS(w io.Writer, p *Program) error {
-	f, err := newFile(p)
+	f, err := newFile(p, false)
 	if err != nil {
 		return err
 	}
@@ -138,7 +197,7 @@ func WriteFile(path string, p *Program) error {
 	default:
 		return fmt.Errorf("lpfile: program %q: cannot tell the format of %q; want a name ending in .lp or .mps", p.Name, path)
 	}
-	f, err := newFile(p)
+	f, err := newFile(p, strings.EqualFold(filepath.Ext(path), ".lp"))
 	if err != nil {
 		return err
 	}
@@ -157,7 +216,10 @@ func writeBuffered(w io.Writer, write func(*bufio.Writer)) error {
 // the entries by column.
 type file struct {
 	*Program
+	title      string // the program's name on one line
 	objName    string
+	obj        []Entry // the objective's terms: Objective's, then Costs
+	objAt      []int   // per column, its term in obj, or -1
 	rowNames   []string
 	colNames   []string
 	colEntries [][]Entry // per column, (row, coefficient) in row order
@@ -165,16 +227,32 @@ type file struct {
 	nonzeros   int
 }
 
-func newFile(p *Program) (*file, error) {
+func newFile(p *Program, lp bool) (*file, error) {
 	if err := check(p); err != nil {
 		return nil, err
 	}
+	if lp && len(p.Columns) == 0 {
+		return nil, fmt.Errorf("lpfile: program %q has no columns; an LP file needs one", p.Name)
+	}
 	f := &file{
 		Program:    p,
+		title:      title(p.Name),
 		rowNames:   make([]string, len(p.Rows)),
 		colNames:   make([]string, len(p.Columns)),
 		colEntries: make([][]Entry, len(p.Columns)),
 		used:       make([]bool, len(p.Columns)),
+		objAt:      make([]int, len(p.Columns)),
+	}
+	if o := p.Objective; o.Coef != 0 || len(p.Costs) == 0 && o.Index >= 0 && o.Index < len(p.Columns) {
+		f.obj = append(f.obj, o)
+	}
+	f.obj = append(f.obj, p.Costs...)
+	for j := range f.objAt {
+		f.objAt[j] = -1
+	}
+	for k, en := range f.obj {
+		f.objAt[en.Index] = k
+		f.used[en.Index] = true
 	}
 	rows := newNamer()
 	f.objName = rows.name(p.Name)
@@ -185,7 +263,6 @@ func newFile(p *Program) (*file, error) {
 	for j, c := range p.Columns {
 		f.colNames[j] = cols.name(c.Name)
 	}
-	f.used[p.Objective.Index] = true
 	for i, r := range p.Rows {
 		for _, en := range r.Entries {
 			f.colEntries[en.Index] = append(f.colEntries[en.Index], Entry{i, en.Coef})
@@ -196,6 +273,11 @@ func newFile(p *Program) (*file, error) {
 	return f, nil
 }
 
+// Check reports the first thing in p that the files cannot say, as the writers
+// do: a bad index, relation, coefficient, right-hand side, range or bound, or a
+// column given two objective terms or a row two entries.
+func (p *Program) Check() error { return check(p) }
+
 // check reports the first thing in p that the files cannot say.
 func check(p *Program) error {
 	n := len(p.Columns)
@@ -203,8 +285,24 @@ func check(p *Program) error {
 		return fmt.Errorf("lpfile: program %q: "+format, append([]any{p.Name}, args...)...)
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-	if o := p.Objective; o.Index < 0 || o.Index >= n || !finite(o.Coef) {
+	if o := p.Objective; o.Coef != 0 && (o.Index < 0 || o.Index >= n || !finite(o.Coef)) {
 		return bad("objective %g times column %d, of %d columns; want a finite coefficient and a column", o.Coef, o.Index, n)
+	}
+	if !finite(p.ObjConstant) {
+		return bad("objective constant %g", p.ObjConstant)
+	}
+	inObj := make([]bool, n)
+	if o := p.Objective; o.Coef != 0 {
+		inObj[o.Index] = true
+	}
+	for k, en := range p.Costs {
+		if en.Index < 0 || en.Index >= n || !finite(en.Coef) {
+			return bad("objective term %d: %g times column %d, of %d columns; want a finite coefficient and a column", k, en.Coef, en.Index, n)
+		}
+		if inObj[en.Index] {
+			return bad("objective term %d repeats column %d (%s)", k, en.Index, p.Columns[en.Index].Name)
+		}
+		inObj[en.Index] = true
 	}
 	for j, c := range p.Columns {
 		if c.Kind < Continuous || c.Kind > Binary {
@@ -221,6 +319,9 @@ func check(p *Program) error {
 		}
 		if !finite(r.RHS) {
 			return bad("row %d (%s) has right-hand side %g", i, r.Name, r.RHS)
+		}
+		if !finite(r.Range) {
+			return bad("row %d (%s) has range %g", i, r.Name, r.Range)
 		}
 		for _, en := range r.Entries {
 			if en.Index < 0 || en.Index >= n {
@@ -239,7 +340,7 @@ func check(p *Program) error {
 }
 
 func (f *file) header(w *bufio.Writer, comment, format string) {
-	fmt.Fprintf(w, "%s Model %s as %s, written by nnopt: %d rows, %d columns, %d nonzeros\n", comment, f.Name, format, len(f.Rows), len(f.Columns), f.nonzeros)
+	fmt.Fprintf(w, "%s Model %s as %s, written by nnopt: %d rows, %d columns, %d nonzeros\n", comment, f.title, format, len(f.Rows), len(f.Columns), f.nonzeros)
 	for _, c := range f.Comments {
 		for _, line := range strings.Split(c, "\n") {
 			fmt.Fprintf(w, "%s %s\n", comment, line)
@@ -270,24 +371,23 @@ func (f *file) writeLP(w *bufio.Writer) {
 	} else {
 		w.WriteString("Minimize\n")
 	}
-	fmt.Fprintf(w, " %s:%s\n", f.objName, term(f.Objective.Coef, f.colNames[f.Objective.Index]))
+	constant := ""
+	if c := f.ObjConstant; c < 0 {
+		constant = " - " + num(-c)
+	} else if c > 0 {
+		constant = " + " + num(c)
+	}
+	f.linear(w, " "+f.objName+":", f.obj, constant)
 	w.WriteString("Subject To\n")
 	for i, row := range f.Rows {
 		line := " " + f.rowNames[i] + ":"
-		entries := row.Entries
-		if len(entries) == 0 { // a constant row: LP wants a term
-			entries = []Entry{{f.Objective.Index, 0}}
+		tail := " " + [...]string{EQ: "=", LE: "<=", GE: ">="}[row.Rel] + " " + num(row.RHS)
+		if row.Range != 0 {
+			lo, up := row.Bounds()
+			line += " " + num(lo) + " <="
+			tail = " <= " + num(up)
 		}
-		for _, en := range entries {
-			t := term(en.Coef, f.colNames[en.Index])
-			if len(line)+len(t) > 100 {
-				w.WriteString(line + "\n")
-				line = "  "
-			}
-			line += t
-		}
-		rel := [...]string{EQ: "=", LE: "<=", GE: ">="}[row.Rel]
-		fmt.Fprintf(w, "%s %s %s\n", line, rel, num(row.RHS))
+		f.linear(w, line, row.Entries, tail)
 	}
 	w.WriteString("Bounds\n")
 	for j, c := range f.Columns {
@@ -331,9 +431,41 @@ func (f *file) writeLP(w *bufio.Writer) {
 	w.WriteString("End\n")
 }
 
+// linear writes line, the terms of entries (a zero term if there are none, as LP
+// wants one) in lines of about 100 characters, and tail.
+func (f *file) linear(w *bufio.Writer, line string, entries []Entry, tail string) {
+	if len(entries) == 0 {
+		dummy := 0
+		if len(f.obj) > 0 {
+			dummy = f.obj[0].Index
+		}
+		entries = []Entry{{dummy, 0}}
+	}
+	for _, en := range entries {
+		t := term(en.Coef, f.colNames[en.Index])
+		if len(line)+len(t) > 100 {
+			w.WriteString(line + "\n")
+			line = "  "
+		}
+		line += t
+	}
+	w.WriteString(line + tail + "\n")
+}
+
+// title is s as one line without leading or trailing blanks: control characters
+// become '_'.
+func title(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, s))
+}
+
 func (f *file) writeMPS(w *bufio.Writer) {
 	f.header(w, "*", "free MPS")
-	fmt.Fprintf(w, "NAME %s\n", f.Name)
+	fmt.Fprintf(w, "NAME %s\n", f.title)
 	if f.Maximize {
 		w.WriteString("OBJSENSE\n    MAX\n")
 	}
@@ -350,8 +482,8 @@ func (f *file) writeMPS(w *bufio.Writer) {
 			fmt.Fprintf(w, "    MARKER 'MARKER' '%s'\n", map[bool]string{true: "INTORG", false: "INTEND"}[isInt])
 			inInt = isInt
 		}
-		if j == f.Objective.Index {
-			fmt.Fprintf(w, "    %s %s %s\n", name, f.objName, num(f.Objective.Coef))
+		if k := f.objAt[j]; k >= 0 {
+			fmt.Fprintf(w, "    %s %s %s\n", name, f.objName, num(f.obj[k].Coef))
 		} else if len(f.colEntries[j]) == 0 { // declare a column no row mentions
 			fmt.Fprintf(w, "    %s %s 0\n", name, f.objName)
 		}
@@ -363,9 +495,22 @@ func (f *file) writeMPS(w *bufio.Writer) {
 		w.WriteString("    MARKER 'MARKER' 'INTEND'\n")
 	}
 	w.WriteString("RHS\n")
+	if f.ObjConstant != 0 {
+		fmt.Fprintf(w, "    RHS %s %s\n", f.objName, num(-f.ObjConstant))
+	}
+	ranged := false
 	for i, row := range f.Rows {
 		if row.RHS != 0 {
 			fmt.Fprintf(w, "    RHS %s %s\n", f.rowNames[i], num(row.RHS))
+		}
+		ranged = ranged || row.Range != 0
+	}
+	if ranged {
+		w.WriteString("RANGES\n")
+		for i, row := range f.Rows {
+			if row.Range != 0 {
+				fmt.Fprintf(w, "    RNG %s %s\n", f.rowNames[i], num(row.Range))
+			}
 		}
 	}
 	w.WriteString("BOUNDS\n")

@@ -10,8 +10,10 @@
 package testdata
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -20,8 +22,15 @@ import (
 // MNIST directory.
 const EnvMNIST = "NNOPT_TEST_DATA"
 
-// mnistRel is where the MNIST files sit below a shared data root.
-var mnistRel = filepath.Join("shared", "datasets", "mnist")
+// EnvNetlib names the environment variable that overrides the search for the
+// netlib LP directory.
+const EnvNetlib = "NNOPT_NETLIB"
+
+// mnistRel and netlibRel are where the data sit below a shared data root.
+var (
+	mnistRel  = filepath.Join("shared", "datasets", "mnist")
+	netlibRel = filepath.Join("shared", "testproblems", "netlib")
+)
 
 // MNISTDir returns the directory holding the shared MNIST IDX files.
 //
@@ -33,19 +42,62 @@ var mnistRel = filepath.Join("shared", "datasets", "mnist")
 // test, saying where it looked.
 func MNISTDir(tb testing.TB) string {
 	tb.Helper()
-	if dir := os.Getenv(EnvMNIST); dir != "" {
+	return find(tb, EnvMNIST, mnistRel, "MNIST", "the MNIST IDX files")
+}
+
+// NetlibDir returns the directory holding the netlib LPs (NAME.mps.gz) and their
+// published optima (optimal_values.txt, see NetlibOptima), found as MNISTDir
+// finds MNIST: $NNOPT_NETLIB, else shared/testproblems/netlib in the working
+// directory or one of its ancestors, else the test skips.
+func NetlibDir(tb testing.TB) string {
+	tb.Helper()
+	return find(tb, EnvNetlib, netlibRel, "the netlib LPs", "the netlib LPs (NAME.mps.gz)")
+}
+
+// NetlibOptima reads optimal_values.txt in dir: one problem a line, its name and
+// its published optimal value; '#' starts a comment.
+func NetlibOptima(dir string) (map[string]float64, error) {
+	path := filepath.Join(dir, "optimal_values.txt")
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	opt := map[string]float64{}
+	for k, line := range strings.Split(string(text), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) < 2 {
+			return nil, fmt.Errorf("%s:%d: want a name and a value", path, k+1)
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, k+1, err)
+		}
+		opt[f[0]] = v
+	}
+	return opt, nil
+}
+
+func find(tb testing.TB, env, rel, what, holding string) string {
+	tb.Helper()
+	if dir := os.Getenv(env); dir != "" {
 		if !isDir(dir) {
-			tb.Fatalf("testdata: %s=%s is not a directory", EnvMNIST, dir)
+			tb.Fatalf("testdata: %s=%s is not a directory", env, dir)
 		}
 		return dir
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		tb.Skipf("testdata: MNIST not found: cannot get working directory: %v; set %s to the MNIST directory", err, EnvMNIST)
+		tb.Skipf("testdata: %s not found: cannot get working directory: %v; set %s to the directory", what, err, env)
 	}
 	var looked []string
 	for d := wd; ; d = filepath.Dir(d) {
-		cand := filepath.Join(d, mnistRel)
+		cand := filepath.Join(d, rel)
 		if isDir(cand) {
 			return cand
 		}
@@ -54,8 +106,8 @@ func MNISTDir(tb testing.TB) string {
 			break
 		}
 	}
-	tb.Skipf("testdata: MNIST not found; looked in %s; set %s to a directory holding the MNIST IDX files",
-		strings.Join(looked, ", "), EnvMNIST)
+	tb.Skipf("testdata: %s not found; looked in %s; set %s to a directory holding %s",
+		what, strings.Join(looked, ", "), env, holding)
 	return ""
 }
 

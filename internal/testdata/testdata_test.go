@@ -3,6 +3,7 @@ package testdata
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +28,31 @@ func TestMNISTDirWalk(t *testing.T) {
 	t.Chdir(wd)
 	if got := MNISTDir(t); got != want {
 		t.Errorf("MNISTDir = %q, want %q", got, want)
+	}
+}
+
+func TestNetlibDirEnv(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(EnvNetlib, dir)
+	if got := NetlibDir(t); got != dir {
+		t.Errorf("NetlibDir = %q, want %q", got, dir)
+	}
+}
+
+func TestNetlibOptima(t *testing.T) {
+	dir := t.TempDir()
+	text := "# header\nafiro  -4.6475314286E+02   source (note)\n\n# more\nkb2 -1.7499001299E+03\n"
+	if err := os.WriteFile(filepath.Join(dir, "optimal_values.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := NetlibOptima(dir)
+	if err != nil || len(got) != 2 || got["afiro"] != -464.75314286 || got["kb2"] != -1749.9001299 {
+		t.Errorf("NetlibOptima = %v, %v", got, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "optimal_values.txt"), []byte("afiro x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NetlibOptima(dir); err == nil || !strings.Contains(err.Error(), "optimal_values.txt:1") {
+		t.Errorf("a bad value: %v", err)
 	}
 }

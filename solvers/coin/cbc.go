@@ -1,0 +1,143 @@
+package coin
+
+import (
+	"context"
+	"errors"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// SolveMIP solves p with Cbc's branch and cut (p.Integer marks the integer
+// columns). A problem without integer columns goes to Clp, as SolveLP with
+// the TimeLimit and Log of s (Cbc's C interface reports an unbounded LP as
+// infeasible), and gets its duals; so does one without columns. The error is for an invalid p or
+// s, a missing library, or a cancellation Cbc could not act on (see the
+// package documentation); a limit, infeasibility or unboundedness is the
+// Result's Status.
+func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.validate(p, true); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(p.Integer, true) {
+		return SolveLP(ctx, p, Settings{TimeLimit: s.TimeLimit, Log: s.Log})
+	}
+	lib, err := cbcLoaded()
+	if err != nil {
+		return nil, err
+	}
+	solver := "Cbc " + lib.version
+	limit, byDeadline, done := timeBudget(ctx, s.TimeLimit)
+	if done {
+		return interrupted(solver), nil
+	}
+	c := convert(p)
+
+	solveMu.Lock()
+	defer solveMu.Unlock()
+	m := lib.newModel()
+	if m == 0 {
+		return nil, errors.New("coin: Cbc_newModel returned NULL")
+	}
+	defer lib.deleteModel(m)
+
+	lib.loadProblem(m, c.ncols, c.nrows, ptr(c.start), ptr(c.index), ptr(c.value),
+		ptr(c.colLower), ptr(c.colUpper), ptr(c.obj), ptr(c.rowLo), ptr(c.rowUp))
+	if p.Maximize {
+		lib.setObjSense(m, -1)
+	}
+	for j, isInt := range p.Integer {
+		if isInt {
+			lib.setInteger(m, int32(j))
+		}
+	}
+	logLevel := int32(0)
+	if s.Log != nil {
+		logLevel = 1
+		logTo.w, logTo.solver = s.Log, "Cbc"
+		defer func() { logTo.w = nil }()
+		lib.registerCB(m, messageCallback())
+	}
+	lib.setLogLevel(m, logLevel)
+	lib.setParam(m, "log", strconv.Itoa(int(logLevel)))
+	if limit > 0 {
+		lib.setParam(m, "timeMode", "elapsed")
+		lib.setParam(m, "sec", seconds(limit))
+	}
+	if s.RelativeGap > 0 {
+		lib.setParam(m, "ratioGap", strconv.FormatFloat(s.RelativeGap, 'g', -1, 64))
+	}
+	if s.AbsoluteGap > 0 {
+		lib.setParam(m, "allowableGap", strconv.FormatFloat(s.AbsoluteGap, 'g', -1, 64))
+	}
+	if s.NodeLimit > 0 {
+		lib.setParam(m, "maxNodes", strconv.Itoa(s.NodeLimit))
+	}
+	var startCols []int32
+	if s.Start != nil {
+		startCols = make([]int32, p.NumCols)
+		for j := range startCols {
+			startCols[j] = int32(j)
+		}
+		lib.setMIPStart(m, c.ncols, ptr(startCols), ptr(s.Start))
+	}
+
+	began := time.Now()
+	restore := guardSIGINT()
+	lib.solve(m)
+	restore()
+	res := &Result{Solver: solver, Time: time.Since(began), Objective: math.NaN(), Bound: math.NaN()}
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(startCols)
+	runtime.KeepAlive(s.Start)
+
+	res.SolverStatus, res.SecondaryStatus = int(lib.status(m)), int(lib.secondaryStatus(m))
+	res.Nodes, res.Iterations = int(lib.nodeCount(m)), int(lib.iterationCount(m))
+	if x := lib.bestSolution(m); x != nil && p.NumCols > 0 {
+		res.X = cSlice(x, c.ncols)
+	}
+	res.HasSolution = res.X != nil
+	if res.HasSolution {
+		res.Objective = objective(p, res.X)
+	}
+	// Cbc_getBestPossibleObjValue is in the problem's sense already.
+	if b := lib.bestPossible(m); !math.IsNaN(b) && math.Abs(b) < 1e50 {
+		res.Bound = b + p.ObjOffset
+	}
+	res.Status = cbcStatus(lib, m, res.SolverStatus, res.SecondaryStatus, res.HasSolution)
+	if res.Status == TimeLimit && byDeadline {
+		res.Status = Interrupted
+	}
+	if res.Status == Optimal && res.HasSolution && math.IsNaN(res.Bound) {
+		res.Bound = res.Objective
+	}
+	return afterSolve(ctx, "Cbc", res)
+}
+
+// cbcStatus maps Cbc's codes (Cbc_C_Interface.h) to a Status.
+func cbcStatus(lib *cbcLib, m uintptr, status, secondary int, feasible bool) Status {
+	switch {
+	case lib.contUnbounded(m) != 0 || secondary == 7:
+		return Unbounded
+	case lib.provenInfeas(m) != 0 || secondary == 1:
+		return Infeasible
+	case status == 2 || lib.abandoned(m) != 0:
+		return Numerical
+	case status == 5 || secondary == 5:
+		return Interrupted
+	case secondary == 3:
+		return NodeLimit
+	case secondary == 4:
+		return TimeLimit
+	case secondary == 8:
+		return IterationLimit
+	case lib.provenOptimal(m) != 0 || (status == 0 && feasible) || secondary == 2:
+		return Optimal
+	}
+	return Numerical
+}

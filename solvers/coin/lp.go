@@ -1,0 +1,223 @@
+package coin
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+)
+
+// LP is a linear program, with integer columns for SolveMIP:
+//
+//	minimise (or maximise)  Obj'x + ObjOffset
+//	subject to              RowLower <= A x <= RowUpper
+//	                        ColLower <= x <= ColUpper
+//	                        x_j integer where Integer[j]
+//
+// A is NumRows x NumCols in compressed-column form: the entries of column j
+// are RowIndex[k], Value[k] for ColStart[j] <= k < ColStart[j+1], with
+// len(ColStart) == NumCols+1, ColStart[0] == 0 and ColStart[NumCols] ==
+// len(RowIndex) == len(Value); a row appears at most once in a column.
+//
+// Infinite bounds are math.Inf. A nil slice takes the default of Clp's
+// C interface: ColLower 0, ColUpper +Inf, Obj 0, RowLower -Inf, RowUpper
+// +Inf, Integer none.
+type LP struct {
+	NumRows, NumCols int
+	ColStart         []int
+	RowIndex         []int
+	Value            []float64
+
+	ColLower, ColUpper, Obj []float64
+	RowLower, RowUpper      []float64
+	Integer                 []bool
+
+	Maximize  bool
+	ObjOffset float64
+}
+
+// Validate reports the first inconsistency in p: dimensions, a malformed
+// matrix, NaN or infinite coefficients, crossed or NaN bounds. Errors name
+// the row or column.
+func (p *LP) Validate() error {
+	if p == nil {
+		return errors.New("coin: nil LP")
+	}
+	if p.NumRows < 0 || p.NumCols < 0 {
+		return fmt.Errorf("coin: negative dimension %d x %d", p.NumRows, p.NumCols)
+	}
+	if p.NumRows > math.MaxInt32 || p.NumCols > math.MaxInt32-1 {
+		return fmt.Errorf("coin: %d x %d is too large for Clp's and Cbc's 32-bit indices", p.NumRows, p.NumCols)
+	}
+	if len(p.ColStart) != p.NumCols+1 {
+		return fmt.Errorf("coin: len(ColStart) = %d, want NumCols+1 = %d", len(p.ColStart), p.NumCols+1)
+	}
+	if len(p.RowIndex) != len(p.Value) {
+		return fmt.Errorf("coin: len(RowIndex) = %d but len(Value) = %d", len(p.RowIndex), len(p.Value))
+	}
+	if len(p.Value) > math.MaxInt32 {
+		return fmt.Errorf("coin: %d coefficients is too many for Clp's and Cbc's 32-bit indices", len(p.Value))
+	}
+	if p.ColStart[0] != 0 {
+		return fmt.Errorf("coin: ColStart[0] = %d, want 0", p.ColStart[0])
+	}
+	if p.ColStart[p.NumCols] != len(p.Value) {
+		return fmt.Errorf("coin: ColStart[%d] = %d, want len(Value) = %d", p.NumCols, p.ColStart[p.NumCols], len(p.Value))
+	}
+	seen := make([]int, p.NumRows) // the column+1 that last had the row
+	for j := 0; j < p.NumCols; j++ {
+		lo, hi := p.ColStart[j], p.ColStart[j+1]
+		if hi < lo || hi > len(p.Value) {
+			return fmt.Errorf("coin: column %d: ColStart[%d] = %d, ColStart[%d] = %d (must not decrease, at most %d)", j, j, lo, j+1, hi, len(p.Value))
+		}
+		for k := lo; k < hi; k++ {
+			i := p.RowIndex[k]
+			if i < 0 || i >= p.NumRows {
+				return fmt.Errorf("coin: column %d: row index %d (entry %d) out of range [0, %d)", j, i, k, p.NumRows)
+			}
+			if seen[i] == j+1 {
+				return fmt.Errorf("coin: column %d: row %d appears twice", j, i)
+			}
+			seen[i] = j + 1
+			if v := p.Value[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("coin: column %d, row %d: coefficient %v", j, i, v)
+			}
+		}
+	}
+	if err := checkLen("ColLower", p.ColLower, p.NumCols); err != nil {
+		return err
+	}
+	if err := checkLen("ColUpper", p.ColUpper, p.NumCols); err != nil {
+		return err
+	}
+	if err := checkLen("Obj", p.Obj, p.NumCols); err != nil {
+		return err
+	}
+	if err := checkLen("RowLower", p.RowLower, p.NumRows); err != nil {
+		return err
+	}
+	if err := checkLen("RowUpper", p.RowUpper, p.NumRows); err != nil {
+		return err
+	}
+	if p.Integer != nil && len(p.Integer) != p.NumCols {
+		return fmt.Errorf("coin: len(Integer) = %d, want NumCols = %d (or nil)", len(p.Integer), p.NumCols)
+	}
+	for j, c := range p.Obj {
+		if math.IsNaN(c) || math.IsInf(c, 0) {
+			return fmt.Errorf("coin: column %d: objective coefficient %v", j, c)
+		}
+	}
+	for j := 0; j < p.NumCols; j++ {
+		if err := checkBounds("column", j, at(p.ColLower, j, 0), at(p.ColUpper, j, math.Inf(1))); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < p.NumRows; i++ {
+		if err := checkBounds("row", i, at(p.RowLower, i, math.Inf(-1)), at(p.RowUpper, i, math.Inf(1))); err != nil {
+			return err
+		}
+	}
+	if math.IsNaN(p.ObjOffset) || math.IsInf(p.ObjOffset, 0) {
+		return fmt.Errorf("coin: ObjOffset %v", p.ObjOffset)
+	}
+	return nil
+}
+
+func checkLen(name string, s []float64, n int) error {
+	if s != nil && len(s) != n {
+		return fmt.Errorf("coin: len(%s) = %d, want %d (or nil)", name, len(s), n)
+	}
+	return nil
+}
+
+func checkBounds(what string, i int, lo, up float64) error {
+	switch {
+	case math.IsNaN(lo) || math.IsNaN(up):
+		return fmt.Errorf("coin: %s %d: NaN bound [%v, %v]", what, i, lo, up)
+	case math.IsInf(lo, 1) || math.IsInf(up, -1):
+		return fmt.Errorf("coin: %s %d: bounds [%v, %v] admit no finite value", what, i, lo, up)
+	case lo > up:
+		return fmt.Errorf("coin: %s %d: lower bound %v above upper bound %v", what, i, lo, up)
+	}
+	return nil
+}
+
+// at returns s[i], or def when s is nil.
+func at(s []float64, i int, def float64) float64 {
+	if s == nil {
+		return def
+	}
+	return s[i]
+}
+
+// Settings are the limits of a solve. The zero value solves to the solver's
+// own tolerances without limits, quietly.
+type Settings struct {
+	// TimeLimit stops the solve after this long (0: none). Cbc counts
+	// elapsed time; Clp counts the CPU time of the solve.
+	TimeLimit time.Duration
+	// RelativeGap and AbsoluteGap stop the branch and cut once the incumbent
+	// is within this relative (|best - bound| / |best|) or absolute distance
+	// of the bound (0: Cbc's defaults, 0 and 1e-10). SolveMIP only.
+	RelativeGap, AbsoluteGap float64
+	// NodeLimit stops the branch and cut after this many nodes (0: none).
+	// SolveMIP only.
+	NodeLimit int
+	// Start is a MIP start: a value for every column (Cbc completes and
+	// checks it; an infeasible start is dropped). nil: none. SolveMIP only.
+	Start []float64
+	// Log receives the solver's messages, one per line (nil: quiet). The
+	// libraries also print their log to the process's standard output while
+	// Log is set; their C interfaces cannot redirect it.
+	Log io.Writer
+}
+
+// ErrUnsupportedSetting is wrapped by the error for a setting that the
+// chosen solver does not implement (for example a NodeLimit given to SolveLP).
+var ErrUnsupportedSetting = errors.New("setting not supported by this solver")
+
+// ErrNotInterruptible is wrapped, with the context's error, by the error a
+// solve returns when its context was cancelled while the solver ran: the C
+// interfaces cannot be interrupted, so the solve ran to its end.
+var ErrNotInterruptible = errors.New("the solver's C interface cannot be interrupted; cancellation takes effect between solves")
+
+func (s *Settings) validate(p *LP, mip bool) error {
+	if s.TimeLimit < 0 {
+		return fmt.Errorf("coin: TimeLimit %v is negative", s.TimeLimit)
+	}
+	for _, g := range []struct {
+		name string
+		v    float64
+	}{{"RelativeGap", s.RelativeGap}, {"AbsoluteGap", s.AbsoluteGap}} {
+		if math.IsNaN(g.v) || math.IsInf(g.v, 0) || g.v < 0 {
+			return fmt.Errorf("coin: %s %v: want a finite value >= 0", g.name, g.v)
+		}
+		if g.v != 0 && !mip {
+			return fmt.Errorf("coin: SolveLP: %s: %w", g.name, ErrUnsupportedSetting)
+		}
+	}
+	if s.NodeLimit < 0 {
+		return fmt.Errorf("coin: NodeLimit %d is negative", s.NodeLimit)
+	}
+	if s.NodeLimit > math.MaxInt32 {
+		return fmt.Errorf("coin: NodeLimit %d exceeds Cbc's limit %d", s.NodeLimit, math.MaxInt32)
+	}
+	if s.NodeLimit != 0 && !mip {
+		return fmt.Errorf("coin: SolveLP: NodeLimit: %w", ErrUnsupportedSetting)
+	}
+	if s.Start != nil {
+		if !mip {
+			return fmt.Errorf("coin: SolveLP: Start: %w", ErrUnsupportedSetting)
+		}
+		if len(s.Start) != p.NumCols {
+			return fmt.Errorf("coin: len(Start) = %d, want NumCols = %d", len(s.Start), p.NumCols)
+		}
+		for j, v := range s.Start {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("coin: Start: column %d: value %v", j, v)
+			}
+		}
+	}
+	return nil
+}

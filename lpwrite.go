@@ -86,6 +86,13 @@ func (m *Model) LinearProgram(opt LPOptions) (*lpfile.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.linearProgram(inst, opt)
+}
+
+// linearProgram is LinearProgram of a compiled instance. Its columns are the
+// instance's variables' elements in order; its rows the binding rows of the
+// instance's equations in order, inside their conditions.
+func (m *Model) linearProgram(inst *instance, opt LPOptions) (*lpfile.Program, error) {
 	for _, e := range inst.eqs {
 		if d, term := Classify(Sub(e.def.lhs, e.def.rhs)); d > DegreeLinear {
 			return nil, fmt.Errorf("nnopt: model %q: equation %q is %s (%s); LP and MPS files hold linear models only", m.name, e.name, d, term)

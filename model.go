@@ -129,10 +129,14 @@ const SolverVersion = "nnopt-rg 0.1"
 
 // Attributes are the model attributes of the reference, set by Solve.
 type Attributes struct {
-	Status               ModelStatus
-	SolveStatus          SolveStatus
-	ObjectiveValue       float64
-	NumIterations        int
+	Status         ModelStatus
+	SolveStatus    SolveStatus
+	ObjectiveValue float64
+	NumIterations  int
+	// NumNodes and ObjectiveEstimate are a MIP solver's branch-and-bound nodes and
+	// its best proven bound on the objective (NaN when it has none).
+	NumNodes             int
+	ObjectiveEstimate    float64
 	NumEquations         int
 	NumVariables         int
 	NumNonzeros          int

@@ -90,10 +90,10 @@ func TestBoundsAreRespectedAndReducedCostsReported(t *testing.T) {
 
 func TestSolveErrors(t *testing.T) {
 	m, _, _, _, _ := quadratic(t, Minimize)
-	m.problem = MIP
+	m.problem = MINLP
 	err := m.Solve(context.Background(), Options{})
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "MIP") || m.SolveStatus != SolveCapabilityProblems {
-		t.Errorf("MIP: %v, %v", err, m.SolveStatus)
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "MINLP") || m.SolveStatus != SolveCapabilityProblems {
+		t.Errorf("MINLP: %v, %v", err, m.SolveStatus)
 	}
 
 	c := NewContainer()

@@ -235,8 +235,8 @@ func TestModelTypeErrors(t *testing.T) {
 		{nnopt.RMINLP, linear(nnopt.Integer), "", "", ""},
 		{nnopt.RMIQCP, linear(nnopt.Binary), "", "", ""},
 		// Types nnopt cannot solve: the type error first, then "not supported yet".
-		{nnopt.MIP, linear(nnopt.Binary), `nnopt: model "transport": problem type MIP` + unsupported, "", ""},
-		{nnopt.MIP, bilinear, `nnopt: model "transport" (MIP): equation "cost" is quadratic: x * y (MIP allows linear terms only; use MIQCP or MINLP); besides, problem type MIP` + unsupported, "cost", "x * y"},
+		{nnopt.MIQCP, linear(nnopt.Binary), `nnopt: model "transport": problem type MIQCP` + unsupported, "", ""},
+		{nnopt.MIP, bilinear, `nnopt: model "transport" (MIP): equation "cost" is quadratic: x * y (MIP allows linear terms only; use MIQCP or MINLP)`, "cost", "x * y"},
 		{nnopt.MIQCP, exp, `nnopt: model "transport" (MIQCP): equation "cost" is nonlinear: exp(x) (MIQCP allows quadratic terms only; use MINLP); besides, problem type MIQCP` + unsupported, "cost", "exp(x)"},
 		{nnopt.MINLP, exp, `nnopt: model "transport": problem type MINLP` + unsupported, "", ""},
 		// CNS: square, equalities only, no objective.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,7 +44,10 @@ type Options struct {
 	// EliminateNone none, so that every equation stays rows (the general method).
 	Elimination Elimination
 	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...
-	// options do. nnopt has one solver, "nnopt"; naming another is an error at Solve.
+	// options do: "nnopt" (the reduced-gradient method, the default but for MIP),
+	// "cbc" (COIN-OR Cbc: LP, RMIP and MIP, the default for MIP) or "clp" (COIN-OR
+	// Clp: LP and RMIP). Cbc and Clp are loaded at run time (Debian
+	// coinor-libcbc3, coinor-libclp1); a missing library is an error at Solve.
 	// Entries merge key by key across the levels.
 	Solvers map[Problem]string
 	// SavePoint, when set, is the point file Solve writes after the solve: the levels
@@ -75,6 +79,23 @@ type Options struct {
 // file (package trace); it reads the model's Attributes.
 type SolveRecorder interface {
 	RecordSolve(m *Model) error
+}
+
+// solversFor are the solvers of each problem type, its default first: nnopt's
+// reduced-gradient method, COIN-OR's Cbc for integer and linear models and Clp
+// for linear ones (package solvers/coin, loaded at run time).
+var solversFor = map[Problem][]string{
+	LP: {SolverName, "clp", "cbc"}, RMIP: {SolverName, "clp", "cbc"}, MIP: {"cbc"},
+	QCP: {SolverName}, NLP: {SolverName}, DNLP: {SolverName}, RMIQCP: {SolverName}, RMINLP: {SolverName}, CNS: {SolverName},
+	MINLP: {SolverName}, MIQCP: {SolverName}, MCP: {SolverName}, MPEC: {SolverName}, RMPEC: {SolverName}, EMP: {SolverName}, MPSGE: {SolverName},
+}
+
+// solver is the solver Solvers names for p, in lower case, else p's default.
+func (o Options) solver(p Problem) string {
+	if s, ok := o.Solvers[p]; ok {
+		return strings.ToLower(s)
+	}
+	return solversFor[p][0]
 }
 
 // SolverName is the name of nnopt's solver in Options.Solvers.
@@ -210,8 +231,8 @@ func (o Options) validate(p Problem) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if s, ok := o.Solvers[p]; ok && !strings.EqualFold(s, SolverName) {
-		return fmt.Errorf("nnopt: option solver for %v: %q is not available; nnopt has one solver, %q (%w)", p, s, SolverName, ErrUnsupported)
+	if s := o.solver(p); !slices.Contains(solversFor[p], s) {
+		return fmt.Errorf("nnopt: option solver for %v: %q is not available; want one of %s (%w)", p, s, strings.Join(solversFor[p], ", "), ErrUnsupported)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/nnopt/nnopt/nlpsolve"
@@ -56,6 +57,9 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 // solve is Solve with the options already resolved.
 func (m *Model) solve(ctx context.Context, opt Options) error {
 	start := time.Now()
+	if s := opt.solver(m.problem); s != SolverName {
+		return m.solveCOIN(ctx, opt, s, start)
+	}
 	// The model-type checks (modeltype.go), then whether nnopt solves the type: LP, QCP,
 	// NLP, DNLP and the relaxed RMIP, RMIQCP, RMINLP all go to the NLP solver.
 	if status, err := m.checkProblemType(); err != nil {
@@ -120,7 +124,7 @@ func (m *Model) newAttributes(st Statistics, gen time.Duration) Attributes {
 	return Attributes{
 		NumEquations: st.Constraints, NumVariables: st.Variables, NumNonzeros: st.JacobianNonzeros,
 		NumNonlinearZeros: st.NonlinearJacobianNonzeros, UsedModelType: m.problem,
-		ModelGenerationTime: gen.Seconds(), SolverVersion: SolverVersion,
+		ModelGenerationTime: gen.Seconds(), SolverVersion: SolverVersion, ObjectiveEstimate: math.NaN(),
 	}
 }
 

@@ -1,9 +1,11 @@
 package nn_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/nnopt/nnopt/activation"
 	"github.com/nnopt/nnopt/internal/glpk"
 	"github.com/nnopt/nnopt/nn"
+	"github.com/nnopt/nnopt/solvers/coin"
 )
 
 // reluMLP is a small ReLU network: 6 inputs, two hidden layers of 8, 3 outputs.
@@ -92,6 +95,20 @@ func TestFormulateReLU(t *testing.T) {
 		}
 	}
 
+	// The same MIP through nnopt's Solve (Cbc, the default for MIP).
+	if _, _, err := coin.LoadCbc(); err != nil {
+		t.Logf("no Cbc: %v", err)
+	} else {
+		if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for k, w := range want {
+			if math.Abs(out.L[k]-w) > 1e-7*math.Max(1, math.Abs(w)) {
+				t.Errorf("Cbc: output %d = %g, want %g", k, out.L[k], w)
+			}
+		}
+	}
+
 	c2 := nnopt.NewContainer()
 	p := c2.NewParameter("x", c2.Dims(2, 6)...)
 	if err := p.SetValues(x0); err != nil {
@@ -103,5 +120,64 @@ func TestFormulateReLU(t *testing.T) {
 	}
 	if len(g.Binaries) != 0 || !slices.Equal(g.Output.L, want) {
 		t.Errorf("trainable: %d binary blocks, output at the forward pass %v", len(g.Binaries), slices.Equal(g.Output.L, want))
+	}
+}
+
+// TestReLUVerifyCbc: the largest margin between two outputs of a ReLU network over
+// an input box, a MIP: Cbc through Solve and glpsol on the LP file nnopt writes
+// agree on it, and the input Cbc returns gives that margin in the network.
+func TestReLUVerifyCbc(t *testing.T) {
+	if _, _, err := coin.LoadCbc(); err != nil {
+		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	net := reluMLP(rng)
+	x0 := uniform(rng, 6, 1)
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free, c.Dims(1, 6)...)
+	if err := x.SetLevels(x0); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range x0 {
+		x.Lo[k], x.Up[k] = v-0.2, v+0.2
+	}
+	f, err := nn.Formulate(c, net, x, nn.FormulateSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.NewModel("verify", nnopt.ModelSpec{Equations: f.Equations, Problem: nnopt.MIP, Sense: nnopt.Maximize,
+		Objective: nnopt.Sub(f.Output.Elem("0", "0"), f.Output.Elem("0", "1"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusOptimal {
+		t.Fatalf("Cbc: %v", m.Status)
+	}
+	y, err := net.Forward(x.L, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := y[0] - y[1]; math.Abs(got-m.ObjectiveValue) > 1e-6 {
+		t.Errorf("the network gives margin %g at Cbc's input, Cbc %g", got, m.ObjectiveValue)
+	}
+	if _, err := glpk.Path(); err != nil {
+		t.Skip(err)
+	}
+	path := filepath.Join(t.TempDir(), "verify.lp")
+	if err := m.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	sol, err := glpk.Solve(path, "--lp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Status != "o" || math.Abs(sol.Objective-m.ObjectiveValue) > 1e-6*math.Max(1, math.Abs(sol.Objective)) {
+		t.Errorf("glpsol: status %q, objective %g; Cbc %g", sol.Status, sol.Objective, m.ObjectiveValue)
 	}
 }

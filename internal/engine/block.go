@@ -367,3 +367,15 @@ func (b *Block) PullDefinedOn(g []backend.Vector) {
 
 // Backend is the backend the block's buffers live on (nlpsolve.DeviceBlock).
 func (b *Block) Backend() backend.Backend { return b.be }
+
+// Active marks the rows inside the equation's condition; nil when every row is.
+func (b *Block) Active() []bool {
+	if b.rowOn == nil {
+		return nil
+	}
+	on := make([]bool, len(b.rowOn))
+	for i, v := range b.rowOn {
+		on[i] = v != 0
+	}
+	return on
+}

@@ -1,0 +1,145 @@
+package nnopt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nnopt/nnopt/solvers/coin"
+)
+
+// solveCOIN solves a linear model (LP, RMIP, MIP) with COIN-OR's Cbc or Clp
+// (package solvers/coin), as Options.Solvers chooses: the model's linear program
+// (LinearProgram) goes to the library, and its solution comes back as levels,
+// marginals (an LP's duals and reduced costs; a MIP has none) and attributes,
+// with the objective bound and the nodes of a MIP.
+func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start time.Time) error {
+	fail := func(s SolveStatus, err error) error {
+		m.SolveStatus, m.Status = s, StatusNoSolutionReturned
+		return fmt.Errorf("nnopt: model %q: %w", m.name, err)
+	}
+	if err := m.CheckType(m.problem); err != nil {
+		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
+		return err
+	}
+	inst, err := m.compile()
+	if err != nil {
+		return fail(SolveSetupFailure, err)
+	}
+	prog, err := m.linearProgram(inst, LPOptions{})
+	if err != nil {
+		return fail(SolveSetupFailure, err)
+	}
+	lp, err := coin.FromProgram(prog)
+	if err != nil {
+		return fail(SolveSetupFailure, err)
+	}
+	mip := m.problem == MIP
+	if !mip {
+		lp.Integer = nil // LP, or the relaxation RMIP
+	}
+	gen := time.Since(start)
+	if opt.Output != nil {
+		inst.stats.Write(opt.Output)
+		fmt.Fprintf(opt.Output, "Solver: %s\n", solver)
+	}
+	set := coin.Settings{TimeLimit: opt.TimeLimit, Log: opt.Output}
+	var res *coin.Result
+	if solver == "cbc" {
+		res, err = coin.SolveMIP(ctx, lp, set)
+	} else {
+		res, err = coin.SolveLP(ctx, lp, set)
+	}
+	a := m.newAttributes(inst.stats, gen)
+	a.SolverVersion = solver
+	if res != nil {
+		a.SolverVersion = res.Solver
+	}
+	if err != nil && (res == nil || !errors.Is(err, coin.ErrNotInterruptible)) {
+		a.SolveStatus, a.Status = SolveCapabilityProblems, StatusNoSolutionReturned
+		a.TotalSolveTime = time.Since(start).Seconds()
+		m.Attributes = a
+		return fmt.Errorf("nnopt: model %q: solver %s: %w", m.name, solver, err)
+	}
+	a.SolveStatus, a.Status = coinStatuses(res, mip)
+	a.NumIterations, a.NumNodes, a.ObjectiveEstimate = res.Iterations, res.Nodes, res.Bound
+	a.SolveModelTime = res.Time.Seconds()
+	if res.HasSolution {
+		m.writeCOIN(inst, res, &a)
+	}
+	a.TotalSolveTime = time.Since(start).Seconds()
+	m.Attributes = a
+	return err
+}
+
+// writeCOIN writes a COIN-OR solution back: the levels of the variables (the
+// program's columns, in order), the equations' levels (lhs - rhs) at them, and for
+// an LP the marginals (the rows' duals in the order linearProgram writes them).
+func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
+	x := make([][]float64, len(inst.vars))
+	col := 0
+	for i, v := range inst.vars {
+		x[i] = res.X[col : col+len(v.L)]
+		copy(v.L, x[i])
+		if res.ReducedCosts != nil {
+			copy(v.M, res.ReducedCosts[col:col+len(v.L)])
+		} else {
+			clear(v.M)
+		}
+		col += len(v.L)
+	}
+	row := 0
+	for q, e := range inst.eqs {
+		b := inst.blocks[q]
+		b.Eval(x, e.L)
+		clear(e.M)
+		if e.Type == NB {
+			continue
+		}
+		active := b.Active()
+		for r := range e.L {
+			if active != nil && !active[r] {
+				continue
+			}
+			if res.RowDuals != nil {
+				e.M[r] = res.RowDuals[row]
+			}
+			row++
+		}
+	}
+	a.ObjectiveValue = res.Objective
+	if m.objective == nil {
+		a.ObjectiveValue = 0
+	}
+	a.Marginals = res.RowDuals != nil
+}
+
+// coinStatuses maps a COIN-OR result to the reference's solve and model statuses.
+func coinStatuses(res *coin.Result, mip bool) (SolveStatus, ModelStatus) {
+	found := StatusNoSolutionReturned
+	if res.HasSolution {
+		found = StatusFeasibleIntermediate
+		if mip {
+			found = StatusInteger
+		}
+	}
+	switch res.Status {
+	case coin.Optimal:
+		return SolveNormal, StatusOptimal
+	case coin.Infeasible:
+		if mip {
+			return SolveNormal, StatusIntegerInfeasible
+		}
+		return SolveNormal, StatusInfeasible
+	case coin.Unbounded:
+		return SolveNormal, StatusUnbounded
+	case coin.TimeLimit, coin.NodeLimit:
+		return SolveResourceInterrupt, found
+	case coin.IterationLimit:
+		return SolveIterationInterrupt, found
+	case coin.Interrupted:
+		return SolveUserInterrupt, found
+	}
+	return SolveSolverFailure, found
+}

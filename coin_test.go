@@ -1,0 +1,116 @@
+package nnopt_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/solvers/coin"
+)
+
+// needCOIN skips without the COIN-OR libraries, unless $NNOPT_REQUIRE_COIN=1.
+func needCOIN(t *testing.T) {
+	t.Helper()
+	_, _, errC := coin.LoadCbc()
+	_, _, errL := coin.LoadClp()
+	if err := errors.Join(errC, errL); err != nil {
+		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+}
+
+// TestTransportCOIN: the transport LP through Clp and Cbc (Options.Solvers) has the
+// objective, levels and marginals of nnopt's own method.
+func TestTransportCOIN(t *testing.T) {
+	needCOIN(t)
+	tr := newTransport(t)
+	if err := tr.m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	obj, x, xm, dm := tr.m.ObjectiveValue, append([]float64(nil), tr.x.L...), append([]float64(nil), tr.x.M...), append([]float64(nil), tr.demand.M...)
+	for _, s := range []string{"clp", "cbc"} {
+		if err := tr.m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: s}}); err != nil {
+			t.Fatal(err)
+		}
+		if tr.m.Status != nnopt.StatusOptimal || math.Abs(tr.m.ObjectiveValue-obj) > 1e-9 || math.Abs(obj-153.675) > 1e-6 {
+			t.Errorf("%s: %v, objective %g; nnopt %g", s, tr.m.Status, tr.m.ObjectiveValue, obj)
+		}
+		for k := range x {
+			if math.Abs(tr.x.L[k]-x[k]) > 1e-6 {
+				t.Errorf("%s: x[%d] = %g, nnopt %g", s, k, tr.x.L[k], x[k])
+			}
+		}
+		if s == "clp" {
+			for k := range xm {
+				if math.Abs(tr.x.M[k]-xm[k]) > 1e-9 {
+					t.Errorf("clp: x.m[%d] = %g, nnopt %g", k, tr.x.M[k], xm[k])
+				}
+			}
+			for k := range dm {
+				if math.Abs(tr.demand.M[k]-dm[k]) > 1e-9 {
+					t.Errorf("clp: demand.m[%d] = %g, nnopt %g", k, tr.demand.M[k], dm[k])
+				}
+			}
+		}
+	}
+	if err := tr.m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "gurobi"}}); !errors.Is(err, nnopt.ErrUnsupported) {
+		t.Errorf("an unknown solver: %v", err)
+	}
+}
+
+// TestKnapsackCbc: a MIP goes to Cbc by default: max Σ v·x with Σ w·x ≤ 15, x
+// binary, against the optimum found by enumeration; Cbc's bound is that optimum,
+// and nnopt's own method refuses a MIP.
+func TestKnapsackCbc(t *testing.T) {
+	needCOIN(t)
+	v := []float64{10, 13, 7, 8, 9, 4, 11}
+	w := []float64{5, 7, 4, 3, 6, 2, 5}
+	best := 0.0
+	for s := 0; s < 1<<len(v); s++ {
+		val, wt := 0.0, 0.0
+		for k := range v {
+			if s&(1<<k) != 0 {
+				val, wt = val+v[k], wt+w[k]
+			}
+		}
+		if wt <= 15 {
+			best = math.Max(best, val)
+		}
+	}
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", "a", "b", "c", "d", "e", "f", "g")
+	vp, wp := c.NewParameter("v", i), c.NewParameter("w", i)
+	must(t, vp.SetValues(v))
+	must(t, wp.SetValues(w))
+	x := c.NewVariable("x", nnopt.Binary, i)
+	cap := c.NewEquation("cap")
+	must(t, cap.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(wp, x), i), nnopt.Const(15))))
+	m, err := c.NewModel("knapsack", nnopt.ModelSpec{Equations: []*nnopt.Equation{cap}, Problem: nnopt.MIP, Sense: nnopt.Maximize, Objective: nnopt.Sum(nnopt.Mul(vp, x), i)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusOptimal || m.ObjectiveValue != best || math.Abs(m.ObjectiveEstimate-best) > 1e-6 {
+		t.Errorf("%v, objective %g, bound %g; want optimal %g", m.Status, m.ObjectiveValue, m.ObjectiveEstimate, best)
+	}
+	wt := 0.0
+	for k, l := range x.L {
+		if l != 0 && l != 1 {
+			t.Errorf("x[%d] = %g, not binary", k, l)
+		}
+		wt += l * w[k]
+	}
+	if wt > 15 || cap.L[0] != wt-15 { // an equation's level is lhs - rhs
+		t.Errorf("weight %g, cap's level %g", wt, cap.L[0])
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.MIP: "nnopt"}}); !errors.Is(err, nnopt.ErrUnsupported) {
+		t.Errorf("a MIP with the nnopt solver: %v", err)
+	}
+}

@@ -9,17 +9,7 @@ import (
 
 // A kernel's entry in the operation table; its sweeps are in kernel.go.
 
-func printKernel(b *strings.Builder, t *Term) {
-	b.WriteString(t.Kern.Name())
-	b.WriteByte('(')
-	for k, a := range t.Args {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		writeTerm(b, a)
-	}
-	b.WriteByte(')')
-}
+func printKernel(b *strings.Builder, t *Term) { writeCall(b, t.Kern.Name(), t.Args) }
 
 // kernelDegree: a kernel is multilinear, so its degree is the number of variable
 // arguments.

@@ -13,17 +13,7 @@ import (
 
 // call prints an operation as a function of its arguments: max(a, b).
 func call(name string) func(b *strings.Builder, t *Term) {
-	return func(b *strings.Builder, t *Term) {
-		b.WriteString(name)
-		b.WriteByte('(')
-		for k, a := range t.Args {
-			if k > 0 {
-				b.WriteString(", ")
-			}
-			writeTerm(b, a)
-		}
-		b.WriteByte(')')
-	}
+	return func(b *strings.Builder, t *Term) { writeCall(b, name, t.Args) }
 }
 
 // kinkDegree: a max or min of anything that varies is non-smooth.

@@ -47,3 +47,16 @@ func writeAxes(b *strings.Builder, axes []*Axis) {
 	}
 	b.WriteString(Names(axes))
 }
+
+// writeCall writes name(a, b, ...).
+func writeCall(b *strings.Builder, name string, args []*Term) {
+	b.WriteString(name)
+	b.WriteByte('(')
+	for k, a := range args {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		writeTerm(b, a)
+	}
+	b.WriteByte(')')
+}

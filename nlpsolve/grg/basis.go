@@ -224,28 +224,13 @@ func (s *solver) restore(pt *point) (ok bool, err error) {
 // largest pivot |(B⁻¹a_q)_p|, updating the factorization.
 func (s *solver) swap(p int, b float64) error {
 	leave := s.head[p]
-	clear(s.v)
-	s.v[p] = 1
-	if err := s.lu.SolveTransVec(s.w, s.v); err != nil {
+	if err := s.pivotRow(p); err != nil {
 		return err
 	}
 	wmax := maxAbs(s.w)
 	best, bestPiv := -1, 0.0
 	for pass := 0; pass < 2 && best < 0; pass++ {
-		for j := 0; j < s.nt; j++ {
-			st := s.st[j]
-			if st == basic || (pass == 0 && st != super) || (pass == 1 && st == super) {
-				continue
-			}
-			rows, vals := s.col(j, s.cur.jac)
-			piv := 0.0
-			for t, i := range rows {
-				piv += s.w[i] * vals[t]
-			}
-			if math.Abs(piv) > bestPiv {
-				best, bestPiv = j, math.Abs(piv)
-			}
-		}
+		best, bestPiv = s.bestPivot(s.nt, bestPiv, func(st vstate) bool { return st != basic && (pass == 0) == (st == super) })
 		if bestPiv <= 1e-9*wmax {
 			best = -1
 		}
@@ -305,25 +290,10 @@ func (s *solver) illConditioned(sb []int) int {
 // becomes superbasic where it stands. It reports whether it exchanged, and brings
 // the point back onto the rows.
 func (s *solver) repair(p int) (bool, error) {
-	clear(s.v)
-	s.v[p] = 1
-	if err := s.lu.SolveTransVec(s.w, s.v); err != nil {
+	if err := s.pivotRow(p); err != nil {
 		return false, err
 	}
-	best, bestPiv := -1, 1.0
-	for j := 0; j < s.n; j++ {
-		if s.st[j] != super {
-			continue
-		}
-		rows, vals := s.col(j, s.cur.jac)
-		piv := 0.0
-		for t, i := range rows {
-			piv += s.w[i] * vals[t]
-		}
-		if math.Abs(piv) > bestPiv {
-			best, bestPiv = j, math.Abs(piv)
-		}
-	}
+	best, bestPiv := s.bestPivot(s.n, 1, func(st vstate) bool { return st == super })
 	if best < 0 {
 		return false, nil
 	}
@@ -376,4 +346,32 @@ func (s *solver) polish(pt *point, rn float64) error {
 		}
 	}
 	return nil
+}
+
+// pivotRow stores row p of B⁻¹ in s.w: the pivots |(B⁻¹a_q)_p| of the columns that
+// could take basis position p are w·a_q.
+func (s *solver) pivotRow(p int) error {
+	clear(s.v)
+	s.v[p] = 1
+	return s.lu.SolveTransVec(s.w, s.v)
+}
+
+// bestPivot returns the column among the first n whose state ok accepts with the
+// largest pivot |w·a_j| (s.w from pivotRow) above min, or -1.
+func (s *solver) bestPivot(n int, min float64, ok func(vstate) bool) (int, float64) {
+	best, bestPiv := -1, min
+	for j := 0; j < n; j++ {
+		if !ok(s.st[j]) {
+			continue
+		}
+		rows, vals := s.col(j, s.cur.jac)
+		piv := 0.0
+		for t, i := range rows {
+			piv += s.w[i] * vals[t]
+		}
+		if math.Abs(piv) > bestPiv {
+			best, bestPiv = j, math.Abs(piv)
+		}
+	}
+	return best, bestPiv
 }

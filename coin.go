@@ -45,6 +45,14 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 		fmt.Fprintf(opt.Output, "Solver: %s\n", solver)
 	}
 	set := coin.Settings{TimeLimit: opt.TimeLimit, Log: opt.Output}
+	if mip {
+		set.RelativeGap, set.AbsoluteGap, set.NodeLimit = opt.MIP.RelativeGap, opt.MIP.AbsoluteGap, opt.MIP.NodeLimit
+		if opt.MIP.Start {
+			for _, v := range inst.vars {
+				set.Start = append(set.Start, v.L...)
+			}
+		}
+	}
 	var res *coin.Result
 	if solver == "cbc" {
 		res, err = coin.SolveMIP(ctx, lp, set)

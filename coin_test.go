@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -112,5 +113,44 @@ func TestKnapsackCbc(t *testing.T) {
 	}
 	if err := m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.MIP: "nnopt"}}); !errors.Is(err, nnopt.ErrUnsupported) {
 		t.Errorf("a MIP with the nnopt solver: %v", err)
+	}
+}
+
+// TestMIPOptions: a MIP solved from a MIP start of the levels reaches its optimum;
+// bad gaps and limits are errors naming the option.
+func TestMIPOptions(t *testing.T) {
+	needCOIN(t)
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", "a", "b", "c", "d", "e", "f")
+	x := c.NewVariable("x", nnopt.Integer, i)
+	w := c.NewParameter("w", i)
+	must(t, w.SetValues([]float64{12, 17, 23, 31, 41, 53}))
+	for k := range x.Up {
+		x.Up[k] = 10
+	}
+	row := c.NewEquation("row")
+	must(t, row.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(w, x), i), nnopt.Const(1000.5))))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: []*nnopt.Equation{row}, Problem: nnopt.MIP, Sense: nnopt.Maximize, Objective: nnopt.Sum(nnopt.Mul(w, x), i)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(x.L, []float64{10, 10, 10, 10, 0, 0}) // 830, feasible
+	if err := m.Solve(context.Background(), nnopt.Options{MIP: nnopt.MIPOptions{Start: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusOptimal || math.Abs(m.ObjectiveValue-1000) > 1e-6 {
+		t.Errorf("%v, objective %g; want optimal 1000", m.Status, m.ObjectiveValue)
+	}
+	for _, tc := range []struct {
+		mip  nnopt.MIPOptions
+		want string
+	}{
+		{nnopt.MIPOptions{RelativeGap: -1}, "relative optimality gap"},
+		{nnopt.MIPOptions{AbsoluteGap: math.Inf(1)}, "absolute optimality gap"},
+		{nnopt.MIPOptions{NodeLimit: -2}, "node limit"},
+	} {
+		if err := m.Solve(context.Background(), nnopt.Options{MIP: tc.mip}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v", tc.mip, err)
+		}
 	}
 }

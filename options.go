@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -70,6 +71,9 @@ type Options struct {
 	// Freeze says how a frozen model applies its modifiables' data (Model.Freeze);
 	// a level that sets any of its fields sets all of them.
 	Freeze FreezeOptions
+	// MIP controls the solve of a MIP model (Cbc); other problem types have no
+	// use for it. A level that sets any of its fields sets all of them.
+	MIP MIPOptions
 	// Device is the backend the equation blocks run on (package device opens one by
 	// name: cpu, cuda, auto). nil: not set; unset everywhere, the CPU.
 	Device backend.Backend
@@ -152,6 +156,9 @@ func (o Options) over(top Options) Options {
 	if top.Trace != nil {
 		o.Trace = top.Trace
 	}
+	if top.MIP != (MIPOptions{}) {
+		o.MIP = top.MIP
+	}
 	if top.Freeze != (FreezeOptions{}) {
 		o.Freeze = top.Freeze
 	}
@@ -192,7 +199,30 @@ func (o Options) Validate() error {
 	default:
 		return fmt.Errorf("nnopt: option report solution %d: want ReportNone or ReportListing", int(o.ReportSolution))
 	}
+	for _, g := range []struct {
+		name string
+		v    float64
+	}{{"relative optimality gap", o.MIP.RelativeGap}, {"absolute optimality gap", o.MIP.AbsoluteGap}} {
+		if !(g.v >= 0 && !math.IsInf(g.v, 1)) {
+			return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: g.name, Value: fmt.Sprint(g.v), Want: "a finite number ≥ 0 (0: the solver's default)"})
+		}
+	}
+	if o.MIP.NodeLimit < 0 {
+		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "node limit", Value: fmt.Sprint(o.MIP.NodeLimit), Want: "a count ≥ 0 (0: no limit)"})
+	}
 	return nil
+}
+
+// MIPOptions are the reference's options of a MIP solve: the optimality gaps at
+// which branch and bound may stop, a node limit, and whether the variables'
+// levels are a MIP start. The zero value is the solver's defaults and no start.
+type MIPOptions struct {
+	RelativeGap float64 // |bound - best| / |best| at which to stop; 0: the solver's (Cbc: 1e-4)
+	AbsoluteGap float64 // |bound - best| at which to stop; 0: the solver's
+	NodeLimit   int     // 0: no limit
+	// Start offers the variables' levels (rounded by the solver where integer) as
+	// a first incumbent.
+	Start bool
 }
 
 // backend is the backend a solve runs on: Device, else the CPU; a CPU with the

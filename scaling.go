@@ -38,6 +38,9 @@ func allOnes(scale []float64) bool {
 // label names element i of the variable by its domain's labels, x(seattle).
 func (v *Variable) label(i int) string { return elementName(v.name, v.domain, i, false) }
 
+// ElementName is element i's name as files and listings write it: x(seattle,2).
+func (v *Variable) ElementName(i int) string { return v.label(i) }
+
 // label names row i of the equation by its domain's labels, supply(seattle).
 func (e *Equation) label(i int) string { return elementName(e.name, e.domain, i, false) }
 

@@ -46,6 +46,9 @@ type ReLUOutput struct {
 	Output
 	Binary   *nnopt.Variable
 	Unstable int // neurons whose bounds let them change sign (a free binary each)
+	// Lo and Up are the big-M formulation's bounds of x, per neuron (zero for the
+	// stable ones); TightenReLU narrows them.
+	Lo, Up *nnopt.Parameter
 }
 
 // ReLU adds y = max(x, 0) in the formulation f. y's bounds are max(0, L) and
@@ -146,7 +149,45 @@ func bigMReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, 
 		}
 		eqs = append(eqs, e)
 	}
-	return ReLUOutput{Output: Output{y, eqs}, Binary: z, Unstable: unstable}, nil
+	return ReLUOutput{Output: Output{y, eqs}, Binary: z, Unstable: unstable, Lo: lo, Up: up}, nil
+}
+
+// TightenReLU narrows a big-M ReLU (made by ReLU with ReLUBigM, over input x) to
+// new bounds [lo, up] of x, each inside x's current bounds: x's bounds, y's
+// bounds and the big-M constants take them, and a neuron that can no longer change
+// sign gets its binary fixed (0 when up ≤ 0, 1 when lo ≥ 0), which makes its four
+// rows y = 0 or y = x. It returns how many neurons became stable.
+func TightenReLU(o ReLUOutput, x *nnopt.Variable, lo, up []float64) (int, error) {
+	if o.Binary == nil || o.Lo == nil {
+		return 0, fmt.Errorf("activation relu of %q: not a big-M formulation", x.Name())
+	}
+	if len(lo) != x.Size() || len(up) != x.Size() {
+		return 0, fmt.Errorf("activation relu of %q: %d and %d bounds for %d elements", x.Name(), len(lo), len(up), x.Size())
+	}
+	stable := 0
+	y, z := o.Var, o.Binary
+	for i := range lo {
+		l, u := math.Max(lo[i], x.Lo[i]), math.Min(up[i], x.Up[i])
+		if !(l <= u) {
+			return stable, fmt.Errorf("activation relu of %q: element %d: bounds [%g, %g] leave no point in [%g, %g]", x.Name(), i, lo[i], up[i], x.Lo[i], x.Up[i])
+		}
+		x.Lo[i], x.Up[i] = l, u
+		y.Lo[i], y.Up[i] = math.Max(0, l), math.Max(0, u)
+		if z.Lo[i] == z.Up[i] {
+			continue // stable already
+		}
+		switch {
+		case u <= 0:
+			z.Lo[i], z.Up[i], z.L[i] = 0, 0, 0
+			stable++
+		case l >= 0:
+			z.Lo[i], z.Up[i], z.L[i] = 1, 1, 1
+			stable++
+		default:
+			o.Lo.Values[i], o.Up.Values[i] = l, u
+		}
+	}
+	return stable, nil
 }
 
 // LeakyReLU adds y = max(x, slope·x) for 0 < slope < 1, as the defining equation

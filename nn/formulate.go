@@ -87,6 +87,8 @@ type Formulation struct {
 	Binaries []*nnopt.Variable
 	Unstable int
 
+	relus []reluLayer // the big-M ReLU layers, for TightenBounds
+
 	net *Sequential
 }
 
@@ -250,6 +252,7 @@ func (b *builder) layer(i int, l Layer) error {
 			if o.Binary != nil {
 				b.f.Binaries = append(b.f.Binaries, o.Binary)
 				b.f.Unstable += o.Unstable
+				b.f.relus = append(b.f.relus, reluLayer{in: v, out: o, before: len(b.f.Equations)})
 			}
 			return o.Output, err
 		}, nil)

@@ -127,27 +127,8 @@ func TestFormulateReLU(t *testing.T) {
 // an input box, a MIP: Cbc through Solve and glpsol on the LP file nnopt writes
 // agree on it, and the input Cbc returns gives that margin in the network.
 func TestReLUVerifyCbc(t *testing.T) {
-	if _, _, err := coin.LoadCbc(); err != nil {
-		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	rng := rand.New(rand.NewPCG(11, 12))
-	net := reluMLP(rng)
-	x0 := uniform(rng, 6, 1)
-	c := nnopt.NewContainer()
-	x := c.NewVariable("x", nnopt.Free, c.Dims(1, 6)...)
-	if err := x.SetLevels(x0); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range x0 {
-		x.Lo[k], x.Up[k] = v-0.2, v+0.2
-	}
-	f, err := nn.Formulate(c, net, x, nn.FormulateSettings{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	needCbc(t)
+	net, c, x, f, _ := boxedReLU(t, 11, 0.2)
 	m, err := c.NewModel("verify", nnopt.ModelSpec{Equations: f.Equations, Problem: nnopt.MIP, Sense: nnopt.Maximize,
 		Objective: nnopt.Sub(f.Output.Elem("0", "0"), f.Output.Elem("0", "1"))})
 	if err != nil {
@@ -180,4 +161,37 @@ func TestReLUVerifyCbc(t *testing.T) {
 	if sol.Status != "o" || math.Abs(sol.Objective-m.ObjectiveValue) > 1e-6*math.Max(1, math.Abs(sol.Objective)) {
 		t.Errorf("glpsol: status %q, objective %g; Cbc %g", sol.Status, sol.Objective, m.ObjectiveValue)
 	}
+}
+
+// needCbc skips without Cbc, unless $NNOPT_REQUIRE_COIN=1.
+func needCbc(t *testing.T) {
+	t.Helper()
+	if _, _, err := coin.LoadCbc(); err != nil {
+		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+}
+
+// boxedReLU formulates reluMLP (from seed) with fixed weights on one sample x0,
+// the input a variable over the box x0 ± radius.
+func boxedReLU(t *testing.T, seed uint64, radius float64) (*nn.Sequential, *nnopt.Container, *nnopt.Variable, *nn.Formulation, []float64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	net := reluMLP(rng)
+	x0 := uniform(rng, 6, 1)
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free, c.Dims(1, 6)...)
+	if err := x.SetLevels(x0); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range x0 {
+		x.Lo[k], x.Up[k] = v-radius, v+radius
+	}
+	f, err := nn.Formulate(c, net, x, nn.FormulateSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net, c, x, f, x0
 }

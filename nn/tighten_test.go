@@ -4,12 +4,10 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/nn"
-	"github.com/nnopt/nnopt/solvers/coin"
 )
 
 // TestTightenBounds: LP tightening of a ReLU network over an input box only
@@ -17,29 +15,9 @@ import (
 // points of the box stay inside), makes some neurons stable, and leaves the MIP
 // optimum of an output margin unchanged.
 func TestTightenBounds(t *testing.T) {
-	if _, _, err := coin.LoadCbc(); err != nil {
-		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	needCbc(t)
 	build := func() (*nn.Sequential, *nnopt.Container, *nnopt.Variable, *nn.Formulation, []float64) {
-		rng := rand.New(rand.NewPCG(21, 22))
-		net := reluMLP(rng)
-		x0 := uniform(rng, 6, 1)
-		c := nnopt.NewContainer()
-		x := c.NewVariable("x", nnopt.Free, c.Dims(1, 6)...)
-		if err := x.SetLevels(x0); err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range x0 {
-			x.Lo[k], x.Up[k] = v-0.5, v+0.5
-		}
-		f, err := nn.Formulate(c, net, x, nn.FormulateSettings{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return net, c, x, f, x0
+		return boxedReLU(t, 21, 0.5)
 	}
 	margin := func(c *nnopt.Container, f *nn.Formulation) float64 {
 		m, err := c.NewModel(c.UniqueName("margin"), nnopt.ModelSpec{Equations: f.Equations, Problem: nnopt.MIP, Sense: nnopt.Maximize,

@@ -314,11 +314,11 @@ func (s *solver) repair(p int) (bool, error) {
 }
 
 // polish takes up to two more Newton steps on a feasible point whose residual rn
-// is above round-off, keeping each only while it cuts the residual tenfold. Near an
-// optimum the objective's decrease along a step is about RGmax², far below the
-// feasibility tolerance; a residual of that size would drown it and stall the line
-// search (HS39 stalled with RGmax 2e-5), while Newton's quadratic convergence makes
-// the extra steps cheap.
+// is above round-off (1e-14 relative), keeping each only while it cuts the residual
+// tenfold. Near an optimum the objective's decrease along a step is about RGmax²,
+// far below the feasibility tolerance; a residual of that size would drown it and
+// stall the line search (HS39 stalled with RGmax 2e-5), while Newton's quadratic
+// convergence makes the extra steps cheap.
 func (s *solver) polish(pt *point, rn float64) error {
 	if !s.luOK || s.m == 0 {
 		return nil
@@ -326,7 +326,8 @@ func (s *solver) polish(pt *point, rn float64) error {
 	if s.spare == nil {
 		s.spare = s.newPoint()
 	}
-	for k := 0; k < 2 && rn > 1e-15*(1+maxAbs(pt.x)); k++ {
+	xmax := maxAbs(pt.x)
+	for k := 0; k < 2 && rn > 1e-14*(1+xmax); k++ {
 		copyPoint(s.spare, pt)
 		if err := s.lu.SolveVec(s.w, pt.c); err != nil {
 			return err

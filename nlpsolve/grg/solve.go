@@ -328,7 +328,9 @@ func (s *solver) eval(pt *point) (ok bool, err error) {
 func maxAbs(v []float64) float64 {
 	r := 0.0
 	for _, x := range v {
-		r = math.Max(r, math.Abs(x))
+		if a := math.Abs(x); a > r || a != a { // NaN wins, as math.Max would have it
+			r = a
+		}
 	}
 	return r
 }

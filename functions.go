@@ -48,3 +48,7 @@ func Abs(a Operand) *Expr { return unary(backend.Abs, a, 0) }
 // Pow is a^b for a > 0 with a variable or data exponent b, element-wise, written
 // as exp(b·log a) (and printed so); Power takes a constant exponent and any a.
 func Pow(a, b Operand) *Expr { return Exp(Mul(b, Log(a))) }
+
+// Erf is the error function, element-wise; the normal distribution function is
+// Φ(x) = (1 + erf(x/√2))/2.
+func Erf(a Operand) *Expr { return unary(backend.Erf, a, 0) }

@@ -237,10 +237,11 @@ const (
 	Cos
 	// Abs is |x|; its derivative at 0 is the right-hand one, 1.
 	Abs
+	Erf // the error function; Φ(x) = (1 + erf(x/√2))/2 is the normal distribution
 	numFuncs
 )
 
-var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin", "Cos", "Abs"}
+var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin", "Cos", "Abs", "Erf"}
 
 func (f Func) String() string {
 	if f >= numFuncs {

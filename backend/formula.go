@@ -41,6 +41,10 @@ func FuncEval(fn Func, p, x float64) (f, d1, d2 float64) {
 		if x < 0 {
 			d1 = -1
 		}
+	case Erf:
+		f = math.Erf(x)
+		d1 = 2 / math.SqrtPi * math.Exp(-x*x)
+		d2 = -2 * x * d1
 	}
 	return
 }

@@ -126,6 +126,11 @@ __device__ void funcEval(int fn, double p, double x, double &f, double &d1, doub
 		d1 = x < 0 ? -1.0 : 1.0;
 		d2 = 0;
 		return;
+	case F_Erf:
+		f = erf(x);
+		d1 = 1.1283791670955126 * exp(-x * x); // 2/√π
+		d2 = -2 * x * d1;
+		return;
 	}
 	f = d1 = d2 = 0;
 }
@@ -153,6 +158,8 @@ __device__ double funcValue(int fn, double p, double x) {
 		return cos(x);
 	case F_Abs:
 		return fabs(x);
+	case F_Erf:
+		return erf(x);
 	}
 	return 0;
 }

@@ -36,6 +36,7 @@ var functions = map[backend.Func]function{
 	backend.Sin:     {name: "sin"},
 	backend.Cos:     {name: "cos"},
 	backend.Abs:     {name: "abs", kink: true},
+	backend.Erf:     {name: "erf"},
 	backend.Sqr:     {name: "sqr", degree: func(d int, _ float64) (int, bool) { return 2 * d, true }},
 	backend.Power: {name: "power", param: true, degree: func(d int, p float64) (int, bool) {
 		if p == float64(int(p)) && p >= 0 && p <= 2 {

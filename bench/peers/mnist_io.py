@@ -93,3 +93,30 @@ def load_safetensors(path):
             raise SystemExit(f"error: {path}: tensor {name}: bad data_offsets {begin},{end} for shape {shape}")
         tensors[name] = np.frombuffer(data[begin:end], dtype=dtype).reshape(shape).astype(np.float64)
     return tensors, metadata
+
+
+def save_safetensors(path, tensors, metadata=None):
+    """Write {name: numpy array} as safetensors (float32 arrays as F32, float64 as F64),
+    in name order, through a temporary file renamed over path."""
+    dtypes = {np.dtype("<f4"): "F32", np.dtype("<f8"): "F64"}
+    header, blobs, offset = {}, [], 0
+    for name in sorted(tensors):
+        a = np.ascontiguousarray(tensors[name])
+        a = a.astype(a.dtype.newbyteorder("<"), copy=False)
+        if a.dtype not in dtypes:
+            raise SystemExit(f"error: tensor {name}: dtype {a.dtype}; want float32 or float64")
+        raw = a.tobytes()
+        header[name] = {"dtype": dtypes[a.dtype], "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)  # pad the header so the data start 8-byte aligned
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for raw in blobs:
+            f.write(raw)
+    os.replace(tmp, path)

@@ -14,7 +14,6 @@ import (
 	"github.com/nnopt/nnopt/backend"
 	"github.com/nnopt/nnopt/device"
 	"io"
-	"io/fs"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -86,7 +85,7 @@ func main() {
 		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
 	}
 	if cfg.cpuProfile != "" {
-		if err := checkOutput(cfg.cpuProfile); err != nil {
+		if err := fsutil.CheckWritable(cfg.cpuProfile); err != nil {
 			fail(fmt.Errorf("-cpuprofile %s: %w", cfg.cpuProfile, err))
 		}
 		f, err := os.Create(cfg.cpuProfile)
@@ -597,41 +596,11 @@ func checkOutputs(cfg config) error {
 		if o.path == "" {
 			continue
 		}
-		if err := checkOutput(o.path); err != nil {
+		if err := fsutil.CheckWritable(o.path); err != nil {
 			errs = append(errs, fmt.Errorf("%s %s: %w", o.flag, o.path, err))
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// checkOutput checks that path can be written: a file (or a link to one, which
-// is written through) in a writable directory.
-func checkOutput(path string) error {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return errors.New("is a directory; want a file name")
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	dir := filepath.Dir(path)
-	di, err := os.Stat(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("directory %s does not exist", dir)
-		}
-		return err
-	}
-	if !di.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
-	probe, err := os.CreateTemp(dir, ".nnopt-probe-*")
-	if err != nil {
-		return fmt.Errorf("directory %s is not writable: %w", dir, err)
-	}
-	probe.Close()
-	return os.Remove(probe.Name())
 }
 
 // cnnSide is the image side the reference CNN's layers are built for.

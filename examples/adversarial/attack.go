@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"time"
@@ -81,20 +80,6 @@ func bisect(ctx context.Context, lo, hi, tol float64, flips func(eps float64) (b
 		}
 	}
 	return lo, hi, "", nil
-}
-
-// checkWeights reports the first weight, in key order, that is NaN or infinite,
-// naming its tensor and element: such a weight makes the logits NaN, and every
-// solve with them meaningless.
-func checkWeights(sd map[string]nn.Tensor) error {
-	for _, k := range slices.Sorted(maps.Keys(sd)) {
-		for i, v := range sd[k].Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("tensor %q element %d is %g", k, i, v)
-			}
-		}
-	}
-	return nil
 }
 
 // solve is one local NLP solve at radius Eps.
@@ -186,7 +171,7 @@ func newAttacker(net *nn.Sequential, shape []int, image []float64, set settings)
 			return nil, fmt.Errorf("image value %d is %g; want a finite number", i, v)
 		}
 	}
-	if err := checkWeights(net.StateDict()); err != nil {
+	if err := nn.CheckFinite(net.StateDict()); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	p, err := net.Predict(image, 1)

@@ -93,7 +93,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWeights(sd); err != nil {
+	if err := nn.CheckFinite(sd); err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.weights, err)
 	}
 	net, shape, err := network(sd)

@@ -276,3 +276,37 @@ func mustLink(t *testing.T, oldname, newname string) {
 		t.Fatal(err)
 	}
 }
+
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		want       string // a part of the error; "" for none
+	}{
+		{"new file", filepath.Join(dir, "new.json"), ""},
+		{"existing file", file, ""},
+		{"link to a file", link, ""},
+		{"directory", dir, "is a directory"},
+		{"missing directory", filepath.Join(dir, "missing", "out.json"), "does not exist"},
+		{"file as directory", filepath.Join(file, "out.json"), "not a directory"},
+	} {
+		err := CheckWritable(tc.path)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one saying %q", tc.name, err, tc.want)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".nnopt-probe-*")); len(left) > 0 {
+		t.Errorf("probe files left behind: %v", left)
+	}
+}

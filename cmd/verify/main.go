@@ -97,6 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.jsonOut, "json", "", "write the verdicts and a summary to this file")
 	fs.BoolVar(&cfg.inputs, "inputs", false, "with -json: also write each counterexample image (784 pixels in [0, 1])")
 	fs.BoolVar(&cfg.quiet, "q", false, "no line per image, only the summary")
+	fs.BoolVar(&cfg.set.Tighten, "tighten", false, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err

@@ -27,6 +27,9 @@ type settings struct {
 	Eps       float64       // L∞ radius in pixel units (pixels run over [0, 1])
 	TimeLimit time.Duration // of each MIP; 0 for none
 	Mean, Std float64       // the normalisation the network was trained with
+	// Tighten narrows the ReLUs' bounds by LP before the MIPs
+	// (nn.Formulation.TightenBounds), beyond interval propagation.
+	Tighten bool
 }
 
 // validate checks the settings, naming the command-line flag of each.
@@ -146,11 +149,11 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 		return res, nil
 	}
 
-	e, err := v.embed(x0, lo, up)
+	e, err := v.embed(ctx, x0, lo, up)
 	if err != nil {
 		return res, err
 	}
-	res.Unstable = e.f.Unstable
+	res.Unstable = e.f.Unstable - e.stabilised
 	others := make([]int, 0, v.classes-1)
 	for t := range v.classes {
 		if t != label {
@@ -223,14 +226,15 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 
 // embedding is the network written into a container over one input box.
 type embedding struct {
-	c *nnopt.Container
-	x *nnopt.Variable // the input, (1, pixels), boxed
-	f *nn.Formulation
+	c          *nnopt.Container
+	x          *nnopt.Variable // the input, (1, pixels), boxed
+	f          *nn.Formulation
+	stabilised int // neurons LP tightening made stable (settings.Tighten)
 }
 
 // embed writes the network with fixed weights over the input x in [lo, up],
 // starting at x0; the ReLUs that can change sign over the box get binaries.
-func (v *verifier) embed(x0, lo, up []float64) (*embedding, error) {
+func (v *verifier) embed(ctx context.Context, x0, lo, up []float64) (*embedding, error) {
 	c := nnopt.NewContainer()
 	x := c.NewVariable("x", nnopt.Free, c.Dims(1, len(x0))...)
 	copy(x.L, x0)
@@ -243,7 +247,15 @@ func (v *verifier) embed(x0, lo, up []float64) (*embedding, error) {
 	if d := f.Output.Domain(); len(d) != 2 || d[1].Len() != v.classes {
 		return nil, fmt.Errorf("network output over %d dimensions, want (1, %d classes)", len(d), v.classes)
 	}
-	return &embedding{c: c, x: x, f: f}, nil
+	e := &embedding{c: c, x: x, f: f}
+	if v.set.Tighten {
+		rep, err := f.TightenBounds(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("tightening the bounds: %w", err)
+		}
+		e.stabilised = rep.Stable
+	}
+	return e, nil
 }
 
 // margin is the MIP that maximises out[t] - out[label] over the box.

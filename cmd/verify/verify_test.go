@@ -142,12 +142,14 @@ func TestVerifyFirstImages(t *testing.T) {
 		eps           float64
 		first, images int
 		limit         time.Duration // per MIP
+		tighten       bool
 	}{
-		{0.01, 0, 3, 60 * time.Second}, // robust
+		{0.01, 0, 3, 60 * time.Second, false}, // robust
+		{0.01, 0, 1, 60 * time.Second, true},  // robust, with LP-tightened bounds
 		// At 0.05 Cbc proves little in a minute; images 7, 8 and 9 give a
 		// counterexample from a MIP stopped at its limit, a misclassified clean
 		// image and a gradient corner (bench/results/2026-12-07-verify-relu.md).
-		{0.05, 7, 3, 5 * time.Second},
+		{0.05, 7, 3, 5 * time.Second, false},
 	} {
 		eps, images := tc.eps, tc.images
 		if testing.Short() {
@@ -155,7 +157,7 @@ func TestVerifyFirstImages(t *testing.T) {
 		}
 		jsonOut := filepath.Join(t.TempDir(), "verify.json")
 		cfg := config{data: dir, weights: weightsFile, jsonOut: jsonOut, first: tc.first, images: images, quiet: true, inputs: true,
-			set: settings{Eps: eps, TimeLimit: tc.limit, Mean: datasets.MNISTMean, Std: datasets.MNISTStd}}
+			set: settings{Eps: eps, TimeLimit: tc.limit, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: tc.tighten}}
 		var out strings.Builder
 		s, err := run(context.Background(), cfg, &out)
 		if err != nil {
@@ -302,7 +304,7 @@ func TestMarginMIPMatchesGLPK(t *testing.T) {
 	}
 	y[label] = math.Inf(-1)
 	target := argmax(y) // the runner-up: the hardest class
-	e, err := v.embed(x0, lo, up)
+	e, err := v.embed(context.Background(), x0, lo, up)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -195,3 +195,49 @@ func boxedReLU(t *testing.T, seed uint64, radius float64) (*nn.Sequential, *nnop
 	}
 	return net, c, x, f, x0
 }
+
+// TestMaxPoolCbc: a CNN with ReLU and MaxPool2d and fixed weights, its input
+// fixed, is a MIP (big-M binaries of both) that Cbc solves to the network's output.
+func TestMaxPoolCbc(t *testing.T) {
+	needCbc(t)
+	rng := rand.New(rand.NewPCG(31, 32))
+	net := &nn.Sequential{Layers: []nn.Layer{
+		&nn.Conv2d{In: 1, Out: 2, Kernel: 3, Height: 6, Width: 6, Weight: uniform(rng, 18, 0.5), Bias: uniform(rng, 2, 0.5)},
+		nn.ReLU{},
+		&nn.MaxPool2d{Kernel: 2, Channels: 2, Height: 4, Width: 4},
+		nn.Flatten{},
+		&nn.Linear{In: 8, Out: 3, Weight: uniform(rng, 24, 0.5)},
+	}}
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free, c.Dims(2, 1, 6, 6)...)
+	x.SetBounds(-1, 1)
+	copy(x.L, uniform(rng, len(x.L), 1))
+	f, err := nn.Formulate(c, net, x, nn.FormulateSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := net.Forward(x.L, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(x.Lo, x.L)
+	copy(x.Up, x.L)
+	m, err := c.NewModel("pool", nnopt.ModelSpec{Equations: f.Equations, Problem: nnopt.MIP, Sense: nnopt.Feasibility})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range f.Output.L {
+		f.Output.L[k] = 0 // the solver must find the output, not keep the start
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusOptimal {
+		t.Fatalf("Cbc: %v, %v", m.Status, m.SolveStatus)
+	}
+	for k, w := range want {
+		if math.Abs(f.Output.L[k]-w) > 1e-7*math.Max(1, math.Abs(w)) {
+			t.Errorf("output %d = %g, want the network's %g", k, f.Output.L[k], w)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package coin
 
 import (
 	"context"
-	"errors"
 	"math"
 	"runtime"
 	"slices"
@@ -40,17 +39,11 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 
 	solveMu.Lock()
 	defer solveMu.Unlock()
-	m := lib.newModel()
-	if m == 0 {
-		return nil, errors.New("coin: Cbc_newModel returned NULL")
+	m, err := lib.load(p, c, "Cbc")
+	if err != nil {
+		return nil, err
 	}
 	defer lib.deleteModel(m)
-
-	lib.loadProblem(m, c.ncols, c.nrows, ptr(c.start), ptr(c.index), ptr(c.value),
-		ptr(c.colLower), ptr(c.colUpper), ptr(c.obj), ptr(c.rowLo), ptr(c.rowUp))
-	if p.Maximize {
-		lib.setObjSense(m, -1)
-	}
 	for j, isInt := range p.Integer {
 		if isInt {
 			lib.setInteger(m, int32(j))

@@ -2,7 +2,6 @@ package coin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -39,17 +38,11 @@ func SolveLP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 
 	solveMu.Lock()
 	defer solveMu.Unlock()
-	m := lib.newModel()
-	if m == 0 {
-		return nil, errors.New("coin: Clp_newModel returned NULL")
+	m, err := lib.load(p, c, "Clp")
+	if err != nil {
+		return nil, err
 	}
 	defer lib.deleteModel(m)
-
-	lib.loadProblem(m, c.ncols, c.nrows, ptr(c.start), ptr(c.index), ptr(c.value),
-		ptr(c.colLower), ptr(c.colUpper), ptr(c.obj), ptr(c.rowLo), ptr(c.rowUp))
-	if p.Maximize {
-		lib.setObjSense(m, -1)
-	}
 	if s.Log != nil {
 		logTo.w, logTo.solver = s.Log, "Clp"
 		defer func() { logTo.w = nil }()

@@ -1,6 +1,9 @@
 package coin
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // symbol pairs a function variable with the C name it is bound to.
 type symbol struct {
@@ -17,10 +20,7 @@ type cbcLib struct {
 
 	getVersion func() string
 
-	newModel    func() uintptr
-	deleteModel func(m uintptr)
-	loadProblem func(m uintptr, ncols, nrows int32, start, index *int32, value, colLower, colUpper, obj, rowLower, rowUpper *float64)
-	setObjSense func(m uintptr, sense float64)
+	modelFuncs
 	setInteger  func(m uintptr, col int32)
 	setLogLevel func(m uintptr, level int32)
 	setParam    func(m uintptr, name, value string)
@@ -77,10 +77,7 @@ type clpLib struct {
 
 	clpVersion func() string
 
-	newModel       func() uintptr
-	deleteModel    func(m uintptr)
-	loadProblem    func(m uintptr, ncols, nrows int32, start, index *int32, value, colLower, colUpper, obj, rowLower, rowUpper *float64)
-	setObjSense    func(m uintptr, sense float64)
+	modelFuncs
 	setMaxSeconds  func(m uintptr, seconds float64)
 	setLogLevel    func(m uintptr, level int32)
 	registerCB     func(m uintptr, cb uintptr)
@@ -150,4 +147,28 @@ func LoadClp() (path, version string, err error) {
 		return "", "", err
 	}
 	return l.path, l.version, nil
+}
+
+// modelFuncs are the entry points Cbc's and Clp's C interfaces share in shape:
+// making, loading and freeing a model.
+type modelFuncs struct {
+	newModel    func() uintptr
+	deleteModel func(m uintptr)
+	loadProblem func(m uintptr, ncols, nrows int32, start, index *int32, value, colLower, colUpper, obj, rowLower, rowUpper *float64)
+	setObjSense func(m uintptr, sense float64)
+}
+
+// load makes a model of the library named lib and loads c, the C form of p, into
+// it in p's sense. The caller frees the model with deleteModel.
+func (f *modelFuncs) load(p *LP, c *cProblem, lib string) (uintptr, error) {
+	m := f.newModel()
+	if m == 0 {
+		return 0, fmt.Errorf("coin: %s_newModel returned NULL", lib)
+	}
+	f.loadProblem(m, c.ncols, c.nrows, ptr(c.start), ptr(c.index), ptr(c.value),
+		ptr(c.colLower), ptr(c.colUpper), ptr(c.obj), ptr(c.rowLo), ptr(c.rowUp))
+	if p.Maximize {
+		f.setObjSense(m, -1)
+	}
+	return m, nil
 }

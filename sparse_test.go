@@ -79,40 +79,50 @@ func sparseModel(t *testing.T, sparse bool) *nnopt.Model {
 // spelled out), through products, quotients, negations, sums, functions (exp of the
 // zeros is 1) and elementwise rows.
 func TestSparseMatchesDense(t *testing.T) {
-	sp, de := sparseModel(t, true), sparseModel(t, false)
-	st1, err := sp.Statistics()
+	sameModel(t, sparseModel(t, true), sparseModel(t, false), "sparse", "dense")
+}
+
+// sameModel checks that models a and b (described as aName and bName) have the
+// same statistics, Jacobian structure, Jacobian values and residuals at their
+// variables' levels.
+func sameModel(t *testing.T, a, b *nnopt.Model, aName, bName string) {
+	t.Helper()
+	st1, err := a.Statistics()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st2, err := de.Statistics()
+	st2, err := b.Statistics()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st1 != st2 {
-		t.Errorf("statistics sparse\n%+v\ndense\n%+v", st1, st2)
+		t.Errorf("statistics %s\n%+v\n%s\n%+v", aName, st1, bName, st2)
 	}
-	j1, err := sp.Jacobian()
+	if st1.JacobianNonzeros == 0 {
+		t.Errorf("statistics %+v count nothing", st1)
+	}
+	j1, err := a.Jacobian()
 	if err != nil {
 		t.Fatal(err)
 	}
-	j2, err := de.Jacobian()
+	j2, err := b.Jacobian()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for q := range j1.Blocks {
-		a, b := j1.Blocks[q], j2.Blocks[q]
-		if !reflect.DeepEqual(a.RowStart, b.RowStart) || !reflect.DeepEqual(a.Var, b.Var) || !reflect.DeepEqual(a.Elem, b.Elem) {
-			t.Errorf("block %d: structures differ: %v %v / %v %v", q, a.RowStart, a.Elem, b.RowStart, b.Elem)
+		x, y := j1.Blocks[q], j2.Blocks[q]
+		if !reflect.DeepEqual(x.RowStart, y.RowStart) || !reflect.DeepEqual(x.Var, y.Var) || !reflect.DeepEqual(x.Elem, y.Elem) {
+			t.Errorf("block %d: structures differ: %v %v / %v %v", q, x.RowStart, x.Elem, y.RowStart, y.Elem)
 			continue
 		}
-		for k := range a.Value {
-			if math.Abs(a.Value[k]-b.Value[k]) > 1e-12 {
-				t.Errorf("block %d entry %d: %g sparse, %g dense", q, k, a.Value[k], b.Value[k])
+		for k := range x.Value {
+			if math.Abs(x.Value[k]-y.Value[k]) > 1e-12 {
+				t.Errorf("block %d entry %d: %g %s, %g %s", q, k, x.Value[k], aName, y.Value[k], bName)
 			}
 		}
-		for r := range a.Residual {
-			if math.Abs(a.Residual[r]-b.Residual[r]) > 1e-12 {
-				t.Errorf("block %d row %d: residual %g sparse, %g dense", q, r, a.Residual[r], b.Residual[r])
+		for r := range x.Residual {
+			if math.Abs(x.Residual[r]-y.Residual[r]) > 1e-12 {
+				t.Errorf("block %d row %d: residual %g %s, %g %s", q, r, x.Residual[r], aName, y.Residual[r], bName)
 			}
 		}
 	}

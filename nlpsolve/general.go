@@ -885,22 +885,23 @@ func (g *general) checkFinite(f float64, c, grad []float64) error {
 }
 
 // objectiveColumns marks the columns the objective reads directly through the
-// eliminated equations that define it, when one of those is nonlinear (nil
-// otherwise, as for an LP): grg's crash keeps them out of the basis where it can.
+// equation that defines it, when that equation is nonlinear (nil otherwise, as
+// for an LP): grg's crash keeps them out of the basis where it can. Only that
+// one-row equation's pattern is built: the other eliminated equations the
+// objective depends on (a network's layers) may have millions of rows.
 func (g *general) objectiveColumns(pat PatternFunc) []bool {
-	var cols []bool
-	for _, ei := range g.objAnc {
-		pt, err := pat(ei)
-		if err != nil || pt.Linear {
-			continue
-		}
-		if cols == nil {
-			cols = make([]bool, len(g.colVB))
-		}
-		for t := range pt.Var {
-			if c := g.colOf[pt.Var[t]][pt.Elem[t]]; c >= 0 {
-				cols[c] = true
-			}
+	ei := g.defined[g.p.Objective]
+	if ei < 0 || g.p.Equations[ei].Block.Rows() != 1 {
+		return nil
+	}
+	pt, err := pat(ei)
+	if err != nil || pt.Linear {
+		return nil
+	}
+	cols := make([]bool, len(g.colVB))
+	for t := range pt.Var {
+		if c := g.colOf[pt.Var[t]][pt.Elem[t]]; c >= 0 {
+			cols[c] = true
 		}
 	}
 	return cols

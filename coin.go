@@ -23,6 +23,9 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 		m.SolveStatus, m.Status = SolveSetupFailure, StatusNoSolutionReturned
 		return err
 	}
+	if m.frozen != nil {
+		return fail(SolveCapabilityProblems, fmt.Errorf("a frozen model is solved by %q only, not %q; Unfreeze it or choose %q in Options.Solvers: %w", SolverName, solver, SolverName, ErrUnsupported))
+	}
 	inst, err := m.compile()
 	if err != nil {
 		return fail(SolveSetupFailure, err)

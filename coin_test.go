@@ -62,6 +62,11 @@ func TestTransportCOIN(t *testing.T) {
 	if err := tr.m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "gurobi"}}); !errors.Is(err, nnopt.ErrUnsupported) {
 		t.Errorf("an unknown solver: %v", err)
 	}
+	must(t, tr.m.Freeze(tr.bmult))
+	if err := tr.m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "clp"}}); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), "frozen") {
+		t.Errorf("a frozen model through Clp: %v", err)
+	}
+	tr.m.Unfreeze()
 }
 
 // TestKnapsackCbc: a MIP goes to Cbc by default: max Σ v·x with Σ w·x ≤ 15, x

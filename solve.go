@@ -88,7 +88,7 @@ func (m *Model) solve(ctx context.Context, opt Options) error {
 			// Nothing was solved: the levels stay as the caller set them.
 			a.SolveStatus = SolveEvaluationInterrupt
 			err = fmt.Errorf("nnopt: model %q: %w", m.name, err)
-		case errors.Is(err, nlpsolve.ErrTooManyCoupledRows), errors.Is(err, nlpsolve.ErrUnsupportedSetting):
+		case errors.Is(err, nlpsolve.ErrCoupledJacobianTooLarge), errors.Is(err, nlpsolve.ErrUnsupportedSetting):
 			a.SolveStatus = SolveCapabilityProblems
 			err = fmt.Errorf("nnopt: model %q: %w (%w)", m.name, err, ErrUnsupported)
 		default:

@@ -2,11 +2,9 @@ package nlpsolve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/nnopt/nnopt/nlpsolve/grg"
@@ -33,15 +31,6 @@ type Pattern struct {
 // SolveGeneral calls it only for the equations it keeps as rows and that read no
 // eliminated variable.
 type PatternFunc func(ei int) (*Pattern, error)
-
-// MaxAdjointRows is the largest number of constraint rows that read variables the
-// general method eliminates: each such row's Jacobian takes one adjoint sweep
-// through the triangular part per evaluation.
-const MaxAdjointRows = 512
-
-// ErrTooManyCoupledRows is wrapped by SolveGeneral's error when more than
-// MaxAdjointRows constraint rows read eliminated variables.
-var ErrTooManyCoupledRows = errors.New("too many constraint rows read variables defined by other equations")
 
 // Triangular reports whether Solve handles p (every equation defines a variable, in
 // an acyclic order): nil if so, else an error wrapping ErrNotTriangular that names
@@ -79,6 +68,7 @@ type general struct {
 	evals        int
 	bounded      []int        // eliminated equations whose variables have finite bounds
 	hits         map[int]bool // those whose variables left their bounds at an evaluation
+	cj           coupledJac   // the rows that read eliminated variables (general_coupled.go)
 }
 
 // genEq is an equation kept as constraint rows.
@@ -91,9 +81,15 @@ type genEq struct {
 	pos    []int    // per pattern entry: position in the Jacobian, or -1 (fixed element)
 	cached []float64
 	jv     []float64
-	// Rows that read eliminated variables: per block row, the Jacobian positions
-	// and their columns.
-	rpos, rcol [][]int
+	// Rows that read eliminated variables (general_coupled.go): the pattern until
+	// the setup has derived, per block row, the composite columns rcol; for rows by
+	// adjoint sweeps their Jacobian positions rpos, the adjoint weights w and the
+	// variable blocks a sweep writes.
+	cpat    *Pattern
+	rcol    [][]int32
+	rpos    [][]int
+	w       []float64
+	touched []int
 }
 
 // SolveGeneral minimises (or maximises) the objective of a problem with general
@@ -186,14 +182,9 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		xc[j] = clamp(x0[vb][el], lo[j], up[j])
 	}
 	if set.Log != nil {
-		nred := 0
-		for _, e := range g.gen {
-			if e.pat == nil {
-				nred += len(e.rpos)
-			}
-		}
-		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part by adjoint sweeps), %d equations eliminated\n",
-			n, g.m, len(g.gen), nred, len(g.elim))
+		cj := &g.cj
+		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part: %d by tangent sweeps over %d column groups, %d by adjoint sweeps), %d equations eliminated\n",
+			n, g.m, len(g.gen), cj.nrows[0]+cj.nrows[1], cj.nrows[0], len(cj.groups), cj.nrows[1], len(g.elim))
 		logEliminated(set.Log, g.p, g.elim)
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
@@ -431,10 +422,7 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 	n := len(g.colVB)
 
 	// Rows, and the Jacobian's entries as (column, row) pairs.
-	type entry struct{ col, row int }
-	var ents []entry
-	var coupled []string
-	ncoupled := 0
+	var ents []jacEntry
 	for ei := range p.Equations {
 		e := &p.Equations[ei]
 		if isElim[ei] || e.Relation == Free {
@@ -479,58 +467,19 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 					return nil, fmt.Errorf("nlpsolve: equation %q: Jacobian pattern entry %d out of range", e.Name, t)
 				}
 				if c := g.colOf[vb][el]; c >= 0 && ge.rows[pt.Row[t]] >= 0 {
-					ents = append(ents, entry{int(c), ge.rows[pt.Row[t]]})
+					ents = append(ents, jacEntry{int(c), ge.rows[pt.Row[t]]})
 				}
 			}
 		} else {
-			// Coupled: dense over every column of the blocks the row reads, directly
-			// or through its eliminated ancestors (a block-level pattern).
-			for _, row := range ge.rows {
-				if row >= 0 {
-					ncoupled++
-				}
-			}
-			coupled = append(coupled, e.Name)
-			blocks := map[int]bool{}
-			for _, vb := range e.Vars {
-				if g.defined[vb] < 0 {
-					blocks[vb] = true
-				}
-			}
-			for _, a := range ge.anc {
-				for _, vb := range p.Equations[a].Vars {
-					if g.defined[vb] < 0 {
-						blocks[vb] = true
-					}
-				}
-			}
-			var cols []int
-			for vb := range blocks {
-				for _, c := range g.colOf[vb] {
-					if c >= 0 {
-						cols = append(cols, int(c))
-					}
-				}
-			}
-			slices.Sort(cols)
-			ge.rcol = make([][]int, len(ge.rows))
-			ge.rpos = make([][]int, len(ge.rows))
-			for r, row := range ge.rows {
-				if row < 0 {
-					continue
-				}
-				ge.rcol[r] = cols
-				for _, c := range cols {
-					ents = append(ents, entry{c, row})
-				}
-			}
+			ge.cpat = pt // the composite pattern comes after every row is numbered
 		}
 		g.gen = append(g.gen, ge)
 	}
-	if ncoupled > MaxAdjointRows {
-		return nil, fmt.Errorf("nlpsolve: %d rows of %s read variables defined by other equations; the general method takes one adjoint sweep per such row and handles at most %d: %w",
-			ncoupled, strings.Join(coupled, ", "), MaxAdjointRows, ErrTooManyCoupledRows)
+	cents, err := g.coupledSetup(pat)
+	if err != nil {
+		return nil, err
 	}
+	ents = append(ents, cents...)
 	// Compressed columns.
 	g.colPtr = make([]int, n+1)
 	for _, en := range ents {
@@ -572,18 +521,9 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 					ge.pos[t] = find(int(c), ge.rows[ge.pat.Row[t]])
 				}
 			}
-			continue
-		}
-		for r, cols := range ge.rcol {
-			if ge.rows[r] < 0 {
-				continue
-			}
-			ge.rpos[r] = make([]int, len(cols))
-			for i, c := range cols {
-				ge.rpos[r][i] = find(c, ge.rows[r])
-			}
 		}
 	}
+	g.coupledPositions(find)
 	alloc := func() [][]float64 {
 		out := make([][]float64, len(p.Vars))
 		for i, v := range p.Vars {
@@ -672,10 +612,9 @@ func (g *general) eval(xc, c, grad, jac []float64) (float64, error) {
 		for k := range g.gen {
 			if g.gen[k].pat != nil {
 				g.directJacobian(&g.gen[k], jac)
-			} else {
-				g.coupledJacobian(&g.gen[k], jac)
 			}
 		}
+		g.coupledJacobian(jac)
 	}
 	return f, nil
 }
@@ -751,24 +690,6 @@ func (g *general) directJacobian(ge *genEq, jac []float64) {
 			if pos := ge.pos[t]; pos >= 0 {
 				jac[pos] = v
 			}
-		}
-	}
-}
-
-func (g *general) coupledJacobian(ge *genEq, jac []float64) {
-	e := &g.p.Equations[ge.ei]
-	w := make([]float64, e.Block.Rows())
-	for r, row := range ge.rows {
-		if row < 0 {
-			continue
-		}
-		g.clearBar()
-		w[r] = 1
-		g.vjpRow(e, w)
-		w[r] = 0
-		g.backward(ge.anc)
-		for i, c := range ge.rcol[r] {
-			jac[ge.rpos[r][i]] = g.bar[g.colVB[c]][g.colEl[c]]
 		}
 	}
 }

@@ -125,8 +125,8 @@ func TestOptimizeFallsBack(t *testing.T) {
 	// equation eliminated (its bound is hit at the start), and as a row.
 	for _, s := range []string{
 		"The triangular part of the model has 2 constraints",
-		"1 columns, 0 rows from 0 equations (0 rows through the triangular part by adjoint sweeps), 2 equations eliminated",
-		"2 columns, 1 rows from 1 equations (0 rows through the triangular part by adjoint sweeps), 1 equations eliminated",
+		"1 columns, 0 rows from 0 equations (0 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 0 by adjoint sweeps), 2 equations eliminated",
+		"2 columns, 1 rows from 1 equations (0 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 0 by adjoint sweeps), 1 equations eliminated",
 	} {
 		if !strings.Contains(log.String(), s) {
 			t.Errorf("the log lacks %q:\n%s", s, log.String())

@@ -21,7 +21,7 @@ type layer struct {
 	rhs    []float64
 	active []bool
 	lin    bool
-	k      float64 // the defined variable's coefficient; 0 means 1
+	k      float64   // the defined variable's coefficient; 0 means 1
 	s      []float64 // pre-activations at the last Eval
 }
 

@@ -36,6 +36,9 @@ type factorWork struct {
 	lRows []int32
 	lVals []float64
 
+	batch []singleton // the column singletons pivoted together (singletons)
+	bEnt  []uEntry    // their rows' U entries
+
 	denseBuf []float64 // kept: a basis is refactored many times
 }
 
@@ -278,6 +281,9 @@ func (w *factorWork) run(lu *LU) {
 			w.factorDense(lu)
 			return
 		}
+		if w.cb.head[1] >= 0 && w.singletons(lu) > 0 {
+			continue
+		}
 		p, q, ok := w.search()
 		if !ok {
 			// Every remaining column was found dependent.
@@ -285,6 +291,105 @@ func (w *factorWork) run(lu *LU) {
 		}
 		w.eliminate(lu, p, q)
 	}
+}
+
+// singleton is a column singleton pivot: row p, column q, value d.
+type singleton struct {
+	p, q int32
+	d    float64
+}
+
+// uEntry is an entry of a pivot row of U: pivot k of a batch, column j, value v.
+type uEntry struct {
+	k int32
+	j int32
+	v float64
+}
+
+// singletons pivots on every column singleton of the active submatrix at once (a
+// slack's column in a basis): the pivots the search would take one at a time
+// (their Markowitz cost is 0, the least), none with an L eta or fill. Their rows
+// become rows of U, and each column that meets those rows is scanned once for all
+// of them, instead of once per pivot: a dense column through m slack rows costs
+// O(m) rather than O(m²). It returns the number of pivots taken; 0 when every
+// singleton is too small to pivot on or shares its row with another one taken.
+func (w *factorWork) singletons(lu *LU) int {
+	batch := w.batch[:0]
+	for j := w.cb.head[1]; j >= 0; j = w.cb.next[j] {
+		p, d := w.colIdx[j][0], w.colVal[j][0]
+		if math.Abs(d) < w.pivTol || w.mark[p] != 0 {
+			continue // the search declares it dependent, or takes it later
+		}
+		batch = append(batch, singleton{p, j, d})
+		w.mark[p] = int32(len(batch)) // row p is pivot len(batch)-1, plus one
+	}
+	w.batch = batch
+	for _, b := range batch {
+		w.nnz--
+		w.colIdx[b.q], w.colVal[b.q] = w.colIdx[b.q][:0], w.colVal[b.q][:0]
+		w.cb.remove(b.q)
+		w.colDone[b.q] = true
+		w.rowDone[b.p] = true
+		w.active--
+		w.rb.remove(b.p)
+	}
+	// Take the batch's rows out of every column that meets them.
+	ents := w.bEnt[:0]
+	for _, b := range batch {
+		for _, j := range w.rowIdx[b.p] {
+			if w.colDone[j] || w.cmark[j] != 0 {
+				continue
+			}
+			w.cmark[j] = 1
+			cj, vj := w.colIdx[j], w.colVal[j]
+			out := 0
+			for t, i := range cj {
+				if k := w.mark[i]; k > 0 {
+					ents = append(ents, uEntry{k - 1, j, vj[t]})
+					continue
+				}
+				cj[out], vj[out] = i, vj[t]
+				out++
+			}
+			w.nnz -= len(cj) - out
+			w.colIdx[j], w.colVal[j] = cj[:out], vj[:out]
+			w.colMaxOK[j] = false
+			w.cb.move(j, out)
+		}
+	}
+	for _, b := range batch {
+		for _, j := range w.rowIdx[b.p] {
+			w.cmark[j] = 0
+		}
+		w.rowIdx[b.p] = w.rowIdx[b.p][:0]
+		w.mark[b.p] = 0
+	}
+	// The U rows in pivot order (a counting sort of the entries by pivot).
+	start := len(lu.uCol)
+	lu.uCol = append(lu.uCol, make([]int32, len(ents))...)
+	lu.uVal = append(lu.uVal, make([]float64, len(ents))...)
+	end := make([]int, len(batch)+1)
+	for _, e := range ents {
+		end[e.k+1]++
+	}
+	for k := range batch {
+		end[k+1] += end[k]
+	}
+	for _, e := range ents {
+		at := start + end[e.k]
+		lu.uCol[at], lu.uVal[at] = e.j, e.v
+		end[e.k]++
+	}
+	for _, b := range batch {
+		lu.pivRow = append(lu.pivRow, b.p)
+		lu.pivCol = append(lu.pivCol, b.q)
+		lu.diag = append(lu.diag, b.d)
+	}
+	for k := range batch {
+		lu.uStart = append(lu.uStart, start+end[k])
+	}
+	w.bEnt = ents
+	return len(batch)
 }
 
 // eliminate pivots on (p, q): column q gives the multipliers of L, row p

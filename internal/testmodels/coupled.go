@@ -22,8 +22,21 @@ const (
 // for scipy), cap(k) = y(k) at x = 0 plus a margin of 0.1 to 0.5, so x = 0 is
 // feasible and x0 is not. It returns the model, x and lim.
 func CoupledMLP(k int) (*nnopt.Model, *nnopt.Variable, *nnopt.Equation, error) {
+	m, x, lim, _, err := coupledMLP(k, false)
+	return m, x, lim, err
+}
+
+// CoupledMLPLag is CoupledMLP with k-1 more rows that read the outputs through a
+// lag and a condition: step(k) for k > 1, y(k) - y(k-1) ≤ y0(k) - y0(k-1) + 0.05,
+// with y0 the outputs at x = 0. It returns the model, x and step.
+func CoupledMLPLag(k int) (*nnopt.Model, *nnopt.Variable, *nnopt.Equation, error) {
+	m, x, _, step, err := coupledMLP(k, true)
+	return m, x, step, err
+}
+
+func coupledMLP(k int, lag bool) (m *nnopt.Model, x *nnopt.Variable, lim, step *nnopt.Equation, err error) {
 	if k < 1 {
-		return nil, nil, nil, fmt.Errorf("testmodels: %d network outputs, want at least 1", k)
+		return nil, nil, nil, nil, fmt.Errorf("testmodels: %d network outputs, want at least 1", k)
 	}
 	c := nnopt.NewContainer()
 	set := func(name string, n int) (*nnopt.Set, error) {
@@ -35,15 +48,15 @@ func CoupledMLP(k int) (*nnopt.Model, *nnopt.Variable, *nnopt.Equation, error) {
 	}
 	i, err := set("i", mlpInputs)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	h, err := set("h", mlpHidden)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	o, err := set("k", k)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	par := func(name string, f func(idx ...int) float64, dom ...*nnopt.Set) (*nnopt.Parameter, error) {
 		p, err := c.AddParameter(name, dom...)
@@ -69,54 +82,84 @@ func CoupledMLP(k int) (*nnopt.Model, *nnopt.Variable, *nnopt.Equation, error) {
 		return 0.5 * math.Sin(0.37*float64(q[0]+1)*float64(q[1]+1)+0.5*float64(q[1]))
 	}
 	b2f := func(q ...int) float64 { return 0.1 * math.Cos(0.13*float64(q[0])) }
-	capf := func(q ...int) float64 {
-		y := b2f(q[0])
+	y0 := func(q int) float64 { // the output q at x = 0
+		y := b2f(q)
 		for u := 0; u < mlpHidden; u++ {
-			y += w2f(q[0], u) * math.Tanh(b1f(u))
+			y += w2f(q, u) * math.Tanh(b1f(u))
 		}
-		return y + 0.3 + 0.2*math.Sin(0.29*float64(q[0]))
+		return y
 	}
+	capf := func(q ...int) float64 { return y0(q[0]) + 0.3 + 0.2*math.Sin(0.29*float64(q[0])) }
 	w1, err := par("W1", w1f, h, i)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	b1, err := par("b1", b1f, h)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	w2, err := par("W2", w2f, o, h)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	b2, err := par("b2", b2f, o)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	x0, err := par("x0", func(q ...int) float64 { return 1.5 * math.Cos(0.7*float64(q[0])+0.2) }, i)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	capk, err := par("cap", capf, o)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	x, z, y := c.NewVariable("x", nnopt.Free, i), c.NewVariable("z", nnopt.Free, h), c.NewVariable("y", nnopt.Free, o)
+	x = c.NewVariable("x", nnopt.Free, i)
+	z, y := c.NewVariable("z", nnopt.Free, h), c.NewVariable("y", nnopt.Free, o)
 	for q := range x.Lo {
 		x.Lo[q], x.Up[q] = -3, 3
 	}
 	hid := c.NewEquation("hid", h)
 	if err := hid.Define(nnopt.Eq(z, nnopt.Tanh(nnopt.Add(nnopt.Sum(nnopt.Mul(w1, x), i), b1)))); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	out := c.NewEquation("out", o)
 	if err := out.Define(nnopt.Eq(y, nnopt.Add(nnopt.Sum(nnopt.Mul(w2, z), h), b2))); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	lim := c.NewEquation("lim", o)
+	lim = c.NewEquation("lim", o)
 	if err := lim.Define(nnopt.Le(y, capk)); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
+	}
+	eqs := []*nnopt.Equation{hid, out, lim}
+	if lag {
+		dcap, err := par("dcap", func(q ...int) float64 {
+			if q[0] == 0 {
+				return 0
+			}
+			return y0(q[0]) - y0(q[0]-1) + 0.05
+		}, o)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		later := c.NewSubset("later", o)
+		mask := make([]bool, k)
+		for q := 1; q < k; q++ {
+			mask[q] = true
+		}
+		if err := later.SetMask(mask); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		step = c.NewEquation("step", o)
+		if err := step.Define(nnopt.Le(nnopt.Sub(y, nnopt.Lag(y, o, 1)), dcap)); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if err := step.Where(later); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		eqs = append(eqs, step)
 	}
 	obj := nnopt.Sum(nnopt.Sqr(nnopt.Sub(x, x0)), i)
-	m, err := c.NewModel("coupledmlp", nnopt.ModelSpec{Equations: []*nnopt.Equation{hid, out, lim}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
-	return m, x, lim, err
+	m, err = c.NewModel("coupledmlp", nnopt.ModelSpec{Equations: eqs, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
+	return m, x, lim, step, err
 }

@@ -227,8 +227,8 @@ func (g *general) coupledSetup(pat PatternFunc) ([]jacEntry, error) {
 	depID := make([][]int32, len(p.Vars))
 	cost := make([]int, len(p.Equations)) // per equation: nonzeros + rows, a sweep's cost
 	tooLarge := func(what string, count int) error {
-		return fmt.Errorf("nlpsolve: %s has %d entries through the eliminated equations (the rows of %s read eliminated variables); the general method stores at most %d (MaxCoupledEntries, about %d MB): %w",
-			what, count, g.coupledNames(ks), coupledEntryLimit, coupledEntryLimit*32>>20, ErrCoupledJacobianTooLarge)
+		return fmt.Errorf("nlpsolve: %s has %d entries through the eliminated equations (about %.3g GB with their indices); the general method stores at most %d (MaxCoupledEntries); the rows of %s read eliminated variables: %w",
+			what, count, float64(count)*32/(1<<30), coupledEntryLimit, g.coupledNames(ks), ErrCoupledJacobianTooLarge)
 	}
 	maxRows := 0
 	for _, a := range g.elim {

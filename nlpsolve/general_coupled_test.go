@@ -508,7 +508,7 @@ func TestCoupledTooLarge(t *testing.T) {
 	defer func() { coupledEntryLimit = old }()
 	m := oneChain()
 	_, err := newGeneral(&m.p, m.pat, m.start(), nil)
-	if !errors.Is(err, ErrCoupledJacobianTooLarge) || !strings.Contains(err.Error(), `rows of lim`) || !strings.Contains(err.Error(), "at most 100") {
-		t.Fatalf("error %v; want ErrCoupledJacobianTooLarge naming lim and the limit", err)
+	if !errors.Is(err, ErrCoupledJacobianTooLarge) || !strings.Contains(err.Error(), `rows of lim read`) || !strings.Contains(err.Error(), "has 105 entries") || !strings.Contains(err.Error(), "at most 100") {
+		t.Fatalf("error %v; want ErrCoupledJacobianTooLarge naming lim, the 105 entries and the limit", err)
 	}
 }

@@ -99,6 +99,9 @@ func (u *unionRow) row(g *general, d *depSets, depID [][]int32, pt *Pattern, r, 
 	u.stamp++
 	u.buf = u.buf[:0]
 	p := g.p
+	if pt.RowStart[r] < 0 || pt.RowStart[r+1] > len(pt.Var) || pt.RowStart[r+1] > len(pt.Elem) {
+		return nil, fmt.Errorf("nlpsolve: equation %q: the Jacobian pattern's row %d holds entries %d to %d of %d", name, r, pt.RowStart[r], pt.RowStart[r+1], len(pt.Var))
+	}
 	for t := pt.RowStart[r]; t < pt.RowStart[r+1]; t++ {
 		vb, el := int(pt.Var[t]), int(pt.Elem[t])
 		if vb < 0 || vb >= len(p.Vars) || el < 0 || el >= p.Vars[vb].Size() {
@@ -241,7 +244,7 @@ func (g *general) coupledSetup(pat PatternFunc) ([]jacEntry, error) {
 			return nil, fmt.Errorf("nlpsolve: equation %q: %w", e.Name, err)
 		}
 		rows := e.Block.Rows()
-		if pt == nil || len(pt.RowStart) != rows+1 || pt.RowStart[rows] > len(pt.Var) || len(pt.Var) != len(pt.Elem) {
+		if pt == nil || len(pt.RowStart) != rows+1 {
 			return nil, fmt.Errorf("nlpsolve: equation %q: the Jacobian pattern does not have the block's %d rows", e.Name, rows)
 		}
 		cost[a] = pt.RowStart[rows] + rows
@@ -293,7 +296,7 @@ func (g *general) coupledSetup(pat PatternFunc) ([]jacEntry, error) {
 	}
 	// Forward or reverse: per equation, forward when its own colouring needs no more
 	// groups than it has rows; then the forward ones together, against all reverse.
-	const colourWork = 1 << 28
+	const colourWork = 1 << 26
 	chainCost := func(k int) int {
 		c := cost[g.gen[k].ei]
 		for _, a := range g.gen[k].anc {

@@ -512,3 +512,24 @@ func TestCoupledTooLarge(t *testing.T) {
 		t.Fatalf("error %v; want ErrCoupledJacobianTooLarge naming lim, the 105 entries and the limit", err)
 	}
 }
+
+// TestCoupledBadPattern: a pattern whose rows point past its entries, for a row
+// that reads eliminated variables or for an eliminated equation behind it, is an
+// error naming the equation, not a panic.
+func TestCoupledBadPattern(t *testing.T) {
+	for _, name := range []string{"lim", "out"} {
+		m := oneChain()
+		bad := m.names[name]
+		pat := func(ei int) (*Pattern, error) {
+			pt, err := m.pat(ei)
+			if ei == bad {
+				pt.RowStart[2] = len(pt.Var) + 5
+			}
+			return pt, err
+		}
+		_, err := newGeneral(&m.p, pat, m.start(), nil)
+		if err == nil || !strings.Contains(err.Error(), `equation "`+name+`"`) {
+			t.Errorf("%s: error %v; want one naming the equation", name, err)
+		}
+	}
+}

@@ -665,12 +665,13 @@ func (dec *modelDecoder) addSet(fs fileSet) error {
 		if want := fmt.Sprintf("DenseDim%d_%d", fs.Size, k); fs.Size <= 0 || fs.Name != want {
 			return fmt.Errorf("dimension of size %d named %q; want %q, the next dimension of that size", fs.Size, fs.Name, want)
 		}
-		if _, err := c.AddDims(fs.Size); err == nil && len(c.dims[fs.Size]) != k {
-			return fmt.Errorf("dimension of size %d: the container has %d already", fs.Size, len(c.dims[fs.Size])-1)
-		} else if err != nil {
-			return err
+		// AddDims with k sizes adds the k-th dimension, the others being there.
+		sizes := make([]int, k)
+		for q := range sizes {
+			sizes[q] = fs.Size
 		}
-		return nil
+		_, err := c.AddDims(sizes...)
+		return err
 	case "alias":
 		of, err := dec.set(fs.Of)
 		if err != nil {

@@ -80,6 +80,9 @@ func readFramed(r io.Reader, magic, kind string) (*framed, error) {
 	tr := io.TeeReader(r, crc)
 	var head [12]byte
 	if n, err := io.ReadFull(tr, head[:]); err != nil {
+		if n == 0 {
+			return nil, bad("the file is empty")
+		}
 		if k := min(n, len(magic)); string(head[:k]) != magic[:k] {
 			return nil, bad("the file does not start with %q; it is not an nnopt %s", magic, kind)
 		}
@@ -109,8 +112,11 @@ func readFramed(r io.Reader, magic, kind string) (*framed, error) {
 	lr := &io.LimitedReader{R: tr, N: int64(n)}
 	tensors, _, err := safetensors.Read(lr)
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) && lr.N == 0 {
-			err = fmt.Errorf("the data section is shorter than its contents say: %w", err)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			if lr.N == 0 {
+				return nil, bad("the data section is shorter than its contents say: %v", err)
+			}
+			return nil, bad("truncated in the data section: %v", err)
 		}
 		return nil, bad("data section: %v", err)
 	}

@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"io"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/safetensors"
 )
 
 // roundTrip encodes m, decodes the file and checks that the decoded model encodes to
@@ -325,5 +328,193 @@ func TestScenarioFileErrors(t *testing.T) {
 	}
 	if tr.bmult.Values[0] != 3 {
 		t.Errorf("damaged scenario data changed bmult to %v", tr.bmult.Values[0])
+	}
+}
+
+// splitFile returns the metadata and the data section of a model file.
+func splitFile(t *testing.T, file []byte) (meta, bulk []byte) {
+	t.Helper()
+	n := binary.LittleEndian.Uint64(file[12:])
+	meta = file[20 : 20+n]
+	rest := file[20+n:]
+	b := binary.LittleEndian.Uint64(rest)
+	return meta, rest[8 : 8+b]
+}
+
+// frame writes a model file as docs/model-file.md describes it, checksum included.
+func frame(magic string, version uint32, meta, bulk []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString(magic)
+	binary.Write(&b, binary.LittleEndian, version)
+	binary.Write(&b, binary.LittleEndian, uint64(len(meta)))
+	b.Write(meta)
+	binary.Write(&b, binary.LittleEndian, uint64(len(bulk)))
+	b.Write(bulk)
+	binary.Write(&b, binary.LittleEndian, crc32.ChecksumIEEE(b.Bytes()))
+	return b.Bytes()
+}
+
+func TestDecodeModelDamagedFiles(t *testing.T) {
+	_, m := transportLP(t)
+	var buf bytes.Buffer
+	must(t, m.Encode(&buf))
+	file := buf.Bytes()
+	meta, bulk := splitFile(t, file)
+	if !bytes.Equal(frame("NNOPTMDL", 1, meta, bulk), file) {
+		t.Fatal("the test's framing differs from Encode's")
+	}
+	edit := func(old, new string) []byte {
+		if !bytes.Contains(meta, []byte(old)) {
+			t.Fatalf("the metadata has no %s", old)
+		}
+		return frame("NNOPTMDL", 1, bytes.Replace(meta, []byte(old), []byte(new), 1), bulk)
+	}
+	tensors, _, err := safetensors.Read(bytes.NewReader(bulk))
+	must(t, err)
+	x := tensors["variable/x/l"]
+	x.DType = safetensors.F32
+	tensors["variable/x/l"] = x
+	var f32 bytes.Buffer
+	must(t, safetensors.Write(&f32, tensors, nil))
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"empty", nil, "empty"},
+		{"another format", []byte("PK\x03\x04 a zip file, not a model"), "not an nnopt model file"},
+		{"truncated magic", file[:5], "truncated"},
+		{"unknown version", frame("NNOPTMDL", 2, meta, bulk), "version 2; this nnopt reads version 1"},
+		{"truncated metadata", file[:100], "metadata section"},
+		{"truncated data", file[:len(file)-50], "truncated"},
+		{"no checksum", file[:len(file)-4], "before the checksum"},
+		{"data after the file", append(bytes.Clone(file), 0), "data after the checksum"},
+		{"wrong checksum", append(bytes.Clone(file[:len(file)-4]), 1, 2, 3, 4), "checksum"},
+		{"bad JSON", edit(`{"format"`, `{"format`), "metadata"},
+		{"unknown field", edit(`"format":`, `"colour":"red","format":`), `unknown field "colour"`},
+		{"another file's format", edit(`"nnopt-model"`, `"nnopt-other"`), `format "nnopt-other"`},
+		{"unknown symbol in an expression", edit(`"sym":"f"`, `"sym":"g"`), `"g", which the file does not define`},
+		{"a set as a symbol", edit(`"sym":"f"`, `"sym":"i"`), `"i", a set`},
+		{"unknown operation", edit(`"op":"div"`, `"op":"mod"`), `unknown operation "mod"`},
+		{"unknown function", edit(`"op":"div"`, `"op":"func","fn":"gamma"`), `operation "func" with 2 arguments`},
+		{"array size mismatch", edit(`{"name":"d","domain":["i","j"]}`, `{"name":"d","domain":["i"]}`), `tensor "parameter/d/values" has 6 values, want 2`},
+		{"missing array", edit(`{"name":"f"}`, `{"name":"f2"}`), `no tensor "parameter/f2/values"`},
+		{"unknown set", edit(`"domain":["i","j"]`, `"domain":["i","k"]`), `set "k", which the file does not define`},
+		{"uncontrolled index", edit(`}],"sets":["i","j"]}`, `}],"sets":["j"]}`), `index "i" is not controlled`},
+		{"unknown problem type", edit(`"problem":"LP"`, `"problem":"XLP"`), `unknown problem type "XLP"`},
+		{"unknown variable type", edit(`"type":"positive"`, `"type":"imaginary"`), `unknown type "imaginary"`},
+		{"F32 data", frame("NNOPTMDL", 1, meta, f32.Bytes()), `tensor "variable/x/l" is F32`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := nnopt.DecodeModel(bytes.NewReader(tc.file))
+			if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v; want ErrModelFile and %q", err, tc.want)
+			}
+		})
+	}
+	// Every truncation and every flipped byte is an error, never a panic.
+	for n := range len(file) {
+		if _, _, err := nnopt.DecodeModel(bytes.NewReader(file[:n])); !errors.Is(err, nnopt.ErrModelFile) {
+			t.Fatalf("the first %d of %d bytes: %v", n, len(file), err)
+		}
+	}
+	for k := range file {
+		damaged := bytes.Clone(file)
+		damaged[k] ^= 0x5a
+		if _, _, err := nnopt.DecodeModel(bytes.NewReader(damaged)); !errors.Is(err, nnopt.ErrModelFile) {
+			t.Fatalf("byte %d of %d changed: %v", k, len(file), err)
+		}
+	}
+}
+
+func TestOptionsRoundTrip(t *testing.T) {
+	for _, o := range []nnopt.Options{
+		{},
+		{IterationLimit: 10, TimeLimit: 1500 * time.Millisecond, Method: nnopt.NewtonCG, GradientTolerance: 1e-7, Memory: 5,
+			Scaling: nnopt.ScaleUser, Elimination: nnopt.EliminateNone, Solvers: map[nnopt.Problem]string{nnopt.LP: "clp", nnopt.MIP: "cbc"},
+			SavePoint: "point.safetensors", Threads: 3, ReportSolution: nnopt.ReportListing,
+			Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateZero, NoMatchLimit: 2},
+			MIP:    nnopt.MIPOptions{RelativeGap: 0.1, AbsoluteGap: math.Inf(1), NodeLimit: 100, Start: true}},
+		{Method: nnopt.LBFGS, Scaling: nnopt.ScaleAuto, Elimination: nnopt.EliminateDefined, ReportSolution: nnopt.ReportNone,
+			Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateAccumulate}, GradientTolerance: math.SmallestNonzeroFloat64},
+	} {
+		var b bytes.Buffer
+		must(t, nnopt.EncodeOptions(&b, o))
+		got, err := nnopt.DecodeOptions(&b)
+		must(t, err)
+		if !reflect.DeepEqual(got, o) {
+			t.Errorf("options %+v came back as %+v", o, got)
+		}
+	}
+	// A person may write numbers as JSON numbers.
+	o, err := nnopt.DecodeOptions(strings.NewReader(`{"format":"nnopt-options","version":1,"gradient_tolerance":1e-6,"mip":{"relative_gap":"+Inf"}}`))
+	must(t, err)
+	if o.GradientTolerance != 1e-6 || !math.IsInf(o.MIP.RelativeGap, 1) {
+		t.Errorf("hand-written options read as %+v", o)
+	}
+}
+
+func TestOptionsThatCannotTravel(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		o     nnopt.Options
+	}{
+		{"Output", nnopt.Options{Output: io.Discard}},
+		{"OnIteration", nnopt.Options{OnIteration: func(nnopt.Iteration) {}}},
+		{"Method", nnopt.Options{Method: nnopt.Method(99)}},
+	} {
+		var b bytes.Buffer
+		err := nnopt.EncodeOptions(&b, tc.o)
+		if err == nil || !strings.Contains(err.Error(), "Options."+tc.field) || b.Len() > 0 {
+			t.Errorf("%s: error %v, %d bytes written; want an error naming Options.%s and nothing written", tc.field, err, b.Len(), tc.field)
+		}
+	}
+	_, m := transportLP(t)
+	m.Options.Output = io.Discard
+	var b bytes.Buffer
+	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), "Model.Options.Output") || b.Len() > 0 {
+		t.Errorf("a model with an Output: %v, %d bytes written", err, b.Len())
+	}
+	for _, tc := range []struct{ doc, want string }{
+		{`{"format":"nnopt-options","version":1,"threads":2,"colour":1}`, `unknown field "colour"`},
+		{`{"format":"nnopt-options","version":7}`, "version 7"},
+		{`{"format":"nnopt-model","version":1}`, `format "nnopt-model"`},
+		{`{"format":"nnopt-options","version":1,"method":"simplex"}`, `method: unknown value "simplex"`},
+		{`{"format":"nnopt-options","version":1,"solvers":{"QP":"x"}}`, `unknown problem type "QP"`},
+		{`{"format":"nnopt-options","version":1,"gradient_tolerance":"small"}`, "want a decimal number"},
+		{`{"format":"nnopt-options","version":1,"gradient_tolerance":true}`, "want a decimal number"},
+		{`{"format":"nnopt-options","version":1}{}`, "after the JSON"},
+	} {
+		_, err := nnopt.DecodeOptions(strings.NewReader(tc.doc))
+		if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want ErrModelFile and %q", tc.doc, err, tc.want)
+		}
+	}
+}
+
+// doubling is a kernel: code, which a model file refuses.
+type doubling struct{ n int }
+
+func (doubling) Name() string                                     { return "doubling" }
+func (k doubling) Lens() (int, []int)                             { return k.n, []int{k.n} }
+func (doubling) Apply(out []float64, args [][]float64)            { copy(out, args[0]) }
+func (doubling) EachPair(int, int, func(int, int))                {}
+func (doubling) Transpose(_ int, dst, w []float64, _ [][]float64) { copy(dst, w) }
+func (k doubling) Each(_ int, fn func(out, elem int)) {
+	for i := range k.n {
+		fn(i, i)
+	}
+}
+
+func TestEncodeRefusesKernels(t *testing.T) {
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", "a", "b")
+	x, y := c.NewVariable("x", nnopt.Free, i), c.NewVariable("y", nnopt.Free, i)
+	must(t, c.NewEquation("k", i).Define(nnopt.Eq(y, nnopt.Apply(doubling{2}, []*nnopt.Set{i}, x))))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: nnopt.Sum(y, i)})
+	must(t, err)
+	var b bytes.Buffer
+	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), `equation "k": kernel doubling`) || b.Len() > 0 {
+		t.Errorf("a model with a kernel: %v, %d bytes written", err, b.Len())
 	}
 }

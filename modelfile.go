@@ -541,8 +541,8 @@ func (dec *modelDecoder) subset(fs fileSet, key string, register bool) (*Set, er
 
 // DecodeModel reads a model file written by Encode into a new Container and returns
 // it with the model. A frozen model comes back frozen with the same modifiables
-// and base case. Every error wraps ErrModelFile, but that of freezing the decoded
-// model (which generates it).
+// and base case. Every error wraps ErrModelFile, that of freezing a decoded frozen
+// model (which generates it) included.
 func DecodeModel(r io.Reader) (*Container, *Model, error) {
 	fr, err := readFramed(r, modelMagic, "model file")
 	if err != nil {
@@ -554,16 +554,10 @@ func DecodeModel(r io.Reader) (*Container, *Model, error) {
 	}
 	c, m, err := decodeModel(&f, fr.tensors)
 	if err != nil {
-		if errors.Is(err, errFreeze) {
-			return nil, nil, err
-		}
 		return nil, nil, fmt.Errorf("nnopt: model file of model %q: %w: %v", f.Name, ErrModelFile, err)
 	}
 	return c, m, nil
 }
-
-// errFreeze marks the failure to freeze a decoded model: the file was read.
-var errFreeze = errors.New("freezing the decoded model")
 
 func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Container, *Model, error) {
 	if f.Format != modelFormat {
@@ -849,7 +843,7 @@ func (dec *modelDecoder) freeze(m *Model, ff *fileFrozen) error {
 		}
 	}
 	if err := m.Freeze(mods...); err != nil {
-		return fmt.Errorf("%w: %w", errFreeze, err)
+		return fmt.Errorf("freezing the decoded model: %w", err)
 	}
 	byName := map[string]*freeze.Mod{}
 	for _, md := range m.frozen.kept.Mods {

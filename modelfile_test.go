@@ -125,7 +125,7 @@ func sameSolution(t *testing.T, a, b *nnopt.Model, ca, cb *nnopt.Container, name
 }
 
 // transportLP is the reference's transportation model.
-func transportLP(t *testing.T) (*nnopt.Container, *nnopt.Model) {
+func transportLP(t testing.TB) (*nnopt.Container, *nnopt.Model) {
 	t.Helper()
 	c := nnopt.NewContainer()
 	i := c.NewSet("i", "seattle", "san-diego")
@@ -137,11 +137,11 @@ func transportLP(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	f.Values[0] = 90
 	x := c.NewVariable("x", nnopt.Positive, i, j)
 	z := c.NewVariable("z", nnopt.Free)
-	must(t, c.NewEquation("cost").Define(nnopt.Eq(z, nnopt.Sum(nnopt.Mul(nnopt.Div(nnopt.Mul(f, d), nnopt.Const(1000)), x), i, j))))
-	must(t, c.NewEquation("supply", i).Define(nnopt.Le(nnopt.Sum(x, j), a)))
-	must(t, c.NewEquation("demand", j).Define(nnopt.Ge(nnopt.Sum(x, i), b)))
+	mustTB(t, c.NewEquation("cost").Define(nnopt.Eq(z, nnopt.Sum(nnopt.Mul(nnopt.Div(nnopt.Mul(f, d), nnopt.Const(1000)), x), i, j))))
+	mustTB(t, c.NewEquation("supply", i).Define(nnopt.Le(nnopt.Sum(x, j), a)))
+	mustTB(t, c.NewEquation("demand", j).Define(nnopt.Ge(nnopt.Sum(x, i), b)))
 	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: z})
-	must(t, err)
+	mustTB(t, err)
 	return c, m
 }
 
@@ -164,7 +164,7 @@ func TestModelFileTransportSolvesTheSame(t *testing.T) {
 
 // everyKindModel is a model with every kind of set and symbol and every operation
 // of the algebra that a model file holds.
-func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
+func everyKindModel(t testing.TB) (*nnopt.Container, *nnopt.Model) {
 	t.Helper()
 	c := nnopt.NewContainer()
 	c.Options = nnopt.Options{Memory: 7, Solvers: map[nnopt.Problem]string{nnopt.LP: "nnopt"}}
@@ -174,9 +174,9 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	c.NewSet("empty")
 	d := c.Dims(2, 2)
 	sub := c.NewSubset("sub", i, tt)
-	must(t, sub.SetMembers([]int{0, 1}, []int{2, 3}, []int{1, 0}))
+	mustTB(t, sub.SetMembers([]int{0, 1}, []int{2, 3}, []int{1, 0}))
 	late := c.NewSubset("late", tt)
-	must(t, late.SetMembers([]int{1}, []int{2}, []int{3}))
+	mustTB(t, late.SetMembers([]int{1}, []int{2}, []int{3}))
 	c.NewParameter("unused", i)
 	p := c.NewParameter("p", i, tt)
 	for k := range p.Values {
@@ -184,7 +184,7 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	}
 	p.Values[3] = nnopt.Eps()
 	sp := c.NewSparseParameter("sp", i, tt)
-	must(t, sp.SetRecords([][]string{{"c", "4"}, {"a", "2"}}, []float64{2.5, -1}))
+	mustTB(t, sp.SetRecords([][]string{{"c", "4"}, {"a", "2"}}, []float64{2.5, -1}))
 	q := c.NewParameter("q", i2)
 	copy(q.Values, []float64{1, 2, 3})
 	w := c.NewParameter("w", d[0], d[1])
@@ -204,14 +204,14 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	def := func(name string, dom []*nnopt.Set, r *nnopt.Relation) *nnopt.Equation {
 		t.Helper()
 		e := c.NewEquation(name, dom...)
-		must(t, e.Define(r))
+		mustTB(t, e.Define(r))
 		return e
 	}
 	funcs := nnopt.Add(nnopt.Add(nnopt.Add(nnopt.Tanh(x), nnopt.Exp(x)), nnopt.Add(nnopt.Log(nnopt.Add(x, nnopt.Const(1))), nnopt.Sqrt(nnopt.Add(nnopt.Sqr(x), nnopt.Const(1))))),
 		nnopt.Add(nnopt.Add(nnopt.Sigmoid(x), nnopt.Sin(x)), nnopt.Add(nnopt.Add(nnopt.Cos(x), nnopt.Abs(x)), nnopt.Add(nnopt.Erf(x), nnopt.Add(nnopt.Power(x, 2.5), nnopt.Pow(p, x))))))
 	def("funcs", []*nnopt.Set{i, tt}, nnopt.Eq(funcs, nnopt.Add(nnopt.Mul(p, x), nnopt.Div(sp, nnopt.Const(2)))))
 	lags := def("lags", []*nnopt.Set{tt}, nnopt.Eq(nnopt.Lag(nnopt.Sum(x, i), tt, 1), nnopt.Lead(nnopt.Sum(nnopt.Where(x, late), i), tt, 2)))
-	must(t, lags.Where(late))
+	mustTB(t, lags.Where(late))
 	lags.Scale[2] = 10
 	def("lse", []*nnopt.Set{i}, nnopt.Le(nnopt.LogSumExp(x, tt), nnopt.Max(nnopt.Min(n, q.At(i)), nnopt.Neg(nnopt.Sum(p, tt)))))
 	def("matmul", []*nnopt.Set{d[0]}, nnopt.Eq(y, nnopt.MatMul(w, y)))
@@ -219,7 +219,7 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	e := def("nb", []*nnopt.Set{i}, nnopt.Nonbinding(nnopt.Sum(x, tt), nnopt.Mul(nnopt.Const(math.Inf(1)), q.At(i))))
 	e.Type = nnopt.GE
 	m, err := c.NewModel("every", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.MINLP, Sense: nnopt.Maximize, Objective: nnopt.Add(z, nnopt.Const(-0.5))})
-	must(t, err)
+	mustTB(t, err)
 	m.Options = nnopt.Options{Method: nnopt.LBFGS, Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateAccumulate, NoMatchLimit: 3}}
 	return c, m
 }
@@ -331,9 +331,16 @@ func TestScenarioFileErrors(t *testing.T) {
 	}
 }
 
+// mustTB fails the test or fuzz target on an error.
+func mustTB(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // splitFile returns the metadata and the data section of a model file.
-func splitFile(t *testing.T, file []byte) (meta, bulk []byte) {
-	t.Helper()
+func splitFile(file []byte) (meta, bulk []byte) {
 	n := binary.LittleEndian.Uint64(file[12:])
 	meta = file[20 : 20+n]
 	rest := file[20+n:]
@@ -359,7 +366,7 @@ func TestDecodeModelDamagedFiles(t *testing.T) {
 	var buf bytes.Buffer
 	must(t, m.Encode(&buf))
 	file := buf.Bytes()
-	meta, bulk := splitFile(t, file)
+	meta, bulk := splitFile(file)
 	if !bytes.Equal(frame("NNOPTMDL", 1, meta, bulk), file) {
 		t.Fatal("the test's framing differs from Encode's")
 	}

@@ -3,7 +3,6 @@ package nnopt
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/nnopt/nnopt/internal/freeze"
 	"github.com/nnopt/nnopt/internal/fsutil"
+	"github.com/nnopt/nnopt/internal/modelfile"
 	"github.com/nnopt/nnopt/safetensors"
 )
 
@@ -62,12 +62,12 @@ import (
 
 // ModelFileVersion is the version of the model file format that Encode writes and
 // DecodeModel reads.
-const ModelFileVersion = 1
+const ModelFileVersion = modelfile.Version
 
 // ErrModelFile is wrapped by every error of DecodeModel, ApplyScenario and
 // DecodeOptions about the bytes they read: a damaged file, one of another format or
 // version, or one whose contents do not fit together.
-var ErrModelFile = errors.New("bad model file")
+var ErrModelFile = modelfile.ErrBad
 
 // modelFormat names a model file's metadata.
 const modelFormat = "nnopt-model"
@@ -256,7 +256,7 @@ func (m *Model) Encode(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("nnopt: model %q: Encode: %w", m.name, err)
 	}
-	return writeFramed(w, modelMagic, meta, tensors)
+	return modelfile.Write(w, modelfile.ModelMagic, meta, tensors)
 }
 
 // encode is the metadata and the data section of m's file.
@@ -544,15 +544,15 @@ func (dec *modelDecoder) subset(fs fileSet, key string, register bool) (*Set, er
 // and base case. Every error wraps ErrModelFile, that of freezing a decoded frozen
 // model (which generates it) included.
 func DecodeModel(r io.Reader) (*Container, *Model, error) {
-	fr, err := readFramed(r, modelMagic, "model file")
+	fr, err := modelfile.Read(r, modelfile.ModelMagic, "model file")
 	if err != nil {
 		return nil, nil, err
 	}
 	var f fileModel
-	if err := decodeJSON(fr.meta, &f); err != nil {
+	if err := decodeJSON(fr.Meta, &f); err != nil {
 		return nil, nil, fmt.Errorf("nnopt: model file: %w: metadata: %v", ErrModelFile, err)
 	}
-	c, m, err := decodeModel(&f, fr.tensors)
+	c, m, err := decodeModel(&f, fr.Tensors)
 	if err != nil {
 		return nil, nil, fmt.Errorf("nnopt: model file of model %q: %w: %v", f.Name, ErrModelFile, err)
 	}
@@ -879,7 +879,7 @@ func (m *Model) Save(path string) error {
 	}
 	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
-		if err := writeFramed(bw, modelMagic, meta, tensors); err != nil {
+		if err := modelfile.Write(bw, modelfile.ModelMagic, meta, tensors); err != nil {
 			return err
 		}
 		return bw.Flush()

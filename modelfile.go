@@ -329,6 +329,9 @@ func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 				return nil, nil, fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
 			}
 			md := base[mod.modifiableName()]
+			if md == nil {
+				return nil, nil, fmt.Errorf("modifiable %s: the frozen instance does not hold it", mod.modifiableName())
+			}
 			put(tensorKey("frozen", fmt.Sprint(k), "base"), shape, md.Base)
 			if md.BaseUp != nil {
 				put(tensorKey("frozen", fmt.Sprint(k), "base_up"), shape, md.BaseUp)

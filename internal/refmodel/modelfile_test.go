@@ -3,10 +3,13 @@ package refmodel
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"io"
 	"math"
 	"testing"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/safetensors"
 )
 
 // The reference MLP written to a model file and read back generates and trains the
@@ -57,4 +60,55 @@ func TestMLPModelFileSolvesTheSame(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkMLPModelFile writes and reads the reference MLP's model file (batch 500,
+// 20 hidden units), beside safetensors writing and reading the file's data section
+// alone: the floor for a format whose bulk is safetensors, so the ratio is the cost
+// of the metadata, the checksum, the counting pass and the symbols' checks.
+func BenchmarkMLPModelFile(b *testing.B) {
+	m := referenceMLP(b, 500, 20)
+	var file bytes.Buffer
+	if err := m.Model.Encode(&file); err != nil {
+		b.Fatal(err)
+	}
+	n := binary.LittleEndian.Uint64(file.Bytes()[12:])
+	rest := file.Bytes()[20+n:]
+	bulk := rest[8 : 8+binary.LittleEndian.Uint64(rest)]
+	tensors, _, err := safetensors.Read(bytes.NewReader(bulk))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Encode", func(b *testing.B) {
+		b.SetBytes(int64(file.Len()))
+		for b.Loop() {
+			if err := m.Model.Encode(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("DecodeModel", func(b *testing.B) {
+		b.SetBytes(int64(file.Len()))
+		for b.Loop() {
+			if _, _, err := nnopt.DecodeModel(bytes.NewReader(file.Bytes())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("SafetensorsWrite", func(b *testing.B) {
+		b.SetBytes(int64(len(bulk)))
+		for b.Loop() {
+			if err := safetensors.Write(io.Discard, tensors, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("SafetensorsRead", func(b *testing.B) {
+		b.SetBytes(int64(len(bulk)))
+		for b.Loop() {
+			if _, _, err := safetensors.Read(bytes.NewReader(bulk)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -29,13 +29,11 @@ const (
 // ErrBad is wrapped by every error of Read about the bytes it reads.
 var ErrBad = errors.New("bad model file")
 
-// Write writes one file: magic, Version, meta, the tensors and the
-// checksum. The tensors are formatted twice, once to count their bytes for the
-// section's length and once to w, so that a large model is not held twice in
-// memory; invalid tensors fail the first pass, before anything is written.
+// Write writes one file: magic, Version, meta, the tensors and the checksum.
+// Invalid tensors fail before anything is written.
 func Write(w io.Writer, magic string, meta []byte, tensors map[string]safetensors.Tensor) error {
-	var count countWriter
-	if err := safetensors.Write(&count, tensors, nil); err != nil {
+	size, err := safetensors.Size(tensors, nil)
+	if err != nil {
 		return err
 	}
 	crc := crc32.NewIEEE()
@@ -45,20 +43,20 @@ func Write(w io.Writer, magic string, meta []byte, tensors map[string]safetensor
 	le.Write(&head, le.LittleEndian, uint32(Version))
 	le.Write(&head, le.LittleEndian, uint64(len(meta)))
 	head.Write(meta)
-	le.Write(&head, le.LittleEndian, uint64(count))
+	le.Write(&head, le.LittleEndian, uint64(size))
 	if _, err := out.Write(head.Bytes()); err != nil {
 		return err
 	}
-	cw := countWriter(0)
-	if err := safetensors.Write(io.MultiWriter(out, &cw), tensors, nil); err != nil {
+	var count countWriter
+	if err := safetensors.Write(io.MultiWriter(out, &count), tensors, nil); err != nil {
 		return err
 	}
-	if cw != count {
-		return fmt.Errorf("nnopt: model file: the data section came out %d bytes long, counted %d", cw, count)
+	if int64(count) != size {
+		return fmt.Errorf("nnopt: model file: the data section came out %d bytes long, want %d", count, size)
 	}
 	var sum [4]byte
 	le.LittleEndian.PutUint32(sum[:], crc.Sum32())
-	_, err := w.Write(sum[:])
+	_, err = w.Write(sum[:])
 	return err
 }
 

@@ -8,12 +8,16 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/internal/testdata"
+	"github.com/nnopt/nnopt/internal/testmodels"
 	"github.com/nnopt/nnopt/safetensors"
 )
 
@@ -523,5 +527,57 @@ func TestEncodeRefusesKernels(t *testing.T) {
 	var b bytes.Buffer
 	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), `equation "k": kernel doubling`) || b.Len() > 0 {
 		t.Errorf("a model with a kernel: %v, %d bytes written", err, b.Len())
+	}
+}
+
+// Netlib LPs as AddProgram writes them (sparse coefficients, subsets of rows per
+// relation, ranged rows) and a random sparse LP solve the same after a round trip.
+func TestModelFileSparseLPsSolveTheSame(t *testing.T) {
+	dir := testdata.NetlibDir(t)
+	for _, name := range []string{"afiro", "blend", "sc50a"} {
+		c, m, err := nnopt.ReadModel(filepath.Join(dir, name+".mps.gz"))
+		mustTB(t, err)
+		c2, m2, _ := roundTrip(t, m)
+		sameGenerated(t, m, m2)
+		opt := nnopt.Options{IterationLimit: 5000}
+		mustTB(t, m.Solve(context.Background(), opt))
+		mustTB(t, m2.Solve(context.Background(), opt))
+		if m.Status != nnopt.StatusOptimal {
+			t.Errorf("%s: %v", name, m.Status)
+		}
+		sameSolution(t, m, m2, c, c2, "x", "eqE")
+	}
+	m, err := testmodels.SparseLP(60, 300, 5)
+	mustTB(t, err)
+	_, m2, _ := roundTrip(t, m)
+	sameGenerated(t, m, m2)
+	mustTB(t, m.Solve(context.Background(), nnopt.Options{}))
+	mustTB(t, m2.Solve(context.Background(), nnopt.Options{}))
+	if math.Float64bits(m.ObjectiveValue) != math.Float64bits(m2.ObjectiveValue) || m.NumIterations != m2.NumIterations || m.NumIterations == 0 {
+		t.Errorf("sparse LP: objective %v in %d iterations, decoded %v in %d", m.ObjectiveValue, m.NumIterations, m2.ObjectiveValue, m2.NumIterations)
+	}
+}
+
+func TestSaveLoadModel(t *testing.T) {
+	_, m := transportLP(t)
+	path := filepath.Join(t.TempDir(), "transport.nnopt")
+	mustTB(t, m.Save(path))
+	_, m2, err := nnopt.LoadModel(path)
+	mustTB(t, err)
+	sameGenerated(t, m, m2)
+	if _, _, err := nnopt.LoadModel(filepath.Join(t.TempDir(), "none.nnopt")); err == nil || !strings.Contains(err.Error(), "none.nnopt") {
+		t.Errorf("a missing file: %v", err)
+	}
+	m.Options.OnIteration = func(nnopt.Iteration) {}
+	mustTB(t, os.WriteFile(path, []byte("old"), 0o644))
+	if err := m.Save(path); !errors.Is(err, nnopt.ErrUnsupported) {
+		t.Errorf("a model with OnIteration saved: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("a failed Save changed the file to %q", b)
+	}
+	_, _, err = nnopt.LoadModel(path)
+	if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), path) {
+		t.Errorf("a file that is not a model: %v", err)
 	}
 }

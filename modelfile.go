@@ -29,9 +29,10 @@ import (
 //	                   symbols (sets with their labels, dimensions, aliases,
 //	                   subsets; parameters, variables and equations with their
 //	                   domains and types), the equations and the objective as
-//	                   expression trees over the symbols by name, the model's
-//	                   problem type, sense and equation list, the container's and
-//	                   the model's options, and a frozen model's modifiables
+//	                   one list of expression nodes over the symbols by name
+//	                   (modelfile_expr.go), the model's problem type, sense and
+//	                   equation list, the container's and the model's options,
+//	                   and a frozen model's modifiables
 //	bulk      8 bytes  little-endian uint64 length n, then n bytes of safetensors:
 //	                   every numeric array (parameter values and records, subset
 //	                   members, variable levels, marginals, bounds and scales,
@@ -74,12 +75,15 @@ const modelFormat = "nnopt-model"
 
 // fileModel is a model file's metadata section.
 type fileModel struct {
-	Format           string       `json:"format"`
-	Name             string       `json:"model"`
-	Problem          string       `json:"problem"`
-	Sense            string       `json:"sense"`
-	Equations        []string     `json:"equations"`
-	Objective        *fileExpr    `json:"objective,omitempty"`
+	Format    string   `json:"format"`
+	Name      string   `json:"model"`
+	Problem   string   `json:"problem"`
+	Sense     string   `json:"sense"`
+	Equations []string `json:"equations"`
+	Objective *int     `json:"objective,omitempty"` // a node
+	// Nodes are the expressions of the equations and the objective (see
+	// modelfile_expr.go).
+	Nodes            []fileExpr   `json:"nodes"`
 	Options          *fileOptions `json:"options,omitempty"`
 	ContainerOptions *fileOptions `json:"container_options,omitempty"`
 	// Sets are the container's sets the model needs, in creation order;
@@ -114,14 +118,14 @@ type fileSymbol struct {
 // definition, lhs Relation rhs (Type can differ from Relation where a program set
 // Equation.Type after Define).
 type fileEquation struct {
-	Name       string    `json:"name"`
-	Domain     []string  `json:"domain,omitempty"`
-	Type       string    `json:"type"`
-	Cond       string    `json:"cond,omitempty"`
-	InlineCond *int      `json:"inline_cond,omitempty"`
-	Relation   string    `json:"relation"`
-	LHS        *fileExpr `json:"lhs"`
-	RHS        *fileExpr `json:"rhs"`
+	Name       string   `json:"name"`
+	Domain     []string `json:"domain,omitempty"`
+	Type       string   `json:"type"`
+	Cond       string   `json:"cond,omitempty"`
+	InlineCond *int     `json:"inline_cond,omitempty"`
+	Relation   string   `json:"relation"`
+	LHS        *int     `json:"lhs"` // nodes
+	RHS        *int     `json:"rhs"`
 }
 
 // fileFrozen lists a frozen model's modifiables in Freeze's order; the data of
@@ -147,6 +151,8 @@ type modelEncoder struct {
 	syms    map[any]bool
 	inline  []*Set
 	inlineK map[*Set]int
+	nodes   []fileExpr
+	nodeOf  map[*Expr]int
 }
 
 // useSet marks s and the sets it depends on as needed.
@@ -226,8 +232,9 @@ func (enc *modelEncoder) condition(s *Set, name *string, inline **int) error {
 	return nil
 }
 
-// expr writes e, with the sets its operands name marked as needed.
-func (enc *modelEncoder) expr(e *Expr) (*fileExpr, error) {
+// expr writes e, with the sets its operands name marked as needed, and returns
+// its node.
+func (enc *modelEncoder) expr(e *Expr) (*int, error) {
 	var mark func(*Expr) error
 	mark = func(e *Expr) error {
 		if err := enc.useSets(e.idx); err != nil {
@@ -240,11 +247,11 @@ func (enc *modelEncoder) expr(e *Expr) (*fileExpr, error) {
 		}
 		return nil
 	}
-	f, err := enc.writeExpr(e)
+	k, err := enc.writeExpr(e)
 	if err == nil {
 		err = mark(e)
 	}
-	return f, err
+	return &k, err
 }
 
 // Encode writes the model and the part of its container that it needs to w in the
@@ -262,7 +269,7 @@ func (m *Model) Encode(w io.Writer) error {
 // encode is the metadata and the data section of m's file.
 func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 	c := m.c
-	enc := &modelEncoder{c: c, sets: map[*Set]bool{}, syms: map[any]bool{}, inlineK: map[*Set]int{}}
+	enc := &modelEncoder{c: c, sets: map[*Set]bool{}, syms: map[any]bool{}, inlineK: map[*Set]int{}, nodeOf: map[*Expr]int{}}
 	f := &fileModel{Format: modelFormat, Name: m.name, Problem: m.problem.String(), Sense: m.sense.String(), Sets: []fileSet{}}
 	var err error
 	if f.Options, err = m.Options.toFile("Model.Options"); err != nil {
@@ -399,6 +406,10 @@ func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 		f.Conditions = append(f.Conditions, fileSet{Name: s.name, Kind: "subset", Domain: setNames(s.domain)})
 		put(tensorKey("condition", fmt.Sprint(k), "members"), []int{s.count}, memberPositions(s))
 	}
+	f.Nodes = enc.nodes
+	if f.Nodes == nil {
+		f.Nodes = []fileExpr{}
+	}
 	meta, err := json.Marshal(f)
 	if err != nil {
 		return nil, nil, err
@@ -423,6 +434,10 @@ type modelDecoder struct {
 	tensors map[string]safetensors.Tensor
 	used    map[string]bool
 	conds   []*Set
+	// exprs are the file's expression nodes, built; usedNode says which ones an
+	// argument, an equation or the objective uses.
+	exprs    []*Expr
+	usedNode []bool
 }
 
 // set is the set of the container named name.
@@ -596,6 +611,9 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 			return nil, nil, fmt.Errorf("variable %q: %w", fv.Name, err)
 		}
 	}
+	if err := dec.readExprs(f.Nodes); err != nil {
+		return nil, nil, err
+	}
 	for _, fe := range f.EquationSymbols {
 		if err := dec.addEquation(fe); err != nil {
 			return nil, nil, fmt.Errorf("equation %q: %w", fe.Name, err)
@@ -616,8 +634,8 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 		spec.Equations = append(spec.Equations, e)
 	}
 	if f.Objective != nil {
-		if spec.Objective, err = dec.readExpr(f.Objective, "objective"); err != nil {
-			return nil, nil, err
+		if spec.Objective, err = dec.expr(f.Objective); err != nil {
+			return nil, nil, fmt.Errorf("objective: %w", err)
 		}
 	}
 	m, err := c.NewModel(f.Name, spec)
@@ -632,6 +650,11 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 	if f.Frozen != nil {
 		if err := dec.freeze(m, f.Frozen); err != nil {
 			return nil, nil, err
+		}
+	}
+	for k, used := range dec.usedNode {
+		if !used {
+			return nil, nil, fmt.Errorf("expression node %d (%s) is used by nothing", k, f.Nodes[k].Op)
 		}
 	}
 	for key := range tensors {
@@ -789,13 +812,13 @@ func (dec *modelDecoder) addEquation(fe fileEquation) error {
 			return err
 		}
 	}
-	lhs, err := dec.readExpr(fe.LHS, "lhs")
+	lhs, err := dec.expr(fe.LHS)
 	if err != nil {
-		return err
+		return fmt.Errorf("lhs: %w", err)
 	}
-	rhs, err := dec.readExpr(fe.RHS, "rhs")
+	rhs, err := dec.expr(fe.RHS)
 	if err != nil {
-		return err
+		return fmt.Errorf("rhs: %w", err)
 	}
 	if err := e.Define(&Relation{typ: rel, lhs: lhs, rhs: rhs}); err != nil {
 		return err

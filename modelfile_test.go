@@ -407,11 +407,16 @@ func TestDecodeModelDamagedFiles(t *testing.T) {
 		{"unknown symbol in an expression", edit(`"sym":"f"`, `"sym":"g"`), `"g", which the file does not define`},
 		{"a set as a symbol", edit(`"sym":"f"`, `"sym":"i"`), `"i", a set`},
 		{"unknown operation", edit(`"op":"div"`, `"op":"mod"`), `unknown operation "mod"`},
-		{"unknown function", edit(`"op":"div"`, `"op":"func","fn":"gamma"`), `operation "func" with 2 arguments`},
+		{"unknown function", edit(`{"op":"div","args":[4,5]}`, `{"op":"func","fn":"gamma","args":[4]},{"op":"const","val":"1"}`), `expression node 6 (func): unknown function "gamma"`},
+		{"wrong arity", edit(`"op":"div"`, `"op":"neg"`), "expression node 6 (neg): 2 arguments, want 1"},
 		{"array size mismatch", edit(`{"name":"d","domain":["i","j"]}`, `{"name":"d","domain":["i"]}`), `tensor "parameter/d/values" has 6 values, want 2`},
 		{"missing array", edit(`{"name":"f"}`, `{"name":"f2"}`), `no tensor "parameter/f2/values"`},
 		{"unknown set", edit(`"domain":["i","j"]`, `"domain":["i","k"]`), `set "k", which the file does not define`},
-		{"uncontrolled index", edit(`}],"sets":["i","j"]}`, `}],"sets":["j"]}`), `index "i" is not controlled`},
+		{"uncontrolled index", edit(`"args":[8],"sets":["i","j"]`, `"args":[8],"sets":["j"]`), `index "i" is not controlled`},
+		{"a later node as an argument", edit(`"args":[2,3]`, `"args":[2,30]`), "expression node 4 (mul): argument 1 is node 30; want an earlier node"},
+		{"an unused node", edit(`"lhs":1,`, `"lhs":0,`), "expression node 1 (ref) is used by nothing"},
+		{"no lhs", edit(`"lhs":1,`, ``), `equation "cost": lhs: no expression`},
+		{"no such node", edit(`"rhs":9`, `"rhs":99`), `equation "cost": rhs: expression node 99; the file has 16`},
 		{"unknown problem type", edit(`"problem":"LP"`, `"problem":"XLP"`), `unknown problem type "XLP"`},
 		{"unknown variable type", edit(`"type":"positive"`, `"type":"imaginary"`), `unknown type "imaginary"`},
 		{"F32 data", frame("NNOPTMDL", 1, meta, f32.Bytes()), `tensor "variable/x/l" is F32`},
@@ -556,6 +561,22 @@ func TestModelFileSparseLPsSolveTheSame(t *testing.T) {
 	if math.Float64bits(m.ObjectiveValue) != math.Float64bits(m2.ObjectiveValue) || m.NumIterations != m2.NumIterations || m.NumIterations == 0 {
 		t.Errorf("sparse LP: objective %v in %d iterations, decoded %v in %d", m.ObjectiveValue, m.NumIterations, m2.ObjectiveValue, m2.NumIterations)
 	}
+}
+
+// An expression of any depth round-trips: a sum written as a chain of 20,000 Adds,
+// deeper than JSON's nesting limit would allow a nested form. (Only the file is
+// compared: generating so deep a chain takes the engine minutes.)
+func TestModelFileDeepExpression(t *testing.T) {
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free)
+	var sum nnopt.Operand = x
+	for k := range 20000 {
+		sum = nnopt.Add(sum, nnopt.Mul(nnopt.Const(float64(k%7)), x))
+	}
+	mustTB(t, c.NewEquation("chain").Define(nnopt.Eq(sum, nnopt.Const(1))))
+	m, err := c.NewModel("deep", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Feasibility})
+	mustTB(t, err)
+	roundTrip(t, m)
 }
 
 func TestSaveLoadModel(t *testing.T) {

@@ -51,9 +51,11 @@ import (
 // (Apply), and options that are code or open resources (Output, OnIteration,
 // Trace, Device).
 //
-// Frozen models. A frozen model's file also lists its modifiables and their data at
-// Freeze (the base case of UpdateBaseCase); DecodeModel freezes the decoded model
-// with them, on the file's data. Data that is not modifiable and was changed after
+// Frozen models. A frozen model's file also holds its instance's state: the
+// modifiables, each one's data at Freeze (the base case of UpdateBaseCase) and in
+// the instance now (what UpdateAccumulate keeps), and the levels the next solve
+// starts from. DecodeModel freezes the decoded model on the file's data and gives
+// its instance that state. Data that is not modifiable and was changed after
 // Freeze reaches the decoded instance (the original's instance keeps it as it was
 // at Freeze), so encode a frozen model before changing its fixed data. The data of
 // one scenario, the modifiables' values, travel separately and small:
@@ -128,10 +130,14 @@ type fileEquation struct {
 	RHS        *int     `json:"rhs"`
 }
 
-// fileFrozen lists a frozen model's modifiables in Freeze's order; the data of
-// each at Freeze is the tensor frozen/<k>/base (and base_up for a fixed value).
+// fileFrozen is the state of a frozen model's instance: the modifiables in
+// Freeze's order, each one's data at Freeze (tensors frozen/<k>/base, and base_up
+// for a fixed value's upper bounds) and in the instance now (frozen/<k>/cur,
+// cur_up), and the instance's variables in order with the levels it starts the
+// next solve from (instance/<i>/l; none for a variable an equation defines).
 type fileFrozen struct {
 	Modifiables []fileModifiable `json:"modifiables"`
+	Variables   []string         `json:"variables"`
 }
 
 // fileModifiable is a parameter or a variable's attribute.
@@ -340,10 +346,19 @@ func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 				return nil, nil, fmt.Errorf("modifiable %s: the frozen instance does not hold it", mod.modifiableName())
 			}
 			put(tensorKey("frozen", fmt.Sprint(k), "base"), shape, md.Base)
+			put(tensorKey("frozen", fmt.Sprint(k), "cur"), shape, md.Cur)
 			if md.BaseUp != nil {
 				put(tensorKey("frozen", fmt.Sprint(k), "base_up"), shape, md.BaseUp)
+				put(tensorKey("frozen", fmt.Sprint(k), "cur_up"), shape, md.CurUp)
 			}
 			f.Frozen.Modifiables = append(f.Frozen.Modifiables, fm)
+		}
+		f.Frozen.Variables = []string{}
+		for i, v := range fr.inst.vars {
+			f.Frozen.Variables = append(f.Frozen.Variables, v.name)
+			if l := fr.kept.Lev[i]; l != nil {
+				put(tensorKey("instance", fmt.Sprint(i), "l"), []int{len(l)}, l)
+			}
 		}
 	}
 	for _, name := range c.order {
@@ -754,10 +769,7 @@ func (dec *modelDecoder) addVariable(fv fileSymbol) error {
 		return err
 	}
 	v := &Variable{name: fv.Name, domain: domain, Type: typ}
-	for _, a := range []struct {
-		name string
-		to   *[]float64
-	}{{"l", &v.L}, {"m", &v.M}, {"lo", &v.Lo}, {"up", &v.Up}, {"scale", &v.Scale}} {
+	for _, a := range []arrayField{{"l", &v.L}, {"m", &v.M}, {"lo", &v.Lo}, {"up", &v.Up}, {"scale", &v.Scale}} {
 		if *a.to, err = dec.array(tensorKey("variable", fv.Name, a.name), n); err != nil {
 			return err
 		}
@@ -792,10 +804,7 @@ func (dec *modelDecoder) addEquation(fe fileEquation) error {
 		return err
 	}
 	e := &Equation{name: fe.Name, domain: domain}
-	for _, a := range []struct {
-		name string
-		to   *[]float64
-	}{{"l", &e.L}, {"m", &e.M}, {"scale", &e.Scale}} {
+	for _, a := range []arrayField{{"l", &e.L}, {"m", &e.M}, {"scale", &e.Scale}} {
 		if *a.to, err = dec.array(tensorKey("equation", fe.Name, a.name), n); err != nil {
 			return err
 		}
@@ -853,17 +862,19 @@ func (dec *modelDecoder) freeze(m *Model, ff *fileFrozen) error {
 			return fmt.Errorf("modifiable %d: want a parameter, or a variable and an attribute", k)
 		}
 	}
-	// The base case: the tensors are checked before the model is frozen.
-	type baseData struct{ base, baseUp []float64 }
-	bases := make([]baseData, len(mods))
+	// The modifiables' data at Freeze and now: the tensors are checked before the
+	// model is frozen.
+	type modData struct{ base, baseUp, cur, curUp []float64 }
+	data := make([]modData, len(mods))
 	for k, mod := range mods {
-		n := len(modData(mod))
-		var err error
-		if bases[k].base, err = dec.array(tensorKey("frozen", fmt.Sprint(k), "base"), n); err != nil {
-			return fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
-		}
+		n := len(containerData(mod))
+		arrays := []arrayField{{"base", &data[k].base}, {"cur", &data[k].cur}}
 		if a, ok := mod.(VarAttr); ok && a.kind == AttrFx {
-			if bases[k].baseUp, err = dec.array(tensorKey("frozen", fmt.Sprint(k), "base_up"), n); err != nil {
+			arrays = append(arrays, arrayField{"base_up", &data[k].baseUp}, arrayField{"cur_up", &data[k].curUp})
+		}
+		for _, a := range arrays {
+			var err error
+			if *a.to, err = dec.array(tensorKey("frozen", fmt.Sprint(k), a.name), n); err != nil {
 				return fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
 			}
 		}
@@ -871,22 +882,48 @@ func (dec *modelDecoder) freeze(m *Model, ff *fileFrozen) error {
 	if err := m.Freeze(mods...); err != nil {
 		return fmt.Errorf("freezing the decoded model: %w", err)
 	}
+	f := m.frozen
 	byName := map[string]*freeze.Mod{}
-	for _, md := range m.frozen.kept.Mods {
+	for _, md := range f.kept.Mods {
 		byName[md.Name] = md
 	}
 	for k, mod := range mods {
 		md := byName[mod.modifiableName()]
-		copy(md.Base, bases[k].base)
+		copy(md.Base, data[k].base)
+		copy(md.Cur, data[k].cur)
 		if md.BaseUp != nil {
-			copy(md.BaseUp, bases[k].baseUp)
+			copy(md.BaseUp, data[k].baseUp)
+			copy(md.CurUp, data[k].curUp)
+		}
+	}
+	// The levels the instance starts from.
+	if len(ff.Variables) != len(f.inst.vars) {
+		return fmt.Errorf("the frozen instance has %d variables, the file %d", len(f.inst.vars), len(ff.Variables))
+	}
+	for i, v := range f.inst.vars {
+		if ff.Variables[i] != v.name {
+			return fmt.Errorf("the frozen instance's variable %d is %q, the file's %q", i, v.name, ff.Variables[i])
+		}
+		if l := f.kept.Lev[i]; l != nil {
+			lev, err := dec.array(tensorKey("instance", fmt.Sprint(i), "l"), len(l))
+			if err != nil {
+				return err
+			}
+			copy(l, lev)
 		}
 	}
 	return nil
 }
 
-// modData is the container's data of a modifiable (a fixed value's lower bounds).
-func modData(mod Modifiable) []float64 {
+// arrayField is an array of the data section and where its values go.
+type arrayField struct {
+	name string
+	to   *[]float64
+}
+
+// containerData is the container's data of a modifiable (a fixed value's lower
+// bounds).
+func containerData(mod Modifiable) []float64 {
 	switch x := mod.(type) {
 	case *Parameter:
 		return x.Values

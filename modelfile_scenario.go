@@ -59,7 +59,7 @@ func scenarioArrays(mod Modifiable) []scenarioArray {
 	if a, ok := mod.(VarAttr); ok && a.kind == AttrFx {
 		return []scenarioArray{{"data", a.v.Lo}, {"up", a.v.Up}}
 	}
-	return []scenarioArray{{"data", modData(mod)}}
+	return []scenarioArray{{"data", containerData(mod)}}
 }
 
 // ApplyScenario reads scenario data written by EncodeScenario and copies it into the

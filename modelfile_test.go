@@ -302,6 +302,33 @@ func TestModelFileFrozenScenarios(t *testing.T) {
 	}
 }
 
+// The decoded instance is the original's as it is at Encode, not as it was at
+// Freeze: data applied by earlier solves stays for UpdateAccumulate, and the levels
+// the next solve starts from are the instance's, not the container's.
+func TestModelFileFrozenInstanceState(t *testing.T) {
+	tr := newTransport(t)
+	ctx := context.Background()
+	opt := nnopt.Options{Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateAccumulate}}
+	must(t, tr.m.Freeze(tr.bmult, tr.x.UpAttr()))
+	tr.x.Up[1] = 200 // a record: x.up(seattle,chicago) binds
+	must(t, tr.m.Solve(ctx, opt))
+	tr.x.Up[1] = math.Inf(1) // no record: the instance keeps 200
+	tr.x.L[0] = 999          // not modifiable: the instance starts from its own levels
+	c2, m2, _ := roundTrip(t, tr.m)
+	for _, bm := range []float64{1, 0.9} {
+		tr.bmult.Values[0] = bm
+		var scenario bytes.Buffer
+		must(t, tr.m.EncodeScenario(&scenario))
+		must(t, m2.ApplyScenario(&scenario))
+		must(t, tr.m.Solve(ctx, opt))
+		must(t, m2.Solve(ctx, opt))
+		sameSolution(t, tr.m, m2, tr.c, c2, "x", "bmult_var", "supply", "demand")
+		if tr.x.L[1] > 200+1e-9 {
+			t.Errorf("bmult %v: x(seattle,chicago) = %v beyond the accumulated bound 200", bm, tr.x.L[1])
+		}
+	}
+}
+
 func TestScenarioFileErrors(t *testing.T) {
 	tr := newTransport(t)
 	must(t, tr.m.Freeze(tr.bmult))

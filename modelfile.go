@@ -47,9 +47,9 @@ import (
 // constructors, so a damaged file, a file of another version or a file that names
 // a symbol it does not hold is an error wrapping ErrModelFile that says what is
 // wrong and where, never a panic. What a file cannot hold is refused by Encode
-// with an error wrapping ErrUnsupported naming it: an expression with a Kernel
-// (Apply), and options that are code or open resources (Output, OnIteration,
-// Trace, Device).
+// with an error wrapping ErrUnsupported naming it: a Kernel that is not a
+// FileKernel (modelfile_kernel.go), and options that are code or open resources
+// (Output, OnIteration, Trace, Device).
 //
 // Frozen models. A frozen model's file also holds its instance's state: the
 // modifiables, each one's data at Freeze (the base case of UpdateBaseCase) and in

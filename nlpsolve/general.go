@@ -88,6 +88,7 @@ type genEq struct {
 	anc    []int // eliminated equations it depends on, forward order; none: direct
 	r      []float64
 	pat    *Pattern // direct equations only
+	linear bool     // the pattern's values do not depend on the point
 	pos    []int    // per pattern entry: position in the Jacobian, or -1 (fixed element)
 	cached []float64
 	jv     []float64
@@ -185,7 +186,17 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		lo[j], up[j] = p.Vars[vb].Lo[el], p.Vars[vb].Up[el]
 		xc[j] = clamp(x0[vb][el], lo[j], up[j])
 	}
-	if set.Log != nil {
+	lp, rows, err := g.linearProgram(pat, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) > 0 {
+		for _, ei := range rows {
+			g.hits[ei] = true // kept as rows by the restart
+		}
+		return nil, nil, nil
+	}
+	if set.Log != nil && !lp {
 		nred := 0
 		for _, e := range g.gen {
 			if e.pat == nil {
@@ -237,6 +248,10 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			status = LocallyInfeasible
 		}
 		return finish(status, 0, 0, make([]float64, g.m))
+	}
+	if lp {
+		res.StartElapsed = time.Since(start)
+		return g.solveSimplex(ctx, set, xc, lo, up, start, finish)
 	}
 	// User scales (general_scale.go): grg works on u = x/c and rows r/d.
 	var prob grg.Problem = g
@@ -461,6 +476,7 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 		if pt == nil || len(pt.RowStart) != e.Block.Rows()+1 || (pt.Active != nil && len(pt.Active) != e.Block.Rows()) {
 			return nil, fmt.Errorf("nlpsolve: equation %q: the Jacobian pattern does not have the block's %d rows", e.Name, e.Block.Rows())
 		}
+		ge.linear = pt.Linear
 		for r := range ge.rows {
 			if pt.Active != nil && !pt.Active[r] {
 				ge.rows[r] = -1

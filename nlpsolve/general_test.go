@@ -427,6 +427,7 @@ func TestSolveGeneral(t *testing.T) {
 		log    []string             // in the log
 		nolog  []string             // not in the log
 		tol    float64
+		method Method // LBFGS keeps an LP in grg
 	}{
 		{
 			name: "lp min", model: lpMin, status: Optimal, obj: 9,
@@ -446,7 +447,8 @@ func TestSolveGeneral(t *testing.T) {
 			name: "lp infeasible", model: lpInfeasible, status: LocallyInfeasible, obj: math.NaN(),
 			eqM: map[string][]float64{"low": {-1}, "high": {1}}, tol: 1e-9,
 		},
-		{name: "lp unbounded", model: lpUnbounded, status: Unbounded, obj: math.NaN(), tol: 1e-9},
+		{name: "lp unbounded", model: lpUnbounded, status: Unbounded, obj: math.NaN(), tol: 1e-9, log: []string{"Simplex method"}},
+		{name: "lp unbounded by grg", model: lpUnbounded, status: Unbounded, obj: math.NaN(), tol: 1e-9, method: LBFGS, nolog: []string{"Simplex method"}},
 		{
 			name: "disc", model: disc, status: Optimal, obj: -math.Sqrt2,
 			x:    map[string][]float64{"p": {math.Sqrt2 / 2, math.Sqrt2 / 2}},
@@ -456,23 +458,25 @@ func TestSolveGeneral(t *testing.T) {
 		},
 		{
 			name: "eliminated defined variable", model: eliminated, status: Optimal, obj: 1,
-			x:     map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
-			eqM:   map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
-			varM:  map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
-			log:   []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part by adjoint sweeps), 2 equations eliminated"},
-			nolog: []string{"restarting"},
-			tol:   1e-9,
+			x:      map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
+			eqM:    map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
+			varM:   map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
+			log:    []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part by adjoint sweeps), 2 equations eliminated"},
+			nolog:  []string{"restarting"},
+			tol:    1e-9,
+			method: LBFGS,
 		},
 		{
 			// The same model with u ≤ 5: a bound that does not bind leaves u's
 			// equation eliminated, with no restart.
 			name: "bounded defined variable stays eliminated", model: eliminatedBounded, status: Optimal, obj: 1,
-			x:     map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
-			eqM:   map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
-			varM:  map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
-			log:   []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part by adjoint sweeps), 2 equations eliminated"},
-			nolog: []string{"restarting"},
-			tol:   1e-9,
+			x:      map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
+			eqM:    map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
+			varM:   map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
+			log:    []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part by adjoint sweeps), 2 equations eliminated"},
+			nolog:  []string{"restarting"},
+			tol:    1e-9,
+			method: LBFGS,
 		},
 		{
 			name: "bounded defined variable binds", model: boundedDefined, status: Optimal, obj: -1.8,
@@ -484,14 +488,34 @@ func TestSolveGeneral(t *testing.T) {
 				"Bounds of defined variables got in the way; restarting with 1 more equations as rows",
 				"3 columns, 2 rows from 2 equations (0 rows through the triangular part by adjoint sweeps), 1 equations eliminated",
 			},
-			tol: 1e-9,
+			tol:    1e-9,
+			method: LBFGS,
+		},
+		{
+			// The simplex method keeps the linear equations that rows read, or whose
+			// variables have bounds, as rows from the start.
+			name: "linear defined variable read by a row", model: eliminated, status: Optimal, obj: 1,
+			x:    map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
+			eqM:  map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
+			varM: map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
+			log:  []string{"Simplex method", "3 columns, 2 rows from 2 equations, 1 equations eliminated"},
+			tol:  1e-9,
+		},
+		{
+			name: "linear defined variable with bounds", model: boundedDefined, status: Optimal, obj: -1.8,
+			x:     map[string][]float64{"x1": {0.2}, "x2": {0.8}, "y": {1}},
+			eqM:   map[string][]float64{"least": {1}, "defy": {2}, "defobj": {1}},
+			varM:  map[string][]float64{"x1": {0}, "x2": {0}, "y": {-2}},
+			log:   []string{"Simplex method", "3 columns, 2 rows from 2 equations, 1 equations eliminated"},
+			nolog: []string{"General reduced gradient"},
+			tol:   1e-9,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := tc.model()
 			checkFakes(t, &m.p)
 			var log bytes.Buffer
-			res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log})
+			res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log, Method: tc.method})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -541,7 +565,9 @@ func TestSolveGeneral(t *testing.T) {
 					t.Errorf("%d rows infeasible by %g in all, want the phase-1 minimum 2", res.NumInfeasibilities, res.SumInfeasibilities)
 				}
 			case Unbounded:
-				if o := res.Objective; o > -UnboundedObjective && !math.IsInf(o, -1) {
+				// grg follows the ray past -UnboundedObjective; the simplex method
+				// stops at the vertex where it finds the ray.
+				if o := res.Objective; tc.method == LBFGS && o > -UnboundedObjective && !math.IsInf(o, -1) {
 					t.Errorf("unbounded at the objective %g, want below %g", o, -UnboundedObjective)
 				}
 			}

@@ -10,7 +10,7 @@ import (
 	"github.com/nnopt/nnopt/nlpsolve/sparselu"
 )
 
-// Problem is the linear program min Cᵀx subject to RowLo ≤ A·x ≤ RowUp and
+// Problem is the linear program min Cᵀx + ObjConstant subject to RowLo ≤ A·x ≤ RowUp and
 // Lo ≤ x ≤ Up. A is M×N in compressed-column form (the rows of column j are
 // RowIdx[ColPtr[j]:ColPtr[j+1]], each at most once). Infinite bounds are allowed;
 // equal bounds fix a column or make a row an equality.
@@ -20,6 +20,7 @@ type Problem struct {
 	RowIdx       []int
 	Val          []float64
 	C            []float64
+	ObjConstant  float64
 	Lo, Up       []float64
 	RowLo, RowUp []float64
 }
@@ -37,6 +38,10 @@ type Settings struct {
 	OptimalityTolerance float64
 	// NoScaling solves the problem as given, without row and column scaling.
 	NoScaling bool
+	// ColScale and RowScale, when either is set, are the scales used instead of
+	// computed ones (nil meaning all 1): the solve works on x_j/ColScale[j] and on
+	// row i times RowScale[i]. Each must be finite and positive.
+	ColScale, RowScale []float64
 	// NoPerturbation leaves the bounds as they are (degenerate problems may then
 	// stall; the stall guard reports it).
 	NoPerturbation bool
@@ -52,7 +57,7 @@ type Settings struct {
 }
 
 // Progress is one iteration's figures: Objective is the sum of infeasibilities in
-// phase 1 and cᵀx in phase 2; RGMax is the entering column's reduced cost.
+// phase 1 and cᵀx + ObjConstant in phase 2; RGMax is the entering column's reduced cost.
 type Progress struct {
 	Iter, Phase int
 	Ninf        int
@@ -102,7 +107,7 @@ func (s Status) String() string {
 // (unscaled, unperturbed).
 type Result struct {
 	Status       Status
-	Objective    float64   // cᵀx
+	Objective    float64   // cᵀx + ObjConstant
 	X            []float64 // N
 	RowActivity  []float64 // A·x, M
 	Duals        []float64 // M: y = ∂f*/∂(active row bound)
@@ -213,6 +218,7 @@ type solver struct {
 	colVals []float64
 
 	feasTol, optTol float64
+	objConst        float64
 	perturbed       bool
 	iter, p1iter    int
 	log             io.Writer
@@ -238,6 +244,20 @@ func Solve(p *Problem, set *Settings) (Result, error) {
 	if t := s.set.OptimalityTolerance; math.IsNaN(t) || t < 0 || t >= 1 {
 		return Result{}, fmt.Errorf("%w: OptimalityTolerance = %v, want a value in [0, 1)", ErrInput, t)
 	}
+	for name, sc := range map[string][]float64{"ColScale": s.set.ColScale, "RowScale": s.set.RowScale} {
+		want := map[string]int{"ColScale": s.n, "RowScale": s.m}[name]
+		if sc == nil {
+			continue
+		}
+		if len(sc) != want {
+			return Result{}, fmt.Errorf("%w: len(%s) = %d, want %d", ErrInput, name, len(sc), want)
+		}
+		for i, v := range sc {
+			if !(v > 0) || math.IsInf(v, 1) {
+				return Result{}, fmt.Errorf("%w: %s[%d] = %v, want a finite positive scale", ErrInput, name, i, v)
+			}
+		}
+	}
 	s.feasTol, s.optTol = s.set.FeasibilityTolerance, s.set.OptimalityTolerance
 	if s.feasTol == 0 {
 		s.feasTol = 1e-9
@@ -249,6 +269,7 @@ func Solve(p *Problem, set *Settings) (Result, error) {
 		s.set.IterationLimit = 1000 + 20*(s.nt)
 	}
 	s.log = s.set.Log
+	s.objConst = p.ObjConstant
 	s.setup(p)
 	status := s.run()
 	return s.result(p, status), nil
@@ -266,7 +287,20 @@ func (s *solver) setup(p *Problem) {
 	for j := range s.cs {
 		s.cs[j] = 1
 	}
-	if !s.set.NoScaling {
+	switch {
+	case s.set.ColScale != nil || s.set.RowScale != nil:
+		if s.set.ColScale != nil {
+			copy(s.cs, s.set.ColScale)
+		}
+		if s.set.RowScale != nil {
+			copy(s.rs, s.set.RowScale)
+		}
+		for j := 0; j < n; j++ {
+			for t := s.colPtr[j]; t < s.colPtr[j+1]; t++ {
+				s.val[t] *= s.cs[j] * s.rs[s.rowIdx[t]]
+			}
+		}
+	case !s.set.NoScaling:
 		s.scale()
 	}
 	s.c = make([]float64, nt)
@@ -666,7 +700,7 @@ func (s *solver) pivotRow(r int) {
 }
 
 func (s *solver) objective() float64 {
-	f := 0.0
+	f := s.objConst
 	for j := 0; j < s.n; j++ {
 		f += s.c[j] * s.x[j]
 	}
@@ -852,7 +886,7 @@ func (s *solver) runNoRows() Status {
 // problem as given.
 func (s *solver) result(p *Problem, status Status) Result {
 	n, m := s.n, s.m
-	res := Result{Status: status, Iterations: s.iter, Phase1Iter: s.p1iter,
+	res := Result{Status: status, Objective: p.ObjConstant, Iterations: s.iter, Phase1Iter: s.p1iter,
 		X: make([]float64, n), RowActivity: make([]float64, m), Duals: make([]float64, m), ReducedCosts: make([]float64, n)}
 	for j := 0; j < n; j++ {
 		res.X[j] = s.x[j] * s.cs[j]

@@ -712,9 +712,7 @@ func (s *solver) run() Status {
 	if s.m == 0 {
 		return s.runNoRows()
 	}
-	if !s.set.NoPerturbation {
-		s.perturb()
-	}
+	degenerate, everPerturbed := 0, false
 	if !s.refactor() {
 		return NumericalFailure
 	}
@@ -805,10 +803,6 @@ func (s *solver) run() Status {
 		if phase == 1 {
 			s.p1iter++
 		}
-		s.logIter(phase, ninf, obj, rg, step)
-		if s.set.Progress != nil {
-			s.set.Progress(Progress{Iter: s.iter, Phase: phase, Ninf: ninf, Objective: obj, RGMax: rg, Step: step})
-		}
 		if step != 0 {
 			s.x[q] += dir * step
 			for p, a := range s.alpha {
@@ -824,6 +818,7 @@ func (s *solver) run() Status {
 			} else {
 				s.st[q], s.x[q] = atLo, s.lo[q]
 			}
+			s.report(phase, rg, step)
 			continue
 		}
 		leave := s.head[r]
@@ -861,6 +856,41 @@ func (s *solver) run() Status {
 				return NumericalFailure
 			}
 		}
+		s.report(phase, rg, step)
+		if step <= s.feasTol {
+			degenerate++
+		} else {
+			degenerate = 0
+		}
+		if degenerate > degenerateLimit && !s.perturbed && !everPerturbed && !s.set.NoPerturbation {
+			// Stalling at a degenerate vertex: perturb the bounds.
+			s.perturb()
+			everPerturbed = true
+			s.logf("Bounds perturbed after %d degenerate iterations\n", degenerate)
+			if !s.refactor() {
+				return NumericalFailure
+			}
+		}
+	}
+}
+
+// degenerateLimit is the number of consecutive degenerate iterations after which
+// the bounds are perturbed.
+const degenerateLimit = 20
+
+// report logs the iteration just made and tells Settings.Progress of it, with the
+// phase's objective at the new point.
+func (s *solver) report(phase int, rg, step float64) {
+	if s.log == nil && s.set.Progress == nil {
+		return
+	}
+	ninf, obj := s.infeasibility()
+	if phase == 2 {
+		obj = s.objective()
+	}
+	s.logIter(phase, ninf, obj, rg, step)
+	if s.set.Progress != nil {
+		s.set.Progress(Progress{Iter: s.iter, Phase: phase, Ninf: ninf, Objective: obj, RGMax: rg, Step: step})
 	}
 }
 
@@ -936,7 +966,7 @@ func (s *solver) logf(format string, a ...any) {
 }
 
 func (s *solver) logHeader() {
-	s.logf("Simplex: %d columns, %d rows, bounds perturbed: %v\n", s.n, s.m, s.perturbed)
+	s.logf("Simplex: %d columns, %d rows\n", s.n, s.m)
 }
 
 // logIter writes the iteration log in the reference's columns (NSB, InItr and MX

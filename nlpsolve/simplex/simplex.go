@@ -210,6 +210,10 @@ type solver struct {
 	cb, y   []float64 // m
 	alpha   []float64 // m: B⁻¹a_q
 	rho     []float64 // m: B⁻ᵀe_r
+	dValid  bool      // s.d holds phase 2's reduced costs for the current basis
+	// The scaled A by rows: the entries of row i are colIdx/rval[rowPtr[i]:rowPtr[i+1]].
+	rowPtr, colIdx []int
+	rval           []float64
 	rhs     []float64 // m
 	d       []float64 // nt reduced costs (valid for nonbasics)
 	w       []float64 // nt devex weights
@@ -302,6 +306,22 @@ func (s *solver) setup(p *Problem) {
 		}
 	case !s.set.NoScaling:
 		s.scale()
+	}
+	s.rowPtr = make([]int, m+1)
+	for _, i := range s.rowIdx {
+		s.rowPtr[i+1]++
+	}
+	for i := 0; i < m; i++ {
+		s.rowPtr[i+1] += s.rowPtr[i]
+	}
+	s.colIdx, s.rval = make([]int, len(s.rowIdx)), make([]float64, len(s.rowIdx))
+	fill := append([]int(nil), s.rowPtr[:m]...)
+	for j := 0; j < n; j++ {
+		for t := s.colPtr[j]; t < s.colPtr[j+1]; t++ {
+			i := s.rowIdx[t]
+			s.colIdx[fill[i]], s.rval[fill[i]] = j, s.val[t]
+			fill[i]++
+		}
 	}
 	s.c = make([]float64, nt)
 	s.lo0, s.up0 = make([]float64, nt), make([]float64, nt)
@@ -476,6 +496,7 @@ func (s *solver) unperturb() bool {
 // has its dependent columns replaced by the logicals of the rows left without a
 // pivot.
 func (s *solver) refactor() bool {
+	s.dValid = false
 	for attempt := 0; attempt < 5; attempt++ {
 		s.bm.RowIdx, s.bm.Val = s.bm.RowIdx[:0], s.bm.Val[:0]
 		for p, k := range s.head {
@@ -544,42 +565,44 @@ func (s *solver) infeasibility() (int, float64) {
 	return ninf, sum
 }
 
-// price computes the duals for the basic costs in s.cb and the reduced costs of
-// the nonbasics (with costs cost, nil for zero), and returns the entering
-// variable (-1 if none) and the largest violation.
+// price chooses the entering variable (-1 if none) by devex from the reduced
+// costs of the nonbasics, and returns the largest violation. Unless s.dValid, it
+// first computes the duals for the basic costs in s.cb and the reduced costs
+// (with costs cost, nil for zero).
 func (s *solver) price(cost []float64) (int, float64) {
-	s.lu.SolveTransVec(s.y, s.cb)
-	q, best, rg := -1, 0.0, 0.0
-	for k := 0; k < s.nt; k++ {
-		st := s.st[k]
-		if st == isBasic || st == isFixed {
-			continue
-		}
-		dk := 0.0
-		if cost != nil {
-			dk = cost[k]
-		}
-		if k < s.n {
-			for t := s.colPtr[k]; t < s.colPtr[k+1]; t++ {
-				dk -= s.val[t] * s.y[s.rowIdx[t]]
+	if !s.dValid {
+		s.lu.SolveTransVec(s.y, s.cb)
+		s.rowTimes(s.y, s.d)
+		for k := 0; k < s.n; k++ {
+			c := 0.0
+			if cost != nil {
+				c = cost[k]
 			}
-		} else {
-			dk += s.y[k-s.n]
+			s.d[k] = c - s.d[k]
 		}
-		s.d[k] = dk
+		copy(s.d[s.n:], s.y)
+		s.dValid = cost != nil // phase 1's costs change as basics reach their bounds
+	}
+	q, best, rg := -1, 0.0, 0.0
+	tol := s.optTol
+	for k, st := range s.st {
 		var v float64
 		switch st {
 		case atLo:
-			v = -dk
+			v = -s.d[k]
 		case atUp:
-			v = dk
+			v = s.d[k]
 		case atZero:
-			v = math.Abs(dk)
-		}
-		if v <= s.optTol {
+			v = math.Abs(s.d[k])
+		default:
 			continue
 		}
-		rg = math.Max(rg, v)
+		if v <= tol {
+			continue
+		}
+		if v > rg {
+			rg = v
+		}
 		if score := v * v / s.w[k]; score > best {
 			q, best = k, score
 		}
@@ -587,16 +610,32 @@ func (s *solver) price(cost []float64) (int, float64) {
 	return q, rg
 }
 
+// rowTimes sets out[j] = Σ_i v_i·A'_ij for the structural columns, row by row so
+// that the zeros of v cost nothing.
+func (s *solver) rowTimes(v, out []float64) {
+	clear(out[:s.n])
+	for i, vi := range v {
+		if vi == 0 {
+			continue
+		}
+		for t := s.rowPtr[i]; t < s.rowPtr[i+1]; t++ {
+			out[s.colIdx[t]] += vi * s.rval[t]
+		}
+	}
+}
+
 // ratio is the two-pass Harris ratio test for entering q moving in direction dir
 // (±1) with s.alpha = B⁻¹a_q. It returns the leaving basis position (-1 for a
 // bound flip or no block), the step, and the bound the leaving variable goes to.
 func (s *solver) ratio(q int, dir float64, phase int) (r int, step float64, toUp bool) {
 	tol := s.feasTol
-	amax := 0.0
+	amax := 1.0
 	for _, a := range s.alpha {
-		amax = math.Max(amax, math.Abs(a))
+		if a := math.Abs(a); a > amax {
+			amax = a
+		}
 	}
-	piv := 1e-9 * math.Max(1, amax)
+	piv := 1e-9 * amax
 	// Pass 1: the smallest step with the bounds relaxed by tol.
 	tmax := math.Inf(1)
 	for p, a := range s.alpha {
@@ -629,7 +668,9 @@ func (s *solver) ratio(q int, dir float64, phase int) (r int, step float64, toUp
 			}
 			t = (up + tol - v) / delta
 		}
-		tmax = math.Min(tmax, t)
+		if t < tmax {
+			tmax = t
+		}
 	}
 	rng := s.up[q] - s.lo[q]
 	if rng <= tmax {
@@ -678,24 +719,15 @@ func (s *solver) ratio(q int, dir float64, phase int) (r int, step float64, toUp
 	return r, math.Max(step, 0), toUp
 }
 
-// pivotRow sets s.prow[k] = (B⁻¹a_k)_r for the nonbasic k.
+// pivotRow sets s.prow[k] = (B⁻¹a_k)_r for every variable (meaningful for the
+// nonbasics).
 func (s *solver) pivotRow(r int) {
 	clear(s.rho)
 	s.rho[r] = 1
 	s.lu.SolveTransVec(s.rho, s.rho)
-	for k := 0; k < s.nt; k++ {
-		if s.st[k] == isBasic || s.st[k] == isFixed {
-			continue
-		}
-		v := 0.0
-		if k < s.n {
-			for t := s.colPtr[k]; t < s.colPtr[k+1]; t++ {
-				v += s.val[t] * s.rho[s.rowIdx[t]]
-			}
-		} else {
-			v = -s.rho[k-s.n]
-		}
-		s.prow[k] = v
+	s.rowTimes(s.rho, s.prow)
+	for i, v := range s.rho {
+		s.prow[s.n+i] = -v
 	}
 }
 
@@ -744,6 +776,7 @@ func (s *solver) run() Status {
 			cost = s.c
 		}
 		if phase != lastPhase {
+			s.dValid = false
 			if phase == 2 && lastPhase == 1 {
 				s.logf("** Feasible solution. Value of objective = %16.8f\n", s.objective())
 			}
@@ -849,9 +882,20 @@ func (s *solver) run() Status {
 		if s.lo[leave] == s.up[leave] {
 			s.st[leave] = isFixed
 		}
+		if s.dValid {
+			// Phase 2's reduced costs from the pivot row: d_k -= θ·(B⁻¹a_k)_r.
+			theta := s.d[q] / aq
+			for k, st := range s.st {
+				if st != isBasic && st != isFixed {
+					s.d[k] -= theta * s.prow[k]
+				}
+			}
+			s.d[leave] = -theta
+			s.d[q] = 0
+		}
 		s.pos[leave] = -1
 		s.head[r], s.pos[q], s.st[q] = q, r, isBasic
-		if err := s.lu.Update(r, rows, vals); err != nil {
+		if err := s.lu.UpdateSolved(r, s.alpha); err != nil {
 			if !s.refactor() {
 				return NumericalFailure
 			}

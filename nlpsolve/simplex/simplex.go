@@ -1,11 +1,13 @@
 package simplex
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/nnopt/nnopt/nlpsolve/sparselu"
 )
@@ -45,6 +47,9 @@ type Settings struct {
 	// NoPerturbation leaves the bounds as they are (degenerate problems may then
 	// stall; the stall guard reports it).
 	NoPerturbation bool
+	// NoDual leaves out the dual simplex method that otherwise runs first from a
+	// dual feasible starting basis.
+	NoDual bool
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives the iteration log.
@@ -205,21 +210,22 @@ type solver struct {
 	head     []int     // basis position → variable
 	pos      []int     // variable → basis position, -1 if nonbasic
 
-	lu      sparselu.LU
-	bm      sparselu.Matrix
-	cb, y   []float64 // m
-	alpha   []float64 // m: B⁻¹a_q
-	rho     []float64 // m: B⁻ᵀe_r
-	dValid  bool      // s.d holds phase 2's reduced costs for the current basis
+	lu     sparselu.LU
+	bm     sparselu.Matrix
+	cb, y  []float64 // m
+	alpha  []float64 // m: B⁻¹a_q
+	rho    []float64 // m: B⁻ᵀe_r
+	dValid bool      // s.d holds phase 2's reduced costs for the current basis
+	bps    []breakpoint
 	// The scaled A by rows: the entries of row i are colIdx/rval[rowPtr[i]:rowPtr[i+1]].
 	rowPtr, colIdx []int
 	rval           []float64
-	rhs     []float64 // m
-	d       []float64 // nt reduced costs (valid for nonbasics)
-	w       []float64 // nt devex weights
-	prow    []float64 // nt pivot row (nonbasics)
-	colRows []int     // scratch for a logical's column
-	colVals []float64
+	rhs            []float64 // m
+	d              []float64 // nt reduced costs (valid for nonbasics)
+	w              []float64 // nt devex weights
+	prow           []float64 // nt pivot row (nonbasics)
+	colRows        []int     // scratch for a logical's column
+	colVals        []float64
 
 	feasTol, optTol float64
 	objConst        float64
@@ -719,6 +725,100 @@ func (s *solver) ratio(q int, dir float64, phase int) (r int, step float64, toUp
 	return r, math.Max(step, 0), toUp
 }
 
+// breakpoint is a step at which a basic variable reaches one of its bounds, so
+// that the slope of the sum of infeasibilities grows by |delta|.
+type breakpoint struct {
+	t     float64
+	p     int
+	delta float64
+	toUp  bool
+}
+
+// ratioPhase1 is the long-step ratio test of phase 1: along the entering
+// direction the sum of infeasibilities is piecewise linear and convex, its slope
+// growing by |delta_p| each time a basic variable reaches a bound (becoming
+// feasible, or infeasible beyond it). The step goes to the breakpoint where the
+// slope turns non-negative, passing the earlier ones (a basic variable may pass a
+// bound if the sum still falls), and among the breakpoints at about that step
+// takes the largest pivot. It returns what ratio returns.
+func (s *solver) ratioPhase1(q int, dir float64) (r int, step float64, toUp bool) {
+	tol := s.feasTol
+	amax := 1.0
+	for _, a := range s.alpha {
+		if a := math.Abs(a); a > amax {
+			amax = a
+		}
+	}
+	piv := 1e-9 * amax
+	bps := s.bps[:0]
+	add := func(t float64, p int, delta float64, up bool) {
+		if t < 0 {
+			t = 0
+		}
+		bps = append(bps, breakpoint{t, p, delta, up})
+	}
+	for p, a := range s.alpha {
+		delta := -dir * a
+		if delta <= piv && delta >= -piv {
+			continue
+		}
+		k := s.head[p]
+		v, lo, up := s.x[k], s.lo[k], s.up[k]
+		switch {
+		case v < lo-tol:
+			if delta > 0 {
+				add((lo-v)/delta, p, delta, false)
+				if !math.IsInf(up, 1) {
+					add((up-v)/delta, p, delta, true)
+				}
+			}
+		case v > up+tol:
+			if delta < 0 {
+				add((v-up)/-delta, p, delta, true)
+				if !math.IsInf(lo, -1) {
+					add((v-lo)/-delta, p, delta, false)
+				}
+			}
+		case delta < 0:
+			if !math.IsInf(lo, -1) {
+				add((v-lo)/-delta, p, delta, false)
+			}
+		default:
+			if !math.IsInf(up, 1) {
+				add((up-v)/delta, p, delta, true)
+			}
+		}
+	}
+	s.bps = bps
+	rng := s.up[q] - s.lo[q]
+	if len(bps) == 0 {
+		return -1, rng, false
+	}
+	slices.SortFunc(bps, func(a, b breakpoint) int { return cmp.Compare(a.t, b.t) })
+	slope := -math.Abs(s.d[q])
+	k := len(bps) - 1
+	for i, b := range bps {
+		slope += math.Abs(b.delta)
+		if slope >= 0 {
+			k = i
+			break
+		}
+	}
+	if rng <= bps[k].t {
+		return -1, rng, false
+	}
+	// Among the breakpoints within the tolerance's reach of bps[k], the largest
+	// pivot.
+	best := k
+	for i := k - 1; i >= 0 && bps[k].t-bps[i].t <= tol/math.Abs(bps[i].delta); i-- {
+		if math.Abs(bps[i].delta) > math.Abs(bps[best].delta) {
+			best = i
+		}
+	}
+	b := bps[best]
+	return b.p, b.t, b.toUp
+}
+
 // pivotRow sets s.prow[k] = (B⁻¹a_k)_r for every variable (meaningful for the
 // nonbasics).
 func (s *solver) pivotRow(r int) {
@@ -749,6 +849,12 @@ func (s *solver) run() Status {
 		return NumericalFailure
 	}
 	s.logHeader()
+	if !s.set.NoDual {
+		if st, done := s.runDual(); done {
+			return st
+		}
+		s.dValid = false
+	}
 	best, sinceBest, noBlock := math.Inf(1), 0, 0
 	stallLimit := 2000 + 2*s.nt
 	lastPhase := 0
@@ -821,7 +927,14 @@ func (s *solver) run() Status {
 		if s.d[q] > 0 {
 			dir = -1
 		}
-		r, step, toUp := s.ratio(q, dir, phase)
+		var r int
+		var step float64
+		var toUp bool
+		if phase == 1 {
+			r, step, toUp = s.ratioPhase1(q, dir)
+		} else {
+			r, step, toUp = s.ratio(q, dir, phase)
+		}
 		if r < 0 && math.IsInf(step, 1) {
 			if phase == 2 {
 				return Unbounded
@@ -985,6 +1098,7 @@ func (s *solver) result(p *Problem, status Status) Result {
 	if s.lu.NeedsRefactor() && !s.refactor() {
 		return res
 	}
+	s.dValid = false // the duals themselves are wanted
 	_, res.RGMax = s.price(cost)
 	for i := 0; i < m; i++ {
 		res.Duals[i] = s.y[i] * s.rs[i]

@@ -100,8 +100,8 @@ func TestSmallLPs(t *testing.T) {
 			// max x + y s.t. x + 2y ≤ 4, 3x + y ≤ 6: (1.6, 1.2), duals of the
 			// minimised negation -0.4 and -0.2.
 			name: "two rows", status: Optimal, obj: -2.8,
-			p:    dense([]float64{-1, -1}, [][]float64{{1, 2}, {3, 1}}, fill(2, -inf), []float64{4, 6}, fill(2, 0), fill(2, inf)),
-			x:    []float64{1.6, 1.2}, y: []float64{-0.4, -0.2},
+			p: dense([]float64{-1, -1}, [][]float64{{1, 2}, {3, 1}}, fill(2, -inf), []float64{4, 6}, fill(2, 0), fill(2, inf)),
+			x: []float64{1.6, 1.2}, y: []float64{-0.4, -0.2},
 		},
 		{
 			// Beale's example (1955), on which Dantzig's rule with the lowest-index

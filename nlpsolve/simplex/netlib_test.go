@@ -1,6 +1,8 @@
 package simplex
 
 import (
+	"compress/gzip"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nnopt/nnopt/internal/glpk"
 	"github.com/nnopt/nnopt/internal/testdata"
 	"github.com/nnopt/nnopt/lpfile"
 )
@@ -99,4 +102,88 @@ func TestNetlib(t *testing.T) {
 			t.Errorf("%s: %v, objective %.12g, want optimal %.12g", name, res.Status, got, want)
 		}
 	}
+}
+
+// TestNetlibAgainstGlpsol checks every shared netlib LP's solution by its
+// optimality conditions (checkKKT, relative to the data's size) and its objective
+// against glpsol's on the same file, and on the LPs in crossCheck every dual and
+// every reduced cost too (the others are dual degenerate: glpsol's basis has other,
+// equally optimal, multipliers).
+func TestNetlibAgainstGlpsol(t *testing.T) {
+	dir := testdata.NetlibDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.mps.gz"))
+	if len(files) == 0 {
+		t.Skip("no netlib LPs")
+	}
+	_, glpErr := glpk.Path()
+	crossCheck := map[string]bool{"adlittle": true, "israel": true, "kb2": true, "sc50b": true, "scagr7": true}
+	tmp := t.TempDir()
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".mps.gz")
+		prog, err := lpfile.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := fromProgram(t, prog)
+		res, err := Solve(p, nil)
+		if err != nil || res.Status != Optimal {
+			t.Fatalf("%s: %v, %v", name, res.Status, err)
+		}
+		// The optimality conditions in the units of the data: the tolerance
+		// scales with the largest cost and bound.
+		big := 1.0
+		for j := range p.C {
+			big = math.Max(big, math.Abs(p.C[j]))
+		}
+		t.Run(name+"/kkt", func(t *testing.T) { checkKKT(t, p, res, 1e-6*big) })
+		if glpErr != nil {
+			continue
+		}
+		plain := filepath.Join(tmp, name+".mps")
+		if err := gunzip(f, plain); err != nil {
+			t.Fatal(err)
+		}
+		s, err := glpk.Solve(plain, "--mps")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sign := 1.0
+		if prog.Maximize {
+			sign = -1
+		}
+		close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-7*(1+math.Abs(b)) }
+		if !close(sign*res.Objective, s.Objective-prog.ObjConstant) && !close(sign*res.Objective, s.Objective+prog.ObjConstant) {
+			t.Errorf("%s: objective %.12g, glpsol %.12g", name, sign*res.Objective, s.Objective)
+		}
+		if !crossCheck[name] {
+			continue
+		}
+		for i, r := range prog.Rows {
+			if g, ok := s.RowDual[r.Name]; !ok || !close(sign*res.Duals[i], g) {
+				t.Errorf("%s: dual of row %s = %.12g, glpsol %.12g (%v)", name, r.Name, sign*res.Duals[i], g, ok)
+			}
+		}
+		for j, c := range prog.Columns {
+			if g, ok := s.ColDual[c.Name]; !ok || !close(sign*res.ReducedCosts[j], g) {
+				t.Errorf("%s: reduced cost of %s = %.12g, glpsol %.12g (%v)", name, c.Name, sign*res.ReducedCosts[j], g, ok)
+			}
+		}
+	}
+}
+
+func gunzip(from, to string) error {
+	f, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(z)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o644)
 }

@@ -99,8 +99,10 @@ func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []f
 	if err := g.checkFinite(f0, c0, grad); err != nil {
 		return nil, nil, err
 	}
-	ss := simplex.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Log: set.Log}
-	if cs, rs := g.generalScales(); cs != nil {
+	ss := simplex.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Log: set.Log,
+		UnboundedObjective: UnboundedObjective}
+	cs, rs := g.generalScales()
+	if cs != nil {
 		ss.ColScale = cs
 		ss.RowScale = make([]float64, m)
 		for i, d := range rs {
@@ -123,6 +125,15 @@ func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []f
 		fmt.Fprintf(set.Log, "Simplex method (the rows and the objective are linear): %d columns, %d rows from %d equations, %d equations eliminated\n",
 			n, m, len(g.gen), len(g.elim))
 		logEliminated(set.Log, g.p, g.elim)
+	}
+	if cs != nil && set.Log != nil {
+		slo, sup := make([]float64, n), make([]float64, n)
+		for j := range slo {
+			slo[j], sup[j] = lo[j]/cs[j], up[j]/cs[j]
+		}
+		if err := g.logScaling(set.Log, newScaledGeneral(g, cs, rs), xc, slo, sup); err != nil {
+			return nil, nil, err
+		}
 	}
 	sr, err := simplex.Solve(lp, &ss)
 	if err != nil {

@@ -47,6 +47,10 @@ type Settings struct {
 	// NoPerturbation leaves the bounds as they are (degenerate problems may then
 	// stall; the stall guard reports it).
 	NoPerturbation bool
+	// UnboundedObjective, if positive, moves the point of an Unbounded result
+	// along the ray found until the objective is below -UnboundedObjective, as a
+	// method that follows the ray would report it; zero leaves the last vertex.
+	UnboundedObjective float64
 	// NoDual leaves out the dual simplex method that otherwise runs first from a
 	// dual feasible starting basis.
 	NoDual bool
@@ -937,6 +941,7 @@ func (s *solver) run() Status {
 		}
 		if r < 0 && math.IsInf(step, 1) {
 			if phase == 2 {
+				s.followRay(q, dir)
 				return Unbounded
 			}
 			// Phase 1 cannot be unbounded: round-off. Refactor and try again.
@@ -1051,12 +1056,33 @@ func (s *solver) report(phase int, rg, step float64) {
 	}
 }
 
+// followRay moves the entering column q (direction dir, column s.alpha) and the
+// basics along the ray of an unbounded problem until the objective is below
+// -Settings.UnboundedObjective.
+func (s *solver) followRay(q int, dir float64) {
+	u := s.set.UnboundedObjective
+	rate := math.Abs(s.d[q]) // objective decrease per unit step
+	if !(u > 0) || !(rate > 0) {
+		return
+	}
+	t := 2 * (u + math.Abs(s.objective())) / rate
+	s.x[q] += dir * t
+	for p, a := range s.alpha {
+		if a != 0 {
+			s.x[s.head[p]] -= dir * t * a
+		}
+	}
+}
+
 // runNoRows solves a problem without rows: each column at its cheaper bound.
 func (s *solver) runNoRows() Status {
 	for j := 0; j < s.n; j++ {
 		c := s.c[j]
 		switch {
 		case c > 0 && math.IsInf(s.lo[j], -1), c < 0 && math.IsInf(s.up[j], 1):
+			if u := s.set.UnboundedObjective; u > 0 {
+				s.x[j] = -math.Copysign(2*(u+math.Abs(s.objective()))/math.Abs(c), c)
+			}
 			return Unbounded
 		case c > 0:
 			s.x[j] = s.lo[j]

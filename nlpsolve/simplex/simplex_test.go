@@ -244,3 +244,21 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("nil problem: %v", err)
 	}
 }
+
+// TestUnboundedRay: with UnboundedObjective the point of an unbounded LP is moved
+// along the ray until the objective passes it, with and without rows.
+func TestUnboundedRay(t *testing.T) {
+	for name, p := range map[string]*Problem{
+		"row":     dense([]float64{-1, 0}, [][]float64{{1, -1}}, []float64{-inf}, []float64{1}, fill(2, 0), fill(2, inf)),
+		"no rows": dense([]float64{1, -1}, nil, nil, nil, []float64{-1, 0}, []float64{1, inf}),
+	} {
+		for _, v := range variants {
+			set := v.set
+			set.UnboundedObjective = 1e20
+			res, err := Solve(p, &set)
+			if err != nil || res.Status != Unbounded || !(res.Objective < -1e20) {
+				t.Errorf("%s, %s: %v with objective %g, %v; want unbounded below -1e20", name, v.name, res.Status, res.Objective, err)
+			}
+		}
+	}
+}

@@ -108,6 +108,12 @@ type genEq struct {
 // rows grg sees (general_scale.go), and the log then shows the coefficients before
 // and after scaling.
 //
+// A linear program (every row kept linear, the objective linear: see
+// linearProgram) goes to the simplex method of nlpsolve/simplex instead of grg,
+// unless Method or Memory is set, which ask for grg's L-BFGS directions; linear
+// defined variables that rows read, or that have bounds, are then kept as rows.
+// The log names the method that ran.
+//
 // Every setting is honoured or refused: the directions are L-BFGS and the scaling
 // is the Scale attributes alone, so Method NewtonCG and Scaling ScaleAuto are
 // errors wrapping ErrUnsupportedSetting (unset, LBFGS and ScaleUser are accepted).
@@ -117,8 +123,8 @@ type genEq struct {
 // The Result's marginals follow Solve's conventions: ∂objective/∂rhs per row and
 // the reduced cost of every variable element that is not eliminated. After a phase 1
 // that ends infeasible (Status LocallyInfeasible) they are those of the phase-1
-// problem, the sum of infeasibilities. IterationLimit 0 means grg's default cap,
-// 1000 + 20·(columns + rows).
+// problem, the sum of infeasibilities. IterationLimit 0 means the method's default
+// cap, 1000 + 20·(columns + rows) for both.
 func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
 	if ctx == nil {

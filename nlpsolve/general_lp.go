@@ -75,7 +75,7 @@ func (g *general) linearProgram(pat PatternFunc, set Settings) (ok bool, force [
 // The rows are A·x - b with A the (constant) Jacobian and b = -c(0); the costs are
 // the objective's (constant) gradient. The variables' and equations' Scale, when
 // any is not 1, are the simplex's scales; otherwise it scales the rows and columns
-// itself.
+// itself, unless Settings.Scaling is ScaleUser (the Scale attributes alone).
 func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []float64, start time.Time,
 	finish func(Status, float64, int, []float64) (*Result, []int, error)) (*Result, []int, error) {
 	n, m := len(g.colVB), g.m
@@ -102,6 +102,8 @@ func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []f
 	ss := simplex.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Log: set.Log,
 		UnboundedObjective: UnboundedObjective}
 	cs, rs := g.generalScales()
+	// Scaling user asks for the Scale attributes alone: without any, none.
+	ss.NoScaling = set.Scaling == ScaleUser
 	if cs != nil {
 		ss.ColScale = cs
 		ss.RowScale = make([]float64, m)

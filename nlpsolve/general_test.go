@@ -656,3 +656,42 @@ func TestElimination(t *testing.T) {
 		t.Errorf("Elimination 7: %v, want a RangeError for elimination", err)
 	}
 }
+
+// TestSimplexRoute: an LP goes to the simplex method, which honours the settings
+// that apply to it (iteration limit, cancellation, the Recorder) and hands the
+// problem to grg when Method or Memory asks for its L-BFGS directions.
+func TestSimplexRoute(t *testing.T) {
+	solve := func(ctx context.Context, set Settings) (*Result, string) {
+		t.Helper()
+		m := lpMax()
+		var log bytes.Buffer
+		set.Log = &log
+		res, err := SolveGeneral(ctx, &m.p, m.pat, m.start(), set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, log.String()
+	}
+	var its []Iteration
+	res, log := solve(context.Background(), Settings{Recorder: func(it Iteration) { its = append(its, it) }})
+	if res.Status != Optimal || !strings.Contains(log, "Simplex method") || len(its) != res.Iterations || res.Iterations == 0 {
+		t.Errorf("default: %v after %d iterations, %d recorded; log:\n%s", res.Status, res.Iterations, len(its), log)
+	}
+	if last := its[len(its)-1]; math.Abs(last.Objective-res.Objective) > 1e-9 {
+		t.Errorf("last recorded objective %g, want the solution's %g", last.Objective, res.Objective)
+	}
+	if res, _ := solve(context.Background(), Settings{IterationLimit: 1}); res.Status != IterationLimit || res.Iterations != 1 {
+		t.Errorf("iteration limit 1: %v after %d iterations", res.Status, res.Iterations)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res, _ := solve(ctx, Settings{}); res.Status != UserInterrupt {
+		t.Errorf("cancelled: %v", res.Status)
+	}
+	for _, set := range []Settings{{Method: LBFGS}, {Memory: 5}} {
+		res, log := solve(context.Background(), set)
+		if res.Status != Optimal || strings.Contains(log, "Simplex method") || !strings.Contains(log, "General reduced gradient") {
+			t.Errorf("%+v: %v; want grg; log:\n%s", set, res.Status, log)
+		}
+	}
+}

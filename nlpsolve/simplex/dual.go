@@ -195,6 +195,6 @@ func (s *solver) runDual() (st Status, done bool) {
 			s.dValid = false
 		}
 		s.iter++
-		s.report(2, viol, math.Abs(dq))
+		s.report(2, 0, math.Abs(dq)) // dual feasible: no reduced cost has the wrong sign
 	}
 }

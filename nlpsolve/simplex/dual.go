@@ -21,30 +21,40 @@ func (s *solver) dualStart() bool {
 	}
 	s.dValid = false
 	s.price(s.c)
-	flipped := false
+	// First whether every wrong-signed reduced cost can be mended by a flip, then
+	// the flips. Without a bound-flipping ratio test the dual method brings boxed
+	// columns back one at a time, so a start that puts many of them on their far
+	// bound (more than a fifth of the rows and ten: a knapsack-like LP, min -Σx
+	// with A·x ≤ 1, 0 ≤ x ≤ 1, flips them all) is left to the primal method.
+	var flips []int
 	for k, st := range s.st {
 		d := s.d[k]
-		switch st {
-		case atLo:
-			if d < -s.optTol {
-				if math.IsInf(s.up[k], 1) {
-					return false
-				}
-				s.st[k], s.x[k], flipped = atUp, s.up[k], true
-			}
-		case atUp:
-			if d > s.optTol {
-				if math.IsInf(s.lo[k], -1) {
-					return false
-				}
-				s.st[k], s.x[k], flipped = atLo, s.lo[k], true
-			}
-		case atZero:
-			if math.Abs(d) > s.optTol {
+		switch {
+		case st == atLo && d < -s.optTol:
+			if math.IsInf(s.up[k], 1) {
 				return false
 			}
+			flips = append(flips, k)
+		case st == atUp && d > s.optTol:
+			if math.IsInf(s.lo[k], -1) {
+				return false
+			}
+			flips = append(flips, k)
+		case st == atZero && math.Abs(d) > s.optTol:
+			return false
 		}
 	}
+	if len(flips) > s.m/5+10 {
+		return false
+	}
+	for _, k := range flips {
+		if s.st[k] == atLo {
+			s.st[k], s.x[k] = atUp, s.up[k]
+		} else {
+			s.st[k], s.x[k] = atLo, s.lo[k]
+		}
+	}
+	flipped := len(flips) > 0
 	if flipped {
 		s.computeBasics()
 	}

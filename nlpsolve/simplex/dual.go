@@ -69,7 +69,7 @@ func (s *solver) runDual() (st Status, done bool) {
 		return NotSolved, false
 	}
 	tol := s.feasTol
-	best, since := math.Inf(-1), 0
+	best, since, retries := math.Inf(-1), 0, 0
 	for {
 		if s.iter >= s.set.IterationLimit {
 			return IterationLimit, true
@@ -161,7 +161,12 @@ func (s *solver) runDual() (st Status, done bool) {
 		s.lu.SolveVec(s.alpha, s.alpha)
 		aq := s.alpha[r]
 		if math.Abs(aq) < 1e-9 || math.Abs(aq-s.prow[q]) > 1e-7*(1+math.Abs(aq)) {
-			// The row and the column disagree on the pivot: refactor and retry.
+			// The row and the column disagree on the pivot: refactor and retry,
+			// twice at most, then leave it to the primal method.
+			if retries++; retries > 2 {
+				s.logf("** Dual simplex: unstable pivot %.3g (row %.3g); the primal method continues\n", aq, s.prow[q])
+				return NotSolved, false
+			}
 			if !s.refactor() {
 				return NumericalFailure, true
 			}
@@ -170,6 +175,7 @@ func (s *solver) runDual() (st Status, done bool) {
 			}
 			continue
 		}
+		retries = 0
 		target := s.lo[leave]
 		if toUp {
 			target = s.up[leave]

@@ -69,7 +69,11 @@ func (s *solver) runDual() (st Status, done bool) {
 		return NotSolved, false
 	}
 	tol := s.feasTol
-	best, since, retries := math.Inf(-1), 0, 0
+	best, bestInf, since, retries := math.Inf(-1), math.Inf(1), 0, 0
+	s.dw = make([]float64, s.m)
+	for p := range s.dw {
+		s.dw[p] = 1
+	}
 	for {
 		if s.iter >= s.set.IterationLimit {
 			return IterationLimit, true
@@ -85,22 +89,30 @@ func (s *solver) runDual() (st Status, done bool) {
 				return NotSolved, false
 			}
 		}
-		// Leaving row: the largest bound violation.
-		r, viol, toUp := -1, tol, false
+		// Leaving row: dual devex, the largest violation² / weight.
+		r, score, toUp, sum := -1, 0.0, false, 0.0
 		for p, k := range s.head {
 			v := s.x[k]
-			if d := s.lo[k] - v; d > viol {
-				r, viol, toUp = p, d, false
-			} else if d := v - s.up[k]; d > viol {
-				r, viol, toUp = p, d, true
+			if d := s.lo[k] - v; d > tol {
+				sum += d
+				if sc := d * d / s.dw[p]; sc > score {
+					r, score, toUp = p, sc, false
+				}
+			} else if d := v - s.up[k]; d > tol {
+				sum += d
+				if sc := d * d / s.dw[p]; sc > score {
+					r, score, toUp = p, sc, true
+				}
 			}
 		}
 		if r < 0 {
 			return NotSolved, false // primal feasible: the primal method confirms
 		}
+		// Stall guard: the objective rises, or (across dual degenerate
+		// iterations) the primal infeasibility falls, now and then.
 		obj := s.objective()
-		if obj > best+1e-12*(1+math.Abs(best)) {
-			best, since = obj, 0
+		if math.IsInf(best, -1) || obj > best+1e-12*(1+math.Abs(best)) || sum < bestInf-1e-12*(1+bestInf) {
+			best, bestInf, since = math.Max(best, obj), math.Min(bestInf, sum), 0
 		} else if since++; since > 200+s.m {
 			s.logf("** Dual simplex: no progress in %d iterations; the primal method continues\n", since)
 			return NotSolved, false
@@ -176,6 +188,16 @@ func (s *solver) runDual() (st Status, done bool) {
 			continue
 		}
 		retries = 0
+		// Dual devex weights from the entering column.
+		wr := s.dw[r]
+		for p, a := range s.alpha {
+			if p != r && a != 0 {
+				if w := a * a / (aq * aq) * wr; w > s.dw[p] {
+					s.dw[p] = w
+				}
+			}
+		}
+		s.dw[r] = math.Max(wr/(aq*aq), 1)
 		target := s.lo[leave]
 		if toUp {
 			target = s.up[leave]

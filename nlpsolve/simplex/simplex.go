@@ -221,6 +221,7 @@ type solver struct {
 	rho    []float64 // m: B⁻ᵀe_r
 	dValid bool      // s.d holds phase 2's reduced costs for the current basis
 	bps    []breakpoint
+	dw     []float64 // dual devex weights, per basis position
 	// The scaled A by rows: the entries of row i are colIdx/rval[rowPtr[i]:rowPtr[i+1]].
 	rowPtr, colIdx []int
 	rval           []float64
@@ -915,7 +916,7 @@ func (s *solver) run() Status {
 		if phase == 2 {
 			obj = s.objective()
 		}
-		if obj < best-1e-12*(1+math.Abs(best)) {
+		if math.IsInf(best, 1) || obj < best-1e-12*(1+math.Abs(best)) {
 			best, sinceBest = obj, 0
 		} else if sinceBest++; sinceBest > stallLimit {
 			s.logf("** Stalled: %d iterations in phase %d without progress, %s %.10E\n", sinceBest, phase, map[int]string{1: "infeasibility", 2: "objective"}[phase], obj)

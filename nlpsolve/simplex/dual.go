@@ -113,7 +113,7 @@ func (s *solver) runDual() (st Status, done bool) {
 		obj := s.objective()
 		if math.IsInf(best, -1) || obj > best+1e-12*(1+math.Abs(best)) || sum < bestInf-1e-12*(1+bestInf) {
 			best, bestInf, since = math.Max(best, obj), math.Min(bestInf, sum), 0
-		} else if since++; since > 200+s.m {
+		} else if since++; since > 200+s.m || (stallOverride > 0 && since > stallOverride) {
 			s.logf("** Dual simplex: no progress in %d iterations; the primal method continues\n", since)
 			return NotSolved, false
 		}

@@ -862,6 +862,9 @@ func (s *solver) run() Status {
 	}
 	best, sinceBest, noBlock := math.Inf(1), 0, 0
 	stallLimit := 2000 + 2*s.nt
+	if stallOverride > 0 {
+		stallLimit = stallOverride
+	}
 	lastPhase := 0
 	for {
 		if s.iter >= s.set.IterationLimit {
@@ -1036,6 +1039,10 @@ func (s *solver) run() Status {
 		}
 	}
 }
+
+// stallOverride, when positive, replaces both stall guards' limits (a test's
+// knob: a guard must not fire while the phase's objective keeps improving).
+var stallOverride int
 
 // degenerateLimit is the number of consecutive degenerate iterations after which
 // the bounds are perturbed.

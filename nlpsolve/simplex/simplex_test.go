@@ -262,3 +262,18 @@ func TestUnboundedRay(t *testing.T) {
 		}
 	}
 }
+
+// TestStallGuardResets: with the stall guards' limits at 3 iterations, a solve
+// that keeps improving its objective still ends optimal in both methods (the
+// guards once compared against an infinite best value and never reset).
+func TestStallGuardResets(t *testing.T) {
+	stallOverride = 3
+	defer func() { stallOverride = 0 }()
+	p := transport(30, 30, 1)
+	for _, v := range variants {
+		set := v.set
+		if res, err := Solve(p, &set); err != nil || res.Status != Optimal || res.Iterations < 10 {
+			t.Errorf("%s: %v after %d iterations, %v", v.name, res.Status, res.Iterations, err)
+		}
+	}
+}

@@ -112,7 +112,9 @@ type genEq struct {
 // linearProgram) goes to the simplex method of nlpsolve/simplex instead of grg,
 // unless Method or Memory is set, which ask for grg's L-BFGS directions; linear
 // defined variables that rows read, or that have bounds, are then kept as rows.
-// The log names the method that ran.
+// The log names the method that ran. GradientTolerance is then the largest reduced
+// cost of the scaled LP with the wrong sign accepted as optimal (0: the simplex's
+// 1e-9, since a vertex is exact).
 //
 // Every setting is honoured or refused: the directions are L-BFGS and the scaling
 // is the Scale attributes alone, so Method NewtonCG and Scaling ScaleAuto are

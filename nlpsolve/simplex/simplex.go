@@ -907,6 +907,7 @@ func (s *solver) run() Status {
 				if !s.unperturb() {
 					return NumericalFailure
 				}
+				best, sinceBest = math.Inf(1), 0 // a new problem for the guard
 				continue
 			}
 			if phase == 1 {

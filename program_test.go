@@ -147,12 +147,11 @@ func TestAddProgramErrors(t *testing.T) {
 	}
 }
 
-// solvedNetlib are the netlib LPs nnopt's general method solves with its default
-// settings; bore3d and tuff stop infeasible at its iteration limit (phase 1 makes
-// no progress; issue 21: the general method's LP speed and degeneracy).
+// solvedNetlib are the netlib LPs nnopt solves with its default settings: all of
+// the shared ones (the general method hands them to its simplex method).
 var solvedNetlib = []string{"afiro", "sc50a", "sc50b", "blend", "kb2", "adlittle", "share2b", "sc105",
 	"stocfor1", "recipe", "scagr7", "sc205", "israel", "lotfi", "vtpbase", "boeing2", "bandm", "brandy",
-	"capri", "e226", "scfxm1", "degen2", "agg", "stair", "ship04s"}
+	"capri", "e226", "scfxm1", "degen2", "agg", "stair", "ship04s", "bore3d", "tuff"}
 
 // TestNetlibModels reads every netlib LP into a model: its statistics count the
 // program's rows and nonzeros (a ranged row twice) and the objective's row. The LPs

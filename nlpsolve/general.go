@@ -78,6 +78,7 @@ type genEq struct {
 	anc    []int // eliminated equations it depends on, forward order; none: direct
 	r      []float64
 	pat    *Pattern // direct equations only
+	linear bool     // the pattern's values do not depend on the point
 	pos    []int    // per pattern entry: position in the Jacobian, or -1 (fixed element)
 	cached []float64
 	jv     []float64
@@ -103,6 +104,14 @@ type genEq struct {
 // rows grg sees (general_scale.go), and the log then shows the coefficients before
 // and after scaling.
 //
+// A linear program (every row kept linear, the objective linear: see
+// linearProgram) goes to the simplex method of nlpsolve/simplex instead of grg,
+// unless Method or Memory is set, which ask for grg's L-BFGS directions; linear
+// defined variables that rows read, or that have bounds, are then kept as rows.
+// The log names the method that ran. GradientTolerance is then the largest reduced
+// cost of the scaled LP with the wrong sign accepted as optimal (0: the simplex's
+// 1e-9, since a vertex is exact).
+//
 // Every setting is honoured or refused: the directions are L-BFGS and the scaling
 // is the Scale attributes alone, so Method NewtonCG and Scaling ScaleAuto are
 // errors wrapping ErrUnsupportedSetting (unset, LBFGS and ScaleUser are accepted).
@@ -112,8 +121,8 @@ type genEq struct {
 // The Result's marginals follow Solve's conventions: ∂objective/∂rhs per row and
 // the reduced cost of every variable element that is not eliminated. After a phase 1
 // that ends infeasible (Status LocallyInfeasible) they are those of the phase-1
-// problem, the sum of infeasibilities. IterationLimit 0 means grg's default cap,
-// 1000 + 20·(columns + rows).
+// problem, the sum of infeasibilities. IterationLimit 0 means the method's default
+// cap, 1000 + 20·(columns + rows) for both.
 func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
 	if ctx == nil {
@@ -181,7 +190,17 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		lo[j], up[j] = p.Vars[vb].Lo[el], p.Vars[vb].Up[el]
 		xc[j] = clamp(x0[vb][el], lo[j], up[j])
 	}
-	if set.Log != nil {
+	lp, rows, err := g.linearProgram(pat, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) > 0 {
+		for _, ei := range rows {
+			g.hits[ei] = true // kept as rows by the restart
+		}
+		return nil, nil, nil
+	}
+	if set.Log != nil && !lp {
 		cj := &g.cj
 		fmt.Fprintf(set.Log, "General reduced gradient: %d columns, %d rows from %d equations (%d rows through the triangular part: %d by tangent sweeps over %d column groups, %d by adjoint sweeps), %d equations eliminated\n",
 			n, g.m, len(g.gen), cj.nrows[0]+cj.nrows[1], cj.nrows[0], len(cj.groups), cj.nrows[1], len(g.elim))
@@ -228,6 +247,10 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			status = LocallyInfeasible
 		}
 		return finish(status, 0, 0, make([]float64, g.m))
+	}
+	if lp {
+		res.StartElapsed = time.Since(start)
+		return g.solveSimplex(ctx, set, xc, lo, up, start, finish)
 	}
 	// User scales (general_scale.go): grg works on u = x/c and rows r/d.
 	var prob grg.Problem = g
@@ -449,6 +472,7 @@ func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool)
 		if pt == nil || len(pt.RowStart) != e.Block.Rows()+1 || (pt.Active != nil && len(pt.Active) != e.Block.Rows()) {
 			return nil, fmt.Errorf("nlpsolve: equation %q: the Jacobian pattern does not have the block's %d rows", e.Name, e.Block.Rows())
 		}
+		ge.linear = pt.Linear
 		for r := range ge.rows {
 			if pt.Active != nil && !pt.Active[r] {
 				ge.rows[r] = -1

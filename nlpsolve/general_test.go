@@ -427,6 +427,7 @@ func TestSolveGeneral(t *testing.T) {
 		log    []string             // in the log
 		nolog  []string             // not in the log
 		tol    float64
+		method Method // LBFGS keeps an LP in grg
 	}{
 		{
 			name: "lp min", model: lpMin, status: Optimal, obj: 9,
@@ -446,7 +447,8 @@ func TestSolveGeneral(t *testing.T) {
 			name: "lp infeasible", model: lpInfeasible, status: LocallyInfeasible, obj: math.NaN(),
 			eqM: map[string][]float64{"low": {-1}, "high": {1}}, tol: 1e-9,
 		},
-		{name: "lp unbounded", model: lpUnbounded, status: Unbounded, obj: math.NaN(), tol: 1e-9},
+		{name: "lp unbounded", model: lpUnbounded, status: Unbounded, obj: math.NaN(), tol: 1e-9, log: []string{"Simplex method"}},
+		{name: "lp unbounded by grg", model: lpUnbounded, status: Unbounded, obj: math.NaN(), tol: 1e-9, method: LBFGS, nolog: []string{"Simplex method"}},
 		{
 			name: "disc", model: disc, status: Optimal, obj: -math.Sqrt2,
 			x:    map[string][]float64{"p": {math.Sqrt2 / 2, math.Sqrt2 / 2}},
@@ -456,23 +458,25 @@ func TestSolveGeneral(t *testing.T) {
 		},
 		{
 			name: "eliminated defined variable", model: eliminated, status: Optimal, obj: 1,
-			x:     map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
-			eqM:   map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
-			varM:  map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
-			log:   []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 1 by adjoint sweeps), 2 equations eliminated"},
-			nolog: []string{"restarting"},
-			tol:   1e-9,
+			x:      map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
+			eqM:    map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
+			varM:   map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
+			log:    []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 1 by adjoint sweeps), 2 equations eliminated"},
+			nolog:  []string{"restarting"},
+			tol:    1e-9,
+			method: LBFGS,
 		},
 		{
 			// The same model with u ≤ 5: a bound that does not bind leaves u's
 			// equation eliminated, with no restart.
 			name: "bounded defined variable stays eliminated", model: eliminatedBounded, status: Optimal, obj: 1,
-			x:     map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
-			eqM:   map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
-			varM:  map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
-			log:   []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 1 by adjoint sweeps), 2 equations eliminated"},
-			nolog: []string{"restarting"},
-			tol:   1e-9,
+			x:      map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
+			eqM:    map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
+			varM:   map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
+			log:    []string{"2 columns, 1 rows from 1 equations (1 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 1 by adjoint sweeps), 2 equations eliminated"},
+			nolog:  []string{"restarting"},
+			tol:    1e-9,
+			method: LBFGS,
 		},
 		{
 			name: "bounded defined variable binds", model: boundedDefined, status: Optimal, obj: -1.8,
@@ -484,14 +488,34 @@ func TestSolveGeneral(t *testing.T) {
 				"Bounds of defined variables got in the way; restarting with 1 more equations as rows",
 				"3 columns, 2 rows from 2 equations (0 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 0 by adjoint sweeps), 1 equations eliminated",
 			},
-			tol: 1e-9,
+			tol:    1e-9,
+			method: LBFGS,
+		},
+		{
+			// The simplex method keeps the linear equations that rows read, or whose
+			// variables have bounds, as rows from the start.
+			name: "linear defined variable read by a row", model: eliminated, status: Optimal, obj: 1,
+			x:    map[string][]float64{"x": {0}, "y": {1}, "u": {2}},
+			eqM:  map[string][]float64{"least": {0.5}, "defu": {-0.5}, "defobj": {1}},
+			varM: map[string][]float64{"x": {2.5}, "y": {0}, "u": {0}},
+			log:  []string{"Simplex method", "3 columns, 2 rows from 2 equations, 1 equations eliminated"},
+			tol:  1e-9,
+		},
+		{
+			name: "linear defined variable with bounds", model: boundedDefined, status: Optimal, obj: -1.8,
+			x:     map[string][]float64{"x1": {0.2}, "x2": {0.8}, "y": {1}},
+			eqM:   map[string][]float64{"least": {1}, "defy": {2}, "defobj": {1}},
+			varM:  map[string][]float64{"x1": {0}, "x2": {0}, "y": {-2}},
+			log:   []string{"Simplex method", "3 columns, 2 rows from 2 equations, 1 equations eliminated"},
+			nolog: []string{"General reduced gradient"},
+			tol:   1e-9,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := tc.model()
 			checkFakes(t, &m.p)
 			var log bytes.Buffer
-			res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log})
+			res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log, Method: tc.method})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -630,5 +654,44 @@ func TestElimination(t *testing.T) {
 	var re *RangeError
 	if err := bad.Validate(); !errors.As(err, &re) || re.Setting != "elimination" {
 		t.Errorf("Elimination 7: %v, want a RangeError for elimination", err)
+	}
+}
+
+// TestSimplexRoute: an LP goes to the simplex method, which honours the settings
+// that apply to it (iteration limit, cancellation, the Recorder) and hands the
+// problem to grg when Method or Memory asks for its L-BFGS directions.
+func TestSimplexRoute(t *testing.T) {
+	solve := func(ctx context.Context, set Settings) (*Result, string) {
+		t.Helper()
+		m := lpMax()
+		var log bytes.Buffer
+		set.Log = &log
+		res, err := SolveGeneral(ctx, &m.p, m.pat, m.start(), set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, log.String()
+	}
+	var its []Iteration
+	res, log := solve(context.Background(), Settings{Recorder: func(it Iteration) { its = append(its, it) }})
+	if res.Status != Optimal || !strings.Contains(log, "Simplex method") || len(its) != res.Iterations || res.Iterations == 0 {
+		t.Errorf("default: %v after %d iterations, %d recorded; log:\n%s", res.Status, res.Iterations, len(its), log)
+	}
+	if last := its[len(its)-1]; math.Abs(last.Objective-res.Objective) > 1e-9 {
+		t.Errorf("last recorded objective %g, want the solution's %g", last.Objective, res.Objective)
+	}
+	if res, _ := solve(context.Background(), Settings{IterationLimit: 1}); res.Status != IterationLimit || res.Iterations != 1 {
+		t.Errorf("iteration limit 1: %v after %d iterations", res.Status, res.Iterations)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res, _ := solve(ctx, Settings{}); res.Status != UserInterrupt {
+		t.Errorf("cancelled: %v", res.Status)
+	}
+	for _, set := range []Settings{{Method: LBFGS}, {Memory: 5}} {
+		res, log := solve(context.Background(), set)
+		if res.Status != Optimal || strings.Contains(log, "Simplex method") || !strings.Contains(log, "General reduced gradient") {
+			t.Errorf("%+v: %v; want grg; log:\n%s", set, res.Status, log)
+		}
 	}
 }

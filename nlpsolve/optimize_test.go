@@ -122,11 +122,12 @@ func TestOptimizeFallsBack(t *testing.T) {
 		t.Errorf("%v by the %v method at x = %g, y = %g, objective %g; want optimal by the general method at 1, 1, -1", res.Status, res.Algorithm, x, y, res.Objective)
 	}
 	// The log has the triangular attempt, then the general method's two: with y's
-	// equation eliminated (its bound is hit at the start), and as a row.
+	// equation eliminated (its bound is hit at the start), and as a row of the
+	// simplex method.
 	for _, s := range []string{
 		"The triangular part of the model has 2 constraints",
 		"1 columns, 0 rows from 0 equations (0 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 0 by adjoint sweeps), 2 equations eliminated",
-		"2 columns, 1 rows from 1 equations (0 rows through the triangular part: 0 by tangent sweeps over 0 column groups, 0 by adjoint sweeps), 1 equations eliminated",
+		"Simplex method (the rows and the objective are linear): 2 columns, 1 rows from 1 equations, 1 equations eliminated",
 	} {
 		if !strings.Contains(log.String(), s) {
 			t.Errorf("the log lacks %q:\n%s", s, log.String())

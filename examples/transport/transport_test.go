@@ -22,7 +22,7 @@ func Example() {
 	}
 	t.report(os.Stdout)
 	// Output:
-	// status Optimal (Normal Completion), objective 153.675, 10 iterations
+	// status Optimal (Normal Completion), objective 153.675, 4 iterations
 	// from       to            cases  marginal
 	// seattle    new-york     50.000     0.000
 	// seattle    chicago     300.000     0.000

@@ -70,7 +70,7 @@ func PatternOf(e *Equation, index map[*Symbol]int, varSize func(vb int) int) Pat
 	}
 	if e.Cond != nil {
 		p.Active = make([]bool, nrows)
-		enumerate(ep.rows, ep.rowMasks, func(val map[slot]int) { p.Active[linear(ep.rows, val)] = true })
+		enumerate(ep.rows, ep.rowMasks, func(val *slotVals) { p.Active[linear(ep.rows, val)] = true })
 	}
 	p.colour(varSize)
 	return out

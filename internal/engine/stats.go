@@ -62,12 +62,41 @@ type occ struct {
 	shifts []int
 }
 
+// slotVals is the value of every slot of an enumeration. An enumeration binds a
+// handful of slots, so a short list searched in order beats a map, whose hashing
+// of the two-word key took most of the statistics' time on LPs of thousands of
+// one-row equations.
+type slotVals struct {
+	slots []slot
+	v     []int
+}
+
+// get returns the value of s, 0 for a slot not bound.
+func (sv *slotVals) get(s slot) int {
+	for k, t := range sv.slots {
+		if t == s {
+			return sv.v[k]
+		}
+	}
+	return 0
+}
+
+// index returns the position of s in sv.slots, or -1.
+func (sv *slotVals) index(s slot) int {
+	for k, t := range sv.slots {
+		if t == s {
+			return k
+		}
+	}
+	return -1
+}
+
 // at is the row-major position the slots' values val give, each moved by its shift
 // (shifts may be nil), and -1 where a shift leaves its axis.
-func at(slots []slot, shifts []int, val map[slot]int) int {
+func at(slots []slot, shifts []int, val *slotVals) int {
 	off := 0
 	for k, s := range slots {
-		p := val[s]
+		p := val.get(s)
 		if shifts != nil {
 			p += shifts[k]
 			if p < 0 || p >= s.set.Size {
@@ -265,28 +294,32 @@ func countPattern(used []slot, masks []maskC) (int, bool) {
 // assignment of slots more than once: callers collect into sets. A sparse mask
 // (records) drives the enumeration of its slots, so that the cost follows its
 // records rather than the product of its axes.
-func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
+func enumerate(slots []slot, masks []maskC, f func(val *slotVals)) {
 	for _, m := range masks {
 		slots = uniqueSlots(slots, m.slots)
 	}
+	val := &slotVals{slots: slots, v: make([]int, len(slots))}
 	var drivers []maskC
-	driven := map[slot]bool{}
+	var driverPos [][]int // per driver: the position of each of its slots in val
+	driven := make([]bool, len(slots))
 	for _, m := range masks {
 		if m.cond.sparseMembers() != nil && m.shifts == nil {
 			drivers = append(drivers, m)
-			for _, s := range m.slots {
-				driven[s] = true
+			pos := make([]int, len(m.slots))
+			for d, s := range m.slots {
+				pos[d] = val.index(s)
+				driven[pos[d]] = true
 			}
+			driverPos = append(driverPos, pos)
 		}
 	}
-	var free []slot
-	for _, s := range slots {
-		if !driven[s] {
-			free = append(free, s)
+	var free []int // positions of the slots no driver binds
+	for k := range slots {
+		if !driven[k] {
+			free = append(free, k)
 		}
 	}
-	val := make(map[slot]int, len(slots))
-	set := make(map[slot]bool, len(driven))
+	set := make([]bool, len(slots))
 	var dense func(d int)
 	dense = func(d int) {
 		if d == len(free) {
@@ -298,8 +331,9 @@ func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 			f(val)
 			return
 		}
-		for i := 0; i < free[d].set.Size; i++ {
-			val[free[d]] = i
+		k := free[d]
+		for i := 0; i < slots[k].set.Size; i++ {
+			val.v[k] = i
 			dense(d + 1)
 		}
 	}
@@ -309,8 +343,8 @@ func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 			dense(0)
 			return
 		}
-		m := drivers[k]
-		var newly []slot
+		m, pos := drivers[k], driverPos[k]
+		var newly []int
 		for _, r := range m.cond.sparseMembers() {
 			ok := true
 			newly = newly[:0]
@@ -318,32 +352,32 @@ func enumerate(slots []slot, masks []maskC, f func(val map[slot]int)) {
 				size := int64(m.cond.Domain[d].Size)
 				v := int(r % size)
 				r /= size
-				s := m.slots[d]
-				if set[s] {
-					if val[s] != v {
+				p := pos[d]
+				if set[p] {
+					if val.v[p] != v {
 						ok = false
 						break
 					}
 					continue
 				}
-				val[s], set[s] = v, true
-				newly = append(newly, s)
+				val.v[p], set[p] = v, true
+				newly = append(newly, p)
 			}
 			if ok {
 				drive(k + 1)
 			}
-			for _, s := range newly {
-				delete(set, s)
+			for _, p := range newly {
+				set[p] = false
 			}
 		}
 	}
 	drive(0)
 }
 
-func linear(slots []slot, val map[slot]int) int {
+func linear(slots []slot, val *slotVals) int {
 	off := 0
 	for _, s := range slots {
-		off = off*s.set.Size + val[s]
+		off = off*s.set.Size + val.get(s)
 	}
 	return off
 }
@@ -432,7 +466,7 @@ func splitOccs(occs []occ) (pats, kerns []occ) {
 // from here.
 func eachJacobianEntry(rows []slot, rowMasks []maskC, pats, kerns []occ, fn func(row, elem int)) {
 	for _, o := range pats {
-		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
+		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val *slotVals) {
 			if el := at(o.slots, o.shifts, val); el >= 0 {
 				fn(linear(rows, val), el)
 			}
@@ -452,7 +486,7 @@ func eachKernelEntry(rows []slot, rowMasks []maskC, ko *kernelOcc, fn func(row, 
 	}
 	nrows := Size(sets)
 	active := make([]bool, nrows)
-	enumerate(rows, rowMasks, func(val map[slot]int) { active[linear(rows, val)] = true })
+	enumerate(rows, rowMasks, func(val *slotVals) { active[linear(rows, val)] = true })
 	toOut := GatherMap(sets, ko.out)
 	outLen, _ := ko.k.Lens()
 	// Rows of each output element, by counting sort.
@@ -496,7 +530,7 @@ func occElements(rows []slot, rowMasks []maskC, o occ) (full bool, mark func([]b
 		return true, nil
 	}
 	return false, func(bits []bool) {
-		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val map[slot]int) {
+		enumerate(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...)), func(val *slotVals) {
 			if el := at(o.slots, o.shifts, val); el >= 0 {
 				bits[el] = true
 			}
@@ -514,7 +548,7 @@ func eachPair(pp pairPat, fn func(i, j int)) {
 		}
 		return
 	}
-	enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val map[slot]int) {
+	enumerate(uniqueSlots(pp.p.slots, pp.q.slots), pp.masks, func(val *slotVals) {
 		if i, j := at(pp.p.slots, pp.p.shifts, val), at(pp.q.slots, pp.q.shifts, val); i >= 0 && j >= 0 {
 			fn(i, j)
 		}
@@ -737,7 +771,7 @@ func hessianCounts(pairs []pairPat) (diag, below int) {
 					bits = make([]bool, Size(v.Domain))
 					diagBits[v] = bits
 				}
-				enumerate(dslots, nil, func(val map[slot]int) { bits[linear(pp.p.slots, val)] = true })
+				enumerate(dslots, nil, func(val *slotVals) { bits[linear(pp.p.slots, val)] = true })
 			}
 			continue
 		}

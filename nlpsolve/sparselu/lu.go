@@ -459,10 +459,33 @@ func (lu *LU) Update(j int, rowIdx []int, val []float64) error {
 	alpha := lu.work
 	lu.ftran(alpha, a)
 	clear(a)
+	return lu.appendEta(j, alpha)
+}
+
+// UpdateSolved is Update for a caller that has already solved B·alpha = a for the
+// new column a (a simplex method's FTRAN of its entering column): it appends the
+// same eta from alpha without solving again. alpha is read, not kept.
+func (lu *LU) UpdateSolved(j int, alpha []float64) error {
+	if !lu.ok {
+		return ErrNotFactored
+	}
+	if j < 0 || j >= lu.n {
+		return &UpdateError{j, fmt.Sprintf("want a column in [0, %d)", lu.n)}
+	}
+	if len(alpha) != lu.n {
+		return &UpdateError{j, fmt.Sprintf("len(alpha) = %d, want N = %d", len(alpha), lu.n)}
+	}
+	return lu.appendEta(j, alpha)
+}
+
+// appendEta appends the eta of a column replacement at j with alpha = B⁻¹a.
+func (lu *LU) appendEta(j int, alpha []float64) error {
 	ar := alpha[j]
 	amax := 0.0
 	for _, v := range alpha {
-		amax = math.Max(amax, math.Abs(v))
+		if a := math.Abs(v); a > amax || a != a {
+			amax = a // NaN stays: nothing compares above it
+		}
 	}
 	if math.IsNaN(amax) || math.IsInf(amax, 0) {
 		return &UpdateError{j, "B⁻¹a is not finite"}

@@ -410,8 +410,9 @@ func TestSingular(t *testing.T) {
 	}
 }
 
-// TestUpdates replaces 50 columns one at a time and after each compares the
-// updated factorization with a fresh one of the same basis.
+// TestUpdates replaces 50 columns one at a time (by Update and UpdateSolved in
+// turn) and after each compares the updated factorization with a fresh one of the
+// same basis.
 func TestUpdates(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	n := 120
@@ -444,7 +445,19 @@ func TestUpdates(t *testing.T) {
 		k := 1 + rng.IntN(5)
 		perm := rng.Perm(n)[:k]
 		vals := randVec(rng, k)
-		err := lu.Update(j, perm, vals)
+		var err error
+		if done%2 == 1 {
+			// Every other one through UpdateSolved, from the caller's own FTRAN.
+			a := make([]float64, n)
+			for t, i := range perm {
+				a[i] = vals[t]
+			}
+			if err = lu.SolveVec(a, a); err == nil {
+				err = lu.UpdateSolved(j, a)
+			}
+		} else {
+			err = lu.Update(j, perm, vals)
+		}
 		var ue *UpdateError
 		if errors.As(err, &ue) {
 			continue // that replacement would make the basis singular

@@ -1,0 +1,238 @@
+package simplex
+
+import "math"
+
+// The dual simplex method runs first when the starting basis is dual feasible
+// (every nonbasic reduced cost has the sign of an optimum, after boxed columns
+// are moved to the bound their cost prefers), as the slack basis of an LP with
+// non-negative costs and lower bounds is: it keeps that dual feasibility and
+// removes the primal infeasibilities one leaving row at a time, so no phase 1
+// is needed. It hands over to the primal method (which then only confirms
+// optimality, or continues) when the basis is primal feasible, and gives up to it
+// when the dual ratio test finds no entering column (the primal method's phase 1
+// then decides infeasibility) or the dual objective stalls.
+
+// dualStart reports whether the current basis is dual feasible for the phase-2
+// costs, flipping boxed nonbasics whose reduced cost prefers their other bound.
+// It leaves the reduced costs in s.d (s.dValid).
+func (s *solver) dualStart() bool {
+	for p, k := range s.head {
+		s.cb[p] = s.c[k]
+	}
+	s.dValid = false
+	s.price(s.c)
+	// First whether every wrong-signed reduced cost can be mended by a flip, then
+	// the flips. Without a bound-flipping ratio test the dual method brings boxed
+	// columns back one at a time, so a start that puts many of them on their far
+	// bound (more than a fifth of the rows and ten: a knapsack-like LP, min -Σx
+	// with A·x ≤ 1, 0 ≤ x ≤ 1, flips them all) is left to the primal method.
+	var flips []int
+	for k, st := range s.st {
+		d := s.d[k]
+		switch {
+		case st == atLo && d < -s.optTol:
+			if math.IsInf(s.up[k], 1) {
+				return false
+			}
+			flips = append(flips, k)
+		case st == atUp && d > s.optTol:
+			if math.IsInf(s.lo[k], -1) {
+				return false
+			}
+			flips = append(flips, k)
+		case st == atZero && math.Abs(d) > s.optTol:
+			return false
+		}
+	}
+	if len(flips) > s.m/5+10 {
+		return false
+	}
+	for _, k := range flips {
+		if s.st[k] == atLo {
+			s.st[k], s.x[k] = atUp, s.up[k]
+		} else {
+			s.st[k], s.x[k] = atLo, s.lo[k]
+		}
+	}
+	flipped := len(flips) > 0
+	if flipped {
+		s.computeBasics()
+	}
+	return true
+}
+
+// runDual iterates the dual simplex method from a dual feasible basis. It
+// returns done with a final status (a limit or a failure), or not done when the
+// primal method is to take over.
+func (s *solver) runDual() (st Status, done bool) {
+	if !s.dualStart() {
+		return NotSolved, false
+	}
+	tol := s.feasTol
+	best, bestInf, since, retries := math.Inf(-1), math.Inf(1), 0, 0
+	s.dw = make([]float64, s.m)
+	for p := range s.dw {
+		s.dw[p] = 1
+	}
+	for {
+		if s.iter >= s.set.IterationLimit {
+			return IterationLimit, true
+		}
+		if s.set.Stop != nil && s.set.Stop() {
+			return Stopped, true
+		}
+		if s.lu.NeedsRefactor() {
+			if !s.refactor() {
+				return NumericalFailure, true
+			}
+			if !s.dualStart() {
+				return NotSolved, false
+			}
+		}
+		// Leaving row: dual devex, the largest violation² / weight.
+		r, score, toUp, sum := -1, 0.0, false, 0.0
+		for p, k := range s.head {
+			v := s.x[k]
+			if d := s.lo[k] - v; d > tol {
+				sum += d
+				if sc := d * d / s.dw[p]; sc > score {
+					r, score, toUp = p, sc, false
+				}
+			} else if d := v - s.up[k]; d > tol {
+				sum += d
+				if sc := d * d / s.dw[p]; sc > score {
+					r, score, toUp = p, sc, true
+				}
+			}
+		}
+		if r < 0 {
+			return NotSolved, false // primal feasible: the primal method confirms
+		}
+		// Stall guard: the objective rises, or (across dual degenerate
+		// iterations) the primal infeasibility falls, now and then.
+		obj := s.objective()
+		if math.IsInf(best, -1) || obj > best+1e-12*(1+math.Abs(best)) || sum < bestInf-1e-12*(1+bestInf) {
+			best, bestInf, since = math.Max(best, obj), math.Min(bestInf, sum), 0
+		} else if since++; since > 200+s.m || (stallOverride > 0 && since > stallOverride) {
+			s.logf("** Dual simplex: no progress in %d iterations; the primal method continues\n", since)
+			return NotSolved, false
+		}
+		leave := s.head[r]
+		s.pivotRow(r)
+		// sgn: the leaving variable rises to its lower bound (+1) or falls to its
+		// upper bound (-1); x_r changes by -prow_k per unit of x_k.
+		sgn := 1.0
+		if toUp {
+			sgn = -1
+		}
+		// Harris two-pass dual ratio test.
+		dtol := s.optTol
+		tmax := math.Inf(1)
+		for k, st := range s.st {
+			a := s.prow[k] * sgn
+			var ok bool
+			switch st {
+			case atLo:
+				ok = a < -1e-9
+			case atUp:
+				ok = a > 1e-9
+			case atZero:
+				ok = a > 1e-9 || a < -1e-9
+			}
+			if !ok {
+				continue
+			}
+			if t := (math.Abs(s.d[k]) + dtol) / math.Abs(a); t < tmax {
+				tmax = t
+			}
+		}
+		if math.IsInf(tmax, 1) {
+			return NotSolved, false // dual unbounded: the primal phase 1 decides
+		}
+		q, big := -1, 0.0
+		for k, st := range s.st {
+			a := s.prow[k] * sgn
+			var ok bool
+			switch st {
+			case atLo:
+				ok = a < -1e-9
+			case atUp:
+				ok = a > 1e-9
+			case atZero:
+				ok = a > 1e-9 || a < -1e-9
+			}
+			if ok && math.Abs(s.d[k])/math.Abs(a) <= tmax && math.Abs(a) > big {
+				q, big = k, math.Abs(a)
+			}
+		}
+		rows, vals := s.column(q)
+		clear(s.alpha)
+		for t, i := range rows {
+			s.alpha[i] = vals[t]
+		}
+		s.lu.SolveVec(s.alpha, s.alpha)
+		aq := s.alpha[r]
+		if math.Abs(aq) < 1e-9 || math.Abs(aq-s.prow[q]) > 1e-7*(1+math.Abs(aq)) {
+			// The row and the column disagree on the pivot: refactor and retry,
+			// twice at most, then leave it to the primal method.
+			if retries++; retries > 2 {
+				s.logf("** Dual simplex: unstable pivot %.3g (row %.3g); the primal method continues\n", aq, s.prow[q])
+				return NotSolved, false
+			}
+			if !s.refactor() {
+				return NumericalFailure, true
+			}
+			if !s.dualStart() {
+				return NotSolved, false
+			}
+			continue
+		}
+		retries = 0
+		// Dual devex weights from the entering column.
+		wr := s.dw[r]
+		for p, a := range s.alpha {
+			if p != r && a != 0 {
+				if w := a * a / (aq * aq) * wr; w > s.dw[p] {
+					s.dw[p] = w
+				}
+			}
+		}
+		s.dw[r] = math.Max(wr/(aq*aq), 1)
+		target := s.lo[leave]
+		if toUp {
+			target = s.up[leave]
+		}
+		dq := (s.x[leave] - target) / aq // change of x_q
+		s.x[q] += dq
+		for p, a := range s.alpha {
+			if a != 0 {
+				s.x[s.head[p]] -= dq * a
+			}
+		}
+		theta := s.d[q] / aq
+		for k, st := range s.st {
+			if st != isBasic && st != isFixed {
+				s.d[k] -= theta * s.prow[k]
+			}
+		}
+		s.d[leave], s.d[q] = -theta, 0
+		if toUp {
+			s.st[leave], s.x[leave] = atUp, target
+		} else {
+			s.st[leave], s.x[leave] = atLo, target
+		}
+		if s.lo[leave] == s.up[leave] {
+			s.st[leave] = isFixed
+		}
+		s.pos[leave] = -1
+		s.head[r], s.pos[q], s.st[q] = q, r, isBasic
+		if err := s.lu.UpdateSolved(r, s.alpha); err != nil {
+			if !s.refactor() {
+				return NumericalFailure, true
+			}
+			s.dValid = false
+		}
+		s.iter++
+		s.report(2, 0, math.Abs(dq)) // dual feasible: no reduced cost has the wrong sign
+	}
+}

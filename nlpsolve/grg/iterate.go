@@ -159,8 +159,10 @@ func (s *solver) superbasics(idx []int) []int {
 
 // ratio returns the largest step along (d on superbasics, dB on basics) that
 // keeps every variable within its bounds, and the variable that limits it
-// (its basis position, or -1 and the superbasic's index).
-func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
+// (its basis position, or -1 and the superbasic's index). alphaS is the limit of
+// the superbasics alone: the basics' limits come from the tangent, which curved
+// rows make only a prediction of.
+func (s *solver) ratio(sb []int) (alpha, alphaS float64, limPos, limVar int) {
 	alpha, limPos, limVar = math.Inf(1), -1, -1
 	limPiv := 0.0
 	dmax := 0.0
@@ -184,6 +186,7 @@ func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
 			alpha, limPos, limVar, limPiv = t, -1, j, math.Abs(s.d[j])
 		}
 	}
+	alphaS = alpha
 	for p, j := range s.head[:s.m] {
 		t, ok := try(j, s.dB[p])
 		if !ok {
@@ -195,7 +198,7 @@ func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
 			alpha, limPos, limVar, limPiv = t, p, j, math.Abs(s.dB[p])
 		}
 	}
-	return alpha, limPos, limVar
+	return alpha, alphaS, limPos, limVar
 }
 
 // tryStep evaluates the trial point at step alpha, restoring feasibility.
@@ -249,8 +252,15 @@ const (
 // lineSearch moves cur along the direction: backtracking (Armijo) when the
 // objective rises or restoration fails, interpolating back onto the bound of a
 // basic variable that would leave its bounds (hit reports its position), and
-// extrapolating while the objective keeps falling nearly linearly.
-func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float64) (res lsResult, hit int, err error) {
+// extrapolating while the objective keeps falling nearly linearly. alphaMax is
+// the ratio test's step; when a basic variable limits it (limPos) and curved rows
+// leave that variable clear of its bound there, extrapolation goes on up to the
+// superbasics' limit alphaS (a crossing is still caught by interpolation): the
+// tangent's prediction alone would cut every step short of a bound that the
+// rows' curvature keeps away (HS30, where x1² + x2² ≥ 1 is tangent to the path).
+// An extrapolation that overshoots tries the minimiser of the quadratic through
+// f0, slope and the overshooting value once.
+func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slope float64) (res lsResult, hit int, err error) {
 	f0 := s.obj(s.cur)
 	alpha := math.Min(1, alphaMax)
 	if s.mem.k == 0 && s.bb > 0 {
@@ -261,7 +271,8 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 	hit = -1
 	haveBest := false
 	bestAlpha, bestF := 0.0, f0
-	first := true
+	first, extrapolated, quad := true, false, false
+	limit := alphaMax
 	for tries := 0; tries < 60; tries++ {
 		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
 			return lsFail, -1, nil
@@ -283,10 +294,18 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 		}
 		ft := s.obj(s.trial)
 		armijo := ok && ft <= f0+1e-4*alpha*slope+1e-14*math.Abs(f0)
-		if !armijo {
-			if haveBest {
-				break
+		if haveBest && (!armijo || ft >= bestF) {
+			if extrapolated && !quad && ok {
+				if den := ft - f0 - slope*alpha; den > 0 {
+					if q := -slope * alpha * alpha / (2 * den); q > bestAlpha*(1+1e-9) && q < alpha*(1-1e-9) {
+						alpha, quad = q, true
+						continue
+					}
+				}
 			}
+			break
+		}
+		if !armijo {
 			hit = -1
 			if ok && ft > f0 {
 				// Minimiser of the quadratic through f0, slope and ft.
@@ -298,28 +317,40 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 			first = false
 			continue
 		}
-		if haveBest && ft >= bestF {
-			break
-		}
 		copyPoint(s.best, s.trial)
 		haveBest, bestAlpha, bestF = true, alpha, ft
 		if s.phase == 2 && ft < -s.set.UnboundedObjective {
 			copyPoint(s.cur, s.best)
 			return lsUnbounded, -1, nil
 		}
-		if hit >= 0 || alpha >= alphaMax || !first || (f0-ft) < 0.5*alpha*(-slope) {
+		if hit >= 0 || !first || quad || (f0-ft) < 0.5*alpha*(-slope) {
 			break
 		}
-		alpha = math.Min(4*alpha, alphaMax)
+		if alpha >= limit {
+			if limit == alphaMax && limPos >= 0 && alphaS > alphaMax && !s.onBound(s.trial, s.head[limPos], 1e-6) {
+				limit = alphaS
+			} else {
+				break
+			}
+		}
+		alpha = math.Min(4*alpha, limit)
+		extrapolated = true
 	}
 	if !haveBest {
 		return lsFail, -1, nil
 	}
-	if bestAlpha >= alphaMax && limPos >= 0 {
+	if limPos >= 0 && (bestAlpha == alphaMax || (bestAlpha > alphaMax && s.onBound(s.best, s.head[limPos], 1e-9))) {
 		hit = limPos
 	}
 	copyPoint(s.cur, s.best)
 	return lsOK, hit, nil
+}
+
+// onBound reports whether pt.x[j] lies within tol·(1+|b|) of a finite bound b.
+func (s *solver) onBound(pt *point, j int, tol float64) bool {
+	x, lo, up := pt.x[j], s.lo[j], s.up[j]
+	return (!math.IsInf(lo, -1) && math.Abs(x-lo) <= tol*(1+math.Abs(lo))) ||
+		(!math.IsInf(up, 1) && math.Abs(x-up) <= tol*(1+math.Abs(up)))
 }
 
 // nearBound returns the bound of x_j within tol·(1+|b|), if any.
@@ -503,7 +534,7 @@ func (s *solver) run() (Result, error) {
 				continue
 			}
 		}
-		alphaMax, limPos, limVar := s.ratio(sb)
+		alphaMax, alphaS, limPos, limVar := s.ratio(sb)
 		// Degenerate: a variable on (or within round-off of) its bound blocks
 		// the direction. A line search failing on a step to a nearby bound is
 		// treated the same way.
@@ -513,7 +544,7 @@ func (s *solver) run() (Result, error) {
 		if !degenerate {
 			copy(xPrev, s.cur.x)
 			copy(rPrev, s.r)
-			ls, hit, err = s.lineSearch(sb, alphaMax, limPos, slope)
+			ls, hit, err = s.lineSearch(sb, alphaMax, alphaS, limPos, slope)
 			if err != nil {
 				return res, err
 			}

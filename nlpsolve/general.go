@@ -197,6 +197,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		logEliminated(set.Log, g.p, g.elim)
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
+	var cs []float64 // the columns' user scales (general_scale.go), nil for none
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
 			return nil, nil, err
@@ -210,6 +211,20 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 		res.EqMarginals, res.VarMarginals = g.marginals(duals, objSeed)
 		res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities = g.infeasibility()
+		if !isFinite(res.Objective) {
+			// Never an optimum, nor a NaN objective reported as a value (kkt.go).
+			g.logf(set.Log, "The objective is %s at the final point: %s\n", fmtValue(res.Objective), status)
+			res.Status = NumericalFailure
+		} else if status == Optimal {
+			// An honest optimality check on the stated problem before Optimal.
+			if v := g.checkKKT(duals, res.VarMarginals, cs, set.GradientTolerance); v != nil {
+				g.logf(set.Log, "Optimality check failed: %s (violation %.3g, tolerance %.3g): a feasible point, not reported optimal\n", v.where, v.value, v.tol)
+				res.Status = NoProgress
+			} else if res.NumInfeasibilities > 0 {
+				g.logf(set.Log, "Optimality check failed: a row is violated by %.3g: not reported optimal\n", res.MaxInfeasibility)
+				res.Status = NoProgress
+			}
+		}
 		res.Evaluations = g.evals
 		res.Elapsed = time.Since(start)
 		return res, nil, nil
@@ -241,7 +256,8 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	// User scales (general_scale.go): grg works on u = x/c and rows r/d.
 	var prob grg.Problem = g
 	u0 := xc
-	cs, rs := g.generalScales()
+	var rs []float64
+	cs, rs = g.generalScales()
 	if cs != nil {
 		sg := newScaledGeneral(g, cs, rs)
 		prob = sg

@@ -281,7 +281,10 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
-		ObjectiveColumns: g.objectiveColumns(pat)}
+		// Second-order steps by differences of the Lagrangian's gradient, chosen here
+		// explicitly: products through the eliminated equations are not written yet.
+		HessianDifferences: true,
+		ObjectiveColumns:   g.objectiveColumns(pat)}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
 			if pr.Iter == 0 { // the start point: Recorder hears of iterations

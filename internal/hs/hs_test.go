@@ -27,9 +27,7 @@ var knownFailures = map[int]string{
 	16: "Locally Optimal at f = 3.982060454, another local minimum (published 0.25); SLSQP ends there too",
 	20: "Locally Optimal at f = 40.19872981 at x1 = -0.5, the other local minimum (published 81.5 - 25√3 = 38.19872981 at x1 = 0.5); SLSQP ends there too",
 	25: "Locally Optimal at the start after 0 iterations, f = 32.835: the start's gradient is about 1e-10 (exp(-22) factors); SLSQP stops there too",
-	33: "Locally Optimal at f = -4 at (0, 0, 2), a KKT point that is a saddle, not a minimum (published -4.585786438)",
 	55: "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1, another local minimum (published 19/3 with x1 = 0); SLSQP fails here (singular subproblem)",
-	61: "Locally Infeasible after 1 iteration, f = -55.22: phase 1 stops where x2 = x3 = 0 zero the rows' derivatives in x2 and x3; SLSQP fails here too",
 	64: "Feasible Solution (line search failed in the first phase 2 iteration) at f = 6705.885453",
 }
 

@@ -454,7 +454,17 @@ func (s *solver) run() (Result, error) {
 		if s.set.Progress != nil {
 			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: s.obj(s.cur), RGMax: res.RGMax, Superbasics: len(sb)})
 		}
-		if rgS <= tol && jN < 0 {
+		escape := false
+		if rgS <= tol && jN < 0 && (s.phase == 2 || maxAbs(s.cur.x[s.n:]) > 1e3*s.set.FeasibilityTolerance) {
+			// Stationary along the superbasics: first-order only, unless the
+			// reduced Hessian has negative curvature to move along (second.go).
+			found, err := s.negativeCurvature(sb)
+			if err != nil {
+				return res, err
+			}
+			escape = found
+		}
+		if rgS <= tol && jN < 0 && !escape {
 			if s.phase == 1 {
 				if maxAbs(s.cur.x[s.n:]) <= 1e3*s.set.FeasibilityTolerance {
 					res.Phase1Iter = iter
@@ -481,25 +491,31 @@ func (s *solver) run() (Result, error) {
 			status = Stopped
 			break
 		}
-		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) {
+		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) && !escape {
 			s.st[jN] = super
 			s.mem.reset()
 			sb = s.superbasics(sb)
 		}
-		// Direction on the superbasics, then the basics' tangent dB = -B⁻¹·N_S·d_S.
-		clear(s.d)
-		if s.set.Memory > 0 {
-			s.mem.direction(sb, s.r, s.d)
+		// Direction on the superbasics (negativeCurvature's when escaping), then
+		// the basics' tangent dB = -B⁻¹·N_S·d_S.
+		if escape {
+			s.mem.reset()
+			s.bb = 0
 		} else {
-			for _, j := range sb {
-				s.d[j] = -s.r[j]
+			clear(s.d)
+			if s.set.Memory > 0 {
+				s.mem.direction(sb, s.r, s.d)
+			} else {
+				for _, j := range sb {
+					s.d[j] = -s.r[j]
+				}
 			}
 		}
 		slope := 0.0
 		for _, j := range sb {
 			slope += s.r[j] * s.d[j]
 		}
-		if !(slope < 0) {
+		if !(slope < 0) && !escape {
 			s.mem.reset()
 			slope = 0
 			for _, j := range sb {
@@ -581,6 +597,12 @@ func (s *solver) run() (Result, error) {
 		if ls == lsUnbounded {
 			status = Unbounded
 			break
+		}
+		if ls == lsFail && escape {
+			// The curvature did not pay off along the line: stop looking for it.
+			s.logf("no decrease along the negative curvature\n")
+			s.escapes = maxEscapes
+			continue
 		}
 		if ls == lsFail {
 			if s.mem.k > 0 {

@@ -28,6 +28,11 @@ type Settings struct {
 	// NewtonLimit caps the Newton iterations of one feasibility restoration.
 	// Zero means 20.
 	NewtonLimit int
+	// HessianDifferences allows products with the Lagrangian's Hessian by central
+	// differences of its gradient (two evaluations each) when the problem is not a
+	// HessianProblem. Without them such a problem gets no second-order steps: no
+	// negative-curvature check at stationary points and no Newton directions.
+	HessianDifferences bool
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives one line per iteration.
@@ -157,6 +162,9 @@ type solver struct {
 	repairs     int     // basis repairs made (repair), bounded by maxRepairs
 	spare       *point  // polish's copy of the point before a step
 	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
+	escapes     int     // moves along negative curvature (second.go)
+	hpt         *point  // the trial point of Hessian products by differences
+	hp, hq      []float64
 	log         io.Writer
 }
 

@@ -23,7 +23,6 @@ import (
 var knownFailures = map[int]string{
 	2:  "Locally Optimal at f = 4.941229318, the local minimum with x1 < 0 (published: the global 0.0504261879 with x1 > 0); SLSQP ends there too",
 	13: "Feasible Solution (restoration after a basis change failed), f = 1.0026313: degenerate, the optimum (1, 0) is not a KKT point",
-	15: "Intermediate Infeasible, f = 1: phase 1 stalls at the origin, where x1 x2 - 1 >= 0 has a zero gradient",
 	16: "Locally Optimal at f = 3.982060454, another local minimum (published 0.25); SLSQP ends there too",
 	20: "Locally Optimal at f = 40.19872981 at x1 = -0.5, the other local minimum (published 81.5 - 25√3 = 38.19872981 at x1 = 0.5); SLSQP ends there too",
 	25: "Locally Optimal at the start after 0 iterations, f = 32.835: the start's gradient is about 1e-10 (exp(-22) factors); SLSQP stops there too",

@@ -404,6 +404,7 @@ func (s *solver) run() (Result, error) {
 	xPrev := make([]float64, s.nt)
 	rPrev := make([]float64, s.nt)
 	havePrev := false
+	pending := false // s.d holds a negative-curvature direction for the next iteration
 	status := NotSolved
 	iter := 0
 	for ; ; iter++ {
@@ -454,11 +455,12 @@ func (s *solver) run() (Result, error) {
 		if s.set.Progress != nil {
 			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: s.obj(s.cur), RGMax: res.RGMax, Superbasics: len(sb)})
 		}
-		escape := false
-		if rgS <= tol && jN < 0 && (s.phase == 2 || maxAbs(s.cur.x[s.n:]) > 1e3*s.set.FeasibilityTolerance) {
+		escape := pending
+		pending = false
+		if !escape && rgS <= tol && jN < 0 && (s.phase == 2 || maxAbs(s.cur.x[s.n:]) > 1e3*s.set.FeasibilityTolerance) {
 			// Stationary along the superbasics: first-order only, unless the
 			// reduced Hessian has negative curvature to move along (second.go).
-			found, err := s.negativeCurvature(sb)
+			found, err := s.negativeCurvature(sb, tol)
 			if err != nil {
 				return res, err
 			}
@@ -607,6 +609,15 @@ func (s *solver) run() (Result, error) {
 		if ls == lsFail {
 			if s.mem.k > 0 {
 				s.mem.reset()
+				continue
+			}
+			// A last resort before giving up: negative curvature along the
+			// superbasics (phase 1 creeping towards HS15's saddle at the origin,
+			// too flat for the line search to see a decrease).
+			if found, err := s.negativeCurvature(sb, math.Max(tol, 2*res.RGMax)); err != nil {
+				return res, err
+			} else if found {
+				pending, havePrev = true, false
 				continue
 			}
 			s.logf("line search failed (alpha max %g)\n", alphaMax)

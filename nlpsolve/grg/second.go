@@ -172,13 +172,18 @@ const maxEscapes = 10
 // reported optimal or infeasible. In phase 1, whose objective has no preference
 // between the two signs at a saddle, the sign is the one that decreases the
 // objective of phase 2.
-func (s *solver) negativeCurvature(sb []int) (bool, error) {
+//
+// rtol is the reduced gradient below which a nonbasic variable joins: the
+// optimality tolerance at a stationary point, the superbasics' own reduced
+// gradient after a failed line search (a point creeping towards a saddle, whose
+// nonbasics' reduced gradients shrink with the superbasics').
+func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 	if s.escapes >= maxEscapes || !s.hasHessian() {
 		return false, nil
 	}
 	cand := append([]int(nil), sb...)
 	for j := 0; j < s.nt; j++ {
-		if (s.st[j] == nbLower || s.st[j] == nbUpper) && math.Abs(s.r[j]) <= s.set.OptimalityTolerance {
+		if (s.st[j] == nbLower || s.st[j] == nbUpper) && math.Abs(s.r[j]) <= rtol {
 			cand = append(cand, j)
 		}
 	}

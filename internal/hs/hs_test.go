@@ -27,7 +27,6 @@ var knownFailures = map[int]string{
 	20: "Locally Optimal at f = 40.19872981 at x1 = -0.5, the other local minimum (published 81.5 - 25√3 = 38.19872981 at x1 = 0.5); SLSQP ends there too",
 	25: "Locally Optimal at the start after 0 iterations, f = 32.835: the start's gradient is about 1e-10 (exp(-22) factors); SLSQP stops there too",
 	55: "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1, another local minimum (published 19/3 with x1 = 0); SLSQP fails here (singular subproblem)",
-	64: "Feasible Solution (line search failed in the first phase 2 iteration) at f = 6705.885453",
 }
 
 const (

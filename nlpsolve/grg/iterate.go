@@ -241,6 +241,17 @@ func (s *solver) violation() (int, float64) {
 	return pk, theta
 }
 
+// offPath reports whether restoration moved the basic variable at position p of
+// the trial point at step alpha ten times further from its tangent prediction
+// than the prediction itself moved (plus 1e-3 relative): the point left the path
+// the line search interpolates along.
+func (s *solver) offPath(p int, alpha float64) bool {
+	j := s.head[p]
+	x0 := s.cur.x[j]
+	step := math.Abs(alpha * s.dB[p])
+	return math.Abs(s.trial.x[j]-(x0+alpha*s.dB[p])) > 10*(step+1e-3*(1+math.Abs(x0)))
+}
+
 type lsResult int
 
 const (
@@ -282,7 +293,14 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 			return lsFail, -1, err
 		}
 		if ok {
-			if k, th := s.violation(); k >= 0 {
+			if k, th := s.violation(); k >= 0 && s.offPath(k, alpha) {
+				// Restoration jumped to another branch of the rows (HS64's x3
+				// through 1/x3 = 0 to a huge negative value): no interpolation
+				// along the path means anything; step back as from a failure.
+				alpha *= 0.25
+				first = false
+				continue
+			} else if k >= 0 {
 				if haveBest {
 					break
 				}
@@ -648,6 +666,10 @@ func (s *solver) run() (Result, error) {
 					break
 				}
 				changed = true
+			} else if s.head[hit] >= s.n {
+				// An artificial short of zero stays basic: as a superbasic it
+				// would leave phase 1's objective blind to every other variable
+				// (HS64, where 1/x terms keep it from reaching zero in one step).
 			} else if ok, err := s.repair(hit); err != nil {
 				return res, err
 			} else if ok {

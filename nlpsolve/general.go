@@ -77,8 +77,13 @@ type general struct {
 	res          [][]float64 // per eliminated equation: residuals of the forward sweep
 	save         []float64
 	evals        int
-	bounded      []int        // eliminated equations whose variables have finite bounds
-	hits         map[int]bool // those whose variables left their bounds at an evaluation
+	// HessVec's work (general_hess.go): the rows at x, the tangents of the
+	// variables and their adjoints, the rows' weights and their tangents.
+	hc          []float64
+	dx, dbar    [][]float64
+	dw, rw, tmp [][]float64
+	bounded     []int        // eliminated equations whose variables have finite bounds
+	hits        map[int]bool // those whose variables left their bounds at an evaluation
 }
 
 // genEq is an equation kept as constraint rows.
@@ -281,10 +286,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
-		// Second-order steps by differences of the Lagrangian's gradient, chosen here
-		// explicitly: products through the eliminated equations are not written yet.
-		HessianDifferences: true,
-		ObjectiveColumns:   g.objectiveColumns(pat)}
+		ObjectiveColumns: g.objectiveColumns(pat)}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
 			if pr.Iter == 0 { // the start point: Recorder hears of iterations

@@ -112,9 +112,12 @@ type genEq struct {
 // rows grg sees (general_scale.go), and the log then shows the coefficients before
 // and after scaling.
 //
-// Every setting is honoured or refused: the directions are L-BFGS and the scaling
-// is the Scale attributes alone, so Method NewtonCG and Scaling ScaleAuto are
-// errors wrapping ErrUnsupportedSetting (unset, LBFGS and ScaleUser are accepted).
+// Every setting is honoured or refused. Method picks grg's direction on the
+// superbasics: unset, L-BFGS that turns to Newton-CG steps on the reduced Hessian
+// of the Lagrangian (exact products, general_hess.go) when it stalls; LBFGS,
+// L-BFGS throughout; NewtonCG, Newton-CG throughout phase 2. The scaling is the
+// Scale attributes alone, so Scaling ScaleAuto is an error wrapping
+// ErrUnsupportedSetting (unset and ScaleUser are accepted).
 // Recorder hears of every iteration; in phase 1 its objective is the sum of
 // infeasibilities.
 //
@@ -130,9 +133,6 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	if err := set.Validate(); err != nil {
 		return nil, err
-	}
-	if set.Method == NewtonCG {
-		return nil, fmt.Errorf("nlpsolve: method newton-cg: the general method's directions are L-BFGS on the superbasics; want lbfgs, or leave the method unset: %w", ErrUnsupportedSetting)
 	}
 	if set.Scaling == ScaleAuto {
 		return nil, fmt.Errorf("nlpsolve: scaling auto: the general method scales by the variables' and equations' Scale alone; want user, or leave the scaling unset: %w", ErrUnsupportedSetting)
@@ -286,7 +286,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
-		ObjectiveColumns: g.objectiveColumns(pat)}
+		ObjectiveColumns: g.objectiveColumns(pat), Direction: generalDirection(set.Method)}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
 			if pr.Iter == 0 { // the start point: Recorder hears of iterations
@@ -343,6 +343,17 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 	}
 	return finish(status, gr.RGMax, gr.Iterations, duals)
+}
+
+// generalDirection is grg's search direction for Method m.
+func generalDirection(m Method) grg.Direction {
+	switch m {
+	case LBFGS:
+		return grg.DirectionLBFGS
+	case NewtonCG:
+		return grg.DirectionNewtonCG
+	}
+	return grg.DirectionAuto
 }
 
 // eliminable reports whether equation e can stay eliminated in the general method:

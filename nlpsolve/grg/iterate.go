@@ -274,7 +274,7 @@ const (
 func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slope float64) (res lsResult, hit int, err error) {
 	f0 := s.obj(s.cur)
 	alpha := math.Min(1, alphaMax)
-	if s.mem.k == 0 && s.bb > 0 {
+	if s.mem.k == 0 && s.bb > 0 && !s.newtonStep {
 		// Steepest descent: start from the Barzilai–Borwein step of the last
 		// iteration (extrapolation still reaches far bounds of a linear problem).
 		alpha = math.Min(alphaMax, s.bb)
@@ -282,7 +282,13 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 	hit = -1
 	haveBest := false
 	bestAlpha, bestF := 0.0, f0
+	// A Newton step's unit length is its own estimate of the minimiser: no
+	// extrapolation past it, unless CG stopped on curvature that is not positive.
 	first, extrapolated, quad := true, false, false
+	reach := math.Inf(1)
+	if s.newtonStep && !s.newtonCurved {
+		reach = 1
+	}
 	limit := alphaMax
 	for tries := 0; tries < 60; tries++ {
 		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
@@ -344,6 +350,9 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 		if hit >= 0 || !first || quad || (f0-ft) < 0.5*alpha*(-slope) {
 			break
 		}
+		if alpha >= reach {
+			break
+		}
 		if alpha >= limit {
 			if limit == alphaMax && limPos >= 0 && alphaS > alphaMax && !s.onBound(s.trial, s.head[limPos], 1e-6) {
 				limit = alphaS
@@ -351,7 +360,7 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 				break
 			}
 		}
-		alpha = math.Min(4*alpha, limit)
+		alpha = math.Min(math.Min(4*alpha, limit), reach)
 		extrapolated = true
 	}
 	if !haveBest {
@@ -423,6 +432,10 @@ func (s *solver) run() (Result, error) {
 	rPrev := make([]float64, s.nt)
 	havePrev := false
 	pending := false // s.d holds a negative-curvature direction for the next iteration
+	skipNewton := false
+	var rgHist []float64 // phase 2's RGMax per iteration, for DirectionAuto's stall test
+	autoSwitches := 0
+	s.newton = s.set.Direction == DirectionNewtonCG
 	status := NotSolved
 	iter := 0
 	for ; ; iter++ {
@@ -473,6 +486,22 @@ func (s *solver) run() (Result, error) {
 		if s.set.Progress != nil {
 			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: s.obj(s.cur), RGMax: res.RGMax, Superbasics: len(sb)})
 		}
+		if s.phase == 2 && s.set.Direction == DirectionAuto && autoSwitches < 2 {
+			// DirectionAuto: L-BFGS until it stalls, then Newton-CG; if that
+			// stalls as well, L-BFGS for good.
+			rgHist = append(rgHist, res.RGMax)
+			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && len(sb) > 0 && s.hasHessian() {
+				if s.newton {
+					s.logf("Newton-CG stalled as well (reduced gradient %.3g, %.3g %d iterations ago): L-BFGS steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
+				} else {
+					s.logf("L-BFGS stalled (reduced gradient %.3g, %.3g %d iterations ago): Newton-CG steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
+				}
+				s.newton = !s.newton
+				s.mem.reset()
+				autoSwitches++
+				rgHist = rgHist[:0]
+			}
+		}
 		escape := pending
 		pending = false
 		if !escape && rgS <= tol && jN < 0 && (s.phase == 2 || maxAbs(s.cur.x[s.n:]) > 1e3*s.set.FeasibilityTolerance) {
@@ -518,10 +547,21 @@ func (s *solver) run() (Result, error) {
 		}
 		// Direction on the superbasics (negativeCurvature's when escaping), then
 		// the basics' tangent dB = -B⁻¹·N_S·d_S.
+		s.newtonStep = false
 		if escape {
 			s.mem.reset()
 			s.bb = 0
 		} else {
+			if s.newton && s.phase == 2 && !skipNewton && len(sb) > 0 {
+				ok, err := s.newtonDirection(sb)
+				if err != nil {
+					return res, err
+				}
+				s.newtonStep = ok
+			}
+			skipNewton = false
+		}
+		if !escape && !s.newtonStep {
 			clear(s.d)
 			if s.set.Memory > 0 {
 				s.mem.direction(sb, s.r, s.d)
@@ -617,6 +657,11 @@ func (s *solver) run() (Result, error) {
 		if ls == lsUnbounded {
 			status = Unbounded
 			break
+		}
+		if ls == lsFail && s.newtonStep {
+			// The Newton step found no decrease: one L-BFGS step, then Newton again.
+			skipNewton = true
+			continue
 		}
 		if ls == lsFail && escape {
 			// The curvature did not pay off along the line: stop looking for it.

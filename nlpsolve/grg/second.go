@@ -2,6 +2,7 @@ package grg
 
 import (
 	"errors"
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -298,4 +299,112 @@ func (s *solver) curvatureSlope(cand []int) float64 {
 		}
 	}
 	return slope
+}
+
+// Direction selects the superbasics' search direction.
+type Direction int8
+
+// Directions.
+const (
+	// DirectionAuto is L-BFGS, switching to Newton-CG for the rest of phase 2
+	// when L-BFGS stalls (the reduced gradient not ten times smaller after
+	// stallWindow iterations) and Hessian products are available.
+	DirectionAuto Direction = iota
+	DirectionLBFGS
+	// DirectionNewtonCG is truncated conjugate gradients on the reduced Hessian
+	// of the Lagrangian in phase 2 (CONOPT's phase 4); it needs Hessian products
+	// (a HessianProblem, or Settings.HessianDifferences).
+	DirectionNewtonCG
+)
+
+func (d Direction) String() string {
+	switch d {
+	case DirectionAuto:
+		return "auto"
+	case DirectionLBFGS:
+		return "lbfgs"
+	case DirectionNewtonCG:
+		return "newton-cg"
+	}
+	return fmt.Sprintf("Direction(%d)", int(d))
+}
+
+// stallWindow is the number of phase-2 iterations over which DirectionAuto
+// expects L-BFGS to cut the reduced gradient tenfold.
+const stallWindow = 15
+
+// maxCGIterations bounds the conjugate-gradient iterations of one Newton step.
+const maxCGIterations = 50
+
+// newtonDirection stores in s.d the truncated-CG solution of Zᵀ∇²L·Z·d = -r over
+// the superbasics sb: CG stops at a residual below min(0.5, √‖r‖)·‖r‖ (an inexact
+// Newton step that becomes exact near the solution), after maxCGIterations, or
+// on curvature that is not positive, where it adds that direction to the step so
+// far and sets s.newtonCurved (the line search may then extrapolate). ok is false
+// when the first CG direction already has no positive curvature: the caller takes
+// its quasi-Newton direction instead.
+func (s *solver) newtonDirection(sb []int) (ok bool, err error) {
+	if s.cgR == nil {
+		s.cgR, s.cgP, s.cgHP = make([]float64, s.nt), make([]float64, s.nt), make([]float64, s.nt)
+	}
+	res, p, hp := s.cgR, s.cgP, s.cgHP
+	s.newtonCurved = false
+	clear(s.d)
+	rr := 0.0
+	for _, j := range sb {
+		res[j] = -s.r[j]
+		p[j] = res[j]
+		rr += res[j] * res[j]
+	}
+	rnorm := math.Sqrt(rr)
+	stop := math.Min(0.5, math.Sqrt(rnorm)) * rnorm
+	for it := 0; it < maxCGIterations && it < 2*len(sb)+1; it++ {
+		if err := s.reducedHessVec(sb, p, hp); err != nil {
+			if err == errNonFiniteHessian {
+				return it > 0, nil
+			}
+			return false, err
+		}
+		pHp, pp := 0.0, 0.0
+		for _, j := range sb {
+			pHp += p[j] * hp[j]
+			pp += p[j] * p[j]
+		}
+		if !(pHp > 1e-14*pp) {
+			if it == 0 {
+				return false, nil
+			}
+			// The step so far plus the direction of non-positive curvature, at
+			// the step's length: p is downhill (rᵀp = -β‖res‖² < 0 for CG's
+			// p = res + β·p), and the model falls along it without bound, so the
+			// line search may extrapolate (HS57's flat, slightly concave valley
+			// in x2, along which the truncated step alone barely moves).
+			dd := 0.0
+			for _, j := range sb {
+				dd += s.d[j] * s.d[j]
+			}
+			c := math.Sqrt(dd / pp)
+			for _, j := range sb {
+				s.d[j] += c * p[j]
+			}
+			s.newtonCurved = true
+			return true, nil
+		}
+		a := rr / pHp
+		rrNew := 0.0
+		for _, j := range sb {
+			s.d[j] += a * p[j]
+			res[j] -= a * hp[j]
+			rrNew += res[j] * res[j]
+		}
+		if math.Sqrt(rrNew) <= stop {
+			return true, nil
+		}
+		beta := rrNew / rr
+		rr = rrNew
+		for _, j := range sb {
+			p[j] = res[j] + beta*p[j]
+		}
+	}
+	return true, nil
 }

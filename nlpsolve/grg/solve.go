@@ -28,6 +28,9 @@ type Settings struct {
 	// NewtonLimit caps the Newton iterations of one feasibility restoration.
 	// Zero means 20.
 	NewtonLimit int
+	// Direction is the superbasics' search direction in phase 2; the zero value
+	// is DirectionAuto.
+	Direction Direction
 	// HessianDifferences allows products with the Lagrangian's Hessian by central
 	// differences of its gradient (two evaluations each) when the problem is not a
 	// HessianProblem. Without them such a problem gets no second-order steps: no
@@ -154,18 +157,23 @@ type solver struct {
 	luOK  bool
 	luJac []float64 // Jacobian values the basis columns were factored with
 
-	y, w, v, dB []float64 // m
-	r, d        []float64 // nt
-	mem         lbfgs
-	evals       int
-	degenerate  int
-	repairs     int     // basis repairs made (repair), bounded by maxRepairs
-	spare       *point  // polish's copy of the point before a step
-	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
-	escapes     int     // moves along negative curvature (second.go)
-	hpt         *point  // the trial point of Hessian products by differences
-	hp, hq      []float64
-	log         io.Writer
+	y, w, v, dB  []float64 // m
+	r, d         []float64 // nt
+	mem          lbfgs
+	evals        int
+	degenerate   int
+	repairs      int     // basis repairs made (repair), bounded by maxRepairs
+	spare        *point  // polish's copy of the point before a step
+	bb           float64 // Barzilai–Borwein step of the last iteration, 0 if none
+	escapes      int     // moves along negative curvature (second.go)
+	hpt          *point  // the trial point of Hessian products by differences
+	hp, hq       []float64
+	newton       bool // phase 2 takes Newton-CG steps (Settings.Direction, or a stall under DirectionAuto)
+	newtonStep   bool // s.d is a Newton step: the line search tries the unit step first
+	newtonCurved bool // the Newton step's CG stopped on curvature that is not positive
+	cgR, cgP     []float64
+	cgHP         []float64
+	log          io.Writer
 }
 
 var errNilProblem = errors.New("grg: nil problem")
@@ -201,6 +209,9 @@ func Solve(p Problem, x, lo, up []float64, set *Settings) (Result, error) {
 	if err := s.defaults(); err != nil {
 		return Result{}, err
 	}
+	if s.set.Direction == DirectionNewtonCG && !s.hasHessian() {
+		return Result{}, errors.New("grg: Settings.Direction newton-cg needs Hessian products: the problem is not a HessianProblem and Settings.HessianDifferences is off")
+	}
 	s.alloc(lo, up)
 	for j := 0; j < n; j++ {
 		s.cur.x[j] = math.Max(lo[j], math.Min(up[j], x[j]))
@@ -229,6 +240,9 @@ func (s *solver) defaults() error {
 	}
 	if t.NewtonLimit == 0 {
 		t.NewtonLimit = 20
+	}
+	if t.Direction < DirectionAuto || t.Direction > DirectionNewtonCG {
+		return fmt.Errorf("grg: invalid Settings.Direction %d: want DirectionAuto, DirectionLBFGS or DirectionNewtonCG", t.Direction)
 	}
 	if t.IterationLimit < 0 || !(t.OptimalityTolerance > 0) || !(t.FeasibilityTolerance > 0) ||
 		!(t.UnboundedObjective > 0) || t.NewtonLimit < 0 {

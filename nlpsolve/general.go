@@ -222,7 +222,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			res.Status = NumericalFailure
 		} else if status == Optimal {
 			// An honest optimality check on the stated problem before Optimal.
-			if v := g.checkKKT(duals, res.VarMarginals, cs, set.GradientTolerance); v != nil {
+			if v := g.checkKKT(duals, res.VarMarginals, cs, set.GradientTolerance, res.Objective); v != nil {
 				g.logf(set.Log, "Optimality check failed: %s (violation %.3g, tolerance %.3g): a feasible point, not reported optimal\n", v.where, v.value, v.tol)
 				res.Status = NoProgress
 			} else if res.NumInfeasibilities > 0 {

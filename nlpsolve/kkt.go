@@ -33,12 +33,15 @@ type kktViolation struct {
 //     strictly between its bounds is zero; at a lower bound it is ≥ 0, at an upper
 //     bound ≤ 0 (the sense of minimisation);
 //   - multiplier signs: y ≤ 0 for a ≤ row, y ≥ 0 for a ≥ row;
-//   - complementarity: an inequality whose residual is not zero has y = 0.
+//   - complementarity: an inequality whose residual is not zero has y = 0, and
+//     the products |y_i·r_i| of rows and |d_j|·gap_j of columns counted active at
+//     a bound are at most KKTTolerance·max(1, |f|): a huge multiplier on a row
+//     that is active only to within round-off (HS13's cusp) does not pass.
 //
 // Feasibility is the caller's (the rows' infeasibility is measured apart). cs are
 // the columns' user scales or nil: a column scaled by c has its reduced gradient
 // tested in units of c, as grg saw it. It returns nil when the point passes.
-func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTol float64) *kktViolation {
+func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTol, f float64) *kktViolation {
 	p := g.p
 	// ∇f alone, for the scale: marginals with zero duals.
 	_, grad := g.marginals(make([]float64, g.m), 1)
@@ -50,6 +53,7 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 		scale = math.Max(scale, math.Abs(y))
 	}
 	tol := math.Max(KKTTolerance, 10*gradTol) * scale
+	ctol := math.Max(KKTTolerance, 10*gradTol) * math.Max(1, math.Abs(f))
 	var worst *kktViolation
 	note := func(v, t float64, where func() string) {
 		if !(v <= t) && (worst == nil || v/t > worst.value/worst.tol || math.IsNaN(v)) {
@@ -67,20 +71,22 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 		}
 		atLo := !math.IsInf(lo, -1) && x-lo <= activeTolerance*(1+math.Abs(lo))
 		atUp := !math.IsInf(up, 1) && up-x <= activeTolerance*(1+math.Abs(up))
-		var viol float64
+		var viol, gap float64
 		switch {
 		case atLo && atUp:
 			continue
 		case atLo:
-			viol = -d
+			viol, gap = -d, x-lo
 		case atUp:
-			viol = d
+			viol, gap = d, up-x
 		default:
 			viol = math.Abs(d)
 		}
-		note(viol, t, func() string {
+		where := func() string {
 			return fmt.Sprintf("reduced cost %s of %s = %s (bounds [%s, %s])", fmtValue(d), v.elemName(int(el)), fmtValue(x), fmtValue(lo), fmtValue(up))
-		})
+		}
+		note(viol, t, where)
+		note(math.Abs(d)*gap, ctol, where)
 	}
 	for k := range g.gen {
 		ge := &g.gen[k]
@@ -103,9 +109,11 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 			if !active {
 				viol = math.Abs(y)
 			}
-			note(viol, tol, func() string {
+			where := func() string {
 				return fmt.Sprintf("multiplier %s of %s (residual %s)", fmtValue(y), e.rowName(r), fmtValue(res))
-			})
+			}
+			note(viol, tol, where)
+			note(math.Abs(y*res), ctol, where)
 		}
 	}
 	return worst

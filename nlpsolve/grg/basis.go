@@ -302,6 +302,9 @@ func (s *solver) repair(p int) (bool, error) {
 	leave := s.head[p]
 	s.repairs++
 	s.logf("basis repair: %d leaves the basis for %d (pivot %.3g)\n", leave, best, bestPiv)
+	if s.repairs == maxRepairs {
+		s.logf("stall guard: %d basis repairs, no more this solve\n", maxRepairs)
+	}
 	s.setBasic(p, best)
 	s.pos[leave], s.st[leave] = -1, super
 	s.mem.reset()

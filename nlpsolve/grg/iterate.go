@@ -459,6 +459,9 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		bland := s.degenerate > 50
+		if s.degenerate == 51 {
+			s.logf("cycling guard: 51 degenerate steps in a row, Bland's rule from here until a step moves\n")
+		}
 		rgS, jN, vN, err := s.price(bland)
 		if err != nil {
 			return res, err

@@ -263,6 +263,9 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 		}
 	}
 	s.escapes++
+	if s.escapes == maxEscapes {
+		s.logf("stall guard: move %d along negative curvature, the last this solve\n", maxEscapes)
+	}
 	s.logf("negative curvature %.3g (least eigenvalue of the reduced Hessian over %d variables): moving off the stationary point\n", vals[0], k)
 	return true, nil
 }

@@ -217,9 +217,10 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		res.EqMarginals, res.VarMarginals = g.marginals(duals, objSeed)
 		res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities = g.infeasibility()
 		if !isFinite(res.Objective) {
-			// Never an optimum, nor a NaN objective reported as a value (kkt.go).
-			g.logf(set.Log, "The objective is %s at the final point: %s\n", fmtValue(res.Objective), status)
-			res.Status = NumericalFailure
+			// Never an optimum, nor a NaN objective reported with a solution: an
+			// evaluation error (no solution returned).
+			g.logf(set.Log, "The objective is %s at the final point (%v): no solution returned\n", fmtValue(res.Objective), status)
+			res.Status = EvaluationError
 		} else if status == Optimal {
 			// An honest optimality check on the stated problem before Optimal.
 			if v := g.checkKKT(duals, res.VarMarginals, cs, set.GradientTolerance, res.Objective); v != nil {

@@ -73,7 +73,7 @@
 //   - Settings.Direction NewtonCG takes phase 2's directions from truncated
 //     conjugate gradients on ZᵀHZ·d = -r (CONOPT's phase 4); DirectionAuto, the
 //     default, switches L-BFGS to Newton-CG when the reduced gradient has not
-//     fallen tenfold in 15 iterations, and back for good if Newton-CG stalls as
+//     fallen tenfold in 15 iterations (with at most 200 superbasics), and back for good if Newton-CG stalls as
 //     well, each with a log line.
 //
 // # Multipliers

@@ -493,7 +493,7 @@ func (s *solver) run() (Result, error) {
 			// DirectionAuto: L-BFGS until it stalls, then Newton-CG; if that
 			// stalls as well, L-BFGS for good.
 			rgHist = append(rgHist, res.RGMax)
-			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && len(sb) > 0 && s.hasHessian() {
+			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
 				if s.newton {
 					s.logf("Newton-CG stalled as well (reduced gradient %.3g, %.3g %d iterations ago): L-BFGS steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
 				} else {

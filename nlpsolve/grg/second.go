@@ -311,7 +311,8 @@ type Direction int8
 const (
 	// DirectionAuto is L-BFGS, switching to Newton-CG for the rest of phase 2
 	// when L-BFGS stalls (the reduced gradient not ten times smaller after
-	// stallWindow iterations) and Hessian products are available.
+	// stallWindow iterations) with at most maxAutoNewton superbasics and Hessian
+	// products available, and back to L-BFGS for good if Newton-CG stalls too.
 	DirectionAuto Direction = iota
 	DirectionLBFGS
 	// DirectionNewtonCG is truncated conjugate gradients on the reduced Hessian
@@ -331,6 +332,11 @@ func (d Direction) String() string {
 	}
 	return fmt.Sprintf("Direction(%d)", int(d))
 }
+
+// maxAutoNewton is the most superbasics DirectionAuto turns to Newton-CG with: a
+// CG solve costs up to maxCGIterations Hessian products, which pays on a small
+// reduced Hessian and is a gamble on a network's thousands of superbasics.
+const maxAutoNewton = 200
 
 // stallWindow is the number of phase-2 iterations over which DirectionAuto
 // expects L-BFGS to cut the reduced gradient tenfold.

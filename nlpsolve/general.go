@@ -77,13 +77,10 @@ type general struct {
 	res          [][]float64 // per eliminated equation: residuals of the forward sweep
 	save         []float64
 	evals        int
-	// HessVec's work (general_hess.go): the rows at x, the tangents of the
-	// variables and their adjoints, the rows' weights and their tangents.
-	hc          []float64
-	dx, dbar    [][]float64
-	dw, rw, tmp [][]float64
-	bounded     []int        // eliminated equations whose variables have finite bounds
-	hits        map[int]bool // those whose variables left their bounds at an evaluation
+	bounded      []int        // eliminated equations whose variables have finite bounds
+	hits         map[int]bool // those whose variables left their bounds at an evaluation
+
+	hw hessWork // HessVec's buffers (general_hess.go)
 }
 
 // genEq is an equation kept as constraint rows.

@@ -1,5 +1,13 @@
 package nlpsolve
 
+// hessWork is HessVec's work: the rows at x, the tangents of the variables and
+// their adjoints, the rows' weights and their tangents.
+type hessWork struct {
+	hc          []float64
+	dx, dbar    [][]float64
+	dw, rw, tmp [][]float64
+}
+
 // HessVec implements grg.HessianProblem: hv = ∇²L(x)·v over the columns, with
 // L = σ·sign·objective - Σ_i y_i·r_i the Lagrangian grg sees (r_i its rows),
 // through the eliminated equations. It is forward-over-reverse, as the triangular
@@ -10,23 +18,23 @@ package nlpsolve
 // eliminated equations in reverse order). It costs about two evaluations.
 func (g *general) HessVec(xc []float64, sigma float64, y, v, hv []float64) error {
 	p := g.p
-	if g.hc == nil {
-		g.hc = make([]float64, g.m)
-		g.dx = make([][]float64, len(p.Vars))
-		g.dbar = make([][]float64, len(p.Vars))
+	if g.hw.hc == nil {
+		g.hw.hc = make([]float64, g.m)
+		g.hw.dx = make([][]float64, len(p.Vars))
+		g.hw.dbar = make([][]float64, len(p.Vars))
 		for vb := range p.Vars {
-			g.dx[vb] = make([]float64, p.Vars[vb].Size())
-			g.dbar[vb] = make([]float64, p.Vars[vb].Size())
+			g.hw.dx[vb] = make([]float64, p.Vars[vb].Size())
+			g.hw.dbar[vb] = make([]float64, p.Vars[vb].Size())
 		}
-		g.dw = make([][]float64, len(p.Equations))
-		g.rw = make([][]float64, len(p.Equations))
-		g.tmp = make([][]float64, len(p.Equations))
+		g.hw.dw = make([][]float64, len(p.Equations))
+		g.hw.rw = make([][]float64, len(p.Equations))
+		g.hw.tmp = make([][]float64, len(p.Equations))
 		for ei := range p.Equations {
 			r := p.Equations[ei].Block.Rows()
-			g.dw[ei], g.rw[ei], g.tmp[ei] = make([]float64, r), make([]float64, r), make([]float64, r)
+			g.hw.dw[ei], g.hw.rw[ei], g.hw.tmp[ei] = make([]float64, r), make([]float64, r), make([]float64, r)
 		}
 	}
-	if _, err := g.eval(xc, g.hc, nil, nil); err != nil {
+	if _, err := g.eval(xc, g.hw.hc, nil, nil); err != nil {
 		return err
 	}
 	// The adjoint sweep of L.
@@ -34,7 +42,7 @@ func (g *general) HessVec(xc []float64, sigma float64, y, v, hv []float64) error
 	g.bar[p.Objective][0] = sigma * g.sign
 	for k := range g.gen {
 		ge := &g.gen[k]
-		w := g.rw[ge.ei]
+		w := g.hw.rw[ge.ei]
 		for r, row := range ge.rows {
 			w[r] = 0
 			if row >= 0 {
@@ -46,17 +54,17 @@ func (g *general) HessVec(xc []float64, sigma float64, y, v, hv []float64) error
 	g.backward(g.elim)
 	// The tangent of the eliminated variables along v.
 	for vb := range p.Vars {
-		clear(g.dx[vb])
-		clear(g.dbar[vb])
+		clear(g.hw.dx[vb])
+		clear(g.hw.dbar[vb])
 	}
 	for j, vj := range v {
-		g.dx[g.colVB[j]][g.colEl[j]] = vj
+		g.hw.dx[g.colVB[j]][g.colEl[j]] = vj
 	}
 	for _, ei := range g.elim {
 		e := &p.Equations[ei]
-		t := g.tmp[ei]
-		e.Block.JVP(g.dx, t)
-		d := g.dx[e.Defines]
+		t := g.hw.tmp[ei]
+		e.Block.JVP(g.hw.dx, t)
+		d := g.hw.dx[e.Defines]
 		for i, ti := range t {
 			d[i] = -ti / e.Coef
 		}
@@ -66,21 +74,21 @@ func (g *general) HessVec(xc []float64, sigma float64, y, v, hv []float64) error
 	for k := range g.gen {
 		ge := &g.gen[k]
 		e := &p.Equations[ge.ei]
-		clear(g.dw[ge.ei])
-		e.Block.JVP(g.dx, g.tmp[ge.ei])
-		e.Block.HVP(g.rw[ge.ei], g.dw[ge.ei], g.dx, g.dbar)
+		clear(g.hw.dw[ge.ei])
+		e.Block.JVP(g.hw.dx, g.hw.tmp[ge.ei])
+		e.Block.HVP(g.hw.rw[ge.ei], g.hw.dw[ge.ei], g.hw.dx, g.hw.dbar)
 	}
 	for k := len(g.elim) - 1; k >= 0; k-- {
 		ei := g.elim[k]
 		e := &p.Equations[ei]
-		dw, db := g.dw[ei], g.dbar[e.Defines]
+		dw, db := g.hw.dw[ei], g.hw.dbar[e.Defines]
 		for i := range dw {
 			dw[i] = -db[i] / e.Coef
 		}
-		e.Block.HVP(g.w[ei], dw, g.dx, g.dbar)
+		e.Block.HVP(g.w[ei], dw, g.hw.dx, g.hw.dbar)
 	}
 	for j := range hv {
-		hv[j] = g.dbar[g.colVB[j]][g.colEl[j]]
+		hv[j] = g.hw.dbar[g.colVB[j]][g.colEl[j]]
 	}
 	return nil
 }

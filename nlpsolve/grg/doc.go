@@ -70,10 +70,13 @@
 //     is formed; a negative eigenvalue means a saddle, and the method moves along
 //     its eigenvector (into the nonbasics' bounds, downhill, in phase 1 downhill
 //     for the phase-2 objective), at most 10 times a solve, with a log line each.
-//   - Settings.Direction NewtonCG takes phase 2's directions from truncated
-//     conjugate gradients on ZᵀHZ·d = -r (CONOPT's phase 4); DirectionAuto, the
-//     default, switches L-BFGS to Newton-CG when the reduced gradient has not
-//     fallen tenfold in 15 iterations (with at most 200 superbasics), and back for good if Newton-CG stalls as
+//   - Settings.Direction NewtonCG takes phase 2's directions from Steihaug's
+//     truncated conjugate gradients on ZᵀHZ·d = -r within a trust region on the
+//     superbasics' step (CONOPT's phase 4), the region grown or shrunk by the
+//     ratio of the objective's decrease to the model's; DirectionAuto, the
+//     default, switches L-BFGS to Newton-CG when the superbasics' reduced
+//     gradient has not fallen tenfold in 15 iterations (with at most 200
+//     superbasics), and back for good if Newton-CG stalls as
 //     well, each with a log line.
 //
 // # Multipliers
@@ -95,9 +98,7 @@
 //
 // # Not yet
 //
-// No trust region for Newton-CG (a line search on its step; a flat, slightly
-// concave valley such as HS57's is slow with DirectionNewtonCG), no scaling, no
-// Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
+// No scaling, no Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
 // no smarter phase-1 basis than all artificials, dense work vectors of length
 // n+m per iteration (pricing is O(nnz) per iteration). Time limits and
 // interrupts come through Settings.Stop.

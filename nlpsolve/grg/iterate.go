@@ -282,11 +282,11 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 	hit = -1
 	haveBest := false
 	bestAlpha, bestF := 0.0, f0
-	// A Newton step's unit length is its own estimate of the minimiser: no
-	// extrapolation past it, unless CG stopped on curvature that is not positive.
+	// A Newton step's unit length is its trust region's: no extrapolation past
+	// it (trustUpdate grows the region instead).
 	first, extrapolated, quad := true, false, false
 	reach := math.Inf(1)
-	if s.newtonStep && !s.newtonCurved {
+	if s.newtonStep {
 		reach = 1
 	}
 	limit := alphaMax
@@ -491,8 +491,10 @@ func (s *solver) run() (Result, error) {
 		}
 		if s.phase == 2 && s.set.Direction == DirectionAuto && autoSwitches < 2 {
 			// DirectionAuto: L-BFGS until it stalls, then Newton-CG; if that
-			// stalls as well, L-BFGS for good.
-			rgHist = append(rgHist, res.RGMax)
+			// stalls as well, L-BFGS for good. The superbasics' reduced gradient
+			// is what the direction drives down (a nonbasic waiting to be released
+			// keeps RGMax up while they converge).
+			rgHist = append(rgHist, rgS)
 			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
 				if s.newton {
 					s.logf("Newton-CG stalled as well (reduced gradient %.3g, %.3g %d iterations ago): L-BFGS steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
@@ -620,6 +622,7 @@ func (s *solver) run() (Result, error) {
 		degenerate := alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-9*(1+maxAbs(s.cur.x))
 		var ls lsResult
 		var hit int
+		fBefore := s.obj(s.cur)
 		if !degenerate {
 			copy(xPrev, s.cur.x)
 			copy(rPrev, s.r)
@@ -662,9 +665,22 @@ func (s *solver) run() (Result, error) {
 			break
 		}
 		if ls == lsFail && s.newtonStep {
-			// The Newton step found no decrease: one L-BFGS step, then Newton again.
-			skipNewton = true
+			// The Newton step found no decrease: a smaller trust region, or once
+			// it is down to round-off, one L-BFGS step before Newton again.
+			s.delta *= 0.0625
+			if s.delta <= 1e-12*(1+maxAbs(s.cur.x)) {
+				s.delta = 0
+				skipNewton = true
+			}
 			continue
+		}
+		if ls == lsOK && s.newtonStep {
+			num, den := 0.0, 0.0
+			for _, j := range sb {
+				num += (s.cur.x[j] - xPrev[j]) * s.d[j]
+				den += s.d[j] * s.d[j]
+			}
+			s.trustUpdate(num/den, s.obj(s.cur)-fBefore)
 		}
 		if ls == lsFail && escape {
 			// The curvature did not pay off along the line: stop looking for it.

@@ -316,8 +316,8 @@ const (
 	DirectionAuto Direction = iota
 	DirectionLBFGS
 	// DirectionNewtonCG is truncated conjugate gradients on the reduced Hessian
-	// of the Lagrangian in phase 2 (CONOPT's phase 4); it needs Hessian products
-	// (a HessianProblem, or Settings.HessianDifferences).
+	// of the Lagrangian in phase 2, in a trust region (CONOPT's phase 4); it
+	// needs Hessian products (a HessianProblem, or Settings.HessianDifferences).
 	DirectionNewtonCG
 )
 
@@ -345,69 +345,74 @@ const stallWindow = 15
 // maxCGIterations bounds the conjugate-gradient iterations of one Newton step.
 const maxCGIterations = 50
 
-// newtonDirection stores in s.d the truncated-CG solution of Zᵀ∇²L·Z·d = -r over
-// the superbasics sb: CG stops at a residual below min(0.5, √‖r‖)·‖r‖ (an inexact
-// Newton step that becomes exact near the solution), after maxCGIterations, or
-// on curvature that is not positive, where it adds that direction to the step so
-// far and sets s.newtonCurved (the line search may then extrapolate). ok is false
-// when the first CG direction already has no positive curvature: the caller takes
-// its quasi-Newton direction instead.
+// newtonDirection stores in s.d a Newton step on the superbasics sb within the
+// trust radius s.delta: Steihaug's truncated conjugate gradients on
+// Zᵀ∇²L·Z·d = -r, stopped at a residual below min(0.5, √‖r‖)·‖r‖ (inexact Newton,
+// exact near the solution), after maxCGIterations, or on the boundary of the
+// region, where a direction of non-positive curvature (steepest descent's on the
+// first iteration) or a step leaving the region is cut. It keeps the model's
+// predicted decrease in s.newtonPred and the quantities that scale it, for
+// trustUpdate. ok is false when the model predicts no decrease.
 func (s *solver) newtonDirection(sb []int) (ok bool, err error) {
 	if s.cgR == nil {
 		s.cgR, s.cgP, s.cgHP = make([]float64, s.nt), make([]float64, s.nt), make([]float64, s.nt)
 	}
 	res, p, hp := s.cgR, s.cgP, s.cgHP
-	s.newtonCurved = false
-	clear(s.d)
-	rr := 0.0
+	z := s.d
+	clear(z)
+	rr, xx := 0.0, 0.0
 	for _, j := range sb {
 		res[j] = -s.r[j]
 		p[j] = res[j]
 		rr += res[j] * res[j]
+		xx += s.cur.x[j] * s.cur.x[j]
+	}
+	if s.delta == 0 {
+		s.delta = 0.1 * math.Max(1, math.Sqrt(xx))
 	}
 	rnorm := math.Sqrt(rr)
 	stop := math.Min(0.5, math.Sqrt(rnorm)) * rnorm
+	dot := func(a, b []float64) float64 {
+		t := 0.0
+		for _, j := range sb {
+			t += a[j] * b[j]
+		}
+		return t
+	}
+	// toBoundary moves z along p to ‖z‖ = delta.
+	toBoundary := func() {
+		zz, zp, pp := dot(z, z), dot(z, p), dot(p, p)
+		tau := (-zp + math.Sqrt(zp*zp+pp*(s.delta*s.delta-zz))) / pp
+		for _, j := range sb {
+			z[j] += tau * p[j]
+		}
+	}
 	for it := 0; it < maxCGIterations && it < 2*len(sb)+1; it++ {
 		if err := s.reducedHessVec(sb, p, hp); err != nil {
 			if err == errNonFiniteHessian {
-				return it > 0, nil
+				return false, nil
 			}
 			return false, err
 		}
-		pHp, pp := 0.0, 0.0
-		for _, j := range sb {
-			pHp += p[j] * hp[j]
-			pp += p[j] * p[j]
-		}
+		pHp, pp := dot(p, hp), dot(p, p)
 		if !(pHp > 1e-14*pp) {
-			if it == 0 {
-				return false, nil
-			}
-			// The step so far plus the direction of non-positive curvature, at
-			// the step's length: p is downhill (rᵀp = -β‖res‖² < 0 for CG's
-			// p = res + β·p), and the model falls along it without bound, so the
-			// line search may extrapolate (HS57's flat, slightly concave valley
-			// in x2, along which the truncated step alone barely moves).
-			dd := 0.0
-			for _, j := range sb {
-				dd += s.d[j] * s.d[j]
-			}
-			c := math.Sqrt(dd / pp)
-			for _, j := range sb {
-				s.d[j] += c * p[j]
-			}
-			s.newtonCurved = true
-			return true, nil
+			toBoundary()
+			break
 		}
 		a := rr / pHp
+		zz, zp := dot(z, z), dot(z, p)
+		if zz+2*a*zp+a*a*pp >= s.delta*s.delta {
+			toBoundary()
+			break
+		}
 		rrNew := 0.0
 		for _, j := range sb {
-			s.d[j] += a * p[j]
+			z[j] += a * p[j]
 			res[j] -= a * hp[j]
 			rrNew += res[j] * res[j]
 		}
 		if math.Sqrt(rrNew) <= stop {
-			return true, nil
+			break
 		}
 		beta := rrNew / rr
 		rr = rrNew
@@ -415,5 +420,30 @@ func (s *solver) newtonDirection(sb []int) (ok bool, err error) {
 			p[j] = res[j] + beta*p[j]
 		}
 	}
-	return true, nil
+	// The model along z: q(α) = α·rᵀz + α²/2·zᵀHz.
+	if err := s.reducedHessVec(sb, z, hp); err != nil {
+		if err == errNonFiniteHessian {
+			return false, nil
+		}
+		return false, err
+	}
+	s.newtonRZ, s.newtonZHZ = dot(s.r, z), dot(z, hp)
+	s.newtonNorm = math.Sqrt(dot(z, z))
+	return s.newtonRZ < 0 && s.newtonRZ+0.5*s.newtonZHZ < 0, nil
+}
+
+// trustUpdate adjusts the trust radius after a Newton step that moved the
+// superbasics by the fraction alpha of s.d and the objective by df (a decrease
+// is negative): the ratio of the decrease to the model's prediction shrinks the
+// radius below 1/4 and grows it above 3/4 when the step reached the boundary.
+func (s *solver) trustUpdate(alpha, df float64) {
+	pred := -(alpha*s.newtonRZ + 0.5*alpha*alpha*s.newtonZHZ)
+	rho := -df / pred
+	step := alpha * s.newtonNorm
+	switch {
+	case !(pred > 0) || rho < 0.25:
+		s.delta = 0.25 * math.Max(step, 1e-3*s.delta)
+	case rho > 0.75 && step >= 0.99*s.delta:
+		s.delta *= 2
+	}
 }

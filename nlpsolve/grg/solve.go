@@ -157,23 +157,26 @@ type solver struct {
 	luOK  bool
 	luJac []float64 // Jacobian values the basis columns were factored with
 
-	y, w, v, dB  []float64 // m
-	r, d         []float64 // nt
-	mem          lbfgs
-	evals        int
-	degenerate   int
-	repairs      int     // basis repairs made (repair), bounded by maxRepairs
-	spare        *point  // polish's copy of the point before a step
-	bb           float64 // Barzilai–Borwein step of the last iteration, 0 if none
-	escapes      int     // moves along negative curvature (second.go)
-	hpt          *point  // the trial point of Hessian products by differences
-	hp, hq       []float64
-	newton       bool // phase 2 takes Newton-CG steps (Settings.Direction, or a stall under DirectionAuto)
-	newtonStep   bool // s.d is a Newton step: the line search tries the unit step first
-	newtonCurved bool // the Newton step's CG stopped on curvature that is not positive
-	cgR, cgP     []float64
-	cgHP         []float64
-	log          io.Writer
+	y, w, v, dB []float64 // m
+	r, d        []float64 // nt
+	mem         lbfgs
+	evals       int
+	degenerate  int
+	repairs     int     // basis repairs made (repair), bounded by maxRepairs
+	spare       *point  // polish's copy of the point before a step
+	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
+	escapes     int     // moves along negative curvature (second.go)
+	hpt         *point  // the trial point of Hessian products by differences
+	hp, hq      []float64
+	newton      bool    // phase 2 takes Newton-CG steps (Settings.Direction, or a stall under DirectionAuto)
+	newtonStep  bool    // s.d is a Newton step: the line search tries the unit step first
+	delta       float64 // Newton-CG's trust radius on the superbasics' step, 0 until set
+	newtonRZ    float64 // rᵀd and dᵀHd of the Newton step: the model trustUpdate checks
+	newtonZHZ   float64
+	newtonNorm  float64 // ‖d‖ of the Newton step
+	cgR, cgP    []float64
+	cgHP        []float64
+	log         io.Writer
 }
 
 var errNilProblem = errors.New("grg: nil problem")

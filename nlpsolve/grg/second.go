@@ -9,11 +9,12 @@ import (
 )
 
 // HessianProblem is a Problem that also gives products with the Hessian of its
-// Lagrangian, for the second-order steps (Settings.Newton, negative curvature).
+// Lagrangian, for the second-order steps (Settings.Direction, negative
+// curvature).
 type HessianProblem interface {
 	Problem
-	// HessVec stores (σ·∇²f(x) - Σ_i y_i·∇²c_i(x))·v in hv (length n), at the x
-	// of the last Eval.
+	// HessVec stores (σ·∇²f(x) - Σ_i y_i·∇²c_i(x))·v in hv (length n). x need not
+	// be the point of the last Eval.
 	HessVec(x []float64, sigma float64, y, v, hv []float64) error
 }
 
@@ -58,6 +59,9 @@ func (s *solver) hessVec(v, hv []float64) error {
 	}
 	if hp, ok := s.p.(HessianProblem); ok {
 		err := hp.HessVec(s.cur.x[:s.n], sigma, s.y, v, hv)
+		if err == nil {
+			return finiteHessVec(hv[:s.n])
+		}
 		if err != errNoHessian {
 			return err
 		}
@@ -90,7 +94,13 @@ func (s *solver) hessVec(v, hv []float64) error {
 			hv[j] += sg * gj / (2 * h)
 		}
 	}
-	for _, x := range hv[:s.n] {
+	return finiteHessVec(hv[:s.n])
+}
+
+// finiteHessVec returns errNonFiniteHessian when hv has a NaN or an infinity:
+// the second-order step is then skipped, not taken.
+func finiteHessVec(hv []float64) error {
+	for _, x := range hv {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return errNonFiniteHessian
 		}

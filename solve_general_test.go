@@ -107,14 +107,15 @@ func TestGeneralHonoursEverySetting(t *testing.T) {
 	if last := its[len(its)-1]; math.Abs(last.Objective-m.ObjectiveValue) > 1e-9 || last.Phase != 2 {
 		t.Errorf("last iteration: phase %d objective %g, want phase 2 and the solution's %g", last.Phase, last.Objective, m.ObjectiveValue)
 	}
-	for _, opt := range []Options{{Method: nlpsolve.NewtonCG}, {Scaling: nlpsolve.ScaleAuto}} {
-		m := build()
-		err := m.Solve(context.Background(), opt)
-		if !errors.Is(err, nlpsolve.ErrUnsupportedSetting) {
-			t.Errorf("%+v: error %v, want one wrapping ErrUnsupportedSetting", opt, err)
-		}
+	if err := build().Solve(context.Background(), Options{Scaling: nlpsolve.ScaleAuto}); !errors.Is(err, nlpsolve.ErrUnsupportedSetting) {
+		t.Errorf("scaling auto: error %v, want one wrapping ErrUnsupportedSetting", err)
 	}
-	if err := build().Solve(context.Background(), Options{Method: nlpsolve.LBFGS, Scaling: nlpsolve.ScaleUser}); err != nil {
-		t.Errorf("lbfgs, scaling user: %v", err)
+	for _, opt := range []Options{{Method: nlpsolve.LBFGS, Scaling: nlpsolve.ScaleUser}, {Method: nlpsolve.NewtonCG}} {
+		m2 := build()
+		if err := m2.Solve(context.Background(), opt); err != nil {
+			t.Errorf("%+v: %v", opt, err)
+		} else if m2.Status != StatusOptimal || math.Abs(m2.ObjectiveValue-m.ObjectiveValue) > 1e-7*(1+math.Abs(m.ObjectiveValue)) {
+			t.Errorf("%+v: status %v objective %g, want optimal %g", opt, m2.Status, m2.ObjectiveValue, m.ObjectiveValue)
+		}
 	}
 }

@@ -69,6 +69,8 @@ type general struct {
 	bounded      []int        // eliminated equations whose variables have finite bounds
 	hits         map[int]bool // those whose variables left their bounds at an evaluation
 	cj           coupledJac   // the rows that read eliminated variables (general_coupled.go)
+
+	hw hessWork // HessVec's buffers (general_hess.go)
 }
 
 // genEq is an equation kept as constraint rows.
@@ -106,15 +108,18 @@ type genEq struct {
 //
 // A linear program (every row kept linear, the objective linear: see
 // linearProgram) goes to the simplex method of nlpsolve/simplex instead of grg,
-// unless Method or Memory is set, which ask for grg's L-BFGS directions; linear
-// defined variables that rows read, or that have bounds, are then kept as rows.
-// The log names the method that ran. GradientTolerance is then the largest reduced
-// cost of the scaled LP with the wrong sign accepted as optimal (0: the simplex's
-// 1e-9, since a vertex is exact).
+// unless Method or Memory is set, which ask for grg's directions; linear defined
+// variables that rows read, or that have bounds, are then kept as rows. The log
+// names the method that ran. GradientTolerance is then the largest reduced cost of
+// the scaled LP with the wrong sign accepted as optimal (0: the simplex's 1e-9,
+// since a vertex is exact).
 //
-// Every setting is honoured or refused: the directions are L-BFGS and the scaling
-// is the Scale attributes alone, so Method NewtonCG and Scaling ScaleAuto are
-// errors wrapping ErrUnsupportedSetting (unset, LBFGS and ScaleUser are accepted).
+// Every setting is honoured or refused. Method picks grg's direction on the
+// superbasics: unset, L-BFGS that turns to Newton-CG steps on the reduced Hessian
+// of the Lagrangian (exact products, general_hess.go) when it stalls; LBFGS,
+// L-BFGS throughout; NewtonCG, Newton-CG throughout phase 2. The scaling is the
+// Scale attributes alone, so Scaling ScaleAuto is an error wrapping
+// ErrUnsupportedSetting (unset and ScaleUser are accepted).
 // Recorder hears of every iteration; in phase 1 its objective is the sum of
 // infeasibilities.
 //
@@ -130,9 +135,6 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	if err := set.Validate(); err != nil {
 		return nil, err
-	}
-	if set.Method == NewtonCG {
-		return nil, fmt.Errorf("nlpsolve: method newton-cg: the general method's directions are L-BFGS on the superbasics; want lbfgs, or leave the method unset: %w", ErrUnsupportedSetting)
 	}
 	if set.Scaling == ScaleAuto {
 		return nil, fmt.Errorf("nlpsolve: scaling auto: the general method scales by the variables' and equations' Scale alone; want user, or leave the scaling unset: %w", ErrUnsupportedSetting)
@@ -207,6 +209,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		logEliminated(set.Log, g.p, g.elim)
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
+	var cs []float64 // the columns' user scales (general_scale.go), nil for none
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
 			return nil, nil, err
@@ -220,6 +223,21 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 		res.EqMarginals, res.VarMarginals = g.marginals(duals, objSeed)
 		res.MaxInfeasibility, res.SumInfeasibilities, res.NumInfeasibilities = g.infeasibility()
+		if !isFinite(res.Objective) {
+			// Never an optimum, nor a NaN objective reported with a solution: an
+			// evaluation error (no solution returned).
+			g.logf(set.Log, "The objective is %s at the final point (%v): no solution returned\n", fmtValue(res.Objective), status)
+			res.Status = EvaluationError
+		} else if status == Optimal {
+			// An honest optimality check on the stated problem before Optimal.
+			if v := g.checkKKT(duals, res.VarMarginals, cs, set.GradientTolerance, res.Objective); v != nil {
+				g.logf(set.Log, "Optimality check failed: %s (violation %.3g, tolerance %.3g): a feasible point, not reported optimal\n", v.where, v.value, v.tol)
+				res.Status = NoProgress
+			} else if res.NumInfeasibilities > 0 {
+				g.logf(set.Log, "Optimality check failed: a row is violated by %.3g: not reported optimal\n", res.MaxInfeasibility)
+				res.Status = NoProgress
+			}
+		}
 		res.Evaluations = g.evals
 		res.Elapsed = time.Since(start)
 		return res, nil, nil
@@ -255,7 +273,8 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	// User scales (general_scale.go): grg works on u = x/c and rows r/d.
 	var prob grg.Problem = g
 	u0 := xc
-	cs, rs := g.generalScales()
+	var rs []float64
+	cs, rs = g.generalScales()
 	if cs != nil {
 		sg := newScaledGeneral(g, cs, rs)
 		prob = sg
@@ -279,7 +298,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
-		ObjectiveColumns: g.objectiveColumns(pat)}
+		ObjectiveColumns: g.objectiveColumns(pat), Direction: generalDirection(set.Method)}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
 			if pr.Iter == 0 { // the start point: Recorder hears of iterations
@@ -336,6 +355,17 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 	}
 	return finish(status, gr.RGMax, gr.Iterations, duals)
+}
+
+// generalDirection is grg's search direction for Method m.
+func generalDirection(m Method) grg.Direction {
+	switch m {
+	case LBFGS:
+		return grg.DirectionLBFGS
+	case NewtonCG:
+		return grg.DirectionNewtonCG
+	}
+	return grg.DirectionAuto
 }
 
 // eliminable reports whether equation e can stay eliminated in the general method:

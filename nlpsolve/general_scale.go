@@ -103,6 +103,7 @@ type scaledGeneral struct {
 	cs, rs []float64
 	x      []float64 // the unscaled point
 	col    []int     // column of every Jacobian position
+	hy, hv []float64 // HessVec's stated multipliers and direction
 }
 
 func newScaledGeneral(g *general, cs, rs []float64) *scaledGeneral {

@@ -62,9 +62,10 @@ func TestOptimizeChooses(t *testing.T) {
 		{name: "inequalities", model: lpMin, direct: general, want: GeneralAlgorithm},
 		{name: "free defined variable and a row", model: eliminated, direct: general, want: GeneralAlgorithm},
 		{name: "inequalities with auto scaling", model: lpMin, set: auto, direct: general, err: ErrUnsupportedSetting},
-		// The general method's checks, not Solve's: its refusal of newton-cg comes
-		// before the start is read.
-		{name: "inequalities with newton-cg from NaN", model: lpMinNaN, set: Settings{Method: NewtonCG}, direct: general, err: ErrUnsupportedSetting},
+		// The general method's checks, not Solve's: its refusal of auto scaling
+		// comes before the start is read.
+		{name: "inequalities with auto scaling from NaN", model: lpMinNaN, set: auto, direct: general, err: ErrUnsupportedSetting},
+		{name: "inequalities with newton-cg", model: lpMin, set: Settings{Method: NewtonCG}, direct: general, want: GeneralAlgorithm},
 		{name: "defined variable swept out of bounds", model: sweptOut, direct: general, want: GeneralAlgorithm},
 		{name: "swept out with auto scaling", model: sweptOut, set: auto, direct: general, err: ErrUnsupportedSetting},
 	} {

@@ -16,7 +16,9 @@ import (
 type Method int
 
 const (
-	// DefaultMethod is the zero value: the solver's choice, LBFGS.
+	// DefaultMethod is the zero value: the solver's choice, LBFGS for the
+	// triangular method; the general one turns from L-BFGS to Newton-CG steps
+	// when L-BFGS stalls (grg.DirectionAuto).
 	DefaultMethod Method = iota
 	// LBFGS is a limited-memory quasi-Newton method on the free superbasics, with a
 	// strong-Wolfe line search (projected backtracking when a bound is hit).

@@ -209,6 +209,62 @@ prob(81, lambda x: math.exp(float(np.prod(x))) - 0.5 * (x[0] ** 3 + x[1] ** 3 + 
      0.0539498478, lo=_b80[0], up=_b80[1], eq=_c78)
 
 
+# Beyond HS81 (internal/hs has them too).
+def hs83a(x):
+    a1 = 85.334407 + 0.0056858 * x[1] * x[4] + 0.0006262 * x[0] * x[3] - 0.0022053 * x[2] * x[4]
+    a2 = 80.51249 + 0.0071317 * x[1] * x[4] + 0.0029955 * x[0] * x[1] + 0.0021813 * x[2] ** 2
+    a3 = 9.300961 + 0.0047026 * x[2] * x[4] + 0.0012547 * x[0] * x[2] + 0.0019085 * x[2] * x[3]
+    return a1, a2, a3
+
+
+prob(83, lambda x: 5.3578547 * x[2] ** 2 + 0.8356891 * x[0] * x[4] + 37.293239 * x[0] - 40792.141, [78, 33, 27, 27, 27],
+     -30665.53867, lo=[78, 33, 27, 27, 27], up=[102, 45, 45, 45, 45],
+     ge=[lambda x: hs83a(x)[0], lambda x: 92 - hs83a(x)[0], lambda x: hs83a(x)[1] - 90, lambda x: 110 - hs83a(x)[1],
+         lambda x: hs83a(x)[2] - 20, lambda x: 25 - hs83a(x)[2]])
+
+
+def hs104f(x):
+    return 0.4 * x[0] ** 0.67 * x[6] ** -0.67 + 0.4 * x[1] ** 0.67 * x[7] ** -0.67 + 10 - x[0] - x[1]
+
+
+prob(104, hs104f, [6, 3, 0.4, 0.2, 6, 6, 1, 0.5], 3.9511634396, lo=[0.1] * 8, up=[10] * 8,
+     ge=[lambda x: 1 - 0.0588 * x[4] * x[6] - 0.1 * x[0],
+         lambda x: 1 - 0.0588 * x[5] * x[7] - 0.1 * x[0] - 0.1 * x[1],
+         lambda x: 1 - 4 * x[2] / x[4] - 2 * x[2] ** -0.71 / x[4] - 0.0588 * x[6] * x[2] ** -1.3,
+         lambda x: 1 - 4 * x[3] / x[5] - 2 * x[3] ** -0.71 / x[5] - 0.0588 * x[7] * x[3] ** -1.3,
+         lambda x: hs104f(x) - 0.1, lambda x: 4.2 - hs104f(x)])
+prob(106, lambda x: x[0] + x[1] + x[2], [5000, 5000, 5000, 200, 350, 150, 225, 425], 7049.330923,
+     lo=[100, 1000, 1000, 10, 10, 10, 10, 10], up=[10000, 10000, 10000, 1000, 1000, 1000, 1000, 1000],
+     ge=[lambda x: 1 - 0.0025 * (x[3] + x[5]), lambda x: 1 - 0.0025 * (x[4] + x[6] - x[3]),
+         lambda x: 1 - 0.01 * (x[7] - x[4]), lambda x: x[0] * x[5] - 833.33252 * x[3] - 100 * x[0] + 83333.333,
+         lambda x: x[1] * x[6] - 1250 * x[4] - x[1] * x[3] + 1250 * x[3],
+         lambda x: x[2] * x[7] - 1250000 - x[2] * x[4] + 2500 * x[4]])
+prob(108, lambda x: -0.5 * (x[0] * x[3] - x[1] * x[2] + x[2] * x[8] - x[4] * x[8] + x[4] * x[7] - x[5] * x[6]), [1] * 9,
+     -0.8660254038, lo=[-INF] * 8 + [0],
+     ge=[lambda x: 1 - x[2] ** 2 - x[3] ** 2, lambda x: 1 - x[8] ** 2, lambda x: 1 - x[4] ** 2 - x[5] ** 2,
+         lambda x: 1 - x[0] ** 2 - (x[1] - x[8]) ** 2, lambda x: 1 - (x[0] - x[4]) ** 2 - (x[1] - x[5]) ** 2,
+         lambda x: 1 - (x[0] - x[6]) ** 2 - (x[1] - x[7]) ** 2, lambda x: 1 - (x[2] - x[4]) ** 2 - (x[3] - x[5]) ** 2,
+         lambda x: 1 - (x[2] - x[6]) ** 2 - (x[3] - x[7]) ** 2, lambda x: 1 - x[6] ** 2 - (x[7] - x[8]) ** 2,
+         lambda x: x[0] * x[3] - x[1] * x[2], lambda x: x[2] * x[8], lambda x: -x[4] * x[8],
+         lambda x: x[4] * x[7] - x[5] * x[6]])
+prob(100, lambda x: (x[0] - 10) ** 2 + 5 * (x[1] - 12) ** 2 + x[2] ** 4 + 3 * (x[3] - 11) ** 2 + 10 * x[4] ** 6
+     + 7 * x[5] ** 2 + x[6] ** 4 - 4 * x[5] * x[6] - 10 * x[5] - 8 * x[6], [1, 2, 0, 4, 0, 1, 1], 680.6300573,
+     ge=[lambda x: 127 - 2 * x[0] ** 2 - 3 * x[1] ** 4 - x[2] - 4 * x[3] ** 2 - 5 * x[4],
+         lambda x: 282 - 7 * x[0] - 3 * x[1] - 10 * x[2] ** 2 - x[3] + x[4],
+         lambda x: 196 - 23 * x[0] - x[1] ** 2 - 6 * x[5] ** 2 + 8 * x[6],
+         lambda x: -4 * x[0] ** 2 - x[1] ** 2 + 3 * x[0] * x[1] - 2 * x[2] ** 2 - 5 * x[5] + 11 * x[6]])
+prob(113, lambda x: x[0] ** 2 + x[1] ** 2 + x[0] * x[1] - 14 * x[0] - 16 * x[1] + (x[2] - 10) ** 2 + 4 * (x[3] - 5) ** 2
+     + (x[4] - 3) ** 2 + 2 * (x[5] - 1) ** 2 + 5 * x[6] ** 2 + 7 * (x[7] - 11) ** 2 + 2 * (x[8] - 10) ** 2
+     + (x[9] - 7) ** 2 + 45, [2, 3, 5, 5, 1, 2, 7, 3, 6, 10], 24.3062091,
+     ge=[lambda x: 105 - 4 * x[0] - 5 * x[1] + 3 * x[6] - 9 * x[7], lambda x: -10 * x[0] + 8 * x[1] + 17 * x[6] - 2 * x[7],
+         lambda x: 8 * x[0] - 2 * x[1] - 5 * x[8] + 2 * x[9] + 12,
+         lambda x: -3 * (x[0] - 2) ** 2 - 4 * (x[1] - 3) ** 2 - 2 * x[2] ** 2 + 7 * x[3] + 120,
+         lambda x: -5 * x[0] ** 2 - 8 * x[1] - (x[2] - 6) ** 2 + 2 * x[3] + 40,
+         lambda x: -0.5 * (x[0] - 8) ** 2 - 2 * (x[1] - 4) ** 2 - 3 * x[4] ** 2 + x[5] + 30,
+         lambda x: -x[0] ** 2 - 2 * (x[1] - 2) ** 2 + 2 * x[0] * x[1] - 14 * x[4] + 6 * x[5],
+         lambda x: 3 * x[0] - 6 * x[1] - 12 * (x[8] - 8) ** 2 + 7 * x[9]])
+
+
 def violation(x, bounds, eqs, ges):
     v = 0.0
     for xi, (lo, up) in zip(x, bounds):
@@ -238,11 +294,13 @@ def main():
         dt = time.perf_counter() - t
         rel = abs(fx - fstar) / max(1, abs(fstar))
         viol = violation(x, bounds, eqs, ges) if not math.isnan(fx) else math.nan
-        good = ok and rel <= 1e-6 and viol <= 1e-6
+        # As TestHS: a feasible point below the published optimum is a better
+        # local minimum (HS47, HS106), not a failure.
+        good = ok and (rel <= 1e-6 or fx < fstar) and viol <= 1e-6
         npass += good
         print(f"HS{n:<3} {fx:18.10g} {fstar:18.10g} {rel:9.2g} {viol:9.2g} {nit:5d} {dt*1e3:6.0f}ms  "
               f"{'ok' if good else 'FAIL'}: {msg}")
-    print(f"{npass} of {len(wanted)} problems within 1e-6 of the published optimum, feasible and reported successful")
+    print(f"{npass} of {len(wanted)} problems within 1e-6 of (or below) the published optimum, feasible and reported successful")
 
 
 if __name__ == "__main__":

@@ -267,7 +267,9 @@ const maxRepairs = 100
 const repairRatio = 1e4
 
 // illConditioned returns the basis position whose variable's tangent dB exceeds
-// repairRatio times the largest superbasic step (and 1), or -1.
+// repairRatio times the largest superbasic step, or -1. The test is relative: a
+// column losing its pivot as the steps shrink (HS15's phase 1, x2 basic in
+// x1 + x2² = 0 as both go to 0) shows only in the ratio.
 func (s *solver) illConditioned(sb []int) int {
 	if s.m == 0 || s.repairs >= maxRepairs || len(sb) == 0 {
 		return -1
@@ -276,7 +278,7 @@ func (s *solver) illConditioned(sb []int) int {
 	for _, j := range sb {
 		dmax = math.Max(dmax, math.Abs(s.d[j]))
 	}
-	p, bmax := -1, repairRatio*math.Max(1, dmax)
+	p, bmax := -1, repairRatio*dmax
 	for q, v := range s.dB {
 		if j := s.head[q]; j < s.n && math.Abs(v) > bmax {
 			p, bmax = q, math.Abs(v)
@@ -300,6 +302,9 @@ func (s *solver) repair(p int) (bool, error) {
 	leave := s.head[p]
 	s.repairs++
 	s.logf("basis repair: %d leaves the basis for %d (pivot %.3g)\n", leave, best, bestPiv)
+	if s.repairs == maxRepairs {
+		s.logf("stall guard: %d basis repairs, no more this solve\n", maxRepairs)
+	}
 	s.setBasic(p, best)
 	s.pos[leave], s.st[leave] = -1, super
 	s.mem.reset()

@@ -48,6 +48,37 @@
 // below -Settings.UnboundedObjective along a ray (Unbounded), or the iteration
 // limit.
 //
+// A basic variable's limit in the ratio test comes from the tangent; where the
+// rows curve the line search extrapolates past it (up to the superbasics' own
+// limit) while the restored variable stays clear of its bound, and a trial point
+// whose restoration jumped to another branch of the rows counts as a failed
+// one. A basic variable whose tangent is 1e4 times the superbasics' step (a
+// column losing its pivot) is exchanged for a superbasic (basis repair, at most
+// 100 a solve); in phase 1 an artificial stays basic.
+//
+// # Second order
+//
+// A HessianProblem gives products with the Hessian of the Lagrangian
+// σf - yᵀc; without one, Settings.HessianDifferences allows central differences
+// of its gradient instead (two evaluations a product). Products with the reduced
+// Hessian ZᵀHZ over the superbasics follow from one product and two solves with
+// the basis. They serve twice:
+//
+//   - Before a point with a small reduced gradient is reported Optimal (or
+//     phase 1 Infeasible), and when a line search fails, the reduced Hessian over
+//     the superbasics and the nonbasics with a zero reduced gradient (at most 60)
+//     is formed; a negative eigenvalue means a saddle, and the method moves along
+//     its eigenvector (into the nonbasics' bounds, downhill, in phase 1 downhill
+//     for the phase-2 objective), at most 10 times a solve, with a log line each.
+//   - Settings.Direction NewtonCG takes phase 2's directions from Steihaug's
+//     truncated conjugate gradients on ZᵀHZ·d = -r within a trust region on the
+//     superbasics' step (CONOPT's phase 4), the region grown or shrunk by the
+//     ratio of the objective's decrease to the model's; DirectionAuto, the
+//     default, switches L-BFGS to Newton-CG when the superbasics' reduced
+//     gradient has not fallen tenfold in 15 iterations (with at most 200
+//     superbasics), and back for good if Newton-CG stalls as
+//     well, each with a log line.
+//
 // # Multipliers
 //
 // Result.Duals are y = B⁻ᵀ∇f_B at the final basis: y_i = ∂f*/∂ε_i for the
@@ -67,8 +98,7 @@
 //
 // # Not yet
 //
-// No second derivatives (the reduced Hessian is L-BFGS only), no scaling, no
-// Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
+// No scaling, no Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
 // no smarter phase-1 basis than all artificials, dense work vectors of length
 // n+m per iteration (pricing is O(nnz) per iteration). Time limits and
 // interrupts come through Settings.Stop.

@@ -159,8 +159,10 @@ func (s *solver) superbasics(idx []int) []int {
 
 // ratio returns the largest step along (d on superbasics, dB on basics) that
 // keeps every variable within its bounds, and the variable that limits it
-// (its basis position, or -1 and the superbasic's index).
-func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
+// (its basis position, or -1 and the superbasic's index). alphaS is the limit of
+// the superbasics alone: the basics' limits come from the tangent, which curved
+// rows make only a prediction of.
+func (s *solver) ratio(sb []int) (alpha, alphaS float64, limPos, limVar int) {
 	alpha, limPos, limVar = math.Inf(1), -1, -1
 	limPiv := 0.0
 	dmax := 0.0
@@ -184,6 +186,7 @@ func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
 			alpha, limPos, limVar, limPiv = t, -1, j, math.Abs(s.d[j])
 		}
 	}
+	alphaS = alpha
 	for p, j := range s.head[:s.m] {
 		t, ok := try(j, s.dB[p])
 		if !ok {
@@ -195,7 +198,7 @@ func (s *solver) ratio(sb []int) (alpha float64, limPos, limVar int) {
 			alpha, limPos, limVar, limPiv = t, p, j, math.Abs(s.dB[p])
 		}
 	}
-	return alpha, limPos, limVar
+	return alpha, alphaS, limPos, limVar
 }
 
 // tryStep evaluates the trial point at step alpha, restoring feasibility.
@@ -238,6 +241,17 @@ func (s *solver) violation() (int, float64) {
 	return pk, theta
 }
 
+// offPath reports whether restoration moved the basic variable at position p of
+// the trial point at step alpha ten times further from its tangent prediction
+// than the prediction itself moved (plus 1e-3 relative): the point left the path
+// the line search interpolates along.
+func (s *solver) offPath(p int, alpha float64) bool {
+	j := s.head[p]
+	x0 := s.cur.x[j]
+	step := math.Abs(alpha * s.dB[p])
+	return math.Abs(s.trial.x[j]-(x0+alpha*s.dB[p])) > 10*(step+1e-3*(1+math.Abs(x0)))
+}
+
 type lsResult int
 
 const (
@@ -249,11 +263,18 @@ const (
 // lineSearch moves cur along the direction: backtracking (Armijo) when the
 // objective rises or restoration fails, interpolating back onto the bound of a
 // basic variable that would leave its bounds (hit reports its position), and
-// extrapolating while the objective keeps falling nearly linearly.
-func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float64) (res lsResult, hit int, err error) {
+// extrapolating while the objective keeps falling nearly linearly. alphaMax is
+// the ratio test's step; when a basic variable limits it (limPos) and curved rows
+// leave that variable clear of its bound there, extrapolation goes on up to the
+// superbasics' limit alphaS (a crossing is still caught by interpolation): the
+// tangent's prediction alone would cut every step short of a bound that the
+// rows' curvature keeps away (HS30, where x1² + x2² ≥ 1 is tangent to the path).
+// An extrapolation that overshoots tries the minimiser of the quadratic through
+// f0, slope and the overshooting value once.
+func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slope float64) (res lsResult, hit int, err error) {
 	f0 := s.obj(s.cur)
 	alpha := math.Min(1, alphaMax)
-	if s.mem.k == 0 && s.bb > 0 {
+	if s.mem.k == 0 && s.bb > 0 && !s.newtonStep {
 		// Steepest descent: start from the Barzilai–Borwein step of the last
 		// iteration (extrapolation still reaches far bounds of a linear problem).
 		alpha = math.Min(alphaMax, s.bb)
@@ -261,7 +282,14 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 	hit = -1
 	haveBest := false
 	bestAlpha, bestF := 0.0, f0
-	first := true
+	// A Newton step's unit length is its trust region's: no extrapolation past
+	// it (trustUpdate grows the region instead).
+	first, extrapolated, quad := true, false, false
+	reach := math.Inf(1)
+	if s.newtonStep {
+		reach = 1
+	}
+	limit := alphaMax
 	for tries := 0; tries < 60; tries++ {
 		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
 			return lsFail, -1, nil
@@ -271,7 +299,14 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 			return lsFail, -1, err
 		}
 		if ok {
-			if k, th := s.violation(); k >= 0 {
+			if k, th := s.violation(); k >= 0 && s.offPath(k, alpha) {
+				// Restoration jumped to another branch of the rows (HS64's x3
+				// through 1/x3 = 0 to a huge negative value): no interpolation
+				// along the path means anything; step back as from a failure.
+				alpha *= 0.25
+				first = false
+				continue
+			} else if k >= 0 {
 				if haveBest {
 					break
 				}
@@ -283,10 +318,18 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 		}
 		ft := s.obj(s.trial)
 		armijo := ok && ft <= f0+1e-4*alpha*slope+1e-14*math.Abs(f0)
-		if !armijo {
-			if haveBest {
-				break
+		if haveBest && (!armijo || ft >= bestF) {
+			if extrapolated && !quad && ok {
+				if den := ft - f0 - slope*alpha; den > 0 {
+					if q := -slope * alpha * alpha / (2 * den); q > bestAlpha*(1+1e-9) && q < alpha*(1-1e-9) {
+						alpha, quad = q, true
+						continue
+					}
+				}
 			}
+			break
+		}
+		if !armijo {
 			hit = -1
 			if ok && ft > f0 {
 				// Minimiser of the quadratic through f0, slope and ft.
@@ -298,28 +341,43 @@ func (s *solver) lineSearch(sb []int, alphaMax float64, limPos int, slope float6
 			first = false
 			continue
 		}
-		if haveBest && ft >= bestF {
-			break
-		}
 		copyPoint(s.best, s.trial)
 		haveBest, bestAlpha, bestF = true, alpha, ft
 		if s.phase == 2 && ft < -s.set.UnboundedObjective {
 			copyPoint(s.cur, s.best)
 			return lsUnbounded, -1, nil
 		}
-		if hit >= 0 || alpha >= alphaMax || !first || (f0-ft) < 0.5*alpha*(-slope) {
+		if hit >= 0 || !first || quad || (f0-ft) < 0.5*alpha*(-slope) {
 			break
 		}
-		alpha = math.Min(4*alpha, alphaMax)
+		if alpha >= reach {
+			break
+		}
+		if alpha >= limit {
+			if limit == alphaMax && limPos >= 0 && alphaS > alphaMax && !s.onBound(s.trial, s.head[limPos], 1e-6) {
+				limit = alphaS
+			} else {
+				break
+			}
+		}
+		alpha = math.Min(math.Min(4*alpha, limit), reach)
+		extrapolated = true
 	}
 	if !haveBest {
 		return lsFail, -1, nil
 	}
-	if bestAlpha >= alphaMax && limPos >= 0 {
+	if limPos >= 0 && (bestAlpha == alphaMax || (bestAlpha > alphaMax && s.onBound(s.best, s.head[limPos], 1e-9))) {
 		hit = limPos
 	}
 	copyPoint(s.cur, s.best)
 	return lsOK, hit, nil
+}
+
+// onBound reports whether pt.x[j] lies within tol·(1+|b|) of a finite bound b.
+func (s *solver) onBound(pt *point, j int, tol float64) bool {
+	x, lo, up := pt.x[j], s.lo[j], s.up[j]
+	return (!math.IsInf(lo, -1) && math.Abs(x-lo) <= tol*(1+math.Abs(lo))) ||
+		(!math.IsInf(up, 1) && math.Abs(x-up) <= tol*(1+math.Abs(up)))
 }
 
 // nearBound returns the bound of x_j within tol·(1+|b|), if any.
@@ -373,6 +431,11 @@ func (s *solver) run() (Result, error) {
 	xPrev := make([]float64, s.nt)
 	rPrev := make([]float64, s.nt)
 	havePrev := false
+	pending := false // s.d holds a negative-curvature direction for the next iteration
+	skipNewton := false
+	var rgHist []float64 // phase 2's RGMax per iteration, for DirectionAuto's stall test
+	autoSwitches := 0
+	s.newton = s.set.Direction == DirectionNewtonCG
 	status := NotSolved
 	iter := 0
 	for ; ; iter++ {
@@ -396,6 +459,9 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		bland := s.degenerate > 50
+		if s.degenerate == 51 {
+			s.logf("cycling guard: 51 degenerate steps in a row, Bland's rule from here until a step moves\n")
+		}
 		rgS, jN, vN, err := s.price(bland)
 		if err != nil {
 			return res, err
@@ -423,7 +489,36 @@ func (s *solver) run() (Result, error) {
 		if s.set.Progress != nil {
 			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: s.obj(s.cur), RGMax: res.RGMax, Superbasics: len(sb)})
 		}
-		if rgS <= tol && jN < 0 {
+		if s.phase == 2 && s.set.Direction == DirectionAuto && autoSwitches < 2 {
+			// DirectionAuto: L-BFGS until it stalls, then Newton-CG; if that
+			// stalls as well, L-BFGS for good. The superbasics' reduced gradient
+			// is what the direction drives down (a nonbasic waiting to be released
+			// keeps RGMax up while they converge).
+			rgHist = append(rgHist, rgS)
+			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
+				if s.newton {
+					s.logf("Newton-CG stalled as well (reduced gradient %.3g, %.3g %d iterations ago): L-BFGS steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
+				} else {
+					s.logf("L-BFGS stalled (reduced gradient %.3g, %.3g %d iterations ago): Newton-CG steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
+				}
+				s.newton = !s.newton
+				s.mem.reset()
+				autoSwitches++
+				rgHist = rgHist[:0]
+			}
+		}
+		escape := pending
+		pending = false
+		if !escape && rgS <= tol && jN < 0 && (s.phase == 2 || maxAbs(s.cur.x[s.n:]) > 1e3*s.set.FeasibilityTolerance) {
+			// Stationary along the superbasics: first-order only, unless the
+			// reduced Hessian has negative curvature to move along (second.go).
+			found, err := s.negativeCurvature(sb, tol)
+			if err != nil {
+				return res, err
+			}
+			escape = found
+		}
+		if rgS <= tol && jN < 0 && !escape {
 			if s.phase == 1 {
 				if maxAbs(s.cur.x[s.n:]) <= 1e3*s.set.FeasibilityTolerance {
 					res.Phase1Iter = iter
@@ -450,25 +545,42 @@ func (s *solver) run() (Result, error) {
 			status = Stopped
 			break
 		}
-		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) {
+		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) && !escape {
 			s.st[jN] = super
 			s.mem.reset()
 			sb = s.superbasics(sb)
 		}
-		// Direction on the superbasics, then the basics' tangent dB = -B⁻¹·N_S·d_S.
-		clear(s.d)
-		if s.set.Memory > 0 {
-			s.mem.direction(sb, s.r, s.d)
+		// Direction on the superbasics (negativeCurvature's when escaping), then
+		// the basics' tangent dB = -B⁻¹·N_S·d_S.
+		s.newtonStep = false
+		if escape {
+			s.mem.reset()
+			s.bb = 0
 		} else {
-			for _, j := range sb {
-				s.d[j] = -s.r[j]
+			if s.newton && s.phase == 2 && !skipNewton && len(sb) > 0 {
+				ok, err := s.newtonDirection(sb)
+				if err != nil {
+					return res, err
+				}
+				s.newtonStep = ok
+			}
+			skipNewton = false
+		}
+		if !escape && !s.newtonStep {
+			clear(s.d)
+			if s.set.Memory > 0 {
+				s.mem.direction(sb, s.r, s.d)
+			} else {
+				for _, j := range sb {
+					s.d[j] = -s.r[j]
+				}
 			}
 		}
 		slope := 0.0
 		for _, j := range sb {
 			slope += s.r[j] * s.d[j]
 		}
-		if !(slope < 0) {
+		if !(slope < 0) && !escape {
 			s.mem.reset()
 			slope = 0
 			for _, j := range sb {
@@ -503,17 +615,18 @@ func (s *solver) run() (Result, error) {
 				continue
 			}
 		}
-		alphaMax, limPos, limVar := s.ratio(sb)
+		alphaMax, alphaS, limPos, limVar := s.ratio(sb)
 		// Degenerate: a variable on (or within round-off of) its bound blocks
 		// the direction. A line search failing on a step to a nearby bound is
 		// treated the same way.
 		degenerate := alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-9*(1+maxAbs(s.cur.x))
 		var ls lsResult
 		var hit int
+		fBefore := s.obj(s.cur)
 		if !degenerate {
 			copy(xPrev, s.cur.x)
 			copy(rPrev, s.r)
-			ls, hit, err = s.lineSearch(sb, alphaMax, limPos, slope)
+			ls, hit, err = s.lineSearch(sb, alphaMax, alphaS, limPos, slope)
 			if err != nil {
 				return res, err
 			}
@@ -551,9 +664,42 @@ func (s *solver) run() (Result, error) {
 			status = Unbounded
 			break
 		}
+		if ls == lsFail && s.newtonStep {
+			// The Newton step found no decrease: a smaller trust region, or once
+			// it is down to round-off, one L-BFGS step before Newton again.
+			s.delta *= 0.0625
+			if s.delta <= 1e-12*(1+maxAbs(s.cur.x)) {
+				s.delta = 0
+				skipNewton = true
+			}
+			continue
+		}
+		if ls == lsOK && s.newtonStep {
+			num, den := 0.0, 0.0
+			for _, j := range sb {
+				num += (s.cur.x[j] - xPrev[j]) * s.d[j]
+				den += s.d[j] * s.d[j]
+			}
+			s.trustUpdate(num/den, s.obj(s.cur)-fBefore)
+		}
+		if ls == lsFail && escape {
+			// The curvature did not pay off along the line: stop looking for it.
+			s.logf("no decrease along the negative curvature\n")
+			s.escapes = maxEscapes
+			continue
+		}
 		if ls == lsFail {
 			if s.mem.k > 0 {
 				s.mem.reset()
+				continue
+			}
+			// A last resort before giving up: negative curvature along the
+			// superbasics (phase 1 creeping towards HS15's saddle at the origin,
+			// too flat for the line search to see a decrease).
+			if found, err := s.negativeCurvature(sb, math.Max(tol, 2*res.RGMax)); err != nil {
+				return res, err
+			} else if found {
+				pending, havePrev = true, false
 				continue
 			}
 			s.logf("line search failed (alpha max %g)\n", alphaMax)
@@ -584,6 +730,10 @@ func (s *solver) run() (Result, error) {
 					break
 				}
 				changed = true
+			} else if s.head[hit] >= s.n {
+				// An artificial short of zero stays basic: as a superbasic it
+				// would leave phase 1's objective blind to every other variable
+				// (HS64, where 1/x terms keep it from reaching zero in one step).
 			} else if ok, err := s.repair(hit); err != nil {
 				return res, err
 			} else if ok {

@@ -28,6 +28,14 @@ type Settings struct {
 	// NewtonLimit caps the Newton iterations of one feasibility restoration.
 	// Zero means 20.
 	NewtonLimit int
+	// Direction is the superbasics' search direction in phase 2; the zero value
+	// is DirectionAuto.
+	Direction Direction
+	// HessianDifferences allows products with the Lagrangian's Hessian by central
+	// differences of its gradient (two evaluations each) when the problem is not a
+	// HessianProblem. Without them such a problem gets no second-order steps: no
+	// negative-curvature check at stationary points and no Newton directions.
+	HessianDifferences bool
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives one line per iteration.
@@ -157,6 +165,17 @@ type solver struct {
 	repairs     int     // basis repairs made (repair), bounded by maxRepairs
 	spare       *point  // polish's copy of the point before a step
 	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
+	escapes     int     // moves along negative curvature (second.go)
+	hpt         *point  // the trial point of Hessian products by differences
+	hp, hq      []float64
+	newton      bool    // phase 2 takes Newton-CG steps (Settings.Direction, or a stall under DirectionAuto)
+	newtonStep  bool    // s.d is a Newton step: the line search tries the unit step first
+	delta       float64 // Newton-CG's trust radius on the superbasics' step, 0 until set
+	newtonRZ    float64 // rᵀd and dᵀHd of the Newton step: the model trustUpdate checks
+	newtonZHZ   float64
+	newtonNorm  float64 // ‖d‖ of the Newton step
+	cgR, cgP    []float64
+	cgHP        []float64
 	log         io.Writer
 }
 
@@ -193,6 +212,9 @@ func Solve(p Problem, x, lo, up []float64, set *Settings) (Result, error) {
 	if err := s.defaults(); err != nil {
 		return Result{}, err
 	}
+	if s.set.Direction == DirectionNewtonCG && !s.hasHessian() {
+		return Result{}, errors.New("grg: Settings.Direction newton-cg needs Hessian products: the problem is not a HessianProblem and Settings.HessianDifferences is off")
+	}
 	s.alloc(lo, up)
 	for j := 0; j < n; j++ {
 		s.cur.x[j] = math.Max(lo[j], math.Min(up[j], x[j]))
@@ -221,6 +243,9 @@ func (s *solver) defaults() error {
 	}
 	if t.NewtonLimit == 0 {
 		t.NewtonLimit = 20
+	}
+	if t.Direction < DirectionAuto || t.Direction > DirectionNewtonCG {
+		return fmt.Errorf("grg: invalid Settings.Direction %d: want DirectionAuto, DirectionLBFGS or DirectionNewtonCG", t.Direction)
 	}
 	if t.IterationLimit < 0 || !(t.OptimalityTolerance > 0) || !(t.FeasibilityTolerance > 0) ||
 		!(t.UnboundedObjective > 0) || t.NewtonLimit < 0 {

@@ -1,0 +1,129 @@
+package nlpsolve
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// KKTTolerance is the relative tolerance of the optimality check SolveGeneral
+// makes before it reports Optimal: a stationarity, sign or complementarity
+// violation is measured against KKTTolerance·max(1, ‖∇f‖∞, ‖y‖∞), so that the
+// check means the same for objectives and multipliers of any size. (A
+// GradientTolerance above KKTTolerance/10 widens it to 10·GradientTolerance.)
+const KKTTolerance = 1e-6
+
+// activeTolerance is how close to a bound (relative to 1+|bound|) a variable must
+// be to count as on it; a row counts as active with a residual within 1e-6, the
+// threshold of NumInfeasibilities.
+const activeTolerance = 1e-7
+
+// kktViolation is the worst violation of the first-order conditions found by
+// checkKKT, in the units of the stated problem, and what it is.
+type kktViolation struct {
+	value, tol float64
+	where      string
+}
+
+// checkKKT checks the first-order conditions of the stated problem at the current
+// point (after eval) with the multipliers duals (grg's, in the minimising sense, per
+// row, in stated units) and the marginals eqm, vm that finish computed from them:
+//
+//   - stationarity: the reduced cost d_j = ∂f/∂x_j - Σ y_i ∂r_i/∂x_j of a column
+//     strictly between its bounds is zero; at a lower bound it is ≥ 0, at an upper
+//     bound ≤ 0 (the sense of minimisation);
+//   - multiplier signs: y ≤ 0 for a ≤ row, y ≥ 0 for a ≥ row;
+//   - complementarity: an inequality whose residual is not zero has y = 0, and
+//     the products |y_i·r_i| of rows and |d_j|·gap_j of columns counted active at
+//     a bound are at most KKTTolerance·max(1, |f|): a huge multiplier on a row
+//     that is active only to within round-off (HS13's cusp) does not pass.
+//
+// Feasibility is the caller's (the rows' infeasibility is measured apart). cs are
+// the columns' user scales or nil: a column scaled by c has its reduced gradient
+// tested in units of c, as grg saw it. It returns nil when the point passes.
+func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTol, f float64) *kktViolation {
+	p := g.p
+	// ∇f alone, for the scale: marginals with zero duals.
+	_, grad := g.marginals(make([]float64, g.m), 1)
+	scale := 1.0
+	for j := range g.colVB {
+		scale = math.Max(scale, math.Abs(grad[g.colVB[j]][g.colEl[j]]))
+	}
+	for _, y := range duals {
+		scale = math.Max(scale, math.Abs(y))
+	}
+	tol := math.Max(KKTTolerance, 10*gradTol) * scale
+	ctol := math.Max(KKTTolerance, 10*gradTol) * math.Max(1, math.Abs(f))
+	var worst *kktViolation
+	note := func(v, t float64, where func() string) {
+		if !(v <= t) && (worst == nil || v/t > worst.value/worst.tol || math.IsNaN(v)) {
+			worst = &kktViolation{value: v, tol: t, where: where()}
+		}
+	}
+	for j := range g.colVB {
+		vb, el := g.colVB[j], g.colEl[j]
+		v := &p.Vars[vb]
+		x, lo, up := g.x[vb][el], v.Lo[el], v.Up[el]
+		d := g.sign * vm[vb][el] // the minimising sense
+		t := tol
+		if cs != nil && cs[j] < 1 {
+			t /= cs[j]
+		}
+		atLo := !math.IsInf(lo, -1) && x-lo <= activeTolerance*(1+math.Abs(lo))
+		atUp := !math.IsInf(up, 1) && up-x <= activeTolerance*(1+math.Abs(up))
+		var viol, gap float64
+		switch {
+		case atLo && atUp:
+			continue
+		case atLo:
+			viol, gap = -d, x-lo
+		case atUp:
+			viol, gap = d, up-x
+		default:
+			viol = math.Abs(d)
+		}
+		where := func() string {
+			return fmt.Sprintf("reduced cost %s of %s = %s (bounds [%s, %s])", fmtValue(d), v.elemName(int(el)), fmtValue(x), fmtValue(lo), fmtValue(up))
+		}
+		note(viol, t, where)
+		note(math.Abs(d)*gap, ctol, where)
+	}
+	for k := range g.gen {
+		ge := &g.gen[k]
+		e := &p.Equations[ge.ei]
+		for r, row := range ge.rows {
+			if row < 0 {
+				continue
+			}
+			y, res := duals[row], ge.r[r]
+			active := math.Abs(res) <= 1e-6
+			var viol float64
+			switch e.Relation {
+			case LessEqual:
+				viol = y
+			case GreaterEqual:
+				viol = -y
+			default:
+				continue
+			}
+			if !active {
+				viol = math.Abs(y)
+			}
+			where := func() string {
+				return fmt.Sprintf("multiplier %s of %s (residual %s)", fmtValue(y), e.rowName(r), fmtValue(res))
+			}
+			note(viol, tol, where)
+			note(math.Abs(y*res), ctol, where)
+		}
+	}
+	return worst
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// logf writes to w when it is set.
+func (g *general) logf(w io.Writer, format string, args ...any) {
+	if w != nil {
+		fmt.Fprintf(w, format, args...)
+	}
+}

@@ -1,0 +1,69 @@
+package nlpsolve
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCheckKKT checks the optimality check on min x + y (max -x - y) subject to x + y ≥ 1,
+// 0 ≤ x, y ≤ 10 at points and multipliers that are and are not a KKT pair.
+func TestCheckKKT(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		x, y float64
+		dual float64 // of the row x + y ≥ 1, minimising sense
+		want string  // part of the violation's description; "" when the pair passes
+		max  bool    // maximise -x - y instead
+		a    float64 // the row is a·(x + y - 1) ≥ 0; 0 means 1
+	}{
+		{"optimal", 0.5, 0.5, 1, "", false, 0},
+		{"optimal at a bound", 0, 1, 1, "", false, 0},
+		{"no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", false, 0},
+		{"wrong sign", 0.5, 0.5, -1, "reduced cost 2 of x", false, 0},
+		{"inactive row with a multiplier", 2, 2, 1, "multiplier 1 of c", false, 0},
+		{"interior column with a reduced cost", 0, 1, 0.5, "reduced cost 0.5 of y", false, 0},
+		{"maximising, optimal", 0.5, 0.5, 1, "", true, 0},
+		{"maximising, no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", true, 0},
+		// A row active only to within 1e-6 in its own units, 1e-4 off in x and y,
+		// carrying a multiplier of 1000: |y·r| = 1e-4.
+		{"huge multiplier on a nearly active row", 0.5, 0.5001, 1000, "multiplier 1000 of c", false, 1e-3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTestModel()
+			x := m.variable("x", 0, 10, tc.x)
+			y := m.variable("y", 0, 10, tc.y)
+			a := tc.a
+			if a == 0 {
+				a = 1
+			}
+			m.equation("c", GreaterEqual, &denseLinear{cols: scalars(x, y), a: [][]float64{{a, a}}, b: []float64{a}})
+			if tc.max {
+				m.objective("f", true, []float64{-1, -1}, []int{x, y})
+			} else {
+				m.objective("f", false, []float64{1, 1}, []int{x, y})
+			}
+			g, err := newGeneral(&m.p, m.pat, m.start(), map[int]bool{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			xc := make([]float64, len(g.colVB))
+			for j := range xc {
+				xc[j] = m.x0[g.colVB[j]][g.colEl[j]]
+			}
+			if _, err := g.eval(xc, make([]float64, g.m), make([]float64, len(xc)), nil); err != nil {
+				t.Fatal(err)
+			}
+			duals := []float64{tc.dual}
+			_, vm := g.marginals(duals, 1)
+			v := g.checkKKT(duals, vm, nil, 0, 1)
+			switch {
+			case tc.want == "" && v != nil:
+				t.Errorf("a KKT pair fails the check: %s (%g > %g)", v.where, v.value, v.tol)
+			case tc.want != "" && v == nil:
+				t.Errorf("passes the check, want a violation %q", tc.want)
+			case tc.want != "" && !strings.Contains(v.where, tc.want):
+				t.Errorf("violation %q, want one containing %q", v.where, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,134 @@
+package remote
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/safetensors"
+)
+
+// codec turns models, options and scenarios into payloads and back: the model file
+// format of issue 24 part 1. Behind an interface so that the transport does not
+// depend on the format's details.
+type codec interface {
+	encodeModel(m *nnopt.Model) ([]byte, error)
+	decodeModel(b []byte) (*nnopt.Container, *nnopt.Model, error)
+	encodeOptions(o nnopt.Options) ([]byte, error)
+	decodeOptions(b []byte) (nnopt.Options, error)
+	// encodeScenario is the data of a frozen model's modifiables; applyScenario
+	// sets it in a model decoded from the same frozen model.
+	encodeScenario(m *nnopt.Model) ([]byte, error)
+	applyScenario(m *nnopt.Model, b []byte) error
+}
+
+// resultFormat is the metadata value that marks a result.
+const resultFormat = "nnopt remote result 1"
+
+// A result is a safetensors file: "<symbol>.l" and "<symbol>.m" for every variable
+// and equation of the solved model, flat, in float64, and metadata "format" and
+// "attributes" (the model's Attributes as JSON).
+func encodeResult(m *nnopt.Model, syms []symbol) ([]byte, error) {
+	attrs, err := json.Marshal(m.Attributes)
+	if err != nil {
+		return nil, fmt.Errorf("result attributes: %w", err)
+	}
+	tensors := make(map[string]safetensors.Tensor, 2*len(syms))
+	for _, s := range syms {
+		tensors[s.name+".l"] = safetensors.Tensor{DType: safetensors.F64, Shape: []int{len(s.l)}, Data: s.l}
+		tensors[s.name+".m"] = safetensors.Tensor{DType: safetensors.F64, Shape: []int{len(s.m)}, Data: s.m}
+	}
+	var buf bytes.Buffer
+	if err := safetensors.Write(&buf, tensors, map[string]string{"format": resultFormat, "attributes": string(attrs)}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// applyResult writes a result into m, as a local solve would: levels and marginals
+// of the symbols the result and m share, then the attributes. A symbol of m's whose
+// size differs from the result's is an error, and then nothing is written.
+func applyResult(m *nnopt.Model, syms []symbol, b []byte) error {
+	tensors, meta, err := safetensors.Read(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("remote: damaged result: %w", err)
+	}
+	if meta["format"] != resultFormat {
+		return fmt.Errorf("remote: result format %q, want %q", meta["format"], resultFormat)
+	}
+	var a nnopt.Attributes
+	if err := json.Unmarshal([]byte(meta["attributes"]), &a); err != nil {
+		return fmt.Errorf("remote: result attributes: %w", err)
+	}
+	type copyOp struct{ dst, src []float64 }
+	var ops []copyOp
+	for _, s := range syms {
+		for _, part := range []struct {
+			key string
+			dst []float64
+		}{{s.name + ".l", s.l}, {s.name + ".m", s.m}} {
+			t, ok := tensors[part.key]
+			if !ok {
+				return fmt.Errorf("remote: result lacks %q of the model's symbol %q", part.key, s.name)
+			}
+			if len(t.Data) != len(part.dst) {
+				return fmt.Errorf("remote: result's %q has %d elements, the model's symbol %d", part.key, len(t.Data), len(part.dst))
+			}
+			ops = append(ops, copyOp{part.dst, t.Data})
+		}
+	}
+	for _, op := range ops {
+		copy(op.dst, op.src)
+	}
+	m.Attributes = a
+	return nil
+}
+
+// symbol is the levels and marginals of a variable or equation, by name.
+type symbol struct {
+	name string
+	l, m []float64
+}
+
+// errNoCodec is the error of every encoding before the model file format exists.
+var errNoCodec = errors.New("remote: no model encoding is available in this build")
+
+// symbolsOf lists the variables and equations whose levels and marginals a solve of
+// m writes.
+//
+// nnopt has no public list of a model's symbols; the Jacobian's variable blocks and
+// equations are exactly the model's (it compiles the model, a cost a remote solve
+// takes once on each side).
+func symbolsOf(m *nnopt.Model) ([]symbol, error) {
+	J, err := m.Jacobian()
+	if err != nil {
+		return nil, err
+	}
+	var out []symbol
+	seen := map[string]bool{}
+	for _, v := range J.Vars {
+		if !seen[v.Name()] {
+			seen[v.Name()] = true
+			out = append(out, symbol{v.Name(), v.L, v.M})
+		}
+	}
+	for _, b := range J.Blocks {
+		e := b.Equation
+		if e != nil && !seen[e.Name()] {
+			seen[e.Name()] = true
+			out = append(out, symbol{e.Name(), e.L, e.M})
+		}
+	}
+	slices.SortFunc(out, func(a, b symbol) int {
+		if a.name < b.name {
+			return -1
+		} else if a.name > b.name {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}

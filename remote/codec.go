@@ -3,9 +3,10 @@ package remote
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"reflect"
 	"slices"
+	"strconv"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/safetensors"
@@ -32,7 +33,7 @@ const resultFormat = "nnopt remote result 1"
 // and equation of the solved model, flat, in float64, and metadata "format" and
 // "attributes" (the model's Attributes as JSON).
 func encodeResult(m *nnopt.Model, syms []symbol) ([]byte, error) {
-	attrs, err := json.Marshal(m.Attributes)
+	attrs, err := json.Marshal(attributesMap(m.Attributes))
 	if err != nil {
 		return nil, fmt.Errorf("result attributes: %w", err)
 	}
@@ -59,8 +60,12 @@ func applyResult(m *nnopt.Model, syms []symbol, b []byte) error {
 	if meta["format"] != resultFormat {
 		return fmt.Errorf("remote: result format %q, want %q", meta["format"], resultFormat)
 	}
-	var a nnopt.Attributes
-	if err := json.Unmarshal([]byte(meta["attributes"]), &a); err != nil {
+	var am map[string]string
+	if err := json.Unmarshal([]byte(meta["attributes"]), &am); err != nil {
+		return fmt.Errorf("remote: result attributes: %w", err)
+	}
+	a, err := attributesFrom(am)
+	if err != nil {
 		return fmt.Errorf("remote: result attributes: %w", err)
 	}
 	type copyOp struct{ dst, src []float64 }
@@ -93,8 +98,38 @@ type symbol struct {
 	l, m []float64
 }
 
-// errNoCodec is the error of every encoding before the model file format exists.
-var errNoCodec = errors.New("remote: no model encoding is available in this build")
+// fileCodec is the codec of nnopt's model file format (modelfile.go).
+type fileCodec struct{}
+
+func (fileCodec) encodeModel(m *nnopt.Model) ([]byte, error) {
+	var b bytes.Buffer
+	err := m.Encode(&b)
+	return b.Bytes(), err
+}
+
+func (fileCodec) decodeModel(b []byte) (*nnopt.Container, *nnopt.Model, error) {
+	return nnopt.DecodeModel(bytes.NewReader(b))
+}
+
+func (fileCodec) encodeOptions(o nnopt.Options) ([]byte, error) {
+	var b bytes.Buffer
+	err := nnopt.EncodeOptions(&b, o)
+	return b.Bytes(), err
+}
+
+func (fileCodec) decodeOptions(b []byte) (nnopt.Options, error) {
+	return nnopt.DecodeOptions(bytes.NewReader(b))
+}
+
+func (fileCodec) encodeScenario(m *nnopt.Model) ([]byte, error) {
+	var b bytes.Buffer
+	err := m.EncodeScenario(&b)
+	return b.Bytes(), err
+}
+
+func (fileCodec) applyScenario(m *nnopt.Model, b []byte) error {
+	return m.ApplyScenario(bytes.NewReader(b))
+}
 
 // symbolsOf lists the variables and equations whose levels and marginals a solve of
 // m writes.
@@ -131,4 +166,65 @@ func symbolsOf(m *nnopt.Model) ([]symbol, error) {
 		return 0
 	})
 	return out, nil
+}
+
+// defaultCodec is the codec clients and workers start with.
+var defaultCodec codec = fileCodec{}
+
+// attributesMap writes the attributes field by field as text, floats in the
+// shortest form that reads back exactly (NaN and infinities included, which JSON
+// numbers cannot hold).
+func attributesMap(a nnopt.Attributes) map[string]string {
+	v := reflect.ValueOf(a)
+	out := make(map[string]string, v.NumField())
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Float64:
+			out[v.Type().Field(i).Name] = strconv.FormatFloat(f.Float(), 'g', -1, 64)
+		case reflect.Int:
+			out[v.Type().Field(i).Name] = strconv.FormatInt(f.Int(), 10)
+		case reflect.Bool:
+			out[v.Type().Field(i).Name] = strconv.FormatBool(f.Bool())
+		case reflect.String:
+			out[v.Type().Field(i).Name] = f.String()
+		}
+	}
+	return out
+}
+
+// attributesFrom reads attributesMap's text; a field the text lacks stays zero, so
+// that a newer worker's result reads in an older client.
+func attributesFrom(m map[string]string) (nnopt.Attributes, error) {
+	var a nnopt.Attributes
+	v := reflect.ValueOf(&a).Elem()
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		s, ok := m[name]
+		if !ok {
+			continue
+		}
+		f := v.Field(i)
+		var err error
+		switch f.Kind() {
+		case reflect.Float64:
+			var x float64
+			x, err = strconv.ParseFloat(s, 64)
+			f.SetFloat(x)
+		case reflect.Int:
+			var x int64
+			x, err = strconv.ParseInt(s, 10, 64)
+			f.SetInt(x)
+		case reflect.Bool:
+			var x bool
+			x, err = strconv.ParseBool(s)
+			f.SetBool(x)
+		case reflect.String:
+			f.SetString(s)
+		}
+		if err != nil {
+			return a, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return a, nil
 }

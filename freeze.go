@@ -332,7 +332,7 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	if err != nil {
 		return fmt.Errorf("nnopt: model %q: %w", m.name, err)
 	}
-	f := &frozen{inst: inst, kept: kept}
+	f := &frozen{inst: inst, kept: kept, mods: slices.Clone(modifiables)}
 	// Everything checked: add the parameters' variables to the container.
 	for j, p := range params {
 		v := m.c.NewVariable(p.name+"_var", Free, p.domain...)

@@ -13,7 +13,8 @@ import (
 type frozen struct {
 	inst  *instance
 	kept  *freeze.Instance
-	pvars []*Variable // <name>_var of the modifiable parameters, in order
+	pvars []*Variable  // <name>_var of the modifiable parameters, in order
+	mods  []Modifiable // as Freeze was given them: what a model file lists
 }
 
 func typeBounds(t VarType) (lo, up float64) {

@@ -1,9 +1,17 @@
 package nnopt
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
+
+	"github.com/nnopt/nnopt/internal/freeze"
+	"github.com/nnopt/nnopt/internal/fsutil"
+	"github.com/nnopt/nnopt/safetensors"
 )
 
 // Model files
@@ -61,57 +69,839 @@ const ModelFileVersion = 1
 // version, or one whose contents do not fit together.
 var ErrModelFile = errors.New("bad model file")
 
+// modelFormat names a model file's metadata.
+const modelFormat = "nnopt-model"
+
+// fileModel is a model file's metadata section.
+type fileModel struct {
+	Format           string       `json:"format"`
+	Name             string       `json:"model"`
+	Problem          string       `json:"problem"`
+	Sense            string       `json:"sense"`
+	Equations        []string     `json:"equations"`
+	Objective        *fileExpr    `json:"objective,omitempty"`
+	Options          *fileOptions `json:"options,omitempty"`
+	ContainerOptions *fileOptions `json:"container_options,omitempty"`
+	// Sets are the container's sets the model needs, in creation order;
+	// Conditions the subsets the expressions use that are no symbols.
+	Sets            []fileSet      `json:"sets"`
+	Conditions      []fileSet      `json:"conditions,omitempty"`
+	Parameters      []fileSymbol   `json:"parameters,omitempty"`
+	Variables       []fileSymbol   `json:"variables,omitempty"`
+	EquationSymbols []fileEquation `json:"equation_symbols,omitempty"`
+	Frozen          *fileFrozen    `json:"frozen,omitempty"`
+}
+
+// fileSet is a set, a dimension, an alias or a subset (Kind, as kindOf names it).
+type fileSet struct {
+	Name   string   `json:"name"`
+	Kind   string   `json:"kind"`
+	Labels []string `json:"labels,omitempty"` // a set's
+	Size   int      `json:"size,omitempty"`   // a dimension's
+	Of     string   `json:"of,omitempty"`     // an alias's set
+	Domain []string `json:"domain,omitempty"` // a subset's sets
+}
+
+// fileSymbol is a parameter (Sparse) or a variable (Type).
+type fileSymbol struct {
+	Name   string   `json:"name"`
+	Domain []string `json:"domain,omitempty"`
+	Sparse bool     `json:"sparse,omitempty"`
+	Type   string   `json:"type,omitempty"`
+}
+
+// fileEquation is an equation: its domain, its type, its condition and its
+// definition, lhs Relation rhs (Type can differ from Relation where a program set
+// Equation.Type after Define).
+type fileEquation struct {
+	Name       string    `json:"name"`
+	Domain     []string  `json:"domain,omitempty"`
+	Type       string    `json:"type"`
+	Cond       string    `json:"cond,omitempty"`
+	InlineCond *int      `json:"inline_cond,omitempty"`
+	Relation   string    `json:"relation"`
+	LHS        *fileExpr `json:"lhs"`
+	RHS        *fileExpr `json:"rhs"`
+}
+
+// fileFrozen lists a frozen model's modifiables in Freeze's order; the data of
+// each at Freeze is the tensor frozen/<k>/base (and base_up for a fixed value).
+type fileFrozen struct {
+	Modifiables []fileModifiable `json:"modifiables"`
+}
+
+// fileModifiable is a parameter or a variable's attribute.
+type fileModifiable struct {
+	Parameter string `json:"parameter,omitempty"`
+	Variable  string `json:"variable,omitempty"`
+	Attr      string `json:"attr,omitempty"`
+}
+
+// The names of the arrays in the data section.
+func tensorKey(kind, name, array string) string { return kind + "/" + name + "/" + array }
+
+// modelEncoder collects what a model needs while writing its expressions.
+type modelEncoder struct {
+	c       *Container
+	sets    map[*Set]bool
+	syms    map[any]bool
+	inline  []*Set
+	inlineK map[*Set]int
+}
+
+// useSet marks s and the sets it depends on as needed.
+func (enc *modelEncoder) useSet(s *Set) error {
+	if enc.sets[s] {
+		return nil
+	}
+	if enc.c.symbols[s.name] != s {
+		return fmt.Errorf("set %q is not a symbol of the model's container", s.name)
+	}
+	enc.sets[s] = true
+	if s.aliasOf != nil {
+		if err := enc.useSet(s.aliasOf); err != nil {
+			return err
+		}
+	}
+	for _, d := range s.domain {
+		if err := enc.useSet(d); err != nil {
+			return err
+		}
+	}
+	if s.labels == nil && s.member == nil && s.aliasOf == nil && s.size > 0 {
+		// A dimension: those of its size that AddDims made before it too, so
+		// that the reader's AddDims numbers the next one as the writer's would.
+		for _, d := range enc.c.dims[s.size] {
+			enc.sets[d] = true
+		}
+	}
+	return nil
+}
+
+func (enc *modelEncoder) useSets(sets []*Set) error {
+	for _, s := range sets {
+		if err := enc.useSet(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// symbol marks a parameter or variable and its domain as needed.
+func (enc *modelEncoder) symbol(sym any) error {
+	var name string
+	var domain []*Set
+	switch s := sym.(type) {
+	case *Parameter:
+		name, domain = s.name, s.domain
+	case *Variable:
+		name, domain = s.name, s.domain
+	}
+	if enc.c.symbols[name] != sym {
+		return fmt.Errorf("%s %q is not a symbol of the model's container", kindOf(sym), name)
+	}
+	enc.syms[sym] = true
+	return enc.useSets(domain)
+}
+
+// condition names the subset s: a container set, or one of the file's conditions.
+func (enc *modelEncoder) condition(s *Set, name *string, inline **int) error {
+	if s == nil {
+		return nil
+	}
+	if enc.c.symbols[s.name] == s {
+		*name = s.name
+		return enc.useSet(s)
+	}
+	k, ok := enc.inlineK[s]
+	if !ok {
+		if err := enc.useSets(s.domain); err != nil {
+			return err
+		}
+		k = len(enc.inline)
+		enc.inline = append(enc.inline, s)
+		enc.inlineK[s] = k
+	}
+	*inline = &k
+	return nil
+}
+
+// expr writes e, with the sets its operands name marked as needed.
+func (enc *modelEncoder) expr(e *Expr) (*fileExpr, error) {
+	var mark func(*Expr) error
+	mark = func(e *Expr) error {
+		if err := enc.useSets(e.idx); err != nil {
+			return err
+		}
+		for _, a := range e.args {
+			if err := mark(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	f, err := enc.writeExpr(e)
+	if err == nil {
+		err = mark(e)
+	}
+	return f, err
+}
+
 // Encode writes the model and the part of its container that it needs to w in the
 // model file format (see the package documentation's section on model files,
-// modelfile.go). It fails, having written nothing, on a model that cannot be
-// generated and on what a file cannot hold (ErrUnsupported).
+// modelfile.go). It fails, having written nothing, on a model with an equation
+// without a definition and on what a file cannot hold (ErrUnsupported).
 func (m *Model) Encode(w io.Writer) error {
-	return fmt.Errorf("nnopt: model %q: Encode: %w", m.name, ErrUnsupported)
+	meta, tensors, err := m.encode()
+	if err != nil {
+		return fmt.Errorf("nnopt: model %q: Encode: %w", m.name, err)
+	}
+	return writeFramed(w, modelMagic, meta, tensors)
+}
+
+// encode is the metadata and the data section of m's file.
+func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
+	c := m.c
+	enc := &modelEncoder{c: c, sets: map[*Set]bool{}, syms: map[any]bool{}, inlineK: map[*Set]int{}}
+	f := &fileModel{Format: modelFormat, Name: m.name, Problem: m.problem.String(), Sense: m.sense.String(), Sets: []fileSet{}}
+	var err error
+	if f.Options, err = m.Options.toFile("Model.Options"); err != nil {
+		return nil, nil, err
+	}
+	if f.ContainerOptions, err = c.Options.toFile("Container.Options"); err != nil {
+		return nil, nil, err
+	}
+	if m.objective != nil {
+		if f.Objective, err = enc.expr(m.objective); err != nil {
+			return nil, nil, fmt.Errorf("objective: %w", err)
+		}
+	}
+	eqs := map[*Equation]bool{}
+	for _, e := range m.equations {
+		f.Equations = append(f.Equations, e.name)
+		if c.symbols[e.name] != e {
+			return nil, nil, fmt.Errorf("equation %q is not a symbol of the model's container", e.name)
+		}
+		if eqs[e] {
+			continue
+		}
+		eqs[e] = true
+		if e.def == nil {
+			return nil, nil, fmt.Errorf("equation %q has no definition", e.name)
+		}
+		fe := fileEquation{Name: e.name, Domain: setNames(e.domain), Type: e.Type.String(), Relation: e.def.typ.String()}
+		if err := enc.useSets(e.domain); err != nil {
+			return nil, nil, fmt.Errorf("equation %q: %w", e.name, err)
+		}
+		if err := enc.condition(e.cond, &fe.Cond, &fe.InlineCond); err != nil {
+			return nil, nil, fmt.Errorf("equation %q: %w", e.name, err)
+		}
+		if fe.LHS, err = enc.expr(e.def.lhs); err == nil {
+			fe.RHS, err = enc.expr(e.def.rhs)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("equation %q: %w", e.name, err)
+		}
+		f.EquationSymbols = append(f.EquationSymbols, fe)
+	}
+	tensors := map[string]safetensors.Tensor{}
+	put := func(key string, shape []int, data []float64) {
+		tensors[key] = safetensors.Tensor{DType: safetensors.F64, Shape: shape, Data: data}
+	}
+	if fr := m.frozen; fr != nil {
+		f.Frozen = &fileFrozen{Modifiables: []fileModifiable{}}
+		base := map[string]*freeze.Mod{}
+		for _, md := range fr.kept.Mods {
+			base[md.Name] = md
+		}
+		for k, mod := range fr.mods {
+			var fm fileModifiable
+			var shape []int
+			switch x := mod.(type) {
+			case *Parameter:
+				fm.Parameter, shape = x.name, shapeOf(x.domain)
+				err = enc.symbol(x)
+			case VarAttr:
+				fm.Variable, fm.Attr, shape = x.v.name, x.kind.String(), shapeOf(x.v.domain)
+				err = enc.symbol(x.v)
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
+			}
+			md := base[mod.modifiableName()]
+			put(tensorKey("frozen", fmt.Sprint(k), "base"), shape, md.Base)
+			if md.BaseUp != nil {
+				put(tensorKey("frozen", fmt.Sprint(k), "base_up"), shape, md.BaseUp)
+			}
+			f.Frozen.Modifiables = append(f.Frozen.Modifiables, fm)
+		}
+	}
+	for _, name := range c.order {
+		switch s := c.symbols[name].(type) {
+		case *Set:
+			if !enc.sets[s] {
+				continue
+			}
+			fs := fileSet{Name: s.name, Kind: kindOf(s)}
+			switch fs.Kind {
+			case "set":
+				fs.Labels = s.labels
+			case "dimension":
+				fs.Size = s.size
+			case "alias":
+				fs.Of = s.aliasOf.name
+			case "subset":
+				fs.Domain = setNames(s.domain)
+				put(tensorKey("set", s.name, "members"), []int{s.count}, memberPositions(s))
+			}
+			f.Sets = append(f.Sets, fs)
+		case *Parameter:
+			if !enc.syms[s] {
+				continue
+			}
+			f.Parameters = append(f.Parameters, fileSymbol{Name: s.name, Domain: setNames(s.domain), Sparse: s.recs != nil})
+			if s.recs != nil {
+				recs := make([]float64, len(s.recs))
+				for k, at := range s.recs {
+					recs[k] = float64(at)
+				}
+				put(tensorKey("parameter", s.name, "records"), []int{len(recs)}, recs)
+				put(tensorKey("parameter", s.name, "values"), []int{len(s.Values)}, s.Values)
+			} else {
+				put(tensorKey("parameter", s.name, "values"), shapeOf(s.domain), s.Values)
+			}
+		case *Variable:
+			if !enc.syms[s] {
+				continue
+			}
+			f.Variables = append(f.Variables, fileSymbol{Name: s.name, Domain: setNames(s.domain), Type: s.Type.String()})
+			shape := shapeOf(s.domain)
+			for _, a := range []struct {
+				name string
+				data []float64
+			}{{"l", s.L}, {"m", s.M}, {"lo", s.Lo}, {"up", s.Up}, {"scale", s.Scale}} {
+				put(tensorKey("variable", s.name, a.name), shape, a.data)
+			}
+		case *Equation:
+			if !eqs[s] {
+				continue
+			}
+			shape := shapeOf(s.domain)
+			put(tensorKey("equation", s.name, "l"), shape, s.L)
+			put(tensorKey("equation", s.name, "m"), shape, s.M)
+			put(tensorKey("equation", s.name, "scale"), shape, s.Scale)
+		}
+	}
+	for k, s := range enc.inline {
+		f.Conditions = append(f.Conditions, fileSet{Name: s.name, Kind: "subset", Domain: setNames(s.domain)})
+		put(tensorKey("condition", fmt.Sprint(k), "members"), []int{s.count}, memberPositions(s))
+	}
+	meta, err := json.Marshal(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return meta, tensors, nil
+}
+
+// memberPositions are the row-major positions of a subset's members.
+func memberPositions(s *Set) []float64 {
+	out := make([]float64, 0, s.count)
+	for off, in := range s.member {
+		if in {
+			out = append(out, float64(off))
+		}
+	}
+	return out
+}
+
+// modelDecoder builds a container from a file.
+type modelDecoder struct {
+	c       *Container
+	tensors map[string]safetensors.Tensor
+	used    map[string]bool
+	conds   []*Set
+}
+
+// set is the set of the container named name.
+func (dec *modelDecoder) set(name string) (*Set, error) {
+	s, ok := dec.c.symbols[name].(*Set)
+	if !ok {
+		return nil, fmt.Errorf("set %s", describe(name, dec.c.symbols[name]))
+	}
+	return s, nil
+}
+
+func (dec *modelDecoder) setList(names []string) ([]*Set, error) {
+	out := make([]*Set, len(names))
+	for i, n := range names {
+		s, err := dec.set(n)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// condition is the subset a condition names: a set of the container, or the
+// file's inline condition k.
+func (dec *modelDecoder) condition(name string, inline *int) (*Set, error) {
+	if inline != nil {
+		if name != "" || *inline < 0 || *inline >= len(dec.conds) {
+			return nil, fmt.Errorf("condition %d: the file has %d conditions", *inline, len(dec.conds))
+		}
+		return dec.conds[*inline], nil
+	}
+	s, err := dec.set(name)
+	if err != nil {
+		return nil, err
+	}
+	if s.member == nil {
+		return nil, fmt.Errorf("condition %q is not a subset", name)
+	}
+	return s, nil
+}
+
+// array is the tensor key of the data section, which must hold n float64s.
+func (dec *modelDecoder) array(key string, n int) ([]float64, error) {
+	t, ok := dec.tensors[key]
+	if !ok {
+		return nil, fmt.Errorf("the data section has no tensor %q", key)
+	}
+	if t.DType != safetensors.F64 {
+		return nil, fmt.Errorf("tensor %q is %s; a model file's arrays are F64, which keep every bit", key, t.DType)
+	}
+	if len(t.Data) != n {
+		return nil, fmt.Errorf("tensor %q has %d values, want %d", key, len(t.Data), n)
+	}
+	dec.used[key] = true
+	return t.Data, nil
+}
+
+// positions reads the tensor key as increasing row-major positions below n.
+func (dec *modelDecoder) positions(key string, n int) ([]int64, error) {
+	t, ok := dec.tensors[key]
+	if !ok {
+		return nil, fmt.Errorf("the data section has no tensor %q", key)
+	}
+	data, err := dec.array(key, len(t.Data))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(data))
+	for k, v := range data {
+		if !(v >= 0 && v < float64(n) && v == math.Trunc(v)) {
+			return nil, fmt.Errorf("tensor %q: position %d is %g; want a whole number from 0 to %d", key, k, v, n-1)
+		}
+		out[k] = int64(v)
+		if k > 0 && out[k] <= out[k-1] {
+			return nil, fmt.Errorf("tensor %q: positions %d and %d are %d and %d; want them increasing", key, k-1, k, out[k-1], out[k])
+		}
+	}
+	return out, nil
+}
+
+// subset makes the subset fs, with members from the tensor key; register says
+// whether it is a symbol of the container.
+func (dec *modelDecoder) subset(fs fileSet, key string, register bool) (*Set, error) {
+	domain, err := dec.setList(fs.Domain)
+	if err != nil {
+		return nil, err
+	}
+	if len(domain) == 0 {
+		return nil, fmt.Errorf("subset %q without domain sets", fs.Name)
+	}
+	for _, d := range domain {
+		if len(d.domain) > 0 {
+			return nil, fmt.Errorf("subset %q: domain %q is itself a subset", fs.Name, d.name)
+		}
+	}
+	n, err := domainLen("subset", fs.Name, domain)
+	if err == nil {
+		err = checkMemory("subset", fs.Name, domain, n, 1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pos, err := dec.positions(key, n)
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{name: fs.Name, size: n, domain: domain, member: make([]bool, n), count: len(pos)}
+	for _, at := range pos {
+		s.member[at] = true
+	}
+	if register {
+		if err := dec.c.add("subset", fs.Name, s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // DecodeModel reads a model file written by Encode into a new Container and returns
-// it with the model. A frozen model comes back frozen with the same modifiables.
+// it with the model. A frozen model comes back frozen with the same modifiables
+// and base case. Every error wraps ErrModelFile, but that of freezing the decoded
+// model (which generates it).
 func DecodeModel(r io.Reader) (*Container, *Model, error) {
-	return nil, nil, fmt.Errorf("nnopt: DecodeModel: %w", ErrUnsupported)
+	fr, err := readFramed(r, modelMagic, "model file")
+	if err != nil {
+		return nil, nil, err
+	}
+	var f fileModel
+	if err := decodeJSON(fr.meta, &f); err != nil {
+		return nil, nil, fmt.Errorf("nnopt: model file: %w: metadata: %v", ErrModelFile, err)
+	}
+	c, m, err := decodeModel(&f, fr.tensors)
+	if err != nil {
+		if errors.Is(err, errFreeze) {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("nnopt: model file of model %q: %w: %v", f.Name, ErrModelFile, err)
+	}
+	return c, m, nil
+}
+
+// errFreeze marks the failure to freeze a decoded model: the file was read.
+var errFreeze = errors.New("freezing the decoded model")
+
+func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Container, *Model, error) {
+	if f.Format != modelFormat {
+		return nil, nil, fmt.Errorf("format %q, want %q", f.Format, modelFormat)
+	}
+	c := NewContainer()
+	dec := &modelDecoder{c: c, tensors: tensors, used: map[string]bool{}}
+	var err error
+	if f.ContainerOptions != nil {
+		if c.Options, err = f.ContainerOptions.options("container options"); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, fs := range f.Sets {
+		if err := dec.addSet(fs); err != nil {
+			return nil, nil, fmt.Errorf("set %q: %w", fs.Name, err)
+		}
+	}
+	for k, fs := range f.Conditions {
+		s, err := dec.subset(fs, tensorKey("condition", fmt.Sprint(k), "members"), false)
+		if err != nil {
+			return nil, nil, fmt.Errorf("condition %d %q: %w", k, fs.Name, err)
+		}
+		dec.conds = append(dec.conds, s)
+	}
+	for _, fp := range f.Parameters {
+		if err := dec.addParameter(fp); err != nil {
+			return nil, nil, fmt.Errorf("parameter %q: %w", fp.Name, err)
+		}
+	}
+	for _, fv := range f.Variables {
+		if err := dec.addVariable(fv); err != nil {
+			return nil, nil, fmt.Errorf("variable %q: %w", fv.Name, err)
+		}
+	}
+	for _, fe := range f.EquationSymbols {
+		if err := dec.addEquation(fe); err != nil {
+			return nil, nil, fmt.Errorf("equation %q: %w", fe.Name, err)
+		}
+	}
+	spec := ModelSpec{}
+	if spec.Problem, err = ParseProblem(f.Problem); err != nil {
+		return nil, nil, err
+	}
+	if spec.Sense, err = parseSense(f.Sense); err != nil {
+		return nil, nil, err
+	}
+	for _, n := range f.Equations {
+		e, ok := c.symbols[n].(*Equation)
+		if !ok {
+			return nil, nil, fmt.Errorf("the model's equation %s", describe(n, c.symbols[n]))
+		}
+		spec.Equations = append(spec.Equations, e)
+	}
+	if f.Objective != nil {
+		if spec.Objective, err = dec.readExpr(f.Objective, "objective"); err != nil {
+			return nil, nil, err
+		}
+	}
+	m, err := c.NewModel(f.Name, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Options != nil {
+		if m.Options, err = f.Options.options("model options"); err != nil {
+			return nil, nil, err
+		}
+	}
+	if f.Frozen != nil {
+		if err := dec.freeze(m, f.Frozen); err != nil {
+			return nil, nil, err
+		}
+	}
+	for key := range tensors {
+		if !dec.used[key] {
+			return nil, nil, fmt.Errorf("the data section's tensor %q belongs to nothing in the metadata", key)
+		}
+	}
+	return c, m, nil
+}
+
+func parseSense(s string) (Sense, error) {
+	for _, x := range []Sense{Minimize, Maximize, Feasibility} {
+		if x.String() == s {
+			return x, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown sense %q; want MIN, MAX or FEASIBILITY", s)
+}
+
+func (dec *modelDecoder) addSet(fs fileSet) error {
+	c := dec.c
+	switch fs.Kind {
+	case "set":
+		_, err := c.AddSet(fs.Name, fs.Labels...)
+		return err
+	case "dimension":
+		k := len(c.dims[fs.Size]) + 1
+		if want := fmt.Sprintf("DenseDim%d_%d", fs.Size, k); fs.Size <= 0 || fs.Name != want {
+			return fmt.Errorf("dimension of size %d named %q; want %q, the next dimension of that size", fs.Size, fs.Name, want)
+		}
+		// AddDims with k sizes adds the k-th dimension, the others being there.
+		sizes := make([]int, k)
+		for q := range sizes {
+			sizes[q] = fs.Size
+		}
+		_, err := c.AddDims(sizes...)
+		return err
+	case "alias":
+		of, err := dec.set(fs.Of)
+		if err != nil {
+			return err
+		}
+		_, err = c.AddAlias(fs.Name, of)
+		return err
+	case "subset":
+		_, err := dec.subset(fs, tensorKey("set", fs.Name, "members"), true)
+		return err
+	}
+	return fmt.Errorf("unknown kind %q; want set, dimension, alias or subset", fs.Kind)
+}
+
+func (dec *modelDecoder) addParameter(fp fileSymbol) error {
+	if fp.Type != "" {
+		return fmt.Errorf("a parameter with a type %q", fp.Type)
+	}
+	domain, err := dec.setList(fp.Domain)
+	if err != nil {
+		return err
+	}
+	n, err := checkDomain("parameter", fp.Name, domain)
+	if err != nil {
+		return err
+	}
+	p := &Parameter{name: fp.Name, domain: domain}
+	if fp.Sparse {
+		if p.recs, err = dec.positions(tensorKey("parameter", fp.Name, "records"), n); err != nil {
+			return err
+		}
+		if p.Values, err = dec.array(tensorKey("parameter", fp.Name, "values"), len(p.recs)); err != nil {
+			return err
+		}
+	} else if p.Values, err = dec.array(tensorKey("parameter", fp.Name, "values"), n); err != nil {
+		return err
+	}
+	return dec.c.add("parameter", fp.Name, p)
+}
+
+func (dec *modelDecoder) addVariable(fv fileSymbol) error {
+	if fv.Sparse {
+		return fmt.Errorf("a sparse variable")
+	}
+	typ := VarType(-1)
+	for t := Free; t <= Integer; t++ {
+		if t.String() == fv.Type {
+			typ = t
+		}
+	}
+	if typ < 0 {
+		return fmt.Errorf("unknown type %q; want free, positive, negative, binary or integer", fv.Type)
+	}
+	domain, err := dec.setList(fv.Domain)
+	if err != nil {
+		return err
+	}
+	n, err := checkDomain("variable", fv.Name, domain)
+	if err != nil {
+		return err
+	}
+	v := &Variable{name: fv.Name, domain: domain, Type: typ}
+	for _, a := range []struct {
+		name string
+		to   *[]float64
+	}{{"l", &v.L}, {"m", &v.M}, {"lo", &v.Lo}, {"up", &v.Up}, {"scale", &v.Scale}} {
+		if *a.to, err = dec.array(tensorKey("variable", fv.Name, a.name), n); err != nil {
+			return err
+		}
+	}
+	return dec.c.add("variable", fv.Name, v)
+}
+
+func parseEqType(s string) (EqType, error) {
+	for t := EQ; t <= NB; t++ {
+		if t.String() == s {
+			return t, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown relation %q; want =E=, =L=, =G= or =N=", s)
+}
+
+func (dec *modelDecoder) addEquation(fe fileEquation) error {
+	typ, err := parseEqType(fe.Type)
+	if err != nil {
+		return err
+	}
+	rel, err := parseEqType(fe.Relation)
+	if err != nil {
+		return err
+	}
+	domain, err := dec.setList(fe.Domain)
+	if err != nil {
+		return err
+	}
+	n, err := checkDomain("equation", fe.Name, domain)
+	if err != nil {
+		return err
+	}
+	e := &Equation{name: fe.Name, domain: domain}
+	for _, a := range []struct {
+		name string
+		to   *[]float64
+	}{{"l", &e.L}, {"m", &e.M}, {"scale", &e.Scale}} {
+		if *a.to, err = dec.array(tensorKey("equation", fe.Name, a.name), n); err != nil {
+			return err
+		}
+	}
+	if err := dec.c.add("equation", fe.Name, e); err != nil {
+		return err
+	}
+	if fe.Cond != "" || fe.InlineCond != nil {
+		cond, err := dec.condition(fe.Cond, fe.InlineCond)
+		if err != nil {
+			return err
+		}
+		if err := e.Where(cond); err != nil {
+			return err
+		}
+	}
+	lhs, err := dec.readExpr(fe.LHS, "lhs")
+	if err != nil {
+		return err
+	}
+	rhs, err := dec.readExpr(fe.RHS, "rhs")
+	if err != nil {
+		return err
+	}
+	if err := e.Define(&Relation{typ: rel, lhs: lhs, rhs: rhs}); err != nil {
+		return err
+	}
+	e.Type = typ
+	return nil
+}
+
+// freeze freezes the decoded model with the file's modifiables and gives them the
+// base case of the file.
+func (dec *modelDecoder) freeze(m *Model, ff *fileFrozen) error {
+	mods := make([]Modifiable, len(ff.Modifiables))
+	for k, fm := range ff.Modifiables {
+		switch {
+		case fm.Parameter != "" && fm.Variable == "" && fm.Attr == "":
+			p, ok := dec.c.symbols[fm.Parameter].(*Parameter)
+			if !ok {
+				return fmt.Errorf("modifiable %d: parameter %s", k, describe(fm.Parameter, dec.c.symbols[fm.Parameter]))
+			}
+			mods[k] = p
+		case fm.Parameter == "" && fm.Variable != "":
+			v, ok := dec.c.symbols[fm.Variable].(*Variable)
+			if !ok {
+				return fmt.Errorf("modifiable %d: variable %s", k, describe(fm.Variable, dec.c.symbols[fm.Variable]))
+			}
+			kind, ok := attrKinds[fm.Attr]
+			if !ok {
+				return fmt.Errorf("modifiable %d: unknown attribute %q of variable %q", k, fm.Attr, fm.Variable)
+			}
+			mods[k] = VarAttr{v, kind}
+		default:
+			return fmt.Errorf("modifiable %d: want a parameter, or a variable and an attribute", k)
+		}
+	}
+	// The base case: the tensors are checked before the model is frozen.
+	type baseData struct{ base, baseUp []float64 }
+	bases := make([]baseData, len(mods))
+	for k, mod := range mods {
+		n := len(modData(mod))
+		var err error
+		if bases[k].base, err = dec.array(tensorKey("frozen", fmt.Sprint(k), "base"), n); err != nil {
+			return fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
+		}
+		if a, ok := mod.(VarAttr); ok && a.kind == AttrFx {
+			if bases[k].baseUp, err = dec.array(tensorKey("frozen", fmt.Sprint(k), "base_up"), n); err != nil {
+				return fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
+			}
+		}
+	}
+	if err := m.Freeze(mods...); err != nil {
+		return fmt.Errorf("%w: %w", errFreeze, err)
+	}
+	byName := map[string]*freeze.Mod{}
+	for _, md := range m.frozen.kept.Mods {
+		byName[md.Name] = md
+	}
+	for k, mod := range mods {
+		md := byName[mod.modifiableName()]
+		copy(md.Base, bases[k].base)
+		if md.BaseUp != nil {
+			copy(md.BaseUp, bases[k].baseUp)
+		}
+	}
+	return nil
+}
+
+// modData is the container's data of a modifiable (a fixed value's lower bounds).
+func modData(mod Modifiable) []float64 {
+	switch x := mod.(type) {
+	case *Parameter:
+		return x.Values
+	case VarAttr:
+		return x.data()
+	}
+	return nil
 }
 
 // Save writes the model file of m (Encode) to path, atomically: a reader of path
 // sees the old file or the new one, never part of it.
 func (m *Model) Save(path string) error {
-	return fmt.Errorf("nnopt: model %q: Save: %w", m.name, ErrUnsupported)
+	meta, tensors, err := m.encode()
+	if err != nil {
+		return fmt.Errorf("nnopt: model %q: Save: %w", m.name, err)
+	}
+	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := writeFramed(bw, modelMagic, meta, tensors); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}, 0o644)
 }
 
 // LoadModel reads the model file at path (DecodeModel).
 func LoadModel(path string) (*Container, *Model, error) {
-	return nil, nil, fmt.Errorf("nnopt: LoadModel %s: %w", path, ErrUnsupported)
-}
-
-// EncodeScenario writes the data of the frozen model's modifiables to w, as they
-// are in the container now: the values of each modifiable parameter and attribute,
-// in a small file of the same framing as a model file (magic "NNOPTSCN"). It fails
-// on a model that is not frozen.
-func (m *Model) EncodeScenario(w io.Writer) error {
-	return fmt.Errorf("nnopt: model %q: EncodeScenario: %w", m.name, ErrUnsupported)
-}
-
-// ApplyScenario reads scenario data written by EncodeScenario and copies it into the
-// modifiables' data in m's container, where m's next Solve takes it from. m must be
-// frozen with modifiables of the same names and sizes as the model that wrote it (a
-// model decoded from that model's file); on an error nothing is changed.
-func (m *Model) ApplyScenario(r io.Reader) error {
-	return fmt.Errorf("nnopt: model %q: ApplyScenario: %w", m.name, ErrUnsupported)
-}
-
-// EncodeOptions writes o to w as a small JSON document (docs/model-file.md), the
-// options a solve elsewhere is to use. Fields that are code or open resources
-// (Output, OnIteration, Trace, Device) cannot travel: a set one is an error wrapping
-// ErrUnsupported naming it.
-func EncodeOptions(w io.Writer, o Options) error {
-	return fmt.Errorf("nnopt: EncodeOptions: %w", ErrUnsupported)
-}
-
-// DecodeOptions reads options written by EncodeOptions. Settings are read, not
-// validated: Solve validates them as it does any options.
-func DecodeOptions(r io.Reader) (Options, error) {
-	return Options{}, fmt.Errorf("nnopt: DecodeOptions: %w", ErrUnsupported)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("nnopt: %w", err)
+	}
+	defer f.Close()
+	c, m, err := DecodeModel(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, m, nil
 }

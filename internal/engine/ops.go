@@ -32,6 +32,10 @@ const (
 	numOps
 )
 
+// NumOps is the number of operations: tables outside the engine that must cover
+// every operation (the model file's encodings) test themselves against it.
+const NumOps = int(numOps)
+
 // The operation table. Every pass over terms or nodes (printing, the degree of the
 // model-type checks, the statistics' index patterns, the affine coefficients that
 // find defined variables, lowering, and the four sweeps) reads an operation's rule

@@ -1,7 +1,6 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,13 +28,11 @@ type Client struct {
 	mu     sync.Mutex
 	tokens []Token                    // submitted and not fetched, in order
 	frozen map[*nnopt.Model]frozenRef // frozen models uploaded, by the client's model
-	syms   map[*nnopt.Model][]symbol  // where results are written, by model
 }
 
 // frozenRef is a frozen model in the payload store.
 type frozenRef struct {
-	id  string // the name in the payload store: model-<sha256 of the model file>
-	gen int    // unused but for identity checks in tests
+	id string // the name in the payload store: model-<sha256 of the model file>
 }
 
 // Connect connects to the NATS server (or cluster: a comma-separated list of URLs)
@@ -65,7 +62,7 @@ func newClient(nc *nats.Conn, cfg *config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{nc: nc, s: s, cfg: cfg, codec: defaultCodec, frozen: map[*nnopt.Model]frozenRef{}, syms: map[*nnopt.Model][]symbol{}}, nil
+	return &Client{nc: nc, s: s, cfg: cfg, codec: defaultCodec, frozen: map[*nnopt.Model]frozenRef{}}, nil
 }
 
 // Close closes the client's connection (not one StartLocal shares with its workers).
@@ -236,7 +233,7 @@ func (c *Client) Result(ctx context.Context, tok Token, m *nnopt.Model) error {
 	if err != nil {
 		return fmt.Errorf("remote: job %s: fetch result: %w", tok, err)
 	}
-	syms, err := c.symbols(m)
+	syms, err := symbolsOf(m)
 	if err != nil {
 		return fmt.Errorf("remote: job %s: model %q: %w", tok, m.Name(), err)
 	}
@@ -245,24 +242,6 @@ func (c *Client) Result(ctx context.Context, tok Token, m *nnopt.Model) error {
 	}
 	c.forget(ctx, tok)
 	return nil
-}
-
-// symbols are m's symbols, found once per model.
-func (c *Client) symbols(m *nnopt.Model) ([]symbol, error) {
-	c.mu.Lock()
-	s, ok := c.syms[m]
-	c.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	s, err := symbolsOf(m)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.syms[m] = s
-	c.mu.Unlock()
-	return s, nil
 }
 
 // forget removes a fetched job's result and status from the server and its token
@@ -366,5 +345,3 @@ func (c *Client) Watch(ctx context.Context, toks ...Token) (<-chan Status, error
 	}()
 	return out, nil
 }
-
-var _ = bytes.MinRead

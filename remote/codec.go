@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/safetensors"
@@ -132,39 +133,26 @@ func (fileCodec) applyScenario(m *nnopt.Model, b []byte) error {
 }
 
 // symbolsOf lists the variables and equations whose levels and marginals a solve of
-// m writes.
-//
-// nnopt has no public list of a model's symbols; the Jacobian's variable blocks and
-// equations are exactly the model's (it compiles the model, a cost a remote solve
-// takes once on each side).
+// m writes (Model.Symbols), sorted by name.
 func symbolsOf(m *nnopt.Model) ([]symbol, error) {
-	J, err := m.Jacobian()
-	if err != nil {
-		return nil, err
-	}
-	var out []symbol
+	vars, eqs := m.Symbols()
+	out := make([]symbol, 0, len(vars)+len(eqs))
 	seen := map[string]bool{}
-	for _, v := range J.Vars {
-		if !seen[v.Name()] {
-			seen[v.Name()] = true
-			out = append(out, symbol{v.Name(), v.L, v.M})
+	for _, v := range vars {
+		if seen[v.Name()] {
+			return nil, fmt.Errorf("two variables named %q", v.Name())
 		}
+		seen[v.Name()] = true
+		out = append(out, symbol{v.Name(), v.L, v.M})
 	}
-	for _, b := range J.Blocks {
-		e := b.Equation
-		if e != nil && !seen[e.Name()] {
-			seen[e.Name()] = true
-			out = append(out, symbol{e.Name(), e.L, e.M})
+	for _, e := range eqs {
+		if seen[e.Name()] {
+			return nil, fmt.Errorf("two symbols named %q", e.Name())
 		}
+		seen[e.Name()] = true
+		out = append(out, symbol{e.Name(), e.L, e.M})
 	}
-	slices.SortFunc(out, func(a, b symbol) int {
-		if a.name < b.name {
-			return -1
-		} else if a.name > b.name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b symbol) int { return strings.Compare(a.name, b.name) })
 	return out, nil
 }
 

@@ -297,7 +297,9 @@ func (c *Client) wait(ctx context.Context, tok Token) (Status, error) {
 }
 
 // Watch sends the status of each of the jobs whenever it changes, starting with the
-// current one, until ctx ends or every job is finished; then it closes the channel.
+// current one, until ctx ends or every job is finished or fetched; then it closes
+// the channel. A status that changes quickly may skip a state, and a job fetched
+// before the watch reads its last status ends without it.
 // It is how a client shows progress (cmd/nnopt-submit draws a bar with it).
 func (c *Client) Watch(ctx context.Context, toks ...Token) (<-chan Status, error) {
 	want := make(map[Token]bool, len(toks))
@@ -324,7 +326,14 @@ func (c *Client) Watch(ctx context.Context, toks ...Token) (<-chan Status, error
 				if !ok {
 					return
 				}
-				if e == nil || e.Operation() != jetstream.KeyValuePut || !want[Token(e.Key())] {
+				if e == nil || !want[Token(e.Key())] {
+					continue
+				}
+				if e.Operation() != jetstream.KeyValuePut {
+					// Fetched (or expired): finished, and its last status may be
+					// gone with it.
+					want[Token(e.Key())] = false
+					left--
 					continue
 				}
 				st, err := decodeStatus(e.Value())

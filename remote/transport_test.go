@@ -3,6 +3,7 @@ package remote
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 
@@ -130,4 +131,55 @@ func newTransport(t testing.TB, bmult float64) (*nnopt.Model, *nnopt.Parameter) 
 	fakeParams[m] = p
 	fakeMu.Unlock()
 	return m, p
+}
+
+// bigTransport is a transport LP of plants × markets with costs, supplies and
+// demands from seed (total supply 20% above total demand), the demand multiplier
+// bmult modifiable: the scenarios of the throughput benchmark.
+func bigTransport(plants, markets int, seed uint64, bmult float64) (*nnopt.Model, *nnopt.Parameter, *nnopt.Variable, error) {
+	r := rand.New(rand.NewPCG(seed, 0))
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", labels("p", plants)...)
+	j := c.NewSet("j", labels("m", markets)...)
+	a, b, d, bm := c.NewParameter("a", i), c.NewParameter("b", j), c.NewParameter("d", i, j), c.NewParameter("bmult")
+	dem := make([]float64, markets)
+	total := 0.0
+	for k := range dem {
+		dem[k] = 50 + 100*r.Float64()
+		total += dem[k]
+	}
+	sup := make([]float64, plants)
+	for k := range sup {
+		sup[k] = 1.2 * total / float64(plants) * (0.8 + 0.4*r.Float64())
+	}
+	dist := make([]float64, plants*markets)
+	for k := range dist {
+		dist[k] = 1 + 9*r.Float64()
+	}
+	for _, err := range []error{a.SetValues(sup), b.SetValues(dem), d.SetValues(dist), bm.SetValues([]float64{bmult})} {
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	x := c.NewVariable("x", nnopt.Positive, i, j)
+	z := c.NewVariable("z", nnopt.Free)
+	for _, err := range []error{
+		c.NewEquation("cost").Define(nnopt.Eq(z, nnopt.Sum(nnopt.Mul(d, x), i, j))),
+		c.NewEquation("supply", i).Define(nnopt.Le(nnopt.Sum(x, j), a)),
+		c.NewEquation("demand", j).Define(nnopt.Ge(nnopt.Sum(x, i), nnopt.Mul(bm, b))),
+	} {
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: z})
+	return m, bm, x, err
+}
+
+func labels(prefix string, n int) []string {
+	out := make([]string, n)
+	for k := range out {
+		out[k] = fmt.Sprintf("%s%d", prefix, k+1)
+	}
+	return out
 }

@@ -31,6 +31,9 @@ type LocalConfig struct {
 	User, Password string
 	// Prefix is the layout's prefix; "" for DefaultPrefix.
 	Prefix string
+	// JobKey, when set, is the local workers' job key (WithJobKey): they refuse jobs
+	// not signed with it.
+	JobKey []byte
 }
 
 // Local is an embedded NATS server with JetStream and its worker goroutines.
@@ -107,6 +110,13 @@ func StartLocalConfig(ctx context.Context, lc LocalConfig) (*Local, error) {
 			return nil, err
 		}
 		cfg := &config{prefix: lc.Prefix}
+		if lc.JobKey != nil {
+			if err := WithJobKey(lc.JobKey)(cfg); err != nil {
+				nc.Close()
+				l.Close()
+				return nil, err
+			}
+		}
 		w, err := newWorker(nc, cfg, wc)
 		if err != nil {
 			nc.Close()

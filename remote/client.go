@@ -143,8 +143,8 @@ func (c *Client) uploadFrozen(ctx context.Context, m *nnopt.Model) (string, erro
 	return id, nil
 }
 
-// SubmitPayload submits a job whose payload is already encoded: data is a model
-// file (Model.Encode), opt the options. It is how cmd/nnopt-submit sends files.
+// SubmitFile submits a model file (Model.Encode, Model.Save) as it is, to be solved
+// with opt; Result writes the solution into a model decoded from the same file.
 func (c *Client) SubmitFile(ctx context.Context, modelFile []byte, opt nnopt.Options) (Token, error) {
 	ob, err := c.codec.encodeOptions(opt)
 	if err != nil {

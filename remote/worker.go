@@ -293,6 +293,16 @@ func (w *Worker) handle(hard context.Context, msg jetstream.Msg, sl *slot) {
 			}
 		}
 	}()
+	// A panic in decoding or solving is a bug in nnopt, but it fails the job, not the
+	// worker.
+	defer func() {
+		if r := recover(); r != nil {
+			if kind == kindScenario {
+				delete(sl.warm, model)
+			}
+			fail("internal error (please report): %v", r)
+		}
+	}()
 	m, syms, err := w.model(ctx, sl, kind, model, body)
 	if err != nil {
 		fail("%v", err)

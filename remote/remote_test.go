@@ -14,14 +14,6 @@ import (
 	"github.com/nnopt/nnopt"
 )
 
-// withFakeCodec runs the test's clients and workers on fakeCodec.
-func withFakeCodec(t *testing.T) {
-	t.Helper()
-	old := defaultCodec
-	defaultCodec = fakeCodec{}
-	t.Cleanup(func() { defaultCodec = old })
-}
-
 func startLocal(t *testing.T, lc LocalConfig) (*Local, *Client) {
 	t.Helper()
 	l, err := StartLocalConfig(context.Background(), lc)
@@ -92,7 +84,6 @@ func sameSolution(t *testing.T, what string, got, want *nnopt.Model, tol float64
 }
 
 func TestSolveSyncAndAsync(t *testing.T) {
-	withFakeCodec(t)
 	_, c := startLocal(t, LocalConfig{Workers: 2})
 	ctx := context.Background()
 
@@ -137,7 +128,6 @@ func TestSolveSyncAndAsync(t *testing.T) {
 }
 
 func TestFrozenScenarios(t *testing.T) {
-	withFakeCodec(t)
 	_, c := startLocal(t, LocalConfig{Workers: 1})
 	ctx := context.Background()
 	m, bm := newTransport(t, 1)
@@ -173,8 +163,6 @@ func TestFrozenScenarios(t *testing.T) {
 // A damaged payload, an unsigned job and one over the size limit get error results
 // naming what is wrong, and the worker goes on serving.
 func TestErrorResults(t *testing.T) {
-	withFakeCodec(t)
-	key := []byte("0123456789abcdef-key")
 	_, c := startLocal(t, LocalConfig{Workers: 1, Worker: WorkerConfig{MaxPayload: 4096}})
 	ctx := context.Background()
 	m, _ := newTransport(t, 1)
@@ -195,10 +183,10 @@ func TestErrorResults(t *testing.T) {
 	check(tok, "length prefix")
 	// A model body that does not decode.
 	tok = "damaged2"
-	if err := c.publish(ctx, tok, kindModel, "", envelope([]byte("0"), []byte("{not json"))); err != nil {
+	if err := c.publish(ctx, tok, kindModel, "", envelope([]byte("{}"), []byte("NNOPTMDL not a model"))); err != nil {
 		t.Fatal(err)
 	}
-	check(tok, "model: fake model")
+	check(tok, "bad model file")
 	// Unknown kind.
 	msg := nats.NewMsg(c.s.n.subject)
 	msg.Header.Set(hdrToken, "oddkind")
@@ -213,7 +201,7 @@ func TestErrorResults(t *testing.T) {
 	check("oddkind", `job kind "program"`)
 	// Over the size limit.
 	tok = "big"
-	if err := c.publish(ctx, tok, kindModel, "", envelope([]byte("0"), make([]byte, 5000))); err != nil {
+	if err := c.publish(ctx, tok, kindModel, "", envelope([]byte("{}"), make([]byte, 5000))); err != nil {
 		t.Fatal(err)
 	}
 	check(tok, "over this worker's limit of 4096 bytes")
@@ -222,11 +210,9 @@ func TestErrorResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameSolution(t, "after errors", m, localSolve(t, 1), 1e-9)
-	_ = key
 }
 
 func TestJobKey(t *testing.T) {
-	withFakeCodec(t)
 	key := []byte("0123456789abcdef-key")
 	l, c := startLocal(t, LocalConfig{Workers: 0})
 	ctx := context.Background()
@@ -270,7 +256,6 @@ func TestJobKey(t *testing.T) {
 
 // Watch reports queued, then done, for every job.
 func TestWatch(t *testing.T) {
-	withFakeCodec(t)
 	_, c := startLocal(t, LocalConfig{Workers: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -1,10 +1,8 @@
 package remote
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -40,86 +38,13 @@ func transport(bmult float64) (*nnopt.Model, *nnopt.Parameter, error) {
 	}
 	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: z})
 	if err == nil {
-		fakeMu.Lock()
 		containerOf[m] = c
-		fakeMu.Unlock()
 	}
 	return m, bm, err
 }
 
-// fakeCodec stands in for the model file format in the transport's tests: a
-// "model" is the transport LP, encoded as its demand multiplier.
-type fakeCodec struct{}
-
-type fakeModel struct {
-	BMult  float64
-	Frozen bool
-}
-
-var (
-	fakeMu     sync.Mutex
-	fakeParams = map[*nnopt.Model]*nnopt.Parameter{}
-	// containerOf is each test model's container.
-	containerOf = map[*nnopt.Model]*nnopt.Container{}
-)
-
-func (fakeCodec) encodeModel(m *nnopt.Model) ([]byte, error) {
-	fakeMu.Lock()
-	p, ok := fakeParams[m]
-	fakeMu.Unlock()
-	if !ok {
-		return nil, fmt.Errorf("fake codec: model %q was not built by the test", m.Name())
-	}
-	return json.Marshal(fakeModel{BMult: p.Values[0], Frozen: m.Frozen()})
-}
-
-func (fakeCodec) decodeModel(b []byte) (*nnopt.Container, *nnopt.Model, error) {
-	var fm fakeModel
-	if err := json.Unmarshal(b, &fm); err != nil {
-		return nil, nil, fmt.Errorf("fake model: %w", err)
-	}
-	m, p, err := transport(fm.BMult)
-	if err != nil {
-		return nil, nil, err
-	}
-	if fm.Frozen {
-		fakeMu.Lock()
-		x := containerOf[m].Lookup("x").(*nnopt.Variable)
-		fakeMu.Unlock()
-		if err := m.Freeze(p, x.LAttr()); err != nil {
-			return nil, nil, err
-		}
-	}
-	fakeMu.Lock()
-	fakeParams[m] = p
-	fakeMu.Unlock()
-	return nil, m, nil
-}
-
-func (fakeCodec) encodeOptions(o nnopt.Options) ([]byte, error) {
-	return json.Marshal(o.IterationLimit)
-}
-
-func (fakeCodec) decodeOptions(b []byte) (nnopt.Options, error) {
-	var o nnopt.Options
-	err := json.Unmarshal(b, &o.IterationLimit)
-	return o, err
-}
-
-func (c fakeCodec) encodeScenario(m *nnopt.Model) ([]byte, error) { return c.encodeModel(m) }
-
-func (fakeCodec) applyScenario(m *nnopt.Model, b []byte) error {
-	var fm fakeModel
-	if err := json.Unmarshal(b, &fm); err != nil {
-		return fmt.Errorf("fake scenario: %w", err)
-	}
-	fakeMu.Lock()
-	defer fakeMu.Unlock()
-	p := fakeParams[m]
-	p.Values[0] = fm.BMult
-	clear(containerOf[m].Lookup("x").(*nnopt.Variable).L) // the levels at Freeze
-	return nil
-}
+// containerOf is each test model's container (nnopt.Model does not give it).
+var containerOf = map[*nnopt.Model]*nnopt.Container{}
 
 func newTransport(t testing.TB, bmult float64) (*nnopt.Model, *nnopt.Parameter) {
 	t.Helper()
@@ -127,9 +52,6 @@ func newTransport(t testing.TB, bmult float64) (*nnopt.Model, *nnopt.Parameter) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	fakeMu.Lock()
-	fakeParams[m] = p
-	fakeMu.Unlock()
 	return m, p
 }
 

@@ -261,6 +261,11 @@ func (c *Client) wait(ctx context.Context, tok Token) (Status, error) {
 	if !tok.valid() {
 		return Status{}, fmt.Errorf("remote: malformed token %q", tok)
 	}
+	// Most jobs of a batch are finished when their Result is asked for: one read
+	// then, and a watch only for a job still on its way.
+	if st, err := c.s.getStatus(ctx, tok); err != nil || st.Finished() {
+		return st, err
+	}
 	w, err := c.s.status.Watch(ctx, string(tok))
 	if err != nil {
 		return Status{}, fmt.Errorf("remote: job %s: watch: %w", tok, err)

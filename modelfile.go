@@ -3,7 +3,6 @@ package nnopt
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/nnopt/nnopt/internal/freeze"
 	"github.com/nnopt/nnopt/internal/fsutil"
+	"github.com/nnopt/nnopt/internal/modelfile"
 	"github.com/nnopt/nnopt/safetensors"
 )
 
@@ -29,9 +29,10 @@ import (
 //	                   symbols (sets with their labels, dimensions, aliases,
 //	                   subsets; parameters, variables and equations with their
 //	                   domains and types), the equations and the objective as
-//	                   expression trees over the symbols by name, the model's
-//	                   problem type, sense and equation list, the container's and
-//	                   the model's options, and a frozen model's modifiables
+//	                   one list of expression nodes over the symbols by name
+//	                   (modelfile_expr.go), the model's problem type, sense and
+//	                   equation list, the container's and the model's options,
+//	                   and a frozen model's modifiables
 //	bulk      8 bytes  little-endian uint64 length n, then n bytes of safetensors:
 //	                   every numeric array (parameter values and records, subset
 //	                   members, variable levels, marginals, bounds and scales,
@@ -50,9 +51,11 @@ import (
 // (Apply), and options that are code or open resources (Output, OnIteration,
 // Trace, Device).
 //
-// Frozen models. A frozen model's file also lists its modifiables and their data at
-// Freeze (the base case of UpdateBaseCase); DecodeModel freezes the decoded model
-// with them, on the file's data. Data that is not modifiable and was changed after
+// Frozen models. A frozen model's file also holds its instance's state: the
+// modifiables, each one's data at Freeze (the base case of UpdateBaseCase) and in
+// the instance now (what UpdateAccumulate keeps), and the levels the next solve
+// starts from. DecodeModel freezes the decoded model on the file's data and gives
+// its instance that state. Data that is not modifiable and was changed after
 // Freeze reaches the decoded instance (the original's instance keeps it as it was
 // at Freeze), so encode a frozen model before changing its fixed data. The data of
 // one scenario, the modifiables' values, travel separately and small:
@@ -62,24 +65,27 @@ import (
 
 // ModelFileVersion is the version of the model file format that Encode writes and
 // DecodeModel reads.
-const ModelFileVersion = 1
+const ModelFileVersion = modelfile.Version
 
 // ErrModelFile is wrapped by every error of DecodeModel, ApplyScenario and
 // DecodeOptions about the bytes they read: a damaged file, one of another format or
 // version, or one whose contents do not fit together.
-var ErrModelFile = errors.New("bad model file")
+var ErrModelFile = modelfile.ErrBad
 
 // modelFormat names a model file's metadata.
 const modelFormat = "nnopt-model"
 
 // fileModel is a model file's metadata section.
 type fileModel struct {
-	Format           string       `json:"format"`
-	Name             string       `json:"model"`
-	Problem          string       `json:"problem"`
-	Sense            string       `json:"sense"`
-	Equations        []string     `json:"equations"`
-	Objective        *fileExpr    `json:"objective,omitempty"`
+	Format    string   `json:"format"`
+	Name      string   `json:"model"`
+	Problem   string   `json:"problem"`
+	Sense     string   `json:"sense"`
+	Equations []string `json:"equations"`
+	Objective *int     `json:"objective,omitempty"` // a node
+	// Nodes are the expressions of the equations and the objective (see
+	// modelfile_expr.go).
+	Nodes            []fileExpr   `json:"nodes"`
 	Options          *fileOptions `json:"options,omitempty"`
 	ContainerOptions *fileOptions `json:"container_options,omitempty"`
 	// Sets are the container's sets the model needs, in creation order;
@@ -114,20 +120,24 @@ type fileSymbol struct {
 // definition, lhs Relation rhs (Type can differ from Relation where a program set
 // Equation.Type after Define).
 type fileEquation struct {
-	Name       string    `json:"name"`
-	Domain     []string  `json:"domain,omitempty"`
-	Type       string    `json:"type"`
-	Cond       string    `json:"cond,omitempty"`
-	InlineCond *int      `json:"inline_cond,omitempty"`
-	Relation   string    `json:"relation"`
-	LHS        *fileExpr `json:"lhs"`
-	RHS        *fileExpr `json:"rhs"`
+	Name       string   `json:"name"`
+	Domain     []string `json:"domain,omitempty"`
+	Type       string   `json:"type"`
+	Cond       string   `json:"cond,omitempty"`
+	InlineCond *int     `json:"inline_cond,omitempty"`
+	Relation   string   `json:"relation"`
+	LHS        *int     `json:"lhs"` // nodes
+	RHS        *int     `json:"rhs"`
 }
 
-// fileFrozen lists a frozen model's modifiables in Freeze's order; the data of
-// each at Freeze is the tensor frozen/<k>/base (and base_up for a fixed value).
+// fileFrozen is the state of a frozen model's instance: the modifiables in
+// Freeze's order, each one's data at Freeze (tensors frozen/<k>/base, and base_up
+// for a fixed value's upper bounds) and in the instance now (frozen/<k>/cur,
+// cur_up), and the instance's variables in order with the levels it starts the
+// next solve from (instance/<i>/l; none for a variable an equation defines).
 type fileFrozen struct {
 	Modifiables []fileModifiable `json:"modifiables"`
+	Variables   []string         `json:"variables"`
 }
 
 // fileModifiable is a parameter or a variable's attribute.
@@ -147,6 +157,8 @@ type modelEncoder struct {
 	syms    map[any]bool
 	inline  []*Set
 	inlineK map[*Set]int
+	nodes   []fileExpr
+	nodeOf  map[*Expr]int
 }
 
 // useSet marks s and the sets it depends on as needed.
@@ -226,8 +238,9 @@ func (enc *modelEncoder) condition(s *Set, name *string, inline **int) error {
 	return nil
 }
 
-// expr writes e, with the sets its operands name marked as needed.
-func (enc *modelEncoder) expr(e *Expr) (*fileExpr, error) {
+// expr writes e, with the sets its operands name marked as needed, and returns
+// its node.
+func (enc *modelEncoder) expr(e *Expr) (*int, error) {
 	var mark func(*Expr) error
 	mark = func(e *Expr) error {
 		if err := enc.useSets(e.idx); err != nil {
@@ -240,11 +253,11 @@ func (enc *modelEncoder) expr(e *Expr) (*fileExpr, error) {
 		}
 		return nil
 	}
-	f, err := enc.writeExpr(e)
+	k, err := enc.writeExpr(e)
 	if err == nil {
 		err = mark(e)
 	}
-	return f, err
+	return &k, err
 }
 
 // Encode writes the model and the part of its container that it needs to w in the
@@ -256,13 +269,13 @@ func (m *Model) Encode(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("nnopt: model %q: Encode: %w", m.name, err)
 	}
-	return writeFramed(w, modelMagic, meta, tensors)
+	return modelfile.Write(w, modelfile.ModelMagic, meta, tensors)
 }
 
 // encode is the metadata and the data section of m's file.
 func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 	c := m.c
-	enc := &modelEncoder{c: c, sets: map[*Set]bool{}, syms: map[any]bool{}, inlineK: map[*Set]int{}}
+	enc := &modelEncoder{c: c, sets: map[*Set]bool{}, syms: map[any]bool{}, inlineK: map[*Set]int{}, nodeOf: map[*Expr]int{}}
 	f := &fileModel{Format: modelFormat, Name: m.name, Problem: m.problem.String(), Sense: m.sense.String(), Sets: []fileSet{}}
 	var err error
 	if f.Options, err = m.Options.toFile("Model.Options"); err != nil {
@@ -329,11 +342,23 @@ func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 				return nil, nil, fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
 			}
 			md := base[mod.modifiableName()]
+			if md == nil {
+				return nil, nil, fmt.Errorf("modifiable %s: the frozen instance does not hold it", mod.modifiableName())
+			}
 			put(tensorKey("frozen", fmt.Sprint(k), "base"), shape, md.Base)
+			put(tensorKey("frozen", fmt.Sprint(k), "cur"), shape, md.Cur)
 			if md.BaseUp != nil {
 				put(tensorKey("frozen", fmt.Sprint(k), "base_up"), shape, md.BaseUp)
+				put(tensorKey("frozen", fmt.Sprint(k), "cur_up"), shape, md.CurUp)
 			}
 			f.Frozen.Modifiables = append(f.Frozen.Modifiables, fm)
+		}
+		f.Frozen.Variables = []string{}
+		for i, v := range fr.inst.vars {
+			f.Frozen.Variables = append(f.Frozen.Variables, v.name)
+			if l := fr.kept.Lev[i]; l != nil {
+				put(tensorKey("instance", fmt.Sprint(i), "l"), []int{len(l)}, l)
+			}
 		}
 	}
 	for _, name := range c.order {
@@ -396,6 +421,10 @@ func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 		f.Conditions = append(f.Conditions, fileSet{Name: s.name, Kind: "subset", Domain: setNames(s.domain)})
 		put(tensorKey("condition", fmt.Sprint(k), "members"), []int{s.count}, memberPositions(s))
 	}
+	f.Nodes = enc.nodes
+	if f.Nodes == nil {
+		f.Nodes = []fileExpr{}
+	}
 	meta, err := json.Marshal(f)
 	if err != nil {
 		return nil, nil, err
@@ -420,6 +449,10 @@ type modelDecoder struct {
 	tensors map[string]safetensors.Tensor
 	used    map[string]bool
 	conds   []*Set
+	// exprs are the file's expression nodes, built; usedNode says which ones an
+	// argument, an equation or the objective uses.
+	exprs    []*Expr
+	usedNode []bool
 }
 
 // set is the set of the container named name.
@@ -541,29 +574,23 @@ func (dec *modelDecoder) subset(fs fileSet, key string, register bool) (*Set, er
 
 // DecodeModel reads a model file written by Encode into a new Container and returns
 // it with the model. A frozen model comes back frozen with the same modifiables
-// and base case. Every error wraps ErrModelFile, but that of freezing the decoded
-// model (which generates it).
+// and base case. Every error wraps ErrModelFile, that of freezing a decoded frozen
+// model (which generates it) included.
 func DecodeModel(r io.Reader) (*Container, *Model, error) {
-	fr, err := readFramed(r, modelMagic, "model file")
+	fr, err := modelfile.Read(r, modelfile.ModelMagic, "model file")
 	if err != nil {
 		return nil, nil, err
 	}
 	var f fileModel
-	if err := decodeJSON(fr.meta, &f); err != nil {
+	if err := decodeJSON(fr.Meta, &f); err != nil {
 		return nil, nil, fmt.Errorf("nnopt: model file: %w: metadata: %v", ErrModelFile, err)
 	}
-	c, m, err := decodeModel(&f, fr.tensors)
+	c, m, err := decodeModel(&f, fr.Tensors)
 	if err != nil {
-		if errors.Is(err, errFreeze) {
-			return nil, nil, err
-		}
 		return nil, nil, fmt.Errorf("nnopt: model file of model %q: %w: %v", f.Name, ErrModelFile, err)
 	}
 	return c, m, nil
 }
-
-// errFreeze marks the failure to freeze a decoded model: the file was read.
-var errFreeze = errors.New("freezing the decoded model")
 
 func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Container, *Model, error) {
 	if f.Format != modelFormat {
@@ -599,6 +626,9 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 			return nil, nil, fmt.Errorf("variable %q: %w", fv.Name, err)
 		}
 	}
+	if err := dec.readExprs(f.Nodes); err != nil {
+		return nil, nil, err
+	}
 	for _, fe := range f.EquationSymbols {
 		if err := dec.addEquation(fe); err != nil {
 			return nil, nil, fmt.Errorf("equation %q: %w", fe.Name, err)
@@ -619,8 +649,8 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 		spec.Equations = append(spec.Equations, e)
 	}
 	if f.Objective != nil {
-		if spec.Objective, err = dec.readExpr(f.Objective, "objective"); err != nil {
-			return nil, nil, err
+		if spec.Objective, err = dec.expr(f.Objective); err != nil {
+			return nil, nil, fmt.Errorf("objective: %w", err)
 		}
 	}
 	m, err := c.NewModel(f.Name, spec)
@@ -635,6 +665,11 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 	if f.Frozen != nil {
 		if err := dec.freeze(m, f.Frozen); err != nil {
 			return nil, nil, err
+		}
+	}
+	for k, used := range dec.usedNode {
+		if !used {
+			return nil, nil, fmt.Errorf("expression node %d (%s) is used by nothing", k, f.Nodes[k].Op)
 		}
 	}
 	for key := range tensors {
@@ -734,10 +769,7 @@ func (dec *modelDecoder) addVariable(fv fileSymbol) error {
 		return err
 	}
 	v := &Variable{name: fv.Name, domain: domain, Type: typ}
-	for _, a := range []struct {
-		name string
-		to   *[]float64
-	}{{"l", &v.L}, {"m", &v.M}, {"lo", &v.Lo}, {"up", &v.Up}, {"scale", &v.Scale}} {
+	for _, a := range []arrayField{{"l", &v.L}, {"m", &v.M}, {"lo", &v.Lo}, {"up", &v.Up}, {"scale", &v.Scale}} {
 		if *a.to, err = dec.array(tensorKey("variable", fv.Name, a.name), n); err != nil {
 			return err
 		}
@@ -772,10 +804,7 @@ func (dec *modelDecoder) addEquation(fe fileEquation) error {
 		return err
 	}
 	e := &Equation{name: fe.Name, domain: domain}
-	for _, a := range []struct {
-		name string
-		to   *[]float64
-	}{{"l", &e.L}, {"m", &e.M}, {"scale", &e.Scale}} {
+	for _, a := range []arrayField{{"l", &e.L}, {"m", &e.M}, {"scale", &e.Scale}} {
 		if *a.to, err = dec.array(tensorKey("equation", fe.Name, a.name), n); err != nil {
 			return err
 		}
@@ -792,13 +821,13 @@ func (dec *modelDecoder) addEquation(fe fileEquation) error {
 			return err
 		}
 	}
-	lhs, err := dec.readExpr(fe.LHS, "lhs")
+	lhs, err := dec.expr(fe.LHS)
 	if err != nil {
-		return err
+		return fmt.Errorf("lhs: %w", err)
 	}
-	rhs, err := dec.readExpr(fe.RHS, "rhs")
+	rhs, err := dec.expr(fe.RHS)
 	if err != nil {
-		return err
+		return fmt.Errorf("rhs: %w", err)
 	}
 	if err := e.Define(&Relation{typ: rel, lhs: lhs, rhs: rhs}); err != nil {
 		return err
@@ -833,40 +862,68 @@ func (dec *modelDecoder) freeze(m *Model, ff *fileFrozen) error {
 			return fmt.Errorf("modifiable %d: want a parameter, or a variable and an attribute", k)
 		}
 	}
-	// The base case: the tensors are checked before the model is frozen.
-	type baseData struct{ base, baseUp []float64 }
-	bases := make([]baseData, len(mods))
+	// The modifiables' data at Freeze and now: the tensors are checked before the
+	// model is frozen.
+	type modData struct{ base, baseUp, cur, curUp []float64 }
+	data := make([]modData, len(mods))
 	for k, mod := range mods {
-		n := len(modData(mod))
-		var err error
-		if bases[k].base, err = dec.array(tensorKey("frozen", fmt.Sprint(k), "base"), n); err != nil {
-			return fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
-		}
+		n := len(containerData(mod))
+		arrays := []arrayField{{"base", &data[k].base}, {"cur", &data[k].cur}}
 		if a, ok := mod.(VarAttr); ok && a.kind == AttrFx {
-			if bases[k].baseUp, err = dec.array(tensorKey("frozen", fmt.Sprint(k), "base_up"), n); err != nil {
+			arrays = append(arrays, arrayField{"base_up", &data[k].baseUp}, arrayField{"cur_up", &data[k].curUp})
+		}
+		for _, a := range arrays {
+			var err error
+			if *a.to, err = dec.array(tensorKey("frozen", fmt.Sprint(k), a.name), n); err != nil {
 				return fmt.Errorf("modifiable %s: %w", mod.modifiableName(), err)
 			}
 		}
 	}
 	if err := m.Freeze(mods...); err != nil {
-		return fmt.Errorf("%w: %w", errFreeze, err)
+		return fmt.Errorf("freezing the decoded model: %w", err)
 	}
+	f := m.frozen
 	byName := map[string]*freeze.Mod{}
-	for _, md := range m.frozen.kept.Mods {
+	for _, md := range f.kept.Mods {
 		byName[md.Name] = md
 	}
 	for k, mod := range mods {
 		md := byName[mod.modifiableName()]
-		copy(md.Base, bases[k].base)
+		copy(md.Base, data[k].base)
+		copy(md.Cur, data[k].cur)
 		if md.BaseUp != nil {
-			copy(md.BaseUp, bases[k].baseUp)
+			copy(md.BaseUp, data[k].baseUp)
+			copy(md.CurUp, data[k].curUp)
+		}
+	}
+	// The levels the instance starts from.
+	if len(ff.Variables) != len(f.inst.vars) {
+		return fmt.Errorf("the frozen instance has %d variables, the file %d", len(f.inst.vars), len(ff.Variables))
+	}
+	for i, v := range f.inst.vars {
+		if ff.Variables[i] != v.name {
+			return fmt.Errorf("the frozen instance's variable %d is %q, the file's %q", i, v.name, ff.Variables[i])
+		}
+		if l := f.kept.Lev[i]; l != nil {
+			lev, err := dec.array(tensorKey("instance", fmt.Sprint(i), "l"), len(l))
+			if err != nil {
+				return err
+			}
+			copy(l, lev)
 		}
 	}
 	return nil
 }
 
-// modData is the container's data of a modifiable (a fixed value's lower bounds).
-func modData(mod Modifiable) []float64 {
+// arrayField is an array of the data section and where its values go.
+type arrayField struct {
+	name string
+	to   *[]float64
+}
+
+// containerData is the container's data of a modifiable (a fixed value's lower
+// bounds).
+func containerData(mod Modifiable) []float64 {
 	switch x := mod.(type) {
 	case *Parameter:
 		return x.Values
@@ -885,7 +942,7 @@ func (m *Model) Save(path string) error {
 	}
 	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
-		if err := writeFramed(bw, modelMagic, meta, tensors); err != nil {
+		if err := modelfile.Write(bw, modelfile.ModelMagic, meta, tensors); err != nil {
 			return err
 		}
 		return bw.Flush()

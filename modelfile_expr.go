@@ -8,17 +8,21 @@ import (
 	"github.com/nnopt/nnopt/internal/engine"
 )
 
-// Expressions in a model file. An expression is a tree of fileExpr nodes, each an
-// operation by name with the operands it needs; symbols and sets are named, so a
-// reader rebuilds the expression through the constructors (Add, Sum, Where, ...),
-// which check it as they check an expression written in a program. Every operation
-// of the algebra has its entry in exprCodecs, the one table of the format's
-// operations (TestEveryOperationHasAFileForm fails for one without).
+// Expressions in a model file. The model's expressions are one list of nodes, each
+// an operation by name with the operands it needs and its arguments by their
+// positions in the list, always earlier ones: a flat list rather than nested JSON,
+// so that an expression of any depth (a sum written as a chain of 10,000 Adds) is
+// read without recursion and within JSON's nesting limits, and a subexpression used
+// twice is written once. Symbols and sets are named, so a reader rebuilds each node
+// through the constructors (Add, Sum, Where, ...), which check it as they check an
+// expression written in a program. Every operation of the algebra has its entry in
+// exprCodecs, the one table of the format's operations
+// (TestEveryOperationHasAFileForm fails for one without).
 
-// fileExpr is one node of an expression tree.
+// fileExpr is one node of the expressions.
 type fileExpr struct {
-	Op   string      `json:"op"`
-	Args []*fileExpr `json:"args,omitempty"`
+	Op   string `json:"op"`
+	Args []int  `json:"args,omitempty"` // positions of earlier nodes
 	// Sym names the symbol of a reference, and Attr the variable attribute (l, m,
 	// lo, up, fx) that a reference to an attribute reads.
 	Sym  string `json:"sym,omitempty"`
@@ -239,57 +243,82 @@ func describe(name string, sym any) string {
 	return fmt.Sprintf("%q, %s", name, withArticle(kindOf(sym)))
 }
 
-// writeExpr converts e to its file form.
-func (enc *modelEncoder) writeExpr(e *Expr) (*fileExpr, error) {
+// writeExpr adds e and the nodes it needs to the encoder's nodes and returns its
+// position; a node already there is not written again.
+func (enc *modelEncoder) writeExpr(e *Expr) (int, error) {
+	if k, ok := enc.nodeOf[e]; ok {
+		return k, nil
+	}
 	if e.err != nil {
-		return nil, e.err
+		return 0, e.err
 	}
 	c, ok := exprCodecs[e.op]
 	if !ok {
-		return nil, fmt.Errorf("operation %d has no form in a model file", e.op)
+		return 0, fmt.Errorf("operation %d has no form in a model file", e.op)
 	}
-	f := &fileExpr{Op: c.name}
-	if err := c.write(enc, e, f); err != nil {
-		return nil, err
+	f := fileExpr{Op: c.name}
+	if err := c.write(enc, e, &f); err != nil {
+		return 0, err
 	}
 	for _, a := range e.args {
-		fa, err := enc.writeExpr(a)
+		k, err := enc.writeExpr(a)
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		f.Args = append(f.Args, fa)
+		f.Args = append(f.Args, k)
 	}
-	return f, nil
+	enc.nodeOf[e] = len(enc.nodes)
+	enc.nodes = append(enc.nodes, f)
+	return len(enc.nodes) - 1, nil
 }
 
-// readExpr builds the expression of f; path says where f is for errors.
-func (dec *modelDecoder) readExpr(f *fileExpr, path string) (*Expr, error) {
-	if f == nil {
-		return nil, fmt.Errorf("%s: missing expression", path)
+// readExprs builds every node of the file in order, each from earlier ones.
+func (dec *modelDecoder) readExprs(nodes []fileExpr) error {
+	dec.exprs = make([]*Expr, len(nodes))
+	dec.usedNode = make([]bool, len(nodes))
+	for i, f := range nodes {
+		e, err := dec.readNode(i, f)
+		if err != nil {
+			return fmt.Errorf("expression node %d (%s): %w", i, f.Op, err)
+		}
+		dec.exprs[i] = e
 	}
+	return nil
+}
+
+func (dec *modelDecoder) readNode(i int, f fileExpr) (*Expr, error) {
 	_, c, ok := opByName(f.Op)
 	if !ok {
-		return nil, fmt.Errorf("%s: unknown operation %q", path, f.Op)
+		return nil, fmt.Errorf("unknown operation %q", f.Op)
 	}
 	if len(f.Args) != c.arity {
-		return nil, fmt.Errorf("%s: operation %q with %d arguments, want %d", path, f.Op, len(f.Args), c.arity)
+		return nil, fmt.Errorf("%d arguments, want %d", len(f.Args), c.arity)
 	}
 	args := make([]*Expr, len(f.Args))
-	for i, fa := range f.Args {
-		a, err := dec.readExpr(fa, fmt.Sprintf("%s.args[%d]", path, i))
-		if err != nil {
-			return nil, err
+	for q, k := range f.Args {
+		if k < 0 || k >= i {
+			return nil, fmt.Errorf("argument %d is node %d; want an earlier node (0 to %d)", q, k, i-1)
 		}
-		args[i] = a
+		args[q] = dec.exprs[k]
+		dec.usedNode[k] = true
 	}
-	e, err := c.read(dec, f, args)
+	e, err := c.read(dec, &f, args)
 	if err == nil && e.err != nil {
 		err = e.err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", path, f.Op, err)
+	return e, err
+}
+
+// expr is the node at position k, for an equation's side or the objective.
+func (dec *modelDecoder) expr(k *int) (*Expr, error) {
+	if k == nil || *k < 0 || *k >= len(dec.exprs) {
+		if k == nil {
+			return nil, fmt.Errorf("no expression")
+		}
+		return nil, fmt.Errorf("expression node %d; the file has %d", *k, len(dec.exprs))
 	}
-	return e, nil
+	dec.usedNode[*k] = true
+	return dec.exprs[*k], nil
 }
 
 // boundSets are the sets a sum (n = 0: one or more) or a log-sum-exp (n = 1)

@@ -56,3 +56,12 @@ func FileFormNames() (ops, funcs []string) {
 	}
 	return ops, funcs
 }
+
+// LimitMemoryForTest makes the symbols' memory checks see n bytes available, until
+// the returned function restores the machine's figure: fuzz targets must not
+// allocate what a damaged file claims.
+func LimitMemoryForTest(n uint64) (restore func()) {
+	old := availableMemory
+	availableMemory = func() (uint64, bool) { return n, true }
+	return func() { availableMemory = old }
+}

@@ -259,14 +259,19 @@ func (f jfloat) MarshalJSON() ([]byte, error) {
 	return strconv.AppendQuote(nil, formatFloat(float64(f))), nil
 }
 
+// UnmarshalJSON reads a quoted decimal string, or a plain JSON number as a person
+// would write one.
 func (f *jfloat) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return fmt.Errorf("number %s: want a quoted decimal string", b)
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		var err error
+		if s, err = strconv.Unquote(s); err != nil {
+			return fmt.Errorf("number %s: a bad string", b)
+		}
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return fmt.Errorf("number %q: not a number", s)
+		return fmt.Errorf("number %s: want a decimal number, or +Inf, -Inf or NaN in quotes", b)
 	}
 	*f = jfloat(v)
 	return nil

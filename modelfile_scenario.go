@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/nnopt/nnopt/internal/modelfile"
 	"github.com/nnopt/nnopt/safetensors"
 )
 
@@ -44,7 +45,7 @@ func (m *Model) EncodeScenario(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("nnopt: model %q: EncodeScenario: %w", m.name, err)
 	}
-	return writeFramed(w, scenarioMagic, meta, tensors)
+	return modelfile.Write(w, modelfile.ScenarioMagic, meta, tensors)
 }
 
 // scenarioArray is one array of a modifiable's data.
@@ -58,7 +59,7 @@ func scenarioArrays(mod Modifiable) []scenarioArray {
 	if a, ok := mod.(VarAttr); ok && a.kind == AttrFx {
 		return []scenarioArray{{"data", a.v.Lo}, {"up", a.v.Up}}
 	}
-	return []scenarioArray{{"data", modData(mod)}}
+	return []scenarioArray{{"data", containerData(mod)}}
 }
 
 // ApplyScenario reads scenario data written by EncodeScenario and copies it into the
@@ -70,7 +71,7 @@ func (m *Model) ApplyScenario(r io.Reader) error {
 	if m.frozen == nil {
 		return fmt.Errorf("nnopt: model %q: ApplyScenario: the model is not frozen; scenario data are a frozen model's modifiables", m.name)
 	}
-	fr, err := readFramed(r, scenarioMagic, "scenario file")
+	fr, err := modelfile.Read(r, modelfile.ScenarioMagic, "scenario file")
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func (m *Model) ApplyScenario(r io.Reader) error {
 		return fmt.Errorf("nnopt: scenario file for model %q: %w: %s", m.name, ErrModelFile, fmt.Sprintf(format, args...))
 	}
 	var f fileScenario
-	if err := decodeJSON(fr.meta, &f); err != nil {
+	if err := decodeJSON(fr.Meta, &f); err != nil {
 		return bad("metadata: %v", err)
 	}
 	if f.Format != scenarioFormat {
@@ -96,7 +97,7 @@ func (m *Model) ApplyScenario(r io.Reader) error {
 		}
 		for _, a := range scenarioArrays(mod) {
 			key := tensorKey("scenario", fmt.Sprint(k), a.name)
-			t, ok := fr.tensors[key]
+			t, ok := fr.Tensors[key]
 			switch {
 			case !ok:
 				return bad("the data section has no tensor %q", key)
@@ -108,8 +109,8 @@ func (m *Model) ApplyScenario(r io.Reader) error {
 			moves = append(moves, move{t.Data, a.data})
 		}
 	}
-	if len(fr.tensors) != len(moves) {
-		return bad("%d tensors for %d arrays of modifiables", len(fr.tensors), len(moves))
+	if len(fr.Tensors) != len(moves) {
+		return bad("%d tensors for %d arrays of modifiables", len(fr.Tensors), len(moves))
 	}
 	for _, mv := range moves {
 		copy(mv.to, mv.from)

@@ -5,13 +5,20 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/internal/testdata"
+	"github.com/nnopt/nnopt/internal/testmodels"
+	"github.com/nnopt/nnopt/safetensors"
 )
 
 // roundTrip encodes m, decodes the file and checks that the decoded model encodes to
@@ -122,7 +129,7 @@ func sameSolution(t *testing.T, a, b *nnopt.Model, ca, cb *nnopt.Container, name
 }
 
 // transportLP is the reference's transportation model.
-func transportLP(t *testing.T) (*nnopt.Container, *nnopt.Model) {
+func transportLP(t testing.TB) (*nnopt.Container, *nnopt.Model) {
 	t.Helper()
 	c := nnopt.NewContainer()
 	i := c.NewSet("i", "seattle", "san-diego")
@@ -134,11 +141,11 @@ func transportLP(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	f.Values[0] = 90
 	x := c.NewVariable("x", nnopt.Positive, i, j)
 	z := c.NewVariable("z", nnopt.Free)
-	must(t, c.NewEquation("cost").Define(nnopt.Eq(z, nnopt.Sum(nnopt.Mul(nnopt.Div(nnopt.Mul(f, d), nnopt.Const(1000)), x), i, j))))
-	must(t, c.NewEquation("supply", i).Define(nnopt.Le(nnopt.Sum(x, j), a)))
-	must(t, c.NewEquation("demand", j).Define(nnopt.Ge(nnopt.Sum(x, i), b)))
+	mustTB(t, c.NewEquation("cost").Define(nnopt.Eq(z, nnopt.Sum(nnopt.Mul(nnopt.Div(nnopt.Mul(f, d), nnopt.Const(1000)), x), i, j))))
+	mustTB(t, c.NewEquation("supply", i).Define(nnopt.Le(nnopt.Sum(x, j), a)))
+	mustTB(t, c.NewEquation("demand", j).Define(nnopt.Ge(nnopt.Sum(x, i), b)))
 	m, err := c.NewModel("transport", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Minimize, Objective: z})
-	must(t, err)
+	mustTB(t, err)
 	return c, m
 }
 
@@ -161,7 +168,7 @@ func TestModelFileTransportSolvesTheSame(t *testing.T) {
 
 // everyKindModel is a model with every kind of set and symbol and every operation
 // of the algebra that a model file holds.
-func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
+func everyKindModel(t testing.TB) (*nnopt.Container, *nnopt.Model) {
 	t.Helper()
 	c := nnopt.NewContainer()
 	c.Options = nnopt.Options{Memory: 7, Solvers: map[nnopt.Problem]string{nnopt.LP: "nnopt"}}
@@ -171,9 +178,9 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	c.NewSet("empty")
 	d := c.Dims(2, 2)
 	sub := c.NewSubset("sub", i, tt)
-	must(t, sub.SetMembers([]int{0, 1}, []int{2, 3}, []int{1, 0}))
+	mustTB(t, sub.SetMembers([]int{0, 1}, []int{2, 3}, []int{1, 0}))
 	late := c.NewSubset("late", tt)
-	must(t, late.SetMembers([]int{1}, []int{2}, []int{3}))
+	mustTB(t, late.SetMembers([]int{1}, []int{2}, []int{3}))
 	c.NewParameter("unused", i)
 	p := c.NewParameter("p", i, tt)
 	for k := range p.Values {
@@ -181,7 +188,7 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	}
 	p.Values[3] = nnopt.Eps()
 	sp := c.NewSparseParameter("sp", i, tt)
-	must(t, sp.SetRecords([][]string{{"c", "4"}, {"a", "2"}}, []float64{2.5, -1}))
+	mustTB(t, sp.SetRecords([][]string{{"c", "4"}, {"a", "2"}}, []float64{2.5, -1}))
 	q := c.NewParameter("q", i2)
 	copy(q.Values, []float64{1, 2, 3})
 	w := c.NewParameter("w", d[0], d[1])
@@ -201,14 +208,14 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	def := func(name string, dom []*nnopt.Set, r *nnopt.Relation) *nnopt.Equation {
 		t.Helper()
 		e := c.NewEquation(name, dom...)
-		must(t, e.Define(r))
+		mustTB(t, e.Define(r))
 		return e
 	}
 	funcs := nnopt.Add(nnopt.Add(nnopt.Add(nnopt.Tanh(x), nnopt.Exp(x)), nnopt.Add(nnopt.Log(nnopt.Add(x, nnopt.Const(1))), nnopt.Sqrt(nnopt.Add(nnopt.Sqr(x), nnopt.Const(1))))),
 		nnopt.Add(nnopt.Add(nnopt.Sigmoid(x), nnopt.Sin(x)), nnopt.Add(nnopt.Add(nnopt.Cos(x), nnopt.Abs(x)), nnopt.Add(nnopt.Erf(x), nnopt.Add(nnopt.Power(x, 2.5), nnopt.Pow(p, x))))))
 	def("funcs", []*nnopt.Set{i, tt}, nnopt.Eq(funcs, nnopt.Add(nnopt.Mul(p, x), nnopt.Div(sp, nnopt.Const(2)))))
 	lags := def("lags", []*nnopt.Set{tt}, nnopt.Eq(nnopt.Lag(nnopt.Sum(x, i), tt, 1), nnopt.Lead(nnopt.Sum(nnopt.Where(x, late), i), tt, 2)))
-	must(t, lags.Where(late))
+	mustTB(t, lags.Where(late))
 	lags.Scale[2] = 10
 	def("lse", []*nnopt.Set{i}, nnopt.Le(nnopt.LogSumExp(x, tt), nnopt.Max(nnopt.Min(n, q.At(i)), nnopt.Neg(nnopt.Sum(p, tt)))))
 	def("matmul", []*nnopt.Set{d[0]}, nnopt.Eq(y, nnopt.MatMul(w, y)))
@@ -216,7 +223,7 @@ func everyKindModel(t *testing.T) (*nnopt.Container, *nnopt.Model) {
 	e := def("nb", []*nnopt.Set{i}, nnopt.Nonbinding(nnopt.Sum(x, tt), nnopt.Mul(nnopt.Const(math.Inf(1)), q.At(i))))
 	e.Type = nnopt.GE
 	m, err := c.NewModel("every", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.MINLP, Sense: nnopt.Maximize, Objective: nnopt.Add(z, nnopt.Const(-0.5))})
-	must(t, err)
+	mustTB(t, err)
 	m.Options = nnopt.Options{Method: nnopt.LBFGS, Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateAccumulate, NoMatchLimit: 3}}
 	return c, m
 }
@@ -295,6 +302,33 @@ func TestModelFileFrozenScenarios(t *testing.T) {
 	}
 }
 
+// The decoded instance is the original's as it is at Encode, not as it was at
+// Freeze: data applied by earlier solves stays for UpdateAccumulate, and the levels
+// the next solve starts from are the instance's, not the container's.
+func TestModelFileFrozenInstanceState(t *testing.T) {
+	tr := newTransport(t)
+	ctx := context.Background()
+	opt := nnopt.Options{Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateAccumulate}}
+	must(t, tr.m.Freeze(tr.bmult, tr.x.UpAttr()))
+	tr.x.Up[1] = 200 // a record: x.up(seattle,chicago) binds
+	must(t, tr.m.Solve(ctx, opt))
+	tr.x.Up[1] = math.Inf(1) // no record: the instance keeps 200
+	tr.x.L[0] = 999          // not modifiable: the instance starts from its own levels
+	c2, m2, _ := roundTrip(t, tr.m)
+	for _, bm := range []float64{1, 0.9} {
+		tr.bmult.Values[0] = bm
+		var scenario bytes.Buffer
+		must(t, tr.m.EncodeScenario(&scenario))
+		must(t, m2.ApplyScenario(&scenario))
+		must(t, tr.m.Solve(ctx, opt))
+		must(t, m2.Solve(ctx, opt))
+		sameSolution(t, tr.m, m2, tr.c, c2, "x", "bmult_var", "supply", "demand")
+		if tr.x.L[1] > 200+1e-9 {
+			t.Errorf("bmult %v: x(seattle,chicago) = %v beyond the accumulated bound 200", bm, tr.x.L[1])
+		}
+	}
+}
+
 func TestScenarioFileErrors(t *testing.T) {
 	tr := newTransport(t)
 	must(t, tr.m.Freeze(tr.bmult))
@@ -325,5 +359,273 @@ func TestScenarioFileErrors(t *testing.T) {
 	}
 	if tr.bmult.Values[0] != 3 {
 		t.Errorf("damaged scenario data changed bmult to %v", tr.bmult.Values[0])
+	}
+}
+
+// mustTB fails the test or fuzz target on an error.
+func mustTB(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// splitFile returns the metadata and the data section of a model file.
+func splitFile(file []byte) (meta, bulk []byte) {
+	n := binary.LittleEndian.Uint64(file[12:])
+	meta = file[20 : 20+n]
+	rest := file[20+n:]
+	b := binary.LittleEndian.Uint64(rest)
+	return meta, rest[8 : 8+b]
+}
+
+// frame writes a model file as docs/model-file.md describes it, checksum included.
+func frame(magic string, version uint32, meta, bulk []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString(magic)
+	binary.Write(&b, binary.LittleEndian, version)
+	binary.Write(&b, binary.LittleEndian, uint64(len(meta)))
+	b.Write(meta)
+	binary.Write(&b, binary.LittleEndian, uint64(len(bulk)))
+	b.Write(bulk)
+	binary.Write(&b, binary.LittleEndian, crc32.ChecksumIEEE(b.Bytes()))
+	return b.Bytes()
+}
+
+func TestDecodeModelDamagedFiles(t *testing.T) {
+	_, m := transportLP(t)
+	var buf bytes.Buffer
+	must(t, m.Encode(&buf))
+	file := buf.Bytes()
+	meta, bulk := splitFile(file)
+	if !bytes.Equal(frame("NNOPTMDL", 1, meta, bulk), file) {
+		t.Fatal("the test's framing differs from Encode's")
+	}
+	edit := func(old, new string) []byte {
+		if !bytes.Contains(meta, []byte(old)) {
+			t.Fatalf("the metadata has no %s", old)
+		}
+		return frame("NNOPTMDL", 1, bytes.Replace(meta, []byte(old), []byte(new), 1), bulk)
+	}
+	tensors, _, err := safetensors.Read(bytes.NewReader(bulk))
+	must(t, err)
+	x := tensors["variable/x/l"]
+	x.DType = safetensors.F32
+	tensors["variable/x/l"] = x
+	var f32 bytes.Buffer
+	must(t, safetensors.Write(&f32, tensors, nil))
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"empty", nil, "empty"},
+		{"another format", []byte("PK\x03\x04 a zip file, not a model"), "not an nnopt model file"},
+		{"truncated magic", file[:5], "truncated"},
+		{"unknown version", frame("NNOPTMDL", 2, meta, bulk), "version 2; this nnopt reads version 1"},
+		{"truncated metadata", file[:100], "metadata section"},
+		{"truncated data", file[:len(file)-50], "truncated"},
+		{"no checksum", file[:len(file)-4], "before the checksum"},
+		{"data after the file", append(bytes.Clone(file), 0), "data after the checksum"},
+		{"wrong checksum", append(bytes.Clone(file[:len(file)-4]), 1, 2, 3, 4), "checksum"},
+		{"bad JSON", edit(`{"format"`, `{"format`), "metadata"},
+		{"unknown field", edit(`"format":`, `"colour":"red","format":`), `unknown field "colour"`},
+		{"another file's format", edit(`"nnopt-model"`, `"nnopt-other"`), `format "nnopt-other"`},
+		{"unknown symbol in an expression", edit(`"sym":"f"`, `"sym":"g"`), `"g", which the file does not define`},
+		{"a set as a symbol", edit(`"sym":"f"`, `"sym":"i"`), `"i", a set`},
+		{"unknown operation", edit(`"op":"div"`, `"op":"mod"`), `unknown operation "mod"`},
+		{"unknown function", edit(`{"op":"div","args":[4,5]}`, `{"op":"func","fn":"gamma","args":[4]},{"op":"const","val":"1"}`), `expression node 6 (func): unknown function "gamma"`},
+		{"wrong arity", edit(`"op":"div"`, `"op":"neg"`), "expression node 6 (neg): 2 arguments, want 1"},
+		{"array size mismatch", edit(`{"name":"d","domain":["i","j"]}`, `{"name":"d","domain":["i"]}`), `tensor "parameter/d/values" has 6 values, want 2`},
+		{"missing array", edit(`{"name":"f"}`, `{"name":"f2"}`), `no tensor "parameter/f2/values"`},
+		{"unknown set", edit(`"domain":["i","j"]`, `"domain":["i","k"]`), `set "k", which the file does not define`},
+		{"uncontrolled index", edit(`"args":[8],"sets":["i","j"]`, `"args":[8],"sets":["j"]`), `index "i" is not controlled`},
+		{"a later node as an argument", edit(`"args":[2,3]`, `"args":[2,30]`), "expression node 4 (mul): argument 1 is node 30; want an earlier node"},
+		{"an unused node", edit(`"lhs":1,`, `"lhs":0,`), "expression node 1 (ref) is used by nothing"},
+		{"no lhs", edit(`"lhs":1,`, ``), `equation "cost": lhs: no expression`},
+		{"no such node", edit(`"rhs":9`, `"rhs":99`), `equation "cost": rhs: expression node 99; the file has 16`},
+		{"unknown problem type", edit(`"problem":"LP"`, `"problem":"XLP"`), `unknown problem type "XLP"`},
+		{"unknown variable type", edit(`"type":"positive"`, `"type":"imaginary"`), `unknown type "imaginary"`},
+		{"F32 data", frame("NNOPTMDL", 1, meta, f32.Bytes()), `tensor "variable/x/l" is F32`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := nnopt.DecodeModel(bytes.NewReader(tc.file))
+			if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v; want ErrModelFile and %q", err, tc.want)
+			}
+		})
+	}
+	// Every truncation and every flipped byte is an error, never a panic.
+	for n := range len(file) {
+		if _, _, err := nnopt.DecodeModel(bytes.NewReader(file[:n])); !errors.Is(err, nnopt.ErrModelFile) {
+			t.Fatalf("the first %d of %d bytes: %v", n, len(file), err)
+		}
+	}
+	for k := range file {
+		damaged := bytes.Clone(file)
+		damaged[k] ^= 0x5a
+		if _, _, err := nnopt.DecodeModel(bytes.NewReader(damaged)); !errors.Is(err, nnopt.ErrModelFile) {
+			t.Fatalf("byte %d of %d changed: %v", k, len(file), err)
+		}
+	}
+}
+
+func TestOptionsRoundTrip(t *testing.T) {
+	for _, o := range []nnopt.Options{
+		{},
+		{IterationLimit: 10, TimeLimit: 1500 * time.Millisecond, Method: nnopt.NewtonCG, GradientTolerance: 1e-7, Memory: 5,
+			Scaling: nnopt.ScaleUser, Elimination: nnopt.EliminateNone, Solvers: map[nnopt.Problem]string{nnopt.LP: "clp", nnopt.MIP: "cbc"},
+			SavePoint: "point.safetensors", Threads: 3, ReportSolution: nnopt.ReportListing,
+			Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateZero, NoMatchLimit: 2},
+			MIP:    nnopt.MIPOptions{RelativeGap: 0.1, AbsoluteGap: math.Inf(1), NodeLimit: 100, Start: true}},
+		{Method: nnopt.LBFGS, Scaling: nnopt.ScaleAuto, Elimination: nnopt.EliminateDefined, ReportSolution: nnopt.ReportNone,
+			Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateAccumulate}, GradientTolerance: math.SmallestNonzeroFloat64},
+	} {
+		var b bytes.Buffer
+		must(t, nnopt.EncodeOptions(&b, o))
+		got, err := nnopt.DecodeOptions(&b)
+		must(t, err)
+		if !reflect.DeepEqual(got, o) {
+			t.Errorf("options %+v came back as %+v", o, got)
+		}
+	}
+	// A person may write numbers as JSON numbers.
+	o, err := nnopt.DecodeOptions(strings.NewReader(`{"format":"nnopt-options","version":1,"gradient_tolerance":1e-6,"mip":{"relative_gap":"+Inf"}}`))
+	must(t, err)
+	if o.GradientTolerance != 1e-6 || !math.IsInf(o.MIP.RelativeGap, 1) {
+		t.Errorf("hand-written options read as %+v", o)
+	}
+}
+
+func TestOptionsThatCannotTravel(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		o     nnopt.Options
+	}{
+		{"Output", nnopt.Options{Output: io.Discard}},
+		{"OnIteration", nnopt.Options{OnIteration: func(nnopt.Iteration) {}}},
+		{"Method", nnopt.Options{Method: nnopt.Method(99)}},
+	} {
+		var b bytes.Buffer
+		err := nnopt.EncodeOptions(&b, tc.o)
+		if err == nil || !strings.Contains(err.Error(), "Options."+tc.field) || b.Len() > 0 {
+			t.Errorf("%s: error %v, %d bytes written; want an error naming Options.%s and nothing written", tc.field, err, b.Len(), tc.field)
+		}
+	}
+	_, m := transportLP(t)
+	m.Options.Output = io.Discard
+	var b bytes.Buffer
+	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), "Model.Options.Output") || b.Len() > 0 {
+		t.Errorf("a model with an Output: %v, %d bytes written", err, b.Len())
+	}
+	for _, tc := range []struct{ doc, want string }{
+		{`{"format":"nnopt-options","version":1,"threads":2,"colour":1}`, `unknown field "colour"`},
+		{`{"format":"nnopt-options","version":7}`, "version 7"},
+		{`{"format":"nnopt-model","version":1}`, `format "nnopt-model"`},
+		{`{"format":"nnopt-options","version":1,"method":"simplex"}`, `method: unknown value "simplex"`},
+		{`{"format":"nnopt-options","version":1,"solvers":{"QP":"x"}}`, `unknown problem type "QP"`},
+		{`{"format":"nnopt-options","version":1,"gradient_tolerance":"small"}`, "want a decimal number"},
+		{`{"format":"nnopt-options","version":1,"gradient_tolerance":true}`, "want a decimal number"},
+		{`{"format":"nnopt-options","version":1}{}`, "after the JSON"},
+	} {
+		_, err := nnopt.DecodeOptions(strings.NewReader(tc.doc))
+		if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want ErrModelFile and %q", tc.doc, err, tc.want)
+		}
+	}
+}
+
+// doubling is a kernel: code, which a model file refuses.
+type doubling struct{ n int }
+
+func (doubling) Name() string                                     { return "doubling" }
+func (k doubling) Lens() (int, []int)                             { return k.n, []int{k.n} }
+func (doubling) Apply(out []float64, args [][]float64)            { copy(out, args[0]) }
+func (doubling) EachPair(int, int, func(int, int))                {}
+func (doubling) Transpose(_ int, dst, w []float64, _ [][]float64) { copy(dst, w) }
+func (k doubling) Each(_ int, fn func(out, elem int)) {
+	for i := range k.n {
+		fn(i, i)
+	}
+}
+
+func TestEncodeRefusesKernels(t *testing.T) {
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", "a", "b")
+	x, y := c.NewVariable("x", nnopt.Free, i), c.NewVariable("y", nnopt.Free, i)
+	must(t, c.NewEquation("k", i).Define(nnopt.Eq(y, nnopt.Apply(doubling{2}, []*nnopt.Set{i}, x))))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: nnopt.Sum(y, i)})
+	must(t, err)
+	var b bytes.Buffer
+	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), `equation "k": kernel doubling`) || b.Len() > 0 {
+		t.Errorf("a model with a kernel: %v, %d bytes written", err, b.Len())
+	}
+}
+
+// Netlib LPs as AddProgram writes them (sparse coefficients, subsets of rows per
+// relation, ranged rows) and a random sparse LP solve the same after a round trip.
+func TestModelFileSparseLPsSolveTheSame(t *testing.T) {
+	dir := testdata.NetlibDir(t)
+	for _, name := range []string{"afiro", "blend", "sc50a"} {
+		c, m, err := nnopt.ReadModel(filepath.Join(dir, name+".mps.gz"))
+		mustTB(t, err)
+		c2, m2, _ := roundTrip(t, m)
+		sameGenerated(t, m, m2)
+		opt := nnopt.Options{IterationLimit: 5000}
+		mustTB(t, m.Solve(context.Background(), opt))
+		mustTB(t, m2.Solve(context.Background(), opt))
+		if m.Status != nnopt.StatusOptimal {
+			t.Errorf("%s: %v", name, m.Status)
+		}
+		sameSolution(t, m, m2, c, c2, "x", "eqE")
+	}
+	m, err := testmodels.SparseLP(60, 300, 5)
+	mustTB(t, err)
+	_, m2, _ := roundTrip(t, m)
+	sameGenerated(t, m, m2)
+	mustTB(t, m.Solve(context.Background(), nnopt.Options{}))
+	mustTB(t, m2.Solve(context.Background(), nnopt.Options{}))
+	if math.Float64bits(m.ObjectiveValue) != math.Float64bits(m2.ObjectiveValue) || m.NumIterations != m2.NumIterations || m.NumIterations == 0 {
+		t.Errorf("sparse LP: objective %v in %d iterations, decoded %v in %d", m.ObjectiveValue, m.NumIterations, m2.ObjectiveValue, m2.NumIterations)
+	}
+}
+
+// An expression of any depth round-trips: a sum written as a chain of 20,000 Adds,
+// deeper than JSON's nesting limit would allow a nested form. (Only the file is
+// compared: generating so deep a chain takes the engine minutes.)
+func TestModelFileDeepExpression(t *testing.T) {
+	c := nnopt.NewContainer()
+	x := c.NewVariable("x", nnopt.Free)
+	var sum nnopt.Operand = x
+	for k := range 20000 {
+		sum = nnopt.Add(sum, nnopt.Mul(nnopt.Const(float64(k%7)), x))
+	}
+	mustTB(t, c.NewEquation("chain").Define(nnopt.Eq(sum, nnopt.Const(1))))
+	m, err := c.NewModel("deep", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.LP, Sense: nnopt.Feasibility})
+	mustTB(t, err)
+	roundTrip(t, m)
+}
+
+func TestSaveLoadModel(t *testing.T) {
+	_, m := transportLP(t)
+	path := filepath.Join(t.TempDir(), "transport.nnopt")
+	mustTB(t, m.Save(path))
+	_, m2, err := nnopt.LoadModel(path)
+	mustTB(t, err)
+	sameGenerated(t, m, m2)
+	if _, _, err := nnopt.LoadModel(filepath.Join(t.TempDir(), "none.nnopt")); err == nil || !strings.Contains(err.Error(), "none.nnopt") {
+		t.Errorf("a missing file: %v", err)
+	}
+	m.Options.OnIteration = func(nnopt.Iteration) {}
+	mustTB(t, os.WriteFile(path, []byte("old"), 0o644))
+	if err := m.Save(path); !errors.Is(err, nnopt.ErrUnsupported) {
+		t.Errorf("a model with OnIteration saved: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("a failed Save changed the file to %q", b)
+	}
+	_, _, err = nnopt.LoadModel(path)
+	if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), path) {
+		t.Errorf("a file that is not a model: %v", err)
 	}
 }

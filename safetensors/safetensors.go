@@ -98,75 +98,9 @@ func numElems(shape []int, elemSize int) (int, error) {
 // Every tensor is validated before anything is written, so an invalid
 // argument leaves w untouched.
 func Write(w io.Writer, tensors map[string]Tensor, metadata map[string]string) error {
-	names := make([]string, 0, len(tensors))
-	for name := range tensors {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
-	var hdr bytes.Buffer
-	hdr.WriteByte('{')
-	first := true
-	if len(metadata) > 0 {
-		keys := make([]string, 0, len(metadata))
-		for k, v := range metadata {
-			if !utf8.ValidString(k) || !utf8.ValidString(v) {
-				return fmt.Errorf("safetensors: metadata %q: not valid UTF-8", k)
-			}
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		writeJSONString(&hdr, metadataKey)
-		hdr.WriteString(":{")
-		for i, k := range keys {
-			if i > 0 {
-				hdr.WriteByte(',')
-			}
-			writeJSONString(&hdr, k)
-			hdr.WriteByte(':')
-			writeJSONString(&hdr, metadata[k])
-		}
-		hdr.WriteByte('}')
-		first = false
-	}
-	var offset int
-	for _, name := range names {
-		t := tensors[name]
-		if name == "" || name == metadataKey || !utf8.ValidString(name) {
-			return fmt.Errorf("safetensors: invalid tensor name %q", name)
-		}
-		size := t.DType.size()
-		if size == 0 {
-			return fmt.Errorf("safetensors: tensor %q: unsupported dtype %q (want F32 or F64)", name, t.DType)
-		}
-		n, err := numElems(t.Shape, size)
-		if err != nil {
-			return fmt.Errorf("safetensors: tensor %q: %v", name, err)
-		}
-		if len(t.Data) != n {
-			return fmt.Errorf("safetensors: tensor %q: shape %v needs %d values, Data has %d", name, t.Shape, n, len(t.Data))
-		}
-		if offset > math.MaxInt-n*size {
-			return fmt.Errorf("safetensors: tensor %q: data too large", name)
-		}
-		if !first {
-			hdr.WriteByte(',')
-		}
-		first = false
-		writeJSONString(&hdr, name)
-		fmt.Fprintf(&hdr, `:{"dtype":"%s","shape":[`, t.DType)
-		for i, d := range t.Shape {
-			if i > 0 {
-				hdr.WriteByte(',')
-			}
-			fmt.Fprint(&hdr, d)
-		}
-		fmt.Fprintf(&hdr, `],"data_offsets":[%d,%d]}`, offset, offset+n*size)
-		offset += n * size
-	}
-	hdr.WriteByte('}')
-	for hdr.Len()%8 != 0 {
-		hdr.WriteByte(' ')
+	hdr, names, _, err := header(tensors, metadata)
+	if err != nil {
+		return err
 	}
 
 	bw := bufio.NewWriterSize(w, chunkBytes)
@@ -195,6 +129,93 @@ func Write(w io.Writer, tensors map[string]Tensor, metadata map[string]string) e
 		return fmt.Errorf("safetensors: %w", err)
 	}
 	return nil
+}
+
+// Size returns the number of bytes Write writes for tensors and metadata, or the
+// error Write would return, without formatting the data: a format that frames a
+// safetensors file behind its length needs the length first.
+func Size(tensors map[string]Tensor, metadata map[string]string) (int64, error) {
+	hdr, _, dataLen, err := header(tensors, metadata)
+	if err != nil {
+		return 0, err
+	}
+	return 8 + int64(hdr.Len()) + int64(dataLen), nil
+}
+
+// header validates the tensors and formats the JSON header, padded to a multiple
+// of 8 bytes; it returns the tensors' names in data order and the data's length.
+func header(tensors map[string]Tensor, metadata map[string]string) (*bytes.Buffer, []string, int, error) {
+	names := make([]string, 0, len(tensors))
+	for name := range tensors {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+
+	var hdr bytes.Buffer
+	hdr.WriteByte('{')
+	first := true
+	if len(metadata) > 0 {
+		keys := make([]string, 0, len(metadata))
+		for k, v := range metadata {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) {
+				return nil, nil, 0, fmt.Errorf("safetensors: metadata %q: not valid UTF-8", k)
+			}
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		writeJSONString(&hdr, metadataKey)
+		hdr.WriteString(":{")
+		for i, k := range keys {
+			if i > 0 {
+				hdr.WriteByte(',')
+			}
+			writeJSONString(&hdr, k)
+			hdr.WriteByte(':')
+			writeJSONString(&hdr, metadata[k])
+		}
+		hdr.WriteByte('}')
+		first = false
+	}
+	var offset int
+	for _, name := range names {
+		t := tensors[name]
+		if name == "" || name == metadataKey || !utf8.ValidString(name) {
+			return nil, nil, 0, fmt.Errorf("safetensors: invalid tensor name %q", name)
+		}
+		size := t.DType.size()
+		if size == 0 {
+			return nil, nil, 0, fmt.Errorf("safetensors: tensor %q: unsupported dtype %q (want F32 or F64)", name, t.DType)
+		}
+		n, err := numElems(t.Shape, size)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("safetensors: tensor %q: %v", name, err)
+		}
+		if len(t.Data) != n {
+			return nil, nil, 0, fmt.Errorf("safetensors: tensor %q: shape %v needs %d values, Data has %d", name, t.Shape, n, len(t.Data))
+		}
+		if offset > math.MaxInt-n*size {
+			return nil, nil, 0, fmt.Errorf("safetensors: tensor %q: data too large", name)
+		}
+		if !first {
+			hdr.WriteByte(',')
+		}
+		first = false
+		writeJSONString(&hdr, name)
+		fmt.Fprintf(&hdr, `:{"dtype":"%s","shape":[`, t.DType)
+		for i, d := range t.Shape {
+			if i > 0 {
+				hdr.WriteByte(',')
+			}
+			fmt.Fprint(&hdr, d)
+		}
+		fmt.Fprintf(&hdr, `],"data_offsets":[%d,%d]}`, offset, offset+n*size)
+		offset += n * size
+	}
+	hdr.WriteByte('}')
+	for hdr.Len()%8 != 0 {
+		hdr.WriteByte(' ')
+	}
+	return &hdr, names, offset, nil
 }
 
 // writeJSONString writes s as a JSON string literal. It does not escape

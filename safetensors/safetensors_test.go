@@ -442,3 +442,29 @@ func TestReadSafetensorsLarge(t *testing.T) {
 	}
 	checkTensors(t, got, tensors, map[string][]float64{"a": f32})
 }
+
+// Size is the length of what Write writes, and Write's error where it fails.
+func TestSize(t *testing.T) {
+	for _, tc := range []struct {
+		tensors  map[string]Tensor
+		metadata map[string]string
+	}{
+		{map[string]Tensor{}, nil},
+		{map[string]Tensor{"a": {DType: F64, Shape: []int{2, 3}, Data: make([]float64, 6)}, "b": {DType: F32, Shape: []int{}, Data: []float64{1}}}, map[string]string{"k": "v"}},
+		{map[string]Tensor{"ünïcode": {DType: F32, Shape: []int{5}, Data: make([]float64, 5)}}, nil},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, tc.tensors, tc.metadata); err != nil {
+			t.Fatal(err)
+		}
+		n, err := Size(tc.tensors, tc.metadata)
+		if err != nil || n != int64(b.Len()) {
+			t.Errorf("Size %d, %v; Write wrote %d bytes", n, err, b.Len())
+		}
+	}
+	bad := map[string]Tensor{"x": {DType: F64, Shape: []int{2}, Data: []float64{1}}}
+	_, err := Size(bad, nil)
+	if werr := Write(io.Discard, bad, nil); err == nil || err.Error() != werr.Error() {
+		t.Errorf("Size's error %v, Write's %v", err, werr)
+	}
+}

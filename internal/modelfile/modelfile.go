@@ -1,4 +1,8 @@
-package nnopt
+// Package modelfile reads and writes the framing of nnopt's model and scenario
+// files (docs/model-file.md): magic, version, a JSON metadata section, a
+// safetensors data section and a CRC-32 checksum. What the sections hold is the
+// modelling layer's (the root package's modelfile.go).
+package modelfile
 
 import (
 	"bytes"
@@ -13,45 +17,46 @@ import (
 	"github.com/nnopt/nnopt/safetensors"
 )
 
-// The framing that model files and scenario files share: magic, version, a JSON
-// section, a safetensors section and a checksum (see modelfile.go).
+// Version is the version of the format that Write writes and Read reads.
+const Version = 1
 
 // The magic numbers of the two kinds of file.
 const (
-	modelMagic    = "NNOPTMDL"
-	scenarioMagic = "NNOPTSCN"
+	ModelMagic    = "NNOPTMDL"
+	ScenarioMagic = "NNOPTSCN"
 )
 
-// writeFramed writes one file: magic, ModelFileVersion, meta, the tensors and the
-// checksum. The tensors are formatted twice, once to count their bytes for the
-// section's length and once to w, so that a large model is not held twice in
-// memory; invalid tensors fail the first pass, before anything is written.
-func writeFramed(w io.Writer, magic string, meta []byte, tensors map[string]safetensors.Tensor) error {
-	var count countWriter
-	if err := safetensors.Write(&count, tensors, nil); err != nil {
+// ErrBad is wrapped by every error of Read about the bytes it reads.
+var ErrBad = errors.New("bad model file")
+
+// Write writes one file: magic, Version, meta, the tensors and the checksum.
+// Invalid tensors fail before anything is written.
+func Write(w io.Writer, magic string, meta []byte, tensors map[string]safetensors.Tensor) error {
+	size, err := safetensors.Size(tensors, nil)
+	if err != nil {
 		return err
 	}
 	crc := crc32.NewIEEE()
 	out := io.MultiWriter(w, crc)
 	var head bytes.Buffer
 	head.WriteString(magic)
-	le.Write(&head, le.LittleEndian, uint32(ModelFileVersion))
+	le.Write(&head, le.LittleEndian, uint32(Version))
 	le.Write(&head, le.LittleEndian, uint64(len(meta)))
 	head.Write(meta)
-	le.Write(&head, le.LittleEndian, uint64(count))
+	le.Write(&head, le.LittleEndian, uint64(size))
 	if _, err := out.Write(head.Bytes()); err != nil {
 		return err
 	}
-	cw := countWriter(0)
-	if err := safetensors.Write(io.MultiWriter(out, &cw), tensors, nil); err != nil {
+	var count countWriter
+	if err := safetensors.Write(io.MultiWriter(out, &count), tensors, nil); err != nil {
 		return err
 	}
-	if cw != count {
-		return fmt.Errorf("nnopt: model file: the data section came out %d bytes long, counted %d", cw, count)
+	if int64(count) != size {
+		return fmt.Errorf("nnopt: model file: the data section came out %d bytes long, want %d", count, size)
 	}
 	var sum [4]byte
 	le.LittleEndian.PutUint32(sum[:], crc.Sum32())
-	_, err := w.Write(sum[:])
+	_, err = w.Write(sum[:])
 	return err
 }
 
@@ -63,36 +68,39 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// framed is one file as readFramed reads it.
-type framed struct {
-	meta    []byte
-	tensors map[string]safetensors.Tensor
+// File is one file as Read reads it.
+type File struct {
+	Meta    []byte
+	Tensors map[string]safetensors.Tensor
 }
 
-// readFramed reads one file of the given magic from r, which must hold it and
+// Read reads one file of the given magic from r, which must hold it and
 // nothing after it, and checks its version and checksum. kind names the file in
 // errors ("model file", "scenario file").
-func readFramed(r io.Reader, magic, kind string) (*framed, error) {
+func Read(r io.Reader, magic, kind string) (*File, error) {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("nnopt: %s: %w: %s", kind, ErrModelFile, fmt.Sprintf(format, args...))
+		return fmt.Errorf("nnopt: %s: %w: %s", kind, ErrBad, fmt.Sprintf(format, args...))
 	}
 	crc := crc32.NewIEEE()
 	tr := io.TeeReader(r, crc)
 	var head [12]byte
 	if n, err := io.ReadFull(tr, head[:]); err != nil {
+		if n == 0 {
+			return nil, bad("the file is empty")
+		}
 		if k := min(n, len(magic)); string(head[:k]) != magic[:k] {
 			return nil, bad("the file does not start with %q; it is not an nnopt %s", magic, kind)
 		}
 		return nil, bad("truncated in its header after %d bytes", n)
 	}
 	if string(head[:8]) != magic {
-		if other := map[string]string{modelMagic: "model file", scenarioMagic: "scenario file"}[string(head[:8])]; other != "" {
+		if other := map[string]string{ModelMagic: "model file", ScenarioMagic: "scenario file"}[string(head[:8])]; other != "" {
 			return nil, bad("this is an nnopt %s, not a %s", other, kind)
 		}
 		return nil, bad("the file does not start with %q; it is not an nnopt %s", magic, kind)
 	}
-	if v := le.LittleEndian.Uint32(head[8:]); v != ModelFileVersion {
-		return nil, bad("version %d; this nnopt reads version %d", v, ModelFileVersion)
+	if v := le.LittleEndian.Uint32(head[8:]); v != Version {
+		return nil, bad("version %d; this nnopt reads version %d", v, Version)
 	}
 	meta, err := readSection(tr, "metadata")
 	if err != nil {
@@ -109,8 +117,11 @@ func readFramed(r io.Reader, magic, kind string) (*framed, error) {
 	lr := &io.LimitedReader{R: tr, N: int64(n)}
 	tensors, _, err := safetensors.Read(lr)
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) && lr.N == 0 {
-			err = fmt.Errorf("the data section is shorter than its contents say: %w", err)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			if lr.N == 0 {
+				return nil, bad("the data section is shorter than its contents say: %v", err)
+			}
+			return nil, bad("truncated in the data section: %v", err)
 		}
 		return nil, bad("data section: %v", err)
 	}
@@ -120,7 +131,7 @@ func readFramed(r io.Reader, magic, kind string) (*framed, error) {
 	if err := checkSum(r, crc); err != nil {
 		return nil, bad("%v", err)
 	}
-	return &framed{meta: meta, tensors: tensors}, nil
+	return &File{Meta: meta, Tensors: tensors}, nil
 }
 
 // readSection reads a length-prefixed section whole; the buffer grows as the bytes

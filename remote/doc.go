@@ -49,5 +49,8 @@
 // password, NKey, credentials file, TLS; see the Option functions), and a worker
 // with a job key (WithJobKey) refuses jobs whose HMAC-SHA256 signature does not
 // verify with it, with an error result, so a client that can publish on the subject
-// but does not hold the key cannot get work done.
+// but does not hold the key cannot get work done. The key protects the workers'
+// time, not the buckets: whoever may publish jobs may also write statuses and
+// results (they are in the same account), so give untrusted users no access to the
+// account, or NATS permissions that exclude the prefix's subjects.
 package remote

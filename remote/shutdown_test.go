@@ -70,6 +70,19 @@ func TestGracefulStop(t *testing.T) {
 	}
 	stop := runWorker(t, l, WorkerConfig{Name: "patient", Grace: time.Minute})
 	waitState(t, c, tok, Running, "patient")
+	// Progress: the running job's status counts the solver's iterations.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		st, err := c.Status(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.State == Running && st.Iterations > 0 {
+			break
+		}
+		if st.Finished() || time.Now().After(deadline) {
+			t.Fatalf("never saw the job running with iterations: %+v", st)
+		}
+	}
 	stop()
 	st := waitState(t, c, tok, Done, "patient")
 	if st.Attempt != 1 {

@@ -3,6 +3,8 @@ package remote
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -177,4 +179,125 @@ func BenchmarkRoundTrip(b *testing.B) {
 			b.ReportMetric(1e3*solve/float64(b.N), "solve-ms/job")
 		})
 	}
+}
+
+// BenchmarkSpeedup is bar 2 measured so that the machine's changing load falls on
+// both sides alike: each round solves a batch of 8 scenarios of the 24 × 36
+// transport LP through StartLocal with 1 worker, then with 2 workers, then locally
+// with 1 and 2 goroutines, and the reported figures are the medians over the
+// rounds of the speed-ups (wall time with 1 / wall time with 2).
+//
+//	go test -run '^$' -bench Speedup -benchtime 6x ./remote
+func BenchmarkSpeedup(b *testing.B) {
+	ctx := context.Background()
+	const batch = 8
+	type side struct {
+		c  *Client
+		m  *nnopt.Model
+		bm *nnopt.Parameter
+		x  *nnopt.Variable
+	}
+	frozen := func() (*nnopt.Model, *nnopt.Parameter, *nnopt.Variable) {
+		m, bm, x, err := bigTransport(24, 36, 7, 1)
+		if err == nil {
+			err = m.Freeze(bm, x.LAttr())
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		return m, bm, x
+	}
+	opt := nnopt.Options{Threads: 1}
+	mult := func(k int) float64 { return 0.7 + 0.3*float64(k%batch)/(batch-1) }
+	var remote [2]side
+	for k := range remote {
+		l, err := StartLocal(ctx, k+1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer l.Close()
+		c, err := l.Connect()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		m, bm, x := frozen()
+		remote[k] = side{c, m, bm, x}
+		for range 2 * (k + 1) { // every worker decodes the frozen model once
+			if err := c.Solve(ctx, m, opt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	var local [2]side
+	for k := range local {
+		m, bm, x := frozen()
+		local[k] = side{nil, m, bm, x}
+	}
+	remoteBatch := func(s side) float64 {
+		start := time.Now()
+		toks := make([]Token, batch)
+		for k := range toks {
+			s.bm.Values[0] = mult(k)
+			clear(s.x.L)
+			var err error
+			if toks[k], err = s.c.Submit(ctx, s.m, opt); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, tok := range toks {
+			if err := s.c.Result(ctx, tok, s.m); err != nil || s.m.Status != nnopt.StatusOptimal {
+				b.Fatalf("%v %v", err, s.m.Status)
+			}
+		}
+		return time.Since(start).Seconds()
+	}
+	localBatch := func(sides []side) float64 {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for g, s := range sides {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := g; k < batch; k += len(sides) {
+					s.bm.Values[0] = mult(k)
+					clear(s.x.L)
+					if err := s.m.Solve(ctx, opt); err != nil || s.m.Status != nnopt.StatusOptimal {
+						b.Errorf("%v %v", err, s.m.Status)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start).Seconds()
+	}
+	var rs, ls []float64
+	var r1, r2 float64
+	b.ResetTimer()
+	for range b.N {
+		t1 := remoteBatch(remote[0])
+		t2 := remoteBatch(remote[1])
+		u1 := localBatch(local[:1])
+		u2 := localBatch(local[:2])
+		rs, ls = append(rs, t1/t2), append(ls, u1/u2)
+		r1, r2 = r1+t1, r2+t2
+		b.Logf("round: remote 1 worker %.3f s, 2 workers %.3f s (x%.2f); local 1 goroutine %.3f s, 2 %.3f s (x%.2f)", t1, t2, t1/t2, u1, u2, u1/u2)
+	}
+	b.StopTimer()
+	b.ReportMetric(median(rs), "remote-speedup")
+	b.ReportMetric(median(ls), "local-speedup")
+	b.ReportMetric(float64(b.N*batch)/r1, "jobs/s-1worker")
+	b.ReportMetric(float64(b.N*batch)/r2, "jobs/s-2workers")
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

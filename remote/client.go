@@ -88,8 +88,8 @@ func (c *Client) Solve(ctx context.Context, m *nnopt.Model, opt nnopt.Options) e
 // Submit sends m to be solved with opt and returns at once with the job's token. A
 // frozen model (Model.Freeze) is sent once per client; each later Submit of it
 // ships only its modifiables' data, and a worker keeps the instance between
-// scenarios. The model is encoded now: changes to m after Submit do not reach the
-// job.
+// scenarios (see ForgetModel for a model frozen again). The model is encoded now:
+// changes to m after Submit do not reach the job.
 func (c *Client) Submit(ctx context.Context, m *nnopt.Model, opt nnopt.Options) (Token, error) {
 	if m == nil {
 		return "", errors.New("remote: Submit of a nil model")
@@ -113,6 +113,15 @@ func (c *Client) Submit(ctx context.Context, m *nnopt.Model, opt nnopt.Options) 
 	}
 	tok := Token(nuid.Next())
 	return tok, c.publish(ctx, tok, kind, model, envelope(ob, body))
+}
+
+// ForgetModel drops the client's record that the frozen model m was uploaded, so
+// that the next Submit of m uploads it again: call it after Unfreeze and Freeze of
+// the same model, or a change of its fixed data, which the uploaded copy lacks.
+func (c *Client) ForgetModel(m *nnopt.Model) {
+	c.mu.Lock()
+	delete(c.frozen, m)
+	c.mu.Unlock()
 }
 
 // uploadFrozen puts the frozen model's file in the payload store once and returns

@@ -152,6 +152,10 @@ func TestFrozenScenarios(t *testing.T) {
 	if len(c.frozen) != 1 {
 		t.Fatalf("frozen models uploaded: %d, want 1", len(c.frozen))
 	}
+	c.ForgetModel(m)
+	if len(c.frozen) != 0 {
+		t.Fatal("ForgetModel left the frozen model's record")
+	}
 	for k, tok := range toks {
 		if err := c.Result(ctx, tok, m); err != nil {
 			t.Fatal(err)

@@ -58,7 +58,7 @@ func Connect(url string, opts ...Option) (*Client, error) {
 func newClient(nc *nats.Conn, cfg *config) (*Client, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := openStores(ctx, nc, cfg.prefix, 0)
+	s, err := openStores(ctx, nc, cfg.prefix, cfg.ttl)
 	if err != nil {
 		return nil, err
 	}

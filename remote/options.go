@@ -21,6 +21,7 @@ const DefaultPrefix = "nnopt"
 type Option func(*config) error
 
 type config struct {
+	ttl    time.Duration // of statuses, results and payloads; 0 for DefaultResultTTL
 	prefix string
 	nats   []nats.Option
 	jobKey []byte
@@ -51,6 +52,20 @@ func WithPrefix(p string) Option {
 			return fmt.Errorf("remote: prefix %q: want letters, digits, '-' and '_'", p)
 		}
 		c.prefix = p
+		return nil
+	}
+}
+
+// WithResultTTL sets how long statuses, results and payloads stay on the server
+// unfetched (DefaultResultTTL when not given). It is a setting of the buckets, which
+// the first client or worker creates; a later one with another TTL changes it for
+// all.
+func WithResultTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("remote: result TTL %v; want a positive duration", d)
+		}
+		c.ttl = d
 		return nil
 	}
 }

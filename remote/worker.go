@@ -108,7 +108,7 @@ func newWorker(nc *nats.Conn, cfg *config, wc WorkerConfig) (*Worker, error) {
 	wc = wc.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := openStores(ctx, nc, cfg.prefix, 0)
+	s, err := openStores(ctx, nc, cfg.prefix, cfg.ttl)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -24,6 +25,25 @@ import (
 )
 
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], func(url string, workers int) {
+		fmt.Fprintf(os.Stderr, "nnopt-engine: NATS with JetStream at %s, %d workers\n", url, workers)
+	})
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case err != nil:
+		fail(err)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run parses the flags, starts the server and workers, calls ready, and stops them
+// when ctx ends.
+func run(ctx context.Context, args []string, ready func(url string, workers int)) error {
 	var (
 		lc      remote.LocalConfig
 		fs      = flag.NewFlagSet("nnopt-engine", flag.ContinueOnError)
@@ -39,47 +59,39 @@ func main() {
 	fs.DurationVar(&lc.Worker.MaxSolveTime, "max-solve-time", 0, "cap on each solve's time limit (0: none)")
 	fs.DurationVar(&lc.Worker.AckWait, "ack-wait", 30*time.Second, "how long a silent worker keeps a job before it is redelivered")
 	fs.DurationVar(&lc.Worker.Grace, "grace", 10*time.Second, "time running solves get to finish at shutdown")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if err == flag.ErrHelp {
-			os.Exit(0)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
 		}
-		os.Exit(2)
+		return errUsage
 	}
 	if fs.NArg() > 0 {
-		fail(fmt.Errorf("unexpected arguments %q", fs.Args()))
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	host, port, err := net.SplitHostPort(*listen)
 	if err != nil {
-		fail(fmt.Errorf("-listen %q: %w", *listen, err))
+		return fmt.Errorf("-listen %q: %w", *listen, err)
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil || p < 0 || p > 65535 {
-		fail(fmt.Errorf("-listen %q: port %q is not 0..65535", *listen, port))
+		return fmt.Errorf("-listen %q: port %q is not 0..65535", *listen, port)
 	}
 	lc.Host, lc.Port, lc.Workers = host, p, *workers
-	if p == 0 {
-		lc.Port = -1 // a free port
-	}
 	lc.Worker.MaxPayload = *mib << 20
 	if *jobKey != "" {
 		b, err := os.ReadFile(*jobKey)
 		if err != nil {
-			fail(fmt.Errorf("-job-key: %w", err))
+			return fmt.Errorf("-job-key: %w", err)
 		}
 		lc.JobKey = []byte(strings.TrimSpace(string(b)))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	l, err := remote.StartLocalConfig(ctx, lc)
 	if err != nil {
-		fail(err)
+		return err
 	}
-	fmt.Fprintf(os.Stderr, "nnopt-engine: NATS with JetStream at %s, %d workers\n", l.URL(), lc.Workers)
+	ready(l.URL(), lc.Workers)
 	<-ctx.Done()
-	fmt.Fprintln(os.Stderr, "nnopt-engine: stopping")
-	if err := l.Close(); err != nil {
-		fail(err)
-	}
+	return l.Close()
 }
 
 func fail(err error) {

@@ -39,13 +39,25 @@
 // payload or solve over the worker's limits — gets an error result naming what is
 // wrong; it never stops the worker.
 //
+// # Frozen models
+//
+// A frozen model (Model.Freeze) is uploaded to the payload store once per client;
+// each Submit of it ships only the scenario (Model.EncodeScenario), and each worker
+// slot keeps a decoded, frozen copy warm (WorkerConfig.WarmModels) and applies
+// scenarios to it. A warm copy starts each solve where its last one ended, as a
+// local frozen model does; which scenarios a copy solved before depends on the
+// scheduling, so when a scenario's result must not depend on it (an LP with several
+// optima, a nonconvex model), make the levels modifiable too and set them before
+// each Submit (Freeze(p, x.LAttr()), then clear x.L for the levels at Freeze).
+//
 // # What is trusted
 //
 // A job is data, never code: the payload is a model in nnopt's file format (sets,
 // parameters, variables, equations as expression trees over nnopt's fixed set of
 // operations) and options, and a worker only decodes and solves it. Options that
-// would act on the worker's machine (Output, SavePoint, Trace, OnIteration, Device)
-// cannot be sent. The NATS connection is authenticated as NATS does it (user and
+// are code or open resources (Output, Trace, OnIteration, Device) cannot be
+// encoded, and a worker refuses a job whose options name a file to write on its
+// machine (SavePoint). The NATS connection is authenticated as NATS does it (user and
 // password, NKey, credentials file, TLS; see the Option functions), and a worker
 // with a job key (WithJobKey) refuses jobs whose HMAC-SHA256 signature does not
 // verify with it, with an error result, so a client that can publish on the subject

@@ -209,6 +209,13 @@ func TestErrorResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(tok, "over this worker's limit of 4096 bytes")
+	// Options that would write a file on the worker.
+	m2, _ := newTransport(t, 1)
+	tok, err := c.Submit(ctx, m2, nnopt.Options{SavePoint: "/tmp/nnopt-remote-should-not-exist.safetensors"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(tok, "SavePoint")
 	// The worker still serves.
 	if err := c.Solve(ctx, m, nnopt.Options{}); err != nil {
 		t.Fatal(err)

@@ -309,6 +309,11 @@ func (w *Worker) handle(hard context.Context, msg jetstream.Msg, sl *slot) {
 		return
 	}
 	eff := m.EffectiveOptions(opt)
+	if eff.SavePoint != "" {
+		// A job must not write files on the worker's machine.
+		fail("option SavePoint %q names a file on the worker's machine, which a job may not write; save the point on the client after Result", eff.SavePoint)
+		return
+	}
 	solveCtx := hard
 	if w.wc.MaxSolveTime > 0 {
 		if eff.TimeLimit == 0 || eff.TimeLimit > w.wc.MaxSolveTime {

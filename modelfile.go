@@ -47,9 +47,9 @@ import (
 // constructors, so a damaged file, a file of another version or a file that names
 // a symbol it does not hold is an error wrapping ErrModelFile that says what is
 // wrong and where, never a panic. What a file cannot hold is refused by Encode
-// with an error wrapping ErrUnsupported naming it: an expression with a Kernel
-// (Apply), and options that are code or open resources (Output, OnIteration,
-// Trace, Device).
+// with an error wrapping ErrUnsupported naming it: a Kernel that is not a
+// FileKernel (modelfile_kernel.go), and options that are code or open resources
+// (Output, OnIteration, Trace, Device).
 //
 // Frozen models. A frozen model's file also holds its instance's state: the
 // modifiables, each one's data at Freeze (the base case of UpdateBaseCase) and in
@@ -573,9 +573,10 @@ func (dec *modelDecoder) subset(fs fileSet, key string, register bool) (*Set, er
 }
 
 // DecodeModel reads a model file written by Encode into a new Container and returns
-// it with the model. A frozen model comes back frozen with the same modifiables
-// and base case. Every error wraps ErrModelFile, that of freezing a decoded frozen
-// model (which generates it) included.
+// it with the model. A frozen model comes back frozen, its instance in the state
+// the file holds (see the package documentation's section on model files). Every
+// error wraps ErrModelFile, that of freezing a decoded frozen model (which
+// generates it) included.
 func DecodeModel(r io.Reader) (*Container, *Model, error) {
 	fr, err := modelfile.Read(r, modelfile.ModelMagic, "model file")
 	if err != nil {
@@ -662,14 +663,14 @@ func decodeModel(f *fileModel, tensors map[string]safetensors.Tensor) (*Containe
 			return nil, nil, err
 		}
 	}
-	if f.Frozen != nil {
-		if err := dec.freeze(m, f.Frozen); err != nil {
-			return nil, nil, err
-		}
-	}
 	for k, used := range dec.usedNode {
 		if !used {
 			return nil, nil, fmt.Errorf("expression node %d (%s) is used by nothing", k, f.Nodes[k].Op)
+		}
+	}
+	if f.Frozen != nil { // last: freezing generates the model
+		if err := dec.freeze(m, f.Frozen); err != nil {
+			return nil, nil, err
 		}
 	}
 	for key := range tensors {

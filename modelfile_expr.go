@@ -1,6 +1,7 @@
 package nnopt
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -38,12 +39,16 @@ type fileExpr struct {
 	// (Elem's one-element conditions).
 	Cond       string `json:"cond,omitempty"`
 	InlineCond *int   `json:"inline_cond,omitempty"`
+	// Kernel is a kernel's registered kind and Params its parameters
+	// (modelfile_kernel.go); Sets are then its output sets.
+	Kernel string          `json:"kernel,omitempty"`
+	Params json.RawMessage `json:"params,omitempty"`
 }
 
 // opCodec is how one operation is written and read.
 type opCodec struct {
 	name  string
-	arity int // the number of arguments
+	arity int // the number of arguments; -1 for any
 	// write fills in the operands of f, whose Op and Args are set, from e.
 	write func(enc *modelEncoder, e *Expr, f *fileExpr) error
 	// read builds the expression of f from its arguments, already read.
@@ -127,11 +132,7 @@ func init() {
 			}
 			return shift(a[0], s, f.Lag, "shift"), nil
 		}},
-		engine.OpKernel: {name: "kernel", write: func(_ *modelEncoder, e *Expr, _ *fileExpr) error {
-			return fmt.Errorf("kernel %s: a kernel is code, which a model file cannot hold (%w)", e.kern.Name(), ErrUnsupported)
-		}, read: func(*modelDecoder, *fileExpr, []*Expr) (*Expr, error) {
-			return nil, fmt.Errorf("kernels cannot be read from a model file")
-		}},
+		engine.OpKernel: {name: "kernel", arity: -1, write: writeKernel, read: readKernel},
 	}
 }
 
@@ -291,7 +292,7 @@ func (dec *modelDecoder) readNode(i int, f fileExpr) (*Expr, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown operation %q", f.Op)
 	}
-	if len(f.Args) != c.arity {
+	if c.arity >= 0 && len(f.Args) != c.arity {
 		return nil, fmt.Errorf("%d arguments, want %d", len(f.Args), c.arity)
 	}
 	args := make([]*Expr, len(f.Args))

@@ -23,6 +23,13 @@ func FuzzDecodeModel(f *testing.F) {
 	c, m := transportLP(f)
 	mustTB(f, m.Freeze(c.Lookup("b").(*nnopt.Parameter), c.Lookup("x").(*nnopt.Variable).FxAttr()))
 	seeds = append(seeds, m)
+	kc := nnopt.NewContainer()
+	i := kc.NewSet("i", "a", "b")
+	x, y := kc.NewVariable("x", nnopt.Free, i), kc.NewVariable("y", nnopt.Free, i)
+	mustTB(f, kc.NewEquation("k", i).Define(nnopt.Eq(y, nnopt.Apply(fileCopy{doubling{2}}, []*nnopt.Set{i}, x))))
+	m, err := kc.NewModel("kernel", nnopt.ModelSpec{Equations: kc.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: nnopt.Sum(y, i)})
+	mustTB(f, err)
+	seeds = append(seeds, m)
 	for _, m := range seeds {
 		var b bytes.Buffer
 		mustTB(f, m.Encode(&b))

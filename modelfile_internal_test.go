@@ -43,8 +43,9 @@ func TestEveryOperationHasAFileForm(t *testing.T) {
 	}
 }
 
-// FileFormNames are the names of the operations (but kernel, which a file refuses)
-// and of the functions in a model file, for the external tests' coverage checks.
+// FileFormNames are the names of the operations (but kernel, which the tests cover
+// with kernels of their own) and of the functions in a model file, for the external
+// tests' coverage checks.
 func FileFormNames() (ops, funcs []string) {
 	for op, c := range exprCodecs {
 		if op != engine.OpKernel {

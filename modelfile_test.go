@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
@@ -535,7 +537,7 @@ func TestOptionsThatCannotTravel(t *testing.T) {
 	}
 }
 
-// doubling is a kernel: code, which a model file refuses.
+// doubling is a kernel that is no FileKernel, which a model file refuses.
 type doubling struct{ n int }
 
 func (doubling) Name() string                                     { return "doubling" }
@@ -557,7 +559,7 @@ func TestEncodeRefusesKernels(t *testing.T) {
 	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: nnopt.Sum(y, i)})
 	must(t, err)
 	var b bytes.Buffer
-	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), `equation "k": kernel doubling`) || b.Len() > 0 {
+	if err := m.Encode(&b); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), `equation "k": kernel doubling (nnopt_test.doubling) has no form in a model file`) || b.Len() > 0 {
 		t.Errorf("a model with a kernel: %v, %d bytes written", err, b.Len())
 	}
 }
@@ -627,5 +629,46 @@ func TestSaveLoadModel(t *testing.T) {
 	_, _, err = nnopt.LoadModel(path)
 	if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), path) {
 		t.Errorf("a file that is not a model: %v", err)
+	}
+}
+
+// fileCopy is a kernel that a model file can hold: kind "test_copy", its size as
+// its parameters.
+type fileCopy struct{ doubling }
+
+func (k fileCopy) KernelFile() (string, json.RawMessage, error) {
+	return "test_copy", json.RawMessage(fmt.Sprintf(`{"n":%d}`, k.n)), nil
+}
+
+func init() {
+	nnopt.RegisterKernel("test_copy", func(params json.RawMessage) (nnopt.Kernel, error) {
+		var p struct{ N int }
+		if err := json.Unmarshal(params, &p); err != nil || p.N <= 0 || p.N > 1<<20 {
+			return nil, fmt.Errorf("size %s: want a count", params)
+		}
+		return fileCopy{doubling{p.N}}, nil
+	})
+}
+
+func TestModelFileRegisteredKernel(t *testing.T) {
+	c := nnopt.NewContainer()
+	i := c.NewSet("i", "a", "b", "c")
+	x, y := c.NewVariable("x", nnopt.Free, i), c.NewVariable("y", nnopt.Free, i)
+	copy(x.L, []float64{1, 2, 3})
+	mustTB(t, c.NewEquation("k", i).Define(nnopt.Eq(y, nnopt.Add(nnopt.Apply(fileCopy{doubling{3}}, []*nnopt.Set{i}, x), x))))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: c.Equations(), Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: nnopt.Sum(nnopt.Sqr(y), i)})
+	mustTB(t, err)
+	_, m2, file := roundTrip(t, m)
+	sameGenerated(t, m, m2)
+	meta, bulk := splitFile(file)
+	for _, tc := range []struct{ old, new, want string }{
+		{`"kernel":"test_copy"`, `"kernel":"test_other"`, `kernel kind "test_other" is not registered`},
+		{`{"n":3}`, `{"n":-3}`, `kernel "test_copy": size {"n":-3}`},
+		{`{"n":3}`, `{"n":4}`, "kernel doubling: output sets (i) hold 3 elements, the kernel makes 4"},
+	} {
+		_, _, err := nnopt.DecodeModel(bytes.NewReader(frame("NNOPTMDL", 1, bytes.Replace(meta, []byte(tc.old), []byte(tc.new), 1), bulk)))
+		if !errors.Is(err, nnopt.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want %q", tc.new, err, tc.want)
+		}
 	}
 }

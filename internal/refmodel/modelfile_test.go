@@ -112,3 +112,40 @@ func BenchmarkMLPModelFile(b *testing.B) {
 		}
 	})
 }
+
+// The reference CNN (convolutions, average poolings and a flatten, all kernels)
+// written to a model file and read back trains bit for bit the same.
+func TestCNNModelFileSolvesTheSame(t *testing.T) {
+	m := referenceCNN(t, 20)
+	var file bytes.Buffer
+	if err := m.Model.Encode(&file); err != nil {
+		t.Fatal(err)
+	}
+	c2, m2, err := nnopt.DecodeModel(&file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1, err1 := m.Model.Statistics()
+	st2, err2 := m2.Statistics()
+	if err1 != nil || err2 != nil || st1 != st2 {
+		t.Fatalf("statistics %+v (%v), decoded %+v (%v)", st1, err1, st2, err2)
+	}
+	opt := nnopt.Options{IterationLimit: 10}
+	if err := m.Model.Solve(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if err := m2.Solve(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if m.Model.NumIterations == 0 || math.Float64bits(m.Model.ObjectiveValue) != math.Float64bits(m2.ObjectiveValue) || m.Model.NumIterations != m2.NumIterations {
+		t.Errorf("objective %v after %d iterations, decoded %v after %d", m.Model.ObjectiveValue, m.Model.NumIterations, m2.ObjectiveValue, m2.NumIterations)
+	}
+	for _, v := range []*nnopt.Variable{m.Output, m.LogProbs, m.Loss} {
+		v2 := c2.Lookup(v.Name()).(*nnopt.Variable)
+		for k := range v.L {
+			if math.Float64bits(v.L[k]) != math.Float64bits(v2.L[k]) || math.Float64bits(v.M[k]) != math.Float64bits(v2.M[k]) {
+				t.Fatalf("%s element %d: level %v marginal %v, decoded %v %v", v.Name(), k, v.L[k], v.M[k], v2.L[k], v2.M[k])
+			}
+		}
+	}
+}

@@ -14,6 +14,10 @@ import (
 	"github.com/nats-io/nuid"
 
 	"github.com/nnopt/nnopt"
+	// The kernels of nnopt's layers (convolution, pooling, flatten), so that a
+	// worker decodes models that use them; a model file names kernels, the reader
+	// runs only those registered (nnopt.RegisterKernel).
+	_ "github.com/nnopt/nnopt/formulations"
 )
 
 // WorkerConfig are a worker's limits. The zero value means the defaults.

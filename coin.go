@@ -50,6 +50,7 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 	set := coin.Settings{TimeLimit: opt.TimeLimit, Log: opt.Output}
 	if mip {
 		set.RelativeGap, set.AbsoluteGap, set.NodeLimit = opt.MIP.RelativeGap, opt.MIP.AbsoluteGap, opt.MIP.NodeLimit
+		set.UseCutoff, set.Cutoff, set.SolutionLimit = opt.MIP.UseCutoff, opt.MIP.Cutoff, opt.MIP.SolutionLimit
 		if opt.MIP.Start {
 			for _, v := range inst.vars {
 				set.Start = append(set.Start, v.L...)
@@ -145,6 +146,8 @@ func coinStatuses(res *coin.Result, mip bool) (SolveStatus, ModelStatus) {
 		return SolveNormal, StatusInfeasible
 	case coin.Unbounded:
 		return SolveNormal, StatusUnbounded
+	case coin.SolutionLimit:
+		return SolveNormal, found
 	case coin.TimeLimit, coin.NodeLimit:
 		return SolveResourceInterrupt, found
 	case coin.IterationLimit:

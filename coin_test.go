@@ -146,6 +146,20 @@ func TestMIPOptions(t *testing.T) {
 	if m.Status != nnopt.StatusOptimal || math.Abs(m.ObjectiveValue-1000) > 1e-6 {
 		t.Errorf("%v, objective %g; want optimal 1000", m.Status, m.ObjectiveValue)
 	}
+	// A cutoff past the optimum leaves no solution; one below it, with a
+	// solution limit of 1, stops at a solution above the cutoff.
+	if err := m.Solve(context.Background(), nnopt.Options{MIP: nnopt.MIPOptions{UseCutoff: true, Cutoff: 1000.75}}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusIntegerInfeasible {
+		t.Errorf("cutoff 1000.75: %v, want %v", m.Status, nnopt.StatusIntegerInfeasible)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{MIP: nnopt.MIPOptions{UseCutoff: true, Cutoff: 900, SolutionLimit: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if (m.Status != nnopt.StatusInteger && m.Status != nnopt.StatusOptimal) || !(m.ObjectiveValue > 900) {
+		t.Errorf("cutoff 900, one solution: %v, objective %g", m.Status, m.ObjectiveValue)
+	}
 	for _, tc := range []struct {
 		mip  nnopt.MIPOptions
 		want string
@@ -153,6 +167,8 @@ func TestMIPOptions(t *testing.T) {
 		{nnopt.MIPOptions{RelativeGap: -1}, "relative optimality gap"},
 		{nnopt.MIPOptions{AbsoluteGap: math.Inf(1)}, "absolute optimality gap"},
 		{nnopt.MIPOptions{NodeLimit: -2}, "node limit"},
+		{nnopt.MIPOptions{UseCutoff: true, Cutoff: math.NaN()}, "cutoff"},
+		{nnopt.MIPOptions{SolutionLimit: -1}, "solution limit"},
 	} {
 		if err := m.Solve(context.Background(), nnopt.Options{MIP: tc.mip}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v", tc.mip, err)

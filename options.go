@@ -207,6 +207,12 @@ func (o Options) Validate() error {
 			return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: g.name, Value: fmt.Sprint(g.v), Want: "a finite number ≥ 0 (0: the solver's default)"})
 		}
 	}
+	if o.MIP.UseCutoff && (math.IsNaN(o.MIP.Cutoff) || math.IsInf(o.MIP.Cutoff, 0)) {
+		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "cutoff", Value: fmt.Sprint(o.MIP.Cutoff), Want: "a finite value"})
+	}
+	if o.MIP.SolutionLimit < 0 {
+		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "solution limit", Value: fmt.Sprint(o.MIP.SolutionLimit), Want: "a count ≥ 0 (0: no limit)"})
+	}
 	if o.MIP.NodeLimit < 0 {
 		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "node limit", Value: fmt.Sprint(o.MIP.NodeLimit), Want: "a count ≥ 0 (0: no limit)"})
 	}
@@ -220,6 +226,14 @@ type MIPOptions struct {
 	RelativeGap float64 // |bound - best| / |best| at which to stop; 0: the solver's (Cbc: 1e-4)
 	AbsoluteGap float64 // |bound - best| at which to stop; 0: the solver's
 	NodeLimit   int     // 0: no limit
+	// UseCutoff asks for solutions better than Cutoff only (above it when
+	// maximising): nodes whose bound is not better are pruned, and a model
+	// without such a solution ends Integer Infeasible. With SolutionLimit 1
+	// this decides whether the optimum passes Cutoff, faster than optimising.
+	UseCutoff bool
+	Cutoff    float64
+	// SolutionLimit stops the search at this many incumbents (0: no limit).
+	SolutionLimit int
 	// Start offers the variables' levels (rounded by the solver where integer) as
 	// a first incumbent.
 	Start bool

@@ -71,6 +71,13 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 	if s.NodeLimit > 0 {
 		lib.setParam(m, "maxNodes", strconv.Itoa(s.NodeLimit))
 	}
+	if s.UseCutoff {
+		cut := s.Cutoff - p.ObjOffset
+		lib.setParam(m, "cutoff", strconv.FormatFloat(cut, 'g', -1, 64))
+	}
+	if s.SolutionLimit > 0 {
+		lib.setParam(m, "maxSolutions", strconv.Itoa(s.SolutionLimit))
+	}
 	var startCols []int32
 	if s.Start != nil {
 		startCols = make([]int32, p.NumCols)
@@ -129,6 +136,8 @@ func cbcStatus(lib *cbcLib, m uintptr, status, secondary int, feasible bool) Sta
 		return TimeLimit
 	case secondary == 8:
 		return IterationLimit
+	case secondary == 6:
+		return SolutionLimit
 	case lib.provenOptimal(m) != 0 || (status == 0 && feasible) || secondary == 2:
 		return Optimal
 	}

@@ -497,3 +497,69 @@ func TestZeroColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestCutoff: a cutoff below the optimum (in the problem's sense, offset
+// included) leaves the optimum; one past it leaves no solution (Infeasible),
+// maximising and minimising; a solution limit of 1 with a cutoff stops at the
+// first solution better than the cutoff.
+func TestCutoff(t *testing.T) {
+	requireLib(t, LoadCbc)
+	p := knapsack()
+	p.ObjOffset = 5
+	best := bruteKnapsack(p) + 5
+	neg := knapsack()
+	for j := range neg.Obj {
+		neg.Obj[j] = -neg.Obj[j]
+	}
+	neg.Maximize, neg.ObjOffset = false, -5
+	for _, tc := range []struct {
+		name   string
+		p      *LP
+		cutoff float64
+		want   Status
+	}{
+		{"max, cutoff below the optimum", p, best - 1, Optimal},
+		{"max, cutoff above the optimum", p, best + 0.5, Infeasible},
+		{"min, cutoff above the optimum", neg, -best + 1, Optimal},
+		{"min, cutoff below the optimum", neg, -best - 0.5, Infeasible},
+	} {
+		res, err := SolveMIP(context.Background(), tc.p, Settings{UseCutoff: true, Cutoff: tc.cutoff})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if res.Status != tc.want {
+			t.Errorf("%s: status %v, want %v", tc.name, res.Status, tc.want)
+			continue
+		}
+		opt := best
+		if !tc.p.Maximize {
+			opt = -best
+		}
+		if tc.want == Optimal && !near(res.Objective, opt, 1e-9) {
+			t.Errorf("%s: objective %v, want %v", tc.name, res.Objective, opt)
+		}
+		if tc.want == Infeasible && res.HasSolution {
+			t.Errorf("%s: a solution %v past the cutoff", tc.name, res.Objective)
+		}
+	}
+	res, err := SolveMIP(context.Background(), p, Settings{UseCutoff: true, Cutoff: 5, SolutionLimit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.HasSolution || !(res.Objective > 5) || (res.Status != SolutionLimit && res.Status != Optimal) {
+		t.Errorf("solution limit 1 past cutoff 5: status %v, solution %v, objective %v", res.Status, res.HasSolution, res.Objective)
+	}
+	if res.HasSolution {
+		checkFeasible(t, p, res.X, 1e-9)
+	}
+	for _, s := range []Settings{{UseCutoff: true, Cutoff: math.NaN()}, {SolutionLimit: -1}} {
+		if _, err := SolveMIP(context.Background(), p, s); err == nil {
+			t.Errorf("%+v: no error", s)
+		}
+	}
+	lp := knapsack()
+	lp.Integer = nil
+	if _, err := SolveLP(context.Background(), lp, Settings{UseCutoff: true}); !errors.Is(err, ErrUnsupportedSetting) {
+		t.Errorf("SolveLP with a cutoff: %v, want ErrUnsupportedSetting", err)
+	}
+}

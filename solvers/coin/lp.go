@@ -164,6 +164,17 @@ type Settings struct {
 	// NodeLimit stops the branch and cut after this many nodes (0: none).
 	// SolveMIP only.
 	NodeLimit int
+	// UseCutoff asks SolveMIP for solutions better than Cutoff only (above it
+	// when maximising, below it when minimising): every node whose bound is
+	// not better is pruned, so a problem without such a solution ends
+	// Infeasible. Deciding whether the optimum passes a threshold this way
+	// is much faster than optimising. SolveMIP only.
+	UseCutoff bool
+	Cutoff    float64
+	// SolutionLimit stops the branch and cut at this many incumbents (0:
+	// none); with UseCutoff, 1 stops at the first solution past the cutoff.
+	// SolveMIP only.
+	SolutionLimit int
 	// Start is a MIP start: a value for every column (Cbc completes and
 	// checks it; an infeasible start is dropped). nil: none. SolveMIP only.
 	Start []float64
@@ -205,6 +216,18 @@ func (s *Settings) validate(p *LP, mip bool) error {
 	}
 	if s.NodeLimit != 0 && !mip {
 		return fmt.Errorf("coin: SolveLP: NodeLimit: %w", ErrUnsupportedSetting)
+	}
+	if s.UseCutoff && (math.IsNaN(s.Cutoff) || math.IsInf(s.Cutoff, 0)) {
+		return fmt.Errorf("coin: Cutoff %v: want a finite value", s.Cutoff)
+	}
+	if s.SolutionLimit < 0 || s.SolutionLimit > math.MaxInt32 {
+		return fmt.Errorf("coin: SolutionLimit %d: want a count in [0, %d] (0: none)", s.SolutionLimit, math.MaxInt32)
+	}
+	if !mip && s.UseCutoff {
+		return fmt.Errorf("coin: SolveLP: Cutoff: %w", ErrUnsupportedSetting)
+	}
+	if !mip && s.SolutionLimit != 0 {
+		return fmt.Errorf("coin: SolveLP: SolutionLimit: %w", ErrUnsupportedSetting)
 	}
 	if s.Start != nil {
 		if !mip {

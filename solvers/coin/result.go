@@ -20,11 +20,12 @@ const (
 	IterationLimit               // stopped by the solver's own iteration limit
 	Interrupted                  // stopped by the context's deadline or cancellation, or by SIGINT (Ctrl-C)
 	Numerical                    // abandoned on numerical difficulties
+	SolutionLimit                // stopped by Settings.SolutionLimit
 )
 
 func (s Status) String() string {
 	names := [...]string{"not solved", "optimal", "infeasible", "unbounded", "time limit", "node limit",
-		"iteration limit", "interrupted", "numerical difficulties"}
+		"iteration limit", "interrupted", "numerical difficulties", "solution limit"}
 	if s < 0 || int(s) >= len(names) {
 		return "Status(" + strconv.Itoa(int(s)) + ")"
 	}

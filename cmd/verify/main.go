@@ -10,12 +10,15 @@
 // writes one) is embedded with fixed weights by nn.Formulate; the image is a
 // variable boxed to [max(0, p-eps), min(1, p+eps)] per pixel p (pixel units,
 // normalised as in training), and the bounds propagate through the layers, so
-// that every ReLU that can change sign gets a big-M formulation with a binary.
-// For each other class t, Cbc maximises out[t] - out[label] over the box. The
-// image is robust when every maximum is proved below 0 (Cbc's best bound when a
-// solve stops early), a counterexample when a MIP's input, checked with nn's own
-// float64 inference, is classified otherwise (a misclassified clean image is one
-// at eps 0), and unknown otherwise, saying why.
+// that every ReLU that can change sign gets a big-M formulation with a binary;
+// LP bound tightening (-tighten, on by default) then makes many of them stable
+// and shrinks the others' M. For each other class t, Cbc decides whether
+// out[t] - out[label] can exceed a cutoff just below 0 over the box (or, with
+// -optimize, maximises it). The image is robust when every such MIP is proved
+// to have no solution (or its best bound is below 0), a counterexample when a
+// MIP's input, checked with nn's own float64 inference, is classified otherwise
+// (a misclassified clean image is one at eps 0), and unknown otherwise, saying
+// why.
 package main
 
 import (
@@ -97,7 +100,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.jsonOut, "json", "", "write the verdicts and a summary to this file")
 	fs.BoolVar(&cfg.inputs, "inputs", false, "with -json: also write each counterexample image (784 pixels in [0, 1])")
 	fs.BoolVar(&cfg.quiet, "q", false, "no line per image, only the summary")
-	fs.BoolVar(&cfg.set.Tighten, "tighten", false, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation")
+	fs.BoolVar(&cfg.set.Tighten, "tighten", true, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation (-tighten=false: intervals alone)")
+	fs.BoolVar(&cfg.set.Optimize, "optimize", false, "maximise each margin to optimality (a robust image's bound is then the largest margin); by default a MIP only decides whether a margin reaches 0, which is faster")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err

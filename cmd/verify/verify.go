@@ -30,7 +30,17 @@ type settings struct {
 	// Tighten narrows the ReLUs' bounds by LP before the MIPs
 	// (nn.Formulation.TightenBounds), beyond interval propagation.
 	Tighten bool
+	// Optimize maximises each margin to optimality, so that a robust image's
+	// bound is the largest margin; otherwise each MIP only decides whether a
+	// margin above decisionCutoff exists (Cbc's cutoff, stopping at the first
+	// such solution), which is much faster and proves the bound decisionCutoff.
+	Optimize bool
 }
+
+// decisionCutoff is the margin a deciding MIP looks above: a MIP without a
+// solution above it proves every margin below it (so below 0 despite Cbc's
+// tolerances); a solution above it is checked by inference.
+const decisionCutoff = -1e-4
 
 // validate checks the settings, naming the command-line flag of each.
 func (s settings) validate() error {
@@ -63,6 +73,7 @@ type target struct {
 	Inference     number  `json:"inference"`      // inference's out[t] - out[label] there
 	Note          string  `json:"note,omitempty"`
 	x             []float64
+	proved        bool // no margin of 0 or above: Bound < 0
 }
 
 // verdict of one image.
@@ -193,16 +204,15 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 			res.Input = v.pixels(tg.x)
 			return res, nil
 		}
-		switch b := float64(tg.Bound); {
-		case math.IsNaN(b):
-			proved, bounded = false, false
-			reasons = append(reasons, fmt.Sprintf("class %d: %s", t, tg.Note))
-		case b >= 0:
+		b := float64(tg.Bound)
+		if math.IsNaN(b) {
+			bounded = false
+		} else {
+			worst = math.Max(worst, b)
+		}
+		if !tg.proved {
 			proved = false
-			worst = math.Max(worst, b)
 			reasons = append(reasons, fmt.Sprintf("class %d: %s", t, tg.Note))
-		default:
-			worst = math.Max(worst, b)
 		}
 		if ctx.Err() != nil {
 			break
@@ -265,13 +275,19 @@ func (e *embedding) margin(t, label int) (*nnopt.Model, error) {
 		Sense: nnopt.Maximize, Objective: nnopt.Sub(out.Elem("0", strconv.Itoa(t)), out.Elem("0", strconv.Itoa(label)))})
 }
 
-// solve maximises out[t] - out[label] and judges the answer: the proved bound
-// (Cbc's best bound, or the optimum when Cbc proved it), and for a positive
-// margin whether nn's inference at the MIP's input, clipped to the box, predicts
-// another class than label.
+// solve maximises out[t] - out[label], or with settings.Optimize false decides
+// whether it exceeds decisionCutoff, and judges the answer: the proved bound
+// (Cbc's best bound, the optimum when Cbc proved it, or decisionCutoff when no
+// solution passes it), and for a margin above decisionCutoff whether nn's
+// inference at the MIP's input, clipped to the box, predicts another class than
+// label.
 func (v *verifier) solve(ctx context.Context, m *nnopt.Model, x *nnopt.Variable, t, label int, lo, up []float64) (target, error) {
 	tg := target{Class: t, Objective: number(math.NaN()), Bound: number(math.NaN()), Inference: number(math.NaN())}
-	err := m.Solve(ctx, nnopt.Options{TimeLimit: v.set.TimeLimit})
+	opt := nnopt.Options{TimeLimit: v.set.TimeLimit}
+	if !v.set.Optimize {
+		opt.MIP = nnopt.MIPOptions{UseCutoff: true, Cutoff: decisionCutoff, SolutionLimit: 1}
+	}
+	err := m.Solve(ctx, opt)
 	tg.Status, tg.Nodes, tg.Seconds, tg.SolverSeconds = m.Status.String(), m.NumNodes, m.TotalSolveTime, m.SolveModelTime
 	if err != nil && ctx.Err() == nil {
 		return tg, fmt.Errorf("class %d: %w", t, err)
@@ -281,22 +297,27 @@ func (v *verifier) solve(ctx context.Context, m *nnopt.Model, x *nnopt.Variable,
 		tg.Objective = number(m.ObjectiveValue)
 	}
 	switch bound := m.ObjectiveEstimate; {
-	case m.Status == nnopt.StatusOptimal && !math.IsNaN(bound):
+	case !v.set.Optimize && m.Status == nnopt.StatusIntegerInfeasible:
+		tg.Bound = decisionCutoff
+	case m.Status == nnopt.StatusOptimal && v.set.Optimize && !math.IsNaN(bound):
 		tg.Bound = number(math.Max(bound, m.ObjectiveValue))
-	case m.Status == nnopt.StatusOptimal:
+	case m.Status == nnopt.StatusOptimal && v.set.Optimize:
 		tg.Bound = number(m.ObjectiveValue)
-	case !math.IsNaN(bound) && !math.IsInf(bound, 0):
+	case !math.IsNaN(bound) && !math.IsInf(bound, 0) && bound >= m.ObjectiveValue:
 		tg.Bound = number(bound)
 	}
+	tg.proved = tg.Bound < 0
 	switch {
-	case m.Status == nnopt.StatusOptimal:
+	case !v.set.Optimize && m.Status == nnopt.StatusIntegerInfeasible:
+		tg.Note = fmt.Sprintf("no margin above %g", decisionCutoff)
+	case m.Status == nnopt.StatusOptimal && v.set.Optimize:
 		tg.Note = fmt.Sprintf("largest margin %.6g", m.ObjectiveValue)
 	case found:
 		tg.Note = fmt.Sprintf("%v (%v) with margin %.6g, bound %.6g not below 0", m.Status, m.SolveStatus, m.ObjectiveValue, float64(tg.Bound))
 	default:
 		tg.Note = fmt.Sprintf("%v (%v): no bound proved", m.Status, m.SolveStatus)
 	}
-	if !found || m.ObjectiveValue <= 0 {
+	if !found || m.ObjectiveValue <= decisionCutoff {
 		return tg, nil
 	}
 	// A positive margin: check it with the network's own float64 inference.

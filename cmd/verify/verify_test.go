@@ -47,8 +47,12 @@ func TestParseFlagsRejects(t *testing.T) {
 		}
 	}
 	cfg, err := parseFlags([]string{"-eps", "0.05", "-images", "3", "-time-limit", "5s"}, io.Discard)
-	if err != nil || cfg.set.Eps != 0.05 || cfg.images != 3 || cfg.set.TimeLimit != 5*time.Second {
+	if err != nil || cfg.set.Eps != 0.05 || cfg.images != 3 || cfg.set.TimeLimit != 5*time.Second || !cfg.set.Tighten || cfg.set.Optimize {
 		t.Errorf("good flags: %+v, %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-tighten=false", "-optimize"}, io.Discard)
+	if err != nil || cfg.set.Tighten || !cfg.set.Optimize {
+		t.Errorf("-tighten=false -optimize: %+v, %v", cfg, err)
 	}
 }
 
@@ -143,13 +147,14 @@ func TestVerifyFirstImages(t *testing.T) {
 		first, images int
 		limit         time.Duration // per MIP
 		tighten       bool
+		optimize      bool
 	}{
-		{0.01, 0, 3, 60 * time.Second, false}, // robust
-		{0.01, 0, 1, 60 * time.Second, true},  // robust, with LP-tightened bounds
-		// At 0.05 Cbc proves little in a minute; images 7, 8 and 9 give a
-		// counterexample from a MIP stopped at its limit, a misclassified clean
-		// image and a gradient corner (bench/results/2026-12-07-verify-relu.md).
-		{0.05, 7, 3, 5 * time.Second, false},
+		{0.01, 0, 3, 60 * time.Second, false, true}, // robust, each margin maximised over interval bounds
+		{0.01, 0, 1, 60 * time.Second, true, false}, // robust, decided over LP-tightened bounds
+		// Images 7, 8 and 9 at 0.05 give a counterexample from a MIP, a
+		// misclassified clean image and a gradient corner
+		// (bench/results/2026-12-07-verify-relu-2.md).
+		{0.05, 7, 3, 60 * time.Second, true, false},
 	} {
 		eps, images := tc.eps, tc.images
 		if testing.Short() {
@@ -157,7 +162,7 @@ func TestVerifyFirstImages(t *testing.T) {
 		}
 		jsonOut := filepath.Join(t.TempDir(), "verify.json")
 		cfg := config{data: dir, weights: weightsFile, jsonOut: jsonOut, first: tc.first, images: images, quiet: true, inputs: true,
-			set: settings{Eps: eps, TimeLimit: tc.limit, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: tc.tighten}}
+			set: settings{Eps: eps, TimeLimit: tc.limit, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: tc.tighten, Optimize: tc.optimize}}
 		var out strings.Builder
 		s, err := run(context.Background(), cfg, &out)
 		if err != nil {

@@ -35,6 +35,9 @@ type settings struct {
 	// margin above decisionCutoff exists (Cbc's cutoff, stopping at the first
 	// such solution), which is much faster and proves the bound decisionCutoff.
 	Optimize bool
+	// CheckGLPSOL has GLPK's glpsol solve the verdict's MIPs again from the
+	// LP files nnopt writes (checkGLPSOL), with TimeLimit each.
+	CheckGLPSOL bool
 }
 
 // decisionCutoff is the margin a deciding MIP looks above: a MIP without a
@@ -97,6 +100,8 @@ type verdict struct {
 	Targets  []target `json:"targets,omitempty"`
 	// Input is the counterexample, in pixel units, with -save-inputs.
 	Input []float64 `json:"input,omitempty"`
+	// GLPSOL is glpsol's check of the verdict, with -check-glpsol.
+	GLPSOL *glpsolCheck `json:"glpsol,omitempty"`
 }
 
 // verifier checks images against one network.
@@ -139,30 +144,56 @@ func (v *verifier) box(pixels []uint8) (x, lo, up []float64) {
 }
 
 // verify decides whether every image in the box around pixels keeps the class
+// label (decide), and with settings.CheckGLPSOL has glpsol check the verdict.
+func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label int) (verdict, error) {
+	res, e, err := v.decide(ctx, index, pixels, label)
+	if err != nil || !v.set.CheckGLPSOL {
+		return res, err
+	}
+	x0, lo, up := v.box(pixels)
+	if e == nil { // a misclassified clean image
+		if e, err = v.embed(ctx, x0, lo, up); err != nil {
+			return res, err
+		}
+	}
+	others := make([]int, 0, v.classes-1)
+	for t := range v.classes {
+		if t != label {
+			others = append(others, t)
+		}
+	}
+	res.GLPSOL, err = v.checkGLPSOL(ctx, e, res, others, lo, up)
+	if err != nil {
+		err = fmt.Errorf("-check-glpsol: %w", err)
+	}
+	return res, err
+}
+
+// decide decides whether every image in the box around pixels keeps the class
 // label: the clean image first, then the gradient corners (corner), then one MIP
 // per other class, the classes with the highest clean outputs first; it stops at
-// the first confirmed counterexample.
-func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label int) (res verdict, err error) {
+// the first confirmed counterexample. It returns the embedding when it made one.
+func (v *verifier) decide(ctx context.Context, index int, pixels []uint8, label int) (res verdict, e *embedding, err error) {
 	start := time.Now()
 	res = verdict{Index: index, Label: label, Bound: number(math.NaN())}
 	defer func() { res.Seconds = time.Since(start).Seconds() }()
 	if label < 0 || label >= v.classes {
-		return res, fmt.Errorf("image %d: label %d is not one of the network's %d classes", index, label, v.classes)
+		return res, e, fmt.Errorf("image %d: label %d is not one of the network's %d classes", index, label, v.classes)
 	}
 	x0, lo, up := v.box(pixels)
 	clean, err := v.net.Forward(x0, 1)
 	if err != nil {
-		return res, err
+		return res, e, err
 	}
 	if p := argmax(clean); p != label {
 		res.Verdict, res.Found, res.Class, res.Bound = Counterexample, "clean image", &p, number(clean[p]-clean[label])
 		res.Input = v.pixels(x0)
-		return res, nil
+		return res, e, nil
 	}
 
-	e, err := v.embed(ctx, x0, lo, up)
+	e, err = v.embed(ctx, x0, lo, up)
 	if err != nil {
-		return res, err
+		return res, e, err
 	}
 	res.Unstable = e.f.Unstable - e.stabilised
 	others := make([]int, 0, v.classes-1)
@@ -174,15 +205,15 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 	sort.SliceStable(others, func(i, j int) bool { return clean[others[i]] > clean[others[j]] })
 
 	if x, p, err := v.corner(x0, lo, up, label, others); err != nil {
-		return res, err
+		return res, e, err
 	} else if x != nil {
 		y, err := v.net.Forward(x, 1)
 		if err != nil {
-			return res, err
+			return res, e, err
 		}
 		res.Verdict, res.Found, res.Class, res.Bound = Counterexample, "gradient corner", &p, number(y[p]-y[label])
 		res.Input = v.pixels(x)
-		return res, nil
+		return res, e, nil
 	}
 
 	proved, bounded := true, true
@@ -191,18 +222,18 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 	for _, t := range others {
 		m, err := e.margin(t, label)
 		if err != nil {
-			return res, err
+			return res, e, err
 		}
 		copy(e.x.L, x0)
 		tg, err := v.solve(ctx, m, e.x, t, label, lo, up)
 		res.Targets = append(res.Targets, tg)
 		if err != nil {
-			return res, err
+			return res, e, err
 		}
 		if tg.Confirmed != nil && *tg.Confirmed {
 			res.Verdict, res.Found, res.Class, res.Bound = Counterexample, "MIP", tg.Prediction, tg.Inference
 			res.Input = v.pixels(tg.x)
-			return res, nil
+			return res, e, nil
 		}
 		b := float64(tg.Bound)
 		if math.IsNaN(b) {
@@ -220,18 +251,18 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 	}
 	if err := ctx.Err(); err != nil {
 		res.Verdict, res.Reason = Unknown, "interrupted"
-		return res, err
+		return res, e, err
 	}
 	if proved {
 		res.Verdict, res.Bound = Robust, number(worst)
-		return res, nil
+		return res, e, nil
 	}
 	res.Verdict = Unknown
 	if bounded {
 		res.Bound = number(worst)
 	}
 	res.Reason = strings.Join(reasons, "; ")
-	return res, nil
+	return res, e, nil
 }
 
 // embedding is the network written into a container over one input box.

@@ -420,3 +420,55 @@ func TestBox(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckGLPSOL: with -check-glpsol, glpsol, solving the MIPs from the LP
+// files nnopt writes, agrees with every verdict: robust images (images 16 and 17
+// at eps 0.01: no class has a margin above the cutoff), a gradient corner
+// (18 at 0.01 and 9 at 0.05), a MIP counterexample (7 at 0.05) and a
+// misclassified clean image (8 at 0.05).
+func TestCheckGLPSOL(t *testing.T) {
+	_, _, dir := committed(t)
+	needCbc(t)
+	if _, err := glpk.Path(); err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		eps          float64
+		first, count int
+	}{{0.01, 16, 3}, {0.05, 7, 3}} {
+		count := tc.count
+		if testing.Short() {
+			count = 1
+		}
+		cfg := config{data: dir, weights: weightsFile, first: tc.first, images: count, quiet: true,
+			set: settings{Eps: tc.eps, TimeLimit: 60 * time.Second, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: true, CheckGLPSOL: true}}
+		var out strings.Builder
+		s, err := run(context.Background(), cfg, &out)
+		if err != nil {
+			t.Fatalf("eps %g: %v", tc.eps, err)
+		}
+		t.Logf("eps %g: %s", tc.eps, strings.TrimSpace(out.String()))
+		if s.Counts.GLPSOLChecked != count || s.Counts.GLPSOLAgrees != count {
+			t.Errorf("eps %g: glpsol checked %d and agrees on %d of %d images", tc.eps, s.Counts.GLPSOLChecked, s.Counts.GLPSOLAgrees, count)
+		}
+		for _, r := range s.Images {
+			g := r.GLPSOL
+			if g == nil {
+				t.Errorf("eps %g image %d: no glpsol check", tc.eps, r.Index)
+				continue
+			}
+			want := 9
+			if r.Verdict == Counterexample {
+				want = 1
+			}
+			if len(g.Classes) != want {
+				t.Errorf("eps %g image %d (%s): glpsol checked %d classes, want %d", tc.eps, r.Index, r.Verdict, len(g.Classes), want)
+			}
+			for _, c := range g.Classes {
+				if c.Status == "o" && (c.Prediction == nil || !(c.Margin > decisionCutoff-1e-6)) {
+					t.Errorf("eps %g image %d class %d: glpsol's solution has margin %g by inference", tc.eps, r.Index, c.Class, c.Margin)
+				}
+			}
+		}
+	}
+}

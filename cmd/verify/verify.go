@@ -100,8 +100,22 @@ type verdict struct {
 	Targets  []target `json:"targets,omitempty"`
 	// Input is the counterexample, in pixel units, with -save-inputs.
 	Input []float64 `json:"input,omitempty"`
+	// Tightening is what LP bound tightening did, with -tighten.
+	Tightening *tightening `json:"tightening,omitempty"`
 	// GLPSOL is glpsol's check of the verdict, with -check-glpsol.
 	GLPSOL *glpsolCheck `json:"glpsol,omitempty"`
+}
+
+// tightening is what LP bound tightening (nn.Formulation.TightenBounds) did to
+// one image's embedding.
+type tightening struct {
+	Stable int `json:"stable"` // neurons that could change sign over the intervals and cannot after
+	// SpreadBefore and SpreadAfter are Σ (U - L) over the neurons that can
+	// change sign, before and after: the big-M constants' total.
+	SpreadBefore float64 `json:"m_before"`
+	SpreadAfter  float64 `json:"m_after"`
+	LPs          int     `json:"lps"`
+	Seconds      float64 `json:"seconds"`
 }
 
 // verifier checks images against one network.
@@ -195,7 +209,10 @@ func (v *verifier) decide(ctx context.Context, index int, pixels []uint8, label 
 	if err != nil {
 		return res, e, err
 	}
-	res.Unstable = e.f.Unstable - e.stabilised
+	res.Unstable = e.f.Unstable - e.tight.Stable
+	if v.set.Tighten {
+		res.Tightening = &e.tight
+	}
 	others := make([]int, 0, v.classes-1)
 	for t := range v.classes {
 		if t != label {
@@ -270,7 +287,7 @@ type embedding struct {
 	c          *nnopt.Container
 	x          *nnopt.Variable // the input, (1, pixels), boxed
 	f          *nn.Formulation
-	stabilised int // neurons LP tightening made stable (settings.Tighten)
+	tight      tightening // what LP tightening did (settings.Tighten)
 }
 
 // embed writes the network with fixed weights over the input x in [lo, up],
@@ -290,11 +307,12 @@ func (v *verifier) embed(ctx context.Context, x0, lo, up []float64) (*embedding,
 	}
 	e := &embedding{c: c, x: x, f: f}
 	if v.set.Tighten {
+		began := time.Now()
 		rep, err := f.TightenBounds(ctx, c)
 		if err != nil {
 			return nil, fmt.Errorf("tightening the bounds: %w", err)
 		}
-		e.stabilised = rep.Stable
+		e.tight = tightening{Stable: rep.Stable, SpreadBefore: rep.SpreadBefore, SpreadAfter: rep.SpreadAfter, LPs: rep.LPs, Seconds: time.Since(began).Seconds()}
 	}
 	return e, nil
 }

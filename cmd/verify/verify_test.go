@@ -92,7 +92,7 @@ func TestReluNetwork(t *testing.T) {
 
 // committed loads the committed network and the MNIST test set, skipping
 // without MNIST.
-func committed(t *testing.T) (*nn.Sequential, *datasets.Split, string) {
+func committed(t testing.TB) (*nn.Sequential, *datasets.Split, string) {
 	t.Helper()
 	dir := testdata.MNISTDir(t)
 	sd, _, err := nn.LoadSafetensors(weightsFile)
@@ -111,7 +111,7 @@ func committed(t *testing.T) (*nn.Sequential, *datasets.Split, string) {
 }
 
 // needCbc skips without Cbc, unless NNOPT_REQUIRE_COIN=1.
-func needCbc(t *testing.T) {
+func needCbc(t testing.TB) {
 	t.Helper()
 	if _, _, err := coin.LoadCbc(); err != nil {
 		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {

@@ -284,10 +284,10 @@ func (v *verifier) decide(ctx context.Context, index int, pixels []uint8, label 
 
 // embedding is the network written into a container over one input box.
 type embedding struct {
-	c          *nnopt.Container
-	x          *nnopt.Variable // the input, (1, pixels), boxed
-	f          *nn.Formulation
-	tight      tightening // what LP tightening did (settings.Tighten)
+	c     *nnopt.Container
+	x     *nnopt.Variable // the input, (1, pixels), boxed
+	f     *nn.Formulation
+	tight tightening // what LP tightening did (settings.Tighten)
 }
 
 // embed writes the network with fixed weights over the input x in [lo, up],

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/solvers/coin"
@@ -172,6 +173,68 @@ func TestMIPOptions(t *testing.T) {
 	} {
 		if err := m.Solve(context.Background(), nnopt.Options{MIP: tc.mip}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v", tc.mip, err)
+		}
+	}
+}
+
+// TestDiceCbc solves the reference's DICE model (the MIP of its solve trace
+// example, solver-usage.txt: best found 21, best bound 21): three dice of six
+// faces, the faces' values in [1, 18] and increasing on each die, comp(d,f,fp) = 1
+// when face f of die d beats face fp of the next die (circularly) by at least 1;
+// every die beats the next in wnx of the 36 face pairs, and wnx is maximised. The
+// optimum is 21 of 36: non-transitive dice.
+func TestDiceCbc(t *testing.T) {
+	needCOIN(t)
+	if testing.Short() {
+		t.Skip("-short: Cbc proves the DICE optimum in seconds to a minute")
+	}
+	c := nnopt.NewContainer()
+	dice := c.NewSet("dice", "dice1", "dice2", "dice3")
+	f := c.NewSet("f", "face1", "face2", "face3", "face4", "face5", "face6")
+	fp, dp := c.NewAlias("fp", f), c.NewAlias("dp", dice)
+	const flo, fup = 1, 18 // card(dice) * card(f)
+	next := c.NewParameter("next", dice, dp)
+	for d := range dice.Len() {
+		next.Values[d*dice.Len()+(d+1)%dice.Len()] = 1
+	}
+	wnx := c.NewVariable("wnx", nnopt.Free)
+	fval := c.NewVariable("fval", nnopt.Positive, dice, f)
+	comp := c.NewVariable("comp", nnopt.Binary, dice, f, fp)
+	for k := range fval.Lo {
+		fval.Lo[k], fval.Up[k] = flo, fup
+	}
+	fval.Up[0] = flo // dice1's first face is the lowest value
+	count := c.NewEquation("count", dice)
+	beats := c.NewEquation("beats", dice, f, fp)
+	order := c.NewEquation("order", dice, f)
+	must(t, count.Define(nnopt.Eq(nnopt.Sum(comp, f, fp), wnx)))
+	must(t, beats.Define(nnopt.Ge(nnopt.Add(fval, nnopt.Mul(nnopt.Const(fup-flo+1), nnopt.Sub(nnopt.Const(1), comp))),
+		nnopt.Add(nnopt.Sum(nnopt.Mul(next, fval.At(dp, fp)), dp), nnopt.Const(1)))))
+	must(t, order.Define(nnopt.Le(nnopt.Add(nnopt.Lag(fval, f, 1), nnopt.Const(1)), fval)))
+	m, err := c.NewModel("xdice", nnopt.ModelSpec{Equations: []*nnopt.Equation{count, beats, order}, Problem: nnopt.MIP, Sense: nnopt.Maximize, Objective: wnx})
+	must(t, err)
+	if err := m.Solve(context.Background(), nnopt.Options{TimeLimit: 5 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v, wnx %g, bound %g, %d nodes, %.1f s", m.Status, m.ObjectiveValue, m.ObjectiveEstimate, m.NumNodes, m.SolveModelTime)
+	if m.Status != nnopt.StatusOptimal || m.ObjectiveValue != 21 || math.Abs(m.ObjectiveEstimate-21) > 1e-6 {
+		t.Fatalf("%v, wnx %g, bound %g; want optimal 21", m.Status, m.ObjectiveValue, m.ObjectiveEstimate)
+	}
+	// The dice's values are increasing and each die beats the next on 21 pairs.
+	for d := range dice.Len() {
+		n, wins := (d+1)%dice.Len(), 0
+		for a := range f.Len() {
+			if a > 0 && fval.L[d*6+a] < fval.L[d*6+a-1]+1-1e-6 {
+				t.Errorf("die %d: faces %v not increasing", d, fval.L[d*6:d*6+6])
+			}
+			for b := range f.Len() {
+				if fval.L[d*6+a] >= fval.L[n*6+b]+1-1e-6 {
+					wins++
+				}
+			}
+		}
+		if wins < 21 {
+			t.Errorf("die %d (%v) beats die %d (%v) on %d pairs, want 21", d, fval.L[d*6:d*6+6], n, fval.L[n*6:n*6+6], wins)
 		}
 	}
 }

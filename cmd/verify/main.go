@@ -102,6 +102,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.inputs, "inputs", false, "with -json: also write each counterexample image (784 pixels in [0, 1])")
 	fs.BoolVar(&cfg.quiet, "q", false, "no line per image, only the summary")
 	fs.BoolVar(&cfg.set.Tighten, "tighten", true, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation (-tighten=false: intervals alone)")
+	fs.DurationVar(&cfg.set.TightenLimit, "tighten-limit", 0, "time budget of -tighten's LPs per image (0 = none); the neurons not reached keep their interval bounds")
 	fs.BoolVar(&cfg.set.CheckGLPSOL, "check-glpsol", false, "check each verdict with GLPK's glpsol: the MIPs written as LP files and solved again, with -time-limit each")
 	fs.BoolVar(&cfg.set.Optimize, "optimize", false, "maximise each margin to optimality (a robust image's bound is then the largest margin); by default a MIP only decides whether a margin reaches 0, which is faster")
 	if err := fs.Parse(args); err != nil {

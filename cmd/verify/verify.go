@@ -30,6 +30,8 @@ type settings struct {
 	// Tighten narrows the ReLUs' bounds by LP before the MIPs
 	// (nn.Formulation.TightenBounds), beyond interval propagation.
 	Tighten bool
+	// TightenLimit is the time budget of the tightening LPs per image (0: none).
+	TightenLimit time.Duration
 	// Optimize maximises each margin to optimality, so that a robust image's
 	// bound is the largest margin; otherwise each MIP only decides whether a
 	// margin above decisionCutoff exists (Cbc's cutoff, stopping at the first
@@ -53,6 +55,8 @@ func (s settings) validate() error {
 		return fmt.Errorf("-eps %g: want a finite radius, 0 or above, in pixel units", s.Eps)
 	case s.TimeLimit < 0:
 		return fmt.Errorf("-time-limit %v: want 0 (no limit) or a positive duration", s.TimeLimit)
+	case s.TightenLimit < 0:
+		return fmt.Errorf("-tighten-limit %v: want 0 (no limit) or a positive duration", s.TightenLimit)
 	case !finite(s.Mean):
 		return fmt.Errorf("normalisation mean %g: want a finite number", s.Mean)
 	case !finite(s.Std) || s.Std <= 0:
@@ -308,7 +312,7 @@ func (v *verifier) embed(ctx context.Context, x0, lo, up []float64) (*embedding,
 	e := &embedding{c: c, x: x, f: f}
 	if v.set.Tighten {
 		began := time.Now()
-		rep, err := f.TightenBounds(ctx, c)
+		rep, err := f.TightenBounds(ctx, c, nn.TightenSettings{TimeLimit: v.set.TightenLimit})
 		if err != nil {
 			return nil, fmt.Errorf("tightening the bounds: %w", err)
 		}

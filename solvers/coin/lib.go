@@ -95,6 +95,8 @@ type clpLib struct {
 	dualInfeas     func(m uintptr) int32
 	abandoned      func(m uintptr) int32
 	primalFeasible func(m uintptr) int32
+	chgObj         func(m uintptr, obj *float64)
+	primal         func(m uintptr, ifValuesPass int32) int32
 }
 
 func (l *clpLib) symbols() []symbol {
@@ -121,6 +123,8 @@ func (l *clpLib) symbols() []symbol {
 		{&l.dualInfeas, "Clp_isProvenDualInfeasible"},
 		{&l.abandoned, "Clp_isAbandoned"},
 		{&l.primalFeasible, "Clp_primalFeasible"},
+		{&l.chgObj, "Clp_chgObjCoefficients"},
+		{&l.primal, "Clp_primal"},
 	}
 }
 

@@ -86,7 +86,7 @@ func ColumnRanges(ctx context.Context, p *LP, cols []int, s Settings) (lo, up []
 				return lo, up, lps, nil
 			}
 			if s.TimeLimit > 0 {
-				lib.setMaxSeconds(m, max((s.TimeLimit - time.Since(began)).Seconds(), 1e-3))
+				lib.setMaxSeconds(m, max((s.TimeLimit-time.Since(began)).Seconds(), 1e-3))
 			}
 			obj[j] = 1
 			lib.chgObj(m, &obj[0])

@@ -26,7 +26,13 @@ type cbcLib struct {
 	setParam    func(m uintptr, name, value string)
 	setMIPStart func(m uintptr, count int32, cols *int32, values *float64)
 	registerCB  func(m uintptr, cb uintptr)
+	addCutCB    func(m uintptr, cb uintptr, name string, appData uintptr)
 	solve       func(m uintptr) int32
+
+	// In a cut callback: the node's LP (an OsiSolverInterface) and the cuts.
+	osiNumCols     func(osi uintptr) int32
+	osiColSolution func(osi uintptr) *float64
+	addRowCut      func(cuts uintptr, nz int32, idx *int32, coef *float64, sense byte, rhs float64)
 
 	colSolution     func(m uintptr) *float64
 	bestSolution    func(m uintptr) *float64
@@ -54,7 +60,11 @@ func (l *cbcLib) symbols() []symbol {
 		{&l.setParam, "Cbc_setParameter"},
 		{&l.setMIPStart, "Cbc_setMIPStartI"},
 		{&l.registerCB, "Cbc_registerCallBack"},
+		{&l.addCutCB, "Cbc_addCutCallback"},
 		{&l.solve, "Cbc_solve"},
+		{&l.osiNumCols, "Osi_getNumCols"},
+		{&l.osiColSolution, "Osi_getColSolution"},
+		{&l.addRowCut, "OsiCuts_addRowCut"},
 		{&l.colSolution, "Cbc_getColSolution"},
 		{&l.bestSolution, "Cbc_bestSolution"},
 		{&l.objValue, "Cbc_getObjValue"},

@@ -54,6 +54,8 @@ type Result struct {
 	// and columns with GAMS's signs (see the package documentation). SolveLP
 	// only, when the LP is optimal.
 	RowActivity, RowDuals, ReducedCosts []float64
+	// CutCalls counts the calls of Settings.Cuts (SolveMIP).
+	CutCalls int
 	// Solver names the library and its version, e.g. "Cbc 2.10.8".
 	Solver string
 	// Time is the wall-clock time of the solve.

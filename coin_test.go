@@ -3,8 +3,11 @@ package nnopt_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -236,5 +239,66 @@ func TestDiceCbc(t *testing.T) {
 		if wins < 21 {
 			t.Errorf("die %d (%v) beats die %d (%v) on %d pairs, want 21", d, fval.L[d*6:d*6+6], n, fval.L[n*6:n*6+6], wins)
 		}
+	}
+}
+
+// TestCutsCallback: Options.Cuts is called with the node's LP solution in the
+// levels, and its cuts reach Cbc's LP: after a cut x(j) ≤ 0 on an item the
+// first node's LP takes, no later node's solution takes it; the solution is a
+// feasible packing. A cut naming a variable outside the model is an error.
+func TestCutsCallback(t *testing.T) {
+	needCOIN(t)
+	c := nnopt.NewContainer()
+	labels := make([]string, 40)
+	for k := range labels {
+		labels[k] = fmt.Sprintf("i%d", k)
+	}
+	i := c.NewSet("i", labels...)
+	x := c.NewVariable("x", nnopt.Binary, i)
+	w := c.NewParameter("w", i)
+	rnd := rand.New(rand.NewPCG(9, 9))
+	total := 0.0
+	for k := range w.Values {
+		w.Values[k] = float64(20 + rnd.IntN(80))
+		total += w.Values[k]
+	}
+	row := c.NewEquation("row")
+	must(t, row.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(w, x), i), nnopt.Const(math.Floor(total/2)+0.5))))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: []*nnopt.Equation{row}, Problem: nnopt.MIP, Sense: nnopt.Maximize,
+		Objective: nnopt.Sum(nnopt.Mul(nnopt.Add(w, nnopt.Const(10)), x), i)})
+	must(t, err)
+	item, calls, after := -1, 0, 0
+	cuts := func() []nnopt.Cut {
+		calls++
+		if item < 0 {
+			item = slices.IndexFunc(x.L, func(v float64) bool { return v > 1e-3 })
+		} else if x.L[item] > 1e-7 {
+			after++
+		}
+		if item < 0 {
+			return nil
+		}
+		return []nnopt.Cut{{Terms: []nnopt.CutTerm{{Var: x, Elem: item, Coef: 1}}, Sense: nnopt.LE, RHS: 0}}
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{Cuts: cuts, MIP: nnopt.MIPOptions{NodeLimit: 20}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v, objective %g, %d calls, cut on item %d", m.Status, m.ObjectiveValue, calls, item)
+	if item < 0 || calls < 2 || after > 0 {
+		t.Errorf("the cut on item %d: %d calls, %d of them with x > 0 after it", item, calls, after)
+	}
+	wt := 0.0
+	for k, l := range x.L {
+		wt += l * w.Values[k]
+	}
+	if wt > math.Floor(total/2)+0.5+1e-6 {
+		t.Errorf("the solution weighs %g over the capacity %g", wt, math.Floor(total/2))
+	}
+	other := c.NewVariable("other", nnopt.Free)
+	bad := func() []nnopt.Cut {
+		return []nnopt.Cut{{Terms: []nnopt.CutTerm{{Var: other, Elem: 0, Coef: 1}}, Sense: nnopt.LE, RHS: 0}}
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{Cuts: bad, MIP: nnopt.MIPOptions{NodeLimit: 20}}); err == nil || !strings.Contains(err.Error(), `"other" is not in the model`) {
+		t.Errorf("a cut on a variable outside the model: %v", err)
 	}
 }

@@ -74,6 +74,13 @@ type Options struct {
 	// MIP controls the solve of a MIP model (Cbc); other problem types have no
 	// use for it. A level that sets any of its fields sets all of them.
 	MIP MIPOptions
+	// Cuts is a cut generator for a MIP solved by Cbc (the reference's user cut
+	// call of its branch-and-cut facility): Cbc calls it at the nodes of its
+	// search with the node's LP solution in the variables' levels, and adds the
+	// cuts it returns, which must hold for every integer-feasible point. The
+	// levels are the final solution's again after the solve. Cbc's C interface
+	// offers no incumbent callback; Output's log reports each new incumbent.
+	Cuts func() []Cut
 	// Device is the backend the equation blocks run on (package device opens one by
 	// name: cpu, cuda, auto). nil: not set; unset everywhere, the CPU.
 	Device backend.Backend
@@ -165,7 +172,26 @@ func (o Options) over(top Options) Options {
 	if top.Device != nil {
 		o.Device = top.Device
 	}
+	if top.Cuts != nil {
+		o.Cuts = top.Cuts
+	}
 	return o
+}
+
+// Cut is a linear cut over variable elements, Σ Coef·Var.L[Elem] Sense RHS, for
+// Options.Cuts. Sense is LE, GE or EQ.
+type Cut struct {
+	Terms []CutTerm
+	Sense EqType
+	RHS   float64
+}
+
+// CutTerm is one term of a Cut: the coefficient of element Elem (row-major over
+// the variable's domain) of Var.
+type CutTerm struct {
+	Var  *Variable
+	Elem int
+	Coef float64
 }
 
 // EffectiveOptions returns the options a Solve(ctx, call) would use: the

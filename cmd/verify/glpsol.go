@@ -18,8 +18,10 @@ import (
 // by another solver.
 type glpsolCheck struct {
 	// Agrees: every MIP glpsol decided agrees with the verdict and none was left
-	// undecided (a robust image: no class has a solution; a counterexample: the
-	// counterexample's class has one). Unknown verdicts agree with nothing.
+	// undecided (a robust image: no class has a margin of -1e-4 or more; a
+	// counterexample: the counterexample's class has a margin of 1e-4 or more,
+	// and inference classifies glpsol's input otherwise than the label).
+	// Unknown verdicts agree with nothing.
 	Agrees bool `json:"agrees"`
 	// Classes are the classes checked: every other class of a robust or
 	// unknown image, the counterexample's class of a counterexample.
@@ -40,13 +42,13 @@ type glpsolClass struct {
 }
 
 // decisionModel is the MIP glpsol solves for class t: the network's equations
-// and a row out[t] - out[label] ≥ decisionCutoff, with no objective, so that
-// glpsol's branch and bound stops at its first integer point (a margin above
-// the cutoff) or proves there is none, as Cbc's cutoff does for nnopt.
-func (e *embedding) decisionModel(t, label int) (*nnopt.Model, error) {
+// and a row out[t] - out[label] ≥ cutoff, with no objective, so that glpsol's
+// branch and bound stops at its first integer point (a margin of cutoff or
+// more) or proves there is none, as Cbc's cutoff does for nnopt.
+func (e *embedding) decisionModel(t, label int, cutoff float64) (*nnopt.Model, error) {
 	out := e.f.Output
 	cut := e.c.NewEquation(e.c.UniqueName("cutoff" + strconv.Itoa(t)))
-	if err := cut.Define(nnopt.Ge(nnopt.Sub(out.Elem("0", strconv.Itoa(t)), out.Elem("0", strconv.Itoa(label))), nnopt.Const(decisionCutoff))); err != nil {
+	if err := cut.Define(nnopt.Ge(nnopt.Sub(out.Elem("0", strconv.Itoa(t)), out.Elem("0", strconv.Itoa(label))), nnopt.Const(cutoff))); err != nil {
 		return nil, err
 	}
 	eqs := append(append([]*nnopt.Equation(nil), e.f.Equations...), cut)
@@ -57,9 +59,12 @@ func (e *embedding) decisionModel(t, label int) (*nnopt.Model, error) {
 // of settings (none: an hour), and says whether glpsol agrees.
 func (v *verifier) checkGLPSOL(ctx context.Context, e *embedding, res verdict, others []int, lo, up []float64) (*glpsolCheck, error) {
 	start := time.Now()
-	classes := others
+	// A robust image: no class may have a margin of decisionCutoff (below 0)
+	// or more. A counterexample: its class must have a margin of
+	// -decisionCutoff (above 0), so that glpsol's point is a counterexample too.
+	classes, cutoff := others, decisionCutoff
 	if res.Verdict == Counterexample {
-		classes = []int{*res.Class}
+		classes, cutoff = []int{*res.Class}, -decisionCutoff
 	}
 	dir, err := os.MkdirTemp("", "verify-glpsol-")
 	if err != nil {
@@ -76,7 +81,7 @@ func (v *verifier) checkGLPSOL(ctx context.Context, e *embedding, res verdict, o
 		if err := ctx.Err(); err != nil {
 			return chk, err
 		}
-		m, err := e.decisionModel(t, res.Label)
+		m, err := e.decisionModel(t, res.Label, cutoff)
 		if err != nil {
 			return chk, err
 		}
@@ -117,7 +122,7 @@ func (v *verifier) checkGLPSOL(ctx context.Context, e *embedding, res verdict, o
 			chk.Agrees = false
 		case res.Verdict == Robust && c.Status != "n":
 			chk.Agrees = false
-		case res.Verdict == Counterexample && c.Status != "o":
+		case res.Verdict == Counterexample && (c.Status != "o" || *c.Prediction == res.Label):
 			chk.Agrees = false
 		}
 	}

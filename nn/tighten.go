@@ -51,7 +51,8 @@ type TightenSettings struct {
 // constants shrink, so that a MIP over the network solves faster; the layers
 // after see the tighter bounds in their own LPs. Interval propagation
 // (Formulate's) is the starting point; an LP bound is never looser. The LPs are
-// models of c named tighten_relu_<k>.
+// models of c named tighten_relu_<k>. They run one after the other: package coin
+// serialises its solves (the libraries keep global state).
 func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s TightenSettings) (TightenReport, error) {
 	var rep TightenReport
 	if s.TimeLimit < 0 {

@@ -69,6 +69,7 @@ func derivCases() []derivCase {
 			body = Add(body, Mul(Max(Add(Const(4), Sqr(y)), Mul(x, x)), Min(Sub(Const(-3), Sqr(y)), x)))
 			body = Add(body, Pow(Add(Const(2), Sqr(x)), y))
 			body = Add(body, Mul(Erf(Mul(x, y)), Const(0.5)))
+			body = Add(body, Mul(Softplus(Sub(Mul(x, y), Const(1))), Const(0.25)))
 			must(e.Define(Eq(body, Neg(y))))
 			return e
 		}},

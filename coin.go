@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/nnopt/nnopt/solvers/coin"
@@ -50,11 +51,30 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 	set := coin.Settings{TimeLimit: opt.TimeLimit, Log: opt.Output}
 	if mip {
 		set.RelativeGap, set.AbsoluteGap, set.NodeLimit = opt.MIP.RelativeGap, opt.MIP.AbsoluteGap, opt.MIP.NodeLimit
+		set.UseCutoff, set.Cutoff, set.SolutionLimit = opt.MIP.UseCutoff, opt.MIP.Cutoff, opt.MIP.SolutionLimit
 		if opt.MIP.Start {
 			for _, v := range inst.vars {
 				set.Start = append(set.Start, v.L...)
 			}
 		}
+	}
+	var cutErr error
+	if opt.Cuts != nil {
+		if !mip {
+			return fail(SolveCapabilityProblems, fmt.Errorf("Options.Cuts is for a MIP; this is %v: %w", m.problem, ErrUnsupported))
+		}
+		set.Cuts = m.cutGenerator(inst, opt.Cuts, &cutErr)
+		levels := make([][]float64, len(inst.vars))
+		for i, v := range inst.vars {
+			levels[i] = append([]float64(nil), v.L...)
+		}
+		defer func() { // without a solution, the levels the solve started from
+			if m.Status == StatusNoSolutionReturned || m.Status == StatusIntegerInfeasible {
+				for i, v := range inst.vars {
+					copy(v.L, levels[i])
+				}
+			}
+		}()
 	}
 	var res *coin.Result
 	if solver == "cbc" {
@@ -72,6 +92,9 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 		a.TotalSolveTime = time.Since(start).Seconds()
 		m.Attributes = a
 		return fmt.Errorf("nnopt: model %q: solver %s: %w", m.name, solver, err)
+	}
+	if cutErr != nil {
+		err = errors.Join(err, fmt.Errorf("nnopt: model %q: Options.Cuts: %w", m.name, cutErr))
 	}
 	a.SolveStatus, a.Status = coinStatuses(res, mip)
 	a.NumIterations, a.NumNodes, a.ObjectiveEstimate = res.Iterations, res.Nodes, res.Bound
@@ -145,6 +168,8 @@ func coinStatuses(res *coin.Result, mip bool) (SolveStatus, ModelStatus) {
 		return SolveNormal, StatusInfeasible
 	case coin.Unbounded:
 		return SolveNormal, StatusUnbounded
+	case coin.SolutionLimit:
+		return SolveNormal, found
 	case coin.TimeLimit, coin.NodeLimit:
 		return SolveResourceInterrupt, found
 	case coin.IterationLimit:
@@ -153,4 +178,65 @@ func coinStatuses(res *coin.Result, mip bool) (SolveStatus, ModelStatus) {
 		return SolveUserInterrupt, found
 	}
 	return SolveSolverFailure, found
+}
+
+// cutGenerator wraps a user's cut generator for Cbc: the node's LP solution
+// goes into the variables' levels, and the cuts come back over the program's
+// columns (every element of every variable, in the instance's order). The
+// first bad cut is kept in *bad, and no cut is added after it.
+func (m *Model) cutGenerator(inst *instance, gen func() []Cut, bad *error) func([]float64) []coin.Cut {
+	offset := make(map[*Variable]int, len(inst.vars))
+	col := 0
+	for _, v := range inst.vars {
+		offset[v] = col
+		col += len(v.L)
+	}
+	return func(x []float64) []coin.Cut {
+		if *bad != nil {
+			return nil
+		}
+		col := 0
+		for _, v := range inst.vars {
+			copy(v.L, x[col:col+len(v.L)])
+			col += len(v.L)
+		}
+		var out []coin.Cut
+		for k, c := range gen() {
+			cc := coin.Cut{RHS: c.RHS}
+			switch c.Sense {
+			case LE:
+				cc.Sense = 'L'
+			case GE:
+				cc.Sense = 'G'
+			case EQ:
+				cc.Sense = 'E'
+			default:
+				*bad = fmt.Errorf("cut %d: sense %v; want LE, GE or EQ", k, c.Sense)
+				return nil
+			}
+			for _, t := range c.Terms {
+				o, ok := offset[t.Var]
+				switch {
+				case t.Var == nil:
+					*bad = fmt.Errorf("cut %d: a term without a variable", k)
+				case !ok:
+					*bad = fmt.Errorf("cut %d: variable %q is not in the model", k, t.Var.Name())
+				case t.Elem < 0 || t.Elem >= len(t.Var.L):
+					*bad = fmt.Errorf("cut %d: element %d of %q, which has %d", k, t.Elem, t.Var.Name(), len(t.Var.L))
+				case math.IsNaN(t.Coef) || math.IsInf(t.Coef, 0):
+					*bad = fmt.Errorf("cut %d: coefficient %v of %s", k, t.Coef, t.Var.ElementName(t.Elem))
+				}
+				if *bad != nil {
+					return nil
+				}
+				cc.Index, cc.Value = append(cc.Index, o+t.Elem), append(cc.Value, t.Coef)
+			}
+			if math.IsNaN(c.RHS) || math.IsInf(c.RHS, 0) {
+				*bad = fmt.Errorf("cut %d: right-hand side %v", k, c.RHS)
+				return nil
+			}
+			out = append(out, cc)
+		}
+		return out
+	}
 }

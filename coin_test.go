@@ -3,10 +3,14 @@ package nnopt_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/solvers/coin"
@@ -146,6 +150,20 @@ func TestMIPOptions(t *testing.T) {
 	if m.Status != nnopt.StatusOptimal || math.Abs(m.ObjectiveValue-1000) > 1e-6 {
 		t.Errorf("%v, objective %g; want optimal 1000", m.Status, m.ObjectiveValue)
 	}
+	// A cutoff past the optimum leaves no solution; one below it, with a
+	// solution limit of 1, stops at a solution above the cutoff.
+	if err := m.Solve(context.Background(), nnopt.Options{MIP: nnopt.MIPOptions{UseCutoff: true, Cutoff: 1000.75}}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusIntegerInfeasible {
+		t.Errorf("cutoff 1000.75: %v, want %v", m.Status, nnopt.StatusIntegerInfeasible)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{MIP: nnopt.MIPOptions{UseCutoff: true, Cutoff: 900, SolutionLimit: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if (m.Status != nnopt.StatusInteger && m.Status != nnopt.StatusOptimal) || !(m.ObjectiveValue > 900) {
+		t.Errorf("cutoff 900, one solution: %v, objective %g", m.Status, m.ObjectiveValue)
+	}
 	for _, tc := range []struct {
 		mip  nnopt.MIPOptions
 		want string
@@ -153,9 +171,134 @@ func TestMIPOptions(t *testing.T) {
 		{nnopt.MIPOptions{RelativeGap: -1}, "relative optimality gap"},
 		{nnopt.MIPOptions{AbsoluteGap: math.Inf(1)}, "absolute optimality gap"},
 		{nnopt.MIPOptions{NodeLimit: -2}, "node limit"},
+		{nnopt.MIPOptions{UseCutoff: true, Cutoff: math.NaN()}, "cutoff"},
+		{nnopt.MIPOptions{SolutionLimit: -1}, "solution limit"},
 	} {
 		if err := m.Solve(context.Background(), nnopt.Options{MIP: tc.mip}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v", tc.mip, err)
 		}
+	}
+}
+
+// TestDiceCbc solves the reference's DICE model (the MIP of its solve trace
+// example, solver-usage.txt: best found 21, best bound 21): three dice of six
+// faces, the faces' values in [1, 18] and increasing on each die, comp(d,f,fp) = 1
+// when face f of die d beats face fp of the next die (circularly) by at least 1;
+// every die beats the next in wnx of the 36 face pairs, and wnx is maximised. The
+// optimum is 21 of 36: non-transitive dice.
+func TestDiceCbc(t *testing.T) {
+	needCOIN(t)
+	if testing.Short() {
+		t.Skip("-short: Cbc proves the DICE optimum in seconds to a minute")
+	}
+	c := nnopt.NewContainer()
+	dice := c.NewSet("dice", "dice1", "dice2", "dice3")
+	f := c.NewSet("f", "face1", "face2", "face3", "face4", "face5", "face6")
+	fp, dp := c.NewAlias("fp", f), c.NewAlias("dp", dice)
+	const flo, fup = 1, 18 // card(dice) * card(f)
+	next := c.NewParameter("next", dice, dp)
+	for d := range dice.Len() {
+		next.Values[d*dice.Len()+(d+1)%dice.Len()] = 1
+	}
+	wnx := c.NewVariable("wnx", nnopt.Free)
+	fval := c.NewVariable("fval", nnopt.Positive, dice, f)
+	comp := c.NewVariable("comp", nnopt.Binary, dice, f, fp)
+	for k := range fval.Lo {
+		fval.Lo[k], fval.Up[k] = flo, fup
+	}
+	fval.Up[0] = flo // dice1's first face is the lowest value
+	count := c.NewEquation("count", dice)
+	beats := c.NewEquation("beats", dice, f, fp)
+	order := c.NewEquation("order", dice, f)
+	must(t, count.Define(nnopt.Eq(nnopt.Sum(comp, f, fp), wnx)))
+	must(t, beats.Define(nnopt.Ge(nnopt.Add(fval, nnopt.Mul(nnopt.Const(fup-flo+1), nnopt.Sub(nnopt.Const(1), comp))),
+		nnopt.Add(nnopt.Sum(nnopt.Mul(next, fval.At(dp, fp)), dp), nnopt.Const(1)))))
+	must(t, order.Define(nnopt.Le(nnopt.Add(nnopt.Lag(fval, f, 1), nnopt.Const(1)), fval)))
+	m, err := c.NewModel("xdice", nnopt.ModelSpec{Equations: []*nnopt.Equation{count, beats, order}, Problem: nnopt.MIP, Sense: nnopt.Maximize, Objective: wnx})
+	must(t, err)
+	if err := m.Solve(context.Background(), nnopt.Options{TimeLimit: 5 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v, wnx %g, bound %g, %d nodes, %.1f s", m.Status, m.ObjectiveValue, m.ObjectiveEstimate, m.NumNodes, m.SolveModelTime)
+	if m.Status != nnopt.StatusOptimal || m.ObjectiveValue != 21 || math.Abs(m.ObjectiveEstimate-21) > 1e-6 {
+		t.Fatalf("%v, wnx %g, bound %g; want optimal 21", m.Status, m.ObjectiveValue, m.ObjectiveEstimate)
+	}
+	// The dice's values are increasing and each die beats the next on 21 pairs.
+	for d := range dice.Len() {
+		n, wins := (d+1)%dice.Len(), 0
+		for a := range f.Len() {
+			if a > 0 && fval.L[d*6+a] < fval.L[d*6+a-1]+1-1e-6 {
+				t.Errorf("die %d: faces %v not increasing", d, fval.L[d*6:d*6+6])
+			}
+			for b := range f.Len() {
+				if fval.L[d*6+a] >= fval.L[n*6+b]+1-1e-6 {
+					wins++
+				}
+			}
+		}
+		if wins < 21 {
+			t.Errorf("die %d (%v) beats die %d (%v) on %d pairs, want 21", d, fval.L[d*6:d*6+6], n, fval.L[n*6:n*6+6], wins)
+		}
+	}
+}
+
+// TestCutsCallback: Options.Cuts is called with the node's LP solution in the
+// levels, and its cuts reach Cbc's LP: after a cut x(j) ≤ 0 on an item the
+// first node's LP takes, no later node's solution takes it; the solution is a
+// feasible packing. A cut naming a variable outside the model is an error.
+func TestCutsCallback(t *testing.T) {
+	needCOIN(t)
+	c := nnopt.NewContainer()
+	labels := make([]string, 40)
+	for k := range labels {
+		labels[k] = fmt.Sprintf("i%d", k)
+	}
+	i := c.NewSet("i", labels...)
+	x := c.NewVariable("x", nnopt.Binary, i)
+	w := c.NewParameter("w", i)
+	rnd := rand.New(rand.NewPCG(9, 9))
+	total := 0.0
+	for k := range w.Values {
+		w.Values[k] = float64(20 + rnd.IntN(80))
+		total += w.Values[k]
+	}
+	row := c.NewEquation("row")
+	must(t, row.Define(nnopt.Le(nnopt.Sum(nnopt.Mul(w, x), i), nnopt.Const(math.Floor(total/2)+0.5))))
+	m, err := c.NewModel("m", nnopt.ModelSpec{Equations: []*nnopt.Equation{row}, Problem: nnopt.MIP, Sense: nnopt.Maximize,
+		Objective: nnopt.Sum(nnopt.Mul(nnopt.Add(w, nnopt.Const(10)), x), i)})
+	must(t, err)
+	item, calls, after := -1, 0, 0
+	cuts := func() []nnopt.Cut {
+		calls++
+		if item < 0 {
+			item = slices.IndexFunc(x.L, func(v float64) bool { return v > 1e-3 })
+		} else if x.L[item] > 1e-7 {
+			after++
+		}
+		if item < 0 {
+			return nil
+		}
+		return []nnopt.Cut{{Terms: []nnopt.CutTerm{{Var: x, Elem: item, Coef: 1}}, Sense: nnopt.LE, RHS: 0}}
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{Cuts: cuts, MIP: nnopt.MIPOptions{NodeLimit: 20}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v, objective %g, %d calls, cut on item %d", m.Status, m.ObjectiveValue, calls, item)
+	if item < 0 || calls < 2 || after > 0 {
+		t.Errorf("the cut on item %d: %d calls, %d of them with x > 0 after it", item, calls, after)
+	}
+	wt := 0.0
+	for k, l := range x.L {
+		wt += l * w.Values[k]
+	}
+	if wt > math.Floor(total/2)+0.5+1e-6 {
+		t.Errorf("the solution weighs %g over the capacity %g", wt, math.Floor(total/2))
+	}
+	other := c.NewVariable("other", nnopt.Free)
+	bad := func() []nnopt.Cut {
+		return []nnopt.Cut{{Terms: []nnopt.CutTerm{{Var: other, Elem: 0, Coef: 1}}, Sense: nnopt.LE, RHS: 0}}
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{Cuts: bad, MIP: nnopt.MIPOptions{NodeLimit: 20}}); err == nil || !strings.Contains(err.Error(), `"other" is not in the model`) {
+		t.Errorf("a cut on a variable outside the model: %v", err)
 	}
 }

@@ -52,3 +52,7 @@ func Pow(a, b Operand) *Expr { return Exp(Mul(b, Log(a))) }
 // Erf is the error function, element-wise; the normal distribution function is
 // Φ(x) = (1 + erf(x/√2))/2.
 func Erf(a Operand) *Expr { return unary(backend.Erf, a, 0) }
+
+// Softplus is log(1 + e^x), element-wise: a smooth ReLU, evaluated without
+// overflow for large |x|; its derivative is the sigmoid.
+func Softplus(a Operand) *Expr { return unary(backend.Softplus, a, 0) }

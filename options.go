@@ -74,6 +74,13 @@ type Options struct {
 	// MIP controls the solve of a MIP model (Cbc); other problem types have no
 	// use for it. A level that sets any of its fields sets all of them.
 	MIP MIPOptions
+	// Cuts is a cut generator for a MIP solved by Cbc (the reference's user cut
+	// call of its branch-and-cut facility): Cbc calls it at the nodes of its
+	// search with the node's LP solution in the variables' levels, and adds the
+	// cuts it returns, which must hold for every integer-feasible point. The
+	// levels are the final solution's again after the solve. Cbc's C interface
+	// offers no incumbent callback; Output's log reports each new incumbent.
+	Cuts func() []Cut
 	// Device is the backend the equation blocks run on (package device opens one by
 	// name: cpu, cuda, auto). nil: not set; unset everywhere, the CPU.
 	Device backend.Backend
@@ -165,7 +172,26 @@ func (o Options) over(top Options) Options {
 	if top.Device != nil {
 		o.Device = top.Device
 	}
+	if top.Cuts != nil {
+		o.Cuts = top.Cuts
+	}
 	return o
+}
+
+// Cut is a linear cut over variable elements, Σ Coef·Var.L[Elem] Sense RHS, for
+// Options.Cuts. Sense is LE, GE or EQ.
+type Cut struct {
+	Terms []CutTerm
+	Sense EqType
+	RHS   float64
+}
+
+// CutTerm is one term of a Cut: the coefficient of element Elem (row-major over
+// the variable's domain) of Var.
+type CutTerm struct {
+	Var  *Variable
+	Elem int
+	Coef float64
 }
 
 // EffectiveOptions returns the options a Solve(ctx, call) would use: the
@@ -207,6 +233,12 @@ func (o Options) Validate() error {
 			return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: g.name, Value: fmt.Sprint(g.v), Want: "a finite number ≥ 0 (0: the solver's default)"})
 		}
 	}
+	if o.MIP.UseCutoff && (math.IsNaN(o.MIP.Cutoff) || math.IsInf(o.MIP.Cutoff, 0)) {
+		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "cutoff", Value: fmt.Sprint(o.MIP.Cutoff), Want: "a finite value"})
+	}
+	if o.MIP.SolutionLimit < 0 {
+		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "solution limit", Value: fmt.Sprint(o.MIP.SolutionLimit), Want: "a count ≥ 0 (0: no limit)"})
+	}
 	if o.MIP.NodeLimit < 0 {
 		return fmt.Errorf("nnopt: option %w", &nlpsolve.RangeError{Setting: "node limit", Value: fmt.Sprint(o.MIP.NodeLimit), Want: "a count ≥ 0 (0: no limit)"})
 	}
@@ -220,6 +252,14 @@ type MIPOptions struct {
 	RelativeGap float64 // |bound - best| / |best| at which to stop; 0: the solver's (Cbc: 1e-4)
 	AbsoluteGap float64 // |bound - best| at which to stop; 0: the solver's
 	NodeLimit   int     // 0: no limit
+	// UseCutoff asks for solutions better than Cutoff only (above it when
+	// maximising): nodes whose bound is not better are pruned, and a model
+	// without such a solution ends Integer Infeasible. With SolutionLimit 1
+	// this decides whether the optimum passes Cutoff, faster than optimising.
+	UseCutoff bool
+	Cutoff    float64
+	// SolutionLimit stops the search at this many incumbents (0: no limit).
+	SolutionLimit int
 	// Start offers the variables' levels (rounded by the solver where integer) as
 	// a first incumbent.
 	Start bool

@@ -122,3 +122,57 @@ func fill(x []float64, v float64) {
 		x[i] = v
 	}
 }
+
+// Softplus adds y = log(1 + e^x), a smooth ReLU (PyTorch's Softplus with beta 1),
+// with y > 0 implied and bounds softplus of x's: it is increasing.
+func Softplus(c *nnopt.Container, x *nnopt.Variable) (Output, error) {
+	o, err := elementwise(c, x, "softplus", nnopt.Softplus, 0, math.Inf(1))
+	if err == nil {
+		err = monotoneBounds("softplus", o.Var, x, softplus)
+	}
+	return o, err
+}
+
+func softplus(v float64) float64 { return math.Max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) }
+
+// GELU adds y = x·Φ(x) = x·(1 + erf(x/√2))/2, PyTorch's exact GELU (not the tanh
+// approximation), smooth. y's bounds are GELU's range over x's bounds: GELU falls
+// to its minimum geluMin at geluArgMin ≈ -0.7518 and rises after.
+func GELU(c *nnopt.Container, x *nnopt.Variable) (Output, error) {
+	o, err := elementwise(c, x, "gelu", func(a nnopt.Operand) *nnopt.Expr {
+		return nnopt.Mul(nnopt.Mul(nnopt.Const(0.5), a), nnopt.Add(nnopt.Const(1), nnopt.Erf(nnopt.Mul(nnopt.Const(1/math.Sqrt2), a))))
+	}, geluMin, math.Inf(1))
+	if err != nil {
+		return o, err
+	}
+	y := o.Var
+	for i := range y.Lo {
+		l, u := x.Lo[i], x.Up[i]
+		if l > u {
+			continue // an empty box: the model reports it
+		}
+		lo, up := math.Min(gelu(l), gelu(u)), math.Max(gelu(l), gelu(u))
+		if l <= geluArgMin && geluArgMin <= u {
+			lo = geluMin
+		}
+		if math.IsInf(l, -1) {
+			up = math.Max(up, 0) // GELU tends to 0 as x goes to -∞
+		}
+		y.Lo[i], y.Up[i] = math.Max(y.Lo[i], lo), math.Min(y.Up[i], up)
+	}
+	return o, nil
+}
+
+func gelu(v float64) float64 {
+	if math.IsInf(v, -1) {
+		return 0
+	}
+	return v * (1 + math.Erf(v/math.Sqrt2)) / 2
+}
+
+// geluArgMin is where GELU is smallest: Φ(x) + x·φ(x) = 0; geluMin, a hair
+// below GELU's minimum -0.16997..., its value there, so that the bound is safe
+// under rounding.
+const geluArgMin = -0.7517915246935
+
+var geluMin = gelu(geluArgMin) - 1e-12

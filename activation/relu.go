@@ -202,3 +202,37 @@ func LeakyReLU(c *nnopt.Container, x *nnopt.Variable, slope float64) (Output, er
 	}
 	return o, err
 }
+
+// ReLUComplementarity adds y = max(x, 0) as the complementarity 0 ≤ y ⊥ y - x ≥ 0
+// for local solves with the reduced-gradient method (an NLP, no binaries), relaxed
+// by tau ≥ 0 (Scholtes' regularisation): y ≥ 0, y ≥ x and y·(y - x) ≤ tau. The
+// relaxed feasible y of an x lie between max(x, 0) and (x + √(x² + 4·tau))/2, so
+// y overshoots the ReLU by at most √tau (at x = 0) and by tau/|x| away from it;
+// tau = 0 is the exact complementarity, whose feasible set has no interior at
+// x = 0 and which NLP methods handle badly: solve a sequence with tau going to 0
+// (each from the last solution) instead. y's bounds are max(0, ·) of x's, and y
+// starts inside the relaxation (halfway from max(x, 0) to its edge at x's
+// levels), where the method finds its way better than on the kink.
+func ReLUComplementarity(c *nnopt.Container, x *nnopt.Variable, tau float64) (Output, error) {
+	if !(tau >= 0) || math.IsInf(tau, 1) {
+		return Output{}, fmt.Errorf("activation relu of %q: complementarity relaxation %g; want a finite tau ≥ 0", x.Name(), tau)
+	}
+	d := x.Domain()
+	name := c.UniqueName(x.Name() + "_relu")
+	y := c.NewVariable(name, nnopt.Positive, d...)
+	for i := range x.Lo {
+		y.Lo[i], y.Up[i] = math.Max(0, x.Lo[i]), math.Max(0, x.Up[i])
+		// Start inside the relaxation: halfway from max(x, 0) to its edge.
+		v := x.L[i]
+		y.L[i] = math.Min(y.Up[i], (math.Max(v, 0)+(v+math.Sqrt(v*v+4*tau))/2)/2)
+	}
+	above := c.NewEquation(c.UniqueName(name+"_above"), d...)
+	if err := above.Define(nnopt.Ge(y, x)); err != nil {
+		return Output{}, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+	}
+	comp := c.NewEquation(c.UniqueName(name+"_comp"), d...)
+	if err := comp.Define(nnopt.Le(nnopt.Mul(y, nnopt.Sub(y, x)), nnopt.Const(tau))); err != nil {
+		return Output{}, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+	}
+	return Output{y, []*nnopt.Equation{above, comp}}, nil
+}

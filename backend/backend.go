@@ -238,10 +238,13 @@ const (
 	// Abs is |x|; its derivative at 0 is the right-hand one, 1.
 	Abs
 	Erf // the error function; Φ(x) = (1 + erf(x/√2))/2 is the normal distribution
+	// Softplus is log(1 + e^x), evaluated as max(x, 0) + log1p(e^-|x|) so that
+	// it neither overflows nor loses digits; its derivative is the sigmoid.
+	Softplus
 	numFuncs
 )
 
-var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin", "Cos", "Abs", "Erf"}
+var funcNames = [numFuncs]string{"Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Sqr", "Power", "Sin", "Cos", "Abs", "Erf", "Softplus"}
 
 func (f Func) String() string {
 	if f >= numFuncs {

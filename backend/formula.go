@@ -45,6 +45,10 @@ func FuncEval(fn Func, p, x float64) (f, d1, d2 float64) {
 		f = math.Erf(x)
 		d1 = 2 / math.SqrtPi * math.Exp(-x*x)
 		d2 = -2 * x * d1
+	case Softplus:
+		f = math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+		d1 = 1 / (1 + math.Exp(-x))
+		d2 = d1 * (1 - d1)
 	}
 	return
 }

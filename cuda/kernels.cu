@@ -131,6 +131,11 @@ __device__ void funcEval(int fn, double p, double x, double &f, double &d1, doub
 		d1 = 1.1283791670955126 * exp(-x * x); // 2/√π
 		d2 = -2 * x * d1;
 		return;
+	case F_Softplus:
+		f = goMax(x, 0) + log1p(exp(-fabs(x)));
+		d1 = 1 / (1 + exp(-x));
+		d2 = d1 * (1 - d1);
+		return;
 	}
 	f = d1 = d2 = 0;
 }
@@ -160,6 +165,8 @@ __device__ double funcValue(int fn, double p, double x) {
 		return fabs(x);
 	case F_Erf:
 		return erf(x);
+	case F_Softplus:
+		return goMax(x, 0) + log1p(exp(-fabs(x)));
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/activation"
@@ -34,62 +35,82 @@ type TightenReport struct {
 // solver's tolerances, so that no feasible point is cut off.
 const tightenMargin = 1e-7
 
+// TightenSettings control TightenBounds; the zero value has no time limit.
+type TightenSettings struct {
+	// TimeLimit is a budget for all the LPs (0: none): the elements not
+	// reached when it runs out keep their bounds.
+	TimeLimit time.Duration
+}
+
 // TightenBounds narrows the bounds of every big-M ReLU layer's input by linear
 // programming, layer by layer: each element that can change sign is minimised and
 // maximised over the LP relaxation (binaries continuous) of the layers before it,
-// with Clp (package solvers/coin). The bounds then tighten the ReLU
-// (activation.TightenReLU): neurons that cannot change sign lose their free
-// binary and the big-M constants shrink, so that a MIP over the network solves
-// faster; the layers after see the tighter bounds in their own LPs. Interval
-// propagation (Formulate's) is the starting point; an LP bound is never looser.
-// The LPs are models of c named tighten_relu_<k>.
-func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container) (TightenReport, error) {
+// with Clp (coin.ColumnRanges: one model per layer, each LP warm-started from
+// the one before). The bounds then tighten the ReLU (activation.TightenReLU):
+// neurons that cannot change sign lose their free binary and the big-M
+// constants shrink, so that a MIP over the network solves faster; the layers
+// after see the tighter bounds in their own LPs. Interval propagation
+// (Formulate's) is the starting point; an LP bound is never looser. The LPs are
+// models of c named tighten_relu_<k>. They run one after the other: package coin
+// serialises its solves (the libraries keep global state).
+func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s TightenSettings) (TightenReport, error) {
 	var rep TightenReport
+	if s.TimeLimit < 0 {
+		return rep, fmt.Errorf("nn: TightenBounds: TimeLimit %v is negative", s.TimeLimit)
+	}
+	began := time.Now()
 	for k, l := range f.relus {
 		rep.SpreadBefore += spread(l.out, l.in)
-		m, err := c.NewModel(c.UniqueName(fmt.Sprintf("tighten_relu_%d", k)), nnopt.ModelSpec{
-			Equations: f.Equations[:l.before], Problem: nnopt.RMIP, Sense: nnopt.Feasibility})
-		if err != nil {
-			return rep, err
-		}
-		prog, err := m.LinearProgram(nnopt.LPOptions{})
-		if err != nil {
-			return rep, err
-		}
-		lp, err := coin.FromProgram(prog)
-		if err != nil {
-			return rep, err
-		}
-		lp.Integer = nil
-		col := map[string]int{}
-		for j, cl := range prog.Columns {
-			col[cl.Name] = j
-		}
 		lo, up := append([]float64(nil), l.in.Lo...), append([]float64(nil), l.in.Up...)
+		var open, cols []int
+		col := map[string]int{}
+		left := time.Duration(0)
+		if s.TimeLimit > 0 {
+			if left = s.TimeLimit - time.Since(began); left <= 0 {
+				left = -1 // spent: no LP, the bounds stay
+			}
+		}
 		for i := range lo {
-			if !(lo[i] < 0 && up[i] > 0) {
-				continue // stable already
+			if lo[i] < 0 && up[i] > 0 {
+				open = append(open, i)
 			}
-			j, ok := col[l.in.ElementName(i)]
-			if !ok {
-				return rep, fmt.Errorf("nn: TightenBounds: %s is not a column of the layers before it", l.in.ElementName(i))
+		}
+		if len(open) > 0 && left >= 0 {
+			m, err := c.NewModel(c.UniqueName(fmt.Sprintf("tighten_relu_%d", k)), nnopt.ModelSpec{
+				Equations: f.Equations[:l.before], Problem: nnopt.RMIP, Sense: nnopt.Feasibility})
+			if err != nil {
+				return rep, err
 			}
-			for _, max := range []bool{false, true} {
-				clear(lp.Obj)
-				lp.Obj[j], lp.Maximize, lp.ObjOffset = 1, max, 0
-				res, err := coin.SolveLP(ctx, lp, coin.Settings{})
-				rep.LPs++
-				if err != nil {
-					return rep, fmt.Errorf("nn: TightenBounds: %s: %w", l.in.ElementName(i), err)
+			prog, err := m.LinearProgram(nnopt.LPOptions{})
+			if err != nil {
+				return rep, err
+			}
+			lp, err := coin.FromProgram(prog)
+			if err != nil {
+				return rep, err
+			}
+			for j, cl := range prog.Columns {
+				col[cl.Name] = j
+			}
+			for _, i := range open {
+				j, ok := col[l.in.ElementName(i)]
+				if !ok {
+					return rep, fmt.Errorf("nn: TightenBounds: %s is not a column of the layers before it", l.in.ElementName(i))
 				}
-				if res.Status != coin.Optimal {
-					continue // keep the interval bound
+				cols = append(cols, j)
+			}
+			min, max, lps, err := coin.ColumnRanges(ctx, lp, cols, coin.Settings{TimeLimit: left})
+			rep.LPs += lps
+			if err != nil {
+				return rep, fmt.Errorf("nn: TightenBounds: %s: %w", l.in.Name(), err)
+			}
+			for n, i := range open {
+				// NaN (not solved) leaves the interval bound.
+				if v := min[n]; !math.IsNaN(v) {
+					lo[i] = math.Max(lo[i], v-tightenMargin*(1+math.Abs(v)))
 				}
-				v, margin := res.Objective, tightenMargin*(1+math.Abs(res.Objective))
-				if max {
-					up[i] = math.Min(up[i], v+margin)
-				} else {
-					lo[i] = math.Max(lo[i], v-margin)
+				if v := max[n]; !math.IsNaN(v) {
+					up[i] = math.Min(up[i], v+tightenMargin*(1+math.Abs(v)))
 				}
 			}
 		}

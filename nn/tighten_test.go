@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/nn"
@@ -39,7 +40,7 @@ func TestTightenBounds(t *testing.T) {
 	for k, v := range pre {
 		before[k] = [2][]float64{append([]float64(nil), v.Lo...), append([]float64(nil), v.Up...)}
 	}
-	rep, err := f.TightenBounds(context.Background(), c)
+	rep, err := f.TightenBounds(context.Background(), c, nn.TightenSettings{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,5 +75,14 @@ func TestTightenBounds(t *testing.T) {
 	}
 	if got := margin(c, f); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
 		t.Errorf("margin after tightening %g, before %g", got, want)
+	}
+	// A spent time budget leaves the interval bounds, and a negative one is an error.
+	_, c1, _, f1, _ := build()
+	rep, err = f1.TightenBounds(context.Background(), c1, nn.TightenSettings{TimeLimit: time.Nanosecond})
+	if err != nil || rep.Stable != 0 || rep.SpreadAfter != rep.SpreadBefore {
+		t.Errorf("a spent budget: %+v, %v; want the bounds unchanged", rep, err)
+	}
+	if _, err := f1.TightenBounds(context.Background(), c1, nn.TightenSettings{TimeLimit: -1}); err == nil {
+		t.Error("a negative time limit: no error")
 	}
 }

@@ -10,12 +10,15 @@
 // writes one) is embedded with fixed weights by nn.Formulate; the image is a
 // variable boxed to [max(0, p-eps), min(1, p+eps)] per pixel p (pixel units,
 // normalised as in training), and the bounds propagate through the layers, so
-// that every ReLU that can change sign gets a big-M formulation with a binary.
-// For each other class t, Cbc maximises out[t] - out[label] over the box. The
-// image is robust when every maximum is proved below 0 (Cbc's best bound when a
-// solve stops early), a counterexample when a MIP's input, checked with nn's own
-// float64 inference, is classified otherwise (a misclassified clean image is one
-// at eps 0), and unknown otherwise, saying why.
+// that every ReLU that can change sign gets a big-M formulation with a binary;
+// LP bound tightening (-tighten, on by default) then makes many of them stable
+// and shrinks the others' M. For each other class t, Cbc decides whether
+// out[t] - out[label] can exceed a cutoff just below 0 over the box (or, with
+// -optimize, maximises it). The image is robust when every such MIP is proved
+// to have no solution (or its best bound is below 0), a counterexample when a
+// MIP's input, checked with nn's own float64 inference, is classified otherwise
+// (a misclassified clean image is one at eps 0), and unknown otherwise, saying
+// why.
 package main
 
 import (
@@ -37,6 +40,7 @@ import (
 
 	"github.com/nnopt/nnopt/datasets"
 	"github.com/nnopt/nnopt/internal/fsutil"
+	"github.com/nnopt/nnopt/internal/glpk"
 	"github.com/nnopt/nnopt/nn"
 )
 
@@ -97,7 +101,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.jsonOut, "json", "", "write the verdicts and a summary to this file")
 	fs.BoolVar(&cfg.inputs, "inputs", false, "with -json: also write each counterexample image (784 pixels in [0, 1])")
 	fs.BoolVar(&cfg.quiet, "q", false, "no line per image, only the summary")
-	fs.BoolVar(&cfg.set.Tighten, "tighten", false, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation")
+	fs.BoolVar(&cfg.set.Tighten, "tighten", true, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation (-tighten=false: intervals alone)")
+	fs.DurationVar(&cfg.set.TightenLimit, "tighten-limit", 0, "time budget of -tighten's LPs per image (0 = none); the neurons not reached keep their interval bounds")
+	fs.BoolVar(&cfg.set.CheckGLPSOL, "check-glpsol", false, "check each verdict with GLPK's glpsol: the MIPs written as LP files and solved again, with -time-limit each")
+	fs.BoolVar(&cfg.set.Optimize, "optimize", false, "maximise each margin to optimality (a robust image's bound is then the largest margin); by default a MIP only decides whether a margin reaches 0, which is faster")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -117,6 +124,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if err := cfg.set.validate(); err != nil {
 		return cfg, err
+	}
+	if cfg.set.CheckGLPSOL {
+		if _, err := glpk.Path(); err != nil {
+			return cfg, fmt.Errorf("-check-glpsol: %w", err)
+		}
 	}
 	if cfg.jsonOut != "" {
 		if err := fsutil.CheckWritable(cfg.jsonOut); err != nil {
@@ -150,6 +162,9 @@ type counts struct {
 	Unknown        int `json:"unknown"`
 	// Misclassified clean images (counterexamples at eps 0), among Counterexample.
 	Misclassified int `json:"misclassified"`
+	// With -check-glpsol: the images glpsol checked and those where it agrees.
+	GLPSOLChecked int `json:"glpsol_checked,omitempty"`
+	GLPSOLAgrees  int `json:"glpsol_agrees,omitempty"`
 }
 
 func (c *counts) add(v verdict) {
@@ -163,6 +178,12 @@ func (c *counts) add(v verdict) {
 		}
 	default:
 		c.Unknown++
+	}
+	if v.GLPSOL != nil {
+		c.GLPSOLChecked++
+		if v.GLPSOL.Agrees {
+			c.GLPSOLAgrees++
+		}
 	}
 }
 
@@ -222,6 +243,9 @@ func run(ctx context.Context, cfg config, out io.Writer) (*summary, error) {
 	c := s.Counts
 	fmt.Fprintf(out, "eps %g: %d images from %d: %d robust, %d counterexample (%d misclassified clean), %d unknown in %.1f s\n",
 		cfg.set.Eps, len(s.Images), cfg.first, c.Robust, c.Counterexample, c.Misclassified, c.Unknown, s.Seconds)
+	if cfg.set.CheckGLPSOL {
+		fmt.Fprintf(out, "glpsol agrees on %d of %d images\n", c.GLPSOLAgrees, c.GLPSOLChecked)
+	}
 	if cfg.jsonOut != "" && (runErr == nil || s.Interrupted) {
 		if err := writeJSON(cfg.jsonOut, s); err != nil {
 			return s, errors.Join(runErr, fmt.Errorf("-json %s: %w", cfg.jsonOut, err))
@@ -257,6 +281,20 @@ func progress(r verdict) string {
 		nodes += t.Nodes
 	}
 	fmt.Fprintf(&b, ", %d MIPs, %d unstable ReLUs, %d nodes, %.2f s", len(r.Targets), r.Unstable, nodes, r.Seconds)
+	if g := r.GLPSOL; g != nil {
+		word := "agrees"
+		if !g.Agrees {
+			word = "does NOT agree"
+		}
+		fmt.Fprintf(&b, "; glpsol %s (", word)
+		for k, c := range g.Classes {
+			if k > 0 {
+				b.WriteString(" ")
+			}
+			fmt.Fprintf(&b, "%d:%s", c.Class, c.Status)
+		}
+		fmt.Fprintf(&b, ", %.2f s)", g.Seconds)
+	}
 	return b.String()
 }
 

@@ -30,7 +30,22 @@ type settings struct {
 	// Tighten narrows the ReLUs' bounds by LP before the MIPs
 	// (nn.Formulation.TightenBounds), beyond interval propagation.
 	Tighten bool
+	// TightenLimit is the time budget of the tightening LPs per image (0: none).
+	TightenLimit time.Duration
+	// Optimize maximises each margin to optimality, so that a robust image's
+	// bound is the largest margin; otherwise each MIP only decides whether a
+	// margin above decisionCutoff exists (Cbc's cutoff, stopping at the first
+	// such solution), which is much faster and proves the bound decisionCutoff.
+	Optimize bool
+	// CheckGLPSOL has GLPK's glpsol solve the verdict's MIPs again from the
+	// LP files nnopt writes (checkGLPSOL), with TimeLimit each.
+	CheckGLPSOL bool
 }
+
+// decisionCutoff is the margin a deciding MIP looks above: a MIP without a
+// solution above it proves every margin below it (so below 0 despite Cbc's
+// tolerances); a solution above it is checked by inference.
+const decisionCutoff = -1e-4
 
 // validate checks the settings, naming the command-line flag of each.
 func (s settings) validate() error {
@@ -40,6 +55,8 @@ func (s settings) validate() error {
 		return fmt.Errorf("-eps %g: want a finite radius, 0 or above, in pixel units", s.Eps)
 	case s.TimeLimit < 0:
 		return fmt.Errorf("-time-limit %v: want 0 (no limit) or a positive duration", s.TimeLimit)
+	case s.TightenLimit < 0:
+		return fmt.Errorf("-tighten-limit %v: want 0 (no limit) or a positive duration", s.TightenLimit)
 	case !finite(s.Mean):
 		return fmt.Errorf("normalisation mean %g: want a finite number", s.Mean)
 	case !finite(s.Std) || s.Std <= 0:
@@ -63,6 +80,7 @@ type target struct {
 	Inference     number  `json:"inference"`      // inference's out[t] - out[label] there
 	Note          string  `json:"note,omitempty"`
 	x             []float64
+	proved        bool // no margin of 0 or above: Bound < 0
 }
 
 // verdict of one image.
@@ -86,6 +104,22 @@ type verdict struct {
 	Targets  []target `json:"targets,omitempty"`
 	// Input is the counterexample, in pixel units, with -save-inputs.
 	Input []float64 `json:"input,omitempty"`
+	// Tightening is what LP bound tightening did, with -tighten.
+	Tightening *tightening `json:"tightening,omitempty"`
+	// GLPSOL is glpsol's check of the verdict, with -check-glpsol.
+	GLPSOL *glpsolCheck `json:"glpsol,omitempty"`
+}
+
+// tightening is what LP bound tightening (nn.Formulation.TightenBounds) did to
+// one image's embedding.
+type tightening struct {
+	Stable int `json:"stable"` // neurons that could change sign over the intervals and cannot after
+	// SpreadBefore and SpreadAfter are Σ (U - L) over the neurons that can
+	// change sign, before and after: the big-M constants' total.
+	SpreadBefore float64 `json:"m_before"`
+	SpreadAfter  float64 `json:"m_after"`
+	LPs          int     `json:"lps"`
+	Seconds      float64 `json:"seconds"`
 }
 
 // verifier checks images against one network.
@@ -128,32 +162,61 @@ func (v *verifier) box(pixels []uint8) (x, lo, up []float64) {
 }
 
 // verify decides whether every image in the box around pixels keeps the class
+// label (decide), and with settings.CheckGLPSOL has glpsol check the verdict.
+func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label int) (verdict, error) {
+	res, e, err := v.decide(ctx, index, pixels, label)
+	if err != nil || !v.set.CheckGLPSOL {
+		return res, err
+	}
+	x0, lo, up := v.box(pixels)
+	if e == nil { // a misclassified clean image
+		if e, err = v.embed(ctx, x0, lo, up); err != nil {
+			return res, err
+		}
+	}
+	others := make([]int, 0, v.classes-1)
+	for t := range v.classes {
+		if t != label {
+			others = append(others, t)
+		}
+	}
+	res.GLPSOL, err = v.checkGLPSOL(ctx, e, res, others, lo, up)
+	if err != nil {
+		err = fmt.Errorf("-check-glpsol: %w", err)
+	}
+	return res, err
+}
+
+// decide decides whether every image in the box around pixels keeps the class
 // label: the clean image first, then the gradient corners (corner), then one MIP
 // per other class, the classes with the highest clean outputs first; it stops at
-// the first confirmed counterexample.
-func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label int) (res verdict, err error) {
+// the first confirmed counterexample. It returns the embedding when it made one.
+func (v *verifier) decide(ctx context.Context, index int, pixels []uint8, label int) (res verdict, e *embedding, err error) {
 	start := time.Now()
 	res = verdict{Index: index, Label: label, Bound: number(math.NaN())}
 	defer func() { res.Seconds = time.Since(start).Seconds() }()
 	if label < 0 || label >= v.classes {
-		return res, fmt.Errorf("image %d: label %d is not one of the network's %d classes", index, label, v.classes)
+		return res, e, fmt.Errorf("image %d: label %d is not one of the network's %d classes", index, label, v.classes)
 	}
 	x0, lo, up := v.box(pixels)
 	clean, err := v.net.Forward(x0, 1)
 	if err != nil {
-		return res, err
+		return res, e, err
 	}
 	if p := argmax(clean); p != label {
 		res.Verdict, res.Found, res.Class, res.Bound = Counterexample, "clean image", &p, number(clean[p]-clean[label])
 		res.Input = v.pixels(x0)
-		return res, nil
+		return res, e, nil
 	}
 
-	e, err := v.embed(ctx, x0, lo, up)
+	e, err = v.embed(ctx, x0, lo, up)
 	if err != nil {
-		return res, err
+		return res, e, err
 	}
-	res.Unstable = e.f.Unstable - e.stabilised
+	res.Unstable = e.f.Unstable - e.tight.Stable
+	if v.set.Tighten {
+		res.Tightening = &e.tight
+	}
 	others := make([]int, 0, v.classes-1)
 	for t := range v.classes {
 		if t != label {
@@ -163,15 +226,15 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 	sort.SliceStable(others, func(i, j int) bool { return clean[others[i]] > clean[others[j]] })
 
 	if x, p, err := v.corner(x0, lo, up, label, others); err != nil {
-		return res, err
+		return res, e, err
 	} else if x != nil {
 		y, err := v.net.Forward(x, 1)
 		if err != nil {
-			return res, err
+			return res, e, err
 		}
 		res.Verdict, res.Found, res.Class, res.Bound = Counterexample, "gradient corner", &p, number(y[p]-y[label])
 		res.Input = v.pixels(x)
-		return res, nil
+		return res, e, nil
 	}
 
 	proved, bounded := true, true
@@ -180,29 +243,28 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 	for _, t := range others {
 		m, err := e.margin(t, label)
 		if err != nil {
-			return res, err
+			return res, e, err
 		}
 		copy(e.x.L, x0)
 		tg, err := v.solve(ctx, m, e.x, t, label, lo, up)
 		res.Targets = append(res.Targets, tg)
 		if err != nil {
-			return res, err
+			return res, e, err
 		}
 		if tg.Confirmed != nil && *tg.Confirmed {
 			res.Verdict, res.Found, res.Class, res.Bound = Counterexample, "MIP", tg.Prediction, tg.Inference
 			res.Input = v.pixels(tg.x)
-			return res, nil
+			return res, e, nil
 		}
-		switch b := float64(tg.Bound); {
-		case math.IsNaN(b):
-			proved, bounded = false, false
-			reasons = append(reasons, fmt.Sprintf("class %d: %s", t, tg.Note))
-		case b >= 0:
+		b := float64(tg.Bound)
+		if math.IsNaN(b) {
+			bounded = false
+		} else {
+			worst = math.Max(worst, b)
+		}
+		if !tg.proved {
 			proved = false
-			worst = math.Max(worst, b)
 			reasons = append(reasons, fmt.Sprintf("class %d: %s", t, tg.Note))
-		default:
-			worst = math.Max(worst, b)
 		}
 		if ctx.Err() != nil {
 			break
@@ -210,26 +272,26 @@ func (v *verifier) verify(ctx context.Context, index int, pixels []uint8, label 
 	}
 	if err := ctx.Err(); err != nil {
 		res.Verdict, res.Reason = Unknown, "interrupted"
-		return res, err
+		return res, e, err
 	}
 	if proved {
 		res.Verdict, res.Bound = Robust, number(worst)
-		return res, nil
+		return res, e, nil
 	}
 	res.Verdict = Unknown
 	if bounded {
 		res.Bound = number(worst)
 	}
 	res.Reason = strings.Join(reasons, "; ")
-	return res, nil
+	return res, e, nil
 }
 
 // embedding is the network written into a container over one input box.
 type embedding struct {
-	c          *nnopt.Container
-	x          *nnopt.Variable // the input, (1, pixels), boxed
-	f          *nn.Formulation
-	stabilised int // neurons LP tightening made stable (settings.Tighten)
+	c     *nnopt.Container
+	x     *nnopt.Variable // the input, (1, pixels), boxed
+	f     *nn.Formulation
+	tight tightening // what LP tightening did (settings.Tighten)
 }
 
 // embed writes the network with fixed weights over the input x in [lo, up],
@@ -249,11 +311,12 @@ func (v *verifier) embed(ctx context.Context, x0, lo, up []float64) (*embedding,
 	}
 	e := &embedding{c: c, x: x, f: f}
 	if v.set.Tighten {
-		rep, err := f.TightenBounds(ctx, c)
+		began := time.Now()
+		rep, err := f.TightenBounds(ctx, c, nn.TightenSettings{TimeLimit: v.set.TightenLimit})
 		if err != nil {
 			return nil, fmt.Errorf("tightening the bounds: %w", err)
 		}
-		e.stabilised = rep.Stable
+		e.tight = tightening{Stable: rep.Stable, SpreadBefore: rep.SpreadBefore, SpreadAfter: rep.SpreadAfter, LPs: rep.LPs, Seconds: time.Since(began).Seconds()}
 	}
 	return e, nil
 }
@@ -265,13 +328,19 @@ func (e *embedding) margin(t, label int) (*nnopt.Model, error) {
 		Sense: nnopt.Maximize, Objective: nnopt.Sub(out.Elem("0", strconv.Itoa(t)), out.Elem("0", strconv.Itoa(label)))})
 }
 
-// solve maximises out[t] - out[label] and judges the answer: the proved bound
-// (Cbc's best bound, or the optimum when Cbc proved it), and for a positive
-// margin whether nn's inference at the MIP's input, clipped to the box, predicts
-// another class than label.
+// solve maximises out[t] - out[label], or with settings.Optimize false decides
+// whether it exceeds decisionCutoff, and judges the answer: the proved bound
+// (Cbc's best bound, the optimum when Cbc proved it, or decisionCutoff when no
+// solution passes it), and for a margin above decisionCutoff whether nn's
+// inference at the MIP's input, clipped to the box, predicts another class than
+// label.
 func (v *verifier) solve(ctx context.Context, m *nnopt.Model, x *nnopt.Variable, t, label int, lo, up []float64) (target, error) {
 	tg := target{Class: t, Objective: number(math.NaN()), Bound: number(math.NaN()), Inference: number(math.NaN())}
-	err := m.Solve(ctx, nnopt.Options{TimeLimit: v.set.TimeLimit})
+	opt := nnopt.Options{TimeLimit: v.set.TimeLimit}
+	if !v.set.Optimize {
+		opt.MIP = nnopt.MIPOptions{UseCutoff: true, Cutoff: decisionCutoff, SolutionLimit: 1}
+	}
+	err := m.Solve(ctx, opt)
 	tg.Status, tg.Nodes, tg.Seconds, tg.SolverSeconds = m.Status.String(), m.NumNodes, m.TotalSolveTime, m.SolveModelTime
 	if err != nil && ctx.Err() == nil {
 		return tg, fmt.Errorf("class %d: %w", t, err)
@@ -281,22 +350,27 @@ func (v *verifier) solve(ctx context.Context, m *nnopt.Model, x *nnopt.Variable,
 		tg.Objective = number(m.ObjectiveValue)
 	}
 	switch bound := m.ObjectiveEstimate; {
-	case m.Status == nnopt.StatusOptimal && !math.IsNaN(bound):
+	case !v.set.Optimize && m.Status == nnopt.StatusIntegerInfeasible:
+		tg.Bound = decisionCutoff
+	case m.Status == nnopt.StatusOptimal && v.set.Optimize && !math.IsNaN(bound):
 		tg.Bound = number(math.Max(bound, m.ObjectiveValue))
-	case m.Status == nnopt.StatusOptimal:
+	case m.Status == nnopt.StatusOptimal && v.set.Optimize:
 		tg.Bound = number(m.ObjectiveValue)
-	case !math.IsNaN(bound) && !math.IsInf(bound, 0):
+	case !math.IsNaN(bound) && !math.IsInf(bound, 0) && bound >= m.ObjectiveValue:
 		tg.Bound = number(bound)
 	}
+	tg.proved = tg.Bound < 0
 	switch {
-	case m.Status == nnopt.StatusOptimal:
+	case !v.set.Optimize && m.Status == nnopt.StatusIntegerInfeasible:
+		tg.Note = fmt.Sprintf("no margin above %g", decisionCutoff)
+	case m.Status == nnopt.StatusOptimal && v.set.Optimize:
 		tg.Note = fmt.Sprintf("largest margin %.6g", m.ObjectiveValue)
 	case found:
 		tg.Note = fmt.Sprintf("%v (%v) with margin %.6g, bound %.6g not below 0", m.Status, m.SolveStatus, m.ObjectiveValue, float64(tg.Bound))
 	default:
 		tg.Note = fmt.Sprintf("%v (%v): no bound proved", m.Status, m.SolveStatus)
 	}
-	if !found || m.ObjectiveValue <= 0 {
+	if !found || m.ObjectiveValue <= decisionCutoff {
 		return tg, nil
 	}
 	// A positive margin: check it with the network's own float64 inference.

@@ -47,8 +47,12 @@ func TestParseFlagsRejects(t *testing.T) {
 		}
 	}
 	cfg, err := parseFlags([]string{"-eps", "0.05", "-images", "3", "-time-limit", "5s"}, io.Discard)
-	if err != nil || cfg.set.Eps != 0.05 || cfg.images != 3 || cfg.set.TimeLimit != 5*time.Second {
+	if err != nil || cfg.set.Eps != 0.05 || cfg.images != 3 || cfg.set.TimeLimit != 5*time.Second || !cfg.set.Tighten || cfg.set.Optimize {
 		t.Errorf("good flags: %+v, %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-tighten=false", "-optimize"}, io.Discard)
+	if err != nil || cfg.set.Tighten || !cfg.set.Optimize {
+		t.Errorf("-tighten=false -optimize: %+v, %v", cfg, err)
 	}
 }
 
@@ -88,7 +92,7 @@ func TestReluNetwork(t *testing.T) {
 
 // committed loads the committed network and the MNIST test set, skipping
 // without MNIST.
-func committed(t *testing.T) (*nn.Sequential, *datasets.Split, string) {
+func committed(t testing.TB) (*nn.Sequential, *datasets.Split, string) {
 	t.Helper()
 	dir := testdata.MNISTDir(t)
 	sd, _, err := nn.LoadSafetensors(weightsFile)
@@ -107,7 +111,7 @@ func committed(t *testing.T) (*nn.Sequential, *datasets.Split, string) {
 }
 
 // needCbc skips without Cbc, unless NNOPT_REQUIRE_COIN=1.
-func needCbc(t *testing.T) {
+func needCbc(t testing.TB) {
 	t.Helper()
 	if _, _, err := coin.LoadCbc(); err != nil {
 		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
@@ -143,13 +147,14 @@ func TestVerifyFirstImages(t *testing.T) {
 		first, images int
 		limit         time.Duration // per MIP
 		tighten       bool
+		optimize      bool
 	}{
-		{0.01, 0, 3, 60 * time.Second, false}, // robust
-		{0.01, 0, 1, 60 * time.Second, true},  // robust, with LP-tightened bounds
-		// At 0.05 Cbc proves little in a minute; images 7, 8 and 9 give a
-		// counterexample from a MIP stopped at its limit, a misclassified clean
-		// image and a gradient corner (bench/results/2026-12-07-verify-relu.md).
-		{0.05, 7, 3, 5 * time.Second, false},
+		{0.01, 0, 3, 60 * time.Second, false, true}, // robust, each margin maximised over interval bounds
+		{0.01, 0, 1, 60 * time.Second, true, false}, // robust, decided over LP-tightened bounds
+		// Images 7, 8 and 9 at 0.05 give a counterexample from a MIP, a
+		// misclassified clean image and a gradient corner
+		// (bench/results/2026-12-07-verify-relu-2.md).
+		{0.05, 7, 3, 60 * time.Second, true, false},
 	} {
 		eps, images := tc.eps, tc.images
 		if testing.Short() {
@@ -157,7 +162,7 @@ func TestVerifyFirstImages(t *testing.T) {
 		}
 		jsonOut := filepath.Join(t.TempDir(), "verify.json")
 		cfg := config{data: dir, weights: weightsFile, jsonOut: jsonOut, first: tc.first, images: images, quiet: true, inputs: true,
-			set: settings{Eps: eps, TimeLimit: tc.limit, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: tc.tighten}}
+			set: settings{Eps: eps, TimeLimit: tc.limit, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: tc.tighten, Optimize: tc.optimize}}
 		var out strings.Builder
 		s, err := run(context.Background(), cfg, &out)
 		if err != nil {
@@ -412,6 +417,59 @@ func TestBox(t *testing.T) {
 		x, lo, up := v.box([]uint8{tc.pixel})
 		if math.Abs(x[0]-norm(float64(tc.pixel)/255)) > 1e-12 || math.Abs(lo[0]-norm(tc.lo)) > 1e-12 || math.Abs(up[0]-norm(tc.up)) > 1e-12 || lo[0] > x[0] || x[0] > up[0] {
 			t.Errorf("eps %g pixel %d: x %g in [%g, %g]; want %g in [%g, %g]", tc.eps, tc.pixel, x[0], lo[0], up[0], norm(float64(tc.pixel)/255), norm(tc.lo), norm(tc.up))
+		}
+	}
+}
+
+// TestCheckGLPSOL: with -check-glpsol, glpsol, solving the MIPs from the LP
+// files nnopt writes, agrees with every verdict: robust images (images 16 and 17
+// at eps 0.01: no class has a margin above the cutoff), a gradient corner
+// (18 at 0.01 and 9 at 0.05), a MIP counterexample (7 at 0.05) and a
+// misclassified clean image (8 at 0.05). The time limit (Cbc's and glpsol's per
+// MIP) is far above what the MIPs take, for loaded machines.
+func TestCheckGLPSOL(t *testing.T) {
+	_, _, dir := committed(t)
+	needCbc(t)
+	if _, err := glpk.Path(); err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		eps          float64
+		first, count int
+	}{{0.01, 16, 3}, {0.05, 7, 3}} {
+		count := tc.count
+		if testing.Short() {
+			count = 1
+		}
+		cfg := config{data: dir, weights: weightsFile, first: tc.first, images: count, quiet: true,
+			set: settings{Eps: tc.eps, TimeLimit: 300 * time.Second, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: true, CheckGLPSOL: true}}
+		var out strings.Builder
+		s, err := run(context.Background(), cfg, &out)
+		if err != nil {
+			t.Fatalf("eps %g: %v", tc.eps, err)
+		}
+		t.Logf("eps %g: %s", tc.eps, strings.TrimSpace(out.String()))
+		if s.Counts.GLPSOLChecked != count || s.Counts.GLPSOLAgrees != count {
+			t.Errorf("eps %g: glpsol checked %d and agrees on %d of %d images", tc.eps, s.Counts.GLPSOLChecked, s.Counts.GLPSOLAgrees, count)
+		}
+		for _, r := range s.Images {
+			g := r.GLPSOL
+			if g == nil {
+				t.Errorf("eps %g image %d: no glpsol check", tc.eps, r.Index)
+				continue
+			}
+			want := 9
+			if r.Verdict == Counterexample {
+				want = 1
+			}
+			if len(g.Classes) != want {
+				t.Errorf("eps %g image %d (%s): glpsol checked %d classes, want %d", tc.eps, r.Index, r.Verdict, len(g.Classes), want)
+			}
+			for _, c := range g.Classes {
+				if c.Status == "o" && (c.Prediction == nil || *c.Prediction == r.Label || !(c.Margin > 0)) {
+					t.Errorf("eps %g image %d class %d: glpsol's solution has margin %g by inference", tc.eps, r.Index, c.Class, c.Margin)
+				}
+			}
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/internal/glpk"
+	"github.com/nnopt/nnopt/solvers/coin"
 )
 
 func Example() {
@@ -122,7 +123,7 @@ func TestIterationLimit(t *testing.T) {
 
 // TestMarginalsMatchGLPK writes the model as an LP file, solves it with glpsol and
 // compares the objective, the supply and demand marginals and the reduced costs of
-// the shipments with nnopt's.
+// the shipments with nnopt's method's and with Clp's (Options.Solvers LP: clp).
 func TestMarginalsMatchGLPK(t *testing.T) {
 	if _, err := glpk.Path(); err != nil {
 		t.Skipf("%v; marginals not cross-checked", err)
@@ -136,9 +137,6 @@ func TestMarginalsMatchGLPK(t *testing.T) {
 	if err := tr.M.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.M.Solve(context.Background(), nnopt.Options{}); err != nil {
-		t.Fatal(err)
-	}
 	sol, err := glpk.Solve(path, "--lp")
 	if err != nil {
 		t.Fatal(err)
@@ -146,31 +144,44 @@ func TestMarginalsMatchGLPK(t *testing.T) {
 	if sol.Status != "ff" {
 		t.Fatalf("glpsol: solution status %q, want feasible (ff)", sol.Status)
 	}
-	if math.Abs(sol.Objective-tr.M.ObjectiveValue) > 1e-6*math.Abs(sol.Objective) {
-		t.Errorf("objective %.10g, glpsol %.10g", tr.M.ObjectiveValue, sol.Objective)
+	// nnopt's own method, and COIN-OR Clp where it is installed.
+	solvers := []string{nnopt.SolverName}
+	if _, _, err := coin.LoadClp(); err == nil {
+		solvers = append(solvers, "clp")
+	} else {
+		t.Logf("Clp not cross-checked: %v", err)
 	}
-	name := func(s string) string { return strings.ReplaceAll(s, "-", "_") }
-	check := func(what string, got float64, key string, from map[string]float64) {
-		want, ok := from[key]
-		if !ok {
-			t.Errorf("glpsol has no %s", key)
-			return
+	for _, solver := range solvers {
+		opt := nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: solver}}
+		if err := tr.M.Solve(context.Background(), opt); err != nil {
+			t.Fatal(err)
 		}
-		if math.Abs(got-want) > 1e-9 {
-			t.Errorf("%s %s: nnopt %.12g, glpsol %.12g", what, key, got, want)
+		if math.Abs(sol.Objective-tr.M.ObjectiveValue) > 1e-6*math.Abs(sol.Objective) {
+			t.Errorf("%s: objective %.10g, glpsol %.10g", solver, tr.M.ObjectiveValue, sol.Objective)
 		}
-	}
-	for p, l := range tr.I.Labels() {
-		check("marginal", tr.Supply.M[p], "supply("+name(l)+")", sol.RowDual)
-	}
-	for q, l := range tr.J.Labels() {
-		check("marginal", tr.Demand.M[q], "demand("+name(l)+")", sol.RowDual)
-	}
-	for p, from := range tr.I.Labels() {
-		for q, to := range tr.J.Labels() {
-			key := "x(" + name(from) + "," + name(to) + ")"
-			check("level", tr.X.L[p*tr.J.Len()+q], key, sol.ColPrimal)
-			check("reduced cost", tr.X.M[p*tr.J.Len()+q], key, sol.ColDual)
+		name := func(s string) string { return strings.ReplaceAll(s, "-", "_") }
+		check := func(what string, got float64, key string, from map[string]float64) {
+			want, ok := from[key]
+			if !ok {
+				t.Errorf("glpsol has no %s", key)
+				return
+			}
+			if math.Abs(got-want) > 1e-9 {
+				t.Errorf("%s: %s %s: %.12g, glpsol %.12g", solver, what, key, got, want)
+			}
+		}
+		for p, l := range tr.I.Labels() {
+			check("marginal", tr.Supply.M[p], "supply("+name(l)+")", sol.RowDual)
+		}
+		for q, l := range tr.J.Labels() {
+			check("marginal", tr.Demand.M[q], "demand("+name(l)+")", sol.RowDual)
+		}
+		for p, from := range tr.I.Labels() {
+			for q, to := range tr.J.Labels() {
+				key := "x(" + name(from) + "," + name(to) + ")"
+				check("level", tr.X.L[p*tr.J.Len()+q], key, sol.ColPrimal)
+				check("reduced cost", tr.X.M[p*tr.J.Len()+q], key, sol.ColDual)
+			}
 		}
 	}
 }

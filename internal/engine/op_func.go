@@ -44,6 +44,7 @@ var functions = map[backend.Func]function{
 		}
 		return 0, false
 	}},
+	backend.Softplus: {name: "softplus"},
 }
 
 // FunctionName is the name fn prints with, "" for a function the algebra does not

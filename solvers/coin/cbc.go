@@ -2,11 +2,15 @@ package coin
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
+
+	"github.com/ebitengine/purego"
 )
 
 // SolveMIP solves p with Cbc's branch and cut (p.Integer marks the integer
@@ -71,6 +75,19 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 	if s.NodeLimit > 0 {
 		lib.setParam(m, "maxNodes", strconv.Itoa(s.NodeLimit))
 	}
+	if s.UseCutoff {
+		cut := s.Cutoff - p.ObjOffset
+		lib.setParam(m, "cutoff", strconv.FormatFloat(cut, 'g', -1, 64))
+	}
+	if s.SolutionLimit > 0 {
+		lib.setParam(m, "maxSolutions", strconv.Itoa(s.SolutionLimit))
+	}
+	if s.Cuts != nil {
+		cutsTo.gen, cutsTo.ncols, cutsTo.lib, cutsTo.err, cutsTo.calls = s.Cuts, p.NumCols, lib, nil, 0
+		defer func() { cutsTo.gen, cutsTo.lib = nil, nil }()
+		lib.setParam(m, "preprocess", "off")
+		lib.addCutCB(m, cutCallback(), "nnopt", 0)
+	}
 	var startCols []int32
 	if s.Start != nil {
 		startCols = make([]int32, p.NumCols)
@@ -103,6 +120,10 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 		res.Bound = b + p.ObjOffset
 	}
 	res.Status = cbcStatus(lib, m, res.SolverStatus, res.SecondaryStatus, res.HasSolution)
+	res.CutCalls = cutsTo.calls
+	if s.Cuts != nil && cutsTo.err != nil {
+		return res, fmt.Errorf("coin: Cuts: %w", cutsTo.err)
+	}
 	if res.Status == TimeLimit && byDeadline {
 		res.Status = Interrupted
 	}
@@ -129,8 +150,54 @@ func cbcStatus(lib *cbcLib, m uintptr, status, secondary int, feasible bool) Sta
 		return TimeLimit
 	case secondary == 8:
 		return IterationLimit
+	case secondary == 6:
+		return SolutionLimit
 	case lib.provenOptimal(m) != 0 || (status == 0 && feasible) || secondary == 2:
 		return Optimal
 	}
 	return Numerical
 }
+
+// cutsTo is the cut generator of the solve in progress (guarded by solveMu):
+// the callback is one C function pointer for every solve.
+var cutsTo struct {
+	gen   func(x []float64) []Cut
+	ncols int
+	lib   *cbcLib
+	err   error // the first bad cut, which ends the cuts of the solve
+	calls int
+}
+
+// cutCallback is the C function Cbc calls for cuts: it hands the node's LP
+// solution to the generator and adds the cuts it returns.
+var cutCallback = sync.OnceValue(func() uintptr {
+	return purego.NewCallback(func(osi, cuts, _ uintptr) {
+		lib := cutsTo.lib
+		if cutsTo.gen == nil || lib == nil || cutsTo.err != nil {
+			return
+		}
+		n := int(lib.osiNumCols(osi))
+		if n != cutsTo.ncols {
+			cutsTo.err = fmt.Errorf("the node's LP has %d columns, the problem %d", n, cutsTo.ncols)
+			return
+		}
+		x := cSlice(lib.osiColSolution(osi), int32(n))
+		if x == nil {
+			return
+		}
+		cutsTo.calls++
+		for _, c := range cutsTo.gen(x) {
+			if err := c.check(n); err != nil {
+				cutsTo.err = err
+				return
+			}
+			idx := make([]int32, len(c.Index))
+			for k, j := range c.Index {
+				idx[k] = int32(j)
+			}
+			lib.addRowCut(cuts, int32(len(idx)), ptr(idx), ptr(c.Value), c.Sense, c.RHS)
+			runtime.KeepAlive(idx)
+			runtime.KeepAlive(c.Value)
+		}
+	})
+})

@@ -1,11 +1,13 @@
 package coin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -495,5 +497,172 @@ func TestZeroColumns(t *testing.T) {
 		if err != nil || res.Status != Optimal || res.Objective != 2 {
 			t.Errorf("%s: %+v, %v", name, res, err)
 		}
+	}
+}
+
+// TestCutoff: a cutoff below the optimum (in the problem's sense, offset
+// included) leaves the optimum; one past it leaves no solution (Infeasible),
+// maximising and minimising; a solution limit of 1 with a cutoff stops at the
+// first solution better than the cutoff.
+func TestCutoff(t *testing.T) {
+	requireLib(t, LoadCbc)
+	p := knapsack()
+	p.ObjOffset = 5
+	best := bruteKnapsack(p) + 5
+	neg := knapsack()
+	for j := range neg.Obj {
+		neg.Obj[j] = -neg.Obj[j]
+	}
+	neg.Maximize, neg.ObjOffset = false, -5
+	for _, tc := range []struct {
+		name   string
+		p      *LP
+		cutoff float64
+		want   Status
+	}{
+		{"max, cutoff below the optimum", p, best - 1, Optimal},
+		{"max, cutoff above the optimum", p, best + 0.5, Infeasible},
+		{"min, cutoff above the optimum", neg, -best + 1, Optimal},
+		{"min, cutoff below the optimum", neg, -best - 0.5, Infeasible},
+	} {
+		res, err := SolveMIP(context.Background(), tc.p, Settings{UseCutoff: true, Cutoff: tc.cutoff})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if res.Status != tc.want {
+			t.Errorf("%s: status %v, want %v", tc.name, res.Status, tc.want)
+			continue
+		}
+		opt := best
+		if !tc.p.Maximize {
+			opt = -best
+		}
+		if tc.want == Optimal && !near(res.Objective, opt, 1e-9) {
+			t.Errorf("%s: objective %v, want %v", tc.name, res.Objective, opt)
+		}
+		if tc.want == Infeasible && res.HasSolution {
+			t.Errorf("%s: a solution %v past the cutoff", tc.name, res.Objective)
+		}
+	}
+	res, err := SolveMIP(context.Background(), p, Settings{UseCutoff: true, Cutoff: 5, SolutionLimit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.HasSolution || !(res.Objective > 5) || (res.Status != SolutionLimit && res.Status != Optimal) {
+		t.Errorf("solution limit 1 past cutoff 5: status %v, solution %v, objective %v", res.Status, res.HasSolution, res.Objective)
+	}
+	if res.HasSolution {
+		checkFeasible(t, p, res.X, 1e-9)
+	}
+	for _, s := range []Settings{{UseCutoff: true, Cutoff: math.NaN()}, {SolutionLimit: -1}} {
+		if _, err := SolveMIP(context.Background(), p, s); err == nil {
+			t.Errorf("%+v: no error", s)
+		}
+	}
+	lp := knapsack()
+	lp.Integer = nil
+	if _, err := SolveLP(context.Background(), lp, Settings{UseCutoff: true}); !errors.Is(err, ErrUnsupportedSetting) {
+		t.Errorf("SolveLP with a cutoff: %v, want ErrUnsupportedSetting", err)
+	}
+}
+
+// TestCutCallback: a generator of knapsack cover cuts (Σ_{j∈C} x_j ≤ |C| - 1 for a
+// set C heavier than the capacity, found from the LP solution) is called with
+// the node's LP solution and leaves the optimum; a generator of a cut that is
+// not valid (x_j = 0 for an item of the optimum, every call) changes the answer,
+// so the cuts reach the search; a bad cut is an error.
+func TestCutCallback(t *testing.T) {
+	requireLib(t, LoadCbc)
+	// 18 items of correlated values and weights: Cbc branches on them.
+	rnd := rand.New(rand.NewPCG(5, 5))
+	v, wt := make([]float64, 18), make([]float64, 18)
+	total := 0.0
+	for j := range v {
+		wt[j] = float64(20 + rnd.IntN(80))
+		v[j] = wt[j] + 10
+		total += wt[j]
+	}
+	p := dense([][]float64{wt}, v, nil, []float64{math.Floor(total / 2)})
+	p.ColUpper, p.Integer, p.Maximize = make([]float64, len(v)), make([]bool, len(v)), true
+	for j := range v {
+		p.ColUpper[j], p.Integer[j] = 1, true
+	}
+	best := bruteKnapsack(p)
+	w, capacity := p.Value, p.RowUpper[0]
+	var seen int
+	cover := func(x []float64) []Cut {
+		if len(x) != p.NumCols {
+			t.Errorf("the generator got %d values for %d columns", len(x), p.NumCols)
+			return nil
+		}
+		seen++
+		// The items by decreasing x, until their weight passes the capacity.
+		order := make([]int, len(x))
+		for j := range order {
+			order[j] = j
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(x[b], x[a]) })
+		var c Cut
+		sum, lhs := 0.0, 0.0
+		for _, j := range order {
+			c.Index, c.Value = append(c.Index, j), append(c.Value, 1)
+			sum += w[j]
+			lhs += x[j]
+			if sum > capacity {
+				break
+			}
+		}
+		c.Sense, c.RHS = 'L', float64(len(c.Index)-1)
+		if sum <= capacity || lhs <= c.RHS+1e-6 {
+			return nil // no violated cover
+		}
+		return []Cut{c}
+	}
+	res, err := SolveMIP(context.Background(), p, Settings{Cuts: cover})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cover cuts: %v, objective %v, %d calls, %d nodes", res.Status, res.Objective, res.CutCalls, res.Nodes)
+	if res.Status != Optimal || !near(res.Objective, best, 1e-9) || res.CutCalls == 0 || seen != res.CutCalls {
+		t.Errorf("cover cuts: %v, objective %v (want %v), %d calls (generator saw %d)", res.Status, res.Objective, best, res.CutCalls, seen)
+	}
+	if _, err := SolveMIP(context.Background(), p, Settings{Cuts: func([]float64) []Cut {
+		return []Cut{{Index: []int{p.NumCols}, Value: []float64{1}, Sense: 'L', RHS: 0}}
+	}}); err == nil || !strings.Contains(err.Error(), "out of") {
+		t.Errorf("a cut on a column out of range: %v", err)
+	}
+	lp := knapsack()
+	lp.Integer = nil
+	if _, err := SolveLP(context.Background(), lp, Settings{Cuts: cover}); !errors.Is(err, ErrUnsupportedSetting) {
+		t.Errorf("SolveLP with Cuts: %v", err)
+	}
+	// A cut that is not valid (x_j ≤ 0 for a column positive in the first
+	// node's LP) reaches the LP: no later node's solution has x_j > 0.
+	if testing.Short() {
+		t.Skip("-short: the market split search takes seconds")
+	}
+	ms := marketSplit(3, 20, 3)
+	col, calls, after := -1, 0, 0
+	res, err = SolveMIP(context.Background(), ms, Settings{NodeLimit: 30, Cuts: func(x []float64) []Cut {
+		calls++
+		if col < 0 {
+			col = slices.IndexFunc(x[:20], func(v float64) bool { return v > 1e-3 })
+		} else if x[col] > 1e-7 {
+			after++
+		}
+		if col < 0 {
+			return nil
+		}
+		return []Cut{{Index: []int{col}, Value: []float64{1}, Sense: 'L', RHS: 0}}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("x_%d ≤ 0: %v, %d calls, %d nodes", col, res.Status, calls, res.Nodes)
+	if col < 0 || calls < 2 || after > 0 {
+		t.Errorf("the cut on column %d: %d calls, %d of them with x > 0 after it", col, calls, after)
+	}
+	if res.HasSolution && res.X[col] > 1e-6 {
+		t.Errorf("the solution has x_%d = %g despite the cut", col, res.X[col])
 	}
 }

@@ -11,6 +11,13 @@
 //
 //	res, err := coin.SolveMIP(ctx, &lp, coin.Settings{TimeLimit: time.Minute, RelativeGap: 1e-4})
 //
+// Settings carry Cbc's limits and gaps, a MIP start, a cutoff with a solution
+// limit (to decide whether the optimum passes a threshold, faster than
+// optimising) and a cut generator (Settings.Cuts: Cbc_addCutCallback, called
+// with each node's LP solution; Cbc 2.10's C interface has no incumbent or
+// heuristic callback). ColumnRanges minimises and maximises columns over an
+// LP's feasible set on one warm-started Clp model, for bound tightening.
+//
 // One package serves both solvers rather than two (cbc and clp): they share
 // the LP, its validation, Settings, Result and Status, the library loading and
 // the process-wide guards below, and Debian's libCbcSolver links libClp

@@ -26,7 +26,13 @@ type cbcLib struct {
 	setParam    func(m uintptr, name, value string)
 	setMIPStart func(m uintptr, count int32, cols *int32, values *float64)
 	registerCB  func(m uintptr, cb uintptr)
+	addCutCB    func(m uintptr, cb uintptr, name string, appData uintptr)
 	solve       func(m uintptr) int32
+
+	// In a cut callback: the node's LP (an OsiSolverInterface) and the cuts.
+	osiNumCols     func(osi uintptr) int32
+	osiColSolution func(osi uintptr) *float64
+	addRowCut      func(cuts uintptr, nz int32, idx *int32, coef *float64, sense byte, rhs float64)
 
 	colSolution     func(m uintptr) *float64
 	bestSolution    func(m uintptr) *float64
@@ -54,7 +60,11 @@ func (l *cbcLib) symbols() []symbol {
 		{&l.setParam, "Cbc_setParameter"},
 		{&l.setMIPStart, "Cbc_setMIPStartI"},
 		{&l.registerCB, "Cbc_registerCallBack"},
+		{&l.addCutCB, "Cbc_addCutCallback"},
 		{&l.solve, "Cbc_solve"},
+		{&l.osiNumCols, "Osi_getNumCols"},
+		{&l.osiColSolution, "Osi_getColSolution"},
+		{&l.addRowCut, "OsiCuts_addRowCut"},
 		{&l.colSolution, "Cbc_getColSolution"},
 		{&l.bestSolution, "Cbc_bestSolution"},
 		{&l.objValue, "Cbc_getObjValue"},
@@ -95,6 +105,8 @@ type clpLib struct {
 	dualInfeas     func(m uintptr) int32
 	abandoned      func(m uintptr) int32
 	primalFeasible func(m uintptr) int32
+	chgObj         func(m uintptr, obj *float64)
+	primal         func(m uintptr, ifValuesPass int32) int32
 }
 
 func (l *clpLib) symbols() []symbol {
@@ -121,6 +133,8 @@ func (l *clpLib) symbols() []symbol {
 		{&l.dualInfeas, "Clp_isProvenDualInfeasible"},
 		{&l.abandoned, "Clp_isAbandoned"},
 		{&l.primalFeasible, "Clp_primalFeasible"},
+		{&l.chgObj, "Clp_chgObjCoefficients"},
+		{&l.primal, "Clp_primal"},
 	}
 }
 

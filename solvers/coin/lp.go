@@ -164,6 +164,24 @@ type Settings struct {
 	// NodeLimit stops the branch and cut after this many nodes (0: none).
 	// SolveMIP only.
 	NodeLimit int
+	// UseCutoff asks SolveMIP for solutions better than Cutoff only (above it
+	// when maximising, below it when minimising): every node whose bound is
+	// not better is pruned, so a problem without such a solution ends
+	// Infeasible. Deciding whether the optimum passes a threshold this way
+	// is much faster than optimising. SolveMIP only.
+	UseCutoff bool
+	Cutoff    float64
+	// SolutionLimit stops the branch and cut at this many incumbents (0:
+	// none); with UseCutoff, 1 stops at the first solution past the cutoff.
+	// SolveMIP only.
+	SolutionLimit int
+	// Cuts is a cut generator that Cbc calls at the nodes of its search with
+	// the node's LP solution x (one value per column); the cuts it returns
+	// must hold for every integer-feasible point (they are global), and
+	// should cut x off. Cbc's preprocessing is turned off with Cuts, so that
+	// the columns are p's. SolveMIP only. Cbc's C interface (2.10) offers no
+	// incumbent callback; Log reports each new incumbent's objective.
+	Cuts func(x []float64) []Cut
 	// Start is a MIP start: a value for every column (Cbc completes and
 	// checks it; an infeasible start is dropped). nil: none. SolveMIP only.
 	Start []float64
@@ -181,6 +199,37 @@ var ErrUnsupportedSetting = errors.New("setting not supported by this solver")
 // solve returns when its context was cancelled while the solver ran: the C
 // interfaces cannot be interrupted, so the solve ran to its end.
 var ErrNotInterruptible = errors.New("the solver's C interface cannot be interrupted; cancellation takes effect between solves")
+
+// Cut is a linear inequality or equation over the columns of an LP:
+// Σ Value[k]·x[Index[k]] Sense RHS, Sense 'L' (≤), 'G' (≥) or 'E' (=).
+type Cut struct {
+	Index []int
+	Value []float64
+	Sense byte
+	RHS   float64
+}
+
+// check says whether c is a cut over n columns.
+func (c Cut) check(n int) error {
+	if len(c.Index) != len(c.Value) {
+		return fmt.Errorf("coin: cut with %d indices and %d values", len(c.Index), len(c.Value))
+	}
+	if c.Sense != 'L' && c.Sense != 'G' && c.Sense != 'E' {
+		return fmt.Errorf("coin: cut sense %q: want 'L', 'G' or 'E'", c.Sense)
+	}
+	if math.IsNaN(c.RHS) || math.IsInf(c.RHS, 0) {
+		return fmt.Errorf("coin: cut right-hand side %v", c.RHS)
+	}
+	for k, j := range c.Index {
+		if j < 0 || j >= n {
+			return fmt.Errorf("coin: cut column %d out of [0, %d)", j, n)
+		}
+		if math.IsNaN(c.Value[k]) || math.IsInf(c.Value[k], 0) {
+			return fmt.Errorf("coin: cut coefficient %v of column %d", c.Value[k], j)
+		}
+	}
+	return nil
+}
 
 func (s *Settings) validate(p *LP, mip bool) error {
 	if s.TimeLimit < 0 {
@@ -205,6 +254,21 @@ func (s *Settings) validate(p *LP, mip bool) error {
 	}
 	if s.NodeLimit != 0 && !mip {
 		return fmt.Errorf("coin: SolveLP: NodeLimit: %w", ErrUnsupportedSetting)
+	}
+	if s.UseCutoff && (math.IsNaN(s.Cutoff) || math.IsInf(s.Cutoff, 0)) {
+		return fmt.Errorf("coin: Cutoff %v: want a finite value", s.Cutoff)
+	}
+	if s.SolutionLimit < 0 || s.SolutionLimit > math.MaxInt32 {
+		return fmt.Errorf("coin: SolutionLimit %d: want a count in [0, %d] (0: none)", s.SolutionLimit, math.MaxInt32)
+	}
+	if !mip && s.UseCutoff {
+		return fmt.Errorf("coin: SolveLP: Cutoff: %w", ErrUnsupportedSetting)
+	}
+	if !mip && s.Cuts != nil {
+		return fmt.Errorf("coin: SolveLP: Cuts: %w", ErrUnsupportedSetting)
+	}
+	if !mip && s.SolutionLimit != 0 {
+		return fmt.Errorf("coin: SolveLP: SolutionLimit: %w", ErrUnsupportedSetting)
 	}
 	if s.Start != nil {
 		if !mip {

@@ -20,11 +20,12 @@ const (
 	IterationLimit               // stopped by the solver's own iteration limit
 	Interrupted                  // stopped by the context's deadline or cancellation, or by SIGINT (Ctrl-C)
 	Numerical                    // abandoned on numerical difficulties
+	SolutionLimit                // stopped by Settings.SolutionLimit
 )
 
 func (s Status) String() string {
 	names := [...]string{"not solved", "optimal", "infeasible", "unbounded", "time limit", "node limit",
-		"iteration limit", "interrupted", "numerical difficulties"}
+		"iteration limit", "interrupted", "numerical difficulties", "solution limit"}
 	if s < 0 || int(s) >= len(names) {
 		return "Status(" + strconv.Itoa(int(s)) + ")"
 	}
@@ -53,6 +54,8 @@ type Result struct {
 	// and columns with GAMS's signs (see the package documentation). SolveLP
 	// only, when the LP is optimal.
 	RowActivity, RowDuals, ReducedCosts []float64
+	// CutCalls counts the calls of Settings.Cuts (SolveMIP).
+	CutCalls int
 	// Solver names the library and its version, e.g. "Cbc 2.10.8".
 	Solver string
 	// Time is the wall-clock time of the solve.

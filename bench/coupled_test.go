@@ -1,11 +1,9 @@
 package bench
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/internal/testmodels"
 )
 
@@ -21,18 +19,9 @@ func BenchmarkCoupledRows(b *testing.B) {
 			var solve float64
 			iters := 0
 			for b.Loop() {
-				m, _, _, err := testmodels.CoupledMLP(k)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
-					b.Fatal(err)
-				}
-				if m.Status != nnopt.StatusLocallyOptimal || m.MaxInfeasibility > 1e-9 {
-					b.Fatalf("%v, infeasibility %g; want locally optimal and feasible", m.Status, m.MaxInfeasibility)
-				}
-				solve += m.SolveModelTime
-				iters += m.NumIterations
+				s, it := testmodels.SolveCoupledMLP(b, k)
+				solve += s
+				iters += it
 			}
 			b.ReportMetric(solve/float64(iters)*1e3, "ms/iter")
 			b.ReportMetric(float64(iters)/float64(b.N), "iters")

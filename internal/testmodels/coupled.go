@@ -1,8 +1,10 @@
 package testmodels
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"testing"
 
 	"github.com/nnopt/nnopt"
 )
@@ -24,6 +26,25 @@ const (
 func CoupledMLP(k int) (*nnopt.Model, *nnopt.Variable, *nnopt.Equation, error) {
 	m, x, lim, _, err := coupledMLP(k, false)
 	return m, x, lim, err
+}
+
+// SolveCoupledMLP generates CoupledMLP(k) and solves it with default options,
+// failing tb unless it ends locally optimal and feasible to 1e-9. It returns the
+// solve time (generation left out) and the iterations, for the benchmarks that
+// time the coupled rows.
+func SolveCoupledMLP(tb testing.TB, k int) (seconds float64, iterations int) {
+	tb.Helper()
+	m, _, _, err := CoupledMLP(k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		tb.Fatal(err)
+	}
+	if m.Status != nnopt.StatusLocallyOptimal || m.MaxInfeasibility > 1e-9 {
+		tb.Fatalf("%v, infeasibility %g; want locally optimal and feasible", m.Status, m.MaxInfeasibility)
+	}
+	return m.SolveModelTime, m.NumIterations
 }
 
 // CoupledMLPLag is CoupledMLP with k-1 more rows that read the outputs through a

@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"compress/gzip"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,7 +40,7 @@ func BenchmarkNetlib(b *testing.B) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".mps.gz")
 		plain := filepath.Join(tmp, name+".mps")
-		if err := gunzip(f, plain); err != nil {
+		if err := testdata.Gunzip(f, plain); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(name+"/nnopt", func(b *testing.B) {
@@ -92,25 +90,4 @@ func cpuTime() time.Duration {
 // reportCPU reports cpu, spent over b.N iterations, as the metric cpu-ms/op.
 func reportCPU(b *testing.B, cpu time.Duration) {
 	b.ReportMetric(cpu.Seconds()*1e3/float64(b.N), "cpu-ms/op")
-}
-
-func gunzip(from, to string) error {
-	f, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		return err
-	}
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, z); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -1,8 +1,6 @@
 package simplex
 
 import (
-	"compress/gzip"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -140,7 +138,7 @@ func TestNetlibAgainstGlpsol(t *testing.T) {
 			continue
 		}
 		plain := filepath.Join(tmp, name+".mps")
-		if err := gunzip(f, plain); err != nil {
+		if err := testdata.Gunzip(f, plain); err != nil {
 			t.Fatal(err)
 		}
 		s, err := glpk.Solve(plain, "--mps")
@@ -169,21 +167,4 @@ func TestNetlibAgainstGlpsol(t *testing.T) {
 			}
 		}
 	}
-}
-
-func gunzip(from, to string) error {
-	f, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(z)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(to, data, 0o644)
 }

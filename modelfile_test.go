@@ -214,7 +214,7 @@ func everyKindModel(t testing.TB) (*nnopt.Container, *nnopt.Model) {
 		return e
 	}
 	funcs := nnopt.Add(nnopt.Add(nnopt.Add(nnopt.Tanh(x), nnopt.Exp(x)), nnopt.Add(nnopt.Log(nnopt.Add(x, nnopt.Const(1))), nnopt.Sqrt(nnopt.Add(nnopt.Sqr(x), nnopt.Const(1))))),
-		nnopt.Add(nnopt.Add(nnopt.Sigmoid(x), nnopt.Sin(x)), nnopt.Add(nnopt.Add(nnopt.Cos(x), nnopt.Abs(x)), nnopt.Add(nnopt.Erf(x), nnopt.Add(nnopt.Power(x, 2.5), nnopt.Pow(p, x))))))
+		nnopt.Add(nnopt.Add(nnopt.Sigmoid(x), nnopt.Sin(x)), nnopt.Add(nnopt.Add(nnopt.Cos(x), nnopt.Abs(x)), nnopt.Add(nnopt.Add(nnopt.Erf(x), nnopt.Softplus(x)), nnopt.Add(nnopt.Power(x, 2.5), nnopt.Pow(p, x))))))
 	def("funcs", []*nnopt.Set{i, tt}, nnopt.Eq(funcs, nnopt.Add(nnopt.Mul(p, x), nnopt.Div(sp, nnopt.Const(2)))))
 	lags := def("lags", []*nnopt.Set{tt}, nnopt.Eq(nnopt.Lag(nnopt.Sum(x, i), tt, 1), nnopt.Lead(nnopt.Sum(nnopt.Where(x, late), i), tt, 2)))
 	mustTB(t, lags.Where(late))

@@ -26,6 +26,13 @@ const (
 	// (with fixed weights), for global answers: verification, optimising over a
 	// trained network.
 	ReLUBigM
+	// ReLUSOS1 is exact without big-M constants: y = x + s with y ≥ 0, s ≥ 0
+	// and a special ordered set of type 1 {y, s} per neuron that can change
+	// sign, so that one of them is 0 (nnopt.SOS1). Bounds are not needed (an
+	// unbounded neuron is fine) but help the solver: y ≤ max(0, U), s ≤
+	// max(0, -L). A neuron with U ≤ 0 is y = 0 and one with L ≥ 0 is y = x, with
+	// no set. The model is a MIP for Cbc, which branches on the sets.
+	ReLUSOS1
 )
 
 func (f ReLUFormulation) String() string {
@@ -36,16 +43,21 @@ func (f ReLUFormulation) String() string {
 		return "max"
 	case ReLUBigM:
 		return "bigm"
+	case ReLUSOS1:
+		return "sos1"
 	}
 	return fmt.Sprintf("ReLUFormulation(%d)", int(f))
 }
 
 // ReLUOutput is a ReLU's output variable and equations, with the binaries of its
-// big-M formulation (nil for ReLUMax) and how many neurons needed one.
+// big-M formulation (nil otherwise), the slacks and sets of its SOS1 formulation
+// (nil otherwise) and how many neurons needed one.
 type ReLUOutput struct {
 	Output
 	Binary   *nnopt.Variable
-	Unstable int // neurons whose bounds let them change sign (a free binary each)
+	Slack    *nnopt.Variable // s = y - x ≥ 0 of ReLUSOS1
+	Sets     *nnopt.SOS1     // {y, s} per neuron that can change sign, of ReLUSOS1
+	Unstable int             // neurons whose bounds let them change sign (a free binary each)
 	// Lo and Up are the big-M formulation's bounds of x, per neuron (zero for the
 	// stable ones); TightenReLU narrows them.
 	Lo, Up *nnopt.Parameter
@@ -73,6 +85,8 @@ func ReLU(c *nnopt.Container, x *nnopt.Variable, f ReLUFormulation) (ReLUOutput,
 			f = ReLUMax
 		}
 	case ReLUMax, ReLUBigM:
+	case ReLUSOS1:
+		return sos1ReLU(c, x, unstable)
 	default:
 		return ReLUOutput{}, fmt.Errorf("activation relu of %q: unknown formulation %v", x.Name(), f)
 	}
@@ -150,6 +164,49 @@ func bigMReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, 
 		eqs = append(eqs, e)
 	}
 	return ReLUOutput{Output: Output{y, eqs}, Binary: z, Unstable: unstable, Lo: lo, Up: up}, nil
+}
+
+// sos1ReLU writes the SOS1 formulation over x's domain: y - s = x where y can be
+// positive, the sets where x can change sign.
+func sos1ReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, error) {
+	d := x.Domain()
+	name := c.UniqueName(x.Name() + "_relu")
+	y := c.NewVariable(name, nnopt.Positive, d...)
+	s := c.NewVariable(c.UniqueName(name+"_slack"), nnopt.Positive, d...)
+	live, open := c.NewSubset(c.UniqueName(name+"_live"), d...), c.NewSubset(c.UniqueName(name+"_open"), d...)
+	liveMask, openMask := make([]bool, x.Size()), make([]bool, x.Size())
+	for i := range x.Lo {
+		l, u := x.Lo[i], x.Up[i]
+		y.Lo[i], y.Up[i] = math.Max(0, l), math.Max(0, u)
+		s.Up[i] = math.Max(0, -l)
+		liveMask[i] = u > 0
+		openMask[i] = l < 0 && u > 0
+		if l >= 0 {
+			s.Up[i] = 0
+		}
+		s.L[i] = math.Min(s.Up[i], math.Max(0, -x.L[i]))
+	}
+	if err := live.SetMask(liveMask); err != nil {
+		return ReLUOutput{}, err
+	}
+	if err := open.SetMask(openMask); err != nil {
+		return ReLUOutput{}, err
+	}
+	split := c.NewEquation(c.UniqueName(name+"_split"), d...)
+	if err := split.Define(nnopt.Eq(nnopt.Sub(y, s), x)); err != nil {
+		return ReLUOutput{}, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+	}
+	if err := split.Where(live); err != nil {
+		return ReLUOutput{}, err
+	}
+	sets, err := c.AddSOS1(c.UniqueName(name+"_sos"), []*nnopt.Variable{y, s}, d...)
+	if err == nil {
+		err = sets.Where(open)
+	}
+	if err != nil {
+		return ReLUOutput{}, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+	}
+	return ReLUOutput{Output: Output{y, []*nnopt.Equation{split}}, Slack: s, Sets: sets, Unstable: unstable}, nil
 }
 
 // TightenReLU narrows a big-M ReLU (made by ReLU with ReLUBigM, over input x) to

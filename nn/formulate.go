@@ -47,7 +47,9 @@ type FormulateSettings struct {
 	PoolBigM float64
 	// ReLU is the formulation of every ReLU layer (activation.ReLU): the zero value
 	// takes big-M with binaries where the pre-activations' bounds are finite (fixed
-	// weights and a bounded input) and y = max(x, 0) otherwise.
+	// weights and a bounded input) and y = max(x, 0) otherwise; ReLUSOS1 takes
+	// special ordered sets for Cbc instead of binaries (TightenBounds narrows the
+	// big-M layers only).
 	ReLU activation.ReLUFormulation
 }
 
@@ -82,9 +84,11 @@ type Formulation struct {
 	// Weights are the network's parameters in state-dict order: by layer, the
 	// weight before the bias.
 	Weights []Weight
-	// Binaries are the big-M ReLU layers' binaries (activation.ReLUOutput.Binary),
-	// in layer order, and Unstable counts their neurons that can change sign.
+	// Binaries are the big-M ReLU layers' binaries (activation.ReLUOutput.Binary)
+	// and Sets the SOS1 ReLU layers' sets (activation.ReLUOutput.Sets), in layer
+	// order, and Unstable counts their neurons that can change sign.
 	Binaries []*nnopt.Variable
+	Sets     []*nnopt.SOS1
 	Unstable int
 
 	relus []reluLayer // the big-M ReLU layers, for TightenBounds
@@ -253,6 +257,10 @@ func (b *builder) layer(i int, l Layer) error {
 				b.f.Binaries = append(b.f.Binaries, o.Binary)
 				b.f.Unstable += o.Unstable
 				b.f.relus = append(b.f.relus, reluLayer{in: v, out: o, before: len(b.f.Equations)})
+			}
+			if o.Sets != nil {
+				b.f.Sets = append(b.f.Sets, o.Sets)
+				b.f.Unstable += o.Unstable
 			}
 			return o.Output, err
 		}, nil)

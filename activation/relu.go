@@ -31,7 +31,9 @@ const (
 	// sign, so that one of them is 0 (nnopt.SOS1). Bounds are not needed (an
 	// unbounded neuron is fine) but help the solver: y ≤ max(0, U), s ≤
 	// max(0, -L). A neuron with U ≤ 0 is y = 0 and one with L ≥ 0 is y = x, with
-	// no set. The model is a MIP for Cbc, which branches on the sets.
+	// no set. The model is a MIP for Cbc, which branches on the sets. Its LP
+	// relaxation (sets dropped) is weaker than big-M's: y ≤ x - L and y ≤ U
+	// instead of the triangle y ≤ U·(x - L)/(U - L).
 	ReLUSOS1
 )
 
@@ -214,9 +216,13 @@ func sos1ReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, 
 // bounds and the big-M constants take them, and a neuron that can no longer change
 // sign gets its binary fixed (0 when up ≤ 0, 1 when lo ≥ 0), which makes its four
 // rows y = 0 or y = x. It returns how many neurons became stable.
+//
+// An SOS1 ReLU (ReLUSOS1) takes the new bounds in x, y and the slacks; a neuron
+// that can no longer change sign keeps its set, which its bounds now satisfy.
 func TightenReLU(o ReLUOutput, x *nnopt.Variable, lo, up []float64) (int, error) {
-	if o.Binary == nil || o.Lo == nil {
-		return 0, fmt.Errorf("activation relu of %q: not a big-M formulation", x.Name())
+	sos := o.Sets != nil && o.Slack != nil
+	if !sos && (o.Binary == nil || o.Lo == nil) {
+		return 0, fmt.Errorf("activation relu of %q: not a big-M or SOS1 formulation", x.Name())
 	}
 	if len(lo) != x.Size() || len(up) != x.Size() {
 		return 0, fmt.Errorf("activation relu of %q: %d and %d bounds for %d elements", x.Name(), len(lo), len(up), x.Size())
@@ -228,8 +234,16 @@ func TightenReLU(o ReLUOutput, x *nnopt.Variable, lo, up []float64) (int, error)
 		if !(l <= u) {
 			return stable, fmt.Errorf("activation relu of %q: element %d: bounds [%g, %g] leave no point in [%g, %g]", x.Name(), i, lo[i], up[i], x.Lo[i], x.Up[i])
 		}
+		wasOpen := x.Lo[i] < 0 && x.Up[i] > 0
 		x.Lo[i], x.Up[i] = l, u
 		y.Lo[i], y.Up[i] = math.Max(0, l), math.Max(0, u)
+		if sos {
+			o.Slack.Up[i] = math.Max(0, -l)
+			if wasOpen && !(l < 0 && u > 0) {
+				stable++
+			}
+			continue
+		}
 		if z.Lo[i] == z.Up[i] {
 			continue // stable already
 		}

@@ -48,8 +48,7 @@ type FormulateSettings struct {
 	// ReLU is the formulation of every ReLU layer (activation.ReLU): the zero value
 	// takes big-M with binaries where the pre-activations' bounds are finite (fixed
 	// weights and a bounded input) and y = max(x, 0) otherwise; ReLUSOS1 takes
-	// special ordered sets for Cbc instead of binaries (TightenBounds narrows the
-	// big-M layers only).
+	// special ordered sets for Cbc instead of binaries.
 	ReLU activation.ReLUFormulation
 }
 
@@ -91,7 +90,7 @@ type Formulation struct {
 	Sets     []*nnopt.SOS1
 	Unstable int
 
-	relus []reluLayer // the big-M ReLU layers, for TightenBounds
+	relus []reluLayer // the big-M and SOS1 ReLU layers, for TightenBounds
 
 	net *Sequential
 }
@@ -261,6 +260,7 @@ func (b *builder) layer(i int, l Layer) error {
 			if o.Sets != nil {
 				b.f.Sets = append(b.f.Sets, o.Sets)
 				b.f.Unstable += o.Unstable
+				b.f.relus = append(b.f.relus, reluLayer{in: v, out: o, before: len(b.f.Equations)})
 			}
 			return o.Output, err
 		}, nil)

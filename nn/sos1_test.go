@@ -3,6 +3,7 @@ package nn_test
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -79,4 +80,52 @@ func TestReLUFormulationsAgree(t *testing.T) {
 		t.Errorf("big-M, SOS1 margins %v; want equal and at least the grid's %g", margins, grid)
 	}
 	t.Logf("margin %v, grid %g", margins, grid)
+}
+
+// TestTightenSOS1: LP tightening narrows an SOS1 network's bounds too, if less
+// than the big-M one's: with the sets dropped, y = x + s only gives y ≤ x - L
+// and y ≤ U, looser than big-M's relaxation (the triangle y ≤ U(x - L)/(U - L)).
+// The margins through Cbc agree after it.
+func TestTightenSOS1(t *testing.T) {
+	needCbc(t)
+	type result struct {
+		stable            int
+		before, after, mg float64
+	}
+	var got []result
+	for _, f := range []activation.ReLUFormulation{activation.ReLUBigM, activation.ReLUSOS1} {
+		rng := rand.New(rand.NewPCG(11, 12))
+		net := reluMLP(rng)
+		x0 := uniform(rng, 6, 1)
+		c := nnopt.NewContainer()
+		x := c.NewVariable("x", nnopt.Free, c.Dims(1, 6)...)
+		for k, v := range x0 {
+			x.L[k], x.Lo[k], x.Up[k] = v, v-0.5, v+0.5
+		}
+		form, err := nn.Formulate(c, net, x, nn.FormulateSettings{ReLU: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := form.TightenBounds(context.Background(), c, nn.TightenSettings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := c.NewModel("verify", nnopt.ModelSpec{Equations: form.Equations, Problem: nnopt.MIP, Sense: nnopt.Maximize,
+			Objective: nnopt.Sub(form.Output.Elem("0", "0"), form.Output.Elem("0", "1"))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Solve(context.Background(), nnopt.Options{}); err != nil || m.Status != nnopt.StatusOptimal {
+			t.Fatalf("%v: %v %v", f, err, m.Status)
+		}
+		got = append(got, result{rep.Stable, rep.SpreadBefore, rep.SpreadAfter, m.ObjectiveValue})
+	}
+	b, s := got[0], got[1]
+	if b.stable < s.stable || math.Abs(b.before-s.before) > 1e-9 || s.after < b.after-1e-6*(1+b.after) || math.Abs(b.mg-s.mg) > 1e-6 {
+		t.Errorf("big-M %+v, SOS1 %+v; want the same margin and spread before, SOS1's at least big-M's after", b, s)
+	}
+	if b.after >= b.before || s.after >= s.before {
+		t.Errorf("spread big-M %g, SOS1 %g after, %g before: nothing tightened", b.after, s.after, b.before)
+	}
+	t.Logf("big-M %+v, SOS1 %+v", b, s)
 }

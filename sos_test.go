@@ -175,13 +175,21 @@ func TestSOS1Refused(t *testing.T) {
 	if err := s.m.Encode(&bytes.Buffer{}); !errors.Is(err, nnopt.ErrUnsupported) || !strings.Contains(err.Error(), "px_set") {
 		t.Errorf("model file: %v", err)
 	}
+	prog, err := s.m.LinearProgram(nnopt.LPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nnopt.NewContainer().AddProgram("back", prog); err == nil || !strings.Contains(err.Error(), `"px_set"`) {
+		t.Errorf("AddProgram of a program with sets: %v; want a refusal naming px_set", err)
+	}
+	var half *nnopt.Model
 	// A model that reads x but not y holds px_set; one that reads part of a
 	// family is an error.
 	c := s.c
 	i := s.x.Domain()[0]
 	z := c.NewVariable("z", nnopt.Positive, i)
 	c.NewSOS1("xz", []*nnopt.Variable{s.x, z}, i)
-	half, err := c.NewModel("half", nnopt.ModelSpec{Problem: nnopt.MIP, Sense: nnopt.Maximize, Objective: nnopt.Sum(s.x, i)})
+	half, err = c.NewModel("half", nnopt.ModelSpec{Problem: nnopt.MIP, Sense: nnopt.Maximize, Objective: nnopt.Sum(s.x, i)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,9 @@ type FormulateSettings struct {
 	// weights and a bounded input) and y = max(x, 0) otherwise; ReLUSOS1 takes
 	// special ordered sets for Cbc instead of binaries.
 	ReLU activation.ReLUFormulation
+	// ReLULayers overrides ReLU for single layers, by their index in
+	// Sequential.Layers; an index that is not a ReLU layer is an error.
+	ReLULayers map[int]activation.ReLUFormulation
 }
 
 // Weight is one network parameter inside a model: Var when trainable, Param
@@ -169,7 +172,17 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 	if !(s.PoolBigM >= 0) || math.IsInf(s.PoolBigM, 1) {
 		return nil, fmt.Errorf("nn: Formulate: PoolBigM %g must be finite and non-negative (0: from bounds)", s.PoolBigM)
 	}
-	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, relu: s.ReLU, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
+	for i := range s.ReLULayers {
+		if i < 0 || i >= len(net.Layers) {
+			return nil, fmt.Errorf("nn: Formulate: ReLULayers names layer %d of %d", i, len(net.Layers))
+		}
+		switch net.Layers[i].(type) {
+		case ReLU, *ReLU:
+		default:
+			return nil, fmt.Errorf("nn: Formulate: ReLULayers names layer %d, a %s; want a ReLU layer", i, layerName(net.Layers[i]))
+		}
+	}
+	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, relu: s.ReLU, reluLayers: s.ReLULayers, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
 	b.cur = x
 	b.vals = symbolValues(x)
 	for i, l := range net.Layers {
@@ -188,14 +201,16 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 
 // builder carries the current symbol and its values from layer to layer.
 type builder struct {
-	c     *nnopt.Container
-	mode  WeightMode
-	bigM  float64
-	relu  activation.ReLUFormulation
-	batch int
-	f     *Formulation
-	cur   formulations.Symbol
-	vals  []float64 // levels of cur, nil when unknown
+	c    *nnopt.Container
+	mode WeightMode
+	bigM float64
+	relu activation.ReLUFormulation
+	// reluLayers are FormulateSettings.ReLULayers.
+	reluLayers map[int]activation.ReLUFormulation
+	batch      int
+	f          *Formulation
+	cur        formulations.Symbol
+	vals       []float64 // levels of cur, nil when unknown
 }
 
 func (b *builder) layer(i int, l Layer) error {
@@ -251,7 +266,11 @@ func (b *builder) layer(i int, l Layer) error {
 		return b.activation(l, activation.Sigmoid, activation.SigmoidBounds)
 	case ReLU, *ReLU:
 		return b.activation(l, func(c *nnopt.Container, v *nnopt.Variable) (activation.Output, error) {
-			o, err := activation.ReLU(c, v, b.relu)
+			f, ok := b.reluLayers[i]
+			if !ok {
+				f = b.relu
+			}
+			o, err := activation.ReLU(c, v, f)
 			if o.Binary != nil {
 				b.f.Binaries = append(b.f.Binaries, o.Binary)
 				b.f.Unstable += o.Unstable

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/nnopt/nnopt"
@@ -25,19 +26,22 @@ func TestReLUFormulationsAgree(t *testing.T) {
 	}}
 	var margins []float64
 	for _, tc := range []struct {
+		name         string
 		f            activation.ReLUFormulation
+		layers       map[int]activation.ReLUFormulation
 		sets, binary int
 	}{
-		{activation.ReLUBigM, 0, 1},
-		{activation.ReLUSOS1, 1, 0},
+		{"bigm", activation.ReLUBigM, nil, 0, 1},
+		{"sos1", activation.ReLUSOS1, nil, 1, 0},
+		{"layer 1 sos1", activation.ReLUBigM, map[int]activation.ReLUFormulation{1: activation.ReLUSOS1}, 1, 0},
 	} {
-		t.Run(tc.f.String(), func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			c := nnopt.NewContainer()
 			x := c.NewVariable("x", nnopt.Free, c.Dims(1, 2)...)
 			for k := range x.Lo {
 				x.Lo[k], x.Up[k] = -1, 1
 			}
-			f, err := nn.Formulate(c, net, x, nn.FormulateSettings{ReLU: tc.f})
+			f, err := nn.Formulate(c, net, x, nn.FormulateSettings{ReLU: tc.f, ReLULayers: tc.layers})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,8 +80,21 @@ func TestReLUFormulationsAgree(t *testing.T) {
 			grid = math.Max(grid, y[0]-y[1])
 		}
 	}
-	if len(margins) != 2 || math.Abs(margins[0]-margins[1]) > 1e-6 || margins[0] < grid-1e-9 {
-		t.Errorf("big-M, SOS1 margins %v; want equal and at least the grid's %g", margins, grid)
+	if len(margins) != 3 || math.Abs(margins[0]-margins[1]) > 1e-6 || math.Abs(margins[0]-margins[2]) > 1e-6 || margins[0] < grid-1e-9 {
+		t.Errorf("big-M, SOS1, per-layer margins %v; want equal and at least the grid's %g", margins, grid)
+	}
+	for _, tc := range []struct {
+		layers map[int]activation.ReLUFormulation
+		want   string
+	}{
+		{map[int]activation.ReLUFormulation{0: activation.ReLUSOS1}, "ReLULayers names layer 0, a nn.Linear; want a ReLU layer"},
+		{map[int]activation.ReLUFormulation{3: activation.ReLUSOS1}, "ReLULayers names layer 3 of 3"},
+	} {
+		c := nnopt.NewContainer()
+		x := c.NewVariable("x", nnopt.Free, c.Dims(1, 2)...)
+		if _, err := nn.Formulate(c, net, x, nn.FormulateSettings{ReLULayers: tc.layers}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v; want %q", tc.layers, err, tc.want)
+		}
 	}
 	t.Logf("margin %v, grid %g", margins, grid)
 }

@@ -14,7 +14,8 @@ import (
 
 // TestReLUFormulationsAgree: a 2-3-2 ReLU network with fixed weights over an
 // input box, the largest margin y0 - y1, is the same MIP optimum through Cbc
-// with big-M binaries and with SOS1 sets, and the input each returns gives that
+// with big-M binaries, with SOS1 sets for every layer and with SOS1 chosen for
+// the layer alone (ReLULayers), and the input each returns gives that
 // margin in the network. The box makes all three hidden neurons able to change
 // sign, so both formulations branch.
 func TestReLUFormulationsAgree(t *testing.T) {

@@ -201,16 +201,16 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 
 // builder carries the current symbol and its values from layer to layer.
 type builder struct {
-	c    *nnopt.Container
-	mode WeightMode
-	bigM float64
-	relu activation.ReLUFormulation
-	// reluLayers are FormulateSettings.ReLULayers.
-	reluLayers map[int]activation.ReLUFormulation
-	batch      int
-	f          *Formulation
-	cur        formulations.Symbol
-	vals       []float64 // levels of cur, nil when unknown
+	c     *nnopt.Container
+	mode  WeightMode
+	bigM  float64
+	relu  activation.ReLUFormulation
+	batch int
+	f     *Formulation
+	cur   formulations.Symbol
+	vals  []float64 // levels of cur, nil when unknown
+
+	reluLayers map[int]activation.ReLUFormulation // FormulateSettings.ReLULayers
 }
 
 func (b *builder) layer(i int, l Layer) error {

@@ -89,21 +89,12 @@ func (m *Model) sos1Families(has func(*Variable) bool) ([]*SOS1, error) {
 		if !ok {
 			continue
 		}
-		in := 0
-		for _, v := range s.members {
-			if has(v) {
-				in++
-			}
-		}
-		if in == 0 {
+		in := slices.IndexFunc(s.members, has)
+		if in < 0 {
 			continue
 		}
-		if in < len(s.members) {
-			for _, v := range s.members {
-				if !has(v) {
-					return nil, fmt.Errorf("nnopt: model %q: SOS1 %q: member %q is not in the model (no equation and not the objective reads it); the model must hold all of a family's members or none", m.name, s.name, v.name)
-				}
-			}
+		if miss := slices.IndexFunc(s.members, func(v *Variable) bool { return !has(v) }); miss >= 0 {
+			return nil, fmt.Errorf("nnopt: model %q: SOS1 %q: member %q is not in the model (no equation and not the objective reads it), member %q is; the model must hold all of a family's members or none", m.name, s.name, s.members[miss].name, s.members[in].name)
 		}
 		out = append(out, s)
 	}

@@ -41,7 +41,7 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 	}
 	mip := m.problem == MIP
 	if !mip {
-		lp.Integer = nil // LP, or the relaxation RMIP
+		lp.Integer, lp.SOS = nil, nil // LP, or the relaxation RMIP
 	}
 	gen := time.Since(start)
 	if opt.Output != nil {

@@ -87,6 +87,8 @@ func kindOf(sym any) string {
 		return "equation"
 	case *Model:
 		return "model"
+	case *SOS1:
+		return "SOS1"
 	}
 	return fmt.Sprintf("symbol of type %T", sym)
 }

@@ -43,7 +43,7 @@ type LPOptions struct {
 // --lp, CPLEX, Gurobi, HiGHS, SCIP, CBC). The model must be linear: every equation's
 // lhs - rhs of degree linear or constant by Classify; the error names the first
 // equation that is not, and its term. Binary and integer variables go to the
-// Binaries and Generals sections. For the scaled model, write
+// Binaries and Generals sections, SOS1 families (AddSOS1) to the SOS section. For the scaled model, write
 // m.LinearProgram(LPOptions{Scaled: true}) with lpfile.WriteLP.
 func (m *Model) WriteLP(w io.Writer) error {
 	p, err := m.LinearProgram(LPOptions{})
@@ -54,7 +54,8 @@ func (m *Model) WriteLP(w io.Writer) error {
 }
 
 // WriteMPS writes the model in free MPS format (see lpfile.WriteMPS; read by
-// glpsol --freemps and most solvers). The model must be linear, as for WriteLP.
+// glpsol --freemps and most solvers). The model must be linear, as for WriteLP,
+// and hold no SOS1 sets (write the LP file).
 func (m *Model) WriteMPS(w io.Writer) error {
 	p, err := m.LinearProgram(LPOptions{})
 	if err != nil {
@@ -138,6 +139,9 @@ func (m *Model) linearProgram(inst *instance, opt LPOptions) (*lpfile.Program, e
 	p, err := lpmodel.Program(lm)
 	if err != nil {
 		return nil, fmt.Errorf("nnopt: model %q: %w", m.name, err)
+	}
+	if p.SOS, err = m.sosOfInstance(inst); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -278,6 +278,11 @@ func (m *Model) encode() ([]byte, map[string]safetensors.Tensor, error) {
 	enc := &modelEncoder{c: c, sets: map[*Set]bool{}, syms: map[any]bool{}, inlineK: map[*Set]int{}, nodeOf: map[*Expr]int{}}
 	f := &fileModel{Format: modelFormat, Name: m.name, Problem: m.problem.String(), Sense: m.sense.String(), Sets: []fileSet{}}
 	var err error
+	if s, err := m.heldSOS1(); err != nil {
+		return nil, nil, err
+	} else if s != nil {
+		return nil, nil, fmt.Errorf("SOS1 %q: model files hold no special ordered sets yet: %w", s.name, ErrUnsupported)
+	}
 	if f.Options, err = m.Options.toFile("Model.Options"); err != nil {
 		return nil, nil, err
 	}

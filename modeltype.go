@@ -193,6 +193,11 @@ func (m *Model) CheckType(p Problem) error {
 			return discrete("", bad)
 		}
 	}
+	if s, err := m.heldSOS1(); err != nil {
+		return fail("", "", "%v", err)
+	} else if s != nil && !r.discrete {
+		return fail("", s.name, "holds SOS1 sets %q%s", s.name, r.hint(p, discreteKey, "no special ordered sets"))
+	}
 	if r.square && rows != unfixed {
 		return fail("", "", "is not square: %d equation rows but %d variable elements that are not fixed (%s needs as many of each)", rows, unfixed, "a "+p.String())
 	}
@@ -221,6 +226,9 @@ func (m *Model) checkProblemType() (SolveStatus, error) {
 		return 0, nil
 	}
 	const types = "nnopt solves LP, QCP, NLP, DNLP, RMIP, RMIQCP and RMINLP models"
+	if s, _ := m.heldSOS1(); s != nil && typeErr == nil {
+		return SolveCapabilityProblems, fmt.Errorf("nnopt: model %q: problem type %s with SOS1 sets %q is %w by nnopt's solver, which does not branch (%s); choose \"cbc\" in Options.Solvers", m.name, m.problem, s.name, ErrUnsupported, types)
+	}
 	if typeErr != nil {
 		return SolveCapabilityProblems, fmt.Errorf("%w; besides, problem type %s is %w (%s)", typeErr, m.problem, ErrUnsupported, types)
 	}

@@ -42,6 +42,9 @@ func (c *Container) AddProgram(name string, p *lpfile.Program) (m *Model, err er
 		}
 	}()
 	tryErr(p.Check())
+	if len(p.SOS) > 0 {
+		tryErr(fmt.Errorf("special ordered set %q (and %d more): a program's sets are not read into a model; use AddSOS1", p.SOS[0].Name, len(p.SOS)-1))
+	}
 	rowNames := make([]string, len(p.Rows))
 	for i, r := range p.Rows {
 		rowNames[i] = r.Name

@@ -26,6 +26,15 @@ const (
 	// (with fixed weights), for global answers: verification, optimising over a
 	// trained network.
 	ReLUBigM
+	// ReLUSOS1 is exact without big-M constants: y = x + s with y ≥ 0, s ≥ 0
+	// and a special ordered set of type 1 {y, s} per neuron that can change
+	// sign, so that one of them is 0 (nnopt.SOS1). Bounds are not needed (an
+	// unbounded neuron is fine) but help the solver: y ≤ max(0, U), s ≤
+	// max(0, -L). A neuron with U ≤ 0 is y = 0 and one with L ≥ 0 is y = x, with
+	// no set. The model is a MIP for Cbc, which branches on the sets. Its LP
+	// relaxation (sets dropped) is weaker than big-M's: y ≤ x - L and y ≤ U
+	// instead of the triangle y ≤ U·(x - L)/(U - L).
+	ReLUSOS1
 )
 
 func (f ReLUFormulation) String() string {
@@ -36,16 +45,21 @@ func (f ReLUFormulation) String() string {
 		return "max"
 	case ReLUBigM:
 		return "bigm"
+	case ReLUSOS1:
+		return "sos1"
 	}
 	return fmt.Sprintf("ReLUFormulation(%d)", int(f))
 }
 
 // ReLUOutput is a ReLU's output variable and equations, with the binaries of its
-// big-M formulation (nil for ReLUMax) and how many neurons needed one.
+// big-M formulation (nil otherwise), the slacks and sets of its SOS1 formulation
+// (nil otherwise) and how many neurons needed one.
 type ReLUOutput struct {
 	Output
 	Binary   *nnopt.Variable
-	Unstable int // neurons whose bounds let them change sign (a free binary each)
+	Slack    *nnopt.Variable // s = y - x ≥ 0 of ReLUSOS1
+	Sets     *nnopt.SOS1     // {y, s} per neuron that can change sign, of ReLUSOS1
+	Unstable int             // neurons whose bounds let them change sign (a free binary each)
 	// Lo and Up are the big-M formulation's bounds of x, per neuron (zero for the
 	// stable ones); TightenReLU narrows them.
 	Lo, Up *nnopt.Parameter
@@ -73,6 +87,8 @@ func ReLU(c *nnopt.Container, x *nnopt.Variable, f ReLUFormulation) (ReLUOutput,
 			f = ReLUMax
 		}
 	case ReLUMax, ReLUBigM:
+	case ReLUSOS1:
+		return sos1ReLU(c, x, unstable)
 	default:
 		return ReLUOutput{}, fmt.Errorf("activation relu of %q: unknown formulation %v", x.Name(), f)
 	}
@@ -152,14 +168,61 @@ func bigMReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, 
 	return ReLUOutput{Output: Output{y, eqs}, Binary: z, Unstable: unstable, Lo: lo, Up: up}, nil
 }
 
+// sos1ReLU writes the SOS1 formulation over x's domain: y - s = x where y can be
+// positive, the sets where x can change sign.
+func sos1ReLU(c *nnopt.Container, x *nnopt.Variable, unstable int) (ReLUOutput, error) {
+	d := x.Domain()
+	name := c.UniqueName(x.Name() + "_relu")
+	y := c.NewVariable(name, nnopt.Positive, d...)
+	s := c.NewVariable(c.UniqueName(name+"_slack"), nnopt.Positive, d...)
+	live, open := c.NewSubset(c.UniqueName(name+"_live"), d...), c.NewSubset(c.UniqueName(name+"_open"), d...)
+	liveMask, openMask := make([]bool, x.Size()), make([]bool, x.Size())
+	for i := range x.Lo {
+		l, u := x.Lo[i], x.Up[i]
+		y.Lo[i], y.Up[i] = math.Max(0, l), math.Max(0, u)
+		s.Up[i] = math.Max(0, -l)
+		liveMask[i] = u > 0
+		openMask[i] = l < 0 && u > 0
+		if l >= 0 {
+			s.Up[i] = 0
+		}
+		s.L[i] = math.Min(s.Up[i], math.Max(0, -x.L[i]))
+	}
+	if err := live.SetMask(liveMask); err != nil {
+		return ReLUOutput{}, err
+	}
+	if err := open.SetMask(openMask); err != nil {
+		return ReLUOutput{}, err
+	}
+	split := c.NewEquation(c.UniqueName(name+"_split"), d...)
+	if err := split.Define(nnopt.Eq(nnopt.Sub(y, s), x)); err != nil {
+		return ReLUOutput{}, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+	}
+	if err := split.Where(live); err != nil {
+		return ReLUOutput{}, err
+	}
+	sets, err := c.AddSOS1(c.UniqueName(name+"_sos"), []*nnopt.Variable{y, s}, d...)
+	if err == nil {
+		err = sets.Where(open)
+	}
+	if err != nil {
+		return ReLUOutput{}, fmt.Errorf("activation relu of %q: %w", x.Name(), err)
+	}
+	return ReLUOutput{Output: Output{y, []*nnopt.Equation{split}}, Slack: s, Sets: sets, Unstable: unstable}, nil
+}
+
 // TightenReLU narrows a big-M ReLU (made by ReLU with ReLUBigM, over input x) to
 // new bounds [lo, up] of x, each inside x's current bounds: x's bounds, y's
 // bounds and the big-M constants take them, and a neuron that can no longer change
 // sign gets its binary fixed (0 when up ≤ 0, 1 when lo ≥ 0), which makes its four
 // rows y = 0 or y = x. It returns how many neurons became stable.
+//
+// An SOS1 ReLU (ReLUSOS1) takes the new bounds in x, y and the slacks; a neuron
+// that can no longer change sign keeps its set, which its bounds now satisfy.
 func TightenReLU(o ReLUOutput, x *nnopt.Variable, lo, up []float64) (int, error) {
-	if o.Binary == nil || o.Lo == nil {
-		return 0, fmt.Errorf("activation relu of %q: not a big-M formulation", x.Name())
+	sos := o.Sets != nil && o.Slack != nil
+	if !sos && (o.Binary == nil || o.Lo == nil) {
+		return 0, fmt.Errorf("activation relu of %q: not a big-M or SOS1 formulation", x.Name())
 	}
 	if len(lo) != x.Size() || len(up) != x.Size() {
 		return 0, fmt.Errorf("activation relu of %q: %d and %d bounds for %d elements", x.Name(), len(lo), len(up), x.Size())
@@ -171,8 +234,16 @@ func TightenReLU(o ReLUOutput, x *nnopt.Variable, lo, up []float64) (int, error)
 		if !(l <= u) {
 			return stable, fmt.Errorf("activation relu of %q: element %d: bounds [%g, %g] leave no point in [%g, %g]", x.Name(), i, lo[i], up[i], x.Lo[i], x.Up[i])
 		}
+		wasOpen := x.Lo[i] < 0 && x.Up[i] > 0
 		x.Lo[i], x.Up[i] = l, u
 		y.Lo[i], y.Up[i] = math.Max(0, l), math.Max(0, u)
+		if sos {
+			o.Slack.Up[i] = math.Max(0, -l)
+			if wasOpen && !(l < 0 && u > 0) {
+				stable++
+			}
+			continue
+		}
 		if z.Lo[i] == z.Up[i] {
 			continue // stable already
 		}

@@ -12,7 +12,7 @@
 //
 // Two dialects are written:
 //   - CPLEX LP (WriteLP): the sections Minimize or Maximize, Subject To, Bounds,
-//     Generals, Binaries and End, with lines of at most about 100 characters.
+//     Generals, Binaries, SOS and End, with lines of at most about 100 characters.
 //   - Free MPS (WriteMPS): NAME, ROWS, COLUMNS, RHS, RANGES, BOUNDS and ENDATA
 //     with whitespace-separated fields, so names need no fixed columns but may not
 //     hold spaces; the objective is the first N row.
@@ -75,6 +75,11 @@ type Program struct {
 	Rows    []Row
 	Columns []Column
 
+	// SOS are special ordered sets over the columns, written in the LP file's
+	// SOS section (CPLEX, Gurobi, HiGHS, SCIP and CBC read it; GLPK does not).
+	// The MPS writer refuses a program that has any.
+	SOS []SOS
+
 	// Comments are written into the header after the line that counts rows,
 	// columns and nonzeros, one comment line per line of text: what the program
 	// comes from, what was left out, what its scales mean.
@@ -124,6 +129,15 @@ func (r Row) Bounds() (lo, up float64) {
 type Entry struct {
 	Index int // the column, an index into Program.Columns
 	Coef  float64
+}
+
+// SOS is a special ordered set: of type 1, at most one of its columns is
+// nonzero; of type 2, at most two, adjacent in the order of their weights. Its
+// entries are its columns, each with its weight (Coef), which must differ.
+type SOS struct {
+	Name    string
+	Type    int // 1 or 2
+	Entries []Entry
 }
 
 // Relation is the relation of a row to its right-hand side.
@@ -181,6 +195,9 @@ func WriteMPS(w io.Writer, p *Program) error {
 	if err != nil {
 		return err
 	}
+	if err := f.mpsSOS(); err != nil {
+		return err
+	}
 	return writeBuffered(w, f.writeMPS)
 }
 
@@ -201,9 +218,23 @@ func WriteFile(path string, p *Program) error {
 	if err != nil {
 		return err
 	}
+	if !strings.EqualFold(filepath.Ext(path), ".lp") {
+		if err := f.mpsSOS(); err != nil {
+			return err
+		}
+	}
 	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
 		return writeBuffered(w, func(bw *bufio.Writer) { write(f, bw) })
 	}, 0o644)
+}
+
+// mpsSOS refuses special ordered sets in an MPS file, whose SOS sections the
+// solvers' dialects write differently.
+func (f *file) mpsSOS() error {
+	if len(f.SOS) > 0 {
+		return fmt.Errorf("lpfile: program %q: SOS %q (and %d more): MPS files are written without special ordered sets; write the LP file", f.Name, f.SOS[0].Name, len(f.SOS)-1)
+	}
+	return nil
 }
 
 func writeBuffered(w io.Writer, write func(*bufio.Writer)) error {
@@ -222,6 +253,7 @@ type file struct {
 	objAt      []int   // per column, its term in obj, or -1
 	rowNames   []string
 	colNames   []string
+	sosNames   []string
 	colEntries [][]Entry // per column, (row, coefficient) in row order
 	used       []bool    // the column is the objective's or has an entry
 	nonzeros   int
@@ -263,6 +295,13 @@ func newFile(p *Program, lp bool) (*file, error) {
 	for j, c := range p.Columns {
 		f.colNames[j] = cols.name(c.Name)
 	}
+	sets := newNamer()
+	for _, s := range p.SOS {
+		f.sosNames = append(f.sosNames, sets.name(s.Name))
+		for _, en := range s.Entries {
+			f.used[en.Index] = true
+		}
+	}
 	for i, r := range p.Rows {
 		for _, en := range r.Entries {
 			f.colEntries[en.Index] = append(f.colEntries[en.Index], Entry{i, en.Coef})
@@ -274,8 +313,10 @@ func newFile(p *Program, lp bool) (*file, error) {
 }
 
 // Check reports the first thing in p that the files cannot say, as the writers
-// do: a bad index, relation, coefficient, right-hand side, range or bound, or a
-// column given two objective terms or a row two entries.
+// do: a bad index, relation, coefficient, right-hand side, range or bound, a
+// column given two objective terms or a row two entries, or a special ordered
+// set of another type than 1 or 2, without columns, with a column twice or with
+// weights that are not finite and different.
 func (p *Program) Check() error { return check(p) }
 
 // check reports the first thing in p that the files cannot say.
@@ -334,6 +375,27 @@ func check(p *Program) error {
 				return bad("row %d (%s) has two entries for column %d (%s)", i, r.Name, en.Index, p.Columns[en.Index].Name)
 			}
 			seen[en.Index] = i + 1
+		}
+	}
+	for k, set := range p.SOS {
+		if set.Type != 1 && set.Type != 2 {
+			return bad("SOS %d (%s) has type %d; want 1 or 2", k, set.Name, set.Type)
+		}
+		if len(set.Entries) == 0 {
+			return bad("SOS %d (%s) has no columns", k, set.Name)
+		}
+		in, weights := map[int]bool{}, map[float64]bool{}
+		for _, en := range set.Entries {
+			if en.Index < 0 || en.Index >= n {
+				return bad("SOS %d (%s) has column %d, of %d columns", k, set.Name, en.Index, n)
+			}
+			if in[en.Index] {
+				return bad("SOS %d (%s) has column %d (%s) twice", k, set.Name, en.Index, p.Columns[en.Index].Name)
+			}
+			if !finite(en.Coef) || weights[en.Coef] {
+				return bad("SOS %d (%s) has weight %g for column %d (%s); want finite weights that differ", k, set.Name, en.Coef, en.Index, p.Columns[en.Index].Name)
+			}
+			in[en.Index], weights[en.Coef] = true, true
 		}
 	}
 	return nil
@@ -427,6 +489,21 @@ func (f *file) writeLP(w *bufio.Writer) {
 			}
 			fmt.Fprintf(w, " %s\n", f.colNames[j])
 		}
+	}
+	if len(f.SOS) > 0 {
+		w.WriteString("SOS\n")
+	}
+	for k, set := range f.SOS {
+		line := fmt.Sprintf(" %s: S%d::", f.sosNames[k], set.Type)
+		for _, en := range set.Entries {
+			t := " " + f.colNames[en.Index] + ":" + num(en.Coef)
+			if len(line)+len(t) > 100 {
+				w.WriteString(line + "\n")
+				line = "   "
+			}
+			line += t
+		}
+		w.WriteString(line + "\n")
 	}
 	w.WriteString("End\n")
 }

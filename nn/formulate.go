@@ -47,8 +47,12 @@ type FormulateSettings struct {
 	PoolBigM float64
 	// ReLU is the formulation of every ReLU layer (activation.ReLU): the zero value
 	// takes big-M with binaries where the pre-activations' bounds are finite (fixed
-	// weights and a bounded input) and y = max(x, 0) otherwise.
+	// weights and a bounded input) and y = max(x, 0) otherwise; ReLUSOS1 takes
+	// special ordered sets for Cbc instead of binaries.
 	ReLU activation.ReLUFormulation
+	// ReLULayers overrides ReLU for single layers, by their index in
+	// Sequential.Layers; an index that is not a ReLU layer is an error.
+	ReLULayers map[int]activation.ReLUFormulation
 }
 
 // Weight is one network parameter inside a model: Var when trainable, Param
@@ -82,12 +86,14 @@ type Formulation struct {
 	// Weights are the network's parameters in state-dict order: by layer, the
 	// weight before the bias.
 	Weights []Weight
-	// Binaries are the big-M ReLU layers' binaries (activation.ReLUOutput.Binary),
-	// in layer order, and Unstable counts their neurons that can change sign.
+	// Binaries are the big-M ReLU layers' binaries (activation.ReLUOutput.Binary)
+	// and Sets the SOS1 ReLU layers' sets (activation.ReLUOutput.Sets), in layer
+	// order, and Unstable counts their neurons that can change sign.
 	Binaries []*nnopt.Variable
+	Sets     []*nnopt.SOS1
 	Unstable int
 
-	relus []reluLayer // the big-M ReLU layers, for TightenBounds
+	relus []reluLayer // the big-M and SOS1 ReLU layers, for TightenBounds
 
 	net *Sequential
 }
@@ -166,7 +172,17 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 	if !(s.PoolBigM >= 0) || math.IsInf(s.PoolBigM, 1) {
 		return nil, fmt.Errorf("nn: Formulate: PoolBigM %g must be finite and non-negative (0: from bounds)", s.PoolBigM)
 	}
-	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, relu: s.ReLU, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
+	for i := range s.ReLULayers {
+		if i < 0 || i >= len(net.Layers) {
+			return nil, fmt.Errorf("nn: Formulate: ReLULayers names layer %d of %d", i, len(net.Layers))
+		}
+		switch net.Layers[i].(type) {
+		case ReLU, *ReLU:
+		default:
+			return nil, fmt.Errorf("nn: Formulate: ReLULayers names layer %d, a %s; want a ReLU layer", i, layerName(net.Layers[i]))
+		}
+	}
+	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, relu: s.ReLU, reluLayers: s.ReLULayers, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
 	b.cur = x
 	b.vals = symbolValues(x)
 	for i, l := range net.Layers {
@@ -193,6 +209,8 @@ type builder struct {
 	f     *Formulation
 	cur   formulations.Symbol
 	vals  []float64 // levels of cur, nil when unknown
+
+	reluLayers map[int]activation.ReLUFormulation // FormulateSettings.ReLULayers
 }
 
 func (b *builder) layer(i int, l Layer) error {
@@ -248,9 +266,18 @@ func (b *builder) layer(i int, l Layer) error {
 		return b.activation(l, activation.Sigmoid, activation.SigmoidBounds)
 	case ReLU, *ReLU:
 		return b.activation(l, func(c *nnopt.Container, v *nnopt.Variable) (activation.Output, error) {
-			o, err := activation.ReLU(c, v, b.relu)
+			f, ok := b.reluLayers[i]
+			if !ok {
+				f = b.relu
+			}
+			o, err := activation.ReLU(c, v, f)
 			if o.Binary != nil {
 				b.f.Binaries = append(b.f.Binaries, o.Binary)
+				b.f.Unstable += o.Unstable
+				b.f.relus = append(b.f.relus, reluLayer{in: v, out: o, before: len(b.f.Equations)})
+			}
+			if o.Sets != nil {
+				b.f.Sets = append(b.f.Sets, o.Sets)
 				b.f.Unstable += o.Unstable
 				b.f.relus = append(b.f.relus, reluLayer{in: v, out: o, before: len(b.f.Equations)})
 			}

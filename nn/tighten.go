@@ -11,7 +11,7 @@ import (
 	"github.com/nnopt/nnopt/solvers/coin"
 )
 
-// reluLayer is a big-M ReLU layer of a formulation: its input, its output and the
+// reluLayer is a big-M or SOS1 ReLU layer of a formulation: its input, its output and the
 // number of the formulation's equations before its own (those that define in).
 type reluLayer struct {
 	in     *nnopt.Variable
@@ -42,7 +42,7 @@ type TightenSettings struct {
 	TimeLimit time.Duration
 }
 
-// TightenBounds narrows the bounds of every big-M ReLU layer's input by linear
+// TightenBounds narrows the bounds of every big-M or SOS1 ReLU layer's input by linear
 // programming, layer by layer: each element that can change sign is minimised and
 // maximised over the LP relaxation (binaries continuous) of the layers before it,
 // with Clp (coin.ColumnRanges: one model per layer, each LP warm-started from
@@ -124,11 +124,12 @@ func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s T
 	return rep, nil
 }
 
-// spread is Σ (U - L) of x's bounds over the neurons whose binary is free.
+// spread is Σ (U - L) of x's bounds over the neurons whose binary is free (for
+// an SOS1 layer: that can change sign).
 func spread(o activation.ReLUOutput, x *nnopt.Variable) float64 {
 	s := 0.0
 	for i := range x.Lo {
-		if o.Binary.Lo[i] != o.Binary.Up[i] {
+		if o.Binary != nil && o.Binary.Lo[i] != o.Binary.Up[i] || o.Binary == nil && x.Lo[i] < 0 && x.Up[i] > 0 {
 			s += x.Up[i] - x.Lo[i]
 		}
 	}

@@ -10,7 +10,8 @@
 // writes one) is embedded with fixed weights by nn.Formulate; the image is a
 // variable boxed to [max(0, p-eps), min(1, p+eps)] per pixel p (pixel units,
 // normalised as in training), and the bounds propagate through the layers, so
-// that every ReLU that can change sign gets a big-M formulation with a binary;
+// that every ReLU that can change sign gets a big-M formulation with a binary
+// (or, with -formulation sos1, a special ordered set that Cbc branches on);
 // LP bound tightening (-tighten, on by default) then makes many of them stable
 // and shrinks the others' M. For each other class t, Cbc decides whether
 // out[t] - out[label] can exceed a cutoff just below 0 over the box (or, with
@@ -38,6 +39,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nnopt/nnopt/activation"
 	"github.com/nnopt/nnopt/datasets"
 	"github.com/nnopt/nnopt/internal/fsutil"
 	"github.com/nnopt/nnopt/internal/glpk"
@@ -104,6 +106,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.set.Tighten, "tighten", true, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation (-tighten=false: intervals alone)")
 	fs.DurationVar(&cfg.set.TightenLimit, "tighten-limit", 0, "time budget of -tighten's LPs per image (0 = none); the neurons not reached keep their interval bounds")
 	fs.BoolVar(&cfg.set.CheckGLPSOL, "check-glpsol", false, "check each verdict with GLPK's glpsol: the MIPs written as LP files and solved again, with -time-limit each")
+	fs.Func("formulation", "the ReLUs' MIP formulation: bigm (a binary each, the default) or sos1 (a special ordered set {y, y - x} each, for Cbc)", func(v string) error {
+		f, ok := formulations[v]
+		if !ok {
+			return fmt.Errorf("%q: want bigm or sos1", v)
+		}
+		cfg.set.Formulation = f
+		return nil
+	})
 	fs.BoolVar(&cfg.set.Optimize, "optimize", false, "maximise each margin to optimality (a robust image's bound is then the largest margin); by default a MIP only decides whether a margin reaches 0, which is faster")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -149,6 +159,7 @@ type summary struct {
 	Data             string    `json:"data"`
 	First            int       `json:"first"`
 	Eps              float64   `json:"eps"`
+	Formulation      string    `json:"formulation"`
 	TimeLimitSeconds float64   `json:"time_limit_seconds"`
 	Images           []verdict `json:"images"`
 	Counts           counts    `json:"counts"`
@@ -216,7 +227,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*summary, error) {
 	if end := cfg.first + cfg.images; end > test.Images.N {
 		return nil, fmt.Errorf("-first %d -images %d: the test set in %s has %d images", cfg.first, cfg.images, dir, test.Images.N)
 	}
-	s := &summary{Weights: cfg.weights, Data: dir, First: cfg.first, Eps: cfg.set.Eps, TimeLimitSeconds: cfg.set.TimeLimit.Seconds()}
+	s := &summary{Weights: cfg.weights, Data: dir, First: cfg.first, Eps: cfg.set.Eps, Formulation: formulationName(cfg.set.Formulation), TimeLimitSeconds: cfg.set.TimeLimit.Seconds()}
 	start := time.Now()
 	var runErr error
 	for i := cfg.first; i < cfg.first+cfg.images; i++ {
@@ -358,4 +369,12 @@ func writeJSON(path string, v any) error {
 		return err
 	}
 	return fsutil.WriteFileAtomicBytes(path, append(b, '\n'), 0o644)
+}
+
+// formulationName is -formulation's value for f (the zero value is big-M).
+func formulationName(f activation.ReLUFormulation) string {
+	if f == activation.ReLUAuto {
+		f = activation.ReLUBigM
+	}
+	return f.String()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -40,7 +41,14 @@ type settings struct {
 	// CheckGLPSOL has GLPK's glpsol solve the verdict's MIPs again from the
 	// LP files nnopt writes (checkGLPSOL), with TimeLimit each.
 	CheckGLPSOL bool
+	// Formulation is the ReLUs' (-formulation): activation.ReLUBigM (binaries)
+	// or activation.ReLUSOS1 (special ordered sets); the zero value is big-M,
+	// since every bound is finite.
+	Formulation activation.ReLUFormulation
 }
+
+// formulations are -formulation's values.
+var formulations = map[string]activation.ReLUFormulation{"bigm": activation.ReLUBigM, "sos1": activation.ReLUSOS1}
 
 // decisionCutoff is the margin a deciding MIP looks above: a MIP without a
 // solution above it proves every margin below it (so below 0 despite Cbc's
@@ -57,6 +65,10 @@ func (s settings) validate() error {
 		return fmt.Errorf("-time-limit %v: want 0 (no limit) or a positive duration", s.TimeLimit)
 	case s.TightenLimit < 0:
 		return fmt.Errorf("-tighten-limit %v: want 0 (no limit) or a positive duration", s.TightenLimit)
+	case s.Formulation != activation.ReLUAuto && s.Formulation != activation.ReLUBigM && s.Formulation != activation.ReLUSOS1:
+		return fmt.Errorf("-formulation %v: want bigm or sos1", s.Formulation)
+	case s.CheckGLPSOL && s.Formulation == activation.ReLUSOS1:
+		return errors.New("-check-glpsol with -formulation sos1: glpsol reads no SOS section of an LP file; check with -formulation bigm")
 	case !finite(s.Mean):
 		return fmt.Errorf("normalisation mean %g: want a finite number", s.Mean)
 	case !finite(s.Std) || s.Std <= 0:
@@ -295,14 +307,15 @@ type embedding struct {
 }
 
 // embed writes the network with fixed weights over the input x in [lo, up],
-// starting at x0; the ReLUs that can change sign over the box get binaries.
+// starting at x0; the ReLUs that can change sign over the box get binaries (or
+// sets, settings.Formulation).
 func (v *verifier) embed(ctx context.Context, x0, lo, up []float64) (*embedding, error) {
 	c := nnopt.NewContainer()
 	x := c.NewVariable("x", nnopt.Free, c.Dims(1, len(x0))...)
 	copy(x.L, x0)
 	copy(x.Lo, lo)
 	copy(x.Up, up)
-	f, err := nn.Formulate(c, v.net, x, nn.FormulateSettings{Weights: nn.FixedWeights, ReLU: activation.ReLUAuto})
+	f, err := nn.Formulate(c, v.net, x, nn.FormulateSettings{Weights: nn.FixedWeights, ReLU: v.set.Formulation})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/activation"
 	"github.com/nnopt/nnopt/datasets"
 	"github.com/nnopt/nnopt/internal/glpk"
 	"github.com/nnopt/nnopt/internal/testdata"
@@ -40,6 +41,8 @@ func TestParseFlagsRejects(t *testing.T) {
 		{[]string{"-json", missing}, "-json " + missing + ": directory"},
 		{[]string{"extra"}, `unexpected arguments ["extra"]`},
 		{[]string{"-eps", "x"}, "usage"},
+		{[]string{"-formulation", "max"}, "usage"},
+		{[]string{"-formulation", "sos1", "-check-glpsol"}, "glpsol reads no SOS section"},
 	} {
 		_, err := parseFlags(tc.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -53,6 +56,40 @@ func TestParseFlagsRejects(t *testing.T) {
 	cfg, err = parseFlags([]string{"-tighten=false", "-optimize"}, io.Discard)
 	if err != nil || cfg.set.Tighten || !cfg.set.Optimize {
 		t.Errorf("-tighten=false -optimize: %+v, %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-formulation", "sos1"}, io.Discard)
+	if err != nil || cfg.set.Formulation != activation.ReLUSOS1 {
+		t.Errorf("-formulation sos1: %+v, %v", cfg, err)
+	}
+}
+
+// TestFormulationSOS1: with -formulation sos1 (special ordered sets for Cbc, no
+// binaries) an image's verdict and every class's largest margin are big-M's.
+func TestFormulationSOS1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two verifications of an image, 20-50 s")
+	}
+	_, _, dir := committed(t)
+	needCbc(t)
+	var runs []*summary
+	for _, f := range []activation.ReLUFormulation{activation.ReLUBigM, activation.ReLUSOS1} {
+		cfg := config{data: dir, weights: weightsFile, first: 0, images: 1, quiet: true,
+			set: settings{Eps: 0.01, TimeLimit: 120 * time.Second, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: true, Optimize: true, Formulation: f}}
+		s, err := run(context.Background(), cfg, io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", f, err)
+		}
+		runs = append(runs, s)
+	}
+	b, s := runs[0].Images[0], runs[1].Images[0]
+	if b.Verdict != s.Verdict || len(b.Targets) != len(s.Targets) || runs[1].Formulation != "sos1" || runs[0].Formulation != "bigm" {
+		t.Fatalf("big-M %s with %d MIPs, SOS1 %s with %d (formulations %q, %q)", b.Verdict, len(b.Targets), s.Verdict, len(s.Targets), runs[0].Formulation, runs[1].Formulation)
+	}
+	for k, tb := range b.Targets {
+		ts := s.Targets[k]
+		if tb.Class != ts.Class || tb.Status != ts.Status || math.Abs(float64(tb.Objective-ts.Objective)) > 1e-6*(1+math.Abs(float64(tb.Objective))) {
+			t.Errorf("class %d: big-M %s %g, SOS1 class %d %s %g", tb.Class, tb.Status, tb.Objective, ts.Class, ts.Status, ts.Objective)
+		}
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // SolveMIP solves p with Cbc's branch and cut (p.Integer marks the integer
-// columns). A problem without integer columns goes to Clp, as SolveLP with
+// columns; p.SOS are branched on as special ordered sets). A problem without
+// integer columns and sets goes to Clp, as SolveLP with
 // the TimeLimit and Log of s (Cbc's C interface reports an unbounded LP as
 // infeasible), and gets its duals; so does one without columns. The error is for an invalid p or
 // s, a missing library, or a cancellation Cbc could not act on (see the
@@ -27,12 +28,21 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 	if err := s.validate(p, true); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(p.Integer, true) {
+	if !slices.Contains(p.Integer, true) && len(p.SOS) == 0 {
 		return SolveLP(ctx, p, Settings{TimeLimit: s.TimeLimit, Log: s.Log})
 	}
 	lib, err := cbcLoaded()
 	if err != nil {
 		return nil, err
+	}
+	cols, start := p.NumCols, s.Start // the caller's columns and start
+	if !slices.Contains(p.Integer, true) {
+		// Cbc 2.10's Cbc_solve stops at "no integer variables" and leaves the sets
+		// unenforced; one integer column fixed at 0, in no row, makes it branch.
+		p, start = withFixedInteger(p), append(slices.Clip(s.Start), 0)
+		if s.Start == nil {
+			start = nil
+		}
 	}
 	solver := "Cbc " + lib.version
 	limit, byDeadline, done := timeBudget(ctx, s.TimeLimit)
@@ -51,6 +61,14 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 	for j, isInt := range p.Integer {
 		if isInt {
 			lib.setInteger(m, int32(j))
+		}
+	}
+	sos := cSOS(p.SOS)
+	if len(p.SOS) > 0 {
+		for _, typ := range []int{1, 2} {
+			if s := sos[typ]; s != nil {
+				lib.addSOS(m, int32(len(s.starts)-1), ptr(s.starts), ptr(s.cols), ptr(s.weights), int32(typ))
+			}
 		}
 	}
 	logLevel := int32(0)
@@ -83,18 +101,18 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 		lib.setParam(m, "maxSolutions", strconv.Itoa(s.SolutionLimit))
 	}
 	if s.Cuts != nil {
-		cutsTo.gen, cutsTo.ncols, cutsTo.lib, cutsTo.err, cutsTo.calls = s.Cuts, p.NumCols, lib, nil, 0
+		cutsTo.gen, cutsTo.ncols, cutsTo.cols, cutsTo.lib, cutsTo.err, cutsTo.calls = s.Cuts, p.NumCols, cols, lib, nil, 0
 		defer func() { cutsTo.gen, cutsTo.lib = nil, nil }()
 		lib.setParam(m, "preprocess", "off")
 		lib.addCutCB(m, cutCallback(), "nnopt", 0)
 	}
 	var startCols []int32
-	if s.Start != nil {
+	if start != nil {
 		startCols = make([]int32, p.NumCols)
 		for j := range startCols {
 			startCols[j] = int32(j)
 		}
-		lib.setMIPStart(m, c.ncols, ptr(startCols), ptr(s.Start))
+		lib.setMIPStart(m, c.ncols, ptr(startCols), ptr(start))
 	}
 
 	began := time.Now()
@@ -103,13 +121,14 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 	restore()
 	res := &Result{Solver: solver, Time: time.Since(began), Objective: math.NaN(), Bound: math.NaN()}
 	runtime.KeepAlive(c)
+	runtime.KeepAlive(sos)
 	runtime.KeepAlive(startCols)
-	runtime.KeepAlive(s.Start)
+	runtime.KeepAlive(start)
 
 	res.SolverStatus, res.SecondaryStatus = int(lib.status(m)), int(lib.secondaryStatus(m))
 	res.Nodes, res.Iterations = int(lib.nodeCount(m)), int(lib.iterationCount(m))
 	if x := lib.bestSolution(m); x != nil && p.NumCols > 0 {
-		res.X = cSlice(x, c.ncols)
+		res.X = cSlice(x, c.ncols)[:cols]
 	}
 	res.HasSolution = res.X != nil
 	if res.HasSolution {
@@ -131,6 +150,57 @@ func SolveMIP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 		res.Bound = res.Objective
 	}
 	return afterSolve(ctx, "Cbc", res)
+}
+
+// withFixedInteger is p with one more column: integer, fixed at 0, in no row
+// and not in the objective.
+func withFixedInteger(p *LP) *LP {
+	q := *p
+	n := p.NumCols
+	q.NumCols = n + 1
+	q.ColStart = append(slices.Clip(p.ColStart), p.ColStart[n])
+	grow := func(s []float64, def float64) []float64 {
+		if s == nil {
+			s = make([]float64, n)
+			for j := range s {
+				s[j] = def
+			}
+		}
+		return append(slices.Clip(s), 0)
+	}
+	q.ColLower, q.ColUpper, q.Obj = grow(p.ColLower, 0), grow(p.ColUpper, math.Inf(1)), grow(p.Obj, 0)
+	q.Integer = make([]bool, n+1)
+	copy(q.Integer, p.Integer)
+	q.Integer[n] = true
+	return &q
+}
+
+// sosArrays are sets of one type in the compressed form Cbc_addSOS takes:
+// set k's columns and weights are cols[starts[k]:starts[k+1]] and weights'.
+type sosArrays struct {
+	starts, cols []int32
+	weights      []float64
+}
+
+// cSOS gathers the sets by type (1 and 2); a type without sets is nil.
+func cSOS(sets []SOS) map[int]*sosArrays {
+	out := map[int]*sosArrays{}
+	for _, s := range sets {
+		a := out[s.Type]
+		if a == nil {
+			a = &sosArrays{starts: []int32{0}}
+			out[s.Type] = a
+		}
+		for q, j := range s.Index {
+			w := float64(q + 1)
+			if s.Weight != nil {
+				w = s.Weight[q]
+			}
+			a.cols, a.weights = append(a.cols, int32(j)), append(a.weights, w)
+		}
+		a.starts = append(a.starts, int32(len(a.cols)))
+	}
+	return out
 }
 
 // cbcStatus maps Cbc's codes (Cbc_C_Interface.h) to a Status.
@@ -162,7 +232,8 @@ func cbcStatus(lib *cbcLib, m uintptr, status, secondary int, feasible bool) Sta
 // the callback is one C function pointer for every solve.
 var cutsTo struct {
 	gen   func(x []float64) []Cut
-	ncols int
+	ncols int // the loaded problem's columns
+	cols  int // the caller's: the first cols of them
 	lib   *cbcLib
 	err   error // the first bad cut, which ends the cuts of the solve
 	calls int
@@ -185,6 +256,7 @@ var cutCallback = sync.OnceValue(func() uintptr {
 		if x == nil {
 			return
 		}
+		x, n = x[:cutsTo.cols], cutsTo.cols
 		cutsTo.calls++
 		for _, c := range cutsTo.gen(x) {
 			if err := c.check(n); err != nil {

@@ -22,6 +22,9 @@ func SolveLP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 			return nil, fmt.Errorf("coin: SolveLP: column %d is integer; use SolveMIP, or clear Integer to solve the relaxation", j)
 		}
 	}
+	if len(p.SOS) > 0 {
+		return nil, fmt.Errorf("coin: SolveLP: Clp cannot enforce special ordered sets (SOS %q and %d more); use SolveMIP, or clear SOS to solve the relaxation", p.SOS[0].Name, len(p.SOS)-1)
+	}
 	if err := s.validate(p, false); err != nil {
 		return nil, err
 	}

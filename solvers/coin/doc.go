@@ -17,6 +17,8 @@
 // with each node's LP solution; Cbc 2.10's C interface has no incumbent or
 // heuristic callback). ColumnRanges minimises and maximises columns over an
 // LP's feasible set on one warm-started Clp model, for bound tightening.
+// Special ordered sets (LP.SOS, of type 1 or 2) go to Cbc_addSOS; Clp cannot
+// hold them and SolveLP refuses them.
 //
 // One package serves both solvers rather than two (cbc and clp): they share
 // the LP, its validation, Settings, Result and Status, the library loading and

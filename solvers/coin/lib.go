@@ -22,6 +22,7 @@ type cbcLib struct {
 
 	modelFuncs
 	setInteger  func(m uintptr, col int32)
+	addSOS      func(m uintptr, numSets int32, starts, cols *int32, weights *float64, typ int32)
 	setLogLevel func(m uintptr, level int32)
 	setParam    func(m uintptr, name, value string)
 	setMIPStart func(m uintptr, count int32, cols *int32, values *float64)
@@ -56,6 +57,7 @@ func (l *cbcLib) symbols() []symbol {
 		{&l.loadProblem, "Cbc_loadProblem"},
 		{&l.setObjSense, "Cbc_setObjSense"},
 		{&l.setInteger, "Cbc_setInteger"},
+		{&l.addSOS, "Cbc_addSOS"},
 		{&l.setLogLevel, "Cbc_setLogLevel"},
 		{&l.setParam, "Cbc_setParameter"},
 		{&l.setMIPStart, "Cbc_setMIPStartI"},

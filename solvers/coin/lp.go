@@ -14,6 +14,8 @@ import (
 //	subject to              RowLower <= A x <= RowUpper
 //	                        ColLower <= x <= ColUpper
 //	                        x_j integer where Integer[j]
+//	                        at most one x_j nonzero in each SOS1 set
+//	                        (two, adjacent by weight, in each SOS2 set)
 //
 // A is NumRows x NumCols in compressed-column form: the entries of column j
 // are RowIndex[k], Value[k] for ColStart[j] <= k < ColStart[j+1], with
@@ -33,8 +35,59 @@ type LP struct {
 	RowLower, RowUpper      []float64
 	Integer                 []bool
 
+	// SOS are special ordered sets, for SolveMIP only (Cbc branches on them;
+	// Clp cannot hold them, and SolveLP refuses a problem that has any).
+	SOS []SOS
+
 	Maximize  bool
 	ObjOffset float64
+}
+
+// SOS is a special ordered set: of type 1, at most one of its columns is
+// nonzero; of type 2, at most two, adjacent in the order of their weights. The
+// weights order the columns for branching and must differ; nil weights are
+// 1, 2, 3, ... in the order of Index.
+type SOS struct {
+	Name   string // for messages
+	Type   int    // 1 or 2
+	Index  []int
+	Weight []float64
+}
+
+// check reports the first inconsistency of the set, the k-th of a problem of
+// n columns.
+func (s SOS) check(k, n int) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("coin: SOS %d (%s): "+format, append([]any{k, s.Name}, args...)...)
+	}
+	if s.Type != 1 && s.Type != 2 {
+		return bad("type %d; want 1 or 2", s.Type)
+	}
+	if len(s.Index) == 0 {
+		return bad("no columns")
+	}
+	if s.Weight != nil && len(s.Weight) != len(s.Index) {
+		return bad("%d weights for %d columns", len(s.Weight), len(s.Index))
+	}
+	seen := make(map[int]bool, len(s.Index))
+	weights := make(map[float64]bool, len(s.Weight))
+	for q, j := range s.Index {
+		if j < 0 || j >= n {
+			return bad("column %d out of range [0, %d)", j, n)
+		}
+		if seen[j] {
+			return bad("column %d appears twice", j)
+		}
+		seen[j] = true
+		if s.Weight != nil {
+			w := s.Weight[q]
+			if math.IsNaN(w) || math.IsInf(w, 0) || weights[w] {
+				return bad("weight %v of column %d; want finite weights that differ", w, j)
+			}
+			weights[w] = true
+		}
+	}
+	return nil
 }
 
 // Validate reports the first inconsistency in p: dimensions, a malformed
@@ -83,6 +136,11 @@ func (p *LP) Validate() error {
 			if v := p.Value[k]; math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("coin: column %d, row %d: coefficient %v", j, i, v)
 			}
+		}
+	}
+	for k, s := range p.SOS {
+		if err := s.check(k, p.NumCols); err != nil {
+			return err
 		}
 	}
 	if err := checkLen("ColLower", p.ColLower, p.NumCols); err != nil {

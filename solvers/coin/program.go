@@ -9,8 +9,8 @@ import (
 // FromProgram is the linear program p of package lpfile (an LP or MPS file's
 // content, or a model's program) in compressed-column form: its rows' bounds from
 // their relations and ranges, its integer and binary columns integer (a binary
-// column's bounds are [0, 1] in the program already), its objective terms and
-// constant. Row i and column j are p's.
+// column's bounds are [0, 1] in the program already), its special ordered sets,
+// its objective terms and constant. Row i and column j are p's.
 func FromProgram(p *lpfile.Program) (*LP, error) {
 	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("coin: %w", err)
@@ -45,6 +45,13 @@ func FromProgram(p *lpfile.Program) (*LP, error) {
 			}
 			lp.Integer[j] = true
 		}
+	}
+	for _, set := range p.SOS {
+		s := SOS{Name: set.Name, Type: set.Type}
+		for _, en := range set.Entries {
+			s.Index, s.Weight = append(s.Index, en.Index), append(s.Weight, en.Coef)
+		}
+		lp.SOS = append(lp.SOS, s)
 	}
 	if p.Objective.Coef != 0 {
 		lp.Obj[p.Objective.Index] += p.Objective.Coef

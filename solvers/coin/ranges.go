@@ -9,7 +9,7 @@ import (
 )
 
 // ColumnRanges returns, for each column j of cols, the smallest and the largest
-// value x_j takes over p's feasible set (p's objective and Integer ignored: the
+// value x_j takes over p's feasible set (p's objective, Integer and SOS ignored: the
 // LP relaxation), as bound tightening needs: 2·len(cols) LPs on one Clp model,
 // each started from the previous one's basis (an objective change keeps the
 // basis primal feasible, so the primal simplex goes on from it), which is many
@@ -23,7 +23,7 @@ import (
 // LPs. Only TimeLimit and Log of s are used.
 func ColumnRanges(ctx context.Context, p *LP, cols []int, s Settings) (lo, up []float64, lps int, err error) {
 	q := *p
-	q.Integer, q.Obj, q.ObjOffset, q.Maximize = nil, make([]float64, p.NumCols), 0, false
+	q.Integer, q.SOS, q.Obj, q.ObjOffset, q.Maximize = nil, nil, make([]float64, p.NumCols), 0, false
 	if err := q.Validate(); err != nil {
 		return nil, nil, 0, err
 	}

@@ -168,7 +168,7 @@ func seconds(d time.Duration) string {
 // objective returns Obj'x + ObjOffset.
 func objective(p *LP, x []float64) float64 {
 	f := p.ObjOffset
-	for j, c := range p.Obj {
+	for j, c := range p.Obj[:min(len(p.Obj), len(x))] {
 		f += c * x[j]
 	}
 	return f

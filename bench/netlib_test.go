@@ -53,7 +53,7 @@ func BenchmarkNetlib(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+				if err := m.Solve(context.Background(), nnoptLP); err != nil {
 					b.Fatal(err)
 				}
 				if m.Status != nnopt.StatusOptimal {

@@ -152,8 +152,10 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 }
 
 // writeCOIN writes a COIN-OR solution back: the levels of the variables (the
-// program's columns, in order), the equations' levels (lhs - rhs) at them, and for
-// an LP the marginals (the rows' duals in the order linearProgram writes them).
+// program's columns, in order), the equations' levels (lhs - rhs) at them and the
+// rows' infeasibilities there (as nnopt's method counts them: violations over
+// 1e-6), and for an LP the marginals (the rows' duals in the order
+// linearProgram writes them).
 func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
 	x := make([][]float64, len(inst.vars))
 	col := 0
@@ -176,7 +178,7 @@ func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
 			continue
 		}
 		active := b.Active()
-		for r := range e.L {
+		for r, v := range e.L {
 			if active != nil && !active[r] {
 				continue
 			}
@@ -184,7 +186,26 @@ func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
 				e.M[r] = res.RowDuals[row]
 			}
 			row++
+			switch e.Type { // the rows' violations, measured as nnopt's method does
+			case LE:
+				v = max(v, 0)
+			case GE:
+				v = max(-v, 0)
+			default:
+				v = math.Abs(v)
+			}
+			if math.IsNaN(v) {
+				v = math.Inf(1)
+			}
+			a.SumInfeasibilities += v
+			a.MaxInfeasibility = max(a.MaxInfeasibility, v)
+			if v > 1e-6 {
+				a.NumInfeasibilities++
+			}
 		}
+	}
+	if inst.stats.Constraints > 0 {
+		a.MeanInfeasibility = a.SumInfeasibilities / float64(inst.stats.Constraints)
 	}
 	a.ObjectiveValue = res.Objective
 	if m.objective == nil {

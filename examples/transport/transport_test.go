@@ -98,15 +98,15 @@ func TestStatuses(t *testing.T) {
 	}
 }
 
-// TestIterationLimit stops the solve early: an iteration interrupt, with the point
-// and its infeasibility written back.
+// TestIterationLimit stops nnopt's method early: an iteration interrupt, with the
+// point and its infeasibility written back.
 func TestIterationLimit(t *testing.T) {
 	tr, err := build(1, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := tr.M
-	if err := m.Solve(context.Background(), nnopt.Options{IterationLimit: 3}); err != nil {
+	if err := m.Solve(context.Background(), nnopt.Options{IterationLimit: 3, Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}}); err != nil {
 		t.Fatal(err)
 	}
 	if m.SolveStatus != nnopt.SolveIterationInterrupt || m.NumIterations != 3 {

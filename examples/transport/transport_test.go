@@ -18,7 +18,9 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	if err := t.M.Solve(context.Background(), nnopt.Options{}); err != nil {
+	// nnopt's method, named: the iteration count is the solver's own, and the
+	// default LP solver is Clp only where it is installed.
+	if err := t.M.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}}); err != nil {
 		panic(err)
 	}
 	t.report(os.Stdout)

@@ -21,6 +21,9 @@ import (
 // LP that names no solver goes to Clp when it loads.
 var nnoptLP = nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}}
 
+// clpLP names Clp for LPs, the peer of nnoptLP.
+var clpLP = nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "clp"}}
+
 // randomTransport is a transportation LP with p plants and q markets (p·q routes):
 // supplies U(50, 150), demands scaled to 90% of the total supply, costs U(1, 10).
 // Every route exists, so the model has p·q columns and p+q rows.

@@ -53,8 +53,8 @@ type Options struct {
 	// model is frozen or the options set what only nnopt's method honours (Method,
 	// GradientTolerance, Memory, Scaling, Elimination, OnIteration); a line of
 	// Output says which and why ("LP solver: ..."). Clp scales the LP by its own
-	// rules, not by the symbols' Scale, which change no solution. Other types
-	// default to nnopt. Entries merge key by key across the levels.
+	// rules, not by the symbols' Scale, which change no solution. RMIP and the
+	// nonlinear types default to nnopt. Entries merge key by key across the levels.
 	Solvers map[Problem]string
 	// SavePoint, when set, is the point file Solve writes after the solve: the levels
 	// and marginals of the model's symbols (see Model.SavePoint, Container.LoadPoint).

@@ -5,10 +5,51 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/nnopt/nnopt/solvers/coin"
 )
+
+// defaultLPSolver picks the solver of an LP that Options.Solvers does not
+// name: Clp when libClp loads, else nnopt, and nnopt as well where Clp cannot
+// do what was asked: a frozen model (its kept instance is nnopt's) or an option
+// that only nnopt's method honours. Since the user chose neither, these fall
+// back rather than fail; why is the reason, for the log line.
+func (m *Model) defaultLPSolver(opt Options) (solver, why string) {
+	path, version, err := coin.LoadClp()
+	if err != nil {
+		return SolverName, "Clp not loaded: " + firstLine(err.Error())
+	}
+	if m.frozen != nil {
+		return SolverName, "the model is frozen, which Clp cannot solve; Unfreeze it for Clp"
+	}
+	for _, o := range []struct {
+		name string
+		set  bool
+	}{
+		{"Method", opt.Method != DefaultMethod},
+		{"GradientTolerance", opt.GradientTolerance != 0},
+		{"Memory", opt.Memory != 0},
+		{"Scaling", opt.Scaling != DefaultScaling},
+		{"Elimination", opt.Elimination != DefaultElimination},
+		{"OnIteration", opt.OnIteration != nil},
+	} {
+		if o.set {
+			return SolverName, "option " + o.name + " is set, which only nnopt's method honours"
+		}
+	}
+	return "clp", fmt.Sprintf("default; Clp %s from %s", version, path)
+}
+
+// firstLine is s up to its first newline, without a trailing "; tried:" list
+// header, so that a loader's error fits one log line.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, "; tried:")
+}
 
 // solveCOIN solves a linear model (LP, RMIP, MIP) with COIN-OR's Cbc or Clp
 // (package solvers/coin), as Options.Solvers chooses: the model's linear program
@@ -49,6 +90,9 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 		fmt.Fprintf(opt.Output, "Solver: %s\n", solver)
 	}
 	set := coin.Settings{TimeLimit: opt.TimeLimit, Log: opt.Output}
+	if solver == "clp" {
+		set.IterationLimit = opt.IterationLimit // Cbc's C interface has none
+	}
 	if mip {
 		set.RelativeGap, set.AbsoluteGap, set.NodeLimit = opt.MIP.RelativeGap, opt.MIP.AbsoluteGap, opt.MIP.NodeLimit
 		set.UseCutoff, set.Cutoff, set.SolutionLimit = opt.MIP.UseCutoff, opt.MIP.Cutoff, opt.MIP.SolutionLimit
@@ -108,8 +152,10 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 }
 
 // writeCOIN writes a COIN-OR solution back: the levels of the variables (the
-// program's columns, in order), the equations' levels (lhs - rhs) at them, and for
-// an LP the marginals (the rows' duals in the order linearProgram writes them).
+// program's columns, in order), the equations' levels (lhs - rhs) at them and the
+// rows' infeasibilities there (as nnopt's method counts them: violations over
+// 1e-6), and for an LP the marginals (the rows' duals in the order
+// linearProgram writes them).
 func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
 	x := make([][]float64, len(inst.vars))
 	col := 0
@@ -132,7 +178,7 @@ func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
 			continue
 		}
 		active := b.Active()
-		for r := range e.L {
+		for r, v := range e.L {
 			if active != nil && !active[r] {
 				continue
 			}
@@ -140,7 +186,26 @@ func (m *Model) writeCOIN(inst *instance, res *coin.Result, a *Attributes) {
 				e.M[r] = res.RowDuals[row]
 			}
 			row++
+			switch e.Type { // the rows' violations, measured as nnopt's method does
+			case LE:
+				v = max(v, 0)
+			case GE:
+				v = max(-v, 0)
+			default:
+				v = math.Abs(v)
+			}
+			if math.IsNaN(v) {
+				v = math.Inf(1)
+			}
+			a.SumInfeasibilities += v
+			a.MaxInfeasibility = max(a.MaxInfeasibility, v)
+			if v > 1e-6 {
+				a.NumInfeasibilities++
+			}
 		}
+	}
+	if inst.stats.Constraints > 0 {
+		a.MeanInfeasibility = a.SumInfeasibilities / float64(inst.stats.Constraints)
 	}
 	a.ObjectiveValue = res.Objective
 	if m.objective == nil {

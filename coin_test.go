@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +17,114 @@ import (
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/solvers/coin"
 )
+
+// needClp skips without libClp, unless $NNOPT_REQUIRE_COIN=1.
+func needClp(t *testing.T) {
+	t.Helper()
+	if _, _, err := coin.LoadClp(); err != nil {
+		if os.Getenv("NNOPT_REQUIRE_COIN") == "1" {
+			t.Fatal(err)
+		}
+		t.Skipf("Clp does not load, so the default LP solver is nnopt (apt-get install coinor-libclp1 to run this test): %v", err)
+	}
+}
+
+// TestDefaultLPSolver: an LP that names no solver goes to Clp when it loads, and
+// Output says so; a named nnopt, a frozen model and an option only nnopt's
+// method honours go to nnopt, the last two with the reason in the log.
+func TestDefaultLPSolver(t *testing.T) {
+	needClp(t)
+	_, version, _ := coin.LoadClp()
+	nnoptLP := map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}
+	for _, tc := range []struct {
+		name    string
+		opt     nnopt.Options
+		freeze  bool
+		solver  string // the start of SolverVersion
+		logLine string // the start of the "LP solver:" line; "" for none
+	}{
+		{"default", nnopt.Options{}, false, "Clp " + version, "LP solver: clp (default; Clp " + version + " from "},
+		{"named nnopt", nnopt.Options{Solvers: nnoptLP}, false, nnopt.SolverVersion, ""},
+		{"named clp", nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "clp"}}, false, "Clp " + version, ""},
+		{"frozen", nnopt.Options{}, true, nnopt.SolverVersion, "LP solver: nnopt (the model is frozen, which Clp cannot solve"},
+		{"gradient tolerance", nnopt.Options{GradientTolerance: 1e-9}, false, nnopt.SolverVersion, "LP solver: nnopt (option GradientTolerance is set"},
+		{"on iteration", nnopt.Options{OnIteration: func(nnopt.Iteration) {}}, false, nnopt.SolverVersion, "LP solver: nnopt (option OnIteration is set"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := newTransport(t)
+			if tc.freeze {
+				must(t, tr.m.Freeze(tr.bmult))
+			}
+			var log strings.Builder
+			tc.opt.Output = &log
+			must(t, tr.m.Solve(context.Background(), tc.opt))
+			if tr.m.Status != nnopt.StatusOptimal || math.Abs(tr.m.ObjectiveValue-153.675) > 1e-6 {
+				t.Errorf("%v, objective %g; want optimal 153.675", tr.m.Status, tr.m.ObjectiveValue)
+			}
+			if !strings.HasPrefix(tr.m.SolverVersion, tc.solver) {
+				t.Errorf("SolverVersion %q; want %q", tr.m.SolverVersion, tc.solver)
+			}
+			if !tr.m.Attributes.Marginals || tr.m.NumIterations <= 0 || tr.demand.M[0] == 0 {
+				t.Errorf("marginals %v (demand.m %v), %d iterations; want marginals and iterations", tr.m.Attributes.Marginals, tr.demand.M, tr.m.NumIterations)
+			}
+			var line string
+			for l := range strings.Lines(log.String()) {
+				if strings.HasPrefix(l, "LP solver:") {
+					if line != "" {
+						t.Errorf("two LP solver lines: %q and %q", line, l)
+					}
+					line = l
+				}
+			}
+			if !strings.HasPrefix(line, tc.logLine) || (tc.logLine == "") != (line == "") {
+				t.Errorf("log line %q; want one starting %q", line, tc.logLine)
+			}
+		})
+	}
+}
+
+// TestDefaultLPSolverWithoutClp runs this test binary again with $NNOPT_CLP
+// naming a missing file, so that Clp does not load: the default LP solver is
+// then nnopt, and the log line gives the loader's reason.
+func TestDefaultLPSolverWithoutClp(t *testing.T) {
+	if os.Getenv("NNOPT_TEST_WITHOUT_CLP") == "1" {
+		tr := newTransport(t)
+		var log strings.Builder
+		must(t, tr.m.Solve(context.Background(), nnopt.Options{Output: &log}))
+		if tr.m.Status != nnopt.StatusOptimal || tr.m.SolverVersion != nnopt.SolverVersion {
+			t.Errorf("%v by %q; want optimal by %q", tr.m.Status, tr.m.SolverVersion, nnopt.SolverVersion)
+		}
+		want := "LP solver: nnopt (Clp not loaded: coin: NNOPT_CLP: "
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log without %q:\n%s", want, log.String())
+		}
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs the test binary again")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDefaultLPSolverWithoutClp$", "-test.v")
+	cmd.Env = append(os.Environ(), "NNOPT_TEST_WITHOUT_CLP=1", "NNOPT_CLP="+filepath.Join(t.TempDir(), "libClp-missing.so"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestDefaultLPSolverWithoutClp") {
+		t.Errorf("without Clp: %v\n%s", err, out)
+	}
+}
+
+// TestClpIterationLimit: Options.IterationLimit reaches Clp, which stops early.
+func TestClpIterationLimit(t *testing.T) {
+	needClp(t)
+	tr := newTransport(t)
+	must(t, tr.m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "clp"}}))
+	full := tr.m.NumIterations
+	if full < 2 {
+		t.Skipf("Clp solves the transport LP in %d iteration(s); no room for a limit", full)
+	}
+	must(t, tr.m.Solve(context.Background(), nnopt.Options{IterationLimit: 1, Solvers: map[nnopt.Problem]string{nnopt.LP: "clp"}}))
+	if tr.m.SolveStatus != nnopt.SolveIterationInterrupt || tr.m.NumIterations > 1 {
+		t.Errorf("limit 1: %v, %v after %d iterations (%d without the limit); want an iteration interrupt", tr.m.SolveStatus, tr.m.Status, tr.m.NumIterations, full)
+	}
+}
 
 // needCOIN skips without the COIN-OR libraries, unless $NNOPT_REQUIRE_COIN=1.
 func needCOIN(t *testing.T) {
@@ -34,7 +144,7 @@ func needCOIN(t *testing.T) {
 func TestTransportCOIN(t *testing.T) {
 	needCOIN(t)
 	tr := newTransport(t)
-	if err := tr.m.Solve(context.Background(), nnopt.Options{}); err != nil {
+	if err := tr.m.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}}); err != nil {
 		t.Fatal(err)
 	}
 	obj, x, xm, dm := tr.m.ObjectiveValue, append([]float64(nil), tr.x.L...), append([]float64(nil), tr.x.M...), append([]float64(nil), tr.demand.M...)

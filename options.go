@@ -45,11 +45,16 @@ type Options struct {
 	// EliminateNone none, so that every equation stays rows (the general method).
 	Elimination Elimination
 	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...
-	// options do: "nnopt" (the reduced-gradient method, the default but for MIP),
-	// "cbc" (COIN-OR Cbc: LP, RMIP and MIP, the default for MIP) or "clp" (COIN-OR
-	// Clp: LP and RMIP). Cbc and Clp are loaded at run time (Debian
-	// coinor-libcbc3, coinor-libclp1); a missing library is an error at Solve.
-	// Entries merge key by key across the levels.
+	// options do: "nnopt" (nnopt's own methods), "cbc" (COIN-OR Cbc: LP, RMIP and
+	// MIP, the default for MIP) or "clp" (COIN-OR Clp: LP and RMIP). Cbc and Clp
+	// are loaded at run time (Debian coinor-libcbc3, coinor-libclp1); a missing
+	// library is an error at Solve when named here. An LP that names no solver
+	// goes to Clp when libClp loads, else to nnopt, and also to nnopt when the
+	// model is frozen or the options set what only nnopt's method honours (Method,
+	// GradientTolerance, Memory, Scaling, Elimination, OnIteration); a line of
+	// Output says which and why ("LP solver: ..."). Clp scales the LP by its own
+	// rules, not by the symbols' Scale, which change no solution. RMIP and the
+	// nonlinear types default to nnopt. Entries merge key by key across the levels.
 	Solvers map[Problem]string
 	// SavePoint, when set, is the point file Solve writes after the solve: the levels
 	// and marginals of the model's symbols (see Model.SavePoint, Container.LoadPoint).
@@ -94,19 +99,22 @@ type SolveRecorder interface {
 
 // solversFor are the solvers of each problem type, its default first: nnopt's
 // reduced-gradient method, COIN-OR's Cbc for integer and linear models and Clp
-// for linear ones (package solvers/coin, loaded at run time).
+// for linear ones (package solvers/coin, loaded at run time). An LP's listed
+// default, nnopt, gives way to Clp when it loads (Model.defaultLPSolver).
 var solversFor = map[Problem][]string{
 	LP: {SolverName, "clp", "cbc"}, RMIP: {SolverName, "clp", "cbc"}, MIP: {"cbc"},
 	QCP: {SolverName}, NLP: {SolverName}, DNLP: {SolverName}, RMIQCP: {SolverName}, RMINLP: {SolverName}, CNS: {SolverName},
 	MINLP: {SolverName}, MIQCP: {SolverName}, MCP: {SolverName}, MPEC: {SolverName}, RMPEC: {SolverName}, EMP: {SolverName}, MPSGE: {SolverName},
 }
 
-// solver is the solver Solvers names for p, in lower case, else p's default.
-func (o Options) solver(p Problem) string {
+// solver is the solver Solvers names for p, in lower case, else p's default;
+// named says whether Solvers names it (an LP's default is decided at Solve,
+// by Model.defaultLPSolver).
+func (o Options) solver(p Problem) (s string, named bool) {
 	if s, ok := o.Solvers[p]; ok {
-		return strings.ToLower(s)
+		return strings.ToLower(s), true
 	}
-	return solversFor[p][0]
+	return solversFor[p][0], false
 }
 
 // SolverName is the name of nnopt's solver in Options.Solvers.
@@ -301,7 +309,7 @@ func (o Options) validate(p Problem) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if s := o.solver(p); !slices.Contains(solversFor[p], s) {
+	if s, _ := o.solver(p); !slices.Contains(solversFor[p], s) {
 		return fmt.Errorf("nnopt: option solver for %v: %q is not available; want one of %s (%w)", p, s, strings.Join(solversFor[p], ", "), ErrUnsupported)
 	}
 	return nil

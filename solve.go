@@ -57,7 +57,15 @@ func (m *Model) Solve(ctx context.Context, call Options) error {
 // solve is Solve with the options already resolved.
 func (m *Model) solve(ctx context.Context, opt Options) error {
 	start := time.Now()
-	if s := opt.solver(m.problem); s != SolverName {
+	s, named := opt.solver(m.problem)
+	if m.problem == LP && !named {
+		var why string
+		s, why = m.defaultLPSolver(opt)
+		if opt.Output != nil {
+			fmt.Fprintf(opt.Output, "LP solver: %s (%s)\n", s, why)
+		}
+	}
+	if s != SolverName {
 		return m.solveCOIN(ctx, opt, s, start)
 	}
 	// The model-type checks (modeltype.go), then whether nnopt solves the type: LP, QCP,

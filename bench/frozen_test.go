@@ -172,7 +172,7 @@ func BenchmarkTransportNewScenario(b *testing.B) {
 			m, bmult := transportModel(b)
 			bmult.Values[0] = mult
 			build := time.Since(t0)
-			if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+			if err := m.Solve(context.Background(), nnoptLP); err != nil {
 				b.Fatal(err)
 			}
 			total += time.Since(t0)
@@ -195,7 +195,7 @@ func BenchmarkTransportNewScenario(b *testing.B) {
 			t0 := time.Now()
 			bmult.Values[0] = mult
 			set := time.Since(t0)
-			if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+			if err := m.Solve(context.Background(), nnoptLP); err != nil {
 				b.Fatal(err)
 			}
 			total += time.Since(t0)

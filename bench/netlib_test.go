@@ -13,11 +13,13 @@ import (
 	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/internal/glpk"
 	"github.com/nnopt/nnopt/internal/testdata"
+	"github.com/nnopt/nnopt/solvers/coin"
 )
 
 // BenchmarkNetlib times each shared netlib LP from its MPS file to its optimum:
 // nnopt (ReadModel, then Solve: the general method, which hands an LP to its
-// simplex method) against glpsol (its simplex, on the same file, decompressed), in
+// simplex method) and Clp (the same Solve, the default LP solver where libClp
+// loads) against glpsol (its simplex, on the same file, decompressed), in
 // the same run, all 27 of them. Each reports its processor time too (cpu-ms/op:
 // user and system, nnopt's process or glpsol's child), since on a shared machine
 // wall time measures the load as well. Issue 21's bar is the median nnopt/glpsol
@@ -50,7 +52,27 @@ func BenchmarkNetlib(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+				if err := m.Solve(context.Background(), nnoptLP); err != nil {
+					b.Fatal(err)
+				}
+				if m.Status != nnopt.StatusOptimal {
+					b.Fatalf("%s: %v", name, m.Status)
+				}
+			}
+		})
+		b.Run(name+"/clp", func(b *testing.B) {
+			// The default LP solver where libClp loads, through the same Solve.
+			if _, _, err := coin.LoadClp(); err != nil {
+				b.Skip(err)
+			}
+			cpu := cpuTime()
+			defer func() { reportCPU(b, cpuTime()-cpu) }()
+			for b.Loop() {
+				_, m, err := nnopt.ReadModel(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := m.Solve(context.Background(), clpLP); err != nil {
 					b.Fatal(err)
 				}
 				if m.Status != nnopt.StatusOptimal {

@@ -120,8 +120,11 @@ func buildC(scaled bool) (*example, error) {
 
 var builders = []func(bool) (*example, error){buildA, buildB, buildC}
 
+// solve solves ex with nnopt's method, named: its log shows the scaling that
+// these examples are about (the default LP solver, Clp where it loads, scales
+// by its own rules).
 func (ex *example) solve(log io.Writer) error {
-	return ex.M.Solve(context.Background(), nnopt.Options{Output: log})
+	return ex.M.Solve(context.Background(), nnopt.Options{Output: log, Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}})
 }
 
 // maxRelDiff is the largest relative difference of the levels, marginals and

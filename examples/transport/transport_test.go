@@ -18,7 +18,9 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	if err := t.M.Solve(context.Background(), nnopt.Options{}); err != nil {
+	// nnopt's method, named: the iteration count is the solver's own, and the
+	// default LP solver is Clp only where it is installed.
+	if err := t.M.Solve(context.Background(), nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}}); err != nil {
 		panic(err)
 	}
 	t.report(os.Stdout)
@@ -38,8 +40,21 @@ func Example() {
 	// demand(topeka) marginal 0.126
 }
 
-// TestStatuses covers the optimal, infeasible and unbounded variants.
+// TestStatuses covers the optimal, infeasible and unbounded variants, with
+// nnopt's method and with the default LP solver (Clp where it loads). nnopt's
+// method writes back its last point, phase 1's for an infeasible LP, whose
+// infeasibilities are checked; Clp returns no point for either.
 func TestStatuses(t *testing.T) {
+	for _, solver := range []string{nnopt.SolverName, "default"} {
+		t.Run(solver, func(t *testing.T) { testStatuses(t, solver) })
+	}
+}
+
+func testStatuses(t *testing.T, solver string) {
+	var opt nnopt.Options
+	if solver != "default" {
+		opt.Solvers = map[nnopt.Problem]string{nnopt.LP: solver}
+	}
 	tests := []struct {
 		name   string
 		bmult  float64
@@ -60,11 +75,14 @@ func TestStatuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := tr.M
-			if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+			if err := m.Solve(context.Background(), opt); err != nil {
 				t.Fatal(err)
 			}
 			if m.Status != tc.status || m.SolveStatus != nnopt.SolveNormal {
 				t.Fatalf("status %v (%v), want %v (normal completion)", m.Status, m.SolveStatus, tc.status)
+			}
+			if solver != nnopt.SolverName && tc.status != nnopt.StatusOptimal {
+				return // only nnopt's method returns a point here
 			}
 			switch tc.status {
 			case nnopt.StatusOptimal:
@@ -98,15 +116,15 @@ func TestStatuses(t *testing.T) {
 	}
 }
 
-// TestIterationLimit stops the solve early: an iteration interrupt, with the point
-// and its infeasibility written back.
+// TestIterationLimit stops nnopt's method early: an iteration interrupt, with the
+// point and its infeasibility written back.
 func TestIterationLimit(t *testing.T) {
 	tr, err := build(1, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := tr.M
-	if err := m.Solve(context.Background(), nnopt.Options{IterationLimit: 3}); err != nil {
+	if err := m.Solve(context.Background(), nnopt.Options{IterationLimit: 3, Solvers: map[nnopt.Problem]string{nnopt.LP: nnopt.SolverName}}); err != nil {
 		t.Fatal(err)
 	}
 	if m.SolveStatus != nnopt.SolveIterationInterrupt || m.NumIterations != 3 {

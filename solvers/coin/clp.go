@@ -57,6 +57,9 @@ func SolveLP(ctx context.Context, p *LP, s Settings) (*Result, error) {
 	if limit > 0 {
 		lib.setMaxSeconds(m, max(limit.Seconds(), 1e-3))
 	}
+	if s.IterationLimit > 0 {
+		lib.setMaxIters(m, int32(s.IterationLimit))
+	}
 
 	began := time.Now()
 	restore := guardSIGINT()

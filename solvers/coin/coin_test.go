@@ -449,6 +449,8 @@ func TestBadInput(t *testing.T) {
 		{"gap", func(p *LP, s *Settings) { s.RelativeGap = -1 }, "RelativeGap -1"},
 		{"nan gap", func(p *LP, s *Settings) { s.AbsoluteGap = nan }, "AbsoluteGap NaN"},
 		{"nodes", func(p *LP, s *Settings) { s.NodeLimit = -1 }, "NodeLimit -1 is negative"},
+		{"iterations", func(p *LP, s *Settings) { s.IterationLimit = -1 }, "IterationLimit -1: want a count"},
+		{"iterations for Cbc", func(p *LP, s *Settings) { s.IterationLimit = 5 }, "SolveMIP: IterationLimit: " + ErrUnsupportedSetting.Error()},
 		{"start length", func(p *LP, s *Settings) { s.Start = []float64{1} }, "len(Start) = 1, want NumCols = 6"},
 		{"start nan", func(p *LP, s *Settings) { s.Start = []float64{0, 0, nan, 0, 0, 0} }, "Start: column 2: value NaN"},
 	} {
@@ -474,6 +476,25 @@ func TestBadInput(t *testing.T) {
 		if _, err := SolveLP(context.Background(), transport(), s); !errors.Is(err, ErrUnsupportedSetting) {
 			t.Errorf("SolveLP %+v: %v, want ErrUnsupportedSetting", s, err)
 		}
+	}
+}
+
+// TestClpIterationLimit: Clp stops at IterationLimit and says so.
+func TestClpIterationLimit(t *testing.T) {
+	requireLib(t, LoadClp)
+	full, err := SolveLP(context.Background(), transport(), Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Status != Optimal || full.Iterations < 2 {
+		t.Fatalf("without a limit: %v after %d iterations; want optimal after 2 or more", full.Status, full.Iterations)
+	}
+	res, err := SolveLP(context.Background(), transport(), Settings{IterationLimit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != IterationLimit || res.Iterations > 1 {
+		t.Errorf("limit 1: %v after %d iterations; want IterationLimit", res.Status, res.Iterations)
 	}
 }
 

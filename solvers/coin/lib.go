@@ -91,6 +91,7 @@ type clpLib struct {
 
 	modelFuncs
 	setMaxSeconds  func(m uintptr, seconds float64)
+	setMaxIters    func(m uintptr, iterations int32)
 	setLogLevel    func(m uintptr, level int32)
 	registerCB     func(m uintptr, cb uintptr)
 	initialSolve   func(m uintptr) int32
@@ -119,6 +120,7 @@ func (l *clpLib) symbols() []symbol {
 		{&l.loadProblem, "Clp_loadProblem"},
 		{&l.setObjSense, "Clp_setObjSense"},
 		{&l.setMaxSeconds, "Clp_setMaximumSeconds"},
+		{&l.setMaxIters, "Clp_setMaximumIterations"},
 		{&l.setLogLevel, "Clp_setLogLevel"},
 		{&l.registerCB, "Clp_registerCallBack"},
 		{&l.initialSolve, "Clp_initialSolve"},

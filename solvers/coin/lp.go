@@ -215,6 +215,9 @@ type Settings struct {
 	// TimeLimit stops the solve after this long (0: none). Cbc counts
 	// elapsed time; Clp counts the CPU time of the solve.
 	TimeLimit time.Duration
+	// IterationLimit stops Clp after this many simplex iterations (0: none),
+	// ending IterationLimit. SolveLP only: Cbc's C interface has no such limit.
+	IterationLimit int
 	// RelativeGap and AbsoluteGap stop the branch and cut once the incumbent
 	// is within this relative (|best - bound| / |best|) or absolute distance
 	// of the bound (0: Cbc's defaults, 0 and 1e-10). SolveMIP only.
@@ -303,6 +306,12 @@ func (s *Settings) validate(p *LP, mip bool) error {
 		if g.v != 0 && !mip {
 			return fmt.Errorf("coin: SolveLP: %s: %w", g.name, ErrUnsupportedSetting)
 		}
+	}
+	if s.IterationLimit < 0 || s.IterationLimit > math.MaxInt32 {
+		return fmt.Errorf("coin: IterationLimit %d: want a count in [0, %d] (0: none)", s.IterationLimit, math.MaxInt32)
+	}
+	if mip && s.IterationLimit != 0 {
+		return fmt.Errorf("coin: SolveMIP: IterationLimit: %w", ErrUnsupportedSetting)
 	}
 	if s.NodeLimit < 0 {
 		return fmt.Errorf("coin: NodeLimit %d is negative", s.NodeLimit)

@@ -14,7 +14,7 @@ import (
 func TestWorkerLimits(t *testing.T) {
 	l, c := startLocal(t, LocalConfig{Workers: 0})
 	ctx := context.Background()
-	m, bm, x, err := bigTransport(20, 40, 5, 1)
+	m, bm, x, err := bigTransport(slowPlants, slowMarkets, 5, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

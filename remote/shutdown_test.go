@@ -54,7 +54,7 @@ func waitState(t *testing.T, c *Client, tok Token, want State, worker string) St
 func TestGracefulStop(t *testing.T) {
 	l, c := startLocal(t, LocalConfig{Workers: 0})
 	ctx := context.Background()
-	m, bm, x, err := bigTransport(30, 60, 3, 1)
+	m, bm, x, err := bigTransport(slowPlants, slowMarkets, 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,6 +58,13 @@ func newTransport(t testing.TB, bmult float64) (*nnopt.Model, *nnopt.Parameter) 
 // bigTransport is a transport LP of plants × markets with costs, supplies and
 // demands from seed (total supply 20% above total demand), the demand multiplier
 // bmult modifiable: the scenarios of the throughput benchmark.
+// slowPlants and slowMarkets size the LP of the tests that must see a job running
+// (a worker's concurrency, its graceful stop): a few hundred milliseconds a solve on
+// a quiet core, so a status poll every few milliseconds sees the solve even when the
+// machine's load delays it. The simplex method solves LPs of a few dozen plants in
+// milliseconds, which such a poll can miss.
+const slowPlants, slowMarkets = 150, 200
+
 func bigTransport(plants, markets int, seed uint64, bmult float64) (*nnopt.Model, *nnopt.Parameter, *nnopt.Variable, error) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	c := nnopt.NewContainer()

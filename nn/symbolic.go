@@ -147,3 +147,44 @@ func (s *symbolicNet) back(k int, a []float64, c float64, pre [][2][]float64, up
 	}
 	return v - tol
 }
+
+// SymbolicBound returns an upper bound of c·y over the input box, y the
+// network's output, by the symbolic bounds through the ReLUs' current input
+// bounds (those of Formulate, narrowed by TightenBounds). Verification uses it
+// to prove a margin out[t] - out[label] below 0 without a MIP. It needs a
+// network of Linear layers with big-M ReLUs between them that ends with a
+// Linear layer, over one sample; otherwise it returns an error saying why.
+func (f *Formulation) SymbolicBound(c []float64) (float64, error) {
+	s, err := f.symbolic()
+	if err != nil {
+		return 0, fmt.Errorf("nn: SymbolicBound: %w", err)
+	}
+	k := len(s.lins) - 1
+	if k != len(f.relus) {
+		return 0, errors.New("nn: SymbolicBound: the network ends with a ReLU, not a Linear layer")
+	}
+	l := s.lins[k]
+	if len(c) != l.Out {
+		return 0, fmt.Errorf("nn: SymbolicBound: %d coefficients for %d outputs", len(c), l.Out)
+	}
+	a, b := make([]float64, l.In), 0.0
+	for o, w := range c {
+		if w == 0 {
+			continue
+		}
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return 0, fmt.Errorf("nn: SymbolicBound: coefficient %d is %g", o, w)
+		}
+		if l.Bias != nil {
+			b += w * l.Bias[o]
+		}
+		for i, v := range l.Weight[o*l.In : (o+1)*l.In] {
+			a[i] += w * v
+		}
+	}
+	pre := make([][2][]float64, len(f.relus))
+	for j, r := range f.relus {
+		pre[j] = [2][]float64{r.in.Lo, r.in.Up}
+	}
+	return s.back(k, a, b, pre, true), nil
+}

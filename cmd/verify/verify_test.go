@@ -40,6 +40,7 @@ func TestParseFlagsRejects(t *testing.T) {
 		{[]string{"-json", missing}, "-json " + missing + ": directory"},
 		{[]string{"extra"}, `unexpected arguments ["extra"]`},
 		{[]string{"-eps", "x"}, "usage"},
+		{[]string{"-symbolic=false", "-tighten-lp=false"}, "leaves -tighten nothing to do"},
 	} {
 		_, err := parseFlags(tc.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -50,9 +51,21 @@ func TestParseFlagsRejects(t *testing.T) {
 	if err != nil || cfg.set.Eps != 0.05 || cfg.images != 3 || cfg.set.TimeLimit != 5*time.Second || !cfg.set.Tighten || cfg.set.Optimize {
 		t.Errorf("good flags: %+v, %v", cfg, err)
 	}
+	if cfg.set.NoSymbolic || cfg.set.NoLP {
+		t.Errorf("default flags: symbolic bounds and LP tightening not both on: %+v", cfg.set)
+	}
 	cfg, err = parseFlags([]string{"-tighten=false", "-optimize"}, io.Discard)
 	if err != nil || cfg.set.Tighten || !cfg.set.Optimize {
 		t.Errorf("-tighten=false -optimize: %+v, %v", cfg, err)
+	}
+	for _, tc := range []struct {
+		flag        string
+		noSym, noLP bool
+	}{{"-symbolic=false", true, false}, {"-tighten-lp=false", false, true}} {
+		cfg, err = parseFlags([]string{tc.flag}, io.Discard)
+		if err != nil || cfg.set.NoSymbolic != tc.noSym || cfg.set.NoLP != tc.noLP {
+			t.Errorf("%s: %+v, %v", tc.flag, cfg.set, err)
+		}
 	}
 }
 

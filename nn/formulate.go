@@ -93,7 +93,8 @@ type Formulation struct {
 	Sets     []*nnopt.SOS1
 	Unstable int
 
-	relus []reluLayer // the big-M and SOS1 ReLU layers, for TightenBounds
+	relus []reluLayer     // the big-M and SOS1 ReLU layers, for TightenBounds
+	input *nnopt.Variable // the network's input, when a variable (symbolic bounds)
 
 	net *Sequential
 }
@@ -184,10 +185,15 @@ func Formulate(c *nnopt.Container, net *Sequential, x formulations.Symbol, s For
 	}
 	b := &builder{c: c, mode: s.Weights, bigM: s.PoolBigM, relu: s.ReLU, reluLayers: s.ReLULayers, batch: batch, f: &Formulation{net: net, Layers: make([]*nnopt.Variable, len(net.Layers))}}
 	b.cur = x
+	b.f.input, _ = x.(*nnopt.Variable)
 	b.vals = symbolValues(x)
 	for i, l := range net.Layers {
+		relus := len(b.f.relus)
 		if err := b.layer(i, l); err != nil {
 			return nil, fmt.Errorf("nn: Formulate: layer %d (%s): %w", i, layerName(l), err)
+		}
+		if len(b.f.relus) > relus {
+			b.f.relus[relus].layer = i
 		}
 		b.f.Layers[i], _ = b.cur.(*nnopt.Variable)
 	}

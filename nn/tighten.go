@@ -17,6 +17,7 @@ type reluLayer struct {
 	in     *nnopt.Variable
 	out    activation.ReLUOutput
 	before int
+	layer  int // the ReLU's index in the network's layers
 }
 
 // TightenReport says what TightenBounds achieved.
@@ -27,8 +28,14 @@ type TightenReport struct {
 	// Spread is Σ (U - L) over the neurons that could change sign, before and
 	// after: the big-M constants' total.
 	SpreadBefore, SpreadAfter float64
+	// SymbolicStable counts those of Stable that the symbolic bounds made
+	// stable, before any LP.
+	SymbolicStable int
 	// LPs is the number of linear programs solved.
 	LPs int
+	// NoSymbolic says why the symbolic bounds did not apply to this network
+	// (empty when they did, or when TightenSettings.NoSymbolic turned them off).
+	NoSymbolic string
 }
 
 // tightenMargin widens each LP bound by this much (relative) against the LP
@@ -40,10 +47,17 @@ type TightenSettings struct {
 	// TimeLimit is a budget for all the LPs (0: none): the elements not
 	// reached when it runs out keep their bounds.
 	TimeLimit time.Duration
+	// NoSymbolic skips the symbolic (DeepPoly-style) bounds that otherwise
+	// narrow each layer before its LPs; NoLP skips the LPs, leaving the
+	// symbolic bounds alone.
+	NoSymbolic, NoLP bool
 }
 
-// TightenBounds narrows the bounds of every big-M or SOS1 ReLU layer's input by linear
-// programming, layer by layer: each element that can change sign is minimised and
+// TightenBounds narrows the bounds of every big-M or SOS1 ReLU layer's input, layer
+// by layer, first by symbolic bounds (symbolic.go: a few matrix-vector products per
+// neuron; for networks of Linear and ReLU layers over one sample, else
+// TightenReport.NoSymbolic says why not), then by linear programming: each
+// element that can still change sign is minimised and
 // maximised over the LP relaxation (binaries continuous) of the layers before it,
 // with Clp (coin.ColumnRanges: one model per layer, each LP warm-started from
 // the one before). The bounds then tighten the ReLU (activation.TightenReLU):
@@ -59,9 +73,26 @@ func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s T
 		return rep, fmt.Errorf("nn: TightenBounds: TimeLimit %v is negative", s.TimeLimit)
 	}
 	began := time.Now()
+	var sym *symbolicNet
+	if !s.NoSymbolic {
+		var err error
+		if sym, err = f.symbolic(); err != nil {
+			rep.NoSymbolic = err.Error()
+		}
+	}
+	var pre [][2][]float64 // the bounds of the layers before, for sym
 	for k, l := range f.relus {
 		rep.SpreadBefore += spread(l.out, l.in)
 		lo, up := append([]float64(nil), l.in.Lo...), append([]float64(nil), l.in.Up...)
+		if sym != nil {
+			slo, sup := sym.bounds(k, pre)
+			for i := range lo {
+				lo[i], up[i] = math.Max(lo[i], slo[i]), math.Min(up[i], sup[i])
+				if l.out.Binary.Lo[i] != l.out.Binary.Up[i] && (lo[i] >= 0 || up[i] <= 0) {
+					rep.SymbolicStable++
+				}
+			}
+		}
 		var open, cols []int
 		col := map[string]int{}
 		left := time.Duration(0)
@@ -75,7 +106,7 @@ func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s T
 				open = append(open, i)
 			}
 		}
-		if len(open) > 0 && left >= 0 {
+		if len(open) > 0 && left >= 0 && !s.NoLP {
 			m, err := c.NewModel(c.UniqueName(fmt.Sprintf("tighten_relu_%d", k)), nnopt.ModelSpec{
 				Equations: f.Equations[:l.before], Problem: nnopt.RMIP, Sense: nnopt.Feasibility})
 			if err != nil {
@@ -120,6 +151,7 @@ func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s T
 			return rep, err
 		}
 		rep.SpreadAfter += spread(l.out, l.in)
+		pre = append(pre, [2][]float64{l.in.Lo, l.in.Up})
 	}
 	return rep, nil
 }

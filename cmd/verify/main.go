@@ -12,8 +12,9 @@
 // normalised as in training), and the bounds propagate through the layers, so
 // that every ReLU that can change sign gets a big-M formulation with a binary
 // (or, with -formulation sos1, a special ordered set that Cbc branches on);
-// LP bound tightening (-tighten, on by default) then makes many of them stable
-// and shrinks the others' M. For each other class t, Cbc decides whether
+// bound tightening (-tighten, on by default: symbolic DeepPoly-style bounds, then
+// LP for the neurons they leave unstable) then makes many of them stable and
+// shrinks the others' M. For each other class t, Cbc decides whether
 // out[t] - out[label] can exceed a cutoff just below 0 over the box (or, with
 // -optimize, maximises it). The image is robust when every such MIP is proved
 // to have no solution (or its best bound is below 0), a counterexample when a
@@ -103,7 +104,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.jsonOut, "json", "", "write the verdicts and a summary to this file")
 	fs.BoolVar(&cfg.inputs, "inputs", false, "with -json: also write each counterexample image (784 pixels in [0, 1])")
 	fs.BoolVar(&cfg.quiet, "q", false, "no line per image, only the summary")
-	fs.BoolVar(&cfg.set.Tighten, "tighten", true, "narrow the ReLUs' bounds by LP (Clp) before the MIPs, beyond interval propagation (-tighten=false: intervals alone)")
+	fs.BoolVar(&cfg.set.Tighten, "tighten", true, "narrow the ReLUs' bounds before the MIPs, beyond interval propagation: by symbolic bounds, then by LP (Clp) for the neurons still unstable (-tighten=false: intervals alone)")
+	symbolic := fs.Bool("symbolic", true, "with -tighten: symbolic (DeepPoly-style) bounds before the LPs (-symbolic=false: LP alone)")
+	lp := fs.Bool("tighten-lp", true, "with -tighten: LP tightening after the symbolic bounds (-tighten-lp=false: symbolic bounds alone)")
 	fs.DurationVar(&cfg.set.TightenLimit, "tighten-limit", 0, "time budget of -tighten's LPs per image (0 = none); the neurons not reached keep their interval bounds")
 	fs.BoolVar(&cfg.set.CheckGLPSOL, "check-glpsol", false, "check each verdict with GLPK's glpsol: the MIPs written as LP files and solved again, with -time-limit each")
 	fs.Func("formulation", "the ReLUs' MIP formulation: bigm (a binary each, the default) or sos1 (a special ordered set {y, y - x} each, for Cbc)", func(v string) error {
@@ -123,6 +126,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	cfg.set.NoSymbolic, cfg.set.NoLP = !*symbolic, !*lp
+	if cfg.set.Tighten && cfg.set.NoSymbolic && cfg.set.NoLP {
+		return cfg, errors.New("-symbolic=false -tighten-lp=false leaves -tighten nothing to do; for interval bounds alone use -tighten=false")
 	}
 	switch {
 	case cfg.images < 1:
@@ -287,11 +294,14 @@ func progress(r verdict) string {
 		}
 		fmt.Fprintf(&b, " (%s)", reason)
 	}
-	nodes := 0
+	nodes, mips := 0, 0
 	for _, t := range r.Targets {
 		nodes += t.Nodes
+		if t.Status != symbolicStatus {
+			mips++
+		}
 	}
-	fmt.Fprintf(&b, ", %d MIPs, %d unstable ReLUs, %d nodes, %.2f s", len(r.Targets), r.Unstable, nodes, r.Seconds)
+	fmt.Fprintf(&b, ", %d MIPs, %d symbolic, %d unstable ReLUs, %d nodes, %.2f s", mips, len(r.Targets)-mips, r.Unstable, nodes, r.Seconds)
 	if g := r.GLPSOL; g != nil {
 		word := "agrees"
 		if !g.Agrees {

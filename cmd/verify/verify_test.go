@@ -43,6 +43,7 @@ func TestParseFlagsRejects(t *testing.T) {
 		{[]string{"-eps", "x"}, "usage"},
 		{[]string{"-formulation", "max"}, "usage"},
 		{[]string{"-formulation", "sos1", "-check-glpsol"}, "glpsol reads no SOS section"},
+		{[]string{"-symbolic=false", "-tighten-lp=false"}, "leaves -tighten nothing to do"},
 	} {
 		_, err := parseFlags(tc.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -53,9 +54,21 @@ func TestParseFlagsRejects(t *testing.T) {
 	if err != nil || cfg.set.Eps != 0.05 || cfg.images != 3 || cfg.set.TimeLimit != 5*time.Second || !cfg.set.Tighten || cfg.set.Optimize {
 		t.Errorf("good flags: %+v, %v", cfg, err)
 	}
+	if cfg.set.NoSymbolic || cfg.set.NoLP {
+		t.Errorf("default flags: symbolic bounds and LP tightening not both on: %+v", cfg.set)
+	}
 	cfg, err = parseFlags([]string{"-tighten=false", "-optimize"}, io.Discard)
 	if err != nil || cfg.set.Tighten || !cfg.set.Optimize {
 		t.Errorf("-tighten=false -optimize: %+v, %v", cfg, err)
+	}
+	for _, tc := range []struct {
+		flag        string
+		noSym, noLP bool
+	}{{"-symbolic=false", true, false}, {"-tighten-lp=false", false, true}} {
+		cfg, err = parseFlags([]string{tc.flag}, io.Discard)
+		if err != nil || cfg.set.NoSymbolic != tc.noSym || cfg.set.NoLP != tc.noLP {
+			t.Errorf("%s: %+v, %v", tc.flag, cfg.set, err)
+		}
 	}
 	cfg, err = parseFlags([]string{"-formulation", "sos1"}, io.Discard)
 	if err != nil || cfg.set.Formulation != activation.ReLUSOS1 {
@@ -64,7 +77,8 @@ func TestParseFlagsRejects(t *testing.T) {
 }
 
 // TestFormulationSOS1: with -formulation sos1 (special ordered sets for Cbc, no
-// binaries) an image's verdict and every class's largest margin are big-M's.
+// binaries) an image's verdict and every class's largest margin are big-M's (the
+// symbolic bounds off, since at eps 0.01 they prove every margin without a MIP).
 func TestFormulationSOS1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two verifications of an image, 20-50 s")
@@ -74,7 +88,7 @@ func TestFormulationSOS1(t *testing.T) {
 	var runs []*summary
 	for _, f := range []activation.ReLUFormulation{activation.ReLUBigM, activation.ReLUSOS1} {
 		cfg := config{data: dir, weights: weightsFile, first: 0, images: 1, quiet: true,
-			set: settings{Eps: 0.01, TimeLimit: 120 * time.Second, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: true, Optimize: true, Formulation: f}}
+			set: settings{Eps: 0.01, TimeLimit: 120 * time.Second, Mean: datasets.MNISTMean, Std: datasets.MNISTStd, Tighten: true, NoSymbolic: true, Optimize: true, Formulation: f}}
 		s, err := run(context.Background(), cfg, io.Discard)
 		if err != nil {
 			t.Fatalf("%v: %v", f, err)

@@ -88,7 +88,9 @@ func (f *Formulation) TightenBounds(ctx context.Context, c *nnopt.Container, s T
 			slo, sup := sym.bounds(k, pre)
 			for i := range lo {
 				lo[i], up[i] = math.Max(lo[i], slo[i]), math.Min(up[i], sup[i])
-				if l.out.Binary.Lo[i] != l.out.Binary.Up[i] && (lo[i] >= 0 || up[i] <= 0) {
+				// Could change sign before (a big-M binary not fixed, an SOS1 set
+				// written), cannot now.
+				if l.in.Lo[i] < 0 && l.in.Up[i] > 0 && (lo[i] >= 0 || up[i] <= 0) {
 					rep.SymbolicStable++
 				}
 			}

@@ -44,41 +44,13 @@ func BenchmarkNetlib(b *testing.B) {
 		if err := testdata.Gunzip(f, plain); err != nil {
 			b.Fatal(err)
 		}
-		b.Run(name+"/nnopt", func(b *testing.B) {
-			cpu := cpuTime()
-			defer func() { reportCPU(b, cpuTime()-cpu) }()
-			for b.Loop() {
-				_, m, err := nnopt.ReadModel(f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := m.Solve(context.Background(), nnoptLP); err != nil {
-					b.Fatal(err)
-				}
-				if m.Status != nnopt.StatusOptimal {
-					b.Fatalf("%s: %v", name, m.Status)
-				}
-			}
-		})
+		b.Run(name+"/nnopt", func(b *testing.B) { solveNetlib(b, f, nnoptLP) })
 		b.Run(name+"/clp", func(b *testing.B) {
 			// The default LP solver where libClp loads, through the same Solve.
 			if _, _, err := coin.LoadClp(); err != nil {
 				b.Skip(err)
 			}
-			cpu := cpuTime()
-			defer func() { reportCPU(b, cpuTime()-cpu) }()
-			for b.Loop() {
-				_, m, err := nnopt.ReadModel(f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := m.Solve(context.Background(), clpLP); err != nil {
-					b.Fatal(err)
-				}
-				if m.Status != nnopt.StatusOptimal {
-					b.Fatalf("%s: %v", name, m.Status)
-				}
-			}
+			solveNetlib(b, f, clpLP)
 		})
 		b.Run(name+"/glpsol", func(b *testing.B) {
 			// The solution report goes to a file of the temporary folder: glpsol
@@ -106,6 +78,25 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// solveNetlib times reading the netlib LP file and solving it with opt to its
+// optimum, reporting the processor time beside the wall time.
+func solveNetlib(b *testing.B, file string, opt nnopt.Options) {
+	cpu := cpuTime()
+	defer func() { reportCPU(b, cpuTime()-cpu) }()
+	for b.Loop() {
+		_, m, err := nnopt.ReadModel(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Solve(context.Background(), opt); err != nil {
+			b.Fatal(err)
+		}
+		if m.Status != nnopt.StatusOptimal {
+			b.Fatalf("%s: %v", filepath.Base(file), m.Status)
+		}
+	}
 }
 
 // reportCPU reports cpu, spent over b.N iterations, as the metric cpu-ms/op.

@@ -127,7 +127,7 @@ func (m *Model) solveCOIN(ctx context.Context, opt Options, solver string, start
 		res, err = coin.SolveLP(ctx, lp, set)
 	}
 	a := m.newAttributes(inst.stats, gen)
-	a.SolverVersion = solver
+	a.Solver, a.SolverVersion = solver, solver
 	if res != nil {
 		a.SolverVersion = res.Solver
 	}

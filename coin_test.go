@@ -64,6 +64,9 @@ func TestDefaultLPSolver(t *testing.T) {
 			if !strings.HasPrefix(tr.m.SolverVersion, tc.solver) {
 				t.Errorf("SolverVersion %q; want %q", tr.m.SolverVersion, tc.solver)
 			}
+			if want := map[bool]string{true: "clp", false: nnopt.SolverName}[strings.HasPrefix(tc.solver, "Clp")]; tr.m.Solver != want {
+				t.Errorf("Solver %q; want %q", tr.m.Solver, want)
+			}
 			if !tr.m.Attributes.Marginals || tr.m.NumIterations <= 0 || tr.demand.M[0] == 0 {
 				t.Errorf("marginals %v (demand.m %v), %d iterations; want marginals and iterations", tr.m.Attributes.Marginals, tr.demand.M, tr.m.NumIterations)
 			}

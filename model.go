@@ -155,7 +155,10 @@ type Attributes struct {
 	// setting up and evaluating the start point (the forward and adjoint sweeps).
 	SolverStartTime float64
 	TotalSolveTime  float64 // seconds for the whole Solve call
-	SolverVersion   string
+	// Solver is the solver that ran, by its Options.Solvers name (nnopt, clp or
+	// cbc), and SolverVersion its version.
+	Solver        string
+	SolverVersion string
 }
 
 // Model is a set of equations with a problem type, a sense and an objective.

@@ -132,7 +132,7 @@ func (m *Model) newAttributes(st Statistics, gen time.Duration) Attributes {
 	return Attributes{
 		NumEquations: st.Constraints, NumVariables: st.Variables, NumNonzeros: st.JacobianNonzeros,
 		NumNonlinearZeros: st.NonlinearJacobianNonzeros, UsedModelType: m.problem,
-		ModelGenerationTime: gen.Seconds(), SolverVersion: SolverVersion, ObjectiveEstimate: math.NaN(),
+		ModelGenerationTime: gen.Seconds(), Solver: SolverName, SolverVersion: SolverVersion, ObjectiveEstimate: math.NaN(),
 	}
 }
 

@@ -349,13 +349,14 @@ func stringField(p func(*Record) *string) fieldSpec {
 // na is a field nnopt does not have: written NA, ignored when read.
 var na = fieldSpec{get: func(*Record) string { return "NA" }}
 
-// typeSolver is a per-model-type solver field: nnopt for the types it solves.
+// typeSolver is a per-model-type solver field: the record's solver (nnopt, clp or
+// cbc) for the types it solves.
 func typeSolver(types ...string) fieldSpec {
 	return fieldSpec{get: func(r *Record) string {
-		if r.SolverName == SolverName {
+		if r.SolverName != "" {
 			for _, t := range types {
 				if t == r.ModelType || t == "" {
-					return SolverName
+					return r.SolverName
 				}
 			}
 		}
@@ -447,7 +448,7 @@ var fields = map[string]fieldSpec{
 
 	"LP": typeSolver("LP"), "NLP": typeSolver("NLP"), "QCP": typeSolver("QCP"), "DNLP": typeSolver("DNLP"),
 	"RMIP": typeSolver("RMIP"), "RMINLP": typeSolver("RMINLP"), "RMIQCP": typeSolver("RMIQCP"), "CNS": typeSolver("CNS"),
-	"MIP": typeSolver(), "MINLP": typeSolver(), "MIQCP": typeSolver(), "MCP": typeSolver(),
+	"MIP": typeSolver("MIP"), "MINLP": typeSolver(), "MIQCP": typeSolver(), "MCP": typeSolver(),
 	"MPEC": typeSolver(), "RMPEC": typeSolver(), "EMP": typeSolver(),
 }
 

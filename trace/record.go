@@ -119,7 +119,10 @@ func FromAttributes(modelName string, a nnopt.Attributes, info Info) Record {
 		r.InputFileName = modelName
 	}
 	r.ModelName, r.ModelType = modelName, a.UsedModelType.String()
-	r.SolverName, r.SolverVersion = SolverName, a.SolverVersion
+	r.SolverName, r.SolverVersion = a.Solver, a.SolverVersion
+	if r.SolverName == "" { // attributes from before Attributes.Solver
+		r.SolverName = SolverName
+	}
 	r.SolverStatus, r.ModelStatus = int(a.SolveStatus), int(a.Status)
 	r.SolveNumber = max(info.SolveNumber, 1)
 	if info.Direction == nnopt.Maximize {

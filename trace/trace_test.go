@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nnopt/nnopt"
 	"github.com/nnopt/nnopt/nlpsolve"
 )
 
@@ -350,6 +351,33 @@ func TestScoreMatrix(t *testing.T) {
 		}
 		if len(f) == 14 && f[0] == "14" && strings.Join(f[1:], "") != ".....6......." {
 			t.Errorf("row 14 at TL 5: %q", l)
+		}
+	}
+}
+
+// A record names the solver that ran (Attributes.Solver), also in the
+// performance trace's per-type columns, and attributes that name none are
+// nnopt's.
+func TestRecordNamesTheSolverThatRan(t *testing.T) {
+	for _, tc := range []struct {
+		solver string
+		typ    nnopt.Problem
+		want   string            // SolverName
+		cols   map[string]string // per-type columns
+	}{
+		{"cbc", nnopt.MIP, "cbc", map[string]string{"MIP": "cbc", "LP": "NA", "NLP": "NA"}},
+		{"clp", nnopt.LP, "clp", map[string]string{"LP": "clp", "MIP": "NA"}},
+		{"nnopt", nnopt.NLP, "nnopt", map[string]string{"NLP": "nnopt", "LP": "NA"}},
+		{"", nnopt.LP, SolverName, map[string]string{"LP": SolverName}},
+	} {
+		r := FromAttributes("m", nnopt.Attributes{Solver: tc.solver, UsedModelType: tc.typ}, Info{})
+		if r.SolverName != tc.want {
+			t.Errorf("solver %q: SolverName %q, want %q", tc.solver, r.SolverName, tc.want)
+		}
+		for col, want := range tc.cols {
+			if got := fields[col].get(&r); got != want {
+				t.Errorf("solver %q, %v: column %s %q, want %q", tc.solver, tc.typ, col, got, want)
+			}
 		}
 	}
 }

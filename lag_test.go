@@ -118,3 +118,38 @@ func TestChain(t *testing.T) {
 		}
 	}
 }
+
+// TestNonlinearChain: the nonlinear chain with bounded controls at n = 200 reaches
+// scipy SLSQP's objective (bench/peers/nlchain_scipy.py 200: 8.151835255097303, from
+// the same start) with the first controls on their bound -1. Its start satisfies
+// every step but the first; phase 1 with every artificial basic took a degenerate
+// pivot per step before the states could move (266 iterations here, 1,342 at
+// n = 1,000) and now starts from the states' basis (35 iterations).
+func TestNonlinearChain(t *testing.T) {
+	const n, want = 200, 8.151835255097303
+	m, x, u, err := testmodels.NonlinearChain(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != nnopt.StatusLocallyOptimal || math.Abs(m.ObjectiveValue-want) > 1e-8*want || m.MaxInfeasibility > 1e-8 {
+		t.Fatalf("status %v, objective %.12g, infeasibility %g; want locally optimal at %.12g", m.Status, m.ObjectiveValue, m.MaxInfeasibility, want)
+	}
+	atBound := 0
+	for _, v := range u.L {
+		if v == -1 {
+			atBound++
+		}
+	}
+	if u.L[0] != -1 || !(u.L[n/2] > -1) || atBound < 10 {
+		t.Errorf("u(1) = %g, u(n/2) = %g, %d controls on the bound -1: want u(1) and at least ten on it, u(n/2) off it", u.L[0], u.L[n/2], atBound)
+	}
+	if x.L[0] != 2 {
+		t.Errorf("x(1) = %g, want its fixed value 2", x.L[0])
+	}
+	if m.NumIterations > 100 {
+		t.Errorf("%d iterations: phase 1 crawled through the steps one degenerate pivot at a time", m.NumIterations)
+	}
+}

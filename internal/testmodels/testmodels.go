@@ -112,3 +112,58 @@ func Chain(n int) (*nnopt.Model, *nnopt.Variable, error) {
 	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	return m, u, err
 }
+
+// NonlinearChain is a nonlinear optimal-control chain with bounded controls, the
+// scalable constrained NLP of issue 21's benchmarks: over n time points of a horizon
+// of 10 (step h = 10/(n-1)),
+//
+//	x(t) = x(t-1) + h·(sin(x(t-1))/2 + u(t-1))   for t > 1,   x(first) = 2,
+//	-1 ≤ u(t) ≤ 1,   u(last) = 0,
+//	min h·Σ_t (x(t)² + u(t)²).
+//
+// The drift sin(x)/2 pushes the state up and the bounded control overcomes it, so u
+// sits at its bound -1 for the first part of the horizon and is free afterwards: the
+// solution has an active set to find, not only a smooth interior. The
+// discretization converges as n grows, so the optimal objective approaches a limit
+// and a solve at one n can be checked against another. It returns the model, x and
+// u.
+func NonlinearChain(n int) (*nnopt.Model, *nnopt.Variable, *nnopt.Variable, error) {
+	if n < 2 {
+		return nil, nil, nil, fmt.Errorf("testmodels: NonlinearChain needs n >= 2 time points, got %d", n)
+	}
+	c := nnopt.NewContainer()
+	labels := make([]string, n)
+	for k := range labels {
+		labels[k] = fmt.Sprint("t", k+1)
+	}
+	t, err := c.AddSet("t", labels...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	x, u := c.NewVariable("x", nnopt.Free, t), c.NewVariable("u", nnopt.Free, t)
+	x.Lo[0], x.Up[0], x.L[0] = 2, 2, 2
+	for k := range u.Lo {
+		u.Lo[k], u.Up[k] = -1, 1
+	}
+	u.Lo[n-1], u.Up[n-1] = 0, 0
+	later := c.NewSubset("later", t)
+	mask := make([]bool, n)
+	for k := 1; k < n; k++ {
+		mask[k] = true
+	}
+	if err := later.SetMask(mask); err != nil {
+		return nil, nil, nil, err
+	}
+	h := nnopt.Const(10 / float64(n-1))
+	step := c.NewEquation("step", t)
+	prev := nnopt.Lag(x, t, 1)
+	if err := step.Define(nnopt.Eq(x, nnopt.Add(prev, nnopt.Mul(h, nnopt.Add(nnopt.Mul(nnopt.Const(0.5), nnopt.Sin(prev)), nnopt.Lag(u, t, 1)))))); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := step.Where(later); err != nil {
+		return nil, nil, nil, err
+	}
+	obj := nnopt.Mul(h, nnopt.Sum(nnopt.Add(nnopt.Sqr(x), nnopt.Sqr(u)), t))
+	m, err := c.NewModel("nlchain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
+	return m, x, u, err
+}

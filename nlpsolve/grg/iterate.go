@@ -69,10 +69,46 @@ func (s *solver) phase1(x0 []float64) error {
 		s.cur.x[a] = math.Abs(s.cur.cs[i])
 		s.lo[a], s.up[a] = 0, math.Inf(1)
 	}
+	// The basis: the artificials of the rows violated at this point, and for the
+	// rows that hold, the crash basis's column of that row where it has one
+	// (factor swaps in artificials where that makes it singular). An artificial
+	// basic at zero pins its row: a direction that moves the row is then blocked
+	// and costs a degenerate pivot, one such row at a time (an optimal-control
+	// chain whose start satisfies every step but the first crawled through n of
+	// them). Superbasic structurals move the held rows' basics instead.
+	feas := s.set.FeasibilityTolerance
+	crashCol := make([]int, s.m) // per row: the crash basis's column, or -1
+	for i := range crashCol {
+		crashCol[i] = -1
+	}
+	if s.luOK {
+		for _, j := range s.head[:s.m] {
+			if j >= n {
+				continue
+			}
+			// The row a basic column stands for is the LU's pivot, which
+			// need not be its position: take the column's largest entry. A
+			// column on its bound would pin the row as an artificial does.
+			rows, vals := s.col(j, s.cur.jac)
+			best, bv := -1, 0.0
+			for t, i := range rows {
+				if math.Abs(vals[t]) > bv {
+					best, bv = i, math.Abs(vals[t])
+				}
+			}
+			if best >= 0 && crashCol[best] < 0 && !s.onBound(s.cur, j, 1e-9) && s.cur.x[j] > s.lo[j] && s.cur.x[j] < s.up[j] {
+				crashCol[best] = j
+			}
+		}
+	}
 	for j := 0; j < n; j++ {
 		s.classify(j)
 	}
 	for i := 0; i < s.m; i++ {
+		if j := crashCol[i]; j >= 0 && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
+			s.setBasic(i, j)
+			continue
+		}
 		s.setBasic(i, n+i)
 	}
 	s.mem.reset()
@@ -161,9 +197,13 @@ func (s *solver) superbasics(idx []int) []int {
 // keeps every variable within its bounds, and the variable that limits it
 // (its basis position, or -1 and the superbasic's index). alphaS is the limit of
 // the superbasics alone: the basics' limits come from the tangent, which curved
-// rows make only a prediction of.
-func (s *solver) ratio(sb []int) (alpha, alphaS float64, limPos, limVar int) {
+// rows make only a prediction of. alphaP is the end of the projected path when a
+// superbasic limits the step: the superbasics that reach their bounds stay there
+// and the others go on, up to the basics' limit or the last superbasic's bound
+// (past which none moves).
+func (s *solver) ratio(sb []int) (alpha, alphaS, alphaP float64, limPos, limVar int) {
 	alpha, limPos, limVar = math.Inf(1), -1, -1
+	lastBreak := 0.0
 	limPiv := 0.0
 	dmax := 0.0
 	for _, j := range sb {
@@ -182,31 +222,49 @@ func (s *solver) ratio(sb []int) (alpha, alphaS float64, limPos, limVar int) {
 		return 0, false
 	}
 	for _, j := range sb {
-		if t, ok := try(j, s.d[j]); ok && t < alpha {
+		t, ok := try(j, s.d[j])
+		switch {
+		case ok:
+			lastBreak = math.Max(lastBreak, t)
+		case math.Abs(s.d[j]) > piv:
+			lastBreak = math.Inf(1) // it moves and nothing stops it
+		}
+		if ok && t < alpha {
 			alpha, limPos, limVar, limPiv = t, -1, j, math.Abs(s.d[j])
 		}
 	}
 	alphaS = alpha
+	alphaB := math.Inf(1)
 	for p, j := range s.head[:s.m] {
 		t, ok := try(j, s.dB[p])
 		if !ok {
 			continue
 		}
+		alphaB = math.Min(alphaB, t)
 		// Prefer the larger pivot among (near) ties: a basic leaving on a
 		// tiny |dB| makes a poor basis.
 		if t < alpha*(1-1e-12) || (t <= alpha*(1+1e-12) && math.Abs(s.dB[p]) > limPiv) {
 			alpha, limPos, limVar, limPiv = t, p, j, math.Abs(s.dB[p])
 		}
 	}
-	return alpha, alphaS, limPos, limVar
+	alphaP = alpha
+	if limPos < 0 {
+		alphaP = math.Max(alpha, math.Min(alphaB, lastBreak))
+	}
+	return alpha, alphaS, alphaP, limPos, limVar
 }
 
-// tryStep evaluates the trial point at step alpha, restoring feasibility.
+// tryStep evaluates the trial point at step alpha along the projected path (a
+// superbasic stops at its bound), restoring feasibility. It sets s.pred to the
+// first-order change of the objective, the reduced gradient times the
+// superbasics' move: alpha·slope until the path bends.
 func (s *solver) tryStep(alpha float64, sb []int) (bool, error) {
 	t := s.trial
 	copy(t.x, s.cur.x)
+	s.pred = 0
 	for _, j := range sb {
 		t.x[j] = math.Max(s.lo[j], math.Min(s.up[j], s.cur.x[j]+alpha*s.d[j]))
+		s.pred += s.r[j] * (t.x[j] - s.cur.x[j])
 	}
 	for p, j := range s.head[:s.m] {
 		t.x[j] = s.cur.x[j] + alpha*s.dB[p]
@@ -270,14 +328,18 @@ const (
 // tangent's prediction alone would cut every step short of a bound that the
 // rows' curvature keeps away (HS30, where x1² + x2² ≥ 1 is tangent to the path).
 // An extrapolation that overshoots tries the minimiser of the quadratic through
-// f0, slope and the overshooting value once.
-func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slope float64) (res lsResult, hit int, err error) {
+// f0, slope and the overshooting value once. When a superbasic limits the step,
+// the search follows the projected path past it up to alphaP (ratio), so that
+// one step can put many superbasics on their bounds (an optimal control whose
+// controls reach their bounds one by one otherwise takes an iteration each); the
+// sufficient decrease is then measured against the path's first-order change.
+func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos int, slope float64) (res lsResult, hit int, err error) {
 	f0 := s.obj(s.cur)
-	alpha := math.Min(1, alphaMax)
+	alpha := math.Min(1, alphaP)
 	if s.mem.k == 0 && s.bb > 0 && !s.newtonStep {
 		// Steepest descent: start from the Barzilai–Borwein step of the last
 		// iteration (extrapolation still reaches far bounds of a linear problem).
-		alpha = math.Min(alphaMax, s.bb)
+		alpha = math.Min(alphaP, s.bb)
 	}
 	hit = -1
 	haveBest := false
@@ -289,7 +351,7 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 	if s.newtonStep {
 		reach = 1
 	}
-	limit := alphaMax
+	limit := alphaP
 	for tries := 0; tries < 60; tries++ {
 		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
 			return lsFail, -1, nil
@@ -317,7 +379,7 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 			}
 		}
 		ft := s.obj(s.trial)
-		armijo := ok && ft <= f0+1e-4*alpha*slope+1e-14*math.Abs(f0)
+		armijo := ok && ft <= f0+1e-4*math.Min(s.pred, 0)+1e-14*math.Abs(f0)
 		if haveBest && (!armijo || ft >= bestF) {
 			if extrapolated && !quad && ok {
 				if den := ft - f0 - slope*alpha; den > 0 {
@@ -347,7 +409,7 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS float64, limPos int, slop
 			copyPoint(s.cur, s.best)
 			return lsUnbounded, -1, nil
 		}
-		if hit >= 0 || !first || quad || (f0-ft) < 0.5*alpha*(-slope) {
+		if hit >= 0 || !first || quad || (f0-ft) < 0.5*(-s.pred) {
 			break
 		}
 		if alpha >= reach {
@@ -615,7 +677,7 @@ func (s *solver) run() (Result, error) {
 				continue
 			}
 		}
-		alphaMax, alphaS, limPos, limVar := s.ratio(sb)
+		alphaMax, alphaS, alphaP, limPos, limVar := s.ratio(sb)
 		// Degenerate: a variable on (or within round-off of) its bound blocks
 		// the direction. A line search failing on a step to a nearby bound is
 		// treated the same way.
@@ -626,7 +688,7 @@ func (s *solver) run() (Result, error) {
 		if !degenerate {
 			copy(xPrev, s.cur.x)
 			copy(rPrev, s.r)
-			ls, hit, err = s.lineSearch(sb, alphaMax, alphaS, limPos, slope)
+			ls, hit, err = s.lineSearch(sb, alphaMax, alphaS, alphaP, limPos, slope)
 			if err != nil {
 				return res, err
 			}

@@ -165,6 +165,7 @@ type solver struct {
 	repairs     int     // basis repairs made (repair), bounded by maxRepairs
 	spare       *point  // polish's copy of the point before a step
 	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
+	pred        float64 // tryStep's first-order change of the objective along the projected path
 	escapes     int     // moves along negative curvature (second.go)
 	hpt         *point  // the trial point of Hessian products by differences
 	hp, hq      []float64

@@ -770,7 +770,12 @@ func (s *solver) run() (Result, error) {
 		}
 		s.degenerate = 0
 		havePrev = true
-		changed := false
+		// Superbasics that reached their bounds leave the free set; the basis is
+		// the same, so the L-BFGS pairs stay (restricted to the free set, as
+		// L-BFGS-B's are) unless the basis changes too: resetting them at every
+		// bound the projected path meets made each step a gradient step while
+		// the controls of an optimal control reached their bounds a few at a time.
+		changed, basisChanged := false, false
 		for _, j := range sb {
 			if _, on := s.nearBound(j, 1e-9); on {
 				s.classify(j)
@@ -791,7 +796,7 @@ func (s *solver) run() (Result, error) {
 					status = NumericalFailure
 					break
 				}
-				changed = true
+				changed, basisChanged = true, true
 			} else if s.head[hit] >= s.n {
 				// An artificial short of zero stays basic: as a superbasic it
 				// would leave phase 1's objective blind to every other variable
@@ -804,8 +809,10 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		if changed {
-			havePrev = false
-			s.mem.reset()
+			if basisChanged {
+				havePrev = false
+				s.mem.reset()
+			}
 			if ok, err := s.restore(s.cur); err != nil {
 				return res, err
 			} else if !ok {

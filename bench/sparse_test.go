@@ -54,3 +54,30 @@ func BenchmarkChain(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNonlinearChain solves the bounded nonlinear optimal control
+// (internal/testmodels.NonlinearChain) at n = 1,000, 10,000 and 100,000: issue 21's
+// scalable constrained NLP, whose time should grow at most linearly in n.
+// bench/peers/nlchain_scipy.py solves the same model with scipy's trust-constr.
+func BenchmarkNonlinearChain(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			iters := 0
+			for b.Loop() {
+				m, _, _, err := testmodels.NonlinearChain(n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := m.Solve(context.Background(), nnopt.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				if m.Status != nnopt.StatusLocallyOptimal {
+					b.Fatalf("n = %d: %v", n, m.Status)
+				}
+				iters += m.NumIterations
+				b.ReportMetric(m.ObjectiveValue, "objective")
+			}
+			b.ReportMetric(float64(iters)/float64(b.N), "iters")
+		})
+	}
+}

@@ -23,8 +23,13 @@
 //
 // Phase 1. If Newton fails or leaves a basic variable outside its bounds, every
 // row i gets an artificial a_i ≥ 0 (c_i(x) + σ_i·a_i = 0, σ_i chosen so that
-// a_i = |c_i(x)| at the start), the artificials form the basis, and Σ a_i is
-// minimised by the same machinery as phase 2. A positive minimum stops with
+// a_i = |c_i(x)| at the start) and Σ a_i is minimised by the same machinery as
+// phase 2. A row that holds at the start keeps the crash basis's column for it
+// when that column lies strictly inside its bounds; the other rows' artificials
+// are basic. (An all-artificial basis pins every row that holds: its artificial
+// is basic at zero, and each such row costs a degenerate pivot before the
+// structurals can move it, n pivots for an n-step control whose start violates
+// only the first step.) A positive minimum stops with
 // Infeasible (Result.Ninf rows, Result.SumInf); a zero one fixes the
 // artificials at zero and continues with phase 2.
 //
@@ -42,8 +47,13 @@
 // the trial point when the residual stalls. A basic variable that would leave
 // its bounds is interpolated back onto the bound and pivoted out; it is
 // replaced by the superbasic with the largest pivot |(B⁻¹a_q)_p| (sparselu's
-// Update; a refactor when the Jacobian has changed or the eta file is long). A
-// superbasic that reaches a bound becomes nonbasic there. The method stops on a
+// Update; a refactor when the Jacobian has changed or the eta file is long).
+// The path is projected: past the first superbasic's bound the line search goes
+// on with that superbasic held there, up to the basics' limit, so one step can
+// put many superbasics on their bounds, the sufficient decrease then measured
+// against the reduced gradient times the actual move. A superbasic that reaches
+// a bound becomes nonbasic there, and the L-BFGS pairs stay, restricted to the
+// remaining superbasics; a basis change resets them. The method stops on a
 // reduced gradient below Settings.OptimalityTolerance (Optimal), an objective
 // below -Settings.UnboundedObjective along a ray (Unbounded), or the iteration
 // limit.
@@ -99,7 +109,7 @@
 // # Not yet
 //
 // No scaling, no Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
-// no smarter phase-1 basis than all artificials, dense work vectors of length
+// dense work vectors of length
 // n+m per iteration (pricing is O(nnz) per iteration). Time limits and
 // interrupts come through Settings.Stop.
 package grg

@@ -881,3 +881,9 @@ func (g *general) objectiveColumns(pat PatternFunc) []bool {
 	}
 	return cols
 }
+
+// EvalValues implements grg.ValueEvaluator: the objective and the rows without
+// the adjoint sweep for the gradient or the Jacobian's sweeps.
+func (g *general) EvalValues(xc, c []float64) (float64, error) {
+	return g.eval(xc, c, nil, nil)
+}

@@ -176,13 +176,16 @@ func (s *solver) stale(jac []float64) bool {
 // variables, the other variables held. The basis matrix is kept from its last
 // factorization (a chord method) and refactored at the current point once when
 // the residual stalls. ok is false when Newton fails within NewtonLimit
-// iterations or a value becomes non-finite.
+// iterations or a value becomes non-finite. The Newton iterations need the
+// values only, and a line search's trial point (s.trial) stays so: its
+// derivatives are evaluated once it is accepted (lineSearch); any other point
+// leaves with them.
 func (s *solver) restore(pt *point) (ok bool, err error) {
 	feas := s.set.FeasibilityTolerance
 	prev := math.Inf(1)
 	refreshed := false
 	for it := 0; ; it++ {
-		ok, err := s.eval(pt)
+		ok, err := s.evalValues(pt)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -190,7 +193,13 @@ func (s *solver) restore(pt *point) (ok bool, err error) {
 		// eps·|x|; allow for it so that rays can be followed.
 		rn := maxAbs(pt.c)
 		if rn <= feas+1e-13*maxAbs(pt.x) {
-			return true, s.polish(pt, rn)
+			if err := s.polish(pt, rn); err != nil {
+				return false, err
+			}
+			if pt == s.trial {
+				return true, nil
+			}
+			return s.withDerivs(pt)
 		}
 		if it >= s.set.NewtonLimit {
 			return false, nil
@@ -200,6 +209,9 @@ func (s *solver) restore(pt *point) (ok bool, err error) {
 				return false, nil
 			}
 			if !refreshed || !s.luOK {
+				if ok, err := s.withDerivs(pt); !ok {
+					return false, err
+				}
 				if ok, err := s.factor(pt.jac, false); !ok {
 					return false, err
 				}
@@ -340,7 +352,7 @@ func (s *solver) polish(pt *point, rn float64) error {
 		for p, j := range s.head {
 			pt.x[j] -= s.w[p]
 		}
-		ok, err := s.eval(pt)
+		ok, err := s.evalValues(pt)
 		if err != nil {
 			return err
 		}

@@ -44,7 +44,9 @@
 // (Armijo backtracking, quadratic interpolation, extrapolation while the
 // objective falls linearly) restores feasibility at every trial point by
 // Newton iterations on the basics with B held (a chord method), refactored at
-// the trial point when the residual stalls. A basic variable that would leave
+// the trial point when the residual stalls; a ValueEvaluator is asked for values
+// alone there, and for the derivatives once a point is accepted. A basic
+// variable that would leave
 // its bounds is interpolated back onto the bound and pivoted out; it is
 // replaced by the superbasic with the largest pivot |(B⁻¹a_q)_p| (sparselu's
 // Update; a refactor when the Jacobian has changed or the eta file is long).

@@ -406,6 +406,9 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 		copyPoint(s.best, s.trial)
 		haveBest, bestAlpha, bestF = true, alpha, ft
 		if s.phase == 2 && ft < -s.set.UnboundedObjective {
+			if ok, err := s.withDerivs(s.best); err != nil || !ok {
+				return lsFail, -1, err
+			}
 			copyPoint(s.cur, s.best)
 			return lsUnbounded, -1, nil
 		}
@@ -430,6 +433,11 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 	}
 	if limPos >= 0 && (bestAlpha == alphaMax || (bestAlpha > alphaMax && s.onBound(s.best, s.head[limPos], 1e-9))) {
 		hit = limPos
+	}
+	// The accepted point's derivatives (restoration left it with values only);
+	// where they are not finite the search fails and cur stays.
+	if ok, err := s.withDerivs(s.best); err != nil || !ok {
+		return lsFail, -1, err
 	}
 	copyPoint(s.cur, s.best)
 	return lsOK, hit, nil

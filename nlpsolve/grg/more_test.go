@@ -187,3 +187,79 @@ var randomLPs = func() int {
 	}
 	return 12
 }()
+
+// valueProblem is a funcProblem that can also evaluate values alone; it counts
+// both kinds of call.
+type valueProblem struct {
+	*funcProblem
+	full, values int
+	g, jac       []float64
+}
+
+func (p *valueProblem) Eval(x, c, g, jac []float64) (float64, error) {
+	p.full++
+	return p.funcProblem.Eval(x, c, g, jac)
+}
+
+func (p *valueProblem) EvalValues(x, c []float64) (float64, error) {
+	p.values++
+	if p.g == nil {
+		p.g, p.jac = make([]float64, p.n), make([]float64, len(p.rowIdx))
+	}
+	return p.funcProblem.Eval(x, c, p.g, p.jac)
+}
+
+// TestValueEvaluator: a ValueEvaluator is asked for values at restoration's
+// trial points and for derivatives only at accepted points, and the solve is the
+// same as with derivatives everywhere (they are never read at a trial point),
+// directly and through WithSlacks.
+func TestValueEvaluator(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		p     func() *funcProblem
+		x, lo []float64
+		up    []float64
+		rel   []Relation
+	}{
+		{"circle, phase 1", circle, []float64{0.1, 0.1}, []float64{0, 0}, []float64{0.8, inf}, nil},
+		{"hyperbola", hyperbola, []float64{2, 0.1}, []float64{0, 0}, []float64{inf, inf}, nil},
+		{"circle as x² + y² ≥ 1, slacked", circle, []float64{0.1, 0.1}, []float64{0, 0}, []float64{inf, inf}, []Relation{GreaterEqual}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			solve := func(p Problem) (Result, []float64) {
+				x, lo, up := append([]float64(nil), tc.x...), tc.lo, tc.up
+				if tc.rel != nil {
+					sl, slo, sup, err := WithSlacks(p, tc.rel, lo, up)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if x, err = sl.Start(x); err != nil {
+						t.Fatal(err)
+					}
+					p, lo, up = sl, slo, sup
+				}
+				res, err := Solve(p, x, lo, up, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res, x
+			}
+			want, wantX := solve(tc.p())
+			vp := &valueProblem{funcProblem: tc.p()}
+			got, gotX := solve(vp)
+			if got.Status != want.Status || got.F != want.F || got.Iterations != want.Iterations {
+				t.Errorf("with values alone: %v, f = %v, %d iterations; with derivatives: %v, f = %v, %d iterations",
+					got.Status, got.F, got.Iterations, want.Status, want.F, want.Iterations)
+			}
+			for j := range wantX {
+				if gotX[j] != wantX[j] {
+					t.Errorf("x%d = %v, with derivatives everywhere %v", j, gotX[j], wantX[j])
+				}
+			}
+			if vp.values == 0 || vp.full > vp.values {
+				t.Errorf("%d evaluations with derivatives, %d of values alone: want values alone at trial points", vp.full, vp.values)
+			}
+			t.Logf("%v after %d iterations: %d evaluations with derivatives, %d of values alone", got.Status, got.Iterations, vp.full, vp.values)
+		})
+	}
+}

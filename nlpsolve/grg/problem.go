@@ -47,6 +47,8 @@ type Slacked struct {
 	rowIdx   []int
 	nnzInner int
 	slo, sup []float64 // slack bounds
+	grad     []float64 // EvalValues's scratch when Inner is no ValueEvaluator
+	jac      []float64
 }
 
 // WithSlacks returns p with a slack for every row whose relation is not Equal,
@@ -151,19 +153,9 @@ func (l *Linear) Pattern() (colPtr, rowIdx []int) { return l.ColPtr, l.RowIdx }
 
 // Eval implements Problem.
 func (l *Linear) Eval(x, c, grad, jac []float64) (float64, error) {
-	if len(l.C) != l.N || len(l.B) != l.M || len(l.Val) != len(l.RowIdx) {
-		return 0, fmt.Errorf("grg: Linear: len(C) = %d, len(B) = %d, len(Val) = %d; want %d, %d, %d",
-			len(l.C), len(l.B), len(l.Val), l.N, l.M, len(l.RowIdx))
-	}
-	for i := range c {
-		c[i] = -l.B[i]
-	}
-	f := 0.0
-	for j := 0; j < l.N; j++ {
-		f += l.C[j] * x[j]
-		for t := l.ColPtr[j]; t < l.ColPtr[j+1]; t++ {
-			c[l.RowIdx[t]] += l.Val[t] * x[j]
-		}
+	f, err := l.EvalValues(x, c)
+	if err != nil {
+		return f, err
 	}
 	copy(grad, l.C)
 	copy(jac, l.Val)
@@ -197,4 +189,70 @@ func checkPattern(n, m int, colPtr, rowIdx []int) error {
 		return fmt.Errorf("grg: Pattern: colPtr[n] = %d, want len(rowIdx) = %d", colPtr[n], len(rowIdx))
 	}
 	return nil
+}
+
+// A ValueEvaluator is a Problem that can evaluate f and c without their
+// derivatives. Solve then asks for values only at the Newton iterations of
+// restoration and at a line search's trial points, and for the derivatives once
+// a point is accepted: a Jacobian computed by tangent sweeps through a network
+// costs several evaluations, and most trial points are never used.
+type ValueEvaluator interface {
+	Problem
+	// EvalValues returns f(x) and stores c(x) in c, as Eval does.
+	EvalValues(x, c []float64) (f float64, err error)
+}
+
+// EvalValues implements ValueEvaluator. When the inner problem is no
+// ValueEvaluator it evaluates the derivatives as well and drops them, and Solve
+// does not call it.
+func (s *Slacked) EvalValues(x, c []float64) (float64, error) {
+	n0 := s.n - len(s.SlackRow)
+	var f float64
+	var err error
+	if ve, ok := s.Inner.(ValueEvaluator); ok {
+		f, err = ve.EvalValues(x[:n0], c)
+	} else {
+		if s.grad == nil {
+			s.grad, s.jac = make([]float64, n0), make([]float64, s.nnzInner)
+		}
+		f, err = s.Inner.Eval(x[:n0], c, s.grad, s.jac)
+	}
+	if err != nil {
+		return f, err
+	}
+	for k, i := range s.SlackRow {
+		c[i] -= x[n0+k]
+	}
+	return f, nil
+}
+
+// valueEvaluator returns p as a ValueEvaluator when leaving the derivatives out
+// saves work: a Slacked problem only when its inner problem is one.
+func valueEvaluator(p Problem) (ValueEvaluator, bool) {
+	if sl, ok := p.(*Slacked); ok {
+		if _, inner := sl.Inner.(ValueEvaluator); !inner {
+			return nil, false
+		}
+	}
+	ve, ok := p.(ValueEvaluator)
+	return ve, ok
+}
+
+// EvalValues implements ValueEvaluator.
+func (l *Linear) EvalValues(x, c []float64) (float64, error) {
+	if len(l.C) != l.N || len(l.B) != l.M || len(l.Val) != len(l.RowIdx) {
+		return 0, fmt.Errorf("grg: Linear: len(C) = %d, len(B) = %d, len(Val) = %d; want %d, %d, %d",
+			len(l.C), len(l.B), len(l.Val), l.N, l.M, len(l.RowIdx))
+	}
+	for i := range c {
+		c[i] = -l.B[i]
+	}
+	f := 0.0
+	for j := 0; j < l.N; j++ {
+		f += l.C[j] * x[j]
+		for t := l.ColPtr[j]; t < l.ColPtr[j+1]; t++ {
+			c[l.RowIdx[t]] += l.Val[t] * x[j]
+		}
+	}
+	return f, nil
 }

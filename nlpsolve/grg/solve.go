@@ -136,6 +136,9 @@ type point struct {
 	jac []float64
 	f   float64
 	c   []float64 // c(x) + sgn·a, the rows of the extended problem
+	// derivs reports that gs and jac hold the derivatives at x: restoration's
+	// trial points get values only when the Problem is a ValueEvaluator.
+	derivs bool
 }
 
 type solver struct {
@@ -321,10 +324,28 @@ func (s *solver) obj(pt *point) float64 {
 	return pt.f
 }
 
-// eval evaluates pt. ok is false for non-finite values.
+// eval evaluates pt with its derivatives. ok is false for non-finite values.
 func (s *solver) eval(pt *point) (ok bool, err error) {
+	return s.evalPoint(pt, true)
+}
+
+// evalValues evaluates f and c at pt, and the derivatives too unless the Problem
+// can leave them out (ValueEvaluator).
+func (s *solver) evalValues(pt *point) (ok bool, err error) {
+	return s.evalPoint(pt, false)
+}
+
+func (s *solver) evalPoint(pt *point, derivs bool) (ok bool, err error) {
 	s.evals++
-	f, err := s.p.Eval(pt.x[:s.n], pt.cs, pt.gs, pt.jac)
+	var f float64
+	ve, canSkip := valueEvaluator(s.p)
+	if !derivs && canSkip {
+		f, err = ve.EvalValues(pt.x[:s.n], pt.cs)
+		pt.derivs = false
+	} else {
+		f, err = s.p.Eval(pt.x[:s.n], pt.cs, pt.gs, pt.jac)
+		pt.derivs = true
+	}
 	if err != nil {
 		return false, fmt.Errorf("grg: Eval: %w", err)
 	}
@@ -337,6 +358,9 @@ func (s *solver) eval(pt *point) (ok bool, err error) {
 		if math.IsNaN(pt.c[i]) || math.IsInf(pt.c[i], 0) {
 			return false, nil
 		}
+	}
+	if !pt.derivs {
+		return true, nil
 	}
 	for _, v := range pt.gs {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -368,6 +392,15 @@ func copyPoint(dst, src *point) {
 	copy(dst.jac, src.jac)
 	copy(dst.c, src.c)
 	dst.f = src.f
+	dst.derivs = src.derivs
+}
+
+// withDerivs evaluates pt's derivatives when it holds values only.
+func (s *solver) withDerivs(pt *point) (ok bool, err error) {
+	if pt.derivs {
+		return true, nil
+	}
+	return s.eval(pt)
 }
 
 // boundTol is the distance to a bound within which a value counts as on it.

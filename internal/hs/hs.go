@@ -303,20 +303,24 @@ var problems = []Problem{
 		b.ge(sum(x[1], sq(x[2])))
 		return b.model(15, rosen(x[1], x[2]))
 	}},
-	// HS16: Rosenbrock subject to x1 + x2² ≥ 0, x1² + x2 ≥ 0, -2 ≤ x1 ≤ 0.5, x2 ≤ 1.
+	// HS16: Rosenbrock subject to x1 + x2² ≥ 0, x1² + x2 ≥ 0, -0.5 ≤ x1 ≤ 0.5,
+	// x2 ≤ 1. The lower bound -0.5 is the standard one (CUTEst's HS16.SIF, A.R. Conn,
+	// and OptimizationProblems.jl's hs16); this set had -2 until the audit.
 	{Number: 16, Optimum: 0.25, XStar: []float64{0.5, 0.25}, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
-		b.lo(-2, -inf)
+		b.lo(-0.5, -inf)
 		b.up(0.5, 1)
 		x := b.vars()
 		b.ge(sum(x[1], sq(x[2])))
 		b.ge(sum(sq(x[1]), x[2]))
 		return b.model(16, rosen(x[1], x[2]))
 	}},
-	// HS17: Rosenbrock subject to x2² - x1 ≥ 0, x1² - x2 ≥ 0, -2 ≤ x1 ≤ 0.5, x2 ≤ 1.
+	// HS17: Rosenbrock subject to x2² - x1 ≥ 0, x1² - x2 ≥ 0, -0.5 ≤ x1 ≤ 0.5,
+	// x2 ≤ 1. The lower bound -0.5 is the standard one (CUTEst's HS17.SIF and
+	// OptimizationProblems.jl's hs17); this set had -2 until the audit.
 	{Number: 17, Optimum: 1, XStar: []float64{0, 0}, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
-		b.lo(-2, -inf)
+		b.lo(-0.5, -inf)
 		b.up(0.5, 1)
 		x := b.vars()
 		b.ge(sub(sq(x[2]), x[1]))
@@ -944,7 +948,10 @@ var problems = []Problem{
 		b.ge(sum(k(1), sc(-0.0588, prod(x[6], x[8])), sc(-0.1, x[1]), sc(-0.1, x[2])))
 		b.ge(sum(k(1), sc(-4, nnopt.Div(x[3], x[5])), sc(-2, nnopt.Div(pw(x[3], -0.71), x[5])), sc(-0.0588, prod(x[7], pw(x[3], -1.3)))))
 		b.ge(sum(k(1), sc(-4, nnopt.Div(x[4], x[6])), sc(-2, nnopt.Div(pw(x[4], -0.71), x[6])), sc(-0.0588, prod(x[8], pw(x[4], -1.3)))))
-		b.ge(sub(f, k(0.1)))
+		// 1 ≤ f ≤ 4.2, as CUTEst's HS104.SIF (a range of 3.2 on f - 1) and
+		// OptimizationProblems.jl's hs104 have it; this set had 0.1 ≤ f until the
+		// audit. Neither side is active at the optimum.
+		b.ge(sub(f, k(1)))
 		b.le(sub(f, k(4.2)))
 		return b.model(104, f)
 	}},

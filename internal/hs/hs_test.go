@@ -47,7 +47,7 @@ func solveOptions() (nnopt.Options, error) {
 var knownFailures = map[int]string{
 	2:   "Locally Optimal at f = 4.941229318, the local minimum with x1 < 0 (published: the global 0.0504261879 with x1 > 0) reached from the start projected onto x2 >= 1.5; SLSQP ends there too (Method NewtonCG's path reaches the published one)",
 	13:  "Feasible Solution at f = 1.001988333 (x1 = 0.999): the optimum (1, 0) is the cusp of (1 - x1)^3 >= x2, not a KKT point; the point reached is one only to within round-off, with a multiplier of 7e5 on a row active to 1e-9, which the KKT check refuses; SLSQP fails too",
-	16:  "Locally Optimal at f = 3.982060454, another local minimum (published 0.25) reached from the infeasible start; SLSQP ends there too",
+	16:  "Locally Optimal at f = 23.14466094, the corner x1 = -0.5, x2 = √0.5 of the standard bounds (a local minimum, not a published one; published 0.25) next to the start projected onto x1 >= -0.5; SLSQP ends there too",
 	20:  "Locally Optimal at f = 40.19872981 at x1 = -0.5, the other local minimum (published 81.5 - 25√3 = 38.19872981 at x1 = 0.5) next to the start projected onto x1 >= -0.5; SLSQP ends there too",
 	25:  "Locally Optimal at the start after 0 iterations, f = 32.835: every residual's derivative carries a factor exp(-19) or smaller there, so the gradient (1e-10) and the reduced Hessian are zero to round-off: a plateau, not a saddle; SLSQP stops there too",
 	55:  "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1 at its bound, another local minimum (along the one free direction f' = 1/3 + (1 - 2x1)·exp(x1 - x1^2) = -2/3 there; published 19/3 with x1 = 0); SLSQP fails here",

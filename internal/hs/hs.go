@@ -6,15 +6,17 @@
 // the standard start point in L, the objective an expression and the constraints
 // scalar equations c1, c2, ... . Each problem carries its published optimal value.
 //
-// The problems' numbers are the book's; a few problems of the range HS1-HS81 were
-// left out (see Skipped), and a few of the later range are in (HS83, HS100, HS104,
-// HS106, HS108, HS113).
+// The problems' numbers are the book's; the statements were audited against the
+// CUTEst SIF files (as S2MPJ translates them) and the problems of HS1-HS119 left
+// out are in Skipped, with why.
 package hs
 
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/nnopt/nnopt"
 )
@@ -51,15 +53,21 @@ type Instance struct {
 	Equations []*nnopt.Equation
 }
 
-// Skipped lists the problems of HS1-HS81 that the set leaves out, with why.
+// Skipped lists the problems of HS1-HS119 that the set leaves out, with why.
 var Skipped = map[int]string{
-	54: "objective constants (a bivariate normal density) not known for sure",
-	58: "statement not known for sure",
-	59: "objective has many constants, statement not known for sure",
-	67: "objective defined by an iterative process (a simulation), not an algebraic statement",
-	68: "needs the normal distribution function, which the algebra lacks",
-	69: "needs the normal distribution function, which the algebra lacks",
-	70: "statement (a fitting problem with data) not known for sure",
+	58:  "not in CUTEst's set (S2MPJ has no HS58): no standard statement to audit against",
+	67:  "objective defined by an iterative process (a simulation), not an algebraic statement",
+	82:  "not in CUTEst's set (S2MPJ has no HS82): no standard statement to audit against",
+	85:  "not written yet: an objective and 38 constraints through a chain of about 40 intermediate quantities (expressible)",
+	87:  "objective is piecewise linear with jumps (discontinuous cost curves), not a smooth NLP",
+	88:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
+	89:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
+	90:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
+	91:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
+	92:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
+	94:  "not in CUTEst's set (S2MPJ has no HS94): no standard statement to audit against",
+	110: "not in CUTEst's set (S2MPJ has no HS110): no standard statement to audit against",
+	115: "not in CUTEst's set (S2MPJ has no HS115): no standard statement to audit against",
 }
 
 // inf is +∞, for bounds.
@@ -185,8 +193,17 @@ func rosen(x1, x2 nnopt.Operand) *nnopt.Expr {
 
 // Problems returns the test set, in the order of the problems' numbers.
 func Problems() []Problem {
-	return problems
+	sortedOnce.Do(func() {
+		sorted = append(append([]Problem(nil), problems...), moreProblems...)
+		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Number < sorted[j].Number })
+	})
+	return sorted
 }
+
+var (
+	sortedOnce sync.Once
+	sorted     []Problem
+)
 
 var sqrt2, sqrt3 = math.Sqrt2, math.Sqrt(3)
 

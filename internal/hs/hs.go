@@ -40,7 +40,10 @@ type Problem struct {
 	// local method may, and is counted apart from both passes and failures. Values
 	// that are not published are not listed.
 	LocalOptima []float64
-	Build       func() (*Instance, error)
+	// IterationLimit, when not zero, caps the solve where the solver crawls, so
+	// that the test stays fast; knownFailures gives the uncapped outcome.
+	IterationLimit int
+	Build          func() (*Instance, error)
 }
 
 // An Instance is a built problem: the model, its variable x (x.L the start point,

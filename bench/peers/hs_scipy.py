@@ -604,6 +604,11 @@ prob(119, hs119f, [10] * 16, 244.899698, lo=[0] * 16, up=[5] * 16,
          for k in range(8)])
 
 
+# Published values of other local minima (internal/hs's Problem.LocalOptima: CUTEst's
+# SIF files list them); a solve that ends at one is counted as "local".
+LOCAL = {2: [4.941229], 20: [40.199], 44: [-13], 55: [6.66666666], 57: [0.03063791]}
+
+
 def violation(x, bounds, eqs, ges):
     v = 0.0
     for xi, (lo, up) in zip(x, bounds):
@@ -618,7 +623,7 @@ def violation(x, bounds, eqs, ges):
 def main():
     wanted = [int(a) for a in sys.argv[1:]] or sorted(P)
     print(f"{'prob':5} {'slsqp f':>18} {'published':>18} {'rel.err':>9} {'infeas':>9} {'nit':>5} {'time':>8}  message")
-    npass = 0
+    npass = nlocal = 0
     for n in wanted:
         f, x0, bounds, eqs, ges, fstar = P[n]
         cons = [{"type": "eq", "fun": g} for g in eqs] + [{"type": "ineq", "fun": g} for g in ges]
@@ -636,10 +641,14 @@ def main():
         # As TestHS: a feasible point below the published optimum is a better
         # local minimum (HS47, HS106), not a failure.
         good = ok and (rel <= 1e-6 or fx < fstar) and viol <= 1e-6
+        local = (not good and ok and viol <= 1e-6
+                 and any(abs(fx - v) <= 1e-5 * max(1, abs(v)) for v in LOCAL.get(n, [])))
         npass += good
+        nlocal += local
         print(f"HS{n:<3} {fx:18.10g} {fstar:18.10g} {rel:9.2g} {viol:9.2g} {nit:5d} {dt*1e3:6.0f}ms  "
-              f"{'ok' if good else 'FAIL'}: {msg}")
-    print(f"{npass} of {len(wanted)} problems within 1e-6 of (or below) the published optimum, feasible and reported successful")
+              f"{'ok' if good else 'local' if local else 'FAIL'}: {msg}")
+    print(f"{len(wanted)} problems: {npass} within 1e-6 of (or below) the published optimum, feasible and reported "
+          f"successful; {nlocal} at a published local minimum; {len(wanted) - npass - nlocal} fail")
 
 
 if __name__ == "__main__":

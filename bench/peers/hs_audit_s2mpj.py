@@ -119,7 +119,10 @@ def main():
         n = r["N"]
         if wanted and n not in wanted:
             continue
-        types = r["Types"] or []
+        # The first r["Defs"] constraints define intermediate variables (HS85's y
+        # and c), which CUTEst computes inside its elements: left out here.
+        ndef = r.get("Defs", 0)
+        types = (r["Types"] or [])[ndef:]
         msgs = []
         try:
             p = cutest(n)
@@ -145,7 +148,7 @@ def main():
             fo.append(decode([q["F"]])[0])
             fc.append(f)
             for i, t in enumerate(types):
-                v = decode(q["R"][i])[0]
+                v = decode(q["R"][ndef + i])[0]
                 ours[i].append(-v if t == "L" else v)
             h = halfspaces(p, c)
             if theirs is None:

@@ -31,6 +31,7 @@ func TestAuditDump(t *testing.T) {
 		X0     []float64
 		Lo, Up []float64
 		Types  []string // E, G or L per constraint
+		Defs   int      // the first Defs constraints define intermediate variables (Instance.Defs)
 		Pts    []point
 	}
 	// JSON has no infinities or NaN: ±1e300 stand for ±∞ and 7.77e300 for NaN.
@@ -58,7 +59,7 @@ func TestAuditDump(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := statement{N: p.Number, X0: enc(inst.X.L), Lo: enc(inst.X.Lo), Up: enc(inst.X.Up)}
+		s := statement{N: p.Number, X0: enc(inst.X.L), Lo: enc(inst.X.Lo), Up: enc(inst.X.Up), Defs: len(inst.Defs)}
 		for _, e := range inst.Equations {
 			s.Types = append(s.Types, types[e.Type])
 		}
@@ -72,6 +73,9 @@ func TestAuditDump(t *testing.T) {
 				}
 			}
 			copy(inst.X.L, x)
+			if err := inst.Settle(); err != nil {
+				t.Fatalf("HS%d: %v", p.Number, err)
+			}
 			f, err := objectiveAt(inst)
 			if err != nil {
 				t.Fatalf("HS%d: %v", p.Number, err)

@@ -53,7 +53,12 @@ type Instance struct {
 	Container *nnopt.Container
 	X         *nnopt.Variable
 	Objective nnopt.Operand
-	Equations []*nnopt.Equation
+	Equations []*nnopt.Equation // the constraints, Defs among them
+	// Aux, where a problem has one, holds intermediate quantities of x, each
+	// defined by the equation of Defs at its position (HS85); see Settle.
+	Aux      *nnopt.Variable
+	Defs     []*nnopt.Equation
+	AuxIndex []int // the element of Aux each of Defs defines
 }
 
 // Skipped lists the problems of HS1-HS119 that the set leaves out, with why.
@@ -61,13 +66,12 @@ var Skipped = map[int]string{
 	58:  "not in CUTEst's set (S2MPJ has no HS58): no standard statement to audit against",
 	67:  "objective defined by an iterative process (a simulation), not an algebraic statement",
 	82:  "not in CUTEst's set (S2MPJ has no HS82): no standard statement to audit against",
-	85:  "not written yet: an objective and 38 constraints through a chain of about 40 intermediate quantities (expressible)",
 	87:  "objective is piecewise linear with jumps (discontinuous cost curves), not a smooth NLP",
-	88:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
-	89:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
-	90:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
-	91:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
-	92:  "not written yet: the objective is a 30-term series over the roots of μ tan μ = 1 (S2MPJ evaluates it in external code)",
+	88:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	89:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	90:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	91:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	92:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
 	94:  "not in CUTEst's set (S2MPJ has no HS94): no standard statement to audit against",
 	110: "not in CUTEst's set (S2MPJ has no HS110): no standard statement to audit against",
 	115: "not in CUTEst's set (S2MPJ has no HS115): no standard statement to audit against",
@@ -84,6 +88,11 @@ type builder struct {
 	x   *nnopt.Variable
 	eqs []*nnopt.Equation
 	err error
+	// aux, when not nil, holds intermediate quantities, each defined by one of
+	// defs in order (HS85).
+	aux      *nnopt.Variable
+	defs     []*nnopt.Equation
+	auxIndex []int // the element of aux each of defs defines
 }
 
 // newBuilder makes x over i = 1..len(x0), free, starting from x0.
@@ -150,11 +159,38 @@ func (b *builder) modelOf(n int, typ nnopt.Problem, f nnopt.Operand) (*Instance,
 	if b.err != nil {
 		return nil, fmt.Errorf("hs%d: %w", n, b.err)
 	}
-	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: b.eqs, Problem: typ, Sense: nnopt.Minimize, Objective: f})
+	eqs := append(append([]*nnopt.Equation(nil), b.defs...), b.eqs...)
+	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: eqs, Problem: typ, Sense: nnopt.Minimize, Objective: f})
 	if err != nil {
 		return nil, err
 	}
-	return &Instance{Model: m, Container: b.c, X: b.x, Objective: f, Equations: b.eqs}, nil
+	inst := &Instance{Model: m, Container: b.c, X: b.x, Objective: f, Equations: eqs}
+	if b.aux != nil {
+		inst.Aux, inst.Defs, inst.AuxIndex = b.aux, b.defs, b.auxIndex
+		if err := inst.Settle(); err != nil {
+			return nil, fmt.Errorf("hs%d: %w", n, err)
+		}
+	}
+	return inst, nil
+}
+
+// Settle sets the intermediate variables Aux from x's levels through their
+// defining equations Defs (each v = e(x, the v defined before it)), in order; it
+// does nothing where the problem has none.
+func (inst *Instance) Settle() error {
+	if inst.Aux == nil {
+		return nil
+	}
+	for k, e := range inst.Defs {
+		// e is v - e(x, v defined before it), whose levels are final by now; a v
+		// still to come may be anything (an infinite value there stays apart).
+		res, err := inst.Model.Residuals()
+		if err != nil {
+			return err
+		}
+		inst.Aux.L[inst.AuxIndex[k]] -= res[e][0]
+	}
+	return nil
 }
 
 // Expression shorthands.

@@ -1,6 +1,7 @@
 package hs
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -116,6 +117,33 @@ var moreProblems = []Problem{
 			b.le(sub(t(r.a), k(r.up)))
 		}
 		return b.model(84, sum(k(24345), t([]float64{8720288.849, -150512.5253, 156.6950325, -476470.3222, -729482.8271})))
+	}},
+	// HS85: a blast-furnace model: the objective and 38 inequalities are built
+	// from 36 intermediate quantities y_k, c_k of the five variables (hs85y), here
+	// variables defined by equations. This is the book's statement (as
+	// OptimizationProblems.jl's hs85 has it), not CUTEst's: CUTEst's HS85.SIF has
+	// -0.1365 for +0.1365, 0.00423 for 0.004324 y5, 0.9995 for 0.995 y10 in c12 and
+	// c13, y4 - (0.28/0.72)/y5 for y4 - (0.28/0.72) y5, and lacks x2 + x3 ≤ 363.63,
+	// so that its minimum (-2.2156, SLSQP) is not its listed -1.90513375 and the
+	// book's x* gives -2.2116 there; here x* gives -1.9051339.
+	{Number: 85, Optimum: -1.90513375, Tol: 2e-7, Note: "the book's x* and f* agree to 2e-7", XStar: []float64{705.1803, 68.60005, 102.90001, 282.324999, 37.5850413}, Build: func() (*Instance, error) {
+		b := newBuilder(900, 80, 115, 267, 27)
+		b.lo(704.4148, 68.6, 0, 193, 25)
+		b.up(906.3855, 288.88, 134.75, 287.0966, 84.1988)
+		x := b.vars()
+		y, c := hs85y(b, x)
+		b.ge(sub(sc(1.5, x[2]), x[3]))
+		b.ge(sum(x[2], x[3], k(-171.5)))
+		b.ge(sum(k(363.63), sc(-1, x[2]), sc(-1, x[3])))
+		for i, r := range hs85ranges {
+			b.ge(sub(y[i+2], k(r[0])))
+			b.ge(sub(k(r[1]), y[i+2]))
+		}
+		b.ge(sub(y[4], sc(0.28/0.72, y[5])))
+		b.ge(sum(nnopt.Div(k(62212), c[17]), k(-110.6), sc(-1, y[1])))
+		b.ge(sub(k(21), sc(3496, c[19])))
+		return b.model(85, sum(sc(-5.843e-7, y[17]), sc(1.17e-4, y[14]), sc(2.358e-5, y[13]), sc(1.502e-6, y[16]), sc(0.0321, y[12]),
+			sc(0.004324, y[5]), sc(1e-4, c[18]), sc(37.48, c[19]), k(0.1365)))
 	}},
 	// HS86: a cubic (linear, a symmetric quadratic form C and cubes) subject to ten
 	// linear inequalities, x ≥ 0 (Colville 1).
@@ -482,7 +510,86 @@ func phi(t nnopt.Operand) *nnopt.Expr {
 	return sum(k(0.5), sc(0.5, nnopt.Erf(sc(1/math.Sqrt2, t))))
 }
 
-// hs68 builds HS68 (a = 0.0024, b = 1, d = √24) or HS69 (a = 0.4, b = 1000, d = 2).
+// hs85y returns HS85's intermediate quantities y1..y17 and c1..c19 (index 0
+// unused), as the book computes them, each one an auxiliary variable v
+// defined by an equation (the solver eliminates them): written as nested
+// expressions instead, each row would repeat the whole chain before it.
+func hs85y(b *builder, x []*nnopt.Expr) (y, c []*nnopt.Expr) {
+	var names []string
+	for i := 1; i <= 17; i++ {
+		names = append(names, "y"+strconv.Itoa(i))
+	}
+	for i := 1; i <= 19; i++ {
+		names = append(names, "c"+strconv.Itoa(i))
+	}
+	v := b.c.NewVariable("v", nnopt.Free, b.c.NewSet("q", names...))
+	b.aux = v
+	y, c = make([]*nnopt.Expr, 18), make([]*nnopt.Expr, 20)
+	def := func(out []*nnopt.Expr, i int, name string, e nnopt.Operand) {
+		out[i] = v.Elem(name + strconv.Itoa(i))
+		for q, n := range names {
+			if n == name+strconv.Itoa(i) {
+				b.auxIndex = append(b.auxIndex, q)
+			}
+		}
+		e2, err := b.c.AddEquation(fmt.Sprintf("d%s%d", name, i))
+		if err == nil {
+			err = e2.Define(nnopt.Eq(out[i], e))
+		}
+		if err != nil && b.err == nil {
+			b.err = err
+		}
+		b.defs = append(b.defs, e2)
+	}
+	dy := func(i int, e nnopt.Operand) { def(y, i, "y", e) }
+	dc := func(i int, e nnopt.Operand) { def(c, i, "c", e) }
+	div := nnopt.Div
+	dy(1, sum(x[2], x[3], k(41.6)))
+	dc(1, sum(sc(0.024, x[4]), k(-4.62)))
+	dy(2, sum(k(12), div(k(12.5), c[1])))
+	dc(2, sum(sc(3.535e-4, sq(x[1])), sc(0.5311, x[1]), sc(0.08705, prod(x[1], y[2]))))
+	dc(3, sum(sc(0.052, x[1]), k(78), sc(0.002377, prod(x[1], y[2]))))
+	dy(3, div(c[2], c[3]))
+	dy(4, sc(19, y[3]))
+	d := sub(x[1], y[3])
+	dc(4, sum(sc(0.04782, d), sc(0.1956, div(sq(d), x[2])), sc(0.6376, y[4]), sc(1.594, y[3])))
+	dc(5, sc(100, x[2]))
+	dc(6, sum(x[1], sc(-1, y[3]), sc(-1, y[4])))
+	dc(7, sub(k(0.95), div(c[4], c[5])))
+	dy(5, prod(c[6], c[7]))
+	dy(6, sum(x[1], sc(-1, y[3]), sc(-1, y[4]), sc(-1, y[5])))
+	dc(8, sc(0.995, sum(y[4], y[5])))
+	dy(7, div(c[8], y[1]))
+	dy(8, sc(1.0/3798, c[8]))
+	dc(9, sum(y[7], sc(-0.0663, div(y[7], y[8])), k(-0.3153)))
+	dy(9, sum(div(k(96.82), c[9]), sc(0.321, y[1])))
+	dy(10, sum(sc(2.29, y[3]), sc(1.258, y[4]), sc(1.29, y[5]), sc(1.71, y[6])))
+	dy(11, sum(sc(1.71, x[1]), sc(0.58, y[3]), sc(-0.452, y[4])))
+	dc(10, sc(12.3/752.3, x[1]))
+	dc(11, sc(1.74125, prod(x[1], y[2])))
+	dc(12, sum(sc(0.995, y[10]), k(1998)))
+	dy(12, sum(c[10], div(c[11], c[12])))
+	dy(13, sub(c[12], sc(1.75, y[2])))
+	dy(14, sum(k(3623), sc(64.4, x[2]), sc(58.4, x[3]), div(k(146312), sum(y[9], x[5]))))
+	dc(13, sum(sc(0.995, y[10]), sc(-0.1121, y[14]), sc(60.8, x[2]), sc(48, x[4]), k(-5095)))
+	dy(15, div(y[13], c[13]))
+	dy(16, sum(k(148000), sc(-331000, y[15]), sc(40, y[13]), sc(-61, prod(y[15], y[13]))))
+	dc(14, sum(sc(2324, y[10]), sc(-28740000, y[2])))
+	dy(17, sum(k(14130000), sc(-1328, y[10]), sc(-531, y[11]), div(c[14], c[12])))
+	dc(15, sub(div(y[13], y[15]), sc(1/0.52, y[13])))
+	dc(16, sub(k(1.104), sc(0.72, y[15])))
+	dc(17, sum(y[9], x[5]))
+	dc(18, div(c[15], c[16]))
+	dc(19, div(y[2], c[12]))
+	return y, c
+}
+
+// hs85ranges are HS85's bounds a_k ≤ y_k ≤ b_k for k = 2..17, as {a_k, b_k}.
+var hs85ranges = [][2]float64{{17.505, 1053.6667}, {11.275, 35.03}, {214.228, 665.585}, {7.458, 584.463}, {0.961, 265.916},
+	{1.612, 7.046}, {0.146, 0.222}, {107.99, 273.366}, {922.693, 1286.105}, {926.832, 1444.046}, {18.766, 537.141},
+	{1072.163, 3247.039}, {8961.448, 26844.086}, {0.063, 0.386}, {71084.33, 140000}, {2802713, 12146108}}
+
+// hs68 builds HS68// hs68 builds HS68 (a = 0.0024, b = 1, d = √24) or HS69 (a = 0.4, b = 1000, d = 2).
 func hs68(n int, a, bb, d float64) (*Instance, error) {
 	b := newBuilder(1, 1, 1, 1)
 	b.lo(1e-4, 0, 0, 0)

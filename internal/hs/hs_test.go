@@ -53,6 +53,7 @@ var knownFailures = map[int]string{
 	25:  "Locally Optimal at the start after 0 iterations, f = 32.835: every residual's derivative carries a factor exp(-19) or smaller there, so the gradient (1e-10) and the reduced Hessian are zero to round-off: a plateau, not a saddle; SLSQP stops there too",
 	55:  "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1 at its bound, the published local minimum (CUTEst lists 6.66666666; along the one free direction f' = 1/3 + (1 - 2x1)·exp(x1 - x1^2) = -2/3 there; published 19/3 with x1 = 0); SLSQP fails here",
 	54:  "Locally Optimal at f = -0.9035494169 with x6 = 5.0e7 still at its start (the optimum has 1e8): df/dx6 is 1.8e-10, under the gradient tolerance in absolute terms though x6 ranges over 2e8 (x3 likewise); with x.Scale set to the start's magnitudes the solve reaches the published -0.9080747578; SLSQP fails (f ≈ 0)",
+	85:  "Intermediate Infeasible at f = -1.580018907: phase 2 ends with a reduced gradient of 8e-9 on one superbasic far from the optimum (x1 = 834, published x1 = 705.18), and the KKT check then finds a row violated by 1.03e-6; SLSQP reaches -1.905155, below the published -1.90513375",
 	97:  "Locally Optimal at f = 4.071246357, x = (0, 0, 0.0633, 0, 0, 0.0134), another KKT point (SLSQP and trust-constr started there stay; not a published value); SLSQP from the standard start reaches 3.1358091",
 	98:  "Locally Optimal at f = 4.071246357 at HS97's point, another KKT point (not a published value); SLSQP from the standard start reaches 3.1358091",
 	99:  "Feasible Solution at f = -831079891.5, the published value to 6e-10, after a failed line search (alpha max 7.5e5): optimal but not certified; SLSQP fails (infeasible by 5e4)",
@@ -343,6 +344,9 @@ func TestStatements(t *testing.T) {
 			t.Fatalf("HS%d: x* has %d elements, x %d", p.Number, len(p.XStar), len(inst.X.L))
 		}
 		copy(inst.X.L, p.XStar)
+		if err := inst.Settle(); err != nil {
+			t.Fatal(err)
+		}
 		f, err := objectiveAt(inst)
 		if err != nil {
 			t.Fatal(err)

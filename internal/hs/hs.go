@@ -6,15 +6,17 @@
 // the standard start point in L, the objective an expression and the constraints
 // scalar equations c1, c2, ... . Each problem carries its published optimal value.
 //
-// The problems' numbers are the book's; a few problems of the range HS1-HS81 were
-// left out (see Skipped), and a few of the later range are in (HS83, HS100, HS104,
-// HS106, HS108, HS113).
+// The problems' numbers are the book's; the statements were audited against the
+// CUTEst SIF files (as S2MPJ translates them) and the problems of HS1-HS119 left
+// out are in Skipped, with why.
 package hs
 
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/nnopt/nnopt"
 )
@@ -31,7 +33,17 @@ type Problem struct {
 	// XStar is the published optimal point where it is known in closed form or to
 	// enough digits; nil where it is not given here.
 	XStar []float64
-	Build func() (*Instance, error)
+	// LocalOptima are published objective values of other local minima, above
+	// Optimum: a second SOLTN line of the CUTEst SIF file (HS2, HS44, HS57), or the
+	// value CUTEst lists where it is a local minimum above the book's checked optimum
+	// (HS20, HS55). A solve that ends at one reached a true local minimum, which a
+	// local method may, and is counted apart from both passes and failures. Values
+	// that are not published are not listed.
+	LocalOptima []float64
+	// IterationLimit, when not zero, caps the solve where the solver crawls, so
+	// that the test stays fast; knownFailures gives the uncapped outcome.
+	IterationLimit int
+	Build          func() (*Instance, error)
 }
 
 // An Instance is a built problem: the model, its variable x (x.L the start point,
@@ -41,18 +53,28 @@ type Instance struct {
 	Container *nnopt.Container
 	X         *nnopt.Variable
 	Objective nnopt.Operand
-	Equations []*nnopt.Equation
+	Equations []*nnopt.Equation // the constraints, Defs among them
+	// Aux, where a problem has one, holds intermediate quantities of x, each
+	// defined by the equation of Defs at its position (HS85); see Settle.
+	Aux      *nnopt.Variable
+	Defs     []*nnopt.Equation
+	AuxIndex []int // the element of Aux each of Defs defines
 }
 
-// Skipped lists the problems of HS1-HS81 that the set leaves out, with why.
+// Skipped lists the problems of HS1-HS119 that the set leaves out, with why.
 var Skipped = map[int]string{
-	54: "objective constants (a bivariate normal density) not known for sure",
-	58: "statement not known for sure",
-	59: "objective has many constants, statement not known for sure",
-	67: "objective defined by an iterative process (a simulation), not an algebraic statement",
-	68: "needs the normal distribution function, which the algebra lacks",
-	69: "needs the normal distribution function, which the algebra lacks",
-	70: "statement (a fitting problem with data) not known for sure",
+	58:  "not in CUTEst's set (S2MPJ has no HS58): no standard statement to audit against",
+	67:  "objective defined by an iterative process (a simulation), not an algebraic statement",
+	82:  "not in CUTEst's set (S2MPJ has no HS82): no standard statement to audit against",
+	87:  "objective is piecewise linear with jumps (discontinuous cost curves), not a smooth NLP",
+	88:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	89:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	90:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	91:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	92:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
+	94:  "not in CUTEst's set (S2MPJ has no HS94): no standard statement to audit against",
+	110: "not in CUTEst's set (S2MPJ has no HS110): no standard statement to audit against",
+	115: "not in CUTEst's set (S2MPJ has no HS115): no standard statement to audit against",
 }
 
 // inf is +∞, for bounds.
@@ -66,6 +88,11 @@ type builder struct {
 	x   *nnopt.Variable
 	eqs []*nnopt.Equation
 	err error
+	// aux, when not nil, holds intermediate quantities, each defined by one of
+	// defs in order (HS85).
+	aux      *nnopt.Variable
+	defs     []*nnopt.Equation
+	auxIndex []int // the element of aux each of defs defines
 }
 
 // newBuilder makes x over i = 1..len(x0), free, starting from x0.
@@ -132,11 +159,38 @@ func (b *builder) modelOf(n int, typ nnopt.Problem, f nnopt.Operand) (*Instance,
 	if b.err != nil {
 		return nil, fmt.Errorf("hs%d: %w", n, b.err)
 	}
-	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: b.eqs, Problem: typ, Sense: nnopt.Minimize, Objective: f})
+	eqs := append(append([]*nnopt.Equation(nil), b.defs...), b.eqs...)
+	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: eqs, Problem: typ, Sense: nnopt.Minimize, Objective: f})
 	if err != nil {
 		return nil, err
 	}
-	return &Instance{Model: m, Container: b.c, X: b.x, Objective: f, Equations: b.eqs}, nil
+	inst := &Instance{Model: m, Container: b.c, X: b.x, Objective: f, Equations: eqs}
+	if b.aux != nil {
+		inst.Aux, inst.Defs, inst.AuxIndex = b.aux, b.defs, b.auxIndex
+		if err := inst.Settle(); err != nil {
+			return nil, fmt.Errorf("hs%d: %w", n, err)
+		}
+	}
+	return inst, nil
+}
+
+// Settle sets the intermediate variables Aux from x's levels through their
+// defining equations Defs (each v = e(x, the v defined before it)), in order; it
+// does nothing where the problem has none.
+func (inst *Instance) Settle() error {
+	if inst.Aux == nil {
+		return nil
+	}
+	for k, e := range inst.Defs {
+		// e is v - e(x, v defined before it), whose levels are final by now; a v
+		// still to come may be anything (an infinite value there stays apart).
+		res, err := inst.Model.Residuals()
+		if err != nil {
+			return err
+		}
+		inst.Aux.L[inst.AuxIndex[k]] -= res[e][0]
+	}
+	return nil
 }
 
 // Expression shorthands.
@@ -178,8 +232,17 @@ func rosen(x1, x2 nnopt.Operand) *nnopt.Expr {
 
 // Problems returns the test set, in the order of the problems' numbers.
 func Problems() []Problem {
-	return problems
+	sortedOnce.Do(func() {
+		sorted = append(append([]Problem(nil), problems...), moreProblems...)
+		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Number < sorted[j].Number })
+	})
+	return sorted
 }
+
+var (
+	sortedOnce sync.Once
+	sorted     []Problem
+)
 
 var sqrt2, sqrt3 = math.Sqrt2, math.Sqrt(3)
 
@@ -194,8 +257,8 @@ var problems = []Problem{
 	// HS2: Rosenbrock's function with the bound x2 ≥ 1.5, active at the optimum.
 	// Its value here is the global minimum, at x1 ≈ 1.2244; the other local
 	// minimum, at x1 ≈ -1.2229 with f = 4.9412293, is what local methods reach
-	// from the start, and some listings give that value instead.
-	{Number: 2, Optimum: 0.0504261879, Build: func() (*Instance, error) {
+	// from the start; CUTEst's HS2.SIF lists both (0.050426 and 4.941229).
+	{Number: 2, Optimum: 0.0504261879, LocalOptima: []float64{4.941229}, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
 		b.lo(-inf, 1.5)
 		x := b.vars()
@@ -303,20 +366,24 @@ var problems = []Problem{
 		b.ge(sum(x[1], sq(x[2])))
 		return b.model(15, rosen(x[1], x[2]))
 	}},
-	// HS16: Rosenbrock subject to x1 + x2² ≥ 0, x1² + x2 ≥ 0, -2 ≤ x1 ≤ 0.5, x2 ≤ 1.
+	// HS16: Rosenbrock subject to x1 + x2² ≥ 0, x1² + x2 ≥ 0, -0.5 ≤ x1 ≤ 0.5,
+	// x2 ≤ 1. The lower bound -0.5 is the standard one (CUTEst's HS16.SIF, A.R. Conn,
+	// and OptimizationProblems.jl's hs16); this set had -2 until the audit.
 	{Number: 16, Optimum: 0.25, XStar: []float64{0.5, 0.25}, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
-		b.lo(-2, -inf)
+		b.lo(-0.5, -inf)
 		b.up(0.5, 1)
 		x := b.vars()
 		b.ge(sum(x[1], sq(x[2])))
 		b.ge(sum(sq(x[1]), x[2]))
 		return b.model(16, rosen(x[1], x[2]))
 	}},
-	// HS17: Rosenbrock subject to x2² - x1 ≥ 0, x1² - x2 ≥ 0, -2 ≤ x1 ≤ 0.5, x2 ≤ 1.
+	// HS17: Rosenbrock subject to x2² - x1 ≥ 0, x1² - x2 ≥ 0, -0.5 ≤ x1 ≤ 0.5,
+	// x2 ≤ 1. The lower bound -0.5 is the standard one (CUTEst's HS17.SIF and
+	// OptimizationProblems.jl's hs17); this set had -2 until the audit.
 	{Number: 17, Optimum: 1, XStar: []float64{0, 0}, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
-		b.lo(-2, -inf)
+		b.lo(-0.5, -inf)
 		b.up(0.5, 1)
 		x := b.vars()
 		b.ge(sub(sq(x[2]), x[1]))
@@ -346,8 +413,9 @@ var problems = []Problem{
 		return b.model(19, sum(pw(sub(x[1], k(10)), 3), pw(sub(x[2], k(20)), 3)))
 	}},
 	// HS20: Rosenbrock subject to x1 + x2² ≥ 0, x1² + x2 ≥ 0, x1² + x2² - 1 ≥ 0,
-	// -0.5 ≤ x1 ≤ 0.5.
-	{Number: 20, Optimum: 81.5 - 25*sqrt3, XStar: []float64{0.5, sqrt3 / 2}, Build: func() (*Instance, error) {
+	// -0.5 ≤ x1 ≤ 0.5. CUTEst's HS20.SIF lists 40.199, the local minimum at
+	// x1 = -0.5; the book's 81.5 - 25√3 at x* = (0.5, √3/2) is lower and checked.
+	{Number: 20, Optimum: 81.5 - 25*sqrt3, LocalOptima: []float64{40.199}, XStar: []float64{0.5, sqrt3 / 2}, Build: func() (*Instance, error) {
 		b := newBuilder(-2, 1)
 		b.lo(-0.5, -inf)
 		b.up(0.5, inf)
@@ -593,7 +661,7 @@ var problems = []Problem{
 	}},
 	// HS44: x1 - x2 - x3 - x1 x3 + x1 x4 + x2 x3 - x2 x4 subject to six linear
 	// inequalities, x ≥ 0. An indefinite quadratic with several local minima.
-	{Number: 44, Optimum: -15, XStar: []float64{0, 3, 0, 4}, Build: func() (*Instance, error) {
+	{Number: 44, Optimum: -15, LocalOptima: []float64{-13}, XStar: []float64{0, 3, 0, 4}, Build: func() (*Instance, error) {
 		b := newBuilder(0, 0, 0, 0)
 		b.loAll(0)
 		x := b.vars()
@@ -690,8 +758,9 @@ var problems = []Problem{
 		return b.model(53, hs51f(x))
 	}},
 	// HS55: x1 + 2 x2 + 4 x5 + exp(x1 x4) subject to six linear equations,
-	// x ≥ 0, x1 ≤ 1, x4 ≤ 1.
-	{Number: 55, Optimum: 19.0 / 3, XStar: []float64{0, 4.0 / 3, 5.0 / 3, 1, 2.0 / 3, 1.0 / 3}, Build: func() (*Instance, error) {
+	// x ≥ 0, x1 ≤ 1, x4 ≤ 1. CUTEst's HS55.SIF lists 6.66666666, the local minimum
+	// with x1 = 1; the book's 19/3 at the x* below is lower and checked.
+	{Number: 55, Optimum: 19.0 / 3, LocalOptima: []float64{6.66666666}, XStar: []float64{0, 4.0 / 3, 5.0 / 3, 1, 2.0 / 3, 1.0 / 3}, Build: func() (*Instance, error) {
 		b := newBuilder(1, 2, 0, 0, 0, 2)
 		b.loAll(0)
 		b.up(1, inf, inf, 1, inf, inf)
@@ -718,7 +787,7 @@ var problems = []Problem{
 	}},
 	// HS57: Σ_j (a_j - x1 - (0.49 - x1) exp(-x2 (b_j - 8)))² over 44 observations,
 	// subject to 0.49 x2 - x1 x2 - 0.09 ≥ 0, x1 ≥ 0.4, x2 ≥ -4.
-	{Number: 57, Optimum: 0.02845966972, Build: func() (*Instance, error) {
+	{Number: 57, Optimum: 0.02845966972, LocalOptima: []float64{0.03063791}, Build: func() (*Instance, error) {
 		b := newBuilder(0.42, 5)
 		b.lo(0.4, -4)
 		x := b.vars()
@@ -944,7 +1013,10 @@ var problems = []Problem{
 		b.ge(sum(k(1), sc(-0.0588, prod(x[6], x[8])), sc(-0.1, x[1]), sc(-0.1, x[2])))
 		b.ge(sum(k(1), sc(-4, nnopt.Div(x[3], x[5])), sc(-2, nnopt.Div(pw(x[3], -0.71), x[5])), sc(-0.0588, prod(x[7], pw(x[3], -1.3)))))
 		b.ge(sum(k(1), sc(-4, nnopt.Div(x[4], x[6])), sc(-2, nnopt.Div(pw(x[4], -0.71), x[6])), sc(-0.0588, prod(x[8], pw(x[4], -1.3)))))
-		b.ge(sub(f, k(0.1)))
+		// 1 ≤ f ≤ 4.2, as CUTEst's HS104.SIF (a range of 3.2 on f - 1) and
+		// OptimizationProblems.jl's hs104 have it; this set had 0.1 ≤ f until the
+		// audit. Neither side is active at the optimum.
+		b.ge(sub(f, k(1)))
 		b.le(sub(f, k(4.2)))
 		return b.model(104, f)
 	}},

@@ -54,7 +54,6 @@ var knownFailures = map[int]string{
 	55:  "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1 at its bound, the published local minimum (CUTEst lists 6.66666666; along the one free direction f' = 1/3 + (1 - 2x1)·exp(x1 - x1^2) = -2/3 there; published 19/3 with x1 = 0); SLSQP fails here",
 	54:  "Locally Optimal at f = -0.9035494169 with x6 = 5.0e7 still at its start (the optimum has 1e8): df/dx6 is 1.8e-10, under the gradient tolerance in absolute terms though x6 ranges over 2e8 (x3 likewise); with x.Scale set to the start's magnitudes the solve reaches the published -0.9080747578; SLSQP fails (f ≈ 0)",
 	85:  "Intermediate Infeasible at f = -1.580018907: phase 2 ends with a reduced gradient of 8e-9 on one superbasic far from the optimum (x1 = 834, published x1 = 705.18), and the KKT check then finds a row violated by 1.03e-6; SLSQP reaches -1.905155, below the published -1.90513375",
-	97:  "Locally Optimal at f = 4.071246357, x = (0, 0, 0.0633, 0, 0, 0.0134), another KKT point (SLSQP and trust-constr started there stay; not a published value); SLSQP from the standard start reaches 3.1358091",
 	98:  "Locally Optimal at f = 4.071246357 at HS97's point, another KKT point (not a published value); SLSQP from the standard start reaches 3.1358091",
 	99:  "Feasible Solution at f = -831079891.5, the published value to 6e-10, after a failed line search (alpha max 7.5e5): optimal but not certified; SLSQP fails (infeasible by 5e4)",
 	101: "capped at 60 iterations (IterationLimit), where phase 2 has begun; phase 2 crawls with the reduced gradient at 1 throughout: uncapped, 432 iterations in 60 s end on the time limit as a Feasible Solution at f = 1979.18 (published 1809.76476); SLSQP gets 1809.73 but 6.8e-6 infeasible",
@@ -63,7 +62,6 @@ var knownFailures = map[int]string{
 	105: "Locally Optimal at f = 1149.345598 with x1, x2, x3, x8 at bounds, a KKT point of the mixture likelihood (the finite-difference gradient has the bound multipliers' signs; SLSQP started there stays): another local minimum, not a published one; SLSQP from the standard start reaches 1136.307, below the published 1138.41624",
 	108: "Locally Optimal at f = -0.5 (x3 = x5 = 0, x9 = 1), a KKT point whose reduced Hessian over the free and degenerate directions is positive semidefinite (least eigenvalue -5e-9, zero to round-off); SLSQP reaches the published -0.8660254038 from the same start",
 	109: "Feasible Solution at f = 5362.069182 (the published 5362.06928 to 1.8e-8): the KKT check refuses a multiplier of -6.8e-8 on c4, an inequality slack by 8.3e5, as their product 0.056 exceeds the tolerance 0.0054; SLSQP gets 5362.06918 but reports a failed line search",
-	116: "Intermediate Infeasible at f = 98.5626 after 'restoration after a basis change failed', with x6 = -0.912 below its lower bound 0.1; SLSQP reaches 97.5875, below the published 97.588409",
 }
 
 const (

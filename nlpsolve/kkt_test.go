@@ -15,18 +15,22 @@ func TestCheckKKT(t *testing.T) {
 		want string  // part of the violation's description; "" when the pair passes
 		max  bool    // maximise -x - y instead
 		a    float64 // the row is a·(x + y - 1) ≥ 0; 0 means 1
+		b    float64 // when not zero, the row is a·(x + y) ≥ b instead
 	}{
-		{"optimal", 0.5, 0.5, 1, "", false, 0},
-		{"optimal at a bound", 0, 1, 1, "", false, 0},
-		{"no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", false, 0},
-		{"wrong sign", 0.5, 0.5, -1, "reduced cost 2 of x", false, 0},
-		{"inactive row with a multiplier", 2, 2, 1, "multiplier 1 of c", false, 0},
-		{"interior column with a reduced cost", 0, 1, 0.5, "reduced cost 0.5 of y", false, 0},
-		{"maximising, optimal", 0.5, 0.5, 1, "", true, 0},
-		{"maximising, no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", true, 0},
+		{"optimal", 0.5, 0.5, 1, "", false, 0, 0},
+		{"optimal at a bound", 0, 1, 1, "", false, 0, 0},
+		{"no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", false, 0, 0},
+		{"wrong sign", 0.5, 0.5, -1, "reduced cost 2 of x", false, 0, 0},
+		{"inactive row with a multiplier", 2, 2, 1, "multiplier 1 of c", false, 0, 0},
+		{"interior column with a reduced cost", 0, 1, 0.5, "reduced cost 0.5 of y", false, 0, 0},
+		{"maximising, optimal", 0.5, 0.5, 1, "", true, 0, 0},
+		{"maximising, no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", true, 0, 0},
 		// A row active only to within 1e-6 in its own units, 1e-4 off in x and y,
 		// carrying a multiplier of 1000: |y·r| = 1e-4.
-		{"huge multiplier on a nearly active row", 0.5, 0.5001, 1000, "multiplier 1000 of c", false, 1e-3},
+		{"huge multiplier on a nearly active row", 0.5, 0.5001, 1000, "multiplier 1000 of c", false, 1e-3, 0},
+		// x + y ≥ -8e5 at x = y = 0: far from active, with a multiplier that is zero
+		// to round-off; its product with the residual (0.056) is no violation (HS109).
+		{"round-off multiplier on a far inactive row", 0, 0, 7e-8, "", false, 1, -8e5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newTestModel()
@@ -36,7 +40,11 @@ func TestCheckKKT(t *testing.T) {
 			if a == 0 {
 				a = 1
 			}
-			m.equation("c", GreaterEqual, &denseLinear{cols: scalars(x, y), a: [][]float64{{a, a}}, b: []float64{a}})
+			b := a
+			if tc.b != 0 {
+				b = tc.b
+			}
+			m.equation("c", GreaterEqual, &denseLinear{cols: scalars(x, y), a: [][]float64{{a, a}}, b: []float64{b}})
 			if tc.max {
 				m.objective("f", true, []float64{-1, -1}, []int{x, y})
 			} else {

@@ -61,7 +61,6 @@ var knownFailures = map[int]string{
 	103: "capped at 60 iterations (IterationLimit), where phase 2 has begun; crawls as HS101: uncapped, 431 iterations in 60 s end on the time limit at f = 547.559 (published 543.667958); SLSQP gets 543.6675, 4.4e-7 infeasible (a line-search failure)",
 	105: "Locally Optimal at f = 1149.345598 with x1, x2, x3, x8 at bounds, a KKT point of the mixture likelihood (the finite-difference gradient has the bound multipliers' signs; SLSQP started there stays): another local minimum, not a published one; SLSQP from the standard start reaches 1136.307, below the published 1138.41624",
 	108: "Locally Optimal at f = -0.5 (x3 = x5 = 0, x9 = 1), a KKT point whose reduced Hessian over the free and degenerate directions is positive semidefinite (least eigenvalue -5e-9, zero to round-off); SLSQP reaches the published -0.8660254038 from the same start",
-	109: "Feasible Solution at f = 5362.069182 (the published 5362.06928 to 1.8e-8): the KKT check refuses a multiplier of -6.8e-8 on c4, an inequality slack by 8.3e5, as their product 0.056 exceeds the tolerance 0.0054; SLSQP gets 5362.06918 but reports a failed line search",
 }
 
 const (

@@ -143,6 +143,11 @@ func (s *scaledGeneral) Eval(u, c, grad, jac []float64) (float64, error) {
 	return f, nil
 }
 
+// EvalValues implements grg.ValueEvaluator on the scaled point u.
+func (s *scaledGeneral) EvalValues(u, c []float64) (float64, error) {
+	return s.Eval(u, c, nil, nil)
+}
+
 func (s *scaledGeneral) scaleJacobian(jac []float64) {
 	for k := range jac {
 		jac[k] *= s.cs[s.col[k]] / s.rs[s.g.rowIdx[k]]

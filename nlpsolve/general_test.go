@@ -378,6 +378,14 @@ func disc() *testModel {
 	return m
 }
 
+// farDisc is disc with the objective 10⁶ - 1000·(x + y): its optimum, at the
+// same point, is 10⁶ - 1000·√2 with the disc's marginal -500·√2.
+func farDisc() *testModel {
+	m := disc()
+	m.p.Equations[m.names["defobj"]].Block = &denseLinear{cols: []col{{m.p.Objective, 0}, {0, 0}, {0, 1}}, a: [][]float64{{1, 1000, 1000}}, b: []float64{1e6}}
+	return m
+}
+
 // eliminated: u = x + 2y defines the free u, and the row u ≥ 2 reads it: u stays
 // eliminated and the row gets its Jacobian by an adjoint sweep through u's
 // equation. min 3x + y is at x = 0, y = 1; the row's marginal is 1/2, u's
@@ -427,7 +435,8 @@ func TestSolveGeneral(t *testing.T) {
 		log    []string             // in the log
 		nolog  []string             // not in the log
 		tol    float64
-		method Method // LBFGS keeps an LP in grg
+		method Method      // LBFGS keeps an LP in grg
+		elim   Elimination // EliminateNone keeps the objective a column
 	}{
 		{
 			name: "lp min", model: lpMin, status: Optimal, obj: 9,
@@ -455,6 +464,17 @@ func TestSolveGeneral(t *testing.T) {
 			eqM:  map[string][]float64{"disc": {-math.Sqrt2 / 2}, "defobj": {1}},
 			varM: map[string][]float64{"p": {0, 0}},
 			tol:  1e-7,
+		},
+		{
+			// f = 10⁶ - 1000·(x + y) as a column: f's changes near the optimum are
+			// at its round-off, so the line search fails once; the reset to a
+			// steepest-descent step then reaches grg's own reduced-gradient test.
+			name: "disc far from zero, objective a column", model: farDisc, status: Optimal, obj: 1e6 - 1000*math.Sqrt2,
+			x:    map[string][]float64{"p": {math.Sqrt2 / 2, math.Sqrt2 / 2}},
+			eqM:  map[string][]float64{"disc": {-1000 * math.Sqrt2 / 2}, "defobj": {1}},
+			varM: map[string][]float64{"p": {0, 0}},
+			tol:  1e-5,
+			elim: EliminateNone,
 		},
 		{
 			name: "eliminated defined variable", model: eliminated, status: Optimal, obj: 1,
@@ -515,7 +535,7 @@ func TestSolveGeneral(t *testing.T) {
 			m := tc.model()
 			checkFakes(t, &m.p)
 			var log bytes.Buffer
-			res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log, Method: tc.method})
+			res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log, Method: tc.method, Elimination: tc.elim})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -692,6 +712,40 @@ func TestSimplexRoute(t *testing.T) {
 		res, log := solve(context.Background(), set)
 		if res.Status != Optimal || strings.Contains(log, "Simplex method") || !strings.Contains(log, "General reduced gradient") {
 			t.Errorf("%+v: %v; want grg; log:\n%s", set, res.Status, log)
+		}
+	}
+}
+
+// TestDefinedColumns: under EliminateNone, the objective's column is marked
+// constant for grg (only its own equation reads it, with the coefficient 1); u,
+// defined by defu but read by the row least as well, is not, nor are x and y.
+// Eliminated, neither is a column and nothing is marked.
+func TestDefinedColumns(t *testing.T) {
+	m := eliminated()
+	all := map[int]bool{}
+	for ei := range m.p.Equations {
+		all[ei] = true
+	}
+	for _, tc := range []struct {
+		name  string
+		force map[int]bool
+		want  []string
+	}{
+		{"none eliminated", all, []string{"obj"}},
+		{"default", map[int]bool{}, nil},
+	} {
+		g, err := newGeneral(&m.p, m.pat, m.start(), tc.force)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for c, on := range g.definedColumns() {
+			if on {
+				got = append(got, m.p.Vars[g.colVB[c]].Name)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: constant columns %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

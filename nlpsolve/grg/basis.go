@@ -14,10 +14,14 @@ func (s *solver) setBasic(p, j int) {
 	s.st[j] = basic
 }
 
-// crash chooses a starting basis: singleton columns (slacks) first, then for
-// each uncovered row the free or interior column with the largest entry in it,
-// then the row's artificial. Variables strictly between bounds are preferred,
-// since a basic variable must be able to move both ways.
+// crash chooses a starting basis: singleton columns (slacks) first, interior
+// ones before the others and, among each, those with a constant entry
+// (constantColumn) first; then for each uncovered row the free or interior
+// column with the largest entry in it; then the row's artificial. Variables
+// strictly between bounds are preferred, since a basic variable must be able
+// to move both ways, and constant entries, since such a pivot cannot be lost
+// (in a one-row model z - f(x) = 0 every column is a singleton, and z's is the
+// basis of the unconstrained problem).
 func (s *solver) crash() error {
 	n, m := s.n, s.m
 	for j := 0; j < n; j++ {
@@ -35,13 +39,13 @@ func (s *solver) crash() error {
 	used := 0
 	jac := s.cur.jac
 	inObjective := func(j int) bool { return j < len(s.set.ObjectiveColumns) && s.set.ObjectiveColumns[j] }
-	for pass := 0; pass < 2; pass++ { // interior singletons, then any singleton
+	for pass := 0; pass < 4; pass++ { // interior (constant first), then any (constant first)
 		for j := 0; j < n; j++ {
 			a, b := s.colPtr[j], s.colPtr[j+1]
 			if b-a != 1 || s.st[j] == nbFixed || s.st[j] == basic || jac[a] == 0 || covered[s.rowIdx[a]] || inObjective(j) {
 				continue
 			}
-			if pass == 0 && s.st[j] != super {
+			if (pass < 2 && s.st[j] != super) || (pass%2 == 0 && !s.constantColumn(j)) {
 				continue
 			}
 			covered[s.rowIdx[a]] = true
@@ -282,6 +286,16 @@ const repairRatio = 1e4
 // repairRatio times the largest superbasic step, or -1. The test is relative: a
 // column losing its pivot as the steps shrink (HS15's phase 1, x2 basic in
 // x1 + x2² = 0 as both go to 0) shows only in the ratio.
+//
+// A column singleton is measured against the moves of its row's other variables
+// instead: its tangent is theirs over its own pivot, so it is out of proportion
+// only when that pivot is small. A large move it inherits from another basic
+// variable points at that variable, which the test then finds (HS72 under
+// EliminateNone, where the objective column summed x1's move and was swapped out
+// of a sound basis). A singleton with a constant entry (a slack,
+// Settings.ConstantColumns) cannot lose its pivot at all and is passed over: its
+// tangent is large only in its own units (HS38 under EliminateNone, where the
+// objective column moves by |∇f|² = 1e8 for a steepest-descent step of 1e4).
 func (s *solver) illConditioned(sb []int) int {
 	if s.m == 0 || s.repairs >= maxRepairs || len(sb) == 0 {
 		return -1
@@ -290,13 +304,58 @@ func (s *solver) illConditioned(sb []int) int {
 	for _, j := range sb {
 		dmax = math.Max(dmax, math.Abs(s.d[j]))
 	}
-	p, bmax := -1, repairRatio*dmax
+	p, worst := -1, repairRatio*dmax
 	for q, v := range s.dB {
-		if j := s.head[q]; j < s.n && math.Abs(v) > bmax {
-			p, bmax = q, math.Abs(v)
+		j := s.head[q]
+		if j >= s.n || !(math.Abs(v) > worst) {
+			continue
 		}
+		if a := s.colPtr[j]; s.colPtr[j+1]-a == 1 && (s.constantColumn(j) || !(math.Abs(v) > repairRatio*s.rowMove(s.rowIdx[a], j))) {
+			continue
+		}
+		p, worst = q, math.Abs(v)
 	}
 	return p
+}
+
+// constantColumn reports whether column j's Jacobian entries are constant: a
+// slack, or a column Settings.ConstantColumns marks.
+func (s *solver) constantColumn(j int) bool {
+	if sl, ok := s.p.(*Slacked); ok && j >= s.n-len(sl.SlackRow) && j < s.n {
+		return true
+	}
+	return j < len(s.set.ConstantColumns) && s.set.ConstantColumns[j]
+}
+
+// rowMove is the largest move along the current direction (s.d on the
+// superbasics, s.dB on the basics) of a variable other than skip with an entry
+// in row i.
+func (s *solver) rowMove(i, skip int) float64 {
+	move := 0.0
+	for j := 0; j < s.nt; j++ {
+		var m float64
+		switch {
+		case j == skip:
+			continue
+		case s.st[j] == super:
+			m = s.d[j]
+		case s.pos[j] >= 0:
+			m = s.dB[s.pos[j]]
+		default:
+			continue
+		}
+		if m == 0 {
+			continue
+		}
+		rows, _ := s.col(j, s.cur.jac)
+		for _, r := range rows {
+			if r == i {
+				move = math.Max(move, math.Abs(m))
+				break
+			}
+		}
+	}
+	return move
 }
 
 // repair exchanges the basic variable at position p for the superbasic with the

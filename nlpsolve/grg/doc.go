@@ -66,7 +66,12 @@
 // whose restoration jumped to another branch of the rows counts as a failed
 // one. A basic variable whose tangent is 1e4 times the superbasics' step (a
 // column losing its pivot) is exchanged for a superbasic (basis repair, at most
-// 100 a solve); in phase 1 an artificial stays basic.
+// 100 a solve); in phase 1 an artificial stays basic. A column singleton is
+// measured against its row's other moves instead, and one with a constant entry
+// (a slack, Settings.ConstantColumns) is never repaired; the crash takes those
+// first, and in phase 1 a free one is its row's basic variable in place of an
+// artificial. When restoration fails after a step's basis change, the method
+// goes back to the accepted point with the leaving variable superbasic.
 //
 // # Second order
 //
@@ -82,6 +87,9 @@
 //     is formed; a negative eigenvalue means a saddle, and the method moves along
 //     its eigenvector (into the nonbasics' bounds, downhill, in phase 1 downhill
 //     for the phase-2 objective), at most 10 times a solve, with a log line each.
+//     Where no sign of the eigenvector moves every nonbasic inwards, those the
+//     better sign moves outwards stay on their bounds and the search repeats
+//     over the rest.
 //   - Settings.Direction NewtonCG takes phase 2's directions from Steihaug's
 //     truncated conjugate gradients on ZᵀHZ·d = -r within a trust region on the
 //     superbasics' step (CONOPT's phase 4), the region grown or shrunk by the
@@ -111,6 +119,7 @@
 // # Not yet
 //
 // No scaling, no Harris ratio test or bound shifting against degeneracy (beyond Bland's rule),
+// no degenerate basic variables (on a bound) in the negative curvature search,
 // dense work vectors of length
 // n+m per iteration (pricing is O(nnz) per iteration). Time limits and
 // interrupts come through Settings.Stop.

@@ -20,8 +20,17 @@ func (s *solver) basicsInside(pt *point) bool {
 // point, whichever has the smaller residual after projection onto the bounds:
 // every row gets an artificial a_i ≥ 0 with c_i(x) + sgn_i·a_i = 0, the
 // artificials form the basis and Σ a_i is minimised.
+//
+// A row with a free column singleton of constant entry (EliminateNone's
+// objective row z - f(x) = 0) is the exception: that column alone satisfies it
+// whatever the other columns do, so it starts at the value that zeroes the row
+// and is the row's basic variable, and the row's artificial is nonbasic at zero.
+// Phase 1 then minimises the infeasibility of the other rows only, as it does
+// with the equation eliminated; with an artificial, the objective's row pulled
+// phase 1 towards a level set of f (HS15 ended at its other local minimum).
 func (s *solver) phase1(x0 []float64) error {
 	n := s.n
+	own := s.freeSingletons()
 	proj := func(x []float64) (float64, bool, error) {
 		for j := 0; j < n; j++ {
 			if math.IsNaN(x[j]) || math.IsInf(x[j], 0) {
@@ -33,6 +42,16 @@ func (s *solver) phase1(x0 []float64) error {
 		ok, err := s.eval(s.cur)
 		if err != nil || !ok {
 			return 0, false, err
+		}
+		if own != nil {
+			for i, j := range own {
+				if j >= 0 {
+					x[j] -= s.cur.cs[i] / s.cur.jac[s.colPtr[j]]
+				}
+			}
+			if ok, err := s.eval(s.cur); err != nil || !ok {
+				return 0, false, err
+			}
 		}
 		sum := 0.0
 		for _, c := range s.cur.cs {
@@ -105,7 +124,13 @@ func (s *solver) phase1(x0 []float64) error {
 		s.classify(j)
 	}
 	for i := 0; i < s.m; i++ {
-		if j := crashCol[i]; j >= 0 && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
+		if own != nil && own[i] >= 0 {
+			s.classify(n + i) // zero, the row being satisfied: nonbasic
+			s.setBasic(i, own[i])
+			continue
+		}
+		if j := crashCol[i]; j >= 0 && !s.constantColumn(j) && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
+			s.classify(n + i) // the row holds: its artificial is nonbasic
 			s.setBasic(i, j)
 			continue
 		}
@@ -120,6 +145,28 @@ func (s *solver) phase1(x0 []float64) error {
 		err = errors.New("grg: phase 1 start not finite")
 	}
 	return err
+}
+
+// freeSingletons returns, per row, a free column singleton with a constant
+// nonzero entry in it (constantColumn), or -1; nil when no row has one.
+func (s *solver) freeSingletons() []int {
+	var own []int
+	for j := 0; j < s.n; j++ {
+		a := s.colPtr[j]
+		if s.colPtr[j+1]-a != 1 || !math.IsInf(s.lo[j], -1) || !math.IsInf(s.up[j], 1) || s.cur.jac[a] == 0 || !s.constantColumn(j) {
+			continue
+		}
+		if own == nil {
+			own = make([]int, s.m)
+			for i := range own {
+				own[i] = -1
+			}
+		}
+		if i := s.rowIdx[a]; own[i] < 0 {
+			own[i] = j
+		}
+	}
+	return own
 }
 
 // toPhase2 fixes the artificials at zero and restores feasibility.
@@ -500,6 +547,7 @@ func (s *solver) run() (Result, error) {
 	var sb []int
 	xPrev := make([]float64, s.nt)
 	rPrev := make([]float64, s.nt)
+	xAcc := make([]float64, s.nt) // the point the last line search accepted
 	havePrev := false
 	pending := false // s.d holds a negative-curvature direction for the next iteration
 	skipNewton := false
@@ -759,8 +807,12 @@ func (s *solver) run() (Result, error) {
 			continue
 		}
 		if ls == lsFail {
-			if s.mem.k > 0 {
+			if s.mem.k > 0 || s.bb > 0 {
+				// Again from the plain gradient and its unit step: the
+				// Barzilai–Borwein step of the last pair can be far too short
+				// (HS109: a first trial below round-off, so no trial at all).
 				s.mem.reset()
+				s.bb = 0
 				continue
 			}
 			// A last resort before giving up: negative curvature along the
@@ -784,6 +836,7 @@ func (s *solver) run() (Result, error) {
 		// bound the projected path meets made each step a gradient step while
 		// the controls of an optimal control reached their bounds a few at a time.
 		changed, basisChanged := false, false
+		copy(xAcc, s.cur.x)
 		for _, j := range sb {
 			if _, on := s.nearBound(j, 1e-9); on {
 				s.classify(j)
@@ -821,9 +874,28 @@ func (s *solver) run() (Result, error) {
 				havePrev = false
 				s.mem.reset()
 			}
-			if ok, err := s.restore(s.cur); err != nil {
+			ok, err := s.restore(s.cur)
+			if err != nil {
 				return res, err
-			} else if !ok {
+			}
+			if !ok {
+				// Moving the variable that left the basis onto its bound (up
+				// to 1e-3 away) put the point where the new basis cannot
+				// restore it: go back to the accepted point, which is
+				// feasible whatever the basis, and let that variable stand
+				// there as a superbasic (HS108 with Newton-CG).
+				s.logf("restoration after a basis change failed: back to the accepted point\n")
+				copy(s.cur.x, xAcc)
+				for j := 0; j < s.nt; j++ {
+					if (s.st[j] == nbLower || s.st[j] == nbUpper) && s.cur.x[j] != s.lo[j] && s.cur.x[j] != s.up[j] {
+						s.classify(j)
+					}
+				}
+				if ok, err = s.restore(s.cur); err != nil {
+					return res, err
+				}
+			}
+			if !ok {
 				s.logf("restoration after a basis change failed\n")
 				status = NumericalFailure
 				break

@@ -263,3 +263,256 @@ func TestValueEvaluator(t *testing.T) {
 		})
 	}
 }
+
+// TestSingletonInheritsTangent: HS72 with its objective as a column z (z = 1 +
+// Σx, the objective z), as nlpsolve's EliminateNone states it. Late in phase 1 a
+// slack's step of 0.04 moves x1 by 722 (the rows' coefficients are 1e-6 there),
+// and z, a column singleton with pivot 1, sums that move. The repair test once
+// swapped z out of the basis, which left x1's large tangent in place, and the
+// line search failed; x1 is the basic variable to repair, as in the model
+// with z eliminated.
+func TestSingletonInheritsTangent(t *testing.T) {
+	a := [2][4]float64{{4, 2.25, 1, 0.25}, {0.16, 0.36, 0.64, 0.64}}
+	rhs := [2]float64{0.0401, 0.010085}
+	hs72 := &funcProblem{n: 5, m: 3,
+		colPtr: []int{0, 3, 6, 9, 12, 13}, rowIdx: []int{0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0},
+		eval: func(x, c, g, jac []float64) float64 {
+			c[0] = x[4] - 1
+			c[1], c[2] = rhs[0], rhs[1]
+			for j := 0; j < 4; j++ {
+				c[0] -= x[j]
+				jac[3*j] = -1
+				for i := 0; i < 2; i++ {
+					c[1+i] -= a[i][j] / x[j]
+					jac[3*j+1+i] = a[i][j] / (x[j] * x[j])
+				}
+				g[j] = 0
+			}
+			jac[12], g[4] = 1, 1
+			return x[4]
+		}}
+	p, lo, up, err := WithSlacks(hs72, []Relation{Equal, GreaterEqual, GreaterEqual},
+		[]float64{0.001, 0.001, 0.001, 0.001, -inf}, []float64{4e5, 3e5, 2e5, 1e5, inf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := p.Start([]float64{1, 1, 1, 1, 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	res, err := Solve(p, x, lo, up, &Settings{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Optimal || math.Abs(res.F-727.67937) > 1e-6*727.67937 {
+		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at 727.67937\n%s", res.Status, res.F, res.Iterations, log.String())
+	}
+	checkKKT(t, p, x, lo, up, res, 1e-6)
+}
+
+// TestConstantSingletonStaysBasic: HS38 (Colville's function of four variables,
+// -10 ≤ x ≤ 10, from (-3, -1, -3, -1)) with its objective as a column z and the
+// one row z - f(x) = 0, as nlpsolve's EliminateNone states it. z's tangent is
+// ∇f·d, 1e8 for the first steepest-descent step of 1e4: large in z's units, not
+// a lost pivot (z's entry is the constant 1). Marked in ConstantColumns, z stays
+// basic and the reduced problem is the unconstrained one; repaired out (as once),
+// x1 became the basic variable of f(x) = z and the solve stalled at f = 4.4 on
+// the iteration limit.
+func TestConstantSingletonStaysBasic(t *testing.T) {
+	colville := func(x []float64, g []float64) float64 {
+		x1, x2, x3, x4 := x[0], x[1], x[2], x[3]
+		f := 100*(x2-x1*x1)*(x2-x1*x1) + (1-x1)*(1-x1) + 90*(x4-x3*x3)*(x4-x3*x3) + (1-x3)*(1-x3) +
+			10.1*((x2-1)*(x2-1)+(x4-1)*(x4-1)) + 19.8*(x2-1)*(x4-1)
+		g[0] = -400*x1*(x2-x1*x1) - 2*(1-x1)
+		g[1] = 200*(x2-x1*x1) + 20.2*(x2-1) + 19.8*(x4-1)
+		g[2] = -360*x3*(x4-x3*x3) - 2*(1-x3)
+		g[3] = 180*(x4-x3*x3) + 20.2*(x4-1) + 19.8*(x2-1)
+		return f
+	}
+	p := &funcProblem{n: 5, m: 1, colPtr: []int{0, 1, 2, 3, 4, 5}, rowIdx: []int{0, 0, 0, 0, 0},
+		eval: func(x, c, g, jac []float64) float64 {
+			c[0] = x[4] - colville(x, jac)
+			for j := 0; j < 4; j++ {
+				jac[j], g[j] = -jac[j], 0
+			}
+			jac[4], g[4] = 1, 1
+			return x[4]
+		}}
+	lo := []float64{-10, -10, -10, -10, -inf}
+	up := []float64{10, 10, 10, 10, inf}
+	x := []float64{-3, -1, -3, -1, 0}
+	var log strings.Builder
+	res, err := Solve(p, x, lo, up, &Settings{Log: &log, ConstantColumns: []bool{4: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Optimal || !(res.F < 1e-8) || strings.Contains(log.String(), "basis repair") {
+		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at 0 with no basis repair\n%s", res.Status, res.F, res.Iterations, log.String())
+	}
+}
+
+// TestPhase1FreeSingleton: HS15 (Rosenbrock's function subject to x1·x2 ≥ 1,
+// x1 + x2² ≥ 0, x1 ≤ 1/2, from (-2, 1)) with its objective as a free column z
+// and the row z - f(x) = 0, starting from z = 0, as nlpsolve's EliminateNone
+// states it. z satisfies its row by itself whatever x does, so phase 1 starts it
+// basic there and minimises the other rows' infeasibility only, as with the
+// objective eliminated, and phase 2 reaches the published 306.5 at (1/2, 2).
+// With an artificial on z's row, phase 1 followed f's level set and phase 2
+// ended at the other local minimum, 360.38.
+func TestPhase1FreeSingleton(t *testing.T) {
+	rosen := func(x1, x2 float64) (f, g1, g2 float64) {
+		return 100*(x2-x1*x1)*(x2-x1*x1) + (1-x1)*(1-x1), -400*x1*(x2-x1*x1) - 2*(1-x1), 200 * (x2 - x1*x1)
+	}
+	// Columns x1, x2 (rows 0, 1, 2) and z (row 0).
+	hs15 := &funcProblem{n: 3, m: 3, colPtr: []int{0, 3, 6, 7}, rowIdx: []int{0, 1, 2, 0, 1, 2, 0},
+		eval: func(x, c, g, jac []float64) float64 {
+			f, g1, g2 := rosen(x[0], x[1])
+			c[0], c[1], c[2] = x[2]-f, x[0]*x[1]-1, x[0]+x[1]*x[1]
+			jac[0], jac[1], jac[2] = -g1, x[1], 1
+			jac[3], jac[4], jac[5] = -g2, x[0], 2*x[1]
+			jac[6] = 1
+			g[0], g[1], g[2] = 0, 0, 1
+			return x[2]
+		}}
+	p, lo, up, err := WithSlacks(hs15, []Relation{Equal, GreaterEqual, GreaterEqual},
+		[]float64{-inf, -inf, -inf}, []float64{0.5, inf, inf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := p.Start([]float64{-2, 1, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	res, err := Solve(p, x, lo, up, &Settings{Log: &log, ConstantColumns: []bool{2: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Optimal || math.Abs(res.F-306.5) > 1e-6*306.5 {
+		t.Fatalf("%v at f = %.10g, x = %.6g after %d iterations; want Optimal at 306.5\n%s", res.Status, res.F, x[:3], res.Iterations, log.String())
+	}
+	checkKKT(t, p, x, lo, up, res, 1e-6)
+}
+
+// hs108 is Hock and Schittkowski's problem 108 (the largest hexagon of diameter
+// at most 1, nine variables, thirteen ≥ rows, x9 ≥ 0) with the Hessian of its
+// Lagrangian, all its functions being quadratic.
+func hs108() (*hessProblem, []Relation) {
+	// Each row and the objective as ½xᵀQx + c: the pairs (i, j, q) of Q's upper
+	// triangle (q counted once on each side off the diagonal) and the constant.
+	type quad struct {
+		q [][3]float64
+		c float64
+	}
+	sq := func(i int) [][3]float64 { return [][3]float64{{float64(i), float64(i), -2}} }
+	d2 := func(i, j int) [][3]float64 { // -(x_i - x_j)²
+		return [][3]float64{{float64(i), float64(i), -2}, {float64(j), float64(j), -2}, {float64(i), float64(j), 2}}
+	}
+	cat := func(a ...[][3]float64) [][3]float64 {
+		var out [][3]float64
+		for _, x := range a {
+			out = append(out, x...)
+		}
+		return out
+	}
+	cross := func(i, j int, s float64) [][3]float64 { return [][3]float64{{float64(i), float64(j), s}} } // s·x_i·x_j
+	rows := []quad{
+		{cat(sq(2), sq(3)), 1}, {sq(8), 1}, {cat(sq(4), sq(5)), 1}, {cat(sq(0), d2(1, 8)), 1},
+		{cat(d2(0, 4), d2(1, 5)), 1}, {cat(d2(0, 6), d2(1, 7)), 1}, {cat(d2(2, 4), d2(3, 5)), 1},
+		{cat(d2(2, 6), d2(3, 7)), 1}, {cat(sq(6), d2(7, 8)), 1},
+		{cat(cross(0, 3, 1), cross(1, 2, -1)), 0}, {cross(2, 8, 1), 0}, {cross(4, 8, -1), 0},
+		{cat(cross(4, 7, 1), cross(5, 6, -1)), 0},
+	}
+	obj := quad{cat(cross(0, 3, -0.5), cross(1, 2, 0.5), cross(2, 8, -0.5), cross(4, 8, 0.5), cross(4, 7, -0.5), cross(5, 6, 0.5)), 0}
+	// value of ½xᵀQx + c and its gradient Qx; an off-diagonal (i, j, q) is the
+	// term q·x_i·x_j, a diagonal one ½q·x_i².
+	val := func(r quad, x, g []float64) float64 {
+		v := r.c
+		for _, t := range r.q {
+			i, j, q := int(t[0]), int(t[1]), t[2]
+			if i == j {
+				v += 0.5 * q * x[i] * x[i]
+				g[i] += q * x[i]
+			} else {
+				v += q * x[i] * x[j]
+				g[i] += q * x[j]
+				g[j] += q * x[i]
+			}
+		}
+		return v
+	}
+	hv := func(r quad, w float64, v, out []float64) {
+		for _, t := range r.q {
+			i, j, q := int(t[0]), int(t[1]), t[2]
+			if i == j {
+				out[i] += w * q * v[i]
+			} else {
+				out[i] += w * q * v[j]
+				out[j] += w * q * v[i]
+			}
+		}
+	}
+	// The dense pattern: every row has every column (zeros included).
+	n, m := 9, len(rows)
+	colPtr, rowIdx := make([]int, n+1), make([]int, 0, n*m)
+	for j := 0; j < n; j++ {
+		for i := 0; i < m; i++ {
+			rowIdx = append(rowIdx, i)
+		}
+		colPtr[j+1] = len(rowIdx)
+	}
+	g := make([]float64, n)
+	f := &funcProblem{n: n, m: m, colPtr: colPtr, rowIdx: rowIdx,
+		eval: func(x, c, grad, jac []float64) float64 {
+			for i, r := range rows {
+				clear(g)
+				c[i] = val(r, x, g)
+				for j := 0; j < n; j++ {
+					jac[j*m+i] = g[j]
+				}
+			}
+			clear(grad)
+			return val(obj, x, grad)
+		}}
+	rel := make([]Relation, m)
+	for i := range rel {
+		rel[i] = GreaterEqual
+	}
+	return &hessProblem{funcProblem: f, hess: func(x []float64, sigma float64, y, v, out []float64) {
+		clear(out)
+		hv(obj, sigma, v, out)
+		for i, r := range rows {
+			hv(r, -y[i], v, out)
+		}
+	}}, rel
+}
+
+// TestRestorationAfterBasisChange: HS108 by Newton-CG from x = 1. A step ends
+// where a basic variable is within 1e-3 of its bound; moved onto it and out of
+// the basis, it left a point the new basis could not restore, and the solve
+// stopped there (a Feasible Solution at f = -0.433 that is no KKT point). Back
+// at the accepted point with that variable superbasic, the solve goes on to a
+// KKT point (f = -0.5, a local minimum: bench/peers/hs108_local.py).
+func TestRestorationAfterBasisChange(t *testing.T) {
+	hp, rel := hs108()
+	lo := []float64{-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, 0}
+	up := []float64{inf, inf, inf, inf, inf, inf, inf, inf, inf}
+	p, lo, up, err := WithSlacks(hp, rel, lo, up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := p.Start([]float64{1, 1, 1, 1, 1, 1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	res, err := Solve(p, x, lo, up, &Settings{Log: &log, Direction: DirectionNewtonCG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Optimal || !(res.F <= -0.5+1e-6) {
+		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at -0.5 or below\n%s", res.Status, res.F, res.Iterations, log.String())
+	}
+	checkKKT(t, p, x, lo, up, res, 1e-6)
+}

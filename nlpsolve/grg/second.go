@@ -172,17 +172,28 @@ const maxEscapes = 10
 
 // negativeCurvature forms the reduced Hessian over the superbasics sb, and the
 // nonbasic variables whose reduced gradient is below tolerance (a degenerate
-// KKT point: they may move into their bounds at no first-order cost), at a point
-// where the reduced gradient is below tolerance. When its least eigenvalue is
-// negative beyond round-off (relative to the largest |eigenvalue| and 1) it
-// stores that eigenvector in s.d, signed to point into the bounds of the nonbasic
-// variables it moves (made superbasic) and downhill, and reports true. A saddle
-// point or a maximum (HS33's (0, 0, 2), where x2 at its bound 0 has a zero
-// reduced gradient and x1² + x2² + x3² ≥ 4 curves down along it; phase 1 stuck
-// at HS61's x2 = x3 = 0) is then left along that direction instead of being
-// reported optimal or infeasible. In phase 1, whose objective has no preference
-// between the two signs at a saddle, the sign is the one that decreases the
-// objective of phase 2.
+// KKT point: they may move into their bounds at no first-order cost, as a slack
+// releases a weakly active row), at a point where the reduced gradient is below
+// tolerance, and looks for negative curvature in the cone of directions that
+// move those nonbasics into their bounds only. When the least eigenvalue is
+// negative beyond round-off (relative to the largest |eigenvalue| and 1) and a
+// sign of its eigenvector moves every nonbasic inwards, it stores that
+// eigenvector in s.d, signed so (and downhill), makes the nonbasics it moves
+// superbasic and reports true. A saddle point or a maximum (HS33's (0, 0, 2),
+// where x2 at its bound 0 has a zero reduced gradient and x1² + x2² + x3² ≥ 4
+// curves down along it; phase 1 stuck at HS61's x2 = x3 = 0) is then left along
+// that direction instead of being reported optimal or infeasible. In phase 1,
+// whose objective has no preference between the two signs at a saddle, the sign
+// is the one that decreases the objective of phase 2.
+//
+// When neither sign moves every nonbasic inwards, the nonbasics the better sign
+// would move outwards stay on their bounds and the search repeats over the rest:
+// the principal submatrix is the reduced Hessian over the directions that leave
+// them fixed. This finds the cone's negative curvature that an eigenvector of
+// the whole space points past (min x² + y² + 3xy - z²/4 at the origin with x, y
+// on their lower bounds: the least eigenvector (1, -1, 0) leaves the cone, z
+// alone curves down), though not every such direction: that is a copositivity
+// test, hard in general.
 //
 // rtol is the reduced gradient below which a nonbasic variable joins: the
 // optimality tolerance at a stationary point, the superbasics' own reduced
@@ -202,7 +213,6 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 	if k == 0 || k > maxCurvatureSuperbasics {
 		return false, nil
 	}
-	h := mat.NewSymDense(k, nil)
 	e := make([]float64, s.nt)
 	out := make([]float64, s.nt)
 	cols := make([][]float64, k)
@@ -220,53 +230,102 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 			cols[a][b] = out[i]
 		}
 	}
-	for a := 0; a < k; a++ {
-		for b := a; b < k; b++ {
-			h.SetSym(a, b, 0.5*(cols[a][b]+cols[b][a]))
+	// inward is +1 for a nonbasic at its lower bound, -1 at its upper, 0 for a
+	// superbasic: the sign its move must have.
+	inward := func(j int) float64 {
+		switch s.st[j] {
+		case nbLower:
+			return 1
+		case nbUpper:
+			return -1
 		}
+		return 0
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(h, true) {
-		return false, nil
+	keep := make([]int, k) // the candidates still free to move, by index in cand
+	for a := range keep {
+		keep[a] = a
 	}
-	vals := eig.Values(nil)
-	lmax := 1.0
-	for _, l := range vals {
-		lmax = math.Max(lmax, math.Abs(l))
-	}
-	if !(vals[0] < -1e-6*lmax) {
-		return false, nil
-	}
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	// The sign: the nonbasic variables must move into their bounds.
+	var vec []float64 // the least eigenvector over keep
+	var least float64
 	sign := 0.0
-	for a, j := range cand[len(sb):] {
-		v := vecs.At(len(sb)+a, 0)
-		if math.Abs(v) <= 1e-9 {
-			continue
+	for {
+		h := mat.NewSymDense(len(keep), nil)
+		for a, ca := range keep {
+			for b := a; b < len(keep); b++ {
+				cb := keep[b]
+				h.SetSym(a, b, 0.5*(cols[ca][cb]+cols[cb][ca]))
+			}
 		}
-		want := 1.0 // nbLower moves up
-		if s.st[j] == nbUpper {
-			want = -1
+		var eig mat.EigenSym
+		if !eig.Factorize(h, true) {
+			return false, nil
 		}
-		sg := math.Copysign(1, v) * want
-		if sign != 0 && sg != sign {
-			return false, nil // no sign moves them all inward
+		vals := eig.Values(nil)
+		lmax := 1.0
+		for _, l := range vals {
+			lmax = math.Max(lmax, math.Abs(l))
 		}
-		sign = sg
+		if !(vals[0] < -1e-6*lmax) {
+			return false, nil
+		}
+		var vecs mat.Dense
+		eig.VectorsTo(&vecs)
+		vec = make([]float64, len(keep))
+		for a := range keep {
+			vec[a] = vecs.At(a, 0)
+		}
+		least = vals[0]
+		// The weight each sign would move outwards.
+		var outw [2]float64 // sign +1, sign -1
+		for a, ca := range keep {
+			w := inward(cand[ca])
+			if w == 0 || math.Abs(vec[a]) <= 1e-9 {
+				continue
+			}
+			if vec[a]*w < 0 {
+				outw[0] += math.Abs(vec[a])
+			} else {
+				outw[1] += math.Abs(vec[a])
+			}
+		}
+		if outw[0] == 0 && outw[1] == 0 {
+			break // no nonbasic moves: the sign is the slope's
+		}
+		if outw[0] == 0 || outw[1] == 0 {
+			sign = 1
+			if outw[0] > 0 {
+				sign = -1
+			}
+			break
+		}
+		// Fix the nonbasics that the sign with less outward weight moves
+		// outwards, and look again over the others.
+		better := 1.0
+		if outw[1] < outw[0] {
+			better = -1
+		}
+		next := keep[:0:0]
+		for a, ca := range keep {
+			if w := inward(cand[ca]); w != 0 && math.Abs(vec[a]) > 1e-9 && better*vec[a]*w < 0 {
+				continue
+			}
+			next = append(next, ca)
+		}
+		keep = next
 	}
 	clear(s.d)
-	for a, j := range cand {
-		s.d[j] = vecs.At(a, 0)
+	moved := make([]int, 0, len(keep))
+	for a, ca := range keep {
+		s.d[cand[ca]] = vec[a]
+		moved = append(moved, cand[ca])
 	}
 	if sign == 0 {
 		sign = 1
-		if sl := s.curvatureSlope(cand); sl > 0 {
+		if sl := s.curvatureSlope(moved); sl > 0 {
 			sign = -1
 		}
 	}
-	for _, j := range cand {
+	for _, j := range moved {
 		s.d[j] *= sign
 		if s.st[j] != super && s.d[j] != 0 {
 			s.st[j] = super
@@ -276,7 +335,7 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 	if s.escapes == maxEscapes {
 		s.logf("stall guard: move %d along negative curvature, the last this solve\n", maxEscapes)
 	}
-	s.logf("negative curvature %.3g (least eigenvalue of the reduced Hessian over %d variables): moving off the stationary point\n", vals[0], k)
+	s.logf("negative curvature %.3g (least eigenvalue of the reduced Hessian over %d variables): moving off the stationary point\n", least, len(keep))
 	return true, nil
 }
 

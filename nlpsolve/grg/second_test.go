@@ -170,3 +170,30 @@ func TestNewtonCGNeedsHessian(t *testing.T) {
 		t.Error("Direction 7 accepted")
 	}
 }
+
+// TestNegativeCurvatureInTheCone: min x² + y² + 3xy - z²/4 over x, y ∈ [0, 10],
+// z ∈ [-1, 2], from the origin, a stationary point where x and y sit on their
+// bounds with zero reduced gradients. The reduced Hessian's least eigenvalue, -1,
+// is along (1, -1, 0), which moves y out of its bounds; within the cone of
+// feasible directions the curvature is negative along z alone (-1/2). The origin
+// is a saddle, and the minimum is at z = 2 (f = -1).
+func TestNegativeCurvatureInTheCone(t *testing.T) {
+	f := &funcProblem{n: 3, colPtr: []int{0, 0, 0, 0},
+		eval: func(x, c, g, jac []float64) float64 {
+			g[0], g[1], g[2] = 2*x[0]+3*x[1], 2*x[1]+3*x[0], -x[2]/2
+			return x[0]*x[0] + x[1]*x[1] + 3*x[0]*x[1] - x[2]*x[2]/4
+		}}
+	p := &hessProblem{funcProblem: f, hess: func(x []float64, sigma float64, y, v, hv []float64) {
+		hv[0], hv[1], hv[2] = sigma*(2*v[0]+3*v[1]), sigma*(3*v[0]+2*v[1]), -sigma*v[2]/2
+	}}
+	lo, up := []float64{0, 0, -1}, []float64{10, 10, 2}
+	x := []float64{0, 0, 0}
+	var log strings.Builder
+	res, err := Solve(p, x, lo, up, &Settings{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Optimal || math.Abs(res.F+1) > 1e-9 {
+		t.Fatalf("%v at f = %g, x = %v; want Optimal at f = -1 (z = 2)\n%s", res.Status, res.F, x, log.String())
+	}
+}

@@ -52,6 +52,12 @@ type Settings struct {
 	// curvature of the reduced problem. In a chain x(t) = x(t-1) + u(t-1) with Σ u²
 	// in the objective this keeps the states basic and the controls superbasic.
 	ObjectiveColumns []bool
+	// ConstantColumns marks the columns whose Jacobian entries do not depend on
+	// the point (nil, or shorter than n: none beyond), such as a variable that its
+	// row defines (nlpsolve's EliminateNone keeps the objective's defining
+	// equation a row). A basic column singleton so marked, or a slack, has a
+	// pivot that cannot be lost, and the basis-repair test passes over it.
+	ConstantColumns []bool
 }
 
 // Progress is one iteration's figures: Objective is phase 1's sum of

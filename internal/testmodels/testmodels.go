@@ -82,11 +82,7 @@ func SparseLP(n, nnz int, seed uint64) (*nnopt.Model, error) {
 // its optimum is 100/n, at u = 10/n. It returns the model and u.
 func Chain(n int) (*nnopt.Model, *nnopt.Variable, error) {
 	c := nnopt.NewContainer()
-	labels := make([]string, n)
-	for k := range labels {
-		labels[k] = fmt.Sprint("t", k+1)
-	}
-	t, err := c.AddSet("t", labels...)
+	t, err := timeSet(c, n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,7 +104,7 @@ func Chain(n int) (*nnopt.Model, *nnopt.Variable, error) {
 	if err := step.Where(later); err != nil {
 		return nil, nil, err
 	}
-	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), t), nnopt.Sqr(nnopt.Sub(x.Elem(labels[n-1]), nnopt.Const(10))))
+	obj := nnopt.Add(nnopt.Sum(nnopt.Sqr(u), t), nnopt.Sqr(nnopt.Sub(x.Elem(fmt.Sprint("t", n)), nnopt.Const(10))))
 	m, err := c.NewModel("chain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	return m, u, err
 }
@@ -132,11 +128,7 @@ func NonlinearChain(n int) (*nnopt.Model, *nnopt.Variable, *nnopt.Variable, erro
 		return nil, nil, nil, fmt.Errorf("testmodels: NonlinearChain needs n >= 2 time points, got %d", n)
 	}
 	c := nnopt.NewContainer()
-	labels := make([]string, n)
-	for k := range labels {
-		labels[k] = fmt.Sprint("t", k+1)
-	}
-	t, err := c.AddSet("t", labels...)
+	t, err := timeSet(c, n)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -166,4 +158,13 @@ func NonlinearChain(n int) (*nnopt.Model, *nnopt.Variable, *nnopt.Variable, erro
 	obj := nnopt.Mul(h, nnopt.Sum(nnopt.Add(nnopt.Sqr(x), nnopt.Sqr(u)), t))
 	m, err := c.NewModel("nlchain", nnopt.ModelSpec{Equations: []*nnopt.Equation{step}, Problem: nnopt.NLP, Sense: nnopt.Minimize, Objective: obj})
 	return m, x, u, err
+}
+
+// timeSet adds the set t of n time points t1 … tn to c.
+func timeSet(c *nnopt.Container, n int) (*nnopt.Set, error) {
+	labels := make([]string, n)
+	for k := range labels {
+		labels[k] = fmt.Sprint("t", k+1)
+	}
+	return c.AddSet("t", labels...)
 }

@@ -216,7 +216,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		logEliminated(set.Log, g.p, g.elim)
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
-	var cs []float64 // the columns' user scales (general_scale.go), nil for none
+	var cs []float64 // the columns' user or automatic scales (general_scale.go), nil for none
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
 			return nil, nil, err

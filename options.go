@@ -36,9 +36,11 @@ type Options struct {
 	Memory int
 	// Scaling of the variables the solver moves: unset, the method's own (the
 	// triangular method scales every variable block automatically on top of the
-	// variables' Scale, the general method uses Scale alone); ScaleAuto
-	// demands the automatic scaling, which the general method refuses;
-	// ScaleUser uses Scale alone.
+	// variables' Scale; the general method uses Scale, and where no variable or
+	// equation has one, scales each variable element whose start has magnitude
+	// nlpsolve.AutoScaleMin or more by a power of two of that magnitude);
+	// ScaleAuto demands the triangular method's per-block scaling, which the
+	// general method refuses; ScaleUser uses Scale alone.
 	Scaling Scaling
 	// Elimination says which equations that define a variable the solver
 	// eliminates: unset, every one it can (the general method's log names them);

@@ -21,9 +21,9 @@ type Scaling = nlpsolve.Scaling
 
 // Scalings.
 const (
-	DefaultScaling = nlpsolve.DefaultScaling // the method's own: automatic for the triangular method, Scale alone for the general one
+	DefaultScaling = nlpsolve.DefaultScaling // the method's own: automatic for the triangular method; Scale, or without any the start's magnitudes, for the general one
 	ScaleAuto      = nlpsolve.ScaleAuto      // Scale times one automatic factor per variable block (triangular method only)
-	ScaleUser      = nlpsolve.ScaleUser      // the variables' Scale alone
+	ScaleUser      = nlpsolve.ScaleUser      // the variables' Scale alone (no automatic scaling)
 )
 
 // Elimination chooses the equations that define a variable and are eliminated (the

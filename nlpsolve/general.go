@@ -105,7 +105,12 @@ type genEq struct {
 // pattern and grouped JVPs. Inequalities get slacks; non-binding equations that do not
 // define a variable are ignored. Variable and Equation Scale act on the columns and
 // rows grg sees (general_scale.go), and the log then shows the coefficients before
-// and after scaling.
+// and after scaling. Without any Scale, and unless Scaling is ScaleUser, the
+// columns whose start has magnitude AutoScaleMin or more are scaled automatically
+// by the power of two at or below it (autoScales in general_scale.go), so that
+// grg's absolute tests measure a variable of 1e8 (HS54) as one of 1; the log says
+// so and shows the coefficients' and the objective gradient's ranges before and
+// after.
 //
 // A linear program (every row kept linear, the objective linear: see
 // linearProgram) goes to the simplex method of nlpsolve/simplex instead of grg,
@@ -118,9 +123,10 @@ type genEq struct {
 // Every setting is honoured or refused. Method picks grg's direction on the
 // superbasics: unset, L-BFGS that turns to Newton-CG steps on the reduced Hessian
 // of the Lagrangian (exact products, general_hess.go) when it stalls; LBFGS,
-// L-BFGS throughout; NewtonCG, Newton-CG throughout phase 2. The scaling is the
-// Scale attributes alone, so Scaling ScaleAuto is an error wrapping
-// ErrUnsupportedSetting (unset and ScaleUser are accepted).
+// L-BFGS throughout; NewtonCG, Newton-CG throughout phase 2. Scaling unset
+// scales automatically as above, ScaleUser uses the Scale attributes alone, and
+// ScaleAuto (the triangular method's factors per variable block) is an error
+// wrapping ErrUnsupportedSetting.
 // Recorder hears of every iteration; in phase 1 its objective is the sum of
 // infeasibilities.
 //
@@ -138,7 +144,7 @@ func SolveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, err
 	}
 	if set.Scaling == ScaleAuto {
-		return nil, fmt.Errorf("nlpsolve: scaling auto: the general method scales by the variables' and equations' Scale alone; want user, or leave the scaling unset: %w", ErrUnsupportedSetting)
+		return nil, fmt.Errorf("nlpsolve: scaling auto: the general method has no per-block factors (unset: Scale, or without any its own column scales from the start; user: Scale alone); want user, or leave the scaling unset: %w", ErrUnsupportedSetting)
 	}
 	if err := p.validate(x0, p.notDefined()); err != nil {
 		return nil, err
@@ -210,7 +216,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		logEliminated(set.Log, g.p, g.elim)
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
-	var cs []float64 // the columns' user scales (general_scale.go), nil for none
+	var cs []float64 // the columns' user or automatic scales (general_scale.go), nil for none
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
 			return nil, nil, err
@@ -280,11 +286,23 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		res.StartElapsed = time.Since(start)
 		return g.solveSimplex(ctx, set, xc, lo, up, start, finish)
 	}
-	// User scales (general_scale.go): grg works on u = x/c and rows r/d.
+	// User scales (general_scale.go): grg works on u = x/c and rows r/d. Without
+	// any, the automatic column scales from the start's magnitudes (autoScales),
+	// unless Scaling is ScaleUser.
 	var prob grg.Problem = g
 	u0 := xc
 	var rs []float64
 	cs, rs = g.generalScales()
+	auto := false
+	if cs == nil && set.Scaling != ScaleUser {
+		if cs = g.autoScales(x0, xc); cs != nil {
+			auto = true
+			rs = make([]float64, g.m)
+			for i := range rs {
+				rs[i] = 1
+			}
+		}
+	}
 	if cs != nil {
 		sg := newScaledGeneral(g, cs, rs)
 		prob = sg
@@ -294,7 +312,11 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			lo[j], up[j] = lo[j]/cs[j], up[j]/cs[j]
 		}
 		if set.Log != nil {
-			if err := g.logScaling(set.Log, sg, xc, lo, up); err != nil {
+			log := g.logScaling
+			if auto {
+				log = g.logAutoScaling
+			}
+			if err := log(set.Log, sg, xc, lo, up); err != nil {
 				return nil, nil, err
 			}
 		}

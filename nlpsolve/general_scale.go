@@ -195,27 +195,9 @@ func (g *general) logScaling(w io.Writer, s *scaledGeneral, xc, lo, up []float64
 	}
 	names, linear := g.rowNames()
 	rng := func(jac []float64) string {
-		kmax, kmin := -1, -1
-		for k, a := range jac {
-			a = math.Abs(a)
-			if a == 0 || math.IsNaN(a) {
-				continue
-			}
-			if kmax < 0 || a > math.Abs(jac[kmax]) {
-				kmax = k
-			}
-			if kmin < 0 || a < math.Abs(jac[kmin]) {
-				kmin = k
-			}
-		}
-		if kmax < 0 {
-			return "no nonzero coefficients"
-		}
-		at := func(k int) string {
-			return fmt.Sprintf("%s in row %s, column %s", fmtCoef(math.Abs(jac[k])), names[g.rowIdx[k]], g.colName(s.col[k]))
-		}
-		return fmt.Sprintf("largest |coefficient| %s; smallest %s; ratio %s", at(kmax), at(kmin),
-			fmtCoef(math.Abs(jac[kmax])/math.Abs(jac[kmin])))
+		return magnitudeRange(jac, "coefficient", func(k int) string {
+			return fmt.Sprintf("row %s, column %s", names[g.rowIdx[k]], g.colName(s.col[k]))
+		})
 	}
 	fmt.Fprintf(w, "User scaling: the solver works on x/scale for %d columns and on row/scale for %d rows\n", n, g.m)
 	fmt.Fprintf(w, "  Jacobian before scaling: %s\n", rng(jac))
@@ -295,4 +277,108 @@ func fmtCoef(v float64) string {
 		return "-inf"
 	}
 	return strconv.FormatFloat(v, 'g', 10, 64)
+}
+
+// magnitudeRange describes the largest and smallest nonzero |v_k|, each with
+// where(k), and their ratio.
+func magnitudeRange(v []float64, what string, where func(k int) string) string {
+	kmax, kmin := -1, -1
+	for k, a := range v {
+		a = math.Abs(a)
+		if a == 0 || math.IsNaN(a) {
+			continue
+		}
+		if kmax < 0 || a > math.Abs(v[kmax]) {
+			kmax = k
+		}
+		if kmin < 0 || a < math.Abs(v[kmin]) {
+			kmin = k
+		}
+	}
+	if kmax < 0 {
+		return "no nonzero " + what + "s"
+	}
+	at := func(k int) string {
+		return fmt.Sprintf("%s in %s", fmtCoef(math.Abs(v[k])), where(k))
+	}
+	return fmt.Sprintf("largest |%s| %s; smallest %s; ratio %s", what, at(kmax), at(kmin),
+		fmtCoef(math.Abs(v[kmax])/math.Abs(v[kmin])))
+}
+
+// Automatic scaling in the general method. With no Scale on any column or row and
+// Settings.Scaling not ScaleUser, a column whose start lies within its bounds and
+// has magnitude |x0| >= AutoScaleMin gets the scale c, the power of two at or
+// below |x0| (so u = x/c starts in [1, 2) and the scaling itself is exact in
+// floating point); every other column and every row keeps 1.
+// grg then sees the gradient c·∂f/∂x and the Jacobian columns times c, so that
+// its absolute reduced-gradient test measures the change of the objective over a
+// change of the variable by its own magnitude, and its line searches and
+// quasi-Newton steps work on variables of comparable size. Tolerances never get
+// looser: c >= 1. A start moved onto a bound (it lay outside) states no magnitude
+// and gets no scale. Reported levels, marginals and the optimality check of the
+// stated problem are unscaled, as with user scales.
+
+// AutoScaleMin is the smallest start magnitude that the general method's automatic
+// scaling scales (see Settings.Scaling).
+const AutoScaleMin = 10
+
+// autoScales returns the general method's automatic column scales for the start
+// x0 as given and xc, x0 within the columns' bounds, or nil when every one is 1.
+func (g *general) autoScales(x0 [][]float64, xc []float64) []float64 {
+	var cs []float64
+	for j, x := range xc {
+		a := math.Abs(x)
+		if x != x0[g.colVB[j]][g.colEl[j]] || !(a >= AutoScaleMin) || math.IsInf(a, 0) {
+			continue
+		}
+		if cs == nil {
+			cs = make([]float64, len(xc))
+			for k := range cs {
+				cs[k] = 1
+			}
+		}
+		_, e := math.Frexp(a) // a = f·2^e, f in [0.5, 1)
+		cs[j] = math.Min(math.Ldexp(1, e-1), MaxScale)
+	}
+	return cs
+}
+
+// logAutoScaling writes to w that the automatic scaling applies, how many columns
+// it scales and the range of their scales, and the range of the Jacobian's
+// coefficients and of the objective's gradient at the unscaled point xc before and
+// after scaling. lo and up (the scaled bounds) are not used.
+func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []float64) error {
+	n := len(xc)
+	c, grad := make([]float64, g.m), make([]float64, n)
+	jac := make([]float64, len(g.rowIdx))
+	if _, err := g.eval(xc, c, grad, jac); err != nil {
+		return err
+	}
+	k, cmin, cmax := 0, math.Inf(1), 0.0
+	for _, cj := range s.cs {
+		if cj != 1 {
+			k++
+			cmin, cmax = math.Min(cmin, cj), math.Max(cmax, cj)
+		}
+	}
+	fmt.Fprintf(w, "Automatic scaling: the solver works on x/scale for %d of %d columns, the scale the power of two at or below the start's |x| >= %g (scales %s to %s; scaling user turns this off)\n",
+		k, n, float64(AutoScaleMin), fmtCoef(cmin), fmtCoef(cmax))
+	names, _ := g.rowNames()
+	jrng := func() string {
+		return magnitudeRange(jac, "coefficient", func(k int) string {
+			return fmt.Sprintf("row %s, column %s", names[g.rowIdx[k]], g.colName(s.col[k]))
+		})
+	}
+	grng := func() string {
+		return magnitudeRange(grad, "derivative", func(j int) string { return "column " + g.colName(j) })
+	}
+	fmt.Fprintf(w, "  Jacobian before scaling: %s\n", jrng())
+	fmt.Fprintf(w, "  objective's gradient before scaling: %s\n", grng())
+	s.scaleJacobian(jac)
+	for j := range grad {
+		grad[j] *= s.cs[j]
+	}
+	fmt.Fprintf(w, "  Jacobian after scaling:  %s\n", jrng())
+	fmt.Fprintf(w, "  objective's gradient after scaling:  %s\n", grng())
+	return nil
 }

@@ -40,8 +40,9 @@ type kktViolation struct {
 //     cusp) does not pass.
 //
 // Feasibility is the caller's (the rows' infeasibility is measured apart). cs are
-// the columns' user scales or nil: a column scaled by c has its reduced gradient
-// tested in units of c, as grg saw it. It returns nil when the point passes.
+// the columns' user or automatic scales (those are >= 1), or nil: a column scaled
+// by c < 1 has its reduced gradient tested in units of c, as grg saw it. It
+// returns nil when the point passes.
 func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTol, f float64) *kktViolation {
 	p := g.p
 	// ∇f alone, for the scale: marginals with zero duals.

@@ -15,7 +15,9 @@ import (
 type Scaling int
 
 const (
-	// DefaultScaling is the zero value: ScaleAuto.
+	// DefaultScaling is the zero value: ScaleAuto in the triangular method; in the
+	// general method the variables' and equations' Scale, or, where none is set,
+	// automatic column scales from the start's magnitudes (SolveGeneral).
 	DefaultScaling Scaling = iota
 	// ScaleAuto multiplies each variable's Scale by one factor per variable block,
 	// chosen so that a random unit step in any block moves the rows of the equations
@@ -26,7 +28,8 @@ const (
 	// 20 hidden units; without it, quasi-Newton steps blow the first layer up and
 	// saturate the network.
 	ScaleAuto
-	// ScaleUser uses the variables' Scale alone (1 where nil).
+	// ScaleUser uses the variables' Scale alone (1 where nil); in the general
+	// method it turns the automatic column scaling off.
 	ScaleUser
 )
 

@@ -47,7 +47,8 @@ type Settings struct {
 	GradientTolerance float64
 	Method            Method
 	Memory            int // L-BFGS pairs; default 10, at most MaxMemory
-	// Scaling of the superbasic variables; the zero value scales automatically.
+	// Scaling of the superbasic variables (of the columns in the general method);
+	// the zero value scales automatically, ScaleUser by Scale alone.
 	Scaling Scaling
 	// Elimination says which equations that define a variable are eliminated: the
 	// variable computed from the others by a forward sweep rather than moved as a

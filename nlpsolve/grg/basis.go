@@ -452,3 +452,60 @@ func (s *solver) bestPivot(n int, min float64, ok func(vstate) bool) (int, float
 	}
 	return best, bestPiv
 }
+
+// slacksIn makes every superbasic column singleton with a constant entry (a
+// slack, or a column Settings.ConstantColumns marks) basic, in place of the
+// structural basic variable with the largest |(B⁻¹a_j)_p|, which becomes
+// superbasic where it stands (nonbasic when it is on a bound). The subspace the
+// superbasics span is the same; only its coordinates change. A superbasic slack
+// makes its row's activity a coordinate of the reduced problem: where the row
+// mirrors the objective (100 ≤ f(x) ≤ 3000 in HS101-HS103), f is then the slack
+// plus a constant, every other superbasic's reduced gradient is zero, and the
+// minimum lies where the basis turns singular, which restoration can only creep
+// towards. It reports whether the basis changed; the factorization is redone.
+func (s *solver) slacksIn() (bool, error) {
+	if s.m == 0 {
+		return false, nil
+	}
+	changed := false
+	for j := 0; j < s.n; j++ {
+		a := s.colPtr[j]
+		if s.st[j] != super || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
+			continue
+		}
+		if s.stale(s.cur.jac) {
+			if ok, err := s.factor(s.cur.jac, false); err != nil || !ok {
+				return changed, err
+			}
+		}
+		clear(s.v)
+		s.v[s.rowIdx[a]] = s.cur.jac[a]
+		if err := s.lu.SolveVec(s.w, s.v); err != nil {
+			return changed, err
+		}
+		wmax := maxAbs(s.w)
+		best, bestPiv := -1, 1e-9*wmax
+		for p, k := range s.head {
+			if k >= s.n || (s.colPtr[k+1]-s.colPtr[k] == 1 && s.constantColumn(k)) {
+				continue
+			}
+			if v := math.Abs(s.w[p]); v > bestPiv {
+				best, bestPiv = p, v
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		leave := s.head[best]
+		s.setBasic(best, j)
+		s.classify(leave)
+		changed = true
+		s.luOK = false
+	}
+	if !changed {
+		return false, nil
+	}
+	s.mem.reset()
+	_, err := s.factor(s.cur.jac, true)
+	return true, err
+}

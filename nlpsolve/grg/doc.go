@@ -31,7 +31,12 @@
 // structurals can move it, n pivots for an n-step control whose start violates
 // only the first step.) A positive minimum stops with
 // Infeasible (Result.Ninf rows, Result.SumInf); a zero one fixes the
-// artificials at zero and continues with phase 2.
+// artificials at zero and continues with phase 2. Phase 2 starts with every
+// superbasic slack (or other constant column singleton) basic, in place of the
+// structural basic variable with the largest pivot: a superbasic slack makes its
+// row's activity a coordinate, and where the row bounds the objective itself
+// (HS101's f ≤ 3000) the reduced objective is that slack alone, minimised where
+// the basis turns singular.
 //
 // Phase 2 (and 1). Each iteration prices with y = B⁻ᵀ∇f_B and the reduced
 // gradient r = ∇f_N - Nᵀy. A nonbasic variable whose reduced gradient points

@@ -181,6 +181,9 @@ func (s *solver) toPhase2() (bool, error) {
 		}
 	}
 	s.mem.reset()
+	if _, err := s.slacksIn(); err != nil {
+		return false, err
+	}
 	return s.restore(s.cur)
 }
 

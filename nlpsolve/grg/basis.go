@@ -454,15 +454,17 @@ func (s *solver) bestPivot(n int, min float64, ok func(vstate) bool) (int, float
 }
 
 // slacksIn makes every superbasic column singleton with a constant entry (a
-// slack, or a column Settings.ConstantColumns marks) basic, in place of the
-// structural basic variable with the largest |(B⁻¹a_j)_p|, which becomes
-// superbasic where it stands (nonbasic when it is on a bound). The subspace the
-// superbasics span is the same; only its coordinates change. A superbasic slack
-// makes its row's activity a coordinate of the reduced problem: where the row
-// mirrors the objective (100 ≤ f(x) ≤ 3000 in HS101-HS103), f is then the slack
-// plus a constant, every other superbasic's reduced gradient is zero, and the
-// minimum lies where the basis turns singular, which restoration can only creep
-// towards. It reports whether the basis changed; the factorization is redone.
+// slack, or a column Settings.ConstantColumns marks) that stands off its bounds
+// basic, in place of the structural basic variable with the largest
+// |(B⁻¹a_j)_p|, which becomes superbasic where it stands (nonbasic on a bound).
+// The superbasics span the same subspace; only its coordinates change. A
+// superbasic slack makes its row's activity a coordinate of the reduced problem:
+// where the row bounds the objective itself (f ≤ 3000 in HS101-HS103), f is the
+// slack plus a constant, every other superbasic's reduced gradient is zero, and
+// the minimum lies where the basis turns singular (∇f in the span of the active
+// rows), which restoration can only creep towards. A slack just released from
+// its bound stays superbasic until a step has moved it off. Phase 2 calls it at
+// every iteration; it reports whether the basis changed (it is then refactored).
 func (s *solver) slacksIn() (bool, error) {
 	if s.m == 0 {
 		return false, nil
@@ -472,6 +474,9 @@ func (s *solver) slacksIn() (bool, error) {
 		a := s.colPtr[j]
 		if s.st[j] != super || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
 			continue
+		}
+		if _, on := s.nearBound(j, 1e-9); on {
+			continue // just released: it enters once it has moved off
 		}
 		if s.stale(s.cur.jac) {
 			if ok, err := s.factor(s.cur.jac, false); err != nil || !ok {

@@ -31,12 +31,7 @@
 // structurals can move it, n pivots for an n-step control whose start violates
 // only the first step.) A positive minimum stops with
 // Infeasible (Result.Ninf rows, Result.SumInf); a zero one fixes the
-// artificials at zero and continues with phase 2. Phase 2 starts with every
-// superbasic slack (or other constant column singleton) basic, in place of the
-// structural basic variable with the largest pivot: a superbasic slack makes its
-// row's activity a coordinate, and where the row bounds the objective itself
-// (HS101's f ≤ 3000) the reduced objective is that slack alone, minimised where
-// the basis turns singular.
+// artificials at zero and continues with phase 2.
 //
 // Phase 2 (and 1). Each iteration prices with y = B⁻ᵀ∇f_B and the reduced
 // gradient r = ∇f_N - Nᵀy. A nonbasic variable whose reduced gradient points
@@ -64,6 +59,13 @@
 // reduced gradient below Settings.OptimalityTolerance (Optimal), an objective
 // below -Settings.UnboundedObjective along a ray (Unbounded), or the iteration
 // limit.
+//
+// In phase 2 a superbasic slack (or other constant column singleton) that has
+// moved off its bound enters the basis at the next iteration, in place of the
+// structural basic variable with the largest pivot, which becomes superbasic: a
+// superbasic slack makes its row's activity a coordinate, and where the row
+// bounds the objective itself (HS101's f ≤ 3000) the reduced objective is that
+// slack alone, minimised where the basis turns singular.
 //
 // A basic variable's limit in the ratio test comes from the tangent; where the
 // rows curve the line search extrapolates past it (up to the superbasics' own

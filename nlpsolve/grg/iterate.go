@@ -181,9 +181,6 @@ func (s *solver) toPhase2() (bool, error) {
 		}
 	}
 	s.mem.reset()
-	if _, err := s.slacksIn(); err != nil {
-		return false, err
-	}
 	return s.restore(s.cur)
 }
 
@@ -574,6 +571,18 @@ func (s *solver) run() (Result, error) {
 				if ok, err := s.restore(s.cur); err != nil {
 					return res, err
 				} else if !ok {
+					status = NumericalFailure
+					break
+				}
+			}
+		}
+		if s.phase == 2 {
+			// A slack that moves freely belongs in the basis (slacksIn).
+			if changed, err := s.slacksIn(); err != nil {
+				return res, err
+			} else if changed {
+				havePrev = false
+				if !s.luOK {
 					status = NumericalFailure
 					break
 				}

@@ -274,6 +274,17 @@ func (s *solver) swap(p int, b float64) error {
 	return nil
 }
 
+// roundOffTangent reports whether no superbasic has a pivot |(B⁻¹a_j)_p| above
+// round-off (1e-9 of row p of B⁻¹) at basis position p, the test swap applies to
+// the superbasics: the tangent of the basic variable there is then round-off.
+func (s *solver) roundOffTangent(p int) (bool, error) {
+	if err := s.pivotRow(p); err != nil {
+		return false, err
+	}
+	best, _ := s.bestPivot(s.nt, 1e-9*maxAbs(s.w), func(st vstate) bool { return st == super })
+	return best < 0, nil
+}
+
 // maxRepairs bounds the basis repairs of one solve, so that a basis that is
 // ill-conditioned whichever columns it holds cannot make the method cycle.
 const maxRepairs = 100

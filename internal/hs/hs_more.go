@@ -203,9 +203,9 @@ var moreProblems = []Problem{
 	// objective (a = -1/4, 1/8, 1/2), subject to four posynomial inequalities and
 	// f ≤ 3000 (CUTEst's statement; the book adds 100 ≤ f, inactive). CUTEst's
 	// HS102 and HS103 repeat HS101's value 1809.76476; theirs are the book's.
-	{Number: 101, IterationLimit: 60, Optimum: 1809.76476, Build: func() (*Instance, error) { return hs101(101, -0.25) }},
-	{Number: 102, IterationLimit: 60, Optimum: 911.880571, Note: "the book's f*; CUTEst's SOLTN repeats HS101's", Build: func() (*Instance, error) { return hs101(102, 0.125) }},
-	{Number: 103, IterationLimit: 60, Optimum: 543.667958, Note: "the book's f*; CUTEst's SOLTN repeats HS101's", Build: func() (*Instance, error) { return hs101(103, 0.5) }},
+	{Number: 101, Optimum: 1809.76476, Build: func() (*Instance, error) { return hs101(101, -0.25) }},
+	{Number: 102, Optimum: 911.880571, Note: "the book's f*; CUTEst's SOLTN repeats HS101's", Build: func() (*Instance, error) { return hs101(102, 0.125) }},
+	{Number: 103, Optimum: 543.667958, Note: "the book's f*; CUTEst's SOLTN repeats HS101's", Build: func() (*Instance, error) { return hs101(103, 0.5) }},
 	// HS105: the maximum-likelihood fit of a mixture of three normal densities to
 	// 235 observations (tabulated in hs105y), subject to x1 + x2 ≤ 1.
 	{Number: 105, Optimum: 1138.416240, Build: func() (*Instance, error) {

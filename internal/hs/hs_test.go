@@ -68,9 +68,6 @@ var knownFailures = map[int]string{
 	55:  "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1 at its bound, the published local minimum (CUTEst lists 6.66666666; along the one free direction f' = 1/3 + (1 - 2x1)·exp(x1 - x1^2) = -2/3 there; published 19/3 with x1 = 0); SLSQP fails here",
 	97:  "Locally Optimal at f = 4.071246357, x = (0, 0, 0.0633, 0, 0, 0.0134), another KKT point (SLSQP and trust-constr started there stay; not a published value); SLSQP from the standard start reaches 3.1358091",
 	98:  "Locally Optimal at f = 4.071246357 at HS97's point, another KKT point (not a published value); SLSQP from the standard start reaches 3.1358091",
-	101: "capped at 60 iterations (IterationLimit), where phase 2 has begun; phase 2 crawls with the reduced gradient at 1 throughout: uncapped, 432 iterations in 60 s end on the time limit as a Feasible Solution at f = 1979.18 (published 1809.76476); SLSQP gets 1809.73 but 6.8e-6 infeasible",
-	102: "capped at 60 iterations (IterationLimit), where phase 2 has begun; crawls as HS101: uncapped, 353 iterations in 60 s end on the time limit at f = 1150.33 (published 911.880571); SLSQP gets 911.869 but 5.2e-6 infeasible",
-	103: "capped at 60 iterations (IterationLimit), where phase 2 has begun; crawls as HS101: uncapped, 431 iterations in 60 s end on the time limit at f = 547.559 (published 543.667958); SLSQP gets 543.6675, 4.4e-7 infeasible (a line-search failure)",
 	108: "Locally Optimal at f = -0.5 (x3 = x5 = 0, x9 = 1: three vertices at (0, 1)), a local minimum, not a saddle: unique multipliers, five rows weakly active, curvature over the critical cone ≥ 0 with three zero directions, and no feasible point below -0.5 within 0.7 of it (bench/peers/hs108_local.py); SLSQP's path reaches the published -0.8660254038 from the same start",
 }
 

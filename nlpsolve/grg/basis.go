@@ -274,6 +274,17 @@ func (s *solver) swap(p int, b float64) error {
 	return nil
 }
 
+// roundOffTangent reports whether no superbasic has a pivot |(B⁻¹a_j)_p| above
+// round-off (1e-9 of row p of B⁻¹) at basis position p, the test swap applies to
+// the superbasics: the tangent of the basic variable there is then round-off.
+func (s *solver) roundOffTangent(p int) (bool, error) {
+	if err := s.pivotRow(p); err != nil {
+		return false, err
+	}
+	best, _ := s.bestPivot(s.nt, 1e-9*maxAbs(s.w), func(st vstate) bool { return st == super })
+	return best < 0, nil
+}
+
 // maxRepairs bounds the basis repairs of one solve, so that a basis that is
 // ill-conditioned whichever columns it holds cannot make the method cycle.
 const maxRepairs = 100
@@ -451,4 +462,66 @@ func (s *solver) bestPivot(n int, min float64, ok func(vstate) bool) (int, float
 		}
 	}
 	return best, bestPiv
+}
+
+// slacksIn makes every superbasic column singleton with a constant entry (a
+// slack, or a column Settings.ConstantColumns marks) that stands off its bounds
+// basic, in place of the structural basic variable with the largest
+// |(B⁻¹a_j)_p|, which becomes superbasic where it stands (nonbasic on a bound).
+// The superbasics span the same subspace; only its coordinates change. A
+// superbasic slack makes its row's activity a coordinate of the reduced problem:
+// where the row bounds the objective itself (f ≤ 3000 in HS101-HS103), f is the
+// slack plus a constant, every other superbasic's reduced gradient is zero, and
+// the minimum lies where the basis turns singular (∇f in the span of the active
+// rows), which restoration can only creep towards. A slack just released from
+// its bound stays superbasic until a step has moved it off. Phase 2 calls it at
+// every iteration; it reports whether the basis changed (it is then refactored).
+func (s *solver) slacksIn() (bool, error) {
+	if s.m == 0 {
+		return false, nil
+	}
+	changed := false
+	for j := 0; j < s.n; j++ {
+		a := s.colPtr[j]
+		if s.st[j] != super || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
+			continue
+		}
+		if _, on := s.nearBound(j, 1e-9); on {
+			continue // just released: it enters once it has moved off
+		}
+		if s.stale(s.cur.jac) {
+			if ok, err := s.factor(s.cur.jac, false); err != nil || !ok {
+				return changed, err
+			}
+		}
+		clear(s.v)
+		s.v[s.rowIdx[a]] = s.cur.jac[a]
+		if err := s.lu.SolveVec(s.w, s.v); err != nil {
+			return changed, err
+		}
+		wmax := maxAbs(s.w)
+		best, bestPiv := -1, 1e-9*wmax
+		for p, k := range s.head {
+			if k >= s.n || (s.colPtr[k+1]-s.colPtr[k] == 1 && s.constantColumn(k)) {
+				continue
+			}
+			if v := math.Abs(s.w[p]); v > bestPiv {
+				best, bestPiv = p, v
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		leave := s.head[best]
+		s.setBasic(best, j)
+		s.classify(leave)
+		changed = true
+		s.luOK = false
+	}
+	if !changed {
+		return false, nil
+	}
+	s.mem.reset()
+	_, err := s.factor(s.cur.jac, true)
+	return true, err
 }

@@ -60,6 +60,13 @@
 // below -Settings.UnboundedObjective along a ray (Unbounded), or the iteration
 // limit.
 //
+// In phase 2 a superbasic slack (or other constant column singleton) that has
+// moved off its bound enters the basis at the next iteration, in place of the
+// structural basic variable with the largest pivot, which becomes superbasic: a
+// superbasic slack makes its row's activity a coordinate, and where the row
+// bounds the objective itself (HS101's f ≤ 3000) the reduced objective is that
+// slack alone, minimised where the basis turns singular.
+//
 // A basic variable's limit in the ratio test comes from the tangent; where the
 // rows curve the line search extrapolates past it (up to the superbasics' own
 // limit) while the restored variable stays clear of its bound, and a trial point

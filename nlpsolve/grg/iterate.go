@@ -576,6 +576,18 @@ func (s *solver) run() (Result, error) {
 				}
 			}
 		}
+		if s.phase == 2 {
+			// A slack that moves freely belongs in the basis (slacksIn).
+			if changed, err := s.slacksIn(); err != nil {
+				return res, err
+			} else if changed {
+				havePrev = false
+				if !s.luOK {
+					status = NumericalFailure
+					break
+				}
+			}
+		}
 		bland := s.degenerate > 50
 		if s.degenerate == 51 {
 			s.logf("cycling guard: 51 degenerate steps in a row, Bland's rule from here until a step moves\n")
@@ -738,6 +750,21 @@ func (s *solver) run() (Result, error) {
 		// the direction. A line search failing on a step to a nearby bound is
 		// treated the same way.
 		degenerate := alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-9*(1+maxAbs(s.cur.x))
+		for k := 0; degenerate && limPos >= 0 && k < s.m; k++ {
+			// A basic variable on its bound whose tangent no superbasic
+			// could take over (every pivot |(B⁻¹a_j)_p| below round-off) is
+			// blocked by round-off alone: swapping it out would bring a
+			// nonbasic in at its bound, and that one is released again at the
+			// next iteration (HS116 by L-BFGS cycled so between two slacks).
+			if ok, err := s.roundOffTangent(limPos); err != nil {
+				return res, err
+			} else if !ok {
+				break
+			}
+			s.dB[limPos] = 0
+			alphaMax, alphaS, alphaP, limPos, limVar = s.ratio(sb)
+			degenerate = alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-9*(1+maxAbs(s.cur.x))
+		}
 		var ls lsResult
 		var hit int
 		fBefore := s.obj(s.cur)

@@ -94,7 +94,10 @@ func (s *solver) phase1(x0 []float64) error {
 	// basic at zero pins its row: a direction that moves the row is then blocked
 	// and costs a degenerate pivot, one such row at a time (an optimal-control
 	// chain whose start satisfies every step but the first crawled through n of
-	// them). Superbasic structurals move the held rows' basics instead.
+	// them). Superbasic structurals move the held rows' basics instead. A held
+	// inequality's slack is such a column too (Settings.Phase1PinHeldRows pins
+	// the row with its artificial instead): pinned, the row's price made phase 1
+	// treat any move of its activity as infeasibility.
 	feas := s.set.FeasibilityTolerance
 	crashCol := make([]int, s.m) // per row: the crash basis's column, or -1
 	for i := range crashCol {
@@ -129,7 +132,7 @@ func (s *solver) phase1(x0 []float64) error {
 			s.setBasic(i, own[i])
 			continue
 		}
-		if j := crashCol[i]; j >= 0 && !s.constantColumn(j) && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
+		if j := crashCol[i]; j >= 0 && (!s.set.Phase1PinHeldRows || !s.constantColumn(j)) && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
 			s.classify(n + i) // the row holds: its artificial is nonbasic
 			s.setBasic(i, j)
 			continue

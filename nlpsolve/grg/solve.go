@@ -36,6 +36,15 @@ type Settings struct {
 	// HessianProblem. Without them such a problem gets no second-order steps: no
 	// negative-curvature check at stationary points and no Newton directions.
 	HessianDifferences bool
+	// Phase1PinHeldRows gives a row that holds at phase 1's start its artificial,
+	// basic at zero, even where the crash basis has a slack (or another column
+	// with a constant entry) strictly inside its bounds for it, as the method did
+	// before. By default that column stays basic: an artificial basic at zero
+	// prices every move of its row as infeasibility, so phase 1 took a satisfied
+	// inequality for an equality held at its start's activity and chose its
+	// columns against it (HS97 and HS98 went through x2 and x3 at their upper
+	// bounds and phase 2 ended at another KKT point, f = 4.0712 for 3.1358).
+	Phase1PinHeldRows bool
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives one line per iteration.

@@ -29,9 +29,16 @@
 // are basic. (An all-artificial basis pins every row that holds: its artificial
 // is basic at zero, and each such row costs a degenerate pivot before the
 // structurals can move it, n pivots for an n-step control whose start violates
-// only the first step.) A positive minimum stops with
-// Infeasible (Result.Ninf rows, Result.SumInf); a zero one fixes the
-// artificials at zero and continues with phase 2.
+// only the first step; a held inequality's slack stays basic too.) A positive
+// minimum stops with Infeasible (Result.Ninf rows, Result.SumInf); a zero one
+// fixes the artificials at zero and continues with phase 2.
+//
+// Phase 1 is composite by default (Settings.Phase1ObjectiveWeight, as MINOS's
+// weighted phase 1): it minimises Σ a_i + w·f, w small against the ratio of the
+// two objectives' reduced gradients at the start, so that f decides between
+// columns that reduce the infeasibility alike. w falls tenfold when Σ a_i rises,
+// stalls or stops short of zero, and is zero after three falls and at the first
+// feasible point, from which plain phase 1 hands over to phase 2.
 //
 // Phase 2 (and 1). Each iteration prices with y = B⁻ᵀ∇f_B and the reduced
 // gradient r = ∇f_N - Nᵀy. A nonbasic variable whose reduced gradient points

@@ -94,7 +94,10 @@ func (s *solver) phase1(x0 []float64) error {
 	// basic at zero pins its row: a direction that moves the row is then blocked
 	// and costs a degenerate pivot, one such row at a time (an optimal-control
 	// chain whose start satisfies every step but the first crawled through n of
-	// them). Superbasic structurals move the held rows' basics instead.
+	// them). Superbasic structurals move the held rows' basics instead. A held
+	// inequality's slack is such a column too (Settings.Phase1PinHeldRows pins
+	// the row with its artificial instead): pinned, the row's price made phase 1
+	// treat any move of its activity as infeasibility.
 	feas := s.set.FeasibilityTolerance
 	crashCol := make([]int, s.m) // per row: the crash basis's column, or -1
 	for i := range crashCol {
@@ -125,11 +128,18 @@ func (s *solver) phase1(x0 []float64) error {
 	}
 	for i := 0; i < s.m; i++ {
 		if own != nil && own[i] >= 0 {
+			if s.set.Phase1ObjectiveWeight >= 0 {
+				// The row defines its column: under a composite phase 1 its
+				// artificial would trade infeasibility for the objective
+				// (EliminateNone's z - f(x) = 0 without end once the weight
+				// exceeds 1).
+				s.up[n+i] = 0
+			}
 			s.classify(n + i) // zero, the row being satisfied: nonbasic
 			s.setBasic(i, own[i])
 			continue
 		}
-		if j := crashCol[i]; j >= 0 && !s.constantColumn(j) && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
+		if j := crashCol[i]; j >= 0 && (!s.set.Phase1PinHeldRows || !s.constantColumn(j)) && math.Abs(s.cur.cs[i]) <= feas && s.st[j] != basic && s.st[j] != nbFixed {
 			s.classify(n + i) // the row holds: its artificial is nonbasic
 			s.setBasic(i, j)
 			continue
@@ -542,6 +552,9 @@ func (s *solver) run() (Result, error) {
 		if err := s.phase1(x0); err != nil {
 			return res, err
 		}
+		if err := s.startWeight(); err != nil {
+			return res, err
+		}
 	}
 	tol := s.set.OptimalityTolerance
 	var sb []int
@@ -588,6 +601,9 @@ func (s *solver) run() (Result, error) {
 				}
 			}
 		}
+		if s.phase == 1 && s.weight > 0 && s.checkWeight(iter) {
+			havePrev = false // the phase's objective changed
+		}
 		bland := s.degenerate > 50
 		if s.degenerate == 51 {
 			s.logf("cycling guard: 51 degenerate steps in a row, Bland's rule from here until a step moves\n")
@@ -615,9 +631,13 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		havePrev = false
-		s.logf("%4d phase %d obj %-14.8g rg %-9.3g nsb %d\n", iter, s.phase, s.obj(s.cur), res.RGMax, len(sb))
+		shown := s.obj(s.cur)
+		if s.phase == 1 {
+			shown = s.sumInf(s.cur)
+		}
+		s.logf("%4d phase %d obj %-14.8g rg %-9.3g nsb %d\n", iter, s.phase, shown, res.RGMax, len(sb))
 		if s.set.Progress != nil {
-			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: s.obj(s.cur), RGMax: res.RGMax, Superbasics: len(sb)})
+			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: shown, RGMax: res.RGMax, Superbasics: len(sb)})
 		}
 		if s.phase == 2 && s.set.Direction == DirectionAuto && autoSwitches < 2 {
 			// DirectionAuto: L-BFGS until it stalls, then Newton-CG; if that
@@ -658,6 +678,10 @@ func (s *solver) run() (Result, error) {
 						status = NumericalFailure
 						break
 					}
+					continue
+				}
+				if s.weight > 0 {
+					s.fallWeight(iter, "stationary")
 					continue
 				}
 				res.Phase1Iter = iter

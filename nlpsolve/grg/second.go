@@ -55,7 +55,7 @@ func (s *solver) hasHessian() bool {
 func (s *solver) hessVec(v, hv []float64) error {
 	sigma := 1.0
 	if s.phase == 1 {
-		sigma = 0
+		sigma = s.weight
 	}
 	if hp, ok := s.p.(HessianProblem); ok {
 		err := hp.HessVec(s.cur.x[:s.n], sigma, s.y, v, hv)

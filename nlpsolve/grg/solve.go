@@ -36,6 +36,27 @@ type Settings struct {
 	// HessianProblem. Without them such a problem gets no second-order steps: no
 	// negative-curvature check at stationary points and no Newton directions.
 	HessianDifferences bool
+	// Phase1PinHeldRows gives a row that holds at phase 1's start its artificial,
+	// basic at zero, even where the crash basis has a slack (or another column
+	// with a constant entry) strictly inside its bounds for it, as the method did
+	// before. By default that column stays basic: an artificial basic at zero
+	// prices every move of its row as infeasibility, so phase 1 took a satisfied
+	// inequality for an equality held at its start's activity and chose its
+	// columns against it (HS97 and HS98 went through x2 and x3 at their upper
+	// bounds and phase 2 ended at another KKT point, f = 4.0712 for 3.1358).
+	Phase1PinHeldRows bool
+	// Phase1ObjectiveWeight sets the composite phase 1: phase 1 minimises the
+	// sum of infeasibilities plus w·f, w at first this fraction of the ratio of
+	// the largest phase-1 reduced gradient to the largest reduced gradient of f
+	// at phase 1's start, so that f tells apart columns that reduce the
+	// infeasibility alike (plain phase 1 took HS98's x2 to its upper bound for
+	// little gain at a cost that phase 2 could not undo: it ended at another KKT
+	// point). w falls tenfold when phase 1 stops short of feasibility, when the
+	// sum of infeasibilities rises, or when it has not fallen by a tenth in 10
+	// iterations, and is zero after three falls or once the point is feasible:
+	// plain phase 1 then ends the phase. Zero means 1e-2; a negative value gives
+	// the plain phase 1 (min Σ infeasibilities) throughout.
+	Phase1ObjectiveWeight float64
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives one line per iteration.
@@ -186,6 +207,11 @@ type solver struct {
 	newtonNorm  float64 // ‖d‖ of the Newton step
 	cgR, cgP    []float64
 	cgHP        []float64
+	weight      float64 // phase 1's weight on f (Settings.Phase1ObjectiveWeight)
+	weightFalls int     // its tenfold falls
+	weightIter  int     // the iteration of its last change
+	weightSum   float64 // the sum of infeasibilities then
+	weightPrev  float64 // and at the last iteration
 	log         io.Writer
 }
 
@@ -310,6 +336,9 @@ func (s *solver) grad(pt *point, j int) float64 {
 		if j >= s.n {
 			return 1
 		}
+		if s.weight > 0 {
+			return s.weight * pt.gs[j]
+		}
 		return 0
 	}
 	if j < s.n {
@@ -321,13 +350,18 @@ func (s *solver) grad(pt *point, j int) float64 {
 // obj is the phase objective.
 func (s *solver) obj(pt *point) float64 {
 	if s.phase == 1 {
-		sum := 0.0
-		for _, a := range pt.x[s.n:] {
-			sum += a
-		}
-		return sum
+		return s.sumInf(pt) + s.weight*pt.f
 	}
 	return pt.f
+}
+
+// sumInf is phase 1's sum of artificials.
+func (s *solver) sumInf(pt *point) float64 {
+	sum := 0.0
+	for _, a := range pt.x[s.n:] {
+		sum += a
+	}
+	return sum
 }
 
 // eval evaluates pt with its derivatives. ok is false for non-finite values.

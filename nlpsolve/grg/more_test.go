@@ -291,22 +291,10 @@ func TestSingletonInheritsTangent(t *testing.T) {
 			jac[12], g[4] = 1, 1
 			return x[4]
 		}}
-	p, lo, up, err := WithSlacks(hs72, []Relation{Equal, GreaterEqual, GreaterEqual},
-		[]float64{0.001, 0.001, 0.001, 0.001, -inf}, []float64{4e5, 3e5, 2e5, 1e5, inf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := p.Start([]float64{1, 1, 1, 1, 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log strings.Builder
-	res, err := Solve(p, x, lo, up, &Settings{Log: &log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, x, lo, up, res, log := solveSlacked(t, hs72, []Relation{Equal, GreaterEqual, GreaterEqual},
+		[]float64{0.001, 0.001, 0.001, 0.001, -inf}, []float64{4e5, 3e5, 2e5, 1e5, inf}, []float64{1, 1, 1, 1, 5}, Settings{})
 	if res.Status != Optimal || math.Abs(res.F-727.67937) > 1e-6*727.67937 {
-		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at 727.67937\n%s", res.Status, res.F, res.Iterations, log.String())
+		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at 727.67937\n%s", res.Status, res.F, res.Iterations, log)
 	}
 	checkKKT(t, p, x, lo, up, res, 1e-6)
 }
@@ -375,22 +363,10 @@ func TestPhase1FreeSingleton(t *testing.T) {
 			g[0], g[1], g[2] = 0, 0, 1
 			return x[2]
 		}}
-	p, lo, up, err := WithSlacks(hs15, []Relation{Equal, GreaterEqual, GreaterEqual},
-		[]float64{-inf, -inf, -inf}, []float64{0.5, inf, inf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := p.Start([]float64{-2, 1, 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log strings.Builder
-	res, err := Solve(p, x, lo, up, &Settings{Log: &log, ConstantColumns: []bool{2: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, x, lo, up, res, log := solveSlacked(t, hs15, []Relation{Equal, GreaterEqual, GreaterEqual},
+		[]float64{-inf, -inf, -inf}, []float64{0.5, inf, inf}, []float64{-2, 1, 0}, Settings{ConstantColumns: []bool{2: true}})
 	if res.Status != Optimal || math.Abs(res.F-306.5) > 1e-6*306.5 {
-		t.Fatalf("%v at f = %.10g, x = %.6g after %d iterations; want Optimal at 306.5\n%s", res.Status, res.F, x[:3], res.Iterations, log.String())
+		t.Fatalf("%v at f = %.10g, x = %.6g after %d iterations; want Optimal at 306.5\n%s", res.Status, res.F, x[:3], res.Iterations, log)
 	}
 	checkKKT(t, p, x, lo, up, res, 1e-6)
 }
@@ -498,21 +474,9 @@ func TestRestorationAfterBasisChange(t *testing.T) {
 	hp, rel := hs108()
 	lo := []float64{-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, 0}
 	up := []float64{inf, inf, inf, inf, inf, inf, inf, inf, inf}
-	p, lo, up, err := WithSlacks(hp, rel, lo, up)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := p.Start([]float64{1, 1, 1, 1, 1, 1, 1, 1, 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log strings.Builder
-	res, err := Solve(p, x, lo, up, &Settings{Log: &log, Direction: DirectionNewtonCG})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, x, lo, up, res, log := solveSlacked(t, hp, rel, lo, up, []float64{1, 1, 1, 1, 1, 1, 1, 1, 1}, Settings{Direction: DirectionNewtonCG})
 	if res.Status != Optimal || !(res.F <= -0.5+1e-6) {
-		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at -0.5 or below\n%s", res.Status, res.F, res.Iterations, log.String())
+		t.Fatalf("%v at f = %.10g after %d iterations; want Optimal at -0.5 or below\n%s", res.Status, res.F, res.Iterations, log)
 	}
 	checkKKT(t, p, x, lo, up, res, 1e-6)
 }
@@ -539,24 +503,34 @@ func TestObjectiveRowSlackBasic(t *testing.T) {
 			return f
 		}}
 	for _, start := range []float64{0.2, 2} {
-		p, lo, up, err := WithSlacks(q, []Relation{GreaterEqual, LessEqual}, []float64{0.1, 0.1, 0.1}, []float64{10, 10, 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := p.Start([]float64{start, start, start})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var log strings.Builder
-		res, err := Solve(p, x, lo, up, &Settings{Log: &log})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, x, lo, up, res, log := solveSlacked(t, q, []Relation{GreaterEqual, LessEqual}, []float64{0.1, 0.1, 0.1}, []float64{10, 10, 10}, []float64{start, start, start}, Settings{})
 		if p2 := res.Iterations - res.Phase1Iter; res.Status != Optimal || math.Abs(res.F-3*math.Cbrt(6)) > 1e-8 || p2 > 20 {
 			t.Fatalf("from x = %g: %v at f = %.10g, x = %.6g after %d iterations (%d in phase 2); want Optimal at 3·6^(1/3) within 20 in phase 2\n%s",
-				start, res.Status, res.F, x[:3], res.Iterations, p2, log.String())
+				start, res.Status, res.F, x[:3], res.Iterations, p2, log)
 		}
 		t.Logf("from x = %g: f = %.10g after %d iterations (%d in phase 1)", start, res.F, res.Iterations, res.Phase1Iter)
 		checkKKT(t, p, x, lo, up, res, 1e-6)
 	}
+}
+
+// solveSlacked solves q, its rows of the senses rel turned into equalities by
+// slacks, from x0 within lo and up, with set and a log; it returns the slacked
+// problem, the solution, the slacked bounds, the result and the log.
+func solveSlacked(t *testing.T, q Problem, rel []Relation, lo, up, x0 []float64, set Settings) (*Slacked, []float64, []float64, []float64, Result, string) {
+	t.Helper()
+	p, lo, up, err := WithSlacks(q, rel, lo, up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := p.Start(x0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	set.Log = &log
+	res, err := Solve(p, x, lo, up, &set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, x, lo, up, res, log.String()
 }

@@ -19,6 +19,10 @@ import (
 // TestHSPerturbedStarts (-args -starts=N); the default keeps the test short.
 var starts = flag.Int("starts", 1, "perturbed starts per problem and perturbation size in TestHSPerturbedStarts")
 
+// startLog sends the solver's log of each perturbed solve to the test's output
+// (-args -startlog, with -run picking one case).
+var startLog = flag.Bool("startlog", false, "log the solver's output in TestHSPerturbedStarts")
+
 // perturbations are the relative sizes δ of the perturbed starts:
 // x0 + δ·max(1, |x0|)·N(0, 1), clamped to the bounds.
 var perturbations = []float64{0.1, 1}
@@ -112,7 +116,11 @@ func TestHSPerturbedStarts(t *testing.T) {
 			for k := 1; k <= *starts; k++ {
 				c := &startCase{p: p, delta: delta, k: k}
 				t.Run(c.name(), func(t *testing.T) {
-					solveFrom(c, opt)
+					o := opt
+					if *startLog {
+						o.Output = t.Output()
+					}
+					solveFrom(c, o)
 					startCasesMu.Lock()
 					startCases = append(startCases, c)
 					startCasesMu.Unlock()

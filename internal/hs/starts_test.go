@@ -204,6 +204,8 @@ func solveFrom(c *startCase, opt nnopt.Options) {
 		c.fails = append(c.fails, fmt.Sprintf("the model's derivatives differ from differences by %.3g (%s)", c.kkt.fdErr, c.kkt.fdWhere))
 	case !(c.kkt.rel <= stationarityTol):
 		c.fails = append(c.fails, fmt.Sprintf("reported %v at a non-stationary point: relative residual %.3g (%s)", c.status, c.kkt.rel, c.kkt.worst))
+	case !(c.kkt.comp <= stationarityTol):
+		c.fails = append(c.fails, fmt.Sprintf("reported %v at a point whose multipliers fail complementarity by %.3g (%s)", c.status, c.kkt.comp, c.kkt.compWhere))
 	}
 }
 
@@ -214,7 +216,7 @@ func summarizeStarts(t *testing.T) {
 	count := map[string]int{}
 	atOpt, optimal, dishonest, broken := 0, 0, 0, 0
 	worstRel, worstName := 0.0, ""
-	worstFD := 0.0
+	worstFD, worstComp := 0.0, 0.0
 	for _, c := range startCases {
 		s := c.status.String()
 		if c.status == 0 {
@@ -229,6 +231,9 @@ func summarizeStarts(t *testing.T) {
 				worstRel, worstName = c.kkt.rel, c.name()
 			}
 			worstFD = math.Max(worstFD, c.kkt.fdErr)
+			if len(c.fails) == 0 {
+				worstComp = math.Max(worstComp, c.kkt.comp)
+			}
 			tol := defaultTol
 			if c.p.Tol != 0 {
 				tol = c.p.Tol
@@ -249,8 +254,8 @@ func summarizeStarts(t *testing.T) {
 	for _, s := range keys {
 		parts = append(parts, fmt.Sprintf("%s %d", s, count[s]))
 	}
-	t.Logf("%d solves from perturbed starts (δ %v, %d each): %s; %d reported optimal, %d of them at the published optimum; %d reports of optimal fail the independent check (the largest relative residual of the others %.2g, %s; derivatives and differences agree to %.2g); %d other solves end in an error or a NaN objective",
-		len(startCases), perturbations, *starts, strings.Join(parts, ", "), optimal, atOpt, dishonest, worstRel, worstName, worstFD, broken)
+	t.Logf("%d solves from perturbed starts (δ %v, %d each): %s; %d reported optimal, %d of them at the published optimum; %d reports of optimal fail the independent check (the largest relative residual of the others %.2g, %s, complementarity %.2g; derivatives and differences agree to %.2g); %d other solves end in an error or a NaN objective",
+		len(startCases), perturbations, *starts, strings.Join(parts, ", "), optimal, atOpt, dishonest, worstRel, worstName, worstComp, worstFD, broken)
 }
 
 // kktResult is the independent first-order check of a point.
@@ -263,6 +268,13 @@ type kktResult struct {
 	// relative to max(1, the derivative's row's largest entry).
 	fdErr   float64
 	fdWhere string
+	// comp is the largest product of a multiplier and its constraint's distance
+	// from equality (an inequality counted active within the tolerances), relative
+	// to max(1, |f|): a huge multiplier on a constraint active only to round-off
+	// (HS13's cusp, where no multipliers exist) makes the stationarity residual
+	// small relative to the multiplier's terms, but not this.
+	comp      float64
+	compWhere string
 }
 
 // stationarity checks the first-order conditions at the instance's levels, apart
@@ -324,9 +336,11 @@ func stationarity(inst *Instance) (kktResult, error) {
 		return out, err
 	}
 	var grad []float64
+	f := math.NaN()
 	for q := range FJ.Blocks {
 		if FJ.Blocks[q].Equation == fe {
 			grad = dense(FJ, &FJ.Blocks[q], 0)
+			f = FJ.Blocks[q].Residual[0]
 		}
 	}
 	if grad == nil {
@@ -335,14 +349,16 @@ func stationarity(inst *Instance) (kktResult, error) {
 	// The active constraints' gradients, the columns of A.
 	var cols [][]float64
 	var colName []string
+	var colGap []float64 // how far from holding with equality the constraint is
 	rowGrads := map[*nnopt.Equation][][]float64{}
-	add := func(g []float64, sign float64, what string) {
+	add := func(g []float64, sign float64, what string, gap float64) {
 		c := make([]float64, n)
 		for j := range g {
 			c[j] = sign * g[j]
 		}
 		cols = append(cols, c)
 		colName = append(colName, what)
+		colGap = append(colGap, math.Abs(gap))
 	}
 	if len(inst.Equations) > 0 {
 		J, err := inst.Model.Jacobian()
@@ -372,12 +388,12 @@ func stationarity(inst *Instance) (kktResult, error) {
 				active := math.Abs(res) <= math.Max(activeRowTol, activeRowRel*size)
 				switch {
 				case e.Type == nnopt.EQ:
-					add(g, 1, e.Name())
-					add(g, -1, e.Name())
+					add(g, 1, e.Name(), 0)
+					add(g, -1, e.Name(), 0)
 				case e.Type == nnopt.GE && active:
-					add(g, 1, e.Name())
+					add(g, 1, e.Name(), res)
 				case e.Type == nnopt.LE && active:
-					add(g, -1, e.Name())
+					add(g, -1, e.Name(), res)
 				}
 			}
 		}
@@ -388,10 +404,10 @@ func stationarity(inst *Instance) (kktResult, error) {
 			e := make([]float64, n)
 			e[j] = 1
 			if lo := v.Lo[i]; !math.IsInf(lo, -1) && x-lo <= activeBoundTol*(1+math.Abs(lo)) {
-				add(e, 1, "lower bound of "+name(j))
+				add(e, 1, "lower bound of "+name(j), x-lo)
 			}
 			if up := v.Up[i]; !math.IsInf(up, 1) && up-x <= activeBoundTol*(1+math.Abs(up)) {
-				add(e, -1, "upper bound of "+name(j))
+				add(e, -1, "upper bound of "+name(j), up-x)
 			}
 		}
 	}
@@ -427,6 +443,12 @@ func stationarity(inst *Instance) (kktResult, error) {
 		}
 	}
 	out.rel = worst / scale
+	for k, l := range lambda {
+		if c := l * colGap[k] / math.Max(1, math.Abs(f)); c > out.comp {
+			out.comp = c
+			out.compWhere = fmt.Sprintf("multiplier %.3g of %s, %.3g from holding with equality, objective %.6g", l, colName[k], colGap[k], f)
+		}
+	}
 	if wj >= 0 {
 		out.worst = fmt.Sprintf("∂f/∂%s = %.6g, residual %.3g, ‖∇f‖∞ %.3g, %d active constraints", name(wj), grad[wj], r[wj], out.grad, len(cols))
 	}
@@ -731,6 +753,9 @@ func TestStationarityCheck(t *testing.T) {
 		if !(k.rel <= stationarityTol) {
 			t.Errorf("HS%d at the published x*: relative residual %.3g (%s)", p.Number, k.rel, k.worst)
 		}
+		if !(k.comp <= stationarityTol) {
+			t.Errorf("HS%d at the published x*: complementarity %.3g (%s)", p.Number, k.comp, k.compWhere)
+		}
 		if !(k.fdErr <= differencesTol) {
 			t.Errorf("HS%d at the published x*: derivatives differ from differences by %.3g (%s)", p.Number, k.fdErr, k.fdWhere)
 		}
@@ -773,6 +798,23 @@ func TestStationarityCheck(t *testing.T) {
 	}
 	if want := 2.0 / 200; math.Abs(k.rel-want) > 1e-9 {
 		t.Errorf("HS1 at (0, 1) with x2 ≥ 1: relative residual %.10g, want %.10g", k.rel, want)
+	}
+	// HS13 next to its cusp (1, 0): min (x1 - 2)² + x2² subject to
+	// (1 - x1)³ - x2 ≥ 0, x ≥ 0, at x1 = 0.999, x2 = 1e-9, on the row and within
+	// the bound tolerance of x2 ≥ 0. The row's gradient (-3e-6, -1) balances
+	// ∂f/∂x1 = -2.002 only with a multiplier of 6.7e5, which the bound's
+	// multiplier, as large, cancels in x2: stationary to round-off, but the
+	// bound's multiplier times its gap 1e-9 is 6.7e-4 of |f| = 1.004.
+	inst13, err := problemNumber(t, 13).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(inst13.X.L, []float64{0.999, 1e-9})
+	if k, err = stationarity(inst13); err != nil {
+		t.Fatal(err)
+	}
+	if !(k.rel <= stationarityTol) || !(k.comp > 5e-4 && k.comp < 8e-4) {
+		t.Errorf("HS13 at (0.999, 1e-9): relative residual %.3g (want round-off), complementarity %.3g (%s; want 6.7e-4)", k.rel, k.comp, k.compWhere)
 	}
 	// The differences catch a wrong derivative: ∂f/∂x1 = -2 at (0, 1) given as -2.01.
 	var d kktResult

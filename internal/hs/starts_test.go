@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,9 +24,9 @@ var starts = flag.Int("starts", 1, "perturbed starts per problem and perturbatio
 // (-args -startlog, with -run picking one case).
 var startLog = flag.Bool("startlog", false, "log the solver's output in TestHSPerturbedStarts")
 
-// perturbations are the relative sizes δ of the perturbed starts:
-// x0 + δ·max(1, |x0|)·N(0, 1), clamped to the bounds.
-var perturbations = []float64{0.1, 1}
+// deltas are the relative sizes δ of the perturbed starts:
+// x0 + δ·max(1, |x0|)·N(0, 1), clamped to the bounds (-args -deltas=0.1,1,3).
+var deltas = flag.String("deltas", "0.1,1", "relative sizes of the perturbations in TestHSPerturbedStarts, comma-separated")
 
 const (
 	// stationarityTol bounds the relative stationarity residual of a point reported
@@ -108,6 +109,14 @@ func TestHSPerturbedStarts(t *testing.T) {
 	if *starts < 1 {
 		t.Fatalf("-starts %d: want at least 1", *starts)
 	}
+	var perturbations []float64
+	for _, f := range strings.Split(*deltas, ",") {
+		d, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(d > 0) || math.IsInf(d, 0) {
+			t.Fatalf("-deltas %q: want positive numbers separated by commas", *deltas)
+		}
+		perturbations = append(perturbations, d)
+	}
 	startCasesMu.Lock()
 	startCases = nil
 	startCasesMu.Unlock()
@@ -139,7 +148,7 @@ func TestHSPerturbedStarts(t *testing.T) {
 			}
 		}
 	}
-	summarizeStarts(t)
+	summarizeStarts(t, perturbations)
 }
 
 // solveFrom solves c's problem from its perturbed start and checks the outcome.
@@ -210,7 +219,7 @@ func solveFrom(c *startCase, opt nnopt.Options) {
 }
 
 // summarizeStarts logs the status counts and the dishonest reports.
-func summarizeStarts(t *testing.T) {
+func summarizeStarts(t *testing.T, perturbations []float64) {
 	startCasesMu.Lock()
 	defer startCasesMu.Unlock()
 	count := map[string]int{}

@@ -409,6 +409,15 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 		reach = 1
 	}
 	limit := alphaP
+	// A basic variable that leaves its bounds cuts the step where the line
+	// through cur and the trial meets the bound (false position, cur the fixed
+	// end). Where the variable is concave towards the bound along the path (a
+	// slack of x1² + x2² + x3² ≤ 48 once x2, x3 stop at their bounds on the
+	// projected path) every cut lands short of the crossing on the infeasible
+	// side, and the cuts creep up on it linearly until the tries run out (HS65
+	// from a perturbed start: 60 cuts from 1 to 0.92758 and no trial).
+	// Illinois: each further cut for the same variable halves cur's weight.
+	cutK, cutW := -1, 1.0
 	for tries := 0; tries < 60; tries++ {
 		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
 			return lsFail, -1, nil
@@ -429,12 +438,18 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 				if haveBest {
 					break
 				}
+				if k == cutK {
+					cutW *= 0.5
+					th = cutW * th / (cutW*th + 1 - th)
+				}
+				cutK = k
 				hit = k
 				alpha *= th
 				first = false
 				continue
 			}
 		}
+		cutK, cutW = -1, 1
 		ft := s.obj(s.trial)
 		armijo := ok && ft <= f0+1e-4*math.Min(s.pred, 0)+1e-14*math.Abs(f0)
 		if haveBest && (!armijo || ft >= bestF) {

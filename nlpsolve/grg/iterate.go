@@ -367,6 +367,31 @@ func (s *solver) offPath(p int, alpha float64) bool {
 	return math.Abs(s.trial.x[j]-(x0+alpha*s.dB[p])) > 10*(step+1e-3*(1+math.Abs(x0)))
 }
 
+// curvedCut returns the fraction of the step alpha at which the basic variable
+// at position p, on the bound it crosses at cur and leaving that bound inwards
+// along its tangent dB, comes back to it: the rows' curvature bends the path
+// back across the bound within the step. False position with cur as the fixed
+// end cuts such a step to nothing (cur is on the bound), and the line search
+// failed on its first try (HS85 from perturbed starts: phase 1 stopped with an
+// artificial at zero whose row, held at the start, is violated in the other
+// direction at the trial point, while the trial had cut the sum of
+// infeasibilities from 1.1e4 to 190). The crossing is the root of the
+// quadratic through the variable's value and slope at cur and its value at the
+// trial, kept within [0.01, 0.9] of the step.
+func (s *solver) curvedCut(p int, alpha float64) (float64, bool) {
+	j := s.head[p]
+	x0, xt, dB := s.cur.x[j], s.trial.x[j], s.dB[p]
+	inward := (xt < s.lo[j] && dB > 0) || (xt > s.up[j] && dB < 0)
+	if !inward || !(alpha > 0) {
+		return 0, false
+	}
+	q := (xt - x0 - dB*alpha) / (alpha * alpha)
+	if !(q*dB < 0) {
+		return 0, false
+	}
+	return math.Max(0.01, math.Min(0.9, -dB/q/alpha)), true
+}
+
 type lsResult int
 
 const (
@@ -392,6 +417,10 @@ const (
 // sufficient decrease is then measured against the path's first-order change.
 func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos int, slope float64) (res lsResult, hit int, err error) {
 	f0 := s.obj(s.cur)
+	sum0 := 0.0
+	if s.phase == 1 {
+		sum0 = s.sumInf(s.cur)
+	}
 	alpha := math.Min(1, alphaP)
 	if s.mem.k == 0 && s.bb > 0 && !s.newtonStep {
 		// Steepest descent: start from the Barzilai–Borwein step of the last
@@ -438,7 +467,9 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 				if haveBest {
 					break
 				}
-				if k == cutK {
+				if t, ok := s.curvedCut(k, alpha); th == 0 && ok {
+					th = t
+				} else if k == cutK {
 					cutW *= 0.5
 					th = cutW * th / (cutW*th + 1 - th)
 				}
@@ -474,6 +505,14 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 			}
 			first = false
 			continue
+		}
+		if haveBest && s.phase == 1 && s.weight > 0 && s.sumInf(s.trial) > sum0*(1+1e-9) {
+			// The composite phase 1 trades infeasibility for the objective
+			// along this line: no extrapolation past the first trial that
+			// does (HS85 from perturbed starts: 60 fourfold extrapolations
+			// along a line where the weighted objective falls faster than
+			// the infeasibilities rise, to f = -1e39).
+			break
 		}
 		copyPoint(s.best, s.trial)
 		haveBest, bestAlpha, bestF = true, alpha, ft
@@ -819,6 +858,21 @@ func (s *solver) run() (Result, error) {
 					degenerate = true
 				}
 			}
+		}
+		if degenerate && s.phase == 1 && s.degenerate >= 50 && maxAbs(s.cur.x[s.n:]) <= s.set.FeasibilityTolerance {
+			// Feasible, and 50 degenerate steps in a row: phase 1 has
+			// nothing left to gain, and its pivots among artificials at zero
+			// can go on without end (HS85 from a perturbed start: 4,000 of
+			// them at a sum of 1.6e-10, Bland's rule from the 51st on).
+			res.Phase1Iter = iter
+			s.logf("phase 1 feasible at a degenerate step: phase 2\n")
+			if ok, err := s.toPhase2(); err != nil {
+				return res, err
+			} else if !ok {
+				status = NumericalFailure
+				break
+			}
+			continue
 		}
 		if degenerate {
 			s.degenerate++

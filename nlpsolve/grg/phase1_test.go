@@ -175,3 +175,32 @@ func TestPhase1CompositeFalls(t *testing.T) {
 	}
 	t.Logf("x = %v after %d iterations\n%s", x, res.Iterations, log.String())
 }
+
+// TestCurvedCrossing: phase 1 starts at x = 0 with row 1 (x² - x/10 = 0) held
+// and its artificial basic at zero (the crash column x is on its bound). The
+// phase-1 step raises x to cut row 0's artificial (5 - x); row 1's artificial
+// x/10 - x² rises at first and comes back through zero at x = 0.1, inside the
+// first trial step. False position with the start as fixed end cut that step
+// to nothing and the line search failed at the start point; the cut on the
+// quadratic through the artificial's value and tangent at the start lands on
+// the crossing, where phase 1 ends: row 1 pinned by x = 0.1, row 0 short by 4.9
+// (x ≤ 4 keeps it from holding).
+func TestCurvedCrossing(t *testing.T) {
+	p := &funcProblem{n: 1, m: 2, colPtr: []int{0, 2}, rowIdx: []int{0, 1},
+		eval: func(x, c, g, jac []float64) float64 {
+			c[0] = x[0] - 5
+			c[1] = x[0]*x[0] - 0.1*x[0]
+			g[0] = 0
+			jac[0], jac[1] = 1, 2*x[0]-0.1
+			return 0
+		}}
+	x := []float64{0}
+	var log strings.Builder
+	res, err := Solve(p, x, []float64{0}, []float64{4}, &Settings{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Infeasible || math.Abs(x[0]-0.1) > 1e-9 || math.Abs(res.SumInf-4.9) > 1e-9 {
+		t.Fatalf("%v at x = %.12g, sum of infeasibilities %.12g after %d iterations, want Infeasible at 0.1 and 4.9\n%s", res.Status, x[0], res.SumInf, res.Iterations, log.String())
+	}
+}

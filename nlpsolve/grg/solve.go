@@ -57,7 +57,8 @@ type Settings struct {
 	// plain phase 1 then ends the phase. Zero means 1e-2; a negative value gives
 	// the plain phase 1 (min Σ infeasibilities) throughout.
 	Phase1ObjectiveWeight float64
-	// LU tunes the basis factorization; nil gives sparselu's defaults.
+	// LU tunes the basis factorization; nil gives sparselu's defaults but for
+	// PivotTolerance, which is 1e-13 where zero (defaultPivotTolerance).
 	LU *sparselu.Settings
 	// Log, if set, receives one line per iteration.
 	Log io.Writer
@@ -287,9 +288,28 @@ func (s *solver) defaults() error {
 		!(t.UnboundedObjective > 0) || t.NewtonLimit < 0 {
 		return fmt.Errorf("grg: invalid Settings %+v: limits must be non-negative and tolerances positive", *t)
 	}
+	// The basis's own pivot tolerance (a copy: the caller's Settings stay).
+	lu := sparselu.Settings{}
+	if t.LU != nil {
+		lu = *t.LU
+	}
+	if lu.PivotTolerance == 0 {
+		lu.PivotTolerance = defaultPivotTolerance
+	}
+	t.LU = &lu
 	s.log = t.Log
 	return nil
 }
+
+// defaultPivotTolerance is the basis factorization's PivotTolerance when
+// Settings.LU leaves it zero, below sparselu's 1e-11: that tolerance is relative
+// to the basis's largest entry, and a basis whose rows differ in size by 1e11
+// (HS85, after column scaling: 4e-3 to 5e8) then counts sound pivots of its
+// small rows as zero. swap takes such a pivot (its test is relative to the
+// pivot's row of B⁻¹), the next factorization puts the artificial back, and the
+// degenerate step repeats without end (HS85 from perturbed starts: 4,000
+// iterations at one point in phase 2).
+const defaultPivotTolerance = 1e-13
 
 func (s *solver) newPoint() *point {
 	return &point{x: make([]float64, s.nt), cs: make([]float64, s.m), gs: make([]float64, s.n),

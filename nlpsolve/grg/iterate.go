@@ -473,6 +473,13 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 					cutW *= 0.5
 					th = cutW * th / (cutW*th + 1 - th)
 				}
+				if th == 0 && !haveBest && s.onBound(s.cur, s.head[k], 1e-9) {
+					// On its bound at cur and out of bounds at the trial,
+					// outwards or too little of the tangent for the ratio
+					// test to count: the step is blocked (run treats it as
+					// degenerate).
+					return lsFail, k, nil
+				}
 				cutK = k
 				hit = k
 				alpha *= th
@@ -853,7 +860,13 @@ func (s *solver) run() (Result, error) {
 			if err != nil {
 				return res, err
 			}
-			if ls == lsFail && s.mem.k == 0 && limVar >= 0 {
+			if ls == lsFail && s.mem.k == 0 && hit >= 0 {
+				// A basic variable on its bound at cur blocked the first trial
+				// (HS85 from a perturbed start: an artificial at -2e-11 whose
+				// tangent -3.2 the ratio test passed over beside others of
+				// 1e11): a degenerate step that swaps it out.
+				degenerate, limPos, limVar = true, hit, s.head[hit]
+			} else if ls == lsFail && s.mem.k == 0 && limVar >= 0 {
 				if _, on := s.nearBound(limVar, 1e-6); on {
 					degenerate = true
 				}

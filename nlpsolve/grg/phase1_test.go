@@ -204,3 +204,22 @@ func TestCurvedCrossing(t *testing.T) {
 		t.Fatalf("%v at x = %.12g, sum of infeasibilities %.12g after %d iterations, want Infeasible at 0.1 and 4.9\n%s", res.Status, x[0], res.SumInf, res.Iterations, log.String())
 	}
 }
+
+// TestPhase1WeightRefused: a weight that is not a finite number is an error
+// naming the setting, not a silent phase 1 without (NaN) or with an infinite one.
+func TestPhase1WeightRefused(t *testing.T) {
+	for _, w := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		p, lo, up, err := hs97()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := p.Start(make([]float64, 6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Solve(p, x, lo, up, &Settings{Phase1ObjectiveWeight: w})
+		if err == nil || !strings.Contains(err.Error(), "Phase1ObjectiveWeight") {
+			t.Errorf("weight %v: error %v, want one naming Phase1ObjectiveWeight", w, err)
+		}
+	}
+}

@@ -288,6 +288,9 @@ func (s *solver) defaults() error {
 		!(t.UnboundedObjective > 0) || t.NewtonLimit < 0 {
 		return fmt.Errorf("grg: invalid Settings %+v: limits must be non-negative and tolerances positive", *t)
 	}
+	if w := t.Phase1ObjectiveWeight; math.IsNaN(w) || math.IsInf(w, 0) {
+		return fmt.Errorf("grg: invalid Settings.Phase1ObjectiveWeight %v: want a finite number (0: the default, negative: off)", w)
+	}
 	// The basis's own pivot tolerance (a copy: the caller's Settings stay).
 	lu := sparselu.Settings{}
 	if t.LU != nil {

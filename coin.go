@@ -33,6 +33,9 @@ func (m *Model) defaultLPSolver(opt Options) (solver, why string) {
 		{"Memory", opt.Memory != 0},
 		{"Scaling", opt.Scaling != DefaultScaling},
 		{"Elimination", opt.Elimination != DefaultElimination},
+		{"FeasibilityTolerance", opt.FeasibilityTolerance != 0},
+		{"Phase1ObjectiveWeight", opt.Phase1ObjectiveWeight != 0},
+		{"Phase1PinHeldRows", opt.Phase1PinHeldRows},
 		{"OnIteration", opt.OnIteration != nil},
 	} {
 		if o.set {

@@ -48,6 +48,8 @@ func TestDefaultLPSolver(t *testing.T) {
 		{"named clp", nnopt.Options{Solvers: map[nnopt.Problem]string{nnopt.LP: "clp"}}, false, "Clp " + version, ""},
 		{"frozen", nnopt.Options{}, true, nnopt.SolverVersion, "LP solver: nnopt (the model is frozen, which Clp cannot solve"},
 		{"gradient tolerance", nnopt.Options{GradientTolerance: 1e-9}, false, nnopt.SolverVersion, "LP solver: nnopt (option GradientTolerance is set"},
+		{"feasibility tolerance", nnopt.Options{FeasibilityTolerance: 1e-8}, false, nnopt.SolverVersion, "LP solver: nnopt (option FeasibilityTolerance is set"},
+		{"phase 1 weight", nnopt.Options{Phase1ObjectiveWeight: -1}, false, nnopt.SolverVersion, "LP solver: nnopt (option Phase1ObjectiveWeight is set"},
 		{"on iteration", nnopt.Options{OnIteration: func(nnopt.Iteration) {}}, false, nnopt.SolverVersion, "LP solver: nnopt (option OnIteration is set"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -29,6 +29,9 @@ type fileOptions struct {
 	Memory            int               `json:"memory,omitempty"`
 	Scaling           string            `json:"scaling,omitempty"`
 	Elimination       string            `json:"elimination,omitempty"`
+	FeasibilityTol    jfloat            `json:"feasibility_tolerance,omitempty"`
+	Phase1Weight      jfloat            `json:"phase1_objective_weight,omitempty"`
+	Phase1PinHeldRows bool              `json:"phase1_pin_held_rows,omitempty"`
 	Solvers           map[string]string `json:"solvers,omitempty"`
 	SavePoint         string            `json:"save_point,omitempty"`
 	Threads           int               `json:"threads,omitempty"`
@@ -111,7 +114,8 @@ func (o Options) toFile(where string) (*fileOptions, error) {
 		return nil, refuse("Device", "an open backend")
 	}
 	f := &fileOptions{IterationLimit: o.IterationLimit, TimeLimit: o.TimeLimit, GradientTolerance: jfloat(o.GradientTolerance),
-		Memory: o.Memory, SavePoint: o.SavePoint, Threads: o.Threads}
+		Memory: o.Memory, SavePoint: o.SavePoint, Threads: o.Threads,
+		FeasibilityTol: jfloat(o.FeasibilityTolerance), Phase1Weight: jfloat(o.Phase1ObjectiveWeight), Phase1PinHeldRows: o.Phase1PinHeldRows}
 	var err error
 	if f.Method, err = nameOf(where+".Method", o.Method, methodNames); err != nil {
 		return nil, err
@@ -149,7 +153,8 @@ func (o Options) toFile(where string) (*fileOptions, error) {
 // options converts a file's options back; where names them in errors.
 func (f *fileOptions) options(where string) (Options, error) {
 	o := Options{IterationLimit: f.IterationLimit, TimeLimit: f.TimeLimit, GradientTolerance: float64(f.GradientTolerance),
-		Memory: f.Memory, SavePoint: f.SavePoint, Threads: f.Threads}
+		Memory: f.Memory, SavePoint: f.SavePoint, Threads: f.Threads,
+		FeasibilityTolerance: float64(f.FeasibilityTol), Phase1ObjectiveWeight: float64(f.Phase1Weight), Phase1PinHeldRows: f.Phase1PinHeldRows}
 	var err error
 	wrap := func(err error) error { return fmt.Errorf("%s: %w", where, err) }
 	if o.Method, err = valueOf("method", f.Method, methodNames); err != nil {

@@ -477,6 +477,7 @@ func TestOptionsRoundTrip(t *testing.T) {
 		{},
 		{IterationLimit: 10, TimeLimit: 1500 * time.Millisecond, Method: nnopt.NewtonCG, GradientTolerance: 1e-7, Memory: 5,
 			Scaling: nnopt.ScaleUser, Elimination: nnopt.EliminateNone, Solvers: map[nnopt.Problem]string{nnopt.LP: "clp", nnopt.MIP: "cbc"},
+			FeasibilityTolerance: 1e-8, Phase1ObjectiveWeight: -1, Phase1PinHeldRows: true,
 			SavePoint: "point.safetensors", Threads: 3, ReportSolution: nnopt.ReportListing,
 			Freeze: nnopt.FreezeOptions{UpdateType: nnopt.UpdateZero, NoMatchLimit: 2},
 			MIP:    nnopt.MIPOptions{RelativeGap: 0.1, AbsoluteGap: math.Inf(1), NodeLimit: 100, Start: true}},

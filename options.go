@@ -26,8 +26,9 @@ type Options struct {
 	TimeLimit      time.Duration // 0: not set; unset everywhere, no limit
 	// Output receives the solver log (statistics and iteration lines); nil for none.
 	Output io.Writer
-	// Method is the search-direction method of the reduced-gradient solver; the
-	// general method has L-BFGS directions only and refuses newton-cg.
+	// Method is the search-direction method of the reduced-gradient solver: unset,
+	// L-BFGS (the general method turning to Newton-CG steps when L-BFGS stalls);
+	// LBFGS or NewtonCG throughout.
 	Method Method
 	// GradientTolerance on the reduced gradient; 0 for the solver default.
 	GradientTolerance float64
@@ -46,6 +47,19 @@ type Options struct {
 	// eliminates: unset, every one it can (the general method's log names them);
 	// EliminateNone none, so that every equation stays rows (the general method).
 	Elimination Elimination
+	// FeasibilityTolerance is the largest row residual the general method accepts
+	// as feasible (0: not set; unset everywhere, nlpsolve.DefaultFeasibilityTolerance,
+	// 1e-9); a row violated by more than it, or than 1e-6 where it is smaller,
+	// counts as infeasible in the attributes. See nlpsolve.Settings.
+	FeasibilityTolerance float64
+	// Phase1ObjectiveWeight sets the general method's composite phase 1, which
+	// minimises the sum of infeasibilities plus a falling weight times the
+	// objective (0: not set; unset everywhere, 1e-2; negative: the plain phase 1).
+	// Phase1PinHeldRows holds the rows satisfied at phase 1's start as if
+	// equalities (false: not set). Both choose phase 1's path, so a different
+	// local optimum may follow; see nlpsolve.Settings.
+	Phase1ObjectiveWeight float64
+	Phase1PinHeldRows     bool
 	// Solvers chooses the solver per problem type, as the reference's lp=, nlp=, ...
 	// options do: "nnopt" (nnopt's own methods), "cbc" (COIN-OR Cbc: LP, RMIP and
 	// MIP, the default for MIP) or "clp" (COIN-OR Clp: LP and RMIP). Cbc and Clp
@@ -53,7 +67,8 @@ type Options struct {
 	// library is an error at Solve when named here. An LP that names no solver
 	// goes to Clp when libClp loads, else to nnopt, and also to nnopt when the
 	// model is frozen or the options set what only nnopt's method honours (Method,
-	// GradientTolerance, Memory, Scaling, Elimination, OnIteration); a line of
+	// GradientTolerance, Memory, Scaling, Elimination, FeasibilityTolerance, the
+	// phase 1 settings, OnIteration); a line of
 	// Output says which and why ("LP solver: ..."). Clp scales the LP by its own
 	// rules, not by the symbols' Scale, which change no solution. RMIP and the
 	// nonlinear types default to nnopt. Entries merge key by key across the levels.
@@ -147,6 +162,15 @@ func (o Options) over(top Options) Options {
 	}
 	if top.Elimination != DefaultElimination {
 		o.Elimination = top.Elimination
+	}
+	if top.FeasibilityTolerance != 0 {
+		o.FeasibilityTolerance = top.FeasibilityTolerance
+	}
+	if top.Phase1ObjectiveWeight != 0 {
+		o.Phase1ObjectiveWeight = top.Phase1ObjectiveWeight
+	}
+	if top.Phase1PinHeldRows {
+		o.Phase1PinHeldRows = true
 	}
 	if len(top.Solvers) > 0 {
 		merged := make(map[Problem]string, len(o.Solvers)+len(top.Solvers))
@@ -293,18 +317,21 @@ func (o Options) settings() nlpsolve.Settings {
 	return nlpsolve.Settings{
 		IterationLimit: o.IterationLimit, TimeLimit: o.TimeLimit, GradientTolerance: o.GradientTolerance,
 		Method: o.Method, Memory: o.Memory, Scaling: o.Scaling, Elimination: o.Elimination, Log: o.Output, Recorder: o.OnIteration,
+		FeasibilityTolerance: o.FeasibilityTolerance, Phase1ObjectiveWeight: o.Phase1ObjectiveWeight, Phase1PinHeldRows: o.Phase1PinHeldRows,
 	}
 }
 
 // ApplyOptionFile stores the plain options of an option file (iteration limit,
-// time limit, method, gradient tolerance, memory, scaling, elimination) in o, in
-// file order.
+// time limit, method, gradient tolerance, memory, scaling, elimination,
+// feasibility tolerance, phase1 objective weight, phase1 pin held rows) in o,
+// in file order.
 // Its dot options name symbols, so a model applies them: Model.ApplyDotOptions.
 func (o *Options) ApplyOptionFile(f *optfile.File) {
 	set := o.settings()
 	f.Apply(&set)
 	o.IterationLimit, o.TimeLimit, o.GradientTolerance = set.IterationLimit, set.TimeLimit, set.GradientTolerance
 	o.Method, o.Memory, o.Scaling, o.Elimination = set.Method, set.Memory, set.Scaling, set.Elimination
+	o.FeasibilityTolerance, o.Phase1ObjectiveWeight, o.Phase1PinHeldRows = set.FeasibilityTolerance, set.Phase1ObjectiveWeight, set.Phase1PinHeldRows
 }
 
 func (o Options) validate(p Problem) error {

@@ -46,6 +46,13 @@ func TestOptionPrecedence(t *testing.T) {
 			}
 		})
 	}
+	// The general method's settings merge field by field too.
+	m, _, _, _, _ := quadratic(t, Minimize)
+	m.c.Options = Options{FeasibilityTolerance: 1e-6, Phase1PinHeldRows: true}
+	m.Options = Options{FeasibilityTolerance: 1e-8, Phase1ObjectiveWeight: -1}
+	if got := m.EffectiveOptions(Options{Phase1ObjectiveWeight: 0.5}); got.FeasibilityTolerance != 1e-8 || got.Phase1ObjectiveWeight != 0.5 || !got.Phase1PinHeldRows {
+		t.Errorf("feasibility tolerance %g, phase 1 weight %g, pinned %v; want 1e-8, 0.5, true", got.FeasibilityTolerance, got.Phase1ObjectiveWeight, got.Phase1PinHeldRows)
+	}
 	// NA: the model's limit stops the solve after one iteration; unset, the
 	// container's limit of 2 applies.
 	for _, tc := range []struct {
@@ -86,6 +93,10 @@ func TestOptionValidation(t *testing.T) {
 		{Options{TimeLimit: -time.Second}, "time limit -1s"},
 		{Options{GradientTolerance: -1}, "gradient tolerance -1"},
 		{Options{Memory: -2}, "memory -2"},
+		{Options{FeasibilityTolerance: -1e-9}, "feasibility tolerance -1e-09"},
+		{Options{FeasibilityTolerance: 0.5}, "feasibility tolerance 0.5"},
+		{Options{FeasibilityTolerance: math.NaN()}, "feasibility tolerance NaN"},
+		{Options{Phase1ObjectiveWeight: math.Inf(1)}, "phase 1 objective weight +Inf"},
 	} {
 		m, _, _, _, _ := quadratic(t, Minimize)
 		if err := m.Solve(context.Background(), tc.opt); err == nil || !strings.Contains(err.Error(), tc.want) {

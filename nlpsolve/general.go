@@ -48,6 +48,10 @@ func Triangular(p *Problem) error {
 type general struct {
 	p    *Problem
 	sign float64
+	// rowTol is the row violation above which the Result counts a row infeasible
+	// and within which the optimality check counts it active: the larger of
+	// ReportFeasibilityTolerance and Settings.FeasibilityTolerance.
+	rowTol float64
 
 	elim    []int // eliminated equations in forward-sweep order
 	defined []int // per variable block: its eliminating equation, or -1
@@ -114,7 +118,8 @@ type genEq struct {
 //
 // A linear program (every row kept linear, the objective linear: see
 // linearProgram) goes to the simplex method of nlpsolve/simplex instead of grg,
-// unless Method or Memory is set, which ask for grg's directions; linear defined
+// unless Method, Memory or a phase 1 setting is set, which ask for grg's
+// directions or phase 1; linear defined
 // variables that rows read, or that have bounds, are then kept as rows. The log
 // names the method that ran. GradientTolerance is then the largest reduced cost of
 // the scaled LP with the wrong sign accepted as optimal (0: the simplex's 1e-9,
@@ -126,7 +131,9 @@ type genEq struct {
 // L-BFGS throughout; NewtonCG, Newton-CG throughout phase 2. Scaling unset
 // scales automatically as above, ScaleUser uses the Scale attributes alone, and
 // ScaleAuto (the triangular method's factors per variable block) is an error
-// wrapping ErrUnsupportedSetting.
+// wrapping ErrUnsupportedSetting. FeasibilityTolerance is grg's (and the
+// simplex's) test of a feasible point; Phase1ObjectiveWeight and
+// Phase1PinHeldRows steer grg's phase 1.
 // Recorder hears of every iteration; in phase 1 its objective is the sum of
 // infeasibilities.
 //
@@ -185,6 +192,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err != nil {
 		return nil, nil, err
 	}
+	g.rowTol = max(ReportFeasibilityTolerance, set.FeasibilityTolerance)
 	defer func() {
 		for ei := range g.hits {
 			hits = append(hits, ei)
@@ -330,6 +338,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
+		FeasibilityTolerance: set.FeasibilityTolerance, Phase1ObjectiveWeight: set.Phase1ObjectiveWeight, Phase1PinHeldRows: set.Phase1PinHeldRows,
 		ObjectiveColumns: g.objectiveColumns(pat), ConstantColumns: g.definedColumns(), Direction: generalDirection(set.Method)}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
@@ -419,7 +428,7 @@ func eliminable(p *Problem, e *Equation) (ok, bounded bool) {
 }
 
 func newGeneral(p *Problem, pat PatternFunc, x0 [][]float64, force map[int]bool) (*general, error) {
-	g := &general{p: p, sign: 1, defined: make([]int, len(p.Vars))}
+	g := &general{p: p, sign: 1, rowTol: ReportFeasibilityTolerance, defined: make([]int, len(p.Vars))}
 	if p.Maximize {
 		g.sign = -1
 	}
@@ -826,7 +835,7 @@ func (g *general) marginals(duals []float64, objSeed float64) (eq, vars [][]floa
 }
 
 // infeasibility measures the rows at the current point (after eval): the largest and
-// summed violation, and the number of rows violated by more than 1e-6.
+// summed violation, and the number of rows violated by more than g.rowTol.
 func (g *general) infeasibility() (max, sum float64, count int) {
 	for k := range g.gen {
 		ge := &g.gen[k]
@@ -849,7 +858,7 @@ func (g *general) infeasibility() (max, sum float64, count int) {
 			}
 			sum += v
 			max = math.Max(max, v)
-			if v > 1e-6 {
+			if v > g.rowTol {
 				count++
 			}
 		}

@@ -23,9 +23,10 @@ const maxLinearCheckRows = 1 << 17
 // variable has bounds. Those eliminated equations that rows read or that have
 // bounds are returned in force: kept as rows they make the rows direct, and the
 // caller restarts with them. An explicit Method or Memory asks for grg's L-BFGS
-// directions, so such settings keep grg.
+// directions, and the phase 1 settings for grg's phase 1, so such settings keep
+// grg.
 func (g *general) linearProgram(pat PatternFunc, set Settings) (ok bool, force []int, err error) {
-	if set.Method != DefaultMethod || set.Memory != 0 || g.m == 0 || pat == nil {
+	if set.Method != DefaultMethod || set.Memory != 0 || set.Phase1ObjectiveWeight != 0 || set.Phase1PinHeldRows || g.m == 0 || pat == nil {
 		return false, nil, nil // no rows: grg's bound-constrained iterations
 	}
 	for k := range g.gen {
@@ -99,7 +100,7 @@ func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []f
 	if err := g.checkFinite(f0, c0, grad); err != nil {
 		return nil, nil, err
 	}
-	ss := simplex.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Log: set.Log,
+	ss := simplex.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, FeasibilityTolerance: set.FeasibilityTolerance, Log: set.Log,
 		UnboundedObjective: UnboundedObjective}
 	cs, rs := g.generalScales()
 	// Scaling user asks for the Scale attributes alone: without any, none.

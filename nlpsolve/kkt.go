@@ -14,8 +14,8 @@ import (
 const KKTTolerance = 1e-6
 
 // activeTolerance is how close to a bound (relative to 1+|bound|) a variable must
-// be to count as on it; a row counts as active with a residual within 1e-6, the
-// threshold of NumInfeasibilities.
+// be to count as on it; a row counts as active with a residual within g.rowTol,
+// the threshold of NumInfeasibilities.
 const activeTolerance = 1e-7
 
 // kktViolation is the worst violation of the first-order conditions found by
@@ -98,7 +98,7 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 				continue
 			}
 			y, res := duals[row], ge.r[r]
-			active := math.Abs(res) <= 1e-6
+			active := math.Abs(res) <= g.rowTol
 			var viol float64
 			switch e.Relation {
 			case LessEqual:

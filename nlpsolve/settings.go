@@ -24,6 +24,14 @@ const (
 	DefaultMemory = 10
 	// DefaultGradientTolerance is the GradientTolerance used when it is 0.
 	DefaultGradientTolerance = 1e-7
+	// DefaultFeasibilityTolerance is the FeasibilityTolerance used when it is 0.
+	DefaultFeasibilityTolerance = 1e-9
+	// MaxFeasibilityTolerance bounds FeasibilityTolerance: a residual as large as
+	// the rows' own scale is no longer feasible in any useful sense.
+	MaxFeasibilityTolerance = 0.1
+	// ReportFeasibilityTolerance is the row violation above which a Result counts
+	// a row infeasible (NumInfeasibilities) when FeasibilityTolerance is smaller.
+	ReportFeasibilityTolerance = 1e-6
 	// UnboundedObjective: a minimised objective below its negative (a maximised one
 	// above it) stops the solve as Unbounded; the general method's bound too.
 	UnboundedObjective = 1e20
@@ -62,6 +70,12 @@ func (s *Settings) Validate() error {
 	}
 	if math.IsNaN(s.GradientTolerance) || s.GradientTolerance < 0 || math.IsInf(s.GradientTolerance, 1) {
 		return bad("gradient tolerance", fmtValue(s.GradientTolerance), fmt.Sprintf("a finite positive number (0: the default %g)", DefaultGradientTolerance))
+	}
+	if !(s.FeasibilityTolerance >= 0 && s.FeasibilityTolerance <= MaxFeasibilityTolerance) {
+		return bad("feasibility tolerance", fmtValue(s.FeasibilityTolerance), fmt.Sprintf("a number in [0, %g] (0: the default %g)", MaxFeasibilityTolerance, DefaultFeasibilityTolerance))
+	}
+	if math.IsNaN(s.Phase1ObjectiveWeight) || math.IsInf(s.Phase1ObjectiveWeight, 0) {
+		return bad("phase 1 objective weight", fmtValue(s.Phase1ObjectiveWeight), "a finite number (0: the default, negative: the plain phase 1)")
 	}
 	if s.Memory < 0 || s.Memory > MaxMemory {
 		return bad("memory", fmt.Sprint(s.Memory), fmt.Sprintf("a number of curvature pairs in [1, %d] (0: the default %d)", MaxMemory, DefaultMemory))

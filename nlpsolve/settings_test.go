@@ -26,6 +26,12 @@ func TestSettingsValidate(t *testing.T) {
 		{Settings{Memory: -1}, "memory -1"},
 		{Settings{Method: Method(9)}, "method 9"},
 		{Settings{Scaling: Scaling(9)}, "scaling 9"},
+		{Settings{FeasibilityTolerance: MaxFeasibilityTolerance, Phase1ObjectiveWeight: -1, Phase1PinHeldRows: true}, ""},
+		{Settings{FeasibilityTolerance: -1e-9}, "feasibility tolerance -1e-09"},
+		{Settings{FeasibilityTolerance: 2 * MaxFeasibilityTolerance}, "feasibility tolerance 0.2"},
+		{Settings{FeasibilityTolerance: math.NaN()}, "feasibility tolerance NaN"},
+		{Settings{Phase1ObjectiveWeight: math.NaN()}, "phase 1 objective weight NaN"},
+		{Settings{Phase1ObjectiveWeight: math.Inf(-1)}, "phase 1 objective weight -Inf"},
 	}
 	for _, tc := range cases {
 		err := tc.set.Validate()

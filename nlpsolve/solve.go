@@ -54,6 +54,27 @@ type Settings struct {
 	// variable computed from the others by a forward sweep rather than moved as a
 	// column with the equation as rows.
 	Elimination Elimination
+	// FeasibilityTolerance is the largest row residual the general method accepts
+	// as feasible (of the scaled rows where rows are scaled; the simplex: the
+	// largest bound violation of its scaled LP). Zero means
+	// DefaultFeasibilityTolerance; a row violated by more than the larger of this
+	// and ReportFeasibilityTolerance counts as infeasible in the Result. The
+	// triangular method has no rows (its equations hold by construction), so it
+	// has nothing to apply the tolerance to.
+	FeasibilityTolerance float64
+	// Phase1ObjectiveWeight sets the general method's composite phase 1, which
+	// minimises the sum of infeasibilities plus a weight times the objective so
+	// that the objective tells apart moves that reduce the infeasibility alike:
+	// the weight starts at this fraction of the ratio of the phase-1 and objective
+	// reduced gradients and falls as phase 1 proceeds (grg.Settings). Zero means
+	// 1e-2; a negative value gives the plain phase 1 (min Σ infeasibilities).
+	Phase1ObjectiveWeight float64
+	// Phase1PinHeldRows makes the general method's phase 1 hold every row that
+	// holds at its start with an artificial basic at zero, as if an equality,
+	// rather than keep the crash basis's slack basic for it (grg.Settings). A
+	// path choice: HS59 reaches its published optimum with it, HS97 and HS98 do
+	// not.
+	Phase1PinHeldRows bool
 	// Log receives the iteration log; nil for none.
 	Log io.Writer
 	// Recorder, if set, is called after every iteration.
@@ -200,6 +221,10 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	res.InputInfeasibility = sumInf
 	lg := &logger{w: set.Log}
 	lg.header(p, st, sumInf)
+	if set.FeasibilityTolerance != 0 || set.Phase1ObjectiveWeight != 0 || set.Phase1PinHeldRows {
+		// Honoured trivially, but said: a caller who set them expects rows.
+		lg.printf("The feasibility tolerance and the phase 1 settings have nothing to act on: the triangular method has no rows (every equation eliminated) and starts feasible\n")
+	}
 
 	f := rf.value(s)
 	if math.IsInf(f, 0) || math.IsNaN(f) {

@@ -116,7 +116,7 @@ func TestErrors(t *testing.T) {
 		{"abbreviated", "grad tol 1e-5", []string{`t.opt:1: unknown option "grad tol"; did you mean "gradient tolerance"?`}},
 		{"transposed", "memroy 5", []string{`t.opt:1: unknown option "memroy"; did you mean "memory"?`}},
 		{"alias typo", "iterlm 5", []string{`t.opt:1: unknown option "iterlm"; did you mean "iteration limit"?`}},
-		{"no suggestion", "frobnicate widgets 3", []string{`t.opt:1: unknown option "frobnicate widgets"; expected one of: elimination, gradient tolerance, iteration limit, memory, method, scaling, time limit`}},
+		{"no suggestion", "frobnicate widgets 3", []string{`t.opt:1: unknown option "frobnicate widgets"; expected one of: elimination, feasibility tolerance, gradient tolerance, iteration limit, memory, method, phase1 objective weight, phase1 pin held rows, scaling, time limit`}},
 		{"several", "memory 0\n\nmethod bfgs\ntime limit -1", []string{
 			`t.opt:1: memory: bad value "0"; expected an integer in [1, 1000]`,
 			`t.opt:3: method: bad value "bfgs"; expected one of lbfgs, newton-cg`,
@@ -151,7 +151,7 @@ func TestErrors(t *testing.T) {
 		{"dot value", "x.scale(a) -1", []string{`t.opt:1: x.scale: scale: bad value "-1"; expected a real number in (0, inf)`}},
 		{"dot missing value", "x.scale(a)", []string{`t.opt:1: x.scale: scale: missing value; expected a real number in (0, inf)`}},
 		{"dot too many labels", "x.scale(" + strings.Repeat("a,", 21) + "a) 1", []string{`t.opt:1: x.scale: more than 20 labels`}},
-		{"equals only", "= 5", []string{`t.opt:1: expected an option keyword before "="; expected one of: elimination, gradient tolerance, iteration limit, log iterations, memory, method, scaling, time limit`}},
+		{"equals only", "= 5", []string{`t.opt:1: expected an option keyword before "="; expected one of: elimination, feasibility tolerance, gradient tolerance, iteration limit, log iterations, memory, method, phase1 objective weight, phase1 pin held rows, scaling, time limit`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reg := testRegistry()
@@ -225,7 +225,8 @@ func TestApply(t *testing.T) {
 			o.Apply(&def, o.Default)
 		}
 	}
-	if !reflect.DeepEqual(def, nlpsolve.Settings{GradientTolerance: 1e-7, Memory: 10, Method: nlpsolve.LBFGS, Scaling: nlpsolve.ScaleAuto, Elimination: nlpsolve.EliminateDefined}) {
+	if !reflect.DeepEqual(def, nlpsolve.Settings{GradientTolerance: 1e-7, Memory: 10, Method: nlpsolve.LBFGS, Scaling: nlpsolve.ScaleAuto, Elimination: nlpsolve.EliminateDefined,
+		FeasibilityTolerance: 1e-9, Phase1ObjectiveWeight: 1e-2}) {
 		t.Errorf("defaults give %+v", def)
 	}
 }
@@ -369,7 +370,7 @@ func TestLongLine(t *testing.T) {
 	// Keyword matching only tries as many tokens as the longest name has
 	// words, so a line of 50000 tokens parses in linear time.
 	_, err := Parse("t.opt", strings.NewReader(strings.Repeat("a ", 50000)), Default())
-	want := `t.opt:1: unknown option "a a a a a a a a ..."; expected one of: elimination, gradient tolerance, iteration limit, memory, method, scaling, time limit`
+	want := `t.opt:1: unknown option "a a a a a a a a ..."; expected one of: elimination, feasibility tolerance, gradient tolerance, iteration limit, memory, method, phase1 objective weight, phase1 pin held rows, scaling, time limit`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}

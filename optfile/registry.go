@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/nnopt/nnopt/nlpsolve"
+	"github.com/nnopt/nnopt/nlpsolve/grg"
 )
 
 // Solver is the solver name that option files are named after (nnopt.opt).
@@ -424,6 +425,28 @@ func Default() *Registry {
 		"Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms; the general method refuses it) or user (the variables' Scale alone; without it the general method scales, where no Scale is set, each variable whose start is 10 or more in magnitude).",
 		[]nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}, nlpsolve.ScaleAuto,
 		func(s *nlpsolve.Settings, m nlpsolve.Scaling) { s.Scaling = m }))
+	r.MustAdd(Option{
+		Name: "feasibility tolerance", Type: Float,
+		Min: 0, Max: nlpsolve.MaxFeasibilityTolerance, MinOpen: true, Default: Value{Type: Float, Float: nlpsolve.DefaultFeasibilityTolerance},
+		Doc:   "General method: the largest row residual accepted as feasible; a row violated by more than this (or than 1e-6, where this is smaller) is reported infeasible.",
+		Apply: func(s *nlpsolve.Settings, v Value) { s.FeasibilityTolerance = v.Float },
+	})
+	r.MustAdd(Option{
+		Name: "phase1 objective weight", Type: Float,
+		Min: 0, Max: math.Inf(1), Default: Value{Type: Float, Float: grg.DefaultPhase1ObjectiveWeight},
+		Doc: "General method: phase 1 minimises the sum of infeasibilities plus a weight times the objective, the weight starting at this fraction of the ratio of their reduced gradients and falling as phase 1 proceeds; 0 gives the plain phase 1.",
+		Apply: func(s *nlpsolve.Settings, v Value) {
+			s.Phase1ObjectiveWeight = v.Float
+			if v.Float == 0 {
+				s.Phase1ObjectiveWeight = -1 // Settings' zero is the default; negative is off
+			}
+		},
+	})
+	r.MustAdd(Option{
+		Name: "phase1 pin held rows", Type: Bool, Default: Value{Type: Bool},
+		Doc:   "General method: phase 1 holds every row satisfied at its start as if an equality (an artificial basic at zero) instead of keeping its slack basic; another path, which may reach another local optimum.",
+		Apply: func(s *nlpsolve.Settings, v Value) { s.Phase1PinHeldRows = v.Bool },
+	})
 	r.MustAdd(enumOption("elimination",
 		"Equations that define a variable and are eliminated (the variable computed by a sweep, not moved by the solver): defined (every one the method can; the general method's log names them) or none (every equation stays rows; the general method).",
 		[]nlpsolve.Elimination{nlpsolve.EliminateDefined, nlpsolve.EliminateNone}, nlpsolve.EliminateDefined,

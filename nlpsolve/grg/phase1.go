@@ -2,8 +2,8 @@ package grg
 
 import "math"
 
-// defaultPhase1Weight is Settings.Phase1ObjectiveWeight's zero value.
-const defaultPhase1Weight = 1e-2
+// DefaultPhase1ObjectiveWeight is the weight a zero Settings.Phase1ObjectiveWeight gives.
+const DefaultPhase1ObjectiveWeight = 1e-2
 
 // startWeight sets the weight of the composite phase 1 (min Σ a + w·f) at
 // phase 1's start: Settings.Phase1ObjectiveWeight times the ratio of the largest
@@ -14,7 +14,7 @@ const defaultPhase1Weight = 1e-2
 func (s *solver) startWeight() error {
 	theta := s.set.Phase1ObjectiveWeight
 	if theta == 0 {
-		theta = defaultPhase1Weight
+		theta = DefaultPhase1ObjectiveWeight
 	}
 	s.weight = 0
 	if theta < 0 {

@@ -1,0 +1,49 @@
+package hs
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/nnopt/nnopt"
+	"github.com/nnopt/nnopt/optfile"
+)
+
+// fromOptionFile is the options an option file with these lines gives.
+func fromOptionFile(t *testing.T, lines string) nnopt.Options {
+	t.Helper()
+	f, err := optfile.Parse("nnopt.opt", strings.NewReader(lines), optfile.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o nnopt.Options
+	o.ApplyOptionFile(f)
+	return o
+}
+
+// TestGeneralMethodOptions: the general method's feasibility tolerance and
+// phase 1 settings reach it from an option file, each with the effect it
+// documents on a problem where it shows.
+func TestGeneralMethodOptions(t *testing.T) {
+	// HS59: holding the rows satisfied at the start (pinned) leads phase 1 to
+	// the published optimum's basin.
+	pinned := solve(problemNumber(t, 59), fromOptionFile(t, "phase1 pin held rows yes\n"))
+	if pinned.err != nil || math.Abs(pinned.obj-(-7.8027894)) > 1e-6 || pinned.infeas > feasTol {
+		t.Errorf("HS59 with held rows pinned: %v, objective %.10g (infeasibility %.3g, error %v); want the published -7.8027894", pinned.status, pinned.obj, pinned.infeas, pinned.err)
+	}
+	// HS98: the plain phase 1 (weight 0) takes another path than the composite
+	// one: it ends at the other KKT point, 4.0712 (the composite at 3.1358).
+	hs98 := problemNumber(t, 98)
+	plain, composite := solve(hs98, fromOptionFile(t, "phase1 objective weight 0\n")), solve(hs98, nnopt.Options{})
+	if plain.err != nil || composite.err != nil || math.Abs(plain.obj-composite.obj) < 1e-3 {
+		t.Errorf("HS98: plain phase 1 ends at %.10g (%v), composite at %.10g (%v): want different points", plain.obj, plain.err, composite.obj, composite.err)
+	}
+	// HS13: the optimum is the cusp of (1 - x1)³ ≥ x2; the row holds to within
+	// the tolerance at x1 = 1 - tol^(1/3), so a looser tolerance stops farther
+	// from it: f ≈ 1 + 2·tol^(1/3).
+	hs13 := problemNumber(t, 13)
+	loose, tight := solve(hs13, fromOptionFile(t, "feasibility tolerance 1e-6\n")), solve(hs13, nnopt.Options{FeasibilityTolerance: 1e-12})
+	if loose.err != nil || tight.err != nil || !(loose.obj > 1.01 && tight.obj < 1.001) {
+		t.Errorf("HS13: feasibility tolerance 1e-6 ends at %.10g (%v), 1e-12 at %.10g (%v): want about 1.02 and 1.0002", loose.obj, loose.err, tight.obj, tight.err)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nnopt/nnopt/nlpsolve/sparselu"
 )
 
 // TestNonlinearInequality: min -x - y s.t. x² + y² ≤ 1 through WithSlacks; the
@@ -568,4 +570,36 @@ func TestConcaveCrossing(t *testing.T) {
 		t.Errorf("f = %.10g, want 0.9535288567", res.F)
 	}
 	checkKKT(t, p, x, lo, up, res, 1e-6)
+}
+
+// TestPivotToleranceRowScales: min -x3 s.t. 1e12·(x1 + x2) = 1e12 and
+// x3 - x1/2 = 0, x ≥ 0, from the origin. The crash basis {x1, x3} is
+// [[1e12, 0], [-1/2, 1]]: sound, but its small row's pivot 1 is 1e-12 of the
+// largest entry, which sparselu's own relative tolerance (1e-11) counts as
+// zero; Newton from the start then fails and a phase 1 follows. The default
+// tolerance (defaultPivotTolerance) factors it: one iteration, no phase 1.
+func TestPivotToleranceRowScales(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		lu     *sparselu.Settings
+		phase1 bool
+	}{
+		{"default", nil, false},
+		{"sparselu's relative 1e-11", &sparselu.Settings{PivotTolerance: 1e-11}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := dense([][]float64{{1e12, 1e12, 0}, {-0.5, 0, 1}}, []float64{1e12, 0}, []float64{0, 0, -1})
+			x, lo, up := []float64{0, 0, 0}, []float64{0, 0, 0}, []float64{inf, inf, inf}
+			res, err := Solve(p, x, lo, up, &Settings{LU: tc.lu})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != Optimal || math.Abs(x[0]-1) > 1e-12 || math.Abs(x[2]-0.5) > 1e-12 {
+				t.Fatalf("%v at %v, want optimal at (1, 0, 0.5)", res.Status, x)
+			}
+			if got := res.Phase1Iter > 0; got != tc.phase1 {
+				t.Errorf("phase 1 ran: %v (%d of %d iterations), want %v", got, res.Phase1Iter, res.Iterations, tc.phase1)
+			}
+		})
+	}
 }

@@ -948,6 +948,19 @@ func (s *solver) run() (Result, error) {
 				s.bb = 0
 				continue
 			}
+			// The step was cut short by a basic variable whose tangent dwarfs
+			// the superbasics' moves, a nearly singular basis (HS109 from a
+			// perturbed start: a bus voltage basic with tangent 1.3e6 for a
+			// move of 1.8e3 stopped every step at 8e-9, too little to show a
+			// decrease): exchange it for a superbasic and price again.
+			if limPos >= 0 && s.head[limPos] < s.n && s.repairs < maxRepairs {
+				if ok, err := s.repair(limPos); err != nil {
+					return res, err
+				} else if ok {
+					havePrev = false
+					continue
+				}
+			}
 			// A last resort before giving up: negative curvature along the
 			// superbasics (phase 1 creeping towards HS15's saddle at the origin,
 			// too flat for the line search to see a decrease).

@@ -306,29 +306,39 @@ func magnitudeRange(v []float64, what string, where func(k int) string) string {
 }
 
 // Automatic scaling in the general method. With no Scale on any column or row and
-// Settings.Scaling not ScaleUser, a column whose start lies within its bounds and
-// has magnitude |x0| >= AutoScaleMin gets the scale c, the power of two at or
-// below |x0| (so u = x/c starts in [1, 2) and the scaling itself is exact in
-// floating point); every other column and every row keeps 1.
+// Settings.Scaling not ScaleUser, a column whose start has magnitude
+// a = min(|x0|, |xc|) >= AutoScaleMin, x0 the start as given and xc its projection
+// onto the column's bounds, gets the scale c, the power of two at or below a (so
+// u = x/c starts in [1, 2) for a start within its bounds, and the scaling itself
+// is exact in floating point); every other column and every row keeps 1.
 // grg then sees the gradient c·∂f/∂x and the Jacobian columns times c, so that
 // its absolute reduced-gradient test measures the change of the objective over a
 // change of the variable by its own magnitude, and its line searches and
 // quasi-Newton steps work on variables of comparable size. Tolerances never get
-// looser: c >= 1. A start moved onto a bound (it lay outside) states no magnitude
-// and gets no scale. Reported levels, marginals and the optimality check of the
-// stated problem are unscaled, as with user scales.
+// looser: c >= 1. A start moved onto a bound (it lay outside) states the
+// magnitude it shares with the bound, the smaller of the two: HS59's x1 = 90,
+// moved onto its upper bound 75, gets 64, while HS109's x5 = 0, moved onto its
+// lower bound 196, gets none (scaled by 128 from the bound alone, its phase 1
+// failed). Unscaled, HS59's x1 at its bound priced at 1/64 of its scaled
+// weight against x2 = 10 (scale 8): phase 1 moved x2 first, reached the row
+// x2 ≥ x1²/125 at x1 = 61.6, and phase 2 went from there to an interior local
+// minimum (-6.7495); scaled, phase 1 moves x1 first, onto x1·x2 ≥ 700, and
+// phase 2 follows that row to the published -7.8027894. Reported levels,
+// marginals and the optimality check of the stated problem are unscaled, as
+// with user scales.
 
 // AutoScaleMin is the smallest start magnitude that the general method's automatic
 // scaling scales (see Settings.Scaling).
 const AutoScaleMin = 10
 
 // autoScales returns the general method's automatic column scales for the start
-// x0 as given and xc, x0 within the columns' bounds, or nil when every one is 1.
+// x0 as given and xc, x0 projected onto the columns' bounds, or nil when every
+// one is 1.
 func (g *general) autoScales(x0 [][]float64, xc []float64) []float64 {
 	var cs []float64
 	for j, x := range xc {
-		a := math.Abs(x)
-		if x != x0[g.colVB[j]][g.colEl[j]] || !(a >= AutoScaleMin) || math.IsInf(a, 0) {
+		a := math.Min(math.Abs(x), math.Abs(x0[g.colVB[j]][g.colEl[j]]))
+		if !(a >= AutoScaleMin) || math.IsInf(a, 0) {
 			continue
 		}
 		if cs == nil {

@@ -77,20 +77,26 @@ func TestGeneralAutoScaling(t *testing.T) {
 }
 
 // TestAutoScales checks the automatic scales: the power of two at or below a start
-// of magnitude AutoScaleMin or more, 1 below it and for a start outside the bounds
-// (moved onto one), nil when every scale is 1.
+// of magnitude AutoScaleMin or more, 1 below it; for a start outside the bounds
+// (moved onto one) the smaller of its magnitude and the bound's; nil when every
+// scale is 1.
 func TestAutoScales(t *testing.T) {
 	m := newTestModel()
-	starts := []float64{12, -40, 9.99, 1e8, 5000, 0}
-	want := []float64{8, 32, 1, 67108864, 1, 1}
+	starts := []float64{12, -40, 9.99, 1e8, 5000, 0, 5000}
+	want := []float64{8, 32, 1, 67108864, 64, 1, 1}
 	for i, x := range starts {
-		up := 1e9
-		if i == 4 {
-			up = 100 // 5000 lies outside: moved onto 100, no scale
+		lo, up := -1e9, 1e9
+		switch i {
+		case 4:
+			up = 100 // 5000 lies outside: moved onto 100, of magnitude 100
+		case 5:
+			lo = 196 // 0 lies outside: moved onto 196, the start states no magnitude
+		case 6:
+			up = 9 // moved onto 9, below AutoScaleMin
 		}
-		m.variable(string(rune('a'+i)), -1e9, up, x)
+		m.variable(string(rune('a'+i)), lo, up, x)
 	}
-	m.equation("r", GreaterEqual, &denseLinear{cols: scalars(0, 1, 2, 3, 4, 5), a: [][]float64{{1, 1, 1, 1, 1, 1}}, b: []float64{0}})
+	m.equation("r", GreaterEqual, &denseLinear{cols: scalars(0, 1, 2, 3, 4, 5, 6), a: [][]float64{{1, 1, 1, 1, 1, 1, 1}}, b: []float64{0}})
 	x0 := m.start()
 	g, err := newGeneral(&m.p, m.pat, x0, map[int]bool{})
 	if err != nil {

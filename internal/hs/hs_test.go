@@ -66,7 +66,6 @@ var knownFailures = map[int]string{
 	20:  "Locally Optimal at f = 40.19872981 at x1 = -0.5, the published local minimum (CUTEst lists 40.199; the book 81.5 - 25√3 = 38.19872981 at x1 = 0.5) next to the start projected onto x1 >= -0.5; SLSQP ends there too",
 	25:  "Locally Optimal at the start after 0 iterations, f = 32.835: every residual's derivative carries a factor exp(-19) or smaller there, so the gradient (1e-10) and the reduced Hessian are zero to round-off: a plateau, not a saddle; SLSQP stops there too",
 	55:  "Locally Optimal after 0 iterations at f = 20/3 with x1 = 1 at its bound, the published local minimum (CUTEst lists 6.66666666; along the one free direction f' = 1/3 + (1 - 2x1)·exp(x1 - x1^2) = -2/3 there; published 19/3 with x1 = 0); SLSQP fails here",
-	59:  "Locally Optimal at f = -6.749505274, x = (46.396, 52.218): an interior local minimum (no row active, gradient zero, no negative curvature), not a published one; phase 1 keeps a satisfied inequality's slack basic (which HS97 and HS98 need) and phase 2 then descends into this basin; with the held rows pinned (grg Settings.Phase1PinHeldRows) it reaches the published -7.8027894",
 	108: "Locally Optimal at f = -0.5 (x3 = x5 = 0, x9 = 1: three vertices at (0, 1)), a local minimum, not a saddle: unique multipliers, five rows weakly active, curvature over the critical cone ≥ 0 with three zero directions, and no feasible point below -0.5 within 0.7 of it (bench/peers/hs108_local.py); SLSQP's path reaches the published -0.8660254038 from the same start",
 }
 

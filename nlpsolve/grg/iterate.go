@@ -890,11 +890,39 @@ func (s *solver) run() (Result, error) {
 		if degenerate {
 			s.degenerate++
 			if limPos >= 0 {
-				b, _ := s.nearBound(limVar, 1e-6)
+				// The bound the tangent runs into; the variable may stand off it by
+				// up to the degeneracy test's 1e-9 of the largest |x|, and moving it
+				// there moves the rows by its Jacobian column times that gap (HS85
+				// from a perturbed start: 0.1 on a row whose scaled entries reach
+				// 4.6e8), so the point is restored, or the variable, failing that,
+				// stays where it stood as a superbasic.
+				b := s.up[limVar]
+				if s.dB[limPos] < 0 {
+					b = s.lo[limVar]
+				}
+				x0 := s.cur.x[limVar]
 				if err := s.swap(limPos, b); err != nil {
 					s.logf("degenerate swap: %v\n", err)
 					status = NumericalFailure
 					break
+				}
+				if x0 != b {
+					ok, err := s.restore(s.cur)
+					if err != nil {
+						return res, err
+					}
+					if !ok {
+						s.cur.x[limVar] = x0
+						s.classify(limVar)
+						if ok, err = s.restore(s.cur); err != nil {
+							return res, err
+						}
+					}
+					if !ok {
+						s.logf("restoration after a degenerate swap failed\n")
+						status = NumericalFailure
+						break
+					}
 				}
 			} else {
 				if b, on := s.nearBound(limVar, 1e-6); on && s.cur.x[limVar] != b {

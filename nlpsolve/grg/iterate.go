@@ -907,16 +907,12 @@ func (s *solver) run() (Result, error) {
 					break
 				}
 				if x0 != b {
-					ok, err := s.restore(s.cur)
-					if err != nil {
-						return res, err
-					}
-					if !ok {
+					ok, err := s.restoreOr(func() {
 						s.cur.x[limVar] = x0
 						s.classify(limVar)
-						if ok, err = s.restore(s.cur); err != nil {
-							return res, err
-						}
+					})
+					if err != nil {
+						return res, err
 					}
 					if !ok {
 						s.logf("restoration after a degenerate swap failed\n")
@@ -1048,11 +1044,7 @@ func (s *solver) run() (Result, error) {
 				havePrev = false
 				s.mem.reset()
 			}
-			ok, err := s.restore(s.cur)
-			if err != nil {
-				return res, err
-			}
-			if !ok {
+			ok, err := s.restoreOr(func() {
 				// Moving the variable that left the basis onto its bound (up
 				// to 1e-3 away) put the point where the new basis cannot
 				// restore it: go back to the accepted point, which is
@@ -1065,9 +1057,9 @@ func (s *solver) run() (Result, error) {
 						s.classify(j)
 					}
 				}
-				if ok, err = s.restore(s.cur); err != nil {
-					return res, err
-				}
+			})
+			if err != nil {
+				return res, err
 			}
 			if !ok {
 				s.logf("restoration after a basis change failed\n")
@@ -1079,6 +1071,17 @@ func (s *solver) run() (Result, error) {
 	res.Status = status
 	res.Iterations = iter
 	return s.finish(res)
+}
+
+// restoreOr restores cur; where that fails, back puts cur where the basis can
+// restore it (the variable that moved, back where it stood), and cur is
+// restored once more.
+func (s *solver) restoreOr(back func()) (bool, error) {
+	if ok, err := s.restore(s.cur); err != nil || ok {
+		return ok, err
+	}
+	back()
+	return s.restore(s.cur)
 }
 
 // finish computes the multipliers at the final point.

@@ -97,7 +97,7 @@ func (s *solver) cornerProbe(sb []int, rtol float64) (bool, error) {
 	}
 	// Leave the basis factored at cur, as the probes found it.
 	if s.stale(s.cur.jac) {
-		if _, err := s.factor(s.cur.jac, false); err != nil {
+		if ok, err := s.factor(s.cur.jac, false); err != nil || !ok {
 			return false, err
 		}
 	}

@@ -152,6 +152,9 @@ type Result struct {
 // ErrNotTriangular, as do those whose forward sweep from x0 leaves a defined
 // variable's bounds (with a Result of Status Infeasible); Optimize sends both to
 // SolveGeneral. Cancelling ctx stops at the current point with UserInterrupt.
+// Optimal means a projected gradient within Settings.GradientTolerance at a point
+// where no short step releasing the superbasics that sit on a bound with a zero
+// derivative (at most 24 of them) lowers the objective (corner.go).
 func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
 	if ctx == nil {

@@ -173,6 +173,9 @@ type Result struct {
 // ErrNotTriangular, as do those whose forward sweep from x0 leaves a defined
 // variable's bounds (with a Result of Status Infeasible); Optimize sends both to
 // SolveGeneral. Cancelling ctx stops at the current point with UserInterrupt.
+// Optimal means a projected gradient within Settings.GradientTolerance at a point
+// where no short step releasing the superbasics that sit on a bound with a zero
+// derivative (at most 24 of them) lowers the objective (corner.go).
 func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
 	if ctx == nil {
@@ -416,9 +419,36 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 	o.rgmax = rgmax
 	iter := 0
 	prog := progress{f: f, rgmax: rgmax}
+	corners := 0
 	for {
 		if o.rgmax <= o.set.GradientTolerance {
-			return Optimal, iter
+			if corners >= maxCornerMoves {
+				return Optimal, iter
+			}
+			// Stationary: unless releasing a weakly active bound lowers f
+			// (corner.go).
+			fNew, moved := o.corner(s, f, g, sNew, gNew)
+			if !moved {
+				return Optimal, iter
+			}
+			corners++
+			iter++
+			mem.reset()
+			s, sNew = sNew, s
+			g, gNew = gNew, g
+			f = fNew
+			pg, o.rgmax = o.projectedGradient(s, g, pgBuf)
+			o.next.valid = false
+			prog.stalled(f, o.rgmax)
+			it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: n, Step: 1, OK: true, Elapsed: time.Since(o.start)}
+			if cg != nil {
+				it.Phase = 4
+			}
+			o.lg.iteration(it)
+			if o.set.Recorder != nil {
+				o.set.Recorder(it)
+			}
+			continue
 		}
 		if st, done := o.stop(iter); done {
 			// Leave the blocks and the full point at the current iterate.

@@ -103,7 +103,12 @@
 //     for the phase-2 objective), at most 10 times a solve, with a log line each.
 //     Where no sign of the eigenvector moves every nonbasic inwards, those the
 //     better sign moves outwards stay on their bounds and the search repeats
-//     over the rest.
+//     over the rest. Where that finds nothing (or there are no Hessian
+//     products), phase 2 probes the corner before Optimal: a short step that
+//     releases the nonbasics with a zero reduced gradient (at most 24), each
+//     alone and all together, the superbasics following the quadratic model's
+//     minimiser when there is one; a decrease beyond 1e-10·(1+|f|) releases
+//     them along that step (HS24's x2 = 0 under x2³, flat to second order).
 //   - Settings.Direction NewtonCG takes phase 2's directions from Steihaug's
 //     truncated conjugate gradients on ZᵀHZ·d = -r within a trust region on the
 //     superbasics' step (CONOPT's phase 4), the region grown or shrunk by the

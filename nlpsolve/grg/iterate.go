@@ -727,6 +727,19 @@ func (s *solver) run() (Result, error) {
 			if err != nil {
 				return res, err
 			}
+			if !found {
+				// Flat to second order along the weakly active nonbasics too
+				// (or no Hessian products): a short probe into their bounds
+				// (corner.go).
+				if found, err = s.cornerProbe(sb, tol); err != nil {
+					return res, err
+				}
+			}
+			if found {
+				// The nonbasics released are superbasic now: the step below
+				// moves them along s.d.
+				sb = s.superbasics(sb)
+			}
 			escape = found
 		}
 		if rgS <= tol && jN < 0 && !escape {

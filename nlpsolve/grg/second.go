@@ -200,6 +200,7 @@ const maxEscapes = 10
 // gradient after a failed line search (a point creeping towards a saddle, whose
 // nonbasics' reduced gradients shrink with the superbasics').
 func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
+	s.curvCand, s.curvCols = nil, nil
 	if s.escapes >= maxEscapes || !s.hasHessian() {
 		return false, nil
 	}
@@ -230,6 +231,7 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 			cols[a][b] = out[i]
 		}
 	}
+	s.curvCand, s.curvCols = cand, cols // for cornerProbe, if nothing is found
 	// inward is +1 for a nonbasic at its lower bound, -1 at its upper, 0 for a
 	// superbasic: the sign its move must have.
 	inward := func(j int) float64 {

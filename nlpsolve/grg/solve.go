@@ -198,7 +198,12 @@ type solver struct {
 	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
 	pred        float64 // tryStep's first-order change of the objective along the projected path
 	escapes     int     // moves along negative curvature (second.go)
-	hpt         *point  // the trial point of Hessian products by differences
+	// The reduced Hessian negativeCurvature formed and found no negative
+	// curvature in, over curvCand (column a of curvCols is variable
+	// curvCand[a]'s, by position in curvCand), for cornerProbe; nil otherwise.
+	curvCand    []int
+	curvCols    [][]float64
+	hpt         *point // the trial point of Hessian products by differences
 	hp, hq      []float64
 	newton      bool    // phase 2 takes Newton-CG steps (Settings.Direction, or a stall under DirectionAuto)
 	newtonStep  bool    // s.d is a Newton step: the line search tries the unit step first

@@ -54,6 +54,9 @@ type Settings struct {
 	// NoDual leaves out the dual simplex method that otherwise runs first from a
 	// dual feasible starting basis.
 	NoDual bool
+	// NoCrash starts the primal method from the slack basis instead of a
+	// triangular crash basis.
+	NoCrash bool
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives the iteration log.
@@ -221,7 +224,8 @@ type solver struct {
 	rho    []float64 // m: B⁻ᵀe_r
 	dValid bool      // s.d holds phase 2's reduced costs for the current basis
 	bps    []breakpoint
-	dw     []float64 // dual devex weights, per basis position
+	dw     []float64 // dual steepest-edge weights, per basis position
+	tau    []float64 // m: B⁻¹ρ_r for their update
 	// The scaled A by rows: the entries of row i are colIdx/rval[rowPtr[i]:rowPtr[i+1]].
 	rowPtr, colIdx []int
 	rval           []float64
@@ -859,6 +863,16 @@ func (s *solver) run() Status {
 			return st
 		}
 		s.dValid = false
+	}
+	if s.iter == 0 && !s.set.NoCrash {
+		// The slack basis is not dual feasible (or the dual method is off): the
+		// primal method starts from a triangular crash basis instead.
+		if k := s.crash(); k > 0 {
+			s.logf("Crash basis: %d structural columns\n", k)
+			if !s.refactor() {
+				return NumericalFailure
+			}
+		}
 	}
 	best, sinceBest, noBlock := math.Inf(1), 0, 0
 	stallLimit := 2000 + 2*s.nt

@@ -231,7 +231,9 @@ type solver struct {
 	rval           []float64
 	rhs            []float64 // m
 	d              []float64 // nt reduced costs (valid for nonbasics)
-	w              []float64 // nt devex weights
+	w              []float64 // nt projected steepest-edge weights (nonbasics)
+	ref            []bool    // nt: the weights' reference framework
+	v              []float64 // m: B⁻ᵀ(α masked to the reference) for their update
 	prow           []float64 // nt pivot row (nonbasics)
 	colRows        []int     // scratch for a logical's column
 	colVals        []float64
@@ -908,9 +910,7 @@ func (s *solver) run() Status {
 			if phase == 2 && lastPhase == 1 {
 				s.logf("** Feasible solution. Value of objective = %16.8f\n", s.objective())
 			}
-			for k := range s.w {
-				s.w[k] = 1
-			}
+			s.resetReference()
 			best, sinceBest = math.Inf(1), 0
 			lastPhase = phase
 		}
@@ -992,24 +992,10 @@ func (s *solver) run() Status {
 			continue
 		}
 		leave := s.head[r]
-		// Devex weights from the pivot row.
+		// Projected steepest-edge weights from the pivot row.
 		s.pivotRow(r)
+		s.updatePrimalWeights(q, r, leave)
 		aq := s.alpha[r]
-		wq := s.w[q]
-		for k := 0; k < s.nt; k++ {
-			if s.st[k] == isBasic || s.st[k] == isFixed || k == q {
-				continue
-			}
-			if v := s.prow[k] / aq; v != 0 {
-				s.w[k] = math.Max(s.w[k], v*v*wq)
-			}
-		}
-		s.w[leave] = math.Max(wq/(aq*aq), 1)
-		if s.w[leave] > 1e12 {
-			for k := range s.w {
-				s.w[k] = 1
-			}
-		}
 		// Basis change.
 		if toUp {
 			s.st[leave], s.x[leave] = atUp, s.up[leave]

@@ -40,9 +40,11 @@
 // 2 minimises cᵀx with a two-pass Harris ratio test. An entering column that
 // reaches its own other bound first flips bound without a basis change.
 //
-// Degeneracy. After 20 consecutive degenerate iterations the bounds are widened by
-// small random amounts (relative to their size), which breaks the ties that make a
-// degenerate vertex cycle or stall (Beale's example is in the tests); once the
+// Degeneracy. After 20 consecutive degenerate iterations the bounds of the basic
+// variables are widened by small random amounts (relative to their size; the
+// nonbasics stay where they are, so no infeasibility is made), which breaks the
+// ties that make a degenerate vertex cycle or stall (Beale's example is in the
+// tests); once the
 // perturbed problem is solved the stated bounds are restored, the basics
 // recomputed, and the iterations continue to an optimum of the problem as stated.
 // A stall guard stops with Stalled, and says so in the log with the phase and the

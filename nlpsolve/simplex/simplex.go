@@ -466,29 +466,24 @@ func (s *solver) scale() {
 	}
 }
 
-// perturb widens every finite bound by a small random amount (relative to the
-// bound's size), which breaks the ties that make a degenerate vertex cycle or
-// stall. Nonbasic variables move with their bound.
+// perturb widens the finite bounds of the basic variables by small random
+// amounts (relative to the bounds' size), which breaks the ties that make a
+// degenerate vertex cycle or stall: a degenerate basic now lies strictly inside
+// its bounds. The nonbasics keep their bounds and values, so that the basics
+// keep theirs and no infeasibility is made (moving the nonbasics with perturbed
+// bounds of their own made the basics of a degenerate vertex infeasible by about
+// the perturbation, which phase 1 then spent hundreds of iterations removing).
 func (s *solver) perturb() {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for k := 0; k < s.nt; k++ {
+	for _, k := range s.head {
 		if s.lo0[k] == s.up0[k] && k < s.n {
-			continue // a fixed column never enters
+			continue // a fixed column stays fixed
 		}
 		if !math.IsInf(s.lo0[k], -1) {
 			s.lo[k] = s.lo0[k] - (1+math.Abs(s.lo0[k]))*1e-7*(0.5+rng.Float64())
 		}
 		if !math.IsInf(s.up0[k], 1) {
 			s.up[k] = s.up0[k] + (1+math.Abs(s.up0[k]))*1e-7*(0.5+rng.Float64())
-		}
-		switch s.st[k] {
-		case atLo:
-			s.x[k] = s.lo[k]
-		case atUp:
-			s.x[k] = s.up[k]
-		case isFixed:
-			// A fixed row's logical becomes a narrow range: it may now move.
-			s.st[k], s.x[k] = atLo, s.lo[k]
 		}
 	}
 	s.perturbed = true

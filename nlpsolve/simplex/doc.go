@@ -68,8 +68,9 @@
 //
 // # Not yet
 //
-// No crash basis for the dual method (it starts from the slack basis), no
-// bound-flipping dual ratio test, no dual phase 1 (cost shifting), no
+// No crash for the dual method beyond trying the primal method's crash basis (kept
+// when it is dual feasible, else the slack basis), no bound-flipping dual ratio
+// test, no dual phase 1 (cost shifting), no
 // Forrest–Tomlin update (product form, refactored every 100 updates or when the eta
 // file outgrows the factors), and dense work vectors of length N+M.
 package simplex

@@ -187,3 +187,86 @@ func TestCrash(t *testing.T) {
 		}
 	}
 }
+
+// TestDualCrash checks that the dual method starts from the crash basis when
+// that basis is dual feasible, and from the slack basis, restored as it was,
+// when it is not.
+func TestDualCrash(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		// Kept: the columns the crash takes cost nothing and the others cost
+		// more than nothing, so that y = 0 and d = c ≥ 0 at the crash basis.
+		p := randomLP(80, 50, seed)
+		probe, err := newSolver(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		probe.crash()
+		for j := 0; j < p.N; j++ {
+			p.C[j] = 0.1 + float64(j%7)
+			if probe.pos[j] >= 0 {
+				p.C[j] = 0
+			}
+		}
+		s, err := newSolver(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.refactor() {
+			t.Fatal("slack basis not factored")
+		}
+		if !s.dualCrash() {
+			t.Errorf("seed %d: a dual feasible crash basis was not kept", seed)
+		}
+		res, err := Solve(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := Solve(p, &Settings{NoCrash: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != Optimal || ref.Status != Optimal || math.Abs(res.Objective-ref.Objective) > 1e-8*(1+math.Abs(ref.Objective)) {
+			t.Errorf("seed %d: from the crash basis %v %.12g, from the slack basis %v %.12g", seed, res.Status, res.Objective, ref.Status, ref.Objective)
+		}
+	}
+	// Restored: a balanced transport LP (equality rows, positive costs) has a
+	// dual feasible slack basis but a crash basis that is not.
+	lp := transport(20, 20, 5)
+	supply := 0.0
+	for i := 0; i < 20; i++ {
+		supply += lp.RowUp[i]
+		lp.RowLo[i] = lp.RowUp[i]
+	}
+	demand := 0.0
+	for j := 0; j < 20; j++ {
+		demand += lp.RowLo[20+j]
+	}
+	for j := 0; j < 20; j++ {
+		lp.RowLo[20+j] *= supply / demand
+		lp.RowUp[20+j] = lp.RowLo[20+j]
+	}
+	s, err := newSolver(lp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.refactor() {
+		t.Fatal("slack basis not factored")
+	}
+	if s.dualCrash() {
+		t.Fatal("the crash basis of a balanced transport LP was kept as dual feasible")
+	}
+	for p, k := range s.head {
+		if k != s.n+p {
+			t.Fatalf("basis position %d holds %d after the restore, want the logical %d", p, k, s.n+p)
+		}
+	}
+	for j := 0; j < s.n; j++ {
+		if s.st[j] != atLo || s.x[j] != s.lo[j] {
+			t.Fatalf("column %d: state %d, x %g after the restore, want at its lower bound", j, s.st[j], s.x[j])
+		}
+	}
+	res, err := Solve(lp, nil)
+	if err != nil || res.Status != Optimal {
+		t.Fatalf("balanced transport: %v, %v", res.Status, err)
+	}
+}

@@ -865,6 +865,9 @@ func (s *solver) run() Status {
 	}
 	s.logHeader()
 	if !s.set.NoDual {
+		if !s.set.NoCrash {
+			s.dualCrash()
+		}
 		if st, done := s.runDual(); done {
 			return st
 		}

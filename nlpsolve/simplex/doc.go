@@ -23,26 +23,35 @@
 // reduced cost has the sign of an optimum, once boxed columns sit at the bound
 // their cost prefers), as the slack basis of an LP with non-negative costs on
 // lower-bounded columns is, the dual simplex method removes the primal
-// infeasibilities one leaving row at a time (the largest violation leaves; a
-// Harris two-pass ratio test on the pivot row chooses the entering column) and
+// infeasibilities one leaving row at a time (dual steepest edge: the largest
+// violation²/‖e_rᵀB⁻¹‖² leaves, the weights exact from the slack basis and
+// updated with one more FTRAN; a Harris two-pass ratio test on the pivot row
+// chooses the entering column) and
 // needs no phase 1. It hands over to the primal method when the basis is primal
 // feasible (which then only confirms optimality), when no column can enter (the
 // primal phase 1 then decides infeasibility), or when its objective stalls.
 //
-// Primal simplex. Each iteration prices the nonbasic columns by devex (the largest
-// d_j²/w_j among the reduced costs pointing into the columns' bounds), computes the
-// entering column B⁻¹a_q (FTRAN) and the pivot row e_rᵀB⁻¹N (BTRAN, then the rows
-// of A that the row's nonzeros select), and updates the devex weights and, in phase
-// 2, the reduced costs from the pivot row. Phase 1 minimises the sum of the
+// Primal simplex. Otherwise a triangular crash basis (Bixby's, on the equality
+// rows: structural columns replace their fixed logicals where a stable pivot keeps
+// the basis triangular) replaces the slack basis, and the primal method starts from
+// it. Each iteration prices the nonbasic columns by projected steepest edge (the
+// largest d_j²/γ_j among the reduced costs pointing into the columns' bounds, γ_j
+// the squared norm of the edge direction over the reference framework of the
+// phase's starting nonbasics), computes the entering column B⁻¹a_q (FTRAN) and the
+// pivot row e_rᵀB⁻¹N (BTRAN, then the rows of A that the row's nonzeros select),
+// and updates the weights exactly (one more BTRAN) and, in phase 2, the reduced
+// costs from the pivot row. Phase 1 minimises the sum of the
 // basics' bound violations with a long-step ratio test: along the entering
 // direction that sum is piecewise linear and convex, and the step goes to the
 // breakpoint where its slope turns non-negative, passing bounds on the way. Phase
 // 2 minimises cᵀx with a two-pass Harris ratio test. An entering column that
 // reaches its own other bound first flips bound without a basis change.
 //
-// Degeneracy. After 20 consecutive degenerate iterations the bounds are widened by
-// small random amounts (relative to their size), which breaks the ties that make a
-// degenerate vertex cycle or stall (Beale's example is in the tests); once the
+// Degeneracy. After 20 consecutive degenerate iterations the bounds of the basic
+// variables are widened by small random amounts (relative to their size; the
+// nonbasics stay where they are, so no infeasibility is made), which breaks the
+// ties that make a degenerate vertex cycle or stall (Beale's example is in the
+// tests); once the
 // perturbed problem is solved the stated bounds are restored, the basics
 // recomputed, and the iterations continue to an optimum of the problem as stated.
 // A stall guard stops with Stalled, and says so in the log with the phase and the
@@ -59,8 +68,9 @@
 //
 // # Not yet
 //
-// No crash basis beyond the slack basis, no steepest-edge pricing (devex, and in
-// the dual method the largest violation), no bound-flipping dual ratio test, no
+// No crash for the dual method beyond trying the primal method's crash basis (kept
+// when it is dual feasible, else the slack basis), no bound-flipping dual ratio
+// test, no dual phase 1 (cost shifting), no
 // Forrest–Tomlin update (product form, refactored every 100 updates or when the eta
 // file outgrows the factors), and dense work vectors of length N+M.
 package simplex

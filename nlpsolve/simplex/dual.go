@@ -70,10 +70,13 @@ func (s *solver) runDual() (st Status, done bool) {
 	}
 	tol := s.feasTol
 	best, bestInf, since, retries := math.Inf(-1), math.Inf(1), 0, 0
+	// Dual steepest-edge weights ‖e_pᵀB⁻¹‖², exact (1) for the slack basis B = -I
+	// the dual method starts from; other starts begin with 1 as an estimate.
 	s.dw = make([]float64, s.m)
 	for p := range s.dw {
 		s.dw[p] = 1
 	}
+	s.tau = make([]float64, s.m)
 	for {
 		if s.iter >= s.set.IterationLimit {
 			return IterationLimit, true
@@ -89,7 +92,7 @@ func (s *solver) runDual() (st Status, done bool) {
 				return NotSolved, false
 			}
 		}
-		// Leaving row: dual devex, the largest violation² / weight.
+		// Leaving row: dual steepest edge, the largest violation² / weight.
 		r, score, toUp, sum := -1, 0.0, false, 0.0
 		for p, k := range s.head {
 			v := s.x[k]
@@ -188,16 +191,7 @@ func (s *solver) runDual() (st Status, done bool) {
 			continue
 		}
 		retries = 0
-		// Dual devex weights from the entering column.
-		wr := s.dw[r]
-		for p, a := range s.alpha {
-			if p != r && a != 0 {
-				if w := a * a / (aq * aq) * wr; w > s.dw[p] {
-					s.dw[p] = w
-				}
-			}
-		}
-		s.dw[r] = math.Max(wr/(aq*aq), 1)
+		s.updateDualWeights(r, leave, aq)
 		target := s.lo[leave]
 		if toUp {
 			target = s.up[leave]
@@ -235,4 +229,36 @@ func (s *solver) runDual() (st Status, done bool) {
 		s.iter++
 		s.report(2, 0, math.Abs(dq)) // dual feasible: no reduced cost has the wrong sign
 	}
+}
+
+// updateDualWeights updates the dual steepest-edge weights w_p = ‖ρ_p‖², ρ_p =
+// B⁻ᵀe_p, for the basis change at position r (pivot aq = α_r, s.alpha = B⁻¹a_q,
+// s.rho = ρ_r from pivotRow), before the basis changes: with τ = B⁻¹ρ_r, the new
+// rows are ρ_p' = ρ_p - (α_p/α_r)·ρ_r, so
+//
+//	w_p' = w_p - 2(α_p/α_r)·τ_p + (α_p/α_r)²·w_r,   w_r' = w_r/α_r²,
+//
+// each kept at least (α_p/α_r)²/‖a_leave‖² (ρ_p'·a_leave = -α_p/α_r), which
+// round-off could otherwise take below. w_r is recomputed exactly from ρ_r.
+func (s *solver) updateDualWeights(r, leave int, aq float64) {
+	wr := 0.0
+	for _, v := range s.rho {
+		wr += v * v
+	}
+	copy(s.tau, s.rho)
+	s.lu.SolveVec(s.tau, s.tau)
+	_, vals := s.column(leave)
+	an := 0.0
+	for _, v := range vals {
+		an += v * v
+	}
+	for p, a := range s.alpha {
+		if p == r || a == 0 {
+			continue
+		}
+		ratio := a / aq
+		w := s.dw[p] + ratio*(ratio*wr-2*s.tau[p])
+		s.dw[p] = math.Max(w, ratio*ratio/an)
+	}
+	s.dw[r] = math.Max(wr/(aq*aq), 1/an)
 }

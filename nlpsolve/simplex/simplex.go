@@ -54,6 +54,9 @@ type Settings struct {
 	// NoDual leaves out the dual simplex method that otherwise runs first from a
 	// dual feasible starting basis.
 	NoDual bool
+	// NoCrash starts the primal method from the slack basis instead of a
+	// triangular crash basis.
+	NoCrash bool
 	// LU tunes the basis factorization; nil gives sparselu's defaults.
 	LU *sparselu.Settings
 	// Log, if set, receives the iteration log.
@@ -221,13 +224,16 @@ type solver struct {
 	rho    []float64 // m: B⁻ᵀe_r
 	dValid bool      // s.d holds phase 2's reduced costs for the current basis
 	bps    []breakpoint
-	dw     []float64 // dual devex weights, per basis position
+	dw     []float64 // dual steepest-edge weights, per basis position
+	tau    []float64 // m: B⁻¹ρ_r for their update
 	// The scaled A by rows: the entries of row i are colIdx/rval[rowPtr[i]:rowPtr[i+1]].
 	rowPtr, colIdx []int
 	rval           []float64
 	rhs            []float64 // m
 	d              []float64 // nt reduced costs (valid for nonbasics)
-	w              []float64 // nt devex weights
+	w              []float64 // nt projected steepest-edge weights (nonbasics)
+	ref            []bool    // nt: the weights' reference framework
+	v              []float64 // m: B⁻ᵀ(α masked to the reference) for their update
 	prow           []float64 // nt pivot row (nonbasics)
 	colRows        []int     // scratch for a logical's column
 	colVals        []float64
@@ -243,21 +249,31 @@ type solver struct {
 // Solve minimises p's objective. The error is non-nil only for a malformed
 // problem; the outcome is Result.Status.
 func Solve(p *Problem, set *Settings) (Result, error) {
-	if err := p.check(); err != nil {
+	s, err := newSolver(p, set)
+	if err != nil {
 		return Result{}, err
+	}
+	status := s.run()
+	return s.result(p, status), nil
+}
+
+// newSolver checks p and set and sets up the solver for p.
+func newSolver(p *Problem, set *Settings) (*solver, error) {
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	s := &solver{n: p.N, m: p.M, nt: p.N + p.M}
 	if set != nil {
 		s.set = *set
 	}
 	if s.set.IterationLimit < 0 {
-		return Result{}, fmt.Errorf("%w: IterationLimit = %d, want a non-negative count", ErrInput, s.set.IterationLimit)
+		return nil, fmt.Errorf("%w: IterationLimit = %d, want a non-negative count", ErrInput, s.set.IterationLimit)
 	}
 	if t := s.set.FeasibilityTolerance; math.IsNaN(t) || t < 0 || t >= 1 {
-		return Result{}, fmt.Errorf("%w: FeasibilityTolerance = %v, want a value in [0, 1)", ErrInput, t)
+		return nil, fmt.Errorf("%w: FeasibilityTolerance = %v, want a value in [0, 1)", ErrInput, t)
 	}
 	if t := s.set.OptimalityTolerance; math.IsNaN(t) || t < 0 || t >= 1 {
-		return Result{}, fmt.Errorf("%w: OptimalityTolerance = %v, want a value in [0, 1)", ErrInput, t)
+		return nil, fmt.Errorf("%w: OptimalityTolerance = %v, want a value in [0, 1)", ErrInput, t)
 	}
 	for name, sc := range map[string][]float64{"ColScale": s.set.ColScale, "RowScale": s.set.RowScale} {
 		want := map[string]int{"ColScale": s.n, "RowScale": s.m}[name]
@@ -265,11 +281,11 @@ func Solve(p *Problem, set *Settings) (Result, error) {
 			continue
 		}
 		if len(sc) != want {
-			return Result{}, fmt.Errorf("%w: len(%s) = %d, want %d", ErrInput, name, len(sc), want)
+			return nil, fmt.Errorf("%w: len(%s) = %d, want %d", ErrInput, name, len(sc), want)
 		}
 		for i, v := range sc {
 			if !(v > 0) || math.IsInf(v, 1) {
-				return Result{}, fmt.Errorf("%w: %s[%d] = %v, want a finite positive scale", ErrInput, name, i, v)
+				return nil, fmt.Errorf("%w: %s[%d] = %v, want a finite positive scale", ErrInput, name, i, v)
 			}
 		}
 	}
@@ -286,8 +302,7 @@ func Solve(p *Problem, set *Settings) (Result, error) {
 	s.log = s.set.Log
 	s.objConst = p.ObjConstant
 	s.setup(p)
-	status := s.run()
-	return s.result(p, status), nil
+	return s, nil
 }
 
 // setup scales p and allocates the working arrays.
@@ -460,29 +475,24 @@ func (s *solver) scale() {
 	}
 }
 
-// perturb widens every finite bound by a small random amount (relative to the
-// bound's size), which breaks the ties that make a degenerate vertex cycle or
-// stall. Nonbasic variables move with their bound.
+// perturb widens the finite bounds of the basic variables by small random
+// amounts (relative to the bounds' size), which breaks the ties that make a
+// degenerate vertex cycle or stall: a degenerate basic now lies strictly inside
+// its bounds. The nonbasics keep their bounds and values, so that the basics
+// keep theirs and no infeasibility is made (moving the nonbasics with perturbed
+// bounds of their own made the basics of a degenerate vertex infeasible by about
+// the perturbation, which phase 1 then spent hundreds of iterations removing).
 func (s *solver) perturb() {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for k := 0; k < s.nt; k++ {
+	for _, k := range s.head {
 		if s.lo0[k] == s.up0[k] && k < s.n {
-			continue // a fixed column never enters
+			continue // a fixed column stays fixed
 		}
 		if !math.IsInf(s.lo0[k], -1) {
 			s.lo[k] = s.lo0[k] - (1+math.Abs(s.lo0[k]))*1e-7*(0.5+rng.Float64())
 		}
 		if !math.IsInf(s.up0[k], 1) {
 			s.up[k] = s.up0[k] + (1+math.Abs(s.up0[k]))*1e-7*(0.5+rng.Float64())
-		}
-		switch s.st[k] {
-		case atLo:
-			s.x[k] = s.lo[k]
-		case atUp:
-			s.x[k] = s.up[k]
-		case isFixed:
-			// A fixed row's logical becomes a narrow range: it may now move.
-			s.st[k], s.x[k] = atLo, s.lo[k]
 		}
 	}
 	s.perturbed = true
@@ -855,10 +865,23 @@ func (s *solver) run() Status {
 	}
 	s.logHeader()
 	if !s.set.NoDual {
+		if !s.set.NoCrash {
+			s.dualCrash()
+		}
 		if st, done := s.runDual(); done {
 			return st
 		}
 		s.dValid = false
+	}
+	if s.iter == 0 && !s.set.NoCrash {
+		// The slack basis is not dual feasible (or the dual method is off): the
+		// primal method starts from a triangular crash basis instead.
+		if k := s.crash(); k > 0 {
+			s.logf("Crash basis: %d structural columns\n", k)
+			if !s.refactor() {
+				return NumericalFailure
+			}
+		}
 	}
 	best, sinceBest, noBlock := math.Inf(1), 0, 0
 	stallLimit := 2000 + 2*s.nt
@@ -894,9 +917,7 @@ func (s *solver) run() Status {
 			if phase == 2 && lastPhase == 1 {
 				s.logf("** Feasible solution. Value of objective = %16.8f\n", s.objective())
 			}
-			for k := range s.w {
-				s.w[k] = 1
-			}
+			s.resetReference()
 			best, sinceBest = math.Inf(1), 0
 			lastPhase = phase
 		}
@@ -978,24 +999,10 @@ func (s *solver) run() Status {
 			continue
 		}
 		leave := s.head[r]
-		// Devex weights from the pivot row.
+		// Projected steepest-edge weights from the pivot row.
 		s.pivotRow(r)
+		s.updatePrimalWeights(q, r, leave)
 		aq := s.alpha[r]
-		wq := s.w[q]
-		for k := 0; k < s.nt; k++ {
-			if s.st[k] == isBasic || s.st[k] == isFixed || k == q {
-				continue
-			}
-			if v := s.prow[k] / aq; v != 0 {
-				s.w[k] = math.Max(s.w[k], v*v*wq)
-			}
-		}
-		s.w[leave] = math.Max(wq/(aq*aq), 1)
-		if s.w[leave] > 1e12 {
-			for k := range s.w {
-				s.w[k] = 1
-			}
-		}
 		// Basis change.
 		if toUp {
 			s.st[leave], s.x[leave] = atUp, s.up[leave]
@@ -1034,9 +1041,6 @@ func (s *solver) run() Status {
 			s.perturb()
 			everPerturbed = true
 			s.logf("Bounds perturbed after %d degenerate iterations\n", degenerate)
-			if !s.refactor() {
-				return NumericalFailure
-			}
 		}
 	}
 }

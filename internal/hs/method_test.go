@@ -67,3 +67,25 @@ func TestDegenerateSwapRestores(t *testing.T) {
 		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at %.10g or below", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
 	}
 }
+
+// TestCrawlRepaired: HS109 from a perturbed start (δ 0.1, the first) crawled
+// through 1,000 phase-1 iterations, the sum of infeasibilities falling by 1e-4
+// an iteration while the reduced gradient grew to 1e10 next to a nearly
+// singular basis; the crawl guard exchanges the basic column that carries the
+// dependence, and the solve is optimal in about 230 iterations. The limit of
+// 500 fails without the guard.
+func TestCrawlRepaired(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a 230-iteration solve")
+	}
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.IterationLimit = 500
+	c := &startCase{p: problemNumber(t, 109), delta: 0.1, k: 1}
+	solveFrom(c, opt)
+	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.relErr > defaultTol {
+		t.Errorf("%s: %v after %d iterations, objective %.10g, %v; want Locally Optimal at %.10g", c.name(), c.status, c.iters, c.obj, c.fails, c.p.Optimum)
+	}
+}

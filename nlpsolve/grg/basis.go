@@ -527,3 +527,59 @@ func (s *solver) slacksIn() (bool, error) {
 	_, err := s.factor(s.cur.jac, true)
 	return true, err
 }
+
+// crawlGuard watches for a crawl: over crawlWindow iterations of one phase the
+// objective hardly moves while the reduced gradient grows a hundredfold, the
+// mark of a basis drifting towards singularity along the path (HS101 and HS109
+// from perturbed starts: 900 phase-1 iterations with the reduced gradient
+// growing to 1e8 and the sum of infeasibilities falling by 1e-4 each), which
+// the tangent test of illConditioned does not see when the superbasics hardly
+// move.
+type crawlGuard struct {
+	n     int
+	phase int
+	obj   [crawlWindow]float64
+	rg    [crawlWindow]float64
+}
+
+const crawlWindow = 10
+
+// crawling records an iteration and reports whether the last crawlWindow of
+// them crawl.
+func (c *crawlGuard) crawling(phase int, obj, rg float64) bool {
+	if phase != c.phase {
+		*c = crawlGuard{phase: phase}
+	}
+	k := c.n % crawlWindow
+	oldObj, oldRG := c.obj[k], c.rg[k]
+	c.obj[k], c.rg[k] = obj, rg
+	c.n++
+	if c.n <= crawlWindow {
+		return false
+	}
+	return rg > 100*oldRG && math.Abs(oldObj-obj) <= 1e-3*(1+math.Abs(obj))
+}
+
+// dependentBasic is the basis position of the structural basic variable that
+// carries most of the basis's near dependence: with B nearly singular, y =
+// B⁻ᵀc_B is large along the left singular vector of its least singular value,
+// and B⁻¹y points along the right one, whose largest entry is that column's.
+// -1 when no structural variable is basic.
+func (s *solver) dependentBasic() (int, error) {
+	if s.m == 0 || !s.luOK {
+		return -1, nil
+	}
+	if err := s.lu.SolveVec(s.w, s.y); err != nil {
+		return -1, err
+	}
+	p, worst := -1, 0.0
+	for q, j := range s.head {
+		if j >= s.n || (s.colPtr[j+1]-s.colPtr[j] == 1 && s.constantColumn(j)) {
+			continue
+		}
+		if v := math.Abs(s.w[q]); v > worst {
+			p, worst = q, v
+		}
+	}
+	return p, nil
+}

@@ -622,6 +622,7 @@ func (s *solver) run() (Result, error) {
 	xPrev := make([]float64, s.nt)
 	rPrev := make([]float64, s.nt)
 	xAcc := make([]float64, s.nt) // the point the last line search accepted
+	var crawl crawlGuard
 	havePrev := false
 	pending := false // s.d holds a negative-curvature direction for the next iteration
 	skipNewton := false
@@ -697,6 +698,18 @@ func (s *solver) run() (Result, error) {
 			shown = s.sumInf(s.cur)
 		}
 		s.logf("%4d phase %d obj %-14.8g rg %-9.3g nsb %d\n", iter, s.phase, shown, res.RGMax, len(sb))
+		if crawl.crawling(s.phase, shown, res.RGMax) && s.repairs < maxRepairs {
+			if p, err := s.dependentBasic(); err != nil {
+				return res, err
+			} else if p >= 0 {
+				if ok, err := s.repair(p); err != nil {
+					return res, err
+				} else if ok {
+					crawl = crawlGuard{}
+					continue
+				}
+			}
+		}
 		if s.set.Progress != nil {
 			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: shown, RGMax: res.RGMax, Superbasics: len(sb)})
 		}

@@ -603,3 +603,43 @@ func TestPivotToleranceRowScales(t *testing.T) {
 		})
 	}
 }
+
+// TestCrawlGuard: ten iterations of one phase in which the objective hardly
+// moves while the reduced gradient grows a hundredfold are a crawl; a moving
+// objective, a slower growth, or a change of phase are not.
+func TestCrawlGuard(t *testing.T) {
+	type it struct {
+		phase   int
+		obj, rg float64
+	}
+	crawl := func(phase int, obj0, dobj, rg0, grow float64, n int) []it {
+		var s []it
+		for k := 0; k < n; k++ {
+			s = append(s, it{phase, obj0 - dobj*float64(k), rg0 * math.Pow(grow, float64(k))})
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		its  []it
+		want int // the first iteration (from 0) reported crawling, -1 for none
+	}{
+		{"rg growing 2x, objective flat", crawl(1, 11.33, 1e-4, 100, 2, 20), 10},
+		{"rg growing 1.5x: 58x in ten, not enough", crawl(1, 11.33, 1e-4, 100, 1.5, 20), -1},
+		{"rg growing 1.7x: 200x in ten", crawl(1, 11.33, 1e-4, 100, 1.7, 20), 10},
+		{"objective falling", crawl(1, 100, 1, 100, 2, 20), -1},
+		{"rg flat", crawl(1, 11.33, 1e-4, 100, 1, 20), -1},
+		{"phase change restarts the window", append(crawl(1, 11.33, 1e-4, 100, 2, 8), crawl(2, 11.33, 1e-4, 1e4, 2, 8)...), -1},
+	} {
+		var g crawlGuard
+		got := -1
+		for k, x := range tc.its {
+			if g.crawling(x.phase, x.obj, x.rg) && got < 0 {
+				got = k
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: crawling first at iteration %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

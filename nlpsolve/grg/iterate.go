@@ -323,10 +323,28 @@ func (s *solver) tryStep(alpha float64, sb []int) (bool, error) {
 		t.x[j] = math.Max(s.lo[j], math.Min(s.up[j], s.cur.x[j]+alpha*s.d[j]))
 		s.pred += s.r[j] * (t.x[j] - s.cur.x[j])
 	}
+	q := 0.0
+	if s.corrAlpha > 0 {
+		q = (alpha / s.corrAlpha) * (alpha / s.corrAlpha)
+	}
 	for p, j := range s.head[:s.m] {
-		t.x[j] = s.cur.x[j] + alpha*s.dB[p]
+		t.x[j] = s.cur.x[j] + alpha*s.dB[p] + q*s.corr[p]
 	}
 	return s.restore(t)
+}
+
+// keepCorrection records restoration's correction to the tangent prediction of
+// the basics at the trial point of step alpha, for the later trials of the line
+// search (tryStep). Corrections at round-off (linear rows) are dropped.
+func (s *solver) keepCorrection(alpha float64) {
+	for p, j := range s.head[:s.m] {
+		c := s.trial.x[j] - (s.cur.x[j] + alpha*s.dB[p])
+		if math.Abs(c) <= 1e-12*(1+math.Abs(s.trial.x[j])) {
+			c = 0
+		}
+		s.corr[p] = c
+	}
+	s.corrAlpha = alpha
 }
 
 // violation returns the basic variable of the trial point that leaves its
@@ -447,6 +465,8 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 	// from a perturbed start: 60 cuts from 1 to 0.92758 and no trial).
 	// Illinois: each further cut for the same variable halves cur's weight.
 	cutK, cutW := -1, 1.0
+	s.corrAlpha = 0
+	defer func() { s.corrAlpha = 0 }()
 	for tries := 0; tries < 60; tries++ {
 		if !haveBest && alpha*maxAbs(s.d) < 1e-15*(1+maxAbs(s.cur.x)) {
 			return lsFail, -1, nil
@@ -464,6 +484,7 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 				first = false
 				continue
 			} else if k >= 0 {
+				s.keepCorrection(alpha)
 				if haveBest {
 					break
 				}
@@ -488,6 +509,9 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 			}
 		}
 		cutK, cutW = -1, 1
+		if ok {
+			s.keepCorrection(alpha)
+		}
 		ft := s.obj(s.trial)
 		armijo := ok && ft <= f0+1e-4*math.Min(s.pred, 0)+1e-14*math.Abs(f0)
 		if haveBest && (!armijo || ft >= bestF) {

@@ -197,7 +197,13 @@ type solver struct {
 	spare       *point  // polish's copy of the point before a step
 	bb          float64 // Barzilai–Borwein step of the last iteration, 0 if none
 	pred        float64 // tryStep's first-order change of the objective along the projected path
-	escapes     int     // moves along negative curvature (second.go)
+	// corr is restoration's correction to the basics' tangent prediction at the
+	// last restored trial of the line search, at step corrAlpha (0: none yet);
+	// tryStep starts the later trials' restorations from the second-order
+	// predictor cur + α·dB + (α/corrAlpha)²·corr.
+	corr      []float64 // m
+	corrAlpha float64
+	escapes   int // moves along negative curvature (second.go)
 	// The reduced Hessian negativeCurvature formed and found no negative
 	// curvature in, over curvCand (column a of curvCols is variable
 	// curvCand[a]'s, by position in curvCand), for cornerProbe; nil otherwise.
@@ -342,6 +348,7 @@ func (s *solver) alloc(lo, up []float64) {
 	s.cur, s.trial, s.best = s.newPoint(), s.newPoint(), s.newPoint()
 	s.luJac = make([]float64, len(s.rowIdx))
 	s.y, s.w, s.v, s.dB = make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
+	s.corr = make([]float64, m)
 	s.r, s.d = make([]float64, nt), make([]float64, nt)
 	if s.set.Memory > 0 {
 		s.mem.init(s.set.Memory, nt)

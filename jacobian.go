@@ -68,7 +68,11 @@ func (inst *instance) jacobianPattern() []engine.Pattern {
 }
 
 func (inst *instance) patternOf(q int) engine.Pattern {
-	return engine.PatternOf(&inst.specs[q], inst.varIndex, func(vb int) int { return len(inst.vars[vb].L) })
+	varSize := func(vb int) int { return len(inst.vars[vb].L) }
+	if inst.structs != nil && inst.structs[q] != nil {
+		return inst.structs[q].Coloured(varSize)
+	}
+	return engine.PatternOf(&inst.specs[q], inst.varIndex, varSize)
 }
 
 // jacobian evaluates the blocks' Jacobians at x.

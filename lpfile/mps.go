@@ -260,7 +260,7 @@ func unquote(s string) string {
 }
 
 func (m *mpsReader) column(f []string) error {
-	if _, err := strconv.ParseFloat(f[len(f)-1], 64); len(f) == 3 && unquote(f[1]) == "MARKER" && err != nil {
+	if len(f) == 3 && unquote(f[1]) == "MARKER" && !parses(f[2]) {
 		switch unquote(f[2]) {
 		case "INTORG":
 			m.integer = true
@@ -317,6 +317,12 @@ func (m *mpsReader) column(f []string) error {
 		}
 	}
 	return nil
+}
+
+// parses says s reads as a number.
+func parses(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 func (m *mpsReader) rowOf(f []string, k int) (int, error) {

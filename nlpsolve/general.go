@@ -770,7 +770,7 @@ func (g *general) directJacobian(ge *genEq, jac []float64) {
 	e := &g.p.Equations[ge.ei]
 	if pt.Linear && e.Defines < 0 && !ge.rowTried {
 		ge.rowTried = true
-		ge.rowGroups = rowColouring(pt, len(pt.GroupCols))
+		ge.rowGroups = rowColouring(pt, len(pt.GroupCols), func(vb int) int { return g.p.Vars[vb].Size() })
 	}
 	if ge.rowGroups != nil {
 		g.rowJacobian(ge, e, jac)
@@ -838,28 +838,40 @@ func (g *general) rowJacobian(ge *genEq, e *Equation, jac []float64) {
 // takes limit groups or more (the column groups are then no more), and before
 // the pass when the work it would take (the squares of the columns' lengths)
 // exceeds the limit times the entries, the least a column-group evaluation costs.
-func rowColouring(pt *Pattern, limit int) [][]int32 {
+func rowColouring(pt *Pattern, limit int, varSize func(vb int) int) [][]int32 {
 	nrows := len(pt.RowStart) - 1
 	if nrows <= 1 || len(pt.Var) == 0 {
 		return nil
 	}
-	// Columns: the distinct (block, element) pairs, numbered by sorting.
-	keys := make([]int64, len(pt.Var))
-	for t := range pt.Var {
-		keys[t] = int64(pt.Var[t])<<32 | int64(pt.Elem[t])
-	}
-	uniq := slices.Clone(keys)
-	slices.Sort(uniq)
-	uniq = slices.Compact(uniq)
-	col := make([]int32, len(keys))
-	colStart := make([]int, len(uniq)+1)
-	for t, k := range keys {
-		c, _ := slices.BinarySearch(uniq, k)
-		col[t] = int32(c)
+	// Columns: the distinct (block, element) pairs, numbered through per-block
+	// tables.
+	tabs := map[int32][]int32{}
+	col := make([]int32, len(pt.Var))
+	colStart := []int{0}
+	lastVB, tab := int32(-1), []int32(nil)
+	for t, vb := range pt.Var {
+		if vb != lastVB {
+			lastVB, tab = vb, tabs[vb]
+		}
+		if tab == nil {
+			tab = make([]int32, varSize(int(vb)))
+			for i := range tab {
+				tab[i] = -1
+			}
+			tabs[vb] = tab
+		}
+		c := tab[pt.Elem[t]]
+		if c < 0 {
+			c = int32(len(colStart) - 1)
+			tab[pt.Elem[t]] = c
+			colStart = append(colStart, 0)
+		}
+		col[t] = c
 		colStart[c+1]++
 	}
+	ncols := len(colStart) - 1
 	work := 0
-	for c := range uniq {
+	for c := range ncols {
 		n := colStart[c+1]
 		if n >= limit {
 			return nil // that many rows share a column: as many groups at least
@@ -867,11 +879,11 @@ func rowColouring(pt *Pattern, limit int) [][]int32 {
 		work += n * n
 		colStart[c+1] += colStart[c]
 	}
-	if work > limit*len(keys) {
+	if work > limit*len(col) {
 		return nil
 	}
-	colRows := make([]int32, len(keys))
-	fill := slices.Clone(colStart[:len(uniq)])
+	colRows := make([]int32, len(col))
+	fill := slices.Clone(colStart[:ncols])
 	for t, c := range col {
 		colRows[fill[c]] = pt.Row[t]
 		fill[c]++

@@ -26,6 +26,27 @@ type Pattern struct {
 	Linear       bool
 	GroupCols    [][][2]int32
 	GroupEntries [][]int32
+	// Colour, when not nil, fills GroupCols and GroupEntries, which stay nil until
+	// the general method needs them: the Jacobian of a linear block that comes
+	// from row groups never does.
+	Colour func(*Pattern)
+}
+
+// coloured fills the column groups if they are not yet.
+func (p *Pattern) coloured() {
+	if p.Colour != nil {
+		p.Colour(p)
+		p.Colour = nil
+	}
+}
+
+// longestRow is the most entries of a row of p, the fewest column groups p can have.
+func (p *Pattern) longestRow() int {
+	n := 0
+	for r := 0; r+1 < len(p.RowStart); r++ {
+		n = max(n, p.RowStart[r+1]-p.RowStart[r])
+	}
+	return n
 }
 
 // PatternFunc returns the Jacobian pattern of equation ei of the problem.
@@ -770,12 +791,22 @@ func (g *general) directJacobian(ge *genEq, jac []float64) {
 	e := &g.p.Equations[ge.ei]
 	if pt.Linear && e.Defines < 0 && !ge.rowTried {
 		ge.rowTried = true
-		ge.rowGroups = rowColouring(pt, len(pt.GroupCols), func(vb int) int { return g.p.Vars[vb].Size() })
+		size := func(vb int) int { return g.p.Vars[vb].Size() }
+		if pt.Colour != nil {
+			// The column groups are not known yet: fewer row groups than the
+			// longest row are fewer than they, and they are not needed.
+			ge.rowGroups = rowColouring(pt, pt.longestRow(), size)
+		}
+		if ge.rowGroups == nil {
+			pt.coloured()
+			ge.rowGroups = rowColouring(pt, len(pt.GroupCols), size)
+		}
 	}
 	if ge.rowGroups != nil {
 		g.rowJacobian(ge, e, jac)
 		return
 	}
+	pt.coloured()
 	b := e.Block
 	if ge.jv == nil {
 		ge.jv = make([]float64, b.Rows())

@@ -35,6 +35,12 @@ func (s *Pattern) Coloured(varSize func(vb int) int) Pattern {
 	return out
 }
 
+// StructureOf is PatternOf without the colouring (Pattern.Coloured completes it).
+func StructureOf(e *Equation, index map[*Symbol]int) Pattern {
+	w := &statWalker{}
+	return structureOf(e, w.equation(e), index)
+}
+
 // structureOf enumerates the Jacobian structure of equation e, whose walk is ep:
 // PatternOf without the colouring.
 func structureOf(e *Equation, ep eqPattern, index map[*Symbol]int) Pattern {

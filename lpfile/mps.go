@@ -121,10 +121,11 @@ func readMPS(r io.Reader, src string) (*Program, error) {
 	m := &mpsReader{src: src, p: &Program{}, seen: map[string]int{}, rows: map[string]int{}, cols: map[string]int{}, lastCol: -1, dropCheck: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	var fields []string // the line's fields, reused from line to line
 	for sc.Scan() {
 		m.line++
 		text := sc.Text()
-		fields := strings.Fields(text)
+		fields = appendFields(fields[:0], text)
 		if len(fields) == 0 || text[0] == '*' {
 			continue
 		}
@@ -148,6 +149,25 @@ func readMPS(r io.Reader, src string) (*Program, error) {
 		return nil, m.errorf("after this line: %v", err)
 	}
 	return nil, m.errorf("the file ended early, after this line, without ENDATA")
+}
+
+// appendFields appends the fields of s, as strings.Fields splits it (around runs
+// of Unicode white space), to dst.
+func appendFields(dst []string, s string) []string {
+	start := -1
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				dst, start = append(dst, s[start:i]), -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }
 
 func (m *mpsReader) errorf(format string, args ...any) error {

@@ -286,6 +286,9 @@ func (m *Model) Freeze(modifiables ...Modifiable) error {
 	if err != nil {
 		return err
 	}
+	// The kept instance is solved again after the modifiables change: its
+	// patterns are enumerated at each solve, not kept from the statistics.
+	inst.structs = nil
 	index := make(map[*Variable]int, len(inst.vars))
 	for i, v := range inst.vars {
 		index[v] = i

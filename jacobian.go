@@ -68,8 +68,22 @@ func (inst *instance) jacobianPattern() []engine.Pattern {
 }
 
 func (inst *instance) patternOf(q int) engine.Pattern {
-	return engine.PatternOf(&inst.specs[q], inst.varIndex, func(vb int) int { return len(inst.vars[vb].L) })
+	if inst.structs != nil && inst.structs[q] != nil {
+		return inst.structs[q].Coloured(inst.varSize)
+	}
+	return engine.PatternOf(&inst.specs[q], inst.varIndex, inst.varSize)
 }
+
+// structureOf is patternOf without the colouring (Pattern.Coloured completes it).
+func (inst *instance) structureOf(q int) engine.Pattern {
+	if inst.structs != nil && inst.structs[q] != nil {
+		return *inst.structs[q]
+	}
+	return engine.StructureOf(&inst.specs[q], inst.varIndex)
+}
+
+// varSize is the number of elements of variable block vb.
+func (inst *instance) varSize(vb int) int { return len(inst.vars[vb].L) }
 
 // jacobian evaluates the blocks' Jacobians at x.
 func (inst *instance) jacobian(pats []engine.Pattern, x [][]float64) *SparseJacobian {

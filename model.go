@@ -232,6 +232,10 @@ type instance struct {
 	// block of each variable symbol: for the Jacobian's structure.
 	specs    []engine.Equation
 	varIndex map[*engine.Symbol]int
+	// structs are the Jacobian structures the statistics enumerated (nil for an
+	// equation they counted by formula), which patternOf colours rather than
+	// enumerate again.
+	structs []*engine.Pattern
 }
 
 // useDevice moves the instance's blocks to be (nil: the CPU) unless they are there.
@@ -319,7 +323,7 @@ func (m *Model) compile() (*instance, error) {
 	for i, v := range inst.vars {
 		syms[i] = t.variable(v)
 	}
-	inst.stats = engine.Stats(inst.specs, syms)
+	inst.stats, inst.structs = engine.StatsAndStructures(inst.specs, syms, inst.varIndex)
 	return inst, nil
 }
 

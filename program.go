@@ -62,22 +62,28 @@ func (c *Container) AddProgram(name string, p *lpfile.Program) (m *Model, err er
 		// The columns of kind k, their coefficients and their costs.
 		var cols []string
 		var idx []int // the columns' indices in p
-		var aLabels, cLabels [][]string
+		var cLabels [][]string
 		var aValues, cValues []float64
-		for _, r := range p.Rows {
-			for _, en := range r.Entries {
-				if col := p.Columns[en.Index]; int(col.Kind) == k {
-					aLabels, aValues = append(aLabels, []string{r.Name, col.Name}), append(aValues, en.Coef)
-				}
-			}
-		}
+		at := make([]int, len(p.Columns)) // a column's position in cols, -1 for another kind
 		for j, col := range p.Columns {
+			at[j] = -1
 			if int(col.Kind) != k {
 				continue
 			}
+			at[j] = len(cols)
 			cols, idx = append(cols, col.Name), append(idx, j)
 			if v, ok := cost[j]; ok {
 				cLabels, cValues = append(cLabels, []string{col.Name}), append(cValues, v)
+			}
+		}
+		// A's records by their positions (row, then column), not their labels:
+		// the sets are made of the program's rows and these columns, in order.
+		var aPos []int64
+		for i, r := range p.Rows {
+			for _, en := range r.Entries {
+				if q := at[en.Index]; q >= 0 {
+					aPos, aValues = append(aPos, int64(i)*int64(len(idx))+int64(q)), append(aValues, en.Coef)
+				}
 			}
 		}
 		if len(cols) == 0 {
@@ -92,7 +98,7 @@ func (c *Container) AddProgram(name string, p *lpfile.Program) (m *Model, err er
 			x.Lo[q], x.Up[q] = p.Columns[j].Lo, p.Columns[j].Up
 		}
 		a := try(c.AddSparseParameter("A"+sfx, rows, set))
-		tryErr(a.SetRecords(aLabels, aValues))
+		tryErr(a.setRecordsAt(aPos, aValues, func(r int) []string { return a.labelsAt(aPos[r]) }))
 		cst := try(c.AddSparseParameter("cost"+sfx, set))
 		tryErr(cst.SetRecords(cLabels, cValues))
 		lhs, obj = Add(lhs, Sum(Mul(a, x), set)), Add(obj, Sum(Mul(cst, x), set))

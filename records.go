@@ -57,6 +57,27 @@ func (p *Parameter) SetRecords(labels [][]string, values []float64) error {
 		}
 		pos[k] = at
 	}
+	return p.setRecordsAt(pos, values, func(k int) []string { return labels[k] })
+}
+
+// setRecordsAt is SetRecords with the records' row-major positions pos (in the
+// domain) in place of their labels; labelsOf(k) names record k in errors. The
+// parameter keeps pos when it is in order.
+func (p *Parameter) setRecordsAt(pos []int64, values []float64, labelsOf func(k int) []string) error {
+	for k, v := range values {
+		if math.IsNaN(v) {
+			return fmt.Errorf("nnopt: parameter %q: record %d %s is NaN; want a number", p.name, k, quoteLabels(p.name, labelsOf(k)))
+		}
+	}
+	if slices.IsSorted(pos) {
+		for k := 1; k < len(pos); k++ {
+			if pos[k] == pos[k-1] {
+				return fmt.Errorf("nnopt: parameter %q: records %d and %d are both %s", p.name, k-1, k, quoteLabels(p.name, labelsOf(k)))
+			}
+		}
+		p.recs, p.Values = pos, slices.Clone(values)
+		return nil
+	}
 	order := make([]int, len(pos))
 	for k := range order {
 		order[k] = k
@@ -66,7 +87,7 @@ func (p *Parameter) SetRecords(labels [][]string, values []float64) error {
 	for k, o := range order {
 		recs[k], vals[k] = pos[o], values[o]
 		if k > 0 && recs[k] == recs[k-1] {
-			return fmt.Errorf("nnopt: parameter %q: records %d and %d are both %s", p.name, order[k-1], o, quoteLabels(p.name, labels[o]))
+			return fmt.Errorf("nnopt: parameter %q: records %d and %d are both %s", p.name, order[k-1], o, quoteLabels(p.name, labelsOf(o)))
 		}
 	}
 	p.recs, p.Values = recs, vals

@@ -121,9 +121,12 @@ func (inst *instance) patterns() nlpsolve.PatternFunc {
 		if ei < 0 || ei >= len(inst.eqs) {
 			return nil, fmt.Errorf("no equation %d", ei)
 		}
-		bp := inst.patternOf(ei)
+		bp := inst.structureOf(ei)
 		return &nlpsolve.Pattern{RowStart: bp.RowStart, Row: bp.Row, Var: bp.VB, Elem: bp.Elem, Active: bp.Active,
-			Linear: bp.Linear, GroupCols: bp.GroupCols, GroupEntries: bp.GroupEntries}, nil
+			Linear: bp.Linear, Colour: func(p *nlpsolve.Pattern) {
+				c := bp.Coloured(inst.varSize)
+				p.GroupCols, p.GroupEntries = c.GroupCols, c.GroupEntries
+			}}, nil
 	}
 }
 

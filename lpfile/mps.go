@@ -121,10 +121,11 @@ func readMPS(r io.Reader, src string) (*Program, error) {
 	m := &mpsReader{src: src, p: &Program{}, seen: map[string]int{}, rows: map[string]int{}, cols: map[string]int{}, lastCol: -1, dropCheck: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	var fields []string // the line's fields, reused from line to line
 	for sc.Scan() {
 		m.line++
 		text := sc.Text()
-		fields := strings.Fields(text)
+		fields = appendFields(fields[:0], text)
 		if len(fields) == 0 || text[0] == '*' {
 			continue
 		}
@@ -148,6 +149,25 @@ func readMPS(r io.Reader, src string) (*Program, error) {
 		return nil, m.errorf("after this line: %v", err)
 	}
 	return nil, m.errorf("the file ended early, after this line, without ENDATA")
+}
+
+// appendFields appends the fields of s, as strings.Fields splits it (around runs
+// of Unicode white space), to dst.
+func appendFields(dst []string, s string) []string {
+	start := -1
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				dst, start = append(dst, s[start:i]), -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }
 
 func (m *mpsReader) errorf(format string, args ...any) error {
@@ -260,7 +280,7 @@ func unquote(s string) string {
 }
 
 func (m *mpsReader) column(f []string) error {
-	if _, err := strconv.ParseFloat(f[len(f)-1], 64); len(f) == 3 && unquote(f[1]) == "MARKER" && err != nil {
+	if len(f) == 3 && unquote(f[1]) == "MARKER" && !parses(f[2]) {
 		switch unquote(f[2]) {
 		case "INTORG":
 			m.integer = true
@@ -317,6 +337,12 @@ func (m *mpsReader) column(f []string) error {
 		}
 	}
 	return nil
+}
+
+// parses says s reads as a number.
+func parses(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 func (m *mpsReader) rowOf(f []string, k int) (int, error) {

@@ -26,6 +26,27 @@ type Pattern struct {
 	Linear       bool
 	GroupCols    [][][2]int32
 	GroupEntries [][]int32
+	// Colour, when not nil, fills GroupCols and GroupEntries, which stay nil until
+	// the general method needs them: the Jacobian of a linear block that comes
+	// from row groups never does.
+	Colour func(*Pattern)
+}
+
+// coloured fills the column groups if they are not yet.
+func (p *Pattern) coloured() {
+	if p.Colour != nil {
+		p.Colour(p)
+		p.Colour = nil
+	}
+}
+
+// longestRow is the most entries of a row of p, the fewest column groups p can have.
+func (p *Pattern) longestRow() int {
+	n := 0
+	for r := 0; r+1 < len(p.RowStart); r++ {
+		n = max(n, p.RowStart[r+1]-p.RowStart[r])
+	}
+	return n
 }
 
 // PatternFunc returns the Jacobian pattern of equation ei of the problem.
@@ -89,6 +110,12 @@ type genEq struct {
 	pos    []int    // per pattern entry: position in the Jacobian, or -1 (fixed element)
 	cached []float64
 	jv     []float64
+	// rowGroups, for a linear direct equation, are groups of its block rows no two
+	// of which share a column, when there are fewer of them than column groups:
+	// its Jacobian then comes from one adjoint sweep per row group
+	// (rowJacobian). rowTried says they were looked for.
+	rowGroups [][]int32
+	rowTried  bool
 	// Rows that read eliminated variables (general_coupled.go): the pattern until
 	// the setup has derived, per block row, the composite columns rcol; for rows by
 	// adjoint sweeps their Jacobian positions rpos, the adjoint weights w and the
@@ -761,7 +788,26 @@ func (g *general) directJacobian(ge *genEq, jac []float64) {
 		}
 		return
 	}
-	b := g.p.Equations[ge.ei].Block
+	e := &g.p.Equations[ge.ei]
+	if pt.Linear && e.Defines < 0 && !ge.rowTried {
+		ge.rowTried = true
+		size := func(vb int) int { return g.p.Vars[vb].Size() }
+		if pt.Colour != nil {
+			// The column groups are not known yet: fewer row groups than the
+			// longest row are fewer than they, and they are not needed.
+			ge.rowGroups = rowColouring(pt, pt.longestRow(), size)
+		}
+		if ge.rowGroups == nil {
+			pt.coloured()
+			ge.rowGroups = rowColouring(pt, len(pt.GroupCols), size)
+		}
+	}
+	if ge.rowGroups != nil {
+		g.rowJacobian(ge, e, jac)
+		return
+	}
+	pt.coloured()
+	b := e.Block
 	if ge.jv == nil {
 		ge.jv = make([]float64, b.Rows())
 	}
@@ -787,6 +833,129 @@ func (g *general) directJacobian(ge *genEq, jac []float64) {
 			}
 		}
 	}
+}
+
+// rowJacobian evaluates the Jacobian of a linear direct equation by one adjoint
+// sweep per row group (ge.rowGroups): the weights are 1 on the group's rows, whose
+// entries lie in distinct columns, so each entry's value is its column's adjoint.
+// The sweeps add into g.seed, which is all zeros before and after.
+func (g *general) rowJacobian(ge *genEq, e *Equation, jac []float64) {
+	pt := ge.pat
+	ge.cached = make([]float64, len(pt.Var))
+	w := make([]float64, e.Block.Rows())
+	for _, rows := range ge.rowGroups {
+		for _, r := range rows {
+			w[r] = 1
+		}
+		e.Block.VJP(w, g.seed)
+		for _, r := range rows {
+			w[r] = 0
+			for t := pt.RowStart[r]; t < pt.RowStart[r+1]; t++ {
+				v := g.seed[pt.Var[t]][pt.Elem[t]]
+				ge.cached[t] = v
+				if pos := ge.pos[t]; pos >= 0 {
+					jac[pos] = v
+				}
+			}
+		}
+		for _, vb := range e.Vars {
+			clear(g.seed[vb])
+		}
+	}
+}
+
+// rowColouring groups the rows of pattern pt greedily, in order, so that no two
+// rows of a group have an entry in the same column. It returns nil where that
+// takes limit groups or more (the column groups are then no more), and before
+// the pass when the work it would take (the squares of the columns' lengths)
+// exceeds the limit times the entries, the least a column-group evaluation costs.
+func rowColouring(pt *Pattern, limit int, varSize func(vb int) int) [][]int32 {
+	nrows := len(pt.RowStart) - 1
+	if nrows <= 1 || len(pt.Var) == 0 {
+		return nil
+	}
+	// Columns: the distinct (block, element) pairs, numbered through per-block
+	// tables.
+	tabs := map[int32][]int32{}
+	col := make([]int32, len(pt.Var))
+	colStart := []int{0}
+	lastVB, tab := int32(-1), []int32(nil)
+	for t, vb := range pt.Var {
+		if vb != lastVB {
+			lastVB, tab = vb, tabs[vb]
+		}
+		if tab == nil {
+			tab = make([]int32, varSize(int(vb)))
+			for i := range tab {
+				tab[i] = -1
+			}
+			tabs[vb] = tab
+		}
+		c := tab[pt.Elem[t]]
+		if c < 0 {
+			c = int32(len(colStart) - 1)
+			tab[pt.Elem[t]] = c
+			colStart = append(colStart, 0)
+		}
+		col[t] = c
+		colStart[c+1]++
+	}
+	ncols := len(colStart) - 1
+	work := 0
+	for c := range ncols {
+		n := colStart[c+1]
+		if n >= limit {
+			return nil // that many rows share a column: as many groups at least
+		}
+		work += n * n
+		colStart[c+1] += colStart[c]
+	}
+	if work > limit*len(col) {
+		return nil
+	}
+	colRows := make([]int32, len(col))
+	fill := slices.Clone(colStart[:ncols])
+	for t, c := range col {
+		colRows[fill[c]] = pt.Row[t]
+		fill[c]++
+	}
+	colour := make([]int32, nrows)
+	for r := range colour {
+		colour[r] = -1
+	}
+	var forbidden []int // forbidden[k] == r+1: a row sharing a column with r has colour k
+	ngroups := 0
+	for r := 0; r < nrows; r++ {
+		if pt.RowStart[r] == pt.RowStart[r+1] {
+			continue // no entries: no sweep needs it
+		}
+		for t := pt.RowStart[r]; t < pt.RowStart[r+1]; t++ {
+			c := col[t]
+			for _, q := range colRows[colStart[c]:colStart[c+1]] {
+				if k := colour[q]; k >= 0 {
+					forbidden[k] = r + 1
+				}
+			}
+		}
+		k := 0
+		for k < ngroups && forbidden[k] == r+1 {
+			k++
+		}
+		if k == ngroups {
+			if ngroups++; ngroups >= limit {
+				return nil
+			}
+			forbidden = append(forbidden, 0)
+		}
+		colour[r] = int32(k)
+	}
+	groups := make([][]int32, ngroups)
+	for r, k := range colour {
+		if k >= 0 {
+			groups[k] = append(groups[k], int32(r))
+		}
+	}
+	return groups
 }
 
 // marginals runs one adjoint sweep of objSeed·objective - Σ y_i·row_i (the objective

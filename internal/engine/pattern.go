@@ -21,10 +21,31 @@ type Pattern struct {
 // index gives the variable block of each variable symbol, varSize the elements of
 // each block.
 func PatternOf(e *Equation, index map[*Symbol]int, varSize func(vb int) int) Pattern {
+	w := &statWalker{}
+	out := structureOf(e, w.equation(e), index)
+	out.colour(varSize)
+	return out
+}
+
+// Coloured returns the structure s (from StatsAndStructures) with its columns
+// coloured, as PatternOf returns it; s is not changed.
+func (s *Pattern) Coloured(varSize func(vb int) int) Pattern {
+	out := *s
+	out.colour(varSize)
+	return out
+}
+
+// StructureOf is PatternOf without the colouring (Pattern.Coloured completes it).
+func StructureOf(e *Equation, index map[*Symbol]int) Pattern {
+	w := &statWalker{}
+	return structureOf(e, w.equation(e), index)
+}
+
+// structureOf enumerates the Jacobian structure of equation e, whose walk is ep:
+// PatternOf without the colouring.
+func structureOf(e *Equation, ep eqPattern, index map[*Symbol]int) Pattern {
 	var out Pattern
 	p := &out
-	w := &statWalker{}
-	ep := w.equation(e)
 	nrows := Size(e.Domain)
 	p.Linear = true
 	var rows []int32
@@ -72,7 +93,6 @@ func PatternOf(e *Equation, index map[*Symbol]int, varSize func(vb int) int) Pat
 		p.Active = make([]bool, nrows)
 		enumerate(ep.rows, ep.rowMasks, func(val *slotVals) { p.Active[linear(ep.rows, val)] = true })
 	}
-	p.colour(varSize)
 	return out
 }
 

@@ -422,11 +422,20 @@ func reduceCovered(occs []occ) []occ {
 
 // jacobianCount counts distinct (row, element) pairs of a variable's occurrences.
 func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
+	if n, ok := quickCount(rows, rowMasks, occs); ok {
+		return n
+	}
+	return enumeratedCount(rows, rowMasks, occs)
+}
+
+// quickCount counts the distinct (row, element) pairs of a variable's occurrences
+// by formula where it can (ok); otherwise they must be enumerated.
+func quickCount(rows []slot, rowMasks []maskC, occs []occ) (n int, ok bool) {
 	pats, kerns := splitOccs(occs)
 	if len(pats) == 1 && len(kerns) == 0 && !pats[0].shifted() {
 		o := pats[0]
 		if n, ok := countPattern(uniqueSlots(rows, o.slots), dedupMasks(append(append([]maskC(nil), rowMasks...), o.masks...))); ok {
-			return n
+			return n, true
 		}
 	}
 	if len(pats) == 0 && len(kerns) == 1 && len(rowMasks) == 0 {
@@ -438,12 +447,22 @@ func jacobianCount(rows []slot, rowMasks []maskC, occs []occ) int {
 					n *= s.set.Size
 				}
 			}
-			return n
+			return n, true
 		}
 	}
-	seen := map[[2]int]bool{}
-	eachJacobianEntry(rows, rowMasks, pats, kerns, func(row, elem int) { seen[[2]int{row, elem}] = true })
-	return len(seen)
+	return 0, false
+}
+
+// enumeratedCount counts the distinct (row, element) pairs of a variable's
+// occurrences by enumerating them.
+func enumeratedCount(rows []slot, rowMasks []maskC, occs []occ) int {
+	pats, kerns := splitOccs(occs)
+	// The pairs as row<<32|elem keys, sorted and counted once each: a map of the
+	// pairs cost more than the enumeration on LPs of thousands of entries.
+	var keys []int64
+	eachJacobianEntry(rows, rowMasks, pats, kerns, func(row, elem int) { keys = append(keys, int64(row)<<32|int64(elem)) })
+	slices.Sort(keys)
+	return len(slices.Compact(keys))
 }
 
 // splitOccs separates a variable's occurrences into index patterns, less those another
@@ -639,7 +658,23 @@ func (w *statWalker) equation(e *Equation) eqPattern {
 // Stats are the statistics of the equations over the variables vars (their
 // elements count as variables whether the equations read them or not).
 func Stats(eqs []Equation, vars []*Symbol) Statistics {
+	st, _ := StatsAndStructures(eqs, vars, nil)
+	return st
+}
+
+// StatsAndStructures is Stats, and with index (the variable block of each variable
+// symbol, as PatternOf takes it) not nil, it also returns the Jacobian structure
+// (PatternOf less the colouring; Pattern.Coloured completes it) of each equation
+// whose Jacobian count has to enumerate the entries of some variable: the count
+// comes from that structure, which holds the same entries, so that a caller who
+// needs the pattern later does not enumerate them again. The other equations'
+// structures are nil.
+func StatsAndStructures(eqs []Equation, vars []*Symbol, index map[*Symbol]int) (Statistics, []*Pattern) {
 	var st Statistics
+	var structs []*Pattern
+	if index != nil {
+		structs = make([]*Pattern, len(eqs))
+	}
 	for _, v := range vars {
 		st.Variables += Size(v.Domain)
 	}
@@ -650,8 +685,39 @@ func Stats(eqs []Equation, vars []*Symbol) Statistics {
 		ep := w.equation(&eqs[i])
 		rows, rowMasks, byVar := ep.rows, ep.rowMasks, ep.byVar
 		st.Constraints += ep.nrows
-		for _, v := range ep.order {
-			st.JacobianNonzeros += jacobianCount(rows, rowMasks, byVar[v])
+		counts, counted := make([]int, len(ep.order)), make([]bool, len(ep.order))
+		quick, quickEntries := true, 0
+		for k, v := range ep.order {
+			n, ok := quickCount(rows, rowMasks, byVar[v])
+			counts[k], counted[k], quick = n, ok, quick && ok
+			if ok {
+				quickEntries += n
+			}
+		}
+		// The structure enumerates the variables counted by formula too: only
+		// where they add about one entry a row at most (an LP's row with a
+		// slack), not a dense block beside a sparse one.
+		if !quick && index != nil && quickEntries <= ep.nrows+64 {
+			sp := structureOf(&eqs[i], ep, index)
+			structs[i] = &sp
+			perBlock := map[int32]int{}
+			for _, vb := range sp.VB {
+				perBlock[vb]++
+			}
+			for k, v := range ep.order {
+				if !counted[k] {
+					counts[k] = perBlock[int32(index[v])]
+					counted[k] = true
+				}
+			}
+		}
+		for k, v := range ep.order {
+			if !counted[k] {
+				counts[k] = enumeratedCount(rows, rowMasks, byVar[v])
+			}
+		}
+		for k, v := range ep.order {
+			st.JacobianNonzeros += counts[k]
 			var nl []occ
 			for _, o := range byVar[v] {
 				if o.nonlinear {
@@ -689,7 +755,7 @@ func Stats(eqs []Equation, vars []*Symbol) Statistics {
 		}
 	}
 	st.HessianDiagonal, st.HessianBelowDiagonal = hessianCounts(w.pairs)
-	return st
+	return st, structs
 }
 
 type varPair struct{ a, b *Symbol }

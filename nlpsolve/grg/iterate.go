@@ -1026,8 +1026,11 @@ func (s *solver) run() (Result, error) {
 			// the superbasics' moves, a nearly singular basis (HS109 from a
 			// perturbed start: a bus voltage basic with tangent 1.3e6 for a
 			// move of 1.8e3 stopped every step at 8e-9, too little to show a
-			// decrease): exchange it for a superbasic and price again.
-			if limPos >= 0 && s.head[limPos] < s.n && s.repairs < maxRepairs {
+			// decrease): exchange it for a superbasic and price again. An
+			// artificial too (HS109 from two other starts: tangents of 4e11 and
+			// 6e14); here, unlike after a step that reached a bound, the
+			// search has nothing better to offer than its exchange.
+			if limPos >= 0 && s.repairs < maxRepairs {
 				if ok, err := s.repair(limPos); err != nil {
 					return res, err
 				} else if ok {

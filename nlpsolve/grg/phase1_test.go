@@ -19,6 +19,20 @@ func hs98() (*Slacked, []float64, []float64, error) {
 	return hs95(32.97, 25.12, -124.08, -173.02)
 }
 
+// fromOrigin builds a problem of hs95's family and its start x = 0 (slacks
+// set from the rows).
+func fromOrigin(t *testing.T, build func() (*Slacked, []float64, []float64, error)) (p *Slacked, x, lo, up []float64) {
+	t.Helper()
+	p, lo, up, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, err = p.Start(make([]float64, 6)); err != nil {
+		t.Fatal(err)
+	}
+	return p, x, lo, up
+}
+
 // hs95 builds HS95-HS98 from their four rows' constants.
 func hs95(b1, b2, b3, b4 float64) (*Slacked, []float64, []float64, error) {
 	lin := [4][6]float64{
@@ -85,14 +99,7 @@ func TestPhase1HeldInequality(t *testing.T) {
 		pin  bool
 		want float64
 	}{{false, 3.1358091}, {true, 4.071246357}} {
-		p, lo, up, err := hs97()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := p.Start(make([]float64, 6))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, x, lo, up := fromOrigin(t, hs97)
 		res, err := Solve(p, x, lo, up, &Settings{Phase1PinHeldRows: tc.pin, Phase1ObjectiveWeight: -1})
 		if err != nil || res.Status != Optimal {
 			t.Fatalf("Phase1PinHeldRows %v: %v, err %v", tc.pin, res.Status, err)
@@ -119,14 +126,7 @@ func TestPhase1Composite(t *testing.T) {
 		weight float64
 		want   float64
 	}{{0, 3.1358091}, {-1, 4.071246357}} {
-		p, lo, up, err := hs98()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := p.Start(make([]float64, 6))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, x, lo, up := fromOrigin(t, hs98)
 		var log strings.Builder
 		res, err := Solve(p, x, lo, up, &Settings{Phase1ObjectiveWeight: tc.weight, Log: &log})
 		if err != nil || res.Status != Optimal {
@@ -209,15 +209,8 @@ func TestCurvedCrossing(t *testing.T) {
 // naming the setting, not a silent phase 1 without (NaN) or with an infinite one.
 func TestPhase1WeightRefused(t *testing.T) {
 	for _, w := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		p, lo, up, err := hs97()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := p.Start(make([]float64, 6))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = Solve(p, x, lo, up, &Settings{Phase1ObjectiveWeight: w})
+		p, x, lo, up := fromOrigin(t, hs97)
+		_, err := Solve(p, x, lo, up, &Settings{Phase1ObjectiveWeight: w})
 		if err == nil || !strings.Contains(err.Error(), "Phase1ObjectiveWeight") {
 			t.Errorf("weight %v: error %v, want one naming Phase1ObjectiveWeight", w, err)
 		}

@@ -55,12 +55,6 @@ func (s *solver) cornerProbe(sb []int, rtol float64) (bool, error) {
 	if len(cand) == 0 {
 		return false, nil
 	}
-	inward := func(j int) float64 {
-		if s.st[j] == nbUpper {
-			return -1
-		}
-		return 1
-	}
 	model := s.cornerModel(sb)
 	f0 := s.cur.f
 	bestDec := 1e-10 * (1 + math.Abs(f0))
@@ -79,7 +73,7 @@ func (s *solver) cornerProbe(sb []int, rtol float64) (bool, error) {
 		}
 		clear(dir)
 		for _, j := range move {
-			dir[j] = inward(j)
+			dir[j] = s.inward(j)
 		}
 		vars = append(vars[:0], move...)
 		if model != nil {

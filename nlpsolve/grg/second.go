@@ -232,18 +232,7 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 		}
 	}
 	s.curvCand, s.curvCols = cand, cols // for cornerProbe, if nothing is found
-	// inward is +1 for a nonbasic at its lower bound, -1 at its upper, 0 for a
-	// superbasic: the sign its move must have.
-	inward := func(j int) float64 {
-		switch s.st[j] {
-		case nbLower:
-			return 1
-		case nbUpper:
-			return -1
-		}
-		return 0
-	}
-	keep := make([]int, k) // the candidates still free to move, by index in cand
+	keep := make([]int, k)              // the candidates still free to move, by index in cand
 	for a := range keep {
 		keep[a] = a
 	}
@@ -280,7 +269,7 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 		// The weight each sign would move outwards.
 		var outw [2]float64 // sign +1, sign -1
 		for a, ca := range keep {
-			w := inward(cand[ca])
+			w := s.inward(cand[ca])
 			if w == 0 || math.Abs(vec[a]) <= 1e-9 {
 				continue
 			}
@@ -308,7 +297,7 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 		}
 		next := keep[:0:0]
 		for a, ca := range keep {
-			if w := inward(cand[ca]); w != 0 && math.Abs(vec[a]) > 1e-9 && better*vec[a]*w < 0 {
+			if w := s.inward(cand[ca]); w != 0 && math.Abs(vec[a]) > 1e-9 && better*vec[a]*w < 0 {
 				continue
 			}
 			next = append(next, ca)
@@ -517,4 +506,16 @@ func (s *solver) trustUpdate(alpha, df float64) {
 	case rho > 0.75 && step >= 0.99*s.delta:
 		s.delta *= 2
 	}
+}
+
+// inward is the sign a move of variable j must have: +1 for a nonbasic at its
+// lower bound, -1 at its upper, 0 for any other.
+func (s *solver) inward(j int) float64 {
+	switch s.st[j] {
+	case nbLower:
+		return 1
+	case nbUpper:
+		return -1
+	}
+	return 0
 }

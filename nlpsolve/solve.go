@@ -174,8 +174,10 @@ type Result struct {
 // variable's bounds (with a Result of Status Infeasible); Optimize sends both to
 // SolveGeneral. Cancelling ctx stops at the current point with UserInterrupt.
 // Optimal means a projected gradient within Settings.GradientTolerance at a point
-// where no short step releasing the superbasics that sit on a bound with a zero
-// derivative (at most 24 of them) lowers the objective (corner.go).
+// where, with at most 60 variables inside their bounds, the reduced Hessian over
+// them has no negative curvature to move along (curvature.go), and no short step
+// releasing the superbasics that sit on a bound with a zero derivative (at most 24
+// of them) lowers the objective (corner.go).
 func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Result, error) {
 	start := time.Now()
 	if ctx == nil {
@@ -425,9 +427,13 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 			if corners >= maxCornerMoves {
 				return Optimal, iter
 			}
-			// Stationary: unless releasing a weakly active bound lowers f
+			// Stationary: unless the reduced Hessian curves down
+			// (curvature.go) or releasing a weakly active bound lowers f
 			// (corner.go).
-			fNew, moved := o.corner(s, f, g, sNew, gNew)
+			fNew, moved := o.curvature(s, f, g, sNew, gNew)
+			if !moved {
+				fNew, moved = o.corner(s, f, g, sNew, gNew)
+			}
 			if !moved {
 				return Optimal, iter
 			}

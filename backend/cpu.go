@@ -270,10 +270,13 @@ const (
 	parallelMinCheap = 1 << 17 // the rest: memory-bound, so only very long loops gain
 )
 
+// parallelParts is how many ranges inParallel splits n elements into.
+func parallelParts(threads, n, least int) int { return min(threads, 4, n/least) }
+
 // inParallel runs fn over [0, n) in one contiguous range per thread (at most 4) when n
 // is large enough, else in one call.
 func inParallel(threads, n, least int, fn func(lo, hi int)) {
-	parts := min(threads, 4, n/least)
+	parts := parallelParts(threads, n, least)
 	if parts <= 1 {
 		fn(0, n)
 		return
@@ -453,7 +456,15 @@ func (c *CPU) compute(op Op, n int, a *args, dst []float64) {
 	if costly(op.Code) {
 		least = parallelMin
 	}
-	inParallel(c.parts(), n, least, func(lo, hi int) { values(op, a, dst[lo:hi], lo, hi) })
+	if parallelParts(c.parts(), n, least) <= 1 {
+		// No closure on this path, so the caller's args stay on its stack: most
+		// calls of a small model's evaluation are short, and a heap copy each was
+		// a third of its time.
+		values(op, a, dst[:n], 0, n)
+		return
+	}
+	shared := *a // the goroutines' copy
+	inParallel(c.parts(), n, least, func(lo, hi int) { values(op, &shared, dst[lo:hi], lo, hi) })
 }
 
 // accumulate adds the commonest linear codes on ungathered arguments straight into

@@ -141,10 +141,10 @@ func (b *Block) rootInRows(rows backend.Vector) bool {
 func (b *Block) toRows(dst, src backend.Vector) {
 	n := dst.Len()
 	if b.rowOnV == nil {
-		b.be.Map(opCopy, n, set(dst), inAt(src, b.rowMapIx))
+		mapOn(b.be, opCopy, n, set(dst), inAt(src, b.rowMapIx))
 		return
 	}
-	b.be.Map(opMuls, n, set(dst), inAt(src, b.rowMapIx), in(b.rowOnV))
+	mapOn(b.be, opMuls, n, set(dst), inAt(src, b.rowMapIx), in(b.rowOnV))
 }
 
 // refresh starts a forward sweep: the tangents of the last one are stale, and the
@@ -245,10 +245,10 @@ func (b *Block) seed(buf *backend.Vector, own, w backend.Vector) {
 // row map.
 func (b *Block) scatterRows(dst, w backend.Vector) {
 	if b.rowOnV == nil {
-		b.be.Map(opCopy, w.Len(), accAt(dst, b.rowMapIx), in(w))
+		mapOn(b.be, opCopy, w.Len(), accAt(dst, b.rowMapIx), in(w))
 		return
 	}
-	b.be.Map(opMuls, w.Len(), accAt(dst, b.rowMapIx), in(w), in(b.rowOnV))
+	mapOn(b.be, opMuls, w.Len(), accAt(dst, b.rowMapIx), in(w), in(b.rowOnV))
 }
 
 // VJPOn adds Jᵀ·w to g.

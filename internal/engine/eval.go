@@ -125,7 +125,7 @@ func (n *Node) arg(i int, x backend.Vector) backend.In {
 
 // clearVec sets v to zeros.
 func clearVec(be backend.Backend, v backend.Vector) {
-	be.Map(opZero, v.Len(), set(v))
+	mapOn(be, opZero, v.Len(), set(v))
 }
 
 // The sweeps dispatch through the operation table (ops.go). Variable references
@@ -189,4 +189,16 @@ func (n *Node) backwardTangent() {
 		return
 	}
 	ops[n.Op].pullback(n, n.ad, adjdotOf)
+}
+
+// mapOn is be.Map. On the CPU the call is direct, so that the arguments' slice
+// stays on the caller's stack: passed through the interface it escapes, one heap
+// allocation per operation, which was most of the garbage of a small model's
+// evaluation. Other backends get a copy.
+func mapOn(be backend.Backend, op backend.Op, n int, out backend.Out, in ...backend.In) {
+	if c, ok := be.(*backend.CPU); ok {
+		c.Map(op, n, out, in...)
+		return
+	}
+	be.Map(op, n, out, append([]backend.In(nil), in...)...)
 }

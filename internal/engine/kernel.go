@@ -141,7 +141,7 @@ func (n *Node) kernelTangent() {
 				ks.sum = be.NewVector(n.Size)
 			}
 			ks.dev.ApplyOn(be, ks.sum, n.kernelVecs(i, a.d))
-			be.Map(opCopy, n.Size, accAt(n.d, nil), in(ks.sum))
+			mapOn(be, opCopy, n.Size, accAt(n.d, nil), in(ks.sum))
 		}
 		if first {
 			clearVec(be, n.d)

@@ -106,11 +106,11 @@ func productPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []ma
 }
 
 func binaryForward(n *Node) {
-	n.dev.be.Map(backend.Op{Code: binaryCodes[n.Op]}, n.Size, set(n.v), n.arg(0, n.Args[0].v), n.arg(1, n.Args[1].v))
+	mapOn(n.dev.be, backend.Op{Code: binaryCodes[n.Op]}, n.Size, set(n.v), n.arg(0, n.Args[0].v), n.arg(1, n.Args[1].v))
 }
 
 func negForward(n *Node) {
-	n.dev.be.Map(opNegs, n.Size, set(n.v), n.arg(0, n.Args[0].v))
+	mapOn(n.dev.be, opNegs, n.Size, set(n.v), n.arg(0, n.Args[0].v))
 }
 
 // addTangent serves a + b and a - b.
@@ -118,13 +118,13 @@ func addTangent(n *Node) {
 	be, d, a, b := n.dev.be, n.d, n.Args[0], n.Args[1]
 	switch {
 	case a.Constant && n.Op == OpAdd:
-		be.Map(opCopy, n.Size, set(d), n.arg(1, b.d))
+		mapOn(be, opCopy, n.Size, set(d), n.arg(1, b.d))
 	case a.Constant:
-		be.Map(opNegs, n.Size, set(d), n.arg(1, b.d))
+		mapOn(be, opNegs, n.Size, set(d), n.arg(1, b.d))
 	case b.Constant:
-		be.Map(opCopy, n.Size, set(d), n.arg(0, a.d))
+		mapOn(be, opCopy, n.Size, set(d), n.arg(0, a.d))
 	default:
-		be.Map(backend.Op{Code: binaryCodes[n.Op]}, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.d))
+		mapOn(be, backend.Op{Code: binaryCodes[n.Op]}, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.d))
 	}
 }
 
@@ -132,11 +132,11 @@ func mulTangent(n *Node) {
 	be, d, a, b := n.dev.be, n.d, n.Args[0], n.Args[1]
 	switch {
 	case a.Constant:
-		be.Map(opMuls, n.Size, set(d), n.arg(0, a.v), n.arg(1, b.d))
+		mapOn(be, opMuls, n.Size, set(d), n.arg(0, a.v), n.arg(1, b.d))
 	case b.Constant:
-		be.Map(opMuls, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.v))
+		mapOn(be, opMuls, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.v))
 	default:
-		be.Map(backend.Op{Code: backend.MulPair}, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.v), n.arg(0, a.v), n.arg(1, b.d))
+		mapOn(be, backend.Op{Code: backend.MulPair}, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.v), n.arg(0, a.v), n.arg(1, b.d))
 	}
 }
 
@@ -144,56 +144,56 @@ func divTangent(n *Node) {
 	be, d, a, b := n.dev.be, n.d, n.Args[0], n.Args[1]
 	switch {
 	case a.Constant: // -x·ẏ/y²
-		be.Map(backend.Op{Code: backend.DivAdjoint}, n.Size, set(d), n.arg(1, b.d), n.arg(0, a.v), n.arg(1, b.v))
+		mapOn(be, backend.Op{Code: backend.DivAdjoint}, n.Size, set(d), n.arg(1, b.d), n.arg(0, a.v), n.arg(1, b.v))
 	case b.Constant:
-		be.Map(backend.Op{Code: backend.Div}, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.v))
+		mapOn(be, backend.Op{Code: backend.Div}, n.Size, set(d), n.arg(0, a.d), n.arg(1, b.v))
 	default:
-		be.Map(backend.Op{Code: backend.DivTangent}, n.Size, set(d), n.arg(0, a.d), n.arg(0, a.v), n.arg(1, b.v), n.arg(1, b.d))
+		mapOn(be, backend.Op{Code: backend.DivTangent}, n.Size, set(d), n.arg(0, a.d), n.arg(0, a.v), n.arg(1, b.v), n.arg(1, b.d))
 	}
 }
 
 func negTangent(n *Node) {
-	n.dev.be.Map(opNegs, n.Size, set(n.d), n.arg(0, n.Args[0].d))
+	mapOn(n.dev.be, opNegs, n.Size, set(n.d), n.arg(0, n.Args[0].d))
 }
 
 // addPullback serves a + b and a - b, in both sweeps (they are linear).
 func addPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	be, dv := n.dev.be, &n.dev
 	if da := adjOf(n.Args[0]); da != nil {
-		be.Map(opCopy, n.Size, adjOut(n.Args[0], da, dv.Gather[0]), in(w))
+		mapOn(be, opCopy, n.Size, adjOut(n.Args[0], da, dv.Gather[0]), in(w))
 	}
 	if db := adjOf(n.Args[1]); db != nil {
 		op := opCopy
 		if n.Op == OpSub {
 			op = opNegs
 		}
-		be.Map(op, n.Size, adjOut(n.Args[1], db, dv.Gather[1]), in(w))
+		mapOn(be, op, n.Size, adjOut(n.Args[1], db, dv.Gather[1]), in(w))
 	}
 }
 
 func negPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	if da := adjOf(n.Args[0]); da != nil {
-		n.dev.be.Map(opNegs, n.Size, adjOut(n.Args[0], da, n.dev.Gather[0]), in(w))
+		mapOn(n.dev.be, opNegs, n.Size, adjOut(n.Args[0], da, n.dev.Gather[0]), in(w))
 	}
 }
 
 func mulPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	be, dv, a, b := n.dev.be, &n.dev, n.Args[0], n.Args[1]
 	if da := adjOf(a); da != nil {
-		be.Map(opMuls, n.Size, adjOut(a, da, dv.Gather[0]), in(w), n.arg(1, b.v))
+		mapOn(be, opMuls, n.Size, adjOut(a, da, dv.Gather[0]), in(w), n.arg(1, b.v))
 	}
 	if db := adjOf(b); db != nil {
-		be.Map(opMuls, n.Size, adjOut(b, db, dv.Gather[1]), in(w), n.arg(0, a.v))
+		mapOn(be, opMuls, n.Size, adjOut(b, db, dv.Gather[1]), in(w), n.arg(0, a.v))
 	}
 }
 
 func divPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	be, dv, a, b := n.dev.be, &n.dev, n.Args[0], n.Args[1]
 	if da := adjOf(a); da != nil {
-		be.Map(backend.Op{Code: backend.Div}, n.Size, adjOut(a, da, dv.Gather[0]), in(w), n.arg(1, b.v))
+		mapOn(be, backend.Op{Code: backend.Div}, n.Size, adjOut(a, da, dv.Gather[0]), in(w), n.arg(1, b.v))
 	}
 	if db := adjOf(b); db != nil {
-		be.Map(backend.Op{Code: backend.DivAdjoint}, n.Size, adjOut(b, db, dv.Gather[1]), in(w), n.arg(0, a.v), n.arg(1, b.v))
+		mapOn(be, backend.Op{Code: backend.DivAdjoint}, n.Size, adjOut(b, db, dv.Gather[1]), in(w), n.arg(0, a.v), n.arg(1, b.v))
 	}
 }
 
@@ -201,16 +201,16 @@ func mulBackwardTangent(n *Node, w, wd backend.Vector) {
 	be, dv, a, b := n.dev.be, &n.dev, n.Args[0], n.Args[1]
 	if a.ad != nil {
 		if b.Constant {
-			be.Map(opMuls, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), n.arg(1, b.v))
+			mapOn(be, opMuls, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), n.arg(1, b.v))
 		} else {
-			be.Map(backend.Op{Code: backend.MulPair}, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), n.arg(1, b.v), in(w), n.arg(1, b.d))
+			mapOn(be, backend.Op{Code: backend.MulPair}, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), n.arg(1, b.v), in(w), n.arg(1, b.d))
 		}
 	}
 	if b.ad != nil {
 		if a.Constant {
-			be.Map(opMuls, n.Size, accAt(b.ad, dv.Gather[1]), in(wd), n.arg(0, a.v))
+			mapOn(be, opMuls, n.Size, accAt(b.ad, dv.Gather[1]), in(wd), n.arg(0, a.v))
 		} else {
-			be.Map(backend.Op{Code: backend.MulPair}, n.Size, accAt(b.ad, dv.Gather[1]), in(wd), n.arg(0, a.v), in(w), n.arg(0, a.d))
+			mapOn(be, backend.Op{Code: backend.MulPair}, n.Size, accAt(b.ad, dv.Gather[1]), in(wd), n.arg(0, a.v), in(w), n.arg(0, a.d))
 		}
 	}
 }
@@ -219,9 +219,9 @@ func divBackwardTangent(n *Node, w, wd backend.Vector) {
 	be, dv, a, b := n.dev.be, &n.dev, n.Args[0], n.Args[1]
 	if a.ad != nil {
 		if b.Constant {
-			be.Map(backend.Op{Code: backend.Div}, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), n.arg(1, b.v))
+			mapOn(be, backend.Op{Code: backend.Div}, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), n.arg(1, b.v))
 		} else { // ẇ/q - w·q̇/q²
-			be.Map(backend.Op{Code: backend.DivTangent}, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), in(w), n.arg(1, b.v), n.arg(1, b.d))
+			mapOn(be, backend.Op{Code: backend.DivTangent}, n.Size, accAt(a.ad, dv.Gather[0]), in(wd), in(w), n.arg(1, b.v), n.arg(1, b.d))
 		}
 	}
 	if b.ad != nil {
@@ -229,6 +229,6 @@ func divBackwardTangent(n *Node, w, wd backend.Vector) {
 		if !a.Constant {
 			xd = n.arg(0, a.d)
 		}
-		be.Map(backend.Op{Code: backend.DivCurvature}, n.Size, accAt(b.ad, dv.Gather[1]), xd, in(w), n.arg(0, a.v), in(wd), n.arg(1, b.v), n.arg(1, b.d))
+		mapOn(be, backend.Op{Code: backend.DivCurvature}, n.Size, accAt(b.ad, dv.Gather[1]), xd, in(w), n.arg(0, a.v), in(wd), n.arg(1, b.v), n.arg(1, b.d))
 	}
 }

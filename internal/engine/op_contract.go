@@ -18,7 +18,7 @@ func (n *Node) operand(i int, src backend.Vector, slot int) (backend.Vector, boo
 		return src, t
 	}
 	dst := dv.scratch[slot]
-	dv.be.Map(opCopy, perm.Len(), set(dst), inAt(src, perm))
+	mapOn(dv.be, opCopy, perm.Len(), set(dst), inAt(src, perm))
 	return dst, false
 }
 
@@ -49,7 +49,7 @@ func (n *Node) accumulate(i int, dst, w, other backend.Vector, otherT bool) {
 		}
 		tmp := dv.scratch[4]
 		be.Gemm(false, !otherT, c.m, c.k, c.n, 1, w, other, 0, tmp)
-		be.Map(opCopy, dv.permA.Len(), accAt(dst, dv.permA), in(tmp))
+		mapOn(be, opCopy, dv.permA.Len(), accAt(dst, dv.permA), in(tmp))
 		return
 	}
 	// B (k×n) += op(A)ᵀ (k×m) · W (m×n).
@@ -63,7 +63,7 @@ func (n *Node) accumulate(i int, dst, w, other backend.Vector, otherT bool) {
 	}
 	tmp := dv.scratch[5]
 	be.Gemm(!otherT, false, c.k, c.n, c.m, 1, other, w, 0, tmp)
-	be.Map(opCopy, dv.permB.Len(), accAt(dst, dv.permB), in(tmp))
+	mapOn(be, opCopy, dv.permB.Len(), accAt(dst, dv.permB), in(tmp))
 }
 
 func contractForward(n *Node) {

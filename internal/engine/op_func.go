@@ -95,23 +95,23 @@ func funcPatterns(w *statWalker, e *Term, scope map[*Axis]binding, masks []maskC
 }
 
 func funcForward(n *Node) {
-	n.dev.be.Map(backend.Op{Code: backend.FuncValue, Fn: n.Fn, P: n.P}, n.Size, set(n.v), n.arg(0, n.Args[0].v))
+	mapOn(n.dev.be, backend.Op{Code: backend.FuncValue, Fn: n.Fn, P: n.P}, n.Size, set(n.v), n.arg(0, n.Args[0].v))
 }
 
 func funcTangent(n *Node) {
 	a := n.Args[0]
-	n.dev.be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.Fn, P: n.P}, n.Size, set(n.d), n.arg(0, a.v), in(n.v), n.arg(0, a.d))
+	mapOn(n.dev.be, backend.Op{Code: backend.FuncTangent, Fn: n.Fn, P: n.P}, n.Size, set(n.d), n.arg(0, a.v), in(n.v), n.arg(0, a.d))
 }
 
 func funcPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	if a := n.Args[0]; adjOf(a) != nil {
-		n.dev.be.Map(backend.Op{Code: backend.FuncTangent, Fn: n.Fn, P: n.P}, n.Size, adjOut(a, adjOf(a), n.dev.Gather[0]), n.arg(0, a.v), in(n.v), in(w))
+		mapOn(n.dev.be, backend.Op{Code: backend.FuncTangent, Fn: n.Fn, P: n.P}, n.Size, adjOut(a, adjOf(a), n.dev.Gather[0]), n.arg(0, a.v), in(n.v), in(w))
 	}
 }
 
 func funcBackwardTangent(n *Node, w, wd backend.Vector) {
 	if a := n.Args[0]; a.ad != nil {
-		n.dev.be.Map(backend.Op{Code: backend.FuncCurvature, Fn: n.Fn, P: n.P}, n.Size, accAt(a.ad, n.dev.Gather[0]),
+		mapOn(n.dev.be, backend.Op{Code: backend.FuncCurvature, Fn: n.Fn, P: n.P}, n.Size, accAt(a.ad, n.dev.Gather[0]),
 			n.arg(0, a.v), in(n.v), n.arg(0, a.d), in(w), in(wd))
 	}
 }

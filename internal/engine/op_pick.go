@@ -54,7 +54,7 @@ var opPick = backend.Op{Code: backend.Pick}
 func pickForward(n *Node) {
 	a, b := n.arg(0, n.Args[0].v), n.arg(1, n.Args[1].v)
 	p, q := n.picks(a, b)
-	n.dev.be.Map(opPick, n.Size, set(n.v), p, q, a, b)
+	mapOn(n.dev.be, opPick, n.Size, set(n.v), p, q, a, b)
 }
 
 func pickTangent(n *Node) {
@@ -67,7 +67,7 @@ func pickTangent(n *Node) {
 	if !B.Constant {
 		db = n.arg(1, B.d)
 	}
-	n.dev.be.Map(opPick, n.Size, set(n.d), p, q, da, db)
+	mapOn(n.dev.be, opPick, n.Size, set(n.d), p, q, da, db)
 }
 
 // pickPullback serves both sweeps: the rule is linear in w once the values have
@@ -77,9 +77,9 @@ func pickPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	be, dv := n.dev.be, &n.dev
 	p, q := n.picks(n.arg(0, A.v), n.arg(1, B.v))
 	if da := adjOf(A); da != nil {
-		be.Map(opPick, n.Size, adjOut(A, da, dv.Gather[0]), p, q, in(w), in(n.zeros()))
+		mapOn(be, opPick, n.Size, adjOut(A, da, dv.Gather[0]), p, q, in(w), in(n.zeros()))
 	}
 	if db := adjOf(B); db != nil {
-		be.Map(opPick, n.Size, adjOut(B, db, dv.Gather[1]), p, q, in(n.zeros()), in(w))
+		mapOn(be, opPick, n.Size, adjOut(B, db, dv.Gather[1]), p, q, in(n.zeros()), in(w))
 	}
 }

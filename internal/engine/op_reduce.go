@@ -109,32 +109,32 @@ func lowerWhere(l *lowerer, n *Node, t *Term, idx []*Axis) error {
 func sumForward(n *Node) {
 	be, a := n.dev.be, n.Args[0]
 	clearVec(be, n.v)
-	be.Map(opCopy, a.Size, accAt(n.v, n.dev.Reduce), in(a.v))
+	mapOn(be, opCopy, a.Size, accAt(n.v, n.dev.Reduce), in(a.v))
 }
 
 func sumTangent(n *Node) {
 	be, a := n.dev.be, n.Args[0]
 	clearVec(be, n.d)
-	be.Map(opCopy, a.Size, accAt(n.d, n.dev.Reduce), in(a.d))
+	mapOn(be, opCopy, a.Size, accAt(n.d, n.dev.Reduce), in(a.d))
 }
 
 func sumPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	if da := adjOf(n.Args[0]); da != nil {
-		n.dev.be.Map(opCopy, n.Args[0].Size, adjOut(n.Args[0], da, nil), inAt(w, n.dev.Reduce))
+		mapOn(n.dev.be, opCopy, n.Args[0].Size, adjOut(n.Args[0], da, nil), inAt(w, n.dev.Reduce))
 	}
 }
 
 func whereForward(n *Node) {
-	n.dev.be.Map(opMuls, n.Size, set(n.v), in(n.dev.Mask), n.arg(0, n.Args[0].v))
+	mapOn(n.dev.be, opMuls, n.Size, set(n.v), in(n.dev.Mask), n.arg(0, n.Args[0].v))
 }
 
 func whereTangent(n *Node) {
-	n.dev.be.Map(opMuls, n.Size, set(n.d), in(n.dev.Mask), n.arg(0, n.Args[0].d))
+	mapOn(n.dev.be, opMuls, n.Size, set(n.d), in(n.dev.Mask), n.arg(0, n.Args[0].d))
 }
 
 func wherePullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	if da := adjOf(n.Args[0]); da != nil {
-		n.dev.be.Map(opMuls, n.Size, adjOut(n.Args[0], da, n.dev.Gather[0]), in(n.dev.Mask), in(w))
+		mapOn(n.dev.be, opMuls, n.Size, adjOut(n.Args[0], da, n.dev.Gather[0]), in(n.dev.Mask), in(w))
 	}
 }
 
@@ -142,32 +142,32 @@ func wherePullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) 
 // exponentiating, and keeps the softmax weights in Aux for the derivatives.
 func logSumExpForward(n *Node) {
 	be, a, dv := n.dev.be, n.Args[0], &n.dev
-	be.Map(backend.Op{Code: backend.Const, P: math.Inf(-1)}, n.Size, set(n.v))
-	be.Map(opCopy, a.Size, backend.Out{V: n.v, At: dv.Reduce, Mode: backend.KeepMax}, in(a.v))
+	mapOn(be, backend.Op{Code: backend.Const, P: math.Inf(-1)}, n.Size, set(n.v))
+	mapOn(be, opCopy, a.Size, backend.Out{V: n.v, At: dv.Reduce, Mode: backend.KeepMax}, in(a.v))
 	expDiff := backend.Op{Code: backend.ExpDiff}
-	be.Map(expDiff, a.Size, set(dv.Aux), in(a.v), inAt(n.v, dv.Reduce))
+	mapOn(be, expDiff, a.Size, set(dv.Aux), in(a.v), inAt(n.v, dv.Reduce))
 	clearVec(be, dv.sums)
-	be.Map(opCopy, a.Size, accAt(dv.sums, dv.Reduce), in(dv.Aux))
-	be.Map(backend.Op{Code: backend.AddLog}, n.Size, set(n.v), in(n.v), in(dv.sums))
-	be.Map(expDiff, a.Size, set(dv.Aux), in(a.v), inAt(n.v, dv.Reduce))
+	mapOn(be, opCopy, a.Size, accAt(dv.sums, dv.Reduce), in(dv.Aux))
+	mapOn(be, backend.Op{Code: backend.AddLog}, n.Size, set(n.v), in(n.v), in(dv.sums))
+	mapOn(be, expDiff, a.Size, set(dv.Aux), in(a.v), inAt(n.v, dv.Reduce))
 }
 
 func logSumExpTangent(n *Node) {
 	be, a := n.dev.be, n.Args[0]
 	clearVec(be, n.d)
-	be.Map(opMuls, a.Size, accAt(n.d, n.dev.Reduce), in(n.dev.Aux), in(a.d))
+	mapOn(be, opMuls, a.Size, accAt(n.d, n.dev.Reduce), in(n.dev.Aux), in(a.d))
 }
 
 func logSumExpPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	if a := n.Args[0]; adjOf(a) != nil {
-		n.dev.be.Map(opMuls, a.Size, adjOut(a, adjOf(a), nil), in(n.dev.Aux), inAt(w, n.dev.Reduce))
+		mapOn(n.dev.be, opMuls, a.Size, adjOut(a, adjOf(a), nil), in(n.dev.Aux), inAt(w, n.dev.Reduce))
 	}
 }
 
 // logSumExpBackwardTangent: ∂y/∂a = p; the tangent of p is p·(ȧ - ẏ).
 func logSumExpBackwardTangent(n *Node, w, wd backend.Vector) {
 	if a := n.Args[0]; a.ad != nil {
-		n.dev.be.Map(backend.Op{Code: backend.SoftCurvature}, a.Size, accAt(a.ad, nil),
+		mapOn(n.dev.be, backend.Op{Code: backend.SoftCurvature}, a.Size, accAt(a.ad, nil),
 			in(n.dev.Aux), inAt(wd, n.dev.Reduce), inAt(w, n.dev.Reduce), in(a.d), inAt(n.d, n.dev.Reduce))
 	}
 }

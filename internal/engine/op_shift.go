@@ -74,17 +74,17 @@ func lowerShift(l *lowerer, n *Node, t *Term, idx []*Axis) error {
 }
 
 func shiftForward(n *Node) {
-	n.dev.be.Map(opCopy, n.Size, set(n.v), n.arg(0, n.Args[0].v))
+	mapOn(n.dev.be, opCopy, n.Size, set(n.v), n.arg(0, n.Args[0].v))
 }
 
 func shiftTangent(n *Node) {
-	n.dev.be.Map(opCopy, n.Size, set(n.d), n.arg(0, n.Args[0].d))
+	mapOn(n.dev.be, opCopy, n.Size, set(n.d), n.arg(0, n.Args[0].d))
 }
 
 // shiftPullback serves both sweeps (a shift is linear): the adjoint goes back to
 // the positions read; those off the axis write nowhere.
 func shiftPullback(n *Node, w backend.Vector, adjOf func(*Node) backend.Vector) {
 	if da := adjOf(n.Args[0]); da != nil {
-		n.dev.be.Map(opCopy, n.Size, adjOut(n.Args[0], da, n.dev.Gather[0]), in(w))
+		mapOn(n.dev.be, opCopy, n.Size, adjOut(n.Args[0], da, n.dev.Gather[0]), in(w))
 	}
 }

@@ -7,6 +7,11 @@ scipy.optimize.minimize(method="SLSQP") and printed one line per problem, for
 comparison with `go test -v -run TestHSSummary ./internal/hs`.
 
     python3 bench/peers/hs_scipy.py [NUMBER ...]
+    python3 bench/peers/hs_scipy.py --list    # the problem numbers stated here
+
+The last line gives the solves' time in all (perf_counter around each
+minimize call, so without Python's start and scipy's import): bench's
+BenchmarkHS reads it as the peer's figure.
 """
 
 import math
@@ -690,7 +695,11 @@ def violation(x, bounds, eqs, ges):
 
 
 def main():
+    if sys.argv[1:] == ["--list"]:
+        print(" ".join(str(n) for n in sorted(P)))
+        return
     wanted = [int(a) for a in sys.argv[1:]] or sorted(P)
+    total = 0.0
     print(f"{'prob':5} {'slsqp f':>18} {'published':>18} {'rel.err':>9} {'infeas':>9} {'nit':>5} {'time':>8}  message")
     npass = nlocal = 0
     for n in wanted:
@@ -705,6 +714,7 @@ def main():
         except (ValueError, OverflowError, ZeroDivisionError) as e:
             x, fx, nit, msg, ok = x0, math.nan, 0, str(e), False
         dt = time.perf_counter() - t
+        total += dt
         rel = abs(fx - fstar) / max(1, abs(fstar))
         viol = violation(x, bounds, eqs, ges) if not math.isnan(fx) else math.nan
         # As TestHS: a feasible point below the published optimum is a better
@@ -718,6 +728,7 @@ def main():
               f"{'ok' if good else 'local' if local else 'FAIL'}: {msg}")
     print(f"{len(wanted)} problems: {npass} within 1e-6 of (or below) the published optimum, feasible and reported "
           f"successful; {nlocal} at a published local minimum; {len(wanted) - npass - nlocal} fail")
+    print(f"solve time: {total:.6f} s in all")
 
 
 if __name__ == "__main__":

@@ -246,13 +246,14 @@ func ld(s []float64, g []int32, i int) float64 {
 	return 0
 }
 
-func resolve(in []In) (a args) {
+// resolve fills a with in's host memory (in place: a is large enough that a copy
+// out of a returned value shows in a small model's profile).
+func (a *args) resolve(in []In) {
 	a.n = len(in)
 	for k, x := range in {
 		a.v[k] = Host(x.V)
 		a.g[k] = hostIndex(x.At)
 	}
-	return a
 }
 
 // costly reports whether a code costs enough per element (a transcendental
@@ -456,7 +457,8 @@ func (c *CPU) compute(op Op, n int, a *args, dst []float64) {
 	if costly(op.Code) {
 		least = parallelMin
 	}
-	if parallelParts(c.parts(), n, least) <= 1 {
+	// n first: c.parts may ask runtime.GOMAXPROCS, which takes a lock.
+	if n < 2*least || parallelParts(c.parts(), n, least) <= 1 {
 		// No closure on this path, so the caller's args stay on its stack: most
 		// calls of a small model's evaluation are short, and a heap copy each was
 		// a third of its time.
@@ -501,7 +503,8 @@ func (c *CPU) Map(op Op, n int, out Out, in ...In) {
 	if out.V == nil {
 		panic("backend: Map without a destination")
 	}
-	a := resolve(in)
+	var a args
+	a.resolve(in)
 	dst, at := Host(out.V), hostIndex(out.At)
 	if at == nil && out.Mode == Set {
 		c.compute(op, n, &a, dst[:n])
@@ -562,7 +565,8 @@ func (c *CPU) Reduce(r Reduction, op Op, n int, in ...In) float64 {
 	if r > Smallest {
 		panic(fmt.Sprintf("backend: unknown reduction %d", r))
 	}
-	a := resolve(in)
+	var a args
+	a.resolve(in)
 	if r == Sum && op.Code == Mul && a.g[0] == nil && a.g[1] == nil {
 		// A dot product, summed in the same order as below, without the scratch pass.
 		s, b := 0.0, a.v[1][:n]

@@ -145,10 +145,46 @@ func (b *builder) st(r *nnopt.Relation) {
 	b.eqs = append(b.eqs, e)
 }
 
+// Form says how Build writes the statements, for checking that the solver's
+// results do not hang on one way of writing a problem (an outside collection may
+// write it another way). The zero value is the plain form: g(x) ≥ 0, g(x) ≤ 0,
+// g(x) = 0 and min f(x).
+type Form struct {
+	// Negated writes every constraint negated: -g(x) ≤ 0, -g(x) ≥ 0, 0 = -g(x).
+	Negated bool
+	// Maximize writes the objective as max -f(x): the model's objective value is
+	// then -f (Instance.Objective stays f).
+	Maximize bool
+	// BoundRows writes x's finite bounds as constraints (x_k ≥ l_k, x_k ≤ u_k, after
+	// the others) on a free x: the start is then not projected onto them.
+	BoundRows bool
+}
+
+// Written is the form Build uses; tests set it.
+var Written Form
+
 // ge, le and eq add e ≥ 0, e ≤ 0 and e = 0.
-func (b *builder) ge(e nnopt.Operand) { b.st(nnopt.Ge(e, k(0))) }
-func (b *builder) le(e nnopt.Operand) { b.st(nnopt.Le(e, k(0))) }
-func (b *builder) eq(e nnopt.Operand) { b.st(nnopt.Eq(e, k(0))) }
+func (b *builder) ge(e nnopt.Operand) {
+	if Written.Negated {
+		b.st(nnopt.Le(nnopt.Neg(e), k(0)))
+		return
+	}
+	b.st(nnopt.Ge(e, k(0)))
+}
+func (b *builder) le(e nnopt.Operand) {
+	if Written.Negated {
+		b.st(nnopt.Ge(nnopt.Neg(e), k(0)))
+		return
+	}
+	b.st(nnopt.Le(e, k(0)))
+}
+func (b *builder) eq(e nnopt.Operand) {
+	if Written.Negated {
+		b.st(nnopt.Eq(k(0), nnopt.Neg(e)))
+		return
+	}
+	b.st(nnopt.Eq(e, k(0)))
+}
 
 // model makes the minimization of f subject to the constraints so far.
 func (b *builder) model(n int, f nnopt.Operand) (*Instance, error) {
@@ -156,11 +192,28 @@ func (b *builder) model(n int, f nnopt.Operand) (*Instance, error) {
 }
 
 func (b *builder) modelOf(n int, typ nnopt.Problem, f nnopt.Operand) (*Instance, error) {
+	if Written.BoundRows {
+		v := b.vars()
+		for j := range b.x.Lo {
+			if lo := b.x.Lo[j]; !math.IsInf(lo, -1) {
+				b.st(nnopt.Ge(v[j+1], k(lo)))
+				b.x.Lo[j] = math.Inf(-1)
+			}
+			if up := b.x.Up[j]; !math.IsInf(up, 1) {
+				b.st(nnopt.Le(v[j+1], k(up)))
+				b.x.Up[j] = math.Inf(1)
+			}
+		}
+	}
 	if b.err != nil {
 		return nil, fmt.Errorf("hs%d: %w", n, b.err)
 	}
 	eqs := append(append([]*nnopt.Equation(nil), b.defs...), b.eqs...)
-	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: eqs, Problem: typ, Sense: nnopt.Minimize, Objective: f})
+	sense, obj := nnopt.Minimize, f
+	if Written.Maximize {
+		sense, obj = nnopt.Maximize, nnopt.Neg(f)
+	}
+	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: eqs, Problem: typ, Sense: sense, Objective: obj})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,7 +24,25 @@ var method = flag.String("method", "", "search direction: lbfgs, newton-cg, or e
 // of the default.
 var elimination = flag.String("elimination", "", "equations eliminated: defined, none, or empty for the default")
 
+// form picks how the statements are written (Written): -args -form negated,
+// maximize, boundrows or several comma-separated; knownFailures are those of the plain form.
+var form = flag.String("form", "", "statements written: negated, maximize, boundrows, comma-separated, or empty for the plain form")
+
 func solveOptions() (nnopt.Options, error) {
+	Written = Form{}
+	for _, f := range strings.Split(*form, ",") {
+		switch f {
+		case "":
+		case "negated":
+			Written.Negated = true
+		case "maximize":
+			Written.Maximize = true
+		case "boundrows":
+			Written.BoundRows = true
+		default:
+			return nnopt.Options{}, fmt.Errorf("-form %q: want negated, maximize, boundrows, comma-separated, or nothing", *form)
+		}
+	}
 	// The time limit guards against a hang; it is no measure. The shared test
 	// machine's load (averages of 16 to 300 on 2 cores) made 10 s too tight for
 	// HS104's 80 iterations.
@@ -149,6 +168,9 @@ func solve(p Problem, opt nnopt.Options) *result {
 	}
 	m := inst.Model
 	r.status, r.solve, r.obj, r.iters = m.Status, m.SolveStatus, m.ObjectiveValue, m.NumIterations
+	if Written.Maximize {
+		r.obj = -r.obj
+	}
 	r.relErr = math.Abs(r.obj-p.Optimum) / math.Max(1, math.Abs(p.Optimum))
 	if r.status != nnopt.StatusOptimal && r.status != nnopt.StatusLocallyOptimal {
 		r.fails = append(r.fails, fmt.Sprintf("status %v (%v)", r.status, r.solve))

@@ -89,3 +89,48 @@ func TestCrawlRepaired(t *testing.T) {
 		t.Errorf("%s: %v after %d iterations, objective %.10g, %v; want Locally Optimal at %.10g", c.name(), c.status, c.iters, c.obj, c.fails, c.p.Optimum)
 	}
 }
+
+// TestHSForms solves the problems TestHS expects to pass written two other ways
+// (Form): every constraint negated, and max -f for min f. An outside collection
+// may write a problem either way, and the verdict must not depend on it.
+func TestHSForms(t *testing.T) {
+	if *form != "" {
+		t.Skip("-form set: TestHSSummary reports that form")
+	}
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { Written = Form{} }()
+	for _, f := range []Form{{Negated: true}, {Maximize: true}} {
+		Written = f
+		for _, p := range Problems() {
+			if _, known := knownFailures[p.Number]; known {
+				continue
+			}
+			r := solve(p, opt)
+			for _, fail := range r.fails {
+				t.Errorf("HS%d written %+v: %s (%d iterations)", p.Number, f, fail, r.iters)
+			}
+		}
+	}
+}
+
+// TestConeUphill: HS25 with its bounds written as rows starts with x1 on the
+// row x1 ≤ 100 and a gradient of 2e-8: a stationary point whose reduced Hessian
+// has negative curvature. The sign of its least eigenvector that moves the
+// row's slack inwards climbs at first order, and every trial along it rose (ten
+// escapes, Locally Optimal at the start, f = 32.835); with the slack held on its
+// bound the curvature leads down, to f = 0.
+func TestConeUphill(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { Written = Form{} }()
+	Written = Form{BoundRows: true}
+	r := solve(problemNumber(t, 25), opt)
+	if len(r.fails) > 0 {
+		t.Errorf("HS25 with bound rows: %v (%d iterations)", r.fails, r.iters)
+	}
+}

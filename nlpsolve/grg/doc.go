@@ -103,7 +103,9 @@
 //     for the phase-2 objective), at most 10 times a solve, with a log line each.
 //     Where no sign of the eigenvector moves every nonbasic inwards, those the
 //     better sign moves outwards stay on their bounds and the search repeats
-//     over the rest. Where that finds nothing (or there are no Hessian
+//     over the rest; where the sign that moves them inwards climbs at first
+//     order, it repeats with them held first, that direction the fallback.
+//     Where that finds nothing (or there are no Hessian
 //     products), phase 2 probes the corner before Optimal: a short step that
 //     releases the nonbasics with a zero reduced gradient (at most 24), each
 //     alone and all together, the superbasics following the quadratic model's

@@ -239,7 +239,17 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 	var vec []float64 // the least eigenvector over keep
 	var least float64
 	sign := 0.0
+	// uphill is the direction the cone forced uphill at first order, kept while
+	// the search looks again with the nonbasics it moves fixed.
+	var uphill *coneDirection
 	for {
+		if len(keep) == 0 {
+			if uphill == nil {
+				return false, nil
+			}
+			keep, vec, least, sign = uphill.keep, uphill.vec, uphill.least, uphill.sign
+			break
+		}
 		h := mat.NewSymDense(len(keep), nil)
 		for a, ca := range keep {
 			for b := a; b < len(keep); b++ {
@@ -257,7 +267,11 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 			lmax = math.Max(lmax, math.Abs(l))
 		}
 		if !(vals[0] < -1e-6*lmax) {
-			return false, nil
+			if uphill == nil {
+				return false, nil
+			}
+			keep, vec, least, sign = uphill.keep, uphill.vec, uphill.least, uphill.sign
+			break
 		}
 		var vecs mat.Dense
 		eig.VectorsTo(&vecs)
@@ -286,6 +300,25 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 			sign = 1
 			if outw[0] > 0 {
 				sign = -1
+			}
+			if uphill == nil && s.coneSlope(cand, keep, vec, sign) > 0 {
+				// The sign that moves the nonbasics inwards climbs at first
+				// order, and the curvature pays only past a step of
+				// 2·slope/|λ|, where the quadratic model may no longer hold
+				// (HS25 with its bounds written as rows: x1 ≤ 100 active, λ =
+				// -1.7e-6, every trial along it rose). Look first over the
+				// directions that leave those nonbasics on their bounds; this
+				// one is the fallback.
+				uphill = &coneDirection{keep: keep, vec: vec, least: least, sign: sign}
+				next := keep[:0:0]
+				for a, ca := range keep {
+					if s.inward(cand[ca]) != 0 && math.Abs(vec[a]) > 1e-9 {
+						continue
+					}
+					next = append(next, ca)
+				}
+				keep, sign = next, 0
+				continue
 			}
 			break
 		}
@@ -328,6 +361,25 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 	}
 	s.logf("negative curvature %.3g (least eigenvalue of the reduced Hessian over %d variables): moving off the stationary point\n", least, len(keep))
 	return true, nil
+}
+
+// coneDirection is a candidate direction of negativeCurvature: vec over
+// cand[keep[a]], its eigenvalue and its sign.
+type coneDirection struct {
+	keep  []int
+	vec   []float64
+	least float64
+	sign  float64
+}
+
+// coneSlope is the phase's first-order slope Σ r_j·sign·vec_a along the
+// direction vec over cand[keep[a]].
+func (s *solver) coneSlope(cand, keep []int, vec []float64, sign float64) float64 {
+	slope := 0.0
+	for a, ca := range keep {
+		slope += s.r[cand[ca]] * sign * vec[a]
+	}
+	return slope
 }
 
 // curvatureSlope is the slope along s.d over cand: of the phase's objective

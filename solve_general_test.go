@@ -104,8 +104,8 @@ func TestGeneralHonoursEverySetting(t *testing.T) {
 			t.Errorf("call %d reports iteration %d", k+1, it.Iter)
 		}
 	}
-	if last := its[len(its)-1]; math.Abs(last.Objective-m.ObjectiveValue) > 1e-9 || last.Phase != 2 {
-		t.Errorf("last iteration: phase %d objective %g, want phase 2 and the solution's %g", last.Phase, last.Objective, m.ObjectiveValue)
+	if last := its[len(its)-1]; math.Abs(last.Objective-m.ObjectiveValue) > 1e-9 || last.Phase < 3 {
+		t.Errorf("last iteration: phase %d objective %g, want a feasible phase (3 or 4) and the solution's %g", last.Phase, last.Objective, m.ObjectiveValue)
 	}
 	if err := build().Solve(context.Background(), Options{Scaling: nlpsolve.ScaleAuto}); !errors.Is(err, nlpsolve.ErrUnsupportedSetting) {
 		t.Errorf("scaling auto: error %v, want one wrapping ErrUnsupportedSetting", err)

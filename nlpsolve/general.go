@@ -291,6 +291,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 		res.Evaluations = g.evals
 		res.Elapsed = time.Since(start)
+		(&logger{w: set.Log}).footer(res)
 		return res, nil, nil
 	}
 	c0, grad0 := make([]float64, g.m), make([]float64, n)
@@ -366,17 +367,17 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
 		FeasibilityTolerance: set.FeasibilityTolerance, Phase1ObjectiveWeight: set.Phase1ObjectiveWeight, Phase1PinHeldRows: set.Phase1PinHeldRows,
-		ObjectiveColumns: g.objectiveColumns(pat), ConstantColumns: g.definedColumns(), Direction: generalDirection(set.Method)}
+		ObjectiveColumns: g.objectiveColumns(pat), ConstantColumns: g.definedColumns(), Direction: generalDirection(set.Method), Maximized: g.sign < 0}
 	if set.Recorder != nil {
 		gs.Progress = func(pr grg.Progress) {
 			if pr.Iter == 0 { // the start point: Recorder hears of iterations
 				return
 			}
 			obj := pr.Objective
-			if pr.Phase == 2 {
+			if pr.Phase >= 3 {
 				obj *= g.sign // as stated
 			}
-			set.Recorder(Iteration{Iter: pr.Iter, Phase: pr.Phase, Objective: obj, RGmax: pr.RGMax, NSB: pr.Superbasics, OK: true, Elapsed: time.Since(start)})
+			set.Recorder(Iteration{Iter: pr.Iter, Phase: pr.Phase, Ninf: pr.Ninf, Objective: obj, RGmax: pr.RGMax, NSB: pr.Superbasics, Step: pr.Step, InItr: pr.InItr, MX: pr.MX, OK: pr.OK, Elapsed: time.Since(start)})
 		}
 	}
 	gs.Stop = func() bool {

@@ -117,11 +117,12 @@ func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []f
 	}
 	if set.Recorder != nil {
 		ss.Progress = func(pr simplex.Progress) {
-			obj := pr.Objective
+			obj, phase := pr.Objective, 1
 			if pr.Phase == 2 {
 				obj *= g.sign // as stated
+				phase = 3     // the reference's feasible phase (Iteration.Phase)
 			}
-			set.Recorder(Iteration{Iter: pr.Iter, Phase: pr.Phase, Objective: obj, RGmax: pr.RGMax, Step: pr.Step, OK: true, Elapsed: time.Since(start)})
+			set.Recorder(Iteration{Iter: pr.Iter, Phase: phase, Ninf: pr.Ninf, Objective: obj, RGmax: pr.RGMax, Step: pr.Step, OK: true, Elapsed: time.Since(start)})
 		}
 	}
 	if set.Log != nil {

@@ -3,12 +3,15 @@ package nlpsolve
 import (
 	"fmt"
 	"io"
+
+	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
 )
 
-// logger writes the iteration log in the classic GRG columns.
+// logger writes the triangular method's log: the iteration table in the
+// reference's columns (itlog) and the lines around it.
 type logger struct {
-	w     io.Writer
-	lines int
+	w   io.Writer
+	tab itlog.Writer
 }
 
 func (l *logger) printf(format string, args ...any) {
@@ -18,8 +21,9 @@ func (l *logger) printf(format string, args ...any) {
 }
 
 func (l *logger) header(p *Problem, st *structure, inputInf float64) {
-	l.printf("\n Iter Phase   Ninf   Infeasibility   RGmax      NSB   Step  InItr MX OK\n")
-	l.printf("%5d %4d          %16.10E (Input point)\n\n", 0, 0, inputInf)
+	l.tab.W = l.w
+	l.tab.Input(inputInf)
+	l.printf("\n")
 	rows := 0
 	for _, e := range p.Equations {
 		rows += e.Block.Rows()
@@ -54,21 +58,13 @@ func logEliminated(w io.Writer, p *Problem, eqs []int) {
 }
 
 func (l *logger) feasible(obj float64) {
-	l.printf("** Feasible solution. Value of objective = %16.8f\n", obj)
+	l.tab.W = l.w
+	l.tab.Feasible(obj)
 }
 
 func (l *logger) iteration(it Iteration) {
-	if l.lines%10 == 0 {
-		l.printf("\n Iter Phase   Ninf     Objective     RGmax      NSB   Step  InItr MX OK\n")
-	}
-	l.lines++
-	tf := func(b bool) string {
-		if b {
-			return "T"
-		}
-		return "F"
-	}
-	l.printf("%5d %4d          %16.10E %7.1E %7d %7.1E %5d %s  %s\n", it.Iter, it.Phase, it.Objective, it.RGmax, it.NSB, it.Step, it.InItr, tf(it.MX), tf(it.OK))
+	l.tab.W = l.w
+	l.tab.Row(itlog.Row{Iter: it.Iter, Phase: it.Phase, Ninf: it.Ninf, Value: it.Objective, RGmax: it.RGmax, NSB: it.NSB, Stepped: true, Step: it.Step, InItr: it.InItr, MX: it.MX, OK: it.OK})
 }
 
 func (l *logger) footer(r *Result) {

@@ -108,8 +108,12 @@ func (e Elimination) String() string {
 
 // Iteration is one line of the iteration log.
 type Iteration struct {
-	Iter      int
+	Iter int
+	// Phase is the reference's: 1 infeasible (Objective is then the sum of
+	// infeasibilities), 3 feasible with first-order (quasi-Newton or simplex)
+	// steps, 4 feasible with Newton steps.
 	Phase     int
+	Ninf      int     // rows violated, in phase 1
 	Objective float64 // as stated (not sign-adjusted)
 	RGmax     float64
 	NSB       int

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
 )
 
 func (s *solver) basicsInside(pt *point) bool {
@@ -191,7 +193,59 @@ func (s *solver) toPhase2() (bool, error) {
 		}
 	}
 	s.mem.reset()
-	return s.restore(s.cur)
+	ok, err := s.restore(s.cur)
+	if ok {
+		s.tab.Feasible(s.stated(s.obj(s.cur)))
+	}
+	return ok, err
+}
+
+// stated is the objective f as the caller stated it (Settings.Maximized).
+func (s *solver) stated(f float64) float64 {
+	if s.set.Maximized {
+		return -f
+	}
+	return f
+}
+
+// progress is the row of the log for the point at iteration iter, shown being
+// the phase's objective there (see Progress).
+func (s *solver) progress(iter int, shown, rg float64, nsb int) Progress {
+	pr := Progress{Iter: iter, Phase: 1, Objective: shown, RGMax: rg, Superbasics: nsb}
+	if s.phase == 1 {
+		pr.Ninf = s.infeasibleRows()
+	} else {
+		pr.Phase = 3
+		if s.newtonStep {
+			pr.Phase = 4
+		}
+	}
+	if s.stepped {
+		pr.Stepped, pr.Step, pr.InItr, pr.MX, pr.OK = true, s.lastStep, s.evals-s.stepEvals, s.lastMX, s.lastOK
+	}
+	return pr
+}
+
+// logRow writes pr to the log and starts the next step's record.
+func (s *solver) logRow(pr Progress) {
+	v := pr.Objective
+	if pr.Phase >= 3 {
+		v = s.stated(v)
+	}
+	s.tab.Row(itlog.Row{Iter: pr.Iter, Phase: pr.Phase, Ninf: pr.Ninf, Value: v, RGmax: pr.RGMax, NSB: pr.Superbasics, Stepped: pr.Stepped, Step: pr.Step, InItr: pr.InItr, MX: pr.MX, OK: pr.OK})
+	s.stepped, s.lastStep, s.stepEvals, s.lastMX, s.lastOK = false, 0, s.evals, false, false
+}
+
+// infeasibleRows counts the artificials of phase 1 beyond the feasibility test
+// (1e3 times FeasibilityTolerance): the rows still violated.
+func (s *solver) infeasibleRows() int {
+	k := 0
+	for i := 0; i < s.m; i++ {
+		if s.cur.x[s.n+i] > 1e3*s.set.FeasibilityTolerance {
+			k++
+		}
+	}
+	return k
 }
 
 // price computes y = B⁻ᵀg_B and the reduced gradient r of every non-basic
@@ -573,6 +627,7 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 	if !haveBest {
 		return lsFail, -1, nil
 	}
+	s.lastStep = bestAlpha
 	if limPos >= 0 && (bestAlpha == alphaMax || (bestAlpha > alphaMax && s.onBound(s.best, s.head[limPos], 1e-9))) {
 		hit = limPos
 	}
@@ -721,7 +776,8 @@ func (s *solver) run() (Result, error) {
 		if s.phase == 1 {
 			shown = s.sumInf(s.cur)
 		}
-		s.logf("%4d phase %d obj %-14.8g rg %-9.3g nsb %d\n", iter, s.phase, shown, res.RGMax, len(sb))
+		pr := s.progress(iter, shown, res.RGMax, len(sb))
+		s.logRow(pr)
 		if crawl.crawling(s.phase, shown, res.RGMax) && s.repairs < maxRepairs {
 			if p, err := s.dependentBasic(); err != nil {
 				return res, err
@@ -735,7 +791,7 @@ func (s *solver) run() (Result, error) {
 			}
 		}
 		if s.set.Progress != nil {
-			s.set.Progress(Progress{Iter: iter, Phase: s.phase, Objective: shown, RGMax: res.RGMax, Superbasics: len(sb)})
+			s.set.Progress(pr)
 		}
 		if s.phase == 2 && s.set.Direction == DirectionAuto && autoSwitches < 2 {
 			// DirectionAuto: L-BFGS until it stalls, then Newton-CG; if that
@@ -910,6 +966,7 @@ func (s *solver) run() (Result, error) {
 			if err != nil {
 				return res, err
 			}
+			s.stepped, s.lastOK, s.lastMX = true, ls == lsOK, hit >= 0
 			if ls == lsFail && s.mem.k == 0 && hit >= 0 {
 				// A basic variable on its bound at cur blocked the first trial
 				// (HS85 from a perturbed start: an artificial at -2e-11 whose
@@ -939,6 +996,7 @@ func (s *solver) run() (Result, error) {
 		}
 		if degenerate {
 			s.degenerate++
+			s.stepped, s.lastStep, s.lastMX, s.lastOK = true, 0, true, true
 			if limPos >= 0 {
 				// The bound the tangent runs into; the variable may stand off it by
 				// up to the degeneracy test's 1e-9 of the largest |x|, and moving it
@@ -1161,13 +1219,8 @@ func (s *solver) finish(res Result) (Result, error) {
 		}
 	}
 	if res.Status == Infeasible {
-		for i := 0; i < s.m; i++ {
-			a := s.cur.x[s.n+i]
-			res.SumInf += a
-			if a > 1e3*s.set.FeasibilityTolerance {
-				res.Ninf++
-			}
-		}
+		res.SumInf = s.sumInf(s.cur)
+		res.Ninf = s.infeasibleRows()
 	}
 	return res, nil
 }

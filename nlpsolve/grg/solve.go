@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
 	"github.com/nnopt/nnopt/nlpsolve/sparselu"
 )
 
@@ -60,8 +61,14 @@ type Settings struct {
 	// LU tunes the basis factorization; nil gives sparselu's defaults but for
 	// PivotTolerance, which is 1e-13 where zero (defaultPivotTolerance).
 	LU *sparselu.Settings
-	// Log, if set, receives one line per iteration.
+	// Log, if set, receives the iteration log: a row per iteration in the
+	// reference's columns (Iter, Phase, Ninf, the sum of infeasibilities or the
+	// objective, RGmax, NSB, Step, InItr, MX, OK) and a line for each guard or
+	// repair that acts.
 	Log io.Writer
+	// Maximized says the objective is the negated one of a maximisation: the log
+	// shows it negated back, as the caller stated it.
+	Maximized bool
 	// Stop, if set, is called once per iteration; returning true ends the solve
 	// with Stopped at the current point (a time limit, a cancelled context).
 	Stop func() bool
@@ -82,13 +89,23 @@ type Settings struct {
 	ConstantColumns []bool
 }
 
-// Progress is one iteration's figures: Objective is phase 1's sum of
-// infeasibilities there, the objective being minimised in phase 2.
+// Progress is one iteration's figures, those of the log's row. Phase is the
+// reference's: 1 in phase 1 (Objective is then the sum of infeasibilities and
+// Ninf the rows violated), 3 in phase 2 after a quasi-Newton or steepest-descent
+// step, 4 after a Newton step (Objective is then the objective minimised). When
+// Stepped, a step led to the point (not only a change of phase or basis): Step,
+// InItr (evaluations), MX (a bound limited it) and OK (the line search
+// succeeded) describe it.
 type Progress struct {
 	Iter, Phase int
+	Ninf        int
 	Objective   float64
 	RGMax       float64
 	Superbasics int
+	Stepped     bool
+	Step        float64
+	InItr       int
+	MX, OK      bool
 }
 
 // Status says why Solve stopped.
@@ -204,6 +221,15 @@ type solver struct {
 	corr      []float64 // m
 	corrAlpha float64
 	escapes   int // moves along negative curvature (second.go)
+	tab       itlog.Writer
+	// The last step, for the next row of the log: its length along s.d, the
+	// evaluations before it, and whether a bound limited it and the line search
+	// succeeded.
+	stepped   bool
+	lastStep  float64
+	stepEvals int
+	lastMX    bool
+	lastOK    bool
 	// The reduced Hessian negativeCurvature formed and found no negative
 	// curvature in, over curvCand (column a of curvCols is variable
 	// curvCand[a]'s, by position in curvCand), for cornerProbe; nil otherwise.
@@ -257,6 +283,7 @@ func Solve(p Problem, x, lo, up []float64, set *Settings) (Result, error) {
 	if set != nil {
 		s.set = *set
 	}
+	s.tab.W = s.set.Log
 	if err := s.defaults(); err != nil {
 		return Result{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
 	"github.com/nnopt/nnopt/nlpsolve/sparselu"
 )
 
@@ -243,7 +244,7 @@ type solver struct {
 	perturbed       bool
 	iter, p1iter    int
 	log             io.Writer
-	logLines        int
+	tab             itlog.Writer // the iteration table, on log
 }
 
 // Solve minimises p's objective. The error is non-nil only for a malformed
@@ -300,6 +301,7 @@ func newSolver(p *Problem, set *Settings) (*solver, error) {
 		s.set.IterationLimit = 1000 + 20*(s.nt)
 	}
 	s.log = s.set.Log
+	s.tab.W = s.log
 	s.objConst = p.ObjConstant
 	s.setup(p)
 	return s, nil
@@ -915,7 +917,7 @@ func (s *solver) run() Status {
 		if phase != lastPhase {
 			s.dValid = false
 			if phase == 2 && lastPhase == 1 {
-				s.logf("** Feasible solution. Value of objective = %16.8f\n", s.objective())
+				s.tab.Feasible(s.objective())
 			}
 			s.resetReference()
 			best, sinceBest = math.Inf(1), 0
@@ -1166,9 +1168,10 @@ func (s *solver) logHeader() {
 	s.logf("Simplex: %d columns, %d rows\n", s.n, s.m)
 }
 
-// logIter writes the iteration log in the reference's columns (NSB, InItr and MX
-// have no role in the simplex method and are 0 and F): every iteration up to 20,
-// then every 10th up to 200, then every 100th.
+// logIter writes the iteration log in the reference's columns (itlog; phase 1 is
+// its phase 1, phase 2 its phase 3; NSB, InItr and MX have no role in the simplex
+// method and are 0 and F): every iteration up to 20, then every 10th up to 200,
+// then every 100th.
 func (s *solver) logIter(phase, ninf int, obj, rg, step float64) {
 	if s.log == nil {
 		return
@@ -1177,9 +1180,9 @@ func (s *solver) logIter(phase, ninf int, obj, rg, step float64) {
 	if !(it <= 20 || (it <= 200 && it%10 == 0) || it%100 == 0) {
 		return
 	}
-	if s.logLines%10 == 0 {
-		s.logf("\n Iter Phase   Ninf     Objective     RGmax      NSB   Step  InItr MX OK\n")
+	ref := 1
+	if phase == 2 {
+		ref = 3
 	}
-	s.logLines++
-	s.logf("%5d %4d %6d %16.10E %7.1E %7d %7.1E %5d F  T\n", it, phase, ninf, obj, rg, 0, step, 0)
+	s.tab.Row(itlog.Row{Iter: it, Phase: ref, Ninf: ninf, Value: obj, RGmax: rg, Stepped: true, Step: step, OK: true})
 }

@@ -134,3 +134,23 @@ func TestConeUphill(t *testing.T) {
 		t.Errorf("HS25 with bound rows: %v (%d iterations)", r.fails, r.iters)
 	}
 }
+
+// TestFoldRepair: HS56's row x1 + 2x2 + 2x3 = 7.2 sin²x7 has x7 basic, and the
+// optimum lies on the fold x7 = π/2 where the row's derivative in x7 vanishes:
+// beyond it restoration has nothing to solve for, and every line search's first
+// trial failed, the steps falling to 1.5e-8 (190 evaluations an iteration) until
+// the tangent test fired at iteration 27 (32 iterations, 2,342 evaluations). After
+// three such steps in a row the basis is now repaired from a tangent as large as
+// the superbasics' step: x7 leaves after iteration 5, and the solve takes 14.
+func TestFoldRepair(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	opt.Output = &log
+	r := solve(problemNumber(t, 56), opt)
+	if len(r.fails) > 0 || r.iters > 20 || !strings.Contains(log.String(), "basis repair") {
+		t.Errorf("HS56: %v after %d iterations, want the optimum in at most 20 with a basis repair\n%s", r.fails, r.iters, log.String())
+	}
+}

@@ -295,8 +295,21 @@ const maxRepairs = 100
 // a basic variable must be before the basis counts as nearly singular.
 const repairRatio = 1e4
 
+// After cutStepsRepair line searches in a row whose first trial restoration could
+// not bring back to the rows, the basis counts as nearly singular from a tangent
+// repairRatioCut times the superbasics' step. A basic variable that approaches a
+// fold of its row (HS56's x7 in 7.2 sin²x7, whose derivative vanishes at the
+// optimum's π/2) leaves Newton nothing to solve for beyond it, and every step was
+// cut back by restoration failures (to 1.5e-8, 190 evaluations an iteration)
+// long before its tangent reached repairRatio. Phase 2 only: in phase 1 the
+// same rule sent HS109 from two perturbed starts (of 1,070) to infeasible ends.
+const (
+	cutStepsRepair = 3
+	repairRatioCut = 1
+)
+
 // illConditioned returns the basis position whose variable's tangent dB exceeds
-// repairRatio times the largest superbasic step, or -1. The test is relative: a
+// ratio (repairRatio, or repairRatioCut) times the largest superbasic step, or -1. The test is relative: a
 // column losing its pivot as the steps shrink (HS15's phase 1, x2 basic in
 // x1 + x2² = 0 as both go to 0) shows only in the ratio.
 //
@@ -309,7 +322,7 @@ const repairRatio = 1e4
 // Settings.ConstantColumns) cannot lose its pivot at all and is passed over: its
 // tangent is large only in its own units (HS38 under EliminateNone, where the
 // objective column moves by |∇f|² = 1e8 for a steepest-descent step of 1e4).
-func (s *solver) illConditioned(sb []int) int {
+func (s *solver) illConditioned(sb []int, ratio float64) int {
 	if s.m == 0 || s.repairs >= maxRepairs || len(sb) == 0 {
 		return -1
 	}
@@ -317,13 +330,13 @@ func (s *solver) illConditioned(sb []int) int {
 	for _, j := range sb {
 		dmax = math.Max(dmax, math.Abs(s.d[j]))
 	}
-	p, worst := -1, repairRatio*dmax
+	p, worst := -1, ratio*dmax
 	for q, v := range s.dB {
 		j := s.head[q]
 		if j >= s.n || !(math.Abs(v) > worst) {
 			continue
 		}
-		if a := s.colPtr[j]; s.colPtr[j+1]-a == 1 && (s.constantColumn(j) || !(math.Abs(v) > repairRatio*s.rowMove(s.rowIdx[a], j))) {
+		if a := s.colPtr[j]; s.colPtr[j+1]-a == 1 && (s.constantColumn(j) || !(math.Abs(v) > ratio*s.rowMove(s.rowIdx[a], j))) {
 			continue
 		}
 		p, worst = q, math.Abs(v)

@@ -529,6 +529,9 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 		if err != nil {
 			return lsFail, -1, err
 		}
+		if tries == 0 {
+			s.firstFailed = !ok
+		}
 		if ok {
 			if k, th := s.violation(); k >= 0 && s.offPath(k, alpha) {
 				// Restoration jumped to another branch of the rows (HS64's x3
@@ -928,7 +931,11 @@ func (s *solver) run() (Result, error) {
 		// its pivot, as x3 in x3³ near 0) shows as a tangent of the basics far larger
 		// than the step on the superbasics: exchange that basic variable for a
 		// superbasic and price again.
-		if p := s.illConditioned(sb); p >= 0 {
+		ratio := repairRatio
+		if s.phase == 2 && s.cutSteps >= cutStepsRepair {
+			ratio = repairRatioCut
+		}
+		if p := s.illConditioned(sb, ratio); p >= 0 {
 			if ok, err := s.repair(p); err != nil {
 				return res, err
 			} else if ok {
@@ -967,6 +974,11 @@ func (s *solver) run() (Result, error) {
 				return res, err
 			}
 			s.stepped, s.lastOK, s.lastMX = true, ls == lsOK, hit >= 0
+			if ls == lsOK && s.firstFailed {
+				s.cutSteps++
+			} else {
+				s.cutSteps = 0
+			}
 			if ls == lsFail && s.mem.k == 0 && hit >= 0 {
 				// A basic variable on its bound at cur blocked the first trial
 				// (HS85 from a perturbed start: an artificial at -2e-11 whose

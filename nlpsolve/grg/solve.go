@@ -225,11 +225,15 @@ type solver struct {
 	// The last step, for the next row of the log: its length along s.d, the
 	// evaluations before it, and whether a bound limited it and the line search
 	// succeeded.
-	stepped   bool
-	lastStep  float64
-	stepEvals int
-	lastMX    bool
-	lastOK    bool
+	stepped bool
+	// firstFailed says the last line search's first trial failed restoration;
+	// cutSteps counts the accepted steps in a row so cut (illConditioned).
+	firstFailed bool
+	cutSteps    int
+	lastStep    float64
+	stepEvals   int
+	lastMX      bool
+	lastOK      bool
 	// The reduced Hessian negativeCurvature formed and found no negative
 	// curvature in, over curvCand (column a of curvCols is variable
 	// curvCand[a]'s, by position in curvCand), for cornerProbe; nil otherwise.

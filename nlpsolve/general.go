@@ -331,11 +331,23 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	cs, rs = g.generalScales()
 	auto := false
 	if cs == nil && set.Scaling != ScaleUser {
-		if cs = g.autoScales(x0, xc); cs != nil {
+		cs = g.autoScales(x0, xc)
+		if rs, err = g.autoRowScales(xc, cs); err != nil {
+			return nil, nil, err
+		}
+		if cs != nil || rs != nil {
 			auto = true
-			rs = make([]float64, g.m)
-			for i := range rs {
-				rs[i] = 1
+			if cs == nil {
+				cs = make([]float64, n)
+				for j := range cs {
+					cs[j] = 1
+				}
+			}
+			if rs == nil {
+				rs = make([]float64, g.m)
+				for i := range rs {
+					rs[i] = 1
+				}
 			}
 		}
 	}

@@ -310,7 +310,9 @@ func magnitudeRange(v []float64, what string, where func(k int) string) string {
 // a = min(|x0|, |xc|) >= AutoScaleMin, x0 the start as given and xc its projection
 // onto the column's bounds, gets the scale c, the power of two at or below a (so
 // u = x/c starts in [1, 2) for a start within its bounds, and the scaling itself
-// is exact in floating point); every other column and every row keeps 1.
+// is exact in floating point); every other column keeps 1. A row whose largest
+// coefficient at the start is below 1/AutoScaleMin is scaled up (autoRowScales);
+// every other row keeps 1.
 // grg then sees the gradient c·∂f/∂x and the Jacobian columns times c, so that
 // its absolute reduced-gradient test measures the change of the objective over a
 // change of the variable by its own magnitude, and its line searches and
@@ -353,6 +355,52 @@ func (g *general) autoScales(x0 [][]float64, xc []float64) []float64 {
 	return cs
 }
 
+// autoRowScales returns the general method's automatic row scales at the start
+// xc (under the column scales cs, nil for none), or nil when every one is 1: a row
+// whose largest |coefficient| b at the start is below 1/AutoScaleMin (and not
+// zero) is divided by d, the power of two at or above b, so that its largest
+// coefficient lies in (0.5, 1]. Only small rows are scaled, and up: the
+// feasibility test on the scaled row, |r/d| within the tolerance, is then
+// stricter on the stated row, never looser. Without it the absolute tests saw a
+// row written 1000 times smaller as 1000 times flatter: HS72 with its rows times
+// 1e-3 ended phase 1 at a reduced gradient of 6e-8, Locally Infeasible.
+func (g *general) autoRowScales(xc, cs []float64) ([]float64, error) {
+	if g.m == 0 {
+		return nil, nil
+	}
+	n := len(xc)
+	c, grad := make([]float64, g.m), make([]float64, n)
+	jac := make([]float64, len(g.rowIdx))
+	if _, err := g.eval(xc, c, grad, jac); err != nil {
+		return nil, err
+	}
+	big := make([]float64, g.m)
+	for j := 0; j < n; j++ {
+		cj := 1.0
+		if cs != nil {
+			cj = cs[j]
+		}
+		for k := g.colPtr[j]; k < g.colPtr[j+1]; k++ {
+			big[g.rowIdx[k]] = math.Max(big[g.rowIdx[k]], math.Abs(jac[k])*cj)
+		}
+	}
+	var rs []float64
+	for i, b := range big {
+		if !(b > 0) || b >= 1.0/AutoScaleMin {
+			continue
+		}
+		if rs == nil {
+			rs = make([]float64, g.m)
+			for k := range rs {
+				rs[k] = 1
+			}
+		}
+		_, e := math.Frexp(b) // b = f·2^e, f in [0.5, 1)
+		rs[i] = math.Max(math.Ldexp(1, e), 2*MinScale)
+	}
+	return rs, nil
+}
+
 // logAutoScaling writes to w that the automatic scaling applies, how many columns
 // it scales and the range of their scales, and the range of the Jacobian's
 // coefficients and of the objective's gradient at the unscaled point xc before and
@@ -364,15 +412,24 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 	if _, err := g.eval(xc, c, grad, jac); err != nil {
 		return err
 	}
-	k, cmin, cmax := 0, math.Inf(1), 0.0
-	for _, cj := range s.cs {
-		if cj != 1 {
-			k++
-			cmin, cmax = math.Min(cmin, cj), math.Max(cmax, cj)
+	count := func(v []float64) (k int, lo, hi float64) {
+		lo = math.Inf(1)
+		for _, c := range v {
+			if c != 1 {
+				k++
+				lo, hi = math.Min(lo, c), math.Max(hi, c)
+			}
 		}
+		return k, lo, hi
 	}
-	fmt.Fprintf(w, "Automatic scaling: the solver works on x/scale for %d of %d columns, the scale the power of two at or below the start's |x| >= %g (scales %s to %s; scaling user turns this off)\n",
-		k, n, float64(AutoScaleMin), fmtCoef(cmin), fmtCoef(cmax))
+	if k, cmin, cmax := count(s.cs); k > 0 {
+		fmt.Fprintf(w, "Automatic scaling: the solver works on x/scale for %d of %d columns, the scale the power of two at or below the start's |x| >= %g (scales %s to %s; scaling user turns this off)\n",
+			k, n, float64(AutoScaleMin), fmtCoef(cmin), fmtCoef(cmax))
+	}
+	if k, rmin, rmax := count(s.rs); k > 0 {
+		fmt.Fprintf(w, "Automatic scaling: the solver works on row/scale for %d of %d rows, those whose largest |coefficient| at the start is below %g, the scale the power of two at or above it (scales %s to %s; scaling user turns this off)\n",
+			k, g.m, 1.0/AutoScaleMin, fmtCoef(rmin), fmtCoef(rmax))
+	}
 	names, _ := g.rowNames()
 	jrng := func() string {
 		return magnitudeRange(jac, "coefficient", func(k int) string {

@@ -155,6 +155,10 @@ type Form struct {
 	// Maximize writes the objective as max -f(x): the model's objective value is
 	// then -f (Instance.Objective stays f).
 	Maximize bool
+	// RowScale, when not zero, multiplies every constraint by it, and ObjScale
+	// the objective (the model's objective value is then ObjScale·f; a test
+	// divides it back).
+	RowScale, ObjScale float64
 	// BoundRows writes x's finite bounds as constraints (x_k ≥ l_k, x_k ≤ u_k, after
 	// the others) on a free x: the start is then not projected onto them.
 	BoundRows bool
@@ -164,7 +168,16 @@ type Form struct {
 var Written Form
 
 // ge, le and eq add e ≥ 0, e ≤ 0 and e = 0.
+// rowScaled is e times Written.RowScale, when set.
+func rowScaled(e nnopt.Operand) nnopt.Operand {
+	if Written.RowScale != 0 {
+		return sc(Written.RowScale, e)
+	}
+	return e
+}
+
 func (b *builder) ge(e nnopt.Operand) {
+	e = rowScaled(e)
 	if Written.Negated {
 		b.st(nnopt.Le(nnopt.Neg(e), k(0)))
 		return
@@ -172,6 +185,7 @@ func (b *builder) ge(e nnopt.Operand) {
 	b.st(nnopt.Ge(e, k(0)))
 }
 func (b *builder) le(e nnopt.Operand) {
+	e = rowScaled(e)
 	if Written.Negated {
 		b.st(nnopt.Ge(nnopt.Neg(e), k(0)))
 		return
@@ -179,6 +193,7 @@ func (b *builder) le(e nnopt.Operand) {
 	b.st(nnopt.Le(e, k(0)))
 }
 func (b *builder) eq(e nnopt.Operand) {
+	e = rowScaled(e)
 	if Written.Negated {
 		b.st(nnopt.Eq(k(0), nnopt.Neg(e)))
 		return
@@ -210,8 +225,11 @@ func (b *builder) modelOf(n int, typ nnopt.Problem, f nnopt.Operand) (*Instance,
 	}
 	eqs := append(append([]*nnopt.Equation(nil), b.defs...), b.eqs...)
 	sense, obj := nnopt.Minimize, f
+	if Written.ObjScale != 0 {
+		obj = sc(Written.ObjScale, obj)
+	}
 	if Written.Maximize {
-		sense, obj = nnopt.Maximize, nnopt.Neg(f)
+		sense, obj = nnopt.Maximize, nnopt.Neg(obj)
 	}
 	m, err := b.c.NewModel(fmt.Sprint("hs", n), nnopt.ModelSpec{Equations: eqs, Problem: typ, Sense: sense, Objective: obj})
 	if err != nil {

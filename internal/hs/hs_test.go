@@ -25,8 +25,9 @@ var method = flag.String("method", "", "search direction: lbfgs, newton-cg, or e
 var elimination = flag.String("elimination", "", "equations eliminated: defined, none, or empty for the default")
 
 // form picks how the statements are written (Written): -args -form negated,
-// maximize, boundrows or several comma-separated; knownFailures are those of the plain form.
-var form = flag.String("form", "", "statements written: negated, maximize, boundrows, comma-separated, or empty for the plain form")
+// maximize, boundrows, rows1e3 (every constraint times 1e3), rows1e-3, obj1e3,
+// obj1e-3 or several comma-separated; knownFailures are those of the plain form.
+var form = flag.String("form", "", "statements written: negated, maximize, boundrows, rows1e3, rows1e-3, obj1e3, obj1e-3, comma-separated, or empty for the plain form")
 
 func solveOptions() (nnopt.Options, error) {
 	Written = Form{}
@@ -39,8 +40,18 @@ func solveOptions() (nnopt.Options, error) {
 			Written.Maximize = true
 		case "boundrows":
 			Written.BoundRows = true
+		case "rows1e3", "rows1e-3", "obj1e3", "obj1e-3":
+			v := 1e3
+			if strings.HasSuffix(f, "e-3") {
+				v = 1e-3
+			}
+			if strings.HasPrefix(f, "rows") {
+				Written.RowScale = v
+			} else {
+				Written.ObjScale = v
+			}
 		default:
-			return nnopt.Options{}, fmt.Errorf("-form %q: want negated, maximize, boundrows, comma-separated, or nothing", *form)
+			return nnopt.Options{}, fmt.Errorf("-form %q: want negated, maximize, boundrows, rows1e3, rows1e-3, obj1e3, obj1e-3, comma-separated, or nothing", *form)
 		}
 	}
 	// The time limit guards against a hang; it is no measure. The shared test
@@ -170,6 +181,9 @@ func solve(p Problem, opt nnopt.Options) *result {
 	r.status, r.solve, r.obj, r.iters = m.Status, m.SolveStatus, m.ObjectiveValue, m.NumIterations
 	if Written.Maximize {
 		r.obj = -r.obj
+	}
+	if Written.ObjScale != 0 {
+		r.obj /= Written.ObjScale
 	}
 	r.relErr = math.Abs(r.obj-p.Optimum) / math.Max(1, math.Abs(p.Optimum))
 	if r.status != nnopt.StatusOptimal && r.status != nnopt.StatusLocallyOptimal {

@@ -154,3 +154,23 @@ func TestFoldRepair(t *testing.T) {
 		t.Errorf("HS56: %v after %d iterations, want the optimum in at most 20 with a basis repair\n%s", r.fails, r.iters, log.String())
 	}
 }
+
+// TestSmallRowsScaled: HS72 with both rows written 1000 times smaller. To the
+// absolute tests such a row is 1000 times flatter: phase 1 stopped at a reduced
+// gradient of 6e-8 with the rows violated by 5e-6 and reported the problem
+// Locally Infeasible. The general method now scales a row whose largest
+// coefficient at the start is below 0.1 up by a power of two.
+func TestSmallRowsScaled(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { Written = Form{} }()
+	Written = Form{RowScale: 1e-3}
+	var log strings.Builder
+	opt.Output = &log
+	r := solve(problemNumber(t, 72), opt)
+	if len(r.fails) > 0 || !strings.Contains(log.String(), "row/scale for 2 of 2 rows") {
+		t.Errorf("HS72 with rows times 1e-3: %v\n%s", r.fails, log.String())
+	}
+}

@@ -19,6 +19,21 @@ const (
 	curvature = 0.9
 )
 
+// roundingLevel is the change of an objective of size |f| below which its values
+// no longer tell a decrease from rounding: 16 units in the last place.
+func roundingLevel(f float64) float64 { return 16 * 0x1p-52 * math.Abs(f) }
+
+// approxWolfe reports Hager and Zhang's approximate Wolfe conditions for a trial
+// whose value fa is within rounding of f0: the slope da has risen to curvature
+// times the initial slope but no further than (2·armijo - 1) times it. Near a
+// minimum of a large objective (HS5 times 1e3: f = -1913, RGmax 1e-5) the
+// decrease a step makes, about RGmax², falls below rounding before the gradient
+// test is met, and the Armijo test, which compares values, stalls the method;
+// the slope still tells progress.
+func approxWolfe(f0, slope, fa, da float64) bool {
+	return fa <= f0+roundingLevel(f0) && da >= curvature*slope && da <= (2*armijo-1)*slope
+}
+
 // lineSearch moves from s along d. Without bounds in reach it finds a strong-Wolfe
 // step; when the step would cross a bound it backtracks on the projected path. It
 // leaves the accepted point in sNew, its gradient in gNew, and the solver state there.
@@ -72,6 +87,9 @@ func (o *optimizer) wolfe(s backend.Vector, f0 float64, d backend.Vector, slope,
 		for k := 0; k < 30; k++ {
 			x := cubicMin(lo, flo, dlo, hi, fhi, dhi)
 			fx, dx := evalAt(x)
+			if approxWolfe(f0, slope, fx, dx) {
+				return finish(x, fx, true)
+			}
 			if fx > f0+armijo*x*slope || fx >= flo || math.IsNaN(dx) {
 				hi, fhi, dhi = x, fx, dx
 			} else {
@@ -91,6 +109,9 @@ func (o *optimizer) wolfe(s backend.Vector, f0 float64, d backend.Vector, slope,
 	}
 	for k := 0; k < 40; k++ {
 		fa, da := evalAt(a)
+		if approxWolfe(f0, slope, fa, da) {
+			return finish(a, fa, true)
+		}
 		if fa > f0+armijo*a*slope || (k > 0 && fa >= fPrev) || math.IsNaN(da) {
 			return zoom(aPrev, fPrev, dPrev, a, fa, da)
 		}

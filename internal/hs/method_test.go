@@ -174,3 +174,22 @@ func TestSmallRowsScaled(t *testing.T) {
 		t.Errorf("HS72 with rows times 1e-3: %v\n%s", r.fails, log.String())
 	}
 }
+
+// TestObjectiveRounding: HS5 (bounds only: the triangular method) with its
+// objective times 1e3, f* = -1913. Near the minimum a step's decrease, about
+// RGmax², fell below the rounding of f while RGmax was 1e-5, above the
+// tolerance; the Armijo test, comparing values, rejected every step and the solve
+// stopped with no progress (Feasible Solution). The line search now also accepts
+// a step by Hager and Zhang's approximate Wolfe conditions.
+func TestObjectiveRounding(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { Written = Form{} }()
+	Written = Form{ObjScale: 1e3}
+	r := solve(problemNumber(t, 5), opt)
+	if len(r.fails) > 0 {
+		t.Errorf("HS5 with its objective times 1e3: %v (%d iterations)", r.fails, r.iters)
+	}
+}

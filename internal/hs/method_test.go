@@ -193,3 +193,36 @@ func TestObjectiveRounding(t *testing.T) {
 		t.Errorf("HS5 with its objective times 1e3: %v (%d iterations)", r.fails, r.iters)
 	}
 }
+
+// TestRepairedSlackHeld: on HS113 a step stopped where a basic slack of a curved
+// row reached its bound, restoration left it short of the bound, and the basis
+// repair made it superbasic; slacksIn put it back at the next iteration, and the
+// same exchange followed four iterations in a row, each resetting the L-BFGS
+// pairs. A slack so repaired now stays out of the basis for one step. HS85 with
+// its rows times 1e3 (Feasible Solution before) passes too.
+func TestRepairedSlackHeld(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	opt.Output = &log
+	r := solve(problemNumber(t, 113), opt)
+	if len(r.fails) > 0 {
+		t.Fatalf("HS113: %v", r.fails)
+	}
+	seen := map[string]int{}
+	for _, line := range strings.Split(log.String(), "\n") {
+		if strings.HasPrefix(line, "basis repair:") {
+			if seen[line]++; seen[line] == 2 {
+				t.Errorf("HS113 repeats %q\n%s", line, log.String())
+			}
+		}
+	}
+	defer func() { Written = Form{} }()
+	Written = Form{RowScale: 1e3}
+	opt.Output = nil
+	if r := solve(problemNumber(t, 85), opt); len(r.fails) > 0 {
+		t.Errorf("HS85 with rows times 1e3: %v (%d iterations)", r.fails, r.iters)
+	}
+}

@@ -501,8 +501,11 @@ func (s *solver) slacksIn() (bool, error) {
 		if s.st[j] != super || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
 			continue
 		}
-		if _, on := s.nearBound(j, 1e-9); on {
+		if _, on := s.nearBound(j, 1e-6); on {
 			continue // just released: it enters once it has moved off
+		}
+		if j == s.heldSlack {
+			continue // a repair took it out for one step (iterate.go)
 		}
 		if s.stale(s.cur.jac) {
 			if ok, err := s.factor(s.cur.jac, false); err != nil || !ok {

@@ -974,6 +974,7 @@ func (s *solver) run() (Result, error) {
 				return res, err
 			}
 			s.stepped, s.lastOK, s.lastMX = true, ls == lsOK, hit >= 0
+			s.heldSlack = -1
 			if ls == lsOK && s.firstFailed {
 				s.cutSteps++
 			} else {
@@ -1155,11 +1156,24 @@ func (s *solver) run() (Result, error) {
 				// An artificial short of zero stays basic: as a superbasic it
 				// would leave phase 1's objective blind to every other variable
 				// (HS64, where 1/x terms keep it from reaching zero in one step).
-			} else if ok, err := s.repair(hit); err != nil {
-				return res, err
-			} else if ok {
-				havePrev = false
-				continue
+			} else {
+				leave := s.head[hit]
+				ok, err := s.repair(hit)
+				if err != nil {
+					return res, err
+				}
+				if ok {
+					// A slack so repaired stays out of the basis for the next
+					// step: slacksIn would put it back at once, the step
+					// would stop at it again and the same exchange follow
+					// (HS113 four iterations in a row; HS106 with its rows
+					// times 1e3 a hundred, 63,000 evaluations).
+					if s.constantColumn(leave) {
+						s.heldSlack = leave
+					}
+					havePrev = false
+					continue
+				}
 			}
 		}
 		if changed {

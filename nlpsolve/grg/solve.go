@@ -230,10 +230,13 @@ type solver struct {
 	// cutSteps counts the accepted steps in a row so cut (illConditioned).
 	firstFailed bool
 	cutSteps    int
-	lastStep    float64
-	stepEvals   int
-	lastMX      bool
-	lastOK      bool
+	// heldSlack is a slack a basis repair made superbasic, which slacksIn leaves
+	// out of the basis until the next line search; -1 for none.
+	heldSlack int
+	lastStep  float64
+	stepEvals int
+	lastMX    bool
+	lastOK    bool
 	// The reduced Hessian negativeCurvature formed and found no negative
 	// curvature in, over curvCand (column a of curvCols is variable
 	// curvCand[a]'s, by position in curvCand), for cornerProbe; nil otherwise.
@@ -288,6 +291,7 @@ func Solve(p Problem, x, lo, up []float64, set *Settings) (Result, error) {
 		s.set = *set
 	}
 	s.tab.W = s.set.Log
+	s.heldSlack = -1
 	if err := s.defaults(); err != nil {
 		return Result{}, err
 	}

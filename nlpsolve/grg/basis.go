@@ -489,7 +489,11 @@ func (s *solver) bestPivot(n int, min float64, ok func(vstate) bool) (int, float
 // slack plus a constant, every other superbasic's reduced gradient is zero, and
 // the minimum lies where the basis turns singular (∇f in the span of the active
 // rows), which restoration can only creep towards. A slack just released from
-// its bound stays superbasic until a step has moved it off. Phase 2 calls it at
+// its bound stays superbasic until a step has moved it off (by more than 1e-6
+// relative: one that a degenerate swap's failed restoration left 1.5e-8 off its
+// bound went back into the basis and the swap repeated, HS106 with its rows
+// times 1e3 to the iteration limit), and so does one a basis repair took out,
+// for one step (heldSlack). Phase 2 calls it at
 // every iteration; it reports whether the basis changed (it is then refactored).
 func (s *solver) slacksIn() (bool, error) {
 	if s.m == 0 {

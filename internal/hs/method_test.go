@@ -226,3 +226,24 @@ func TestRepairedSlackHeld(t *testing.T) {
 		t.Errorf("HS85 with rows times 1e3: %v (%d iterations)", r.fails, r.iters)
 	}
 }
+
+// TestStallGuard: HS99 with its objective times 1e3 reaches RGmax 5e-5 at
+// f = -8.3e11 (3e-15 relative) in 15 iterations, where the absolute tolerance is
+// out of reach, and wandered at round-off to the iteration limit (1,180
+// iterations, Feasible Solution). Phase 2 now stops after 50 iterations that
+// improve neither the objective beyond rounding nor RGmax, and the optimality
+// check of the stated problem, which is relative, finds the optimum.
+func TestStallGuard(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { Written = Form{} }()
+	Written = Form{ObjScale: 1e3}
+	var log strings.Builder
+	opt.Output = &log
+	r := solve(problemNumber(t, 99), opt)
+	if len(r.fails) > 0 || r.iters > 200 || !strings.Contains(log.String(), "stall guard: neither the objective") {
+		t.Errorf("HS99 with its objective times 1e3: %v after %d iterations", r.fails, r.iters)
+	}
+}

@@ -21,7 +21,8 @@ const maxCurvatureDoublings = 30
 // variables strictly inside their bounds, as the general method does (grg's
 // negativeCurvature): it forms the reduced Hessian over them, and when its least
 // eigenvalue is negative beyond round-off (relative to the largest |eigenvalue|
-// and 1) it moves along that eigenvector, signed downhill, with a step that starts
+// and to the objective's size over the free variables' squared) it moves along
+// that eigenvector, signed downhill, with a step that starts
 // at 1 (or the distance to the box) and doubles while the objective keeps falling.
 // Such a point is first-order stationary and may be a saddle or a plateau's edge
 // rather than a minimum: HS25 starts on one, its gradient 1e-10 and its least
@@ -79,7 +80,15 @@ func (o *optimizer) curvature(s backend.Vector, f float64, g, sNew, gNew backend
 		return 0, false
 	}
 	vals := eig.Values(nil)
-	lmax := 1.0
+	// Negative beyond round-off: relative to the largest |eigenvalue|, and to
+	// the curvature that changes f by 1e-8 of itself over a move the size of the
+	// largest free |x| (an absolute floor of 1 missed HS25 with its objective
+	// times 1e-3, whose least eigenvalue is -1.1e-9).
+	xmax := 1.0
+	for _, j := range free {
+		xmax = math.Max(xmax, math.Abs(sh[j]))
+	}
+	lmax := 1e-8 * math.Max(1, math.Abs(f)) / (xmax * xmax)
 	for _, l := range vals {
 		lmax = math.Max(lmax, math.Abs(l))
 	}

@@ -247,3 +247,20 @@ func TestStallGuard(t *testing.T) {
 		t.Errorf("HS99 with its objective times 1e3: %v after %d iterations", r.fails, r.iters)
 	}
 }
+
+// TestCurvatureScale: HS25 with its objective times 1e-3 starts on the same
+// plateau as HS25, its least eigenvalue -1.1e-9 instead of -1.1e-6; the
+// triangular method's curvature test had an absolute floor of 1 under the largest
+// |eigenvalue| and called the start optimal. The floor now follows the
+// objective's size and the free variables'.
+func TestCurvatureScale(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { Written = Form{} }()
+	Written = Form{ObjScale: 1e-3}
+	if r := solve(problemNumber(t, 25), opt); len(r.fails) > 0 {
+		t.Errorf("HS25 with its objective times 1e-3: %v (%d iterations)", r.fails, r.iters)
+	}
+}

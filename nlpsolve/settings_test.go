@@ -55,38 +55,6 @@ func TestSeconds(t *testing.T) {
 	}
 }
 
-// TestStall: a run of iterations that lower neither the objective nor RGmax ends
-// the solve; any improvement of either starts the count again.
-func TestStall(t *testing.T) {
-	type it struct{ f, rg float64 }
-	flat := make([]it, stallIterations)
-	for i := range flat {
-		flat[i] = it{10, 1}
-	}
-	cases := []struct {
-		name  string
-		iters []it
-		want  int // the iteration (from 1) that stalls, 0 for none
-	}{
-		{"nothing improves", flat, stallIterations},
-		{"the objective improves", append([]it{{9, 1}}, flat[1:]...), 0},
-		{"RGmax improves late", append(append([]it{}, flat[:stallIterations-1]...), it{10, 0.5}), 0},
-		{"a worse point is no progress", append([]it{{11, 2}}, flat[1:]...), stallIterations},
-	}
-	for _, tc := range cases {
-		p := progress{f: 10, rgmax: 1}
-		got := 0
-		for i, x := range tc.iters {
-			if p.stalled(x.f, x.rg) && got == 0 {
-				got = i + 1
-			}
-		}
-		if got != tc.want {
-			t.Errorf("%s: stalled at iteration %d, want %d", tc.name, got, tc.want)
-		}
-	}
-}
-
 // squares is f = Σ y² for y block 1 and f block 2.
 type squares struct{}
 

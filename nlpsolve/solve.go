@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/nlpsolve/internal/stall"
 )
 
 // Method chooses how search directions are computed in the superbasic space.
@@ -370,31 +371,6 @@ func (o *optimizer) slopeAndReach(s, g, d backend.Vector) (slope, maxStep float6
 // steps vanish in rounding.
 const stallIterations = 10
 
-// progress watches for a stall: iterations that lower neither the objective nor
-// the smallest RGmax seen.
-type progress struct {
-	f, rgmax float64 // the best so far
-	since    int     // iterations since either improved
-}
-
-// stalled records an iteration's objective and RGmax and says whether the solve
-// has stalled.
-func (p *progress) stalled(f, rgmax float64) bool {
-	improved := false
-	if f < p.f {
-		p.f, improved = f, true
-	}
-	if rgmax < p.rgmax {
-		p.rgmax, improved = rgmax, true
-	}
-	if improved {
-		p.since = 0
-	} else {
-		p.since++
-	}
-	return p.since >= stallIterations
-}
-
 func (o *optimizer) stop(iter int) (Status, bool) {
 	if o.ctx.Err() != nil {
 		return UserInterrupt, true
@@ -424,7 +400,8 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 	pg, rgmax := o.projectedGradient(s, g, pgBuf)
 	o.rgmax = rgmax
 	iter := 0
-	prog := progress{f: f, rgmax: rgmax}
+	var prog stall.Guard
+	prog.Record(f, rgmax)
 	corners := 0
 	for {
 		if o.rgmax <= o.set.GradientTolerance {
@@ -449,7 +426,7 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 			f = fNew
 			pg, o.rgmax = o.projectedGradient(s, g, pgBuf)
 			o.next.valid = false
-			prog.stalled(f, o.rgmax)
+			prog.Record(f, o.rgmax)
 			it := Iteration{Iter: iter, Phase: 3, Objective: o.sign * f, RGmax: o.rgmax, NSB: n, Step: 1, OK: true, Elapsed: time.Since(o.start)}
 			if cg != nil {
 				it.Phase = 4
@@ -534,7 +511,7 @@ func (o *optimizer) run(s backend.Vector, f float64, g backend.Vector) (Status, 
 		if f < -UnboundedObjective {
 			return Unbounded, iter
 		}
-		if prog.stalled(f, o.rgmax) {
+		if prog.Record(f, o.rgmax) >= stallIterations {
 			// Steps too short to change the objective or the reduced gradient in
 			// floating point: no limit may be set, so stop rather than spin.
 			o.lg.printf("\nNeither the objective nor RGmax has improved in %d iterations: stopping.\n", stallIterations)

@@ -150,7 +150,7 @@ func (b *builder) st(r *nnopt.Relation) {
 // write it another way). The zero value is the plain form: g(x) ≥ 0, g(x) ≤ 0,
 // g(x) = 0 and min f(x).
 type Form struct {
-	// Negated writes every constraint negated: -g(x) ≤ 0, -g(x) ≥ 0, 0 = -g(x).
+	// Negated writes every constraint negated: -g(x) ≤ 0, -g(x) ≥ 0, -g(x) = 0.
 	Negated bool
 	// Maximize writes the objective as max -f(x): the model's objective value is
 	// then -f (Instance.Objective stays f).
@@ -167,7 +167,6 @@ type Form struct {
 // Written is the form Build uses; tests set it.
 var Written Form
 
-// ge, le and eq add e ≥ 0, e ≤ 0 and e = 0.
 // rowScaled is e times Written.RowScale, when set.
 func rowScaled(e nnopt.Operand) nnopt.Operand {
 	if Written.RowScale != 0 {
@@ -176,29 +175,20 @@ func rowScaled(e nnopt.Operand) nnopt.Operand {
 	return e
 }
 
-func (b *builder) ge(e nnopt.Operand) {
+// ge, le and eq add e ≥ 0, e ≤ 0 and e = 0.
+func (b *builder) ge(e nnopt.Operand) { b.rel(e, nnopt.Ge, nnopt.Le) }
+func (b *builder) le(e nnopt.Operand) { b.rel(e, nnopt.Le, nnopt.Ge) }
+func (b *builder) eq(e nnopt.Operand) { b.rel(e, nnopt.Eq, nnopt.Eq) }
+
+// rel adds the constraint rel(e, 0) as Written says: scaled, or as
+// negated(-e, 0).
+func (b *builder) rel(e nnopt.Operand, rel, negated func(lhs, rhs nnopt.Operand) *nnopt.Relation) {
 	e = rowScaled(e)
 	if Written.Negated {
-		b.st(nnopt.Le(nnopt.Neg(e), k(0)))
+		b.st(negated(nnopt.Neg(e), k(0)))
 		return
 	}
-	b.st(nnopt.Ge(e, k(0)))
-}
-func (b *builder) le(e nnopt.Operand) {
-	e = rowScaled(e)
-	if Written.Negated {
-		b.st(nnopt.Ge(nnopt.Neg(e), k(0)))
-		return
-	}
-	b.st(nnopt.Le(e, k(0)))
-}
-func (b *builder) eq(e nnopt.Operand) {
-	e = rowScaled(e)
-	if Written.Negated {
-		b.st(nnopt.Eq(k(0), nnopt.Neg(e)))
-		return
-	}
-	b.st(nnopt.Eq(e, k(0)))
+	b.st(rel(e, k(0)))
 }
 
 // model makes the minimization of f subject to the constraints so far.

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
+	"github.com/nnopt/nnopt/nlpsolve/internal/stall"
 )
 
 func (s *solver) basicsInside(pt *point) bool {
@@ -705,7 +706,7 @@ func (s *solver) run() (Result, error) {
 	rPrev := make([]float64, s.nt)
 	xAcc := make([]float64, s.nt) // the point the last line search accepted
 	var crawl crawlGuard
-	stall := stallGuard{f: math.Inf(1), rg: math.Inf(1)}
+	guard := stall.Guard{Rounding: true}
 	havePrev := false
 	pending := false // s.d holds a negative-curvature direction for the next iteration
 	skipNewton := false
@@ -797,7 +798,7 @@ func (s *solver) run() (Result, error) {
 		if s.set.Progress != nil {
 			s.set.Progress(pr)
 		}
-		if s.phase == 2 && stall.stalled(shown, res.RGMax) && stall.rg*math.Max(1, maxAbs(s.cur.x[:s.n])) <= 1e-6*math.Max(1, math.Abs(shown)) {
+		if s.phase == 2 && guard.Record(shown, res.RGMax) >= stallIterations && guard.BestRG()*math.Max(1, maxAbs(s.cur.x[:s.n])) <= 1e-6*math.Max(1, math.Abs(shown)) {
 			s.logf("stall guard: neither the objective (beyond rounding) nor RGmax improved in %d iterations: stopping\n", stallIterations)
 			status = NumericalFailure
 			break
@@ -1269,27 +1270,3 @@ func (s *solver) finish(res Result) (Result, error) {
 // iteration limit, its steps accepted within the line search's allowance for
 // rounding.
 const stallIterations = 50
-
-// stallGuard watches phase 2 for a stall.
-type stallGuard struct {
-	f, rg float64 // the best so far
-	since int     // iterations since either improved
-}
-
-// stalled records an iteration's objective and RGmax and says whether the solve
-// has stalled.
-func (g *stallGuard) stalled(f, rg float64) bool {
-	improved := false
-	if f < g.f-16*0x1p-52*math.Abs(g.f) || math.IsInf(g.f, 1) {
-		g.f, improved = f, true
-	}
-	if rg < g.rg {
-		g.rg, improved = rg, true
-	}
-	if improved {
-		g.since = 0
-	} else {
-		g.since++
-	}
-	return g.since >= stallIterations
-}

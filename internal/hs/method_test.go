@@ -1,6 +1,7 @@
 package hs
 
 import (
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -116,6 +117,20 @@ func TestHSForms(t *testing.T) {
 	}
 }
 
+// solveWritten solves problem number n written as f (Written) with the default
+// options and the log in log (none when nil).
+func solveWritten(t *testing.T, n int, f Form, log io.Writer) *result {
+	t.Helper()
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Output = log
+	defer func() { Written = Form{} }()
+	Written = f
+	return solve(problemNumber(t, n), opt)
+}
+
 // TestConeUphill: HS25 with its bounds written as rows starts with x1 on the
 // row x1 ≤ 100 and a gradient of 2e-8: a stationary point whose reduced Hessian
 // has negative curvature. The sign of its least eigenvector that moves the
@@ -123,14 +138,7 @@ func TestHSForms(t *testing.T) {
 // escapes, Locally Optimal at the start, f = 32.835); with the slack held on its
 // bound the curvature leads down, to f = 0.
 func TestConeUphill(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { Written = Form{} }()
-	Written = Form{BoundRows: true}
-	r := solve(problemNumber(t, 25), opt)
-	if len(r.fails) > 0 {
+	if r := solveWritten(t, 25, Form{BoundRows: true}, nil); len(r.fails) > 0 {
 		t.Errorf("HS25 with bound rows: %v (%d iterations)", r.fails, r.iters)
 	}
 }
@@ -143,13 +151,8 @@ func TestConeUphill(t *testing.T) {
 // three such steps in a row the basis is now repaired from a tangent as large as
 // the superbasics' step: x7 leaves after iteration 5, and the solve takes 14.
 func TestFoldRepair(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var log strings.Builder
-	opt.Output = &log
-	r := solve(problemNumber(t, 56), opt)
+	r := solveWritten(t, 56, Form{}, &log)
 	if len(r.fails) > 0 || r.iters > 20 || !strings.Contains(log.String(), "basis repair") {
 		t.Errorf("HS56: %v after %d iterations, want the optimum in at most 20 with a basis repair\n%s", r.fails, r.iters, log.String())
 	}
@@ -161,15 +164,8 @@ func TestFoldRepair(t *testing.T) {
 // Locally Infeasible. The general method now scales a row whose largest
 // coefficient at the start is below 0.1 up by a power of two.
 func TestSmallRowsScaled(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { Written = Form{} }()
-	Written = Form{RowScale: 1e-3}
 	var log strings.Builder
-	opt.Output = &log
-	r := solve(problemNumber(t, 72), opt)
+	r := solveWritten(t, 72, Form{RowScale: 1e-3}, &log)
 	if len(r.fails) > 0 || !strings.Contains(log.String(), "row/scale for 2 of 2 rows") {
 		t.Errorf("HS72 with rows times 1e-3: %v\n%s", r.fails, log.String())
 	}
@@ -182,14 +178,7 @@ func TestSmallRowsScaled(t *testing.T) {
 // stopped with no progress (Feasible Solution). The line search now also accepts
 // a step by Hager and Zhang's approximate Wolfe conditions.
 func TestObjectiveRounding(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { Written = Form{} }()
-	Written = Form{ObjScale: 1e3}
-	r := solve(problemNumber(t, 5), opt)
-	if len(r.fails) > 0 {
+	if r := solveWritten(t, 5, Form{ObjScale: 1e3}, nil); len(r.fails) > 0 {
 		t.Errorf("HS5 with its objective times 1e3: %v (%d iterations)", r.fails, r.iters)
 	}
 }
@@ -201,13 +190,8 @@ func TestObjectiveRounding(t *testing.T) {
 // pairs. A slack so repaired now stays out of the basis for one step. HS85 with
 // its rows times 1e3 (Feasible Solution before) passes too.
 func TestRepairedSlackHeld(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var log strings.Builder
-	opt.Output = &log
-	r := solve(problemNumber(t, 113), opt)
+	r := solveWritten(t, 113, Form{}, &log)
 	if len(r.fails) > 0 {
 		t.Fatalf("HS113: %v", r.fails)
 	}
@@ -219,10 +203,7 @@ func TestRepairedSlackHeld(t *testing.T) {
 			}
 		}
 	}
-	defer func() { Written = Form{} }()
-	Written = Form{RowScale: 1e3}
-	opt.Output = nil
-	if r := solve(problemNumber(t, 85), opt); len(r.fails) > 0 {
+	if r := solveWritten(t, 85, Form{RowScale: 1e3}, nil); len(r.fails) > 0 {
 		t.Errorf("HS85 with rows times 1e3: %v (%d iterations)", r.fails, r.iters)
 	}
 }
@@ -234,15 +215,8 @@ func TestRepairedSlackHeld(t *testing.T) {
 // improve neither the objective beyond rounding nor RGmax, and the optimality
 // check of the stated problem, which is relative, finds the optimum.
 func TestStallGuard(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { Written = Form{} }()
-	Written = Form{ObjScale: 1e3}
 	var log strings.Builder
-	opt.Output = &log
-	r := solve(problemNumber(t, 99), opt)
+	r := solveWritten(t, 99, Form{ObjScale: 1e3}, &log)
 	if len(r.fails) > 0 || r.iters > 200 || !strings.Contains(log.String(), "stall guard: neither the objective") {
 		t.Errorf("HS99 with its objective times 1e3: %v after %d iterations", r.fails, r.iters)
 	}
@@ -254,13 +228,7 @@ func TestStallGuard(t *testing.T) {
 // |eigenvalue| and called the start optimal. The floor now follows the
 // objective's size and the free variables'.
 func TestCurvatureScale(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { Written = Form{} }()
-	Written = Form{ObjScale: 1e-3}
-	if r := solve(problemNumber(t, 25), opt); len(r.fails) > 0 {
+	if r := solveWritten(t, 25, Form{ObjScale: 1e-3}, nil); len(r.fails) > 0 {
 		t.Errorf("HS25 with its objective times 1e-3: %v (%d iterations)", r.fails, r.iters)
 	}
 }

@@ -71,6 +71,9 @@ func (w *Writer) Input(sumInf float64) {
 
 // Row writes r.
 func (w *Writer) Row(r Row) {
+	if w.W == nil {
+		return
+	}
 	obj := ShowsObjective(r.Phase)
 	if !w.anyHead || w.rows >= headerRows || obj != w.objHead {
 		w.header(obj)

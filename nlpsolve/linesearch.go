@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/nlpsolve/internal/stall"
 )
 
 type lineResult struct {
@@ -19,10 +20,6 @@ const (
 	curvature = 0.9
 )
 
-// roundingLevel is the change of an objective of size |f| below which its values
-// no longer tell a decrease from rounding: 16 units in the last place.
-func roundingLevel(f float64) float64 { return 16 * 0x1p-52 * math.Abs(f) }
-
 // approxWolfe reports Hager and Zhang's approximate Wolfe conditions for a trial
 // whose value fa is within rounding of f0: the slope da has risen to curvature
 // times the initial slope but no further than (2·armijo - 1) times it. Near a
@@ -31,7 +28,7 @@ func roundingLevel(f float64) float64 { return 16 * 0x1p-52 * math.Abs(f) }
 // test is met, and the Armijo test, which compares values, stalls the method;
 // the slope still tells progress.
 func approxWolfe(f0, slope, fa, da float64) bool {
-	return fa <= f0+roundingLevel(f0) && da >= curvature*slope && da <= (2*armijo-1)*slope
+	return fa <= f0+stall.RoundingLevel(f0) && da >= curvature*slope && da <= (2*armijo-1)*slope
 }
 
 // lineSearch moves from s along d. Without bounds in reach it finds a strong-Wolfe

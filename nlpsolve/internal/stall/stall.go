@@ -28,7 +28,7 @@ func (g *Guard) Record(f, rg float64) int {
 	improved := false
 	margin := 0.0
 	if g.Rounding {
-		margin = 16 * 0x1p-52 * math.Abs(g.f)
+		margin = RoundingLevel(g.f)
 	}
 	if f < g.f-margin {
 		g.f, improved = f, true
@@ -43,6 +43,10 @@ func (g *Guard) Record(f, rg float64) int {
 	}
 	return g.since
 }
+
+// RoundingLevel is the change of an objective of size |f| below which its values
+// no longer tell a decrease from rounding: 16 units in the last place.
+func RoundingLevel(f float64) float64 { return 16 * 0x1p-52 * math.Abs(f) }
 
 // BestRG is the smallest RGmax recorded.
 func (g *Guard) BestRG() float64 { return g.rg }

@@ -1,6 +1,10 @@
 package simplex
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // The dual simplex method runs first when the starting basis is dual feasible
 // (every nonbasic reduced cost has the sign of an optimum, after boxed columns
@@ -22,10 +26,9 @@ func (s *solver) dualStart() bool {
 	s.dValid = false
 	s.price(s.c)
 	// First whether every wrong-signed reduced cost can be mended by a flip, then
-	// the flips. Without a bound-flipping ratio test the dual method brings boxed
-	// columns back one at a time, so a start that puts many of them on their far
-	// bound (more than a fifth of the rows and ten: a knapsack-like LP, min -Σx
-	// with A·x ≤ 1, 0 ≤ x ≤ 1, flips them all) is left to the primal method.
+	// the flips. A start that puts many boxed columns on their far bound (a
+	// knapsack-like LP flips them all) is fine: the bound-flipping ratio test
+	// brings them back many at a time.
 	var flips []int
 	for k, st := range s.st {
 		d := s.d[k]
@@ -43,9 +46,6 @@ func (s *solver) dualStart() bool {
 		case st == atZero && math.Abs(d) > s.optTol:
 			return false
 		}
-	}
-	if len(flips) > s.m/5+10 {
-		return false
 	}
 	for _, k := range flips {
 		if s.st[k] == atLo {
@@ -128,9 +128,9 @@ func (s *solver) runDual() (st Status, done bool) {
 		if toUp {
 			sgn = -1
 		}
-		// Harris two-pass dual ratio test.
-		dtol := s.optTol
-		tmax := math.Inf(1)
+		// The candidates to enter: nonbasics whose reduced cost moves towards
+		// zero as the dual step grows, with their breakpoints |d_k|/|a_k|.
+		cands := s.cands[:0]
 		for k, st := range s.st {
 			a := s.prow[k] * sgn
 			var ok bool
@@ -142,31 +142,55 @@ func (s *solver) runDual() (st Status, done bool) {
 			case atZero:
 				ok = a > 1e-9 || a < -1e-9
 			}
-			if !ok {
-				continue
-			}
-			if t := (math.Abs(s.d[k]) + dtol) / math.Abs(a); t < tmax {
-				tmax = t
+			if ok {
+				cands = append(cands, candidate{k: k, t: math.Abs(s.d[k]) / math.Abs(a), a: math.Abs(a)})
 			}
 		}
-		if math.IsInf(tmax, 1) {
+		s.cands = cands
+		if len(cands) == 0 {
 			return NotSolved, false // dual unbounded: the primal phase 1 decides
 		}
+		// Bound flipping (Maros; Koberstein): the dual objective rises along the
+		// step with slope δ, the leaving row's infeasibility, less |a_k|·(u_k -
+		// l_k) for each boxed candidate whose breakpoint it passes. While that
+		// stays positive the candidate flips to its other bound instead of
+		// entering, and the step goes on; the first candidate past which it would
+		// not (or one without two finite bounds) is where the step stops.
+		slices.SortFunc(cands, func(x, y candidate) int { return cmp.Compare(x.t, y.t) })
+		slope := s.lo[leave] - s.x[leave]
+		if toUp {
+			slope = s.x[leave] - s.up[leave]
+		}
+		flips := s.flips[:0]
+		stop := 0
+		for i, c := range cands {
+			stop = i
+			k := c.k
+			if i == len(cands)-1 || s.st[k] == atZero || math.IsInf(s.lo[k], -1) || math.IsInf(s.up[k], 1) {
+				break
+			}
+			if slope -= c.a * (s.up[k] - s.lo[k]); slope <= 0 {
+				break
+			}
+			flips = append(flips, k)
+		}
+		s.flips = flips
+		// Harris's two passes over the candidates from there on: the largest step
+		// that leaves no reduced cost beyond the tolerance, then the largest
+		// pivot among the breakpoints within it.
+		dtol := s.optTol
+		tmax := math.Inf(1)
+		for _, c := range cands[stop:] {
+			tmax = math.Min(tmax, (math.Abs(s.d[c.k])+dtol)/c.a)
+		}
 		q, big := -1, 0.0
-		for k, st := range s.st {
-			a := s.prow[k] * sgn
-			var ok bool
-			switch st {
-			case atLo:
-				ok = a < -1e-9
-			case atUp:
-				ok = a > 1e-9
-			case atZero:
-				ok = a > 1e-9 || a < -1e-9
+		for _, c := range cands[stop:] {
+			if c.t <= tmax && c.a > big {
+				q, big = c.k, c.a
 			}
-			if ok && math.Abs(s.d[k])/math.Abs(a) <= tmax && math.Abs(a) > big {
-				q, big = k, math.Abs(a)
-			}
+		}
+		if len(flips) > 0 {
+			s.flip(flips)
 		}
 		rows, vals := s.column(q)
 		clear(s.alpha)
@@ -261,4 +285,37 @@ func (s *solver) updateDualWeights(r, leave int, aq float64) {
 		s.dw[p] = math.Max(w, ratio*ratio/an)
 	}
 	s.dw[r] = math.Max(wr/(aq*aq), 1/an)
+}
+
+// candidate is a nonbasic column of the dual ratio test: its breakpoint t and
+// |pivot-row entry| a.
+type candidate struct {
+	k    int
+	t, a float64
+}
+
+// flip moves the nonbasic columns ks to their other bounds and the basic
+// variables with them: x_B -= B⁻¹·Σ a_k·Δx_k.
+func (s *solver) flip(ks []int) {
+	if len(s.flipv) < s.m {
+		s.flipv = make([]float64, s.m)
+	}
+	v := s.flipv[:s.m]
+	clear(v)
+	for _, k := range ks {
+		dx := s.up[k] - s.lo[k]
+		if s.st[k] == atLo {
+			s.st[k], s.x[k] = atUp, s.up[k]
+		} else {
+			s.st[k], s.x[k], dx = atLo, s.lo[k], -dx
+		}
+		rows, vals := s.column(k)
+		for t, i := range rows {
+			v[i] += vals[t] * dx
+		}
+	}
+	s.lu.SolveVec(v, v)
+	for p, k := range s.head {
+		s.x[k] -= v[p]
+	}
 }

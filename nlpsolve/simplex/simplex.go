@@ -245,6 +245,9 @@ type solver struct {
 	iter, p1iter    int
 	log             io.Writer
 	tab             itlog.Writer // the iteration table, on log
+	cands           []candidate  // the dual ratio test's (dual.go)
+	flips           []int
+	flipv           []float64
 }
 
 // Solve minimises p's objective. The error is non-nil only for a malformed

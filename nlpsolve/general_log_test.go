@@ -72,3 +72,22 @@ func TestGeneralLog(t *testing.T) {
 		}
 	}
 }
+
+// TestSimplexLogStated: the simplex method's rows and closing lines show a
+// maximisation's objective as stated (lpMax: max x + y = 2.8), not the negated
+// one it minimises.
+func TestSimplexLogStated(t *testing.T) {
+	m := lpMax()
+	var log strings.Builder
+	res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := log.String()
+	if res.Status != Optimal || math.Abs(res.Objective-2.8) > 1e-9 || !strings.Contains(out, "Simplex method") {
+		t.Fatalf("%v at %g, want optimal at 2.8 by the simplex method\n%s", res.Status, res.Objective, out)
+	}
+	if strings.Contains(out, "-2.8000000") || !strings.Contains(out, "objective 2.8000000000E+00") {
+		t.Errorf("the log shows the negated objective:\n%s", out)
+	}
+}

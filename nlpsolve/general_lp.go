@@ -101,7 +101,7 @@ func (g *general) solveSimplex(ctx context.Context, set Settings, xc, lo, up []f
 		return nil, nil, err
 	}
 	ss := simplex.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, FeasibilityTolerance: set.FeasibilityTolerance, Log: set.Log,
-		UnboundedObjective: UnboundedObjective}
+		UnboundedObjective: UnboundedObjective, Maximized: g.sign < 0}
 	cs, rs := g.generalScales()
 	// Scaling user asks for the Scale attributes alone: without any, none.
 	ss.NoScaling = set.Scaling == ScaleUser

@@ -62,6 +62,9 @@ type Settings struct {
 	LU *sparselu.Settings
 	// Log, if set, receives the iteration log.
 	Log io.Writer
+	// Maximized says the costs are the negated ones of a maximisation: the log
+	// shows the objective negated back, as the caller stated it.
+	Maximized bool
 	// Stop, if set, is called once per iteration; returning true ends the solve
 	// with Stopped (a time limit, a cancelled context).
 	Stop func() bool
@@ -851,6 +854,14 @@ func (s *solver) pivotRow(r int) {
 	}
 }
 
+// stated is the objective f as the caller stated it (Settings.Maximized).
+func (s *solver) stated(f float64) float64 {
+	if s.set.Maximized {
+		return -f
+	}
+	return f
+}
+
 func (s *solver) objective() float64 {
 	f := s.objConst
 	for j := 0; j < s.n; j++ {
@@ -920,7 +931,7 @@ func (s *solver) run() Status {
 		if phase != lastPhase {
 			s.dValid = false
 			if phase == 2 && lastPhase == 1 {
-				s.tab.Feasible(s.objective())
+				s.tab.Feasible(s.stated(s.objective()))
 			}
 			s.resetReference()
 			best, sinceBest = math.Inf(1), 0
@@ -1157,7 +1168,7 @@ func (s *solver) result(p *Problem, status Status) Result {
 		}
 		res.ReducedCosts[j] = dj
 	}
-	s.logf("\n** Simplex: %s after %d iterations (%d in phase 1), objective %.10E\n", status, s.iter, s.p1iter, res.Objective)
+	s.logf("\n** Simplex: %s after %d iterations (%d in phase 1), objective %.10E\n", status, s.iter, s.p1iter, s.stated(res.Objective))
 	return res
 }
 
@@ -1185,7 +1196,7 @@ func (s *solver) logIter(phase, ninf int, obj, rg, step float64) {
 	}
 	ref := 1
 	if phase == 2 {
-		ref = 3
+		ref, obj = 3, s.stated(obj)
 	}
 	s.tab.Row(itlog.Row{Iter: it, Phase: ref, Ninf: ninf, Value: obj, RGmax: rg, Stepped: true, Step: step, OK: true})
 }

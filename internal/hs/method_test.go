@@ -1,6 +1,8 @@
 package hs
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"math"
 	"strings"
@@ -230,5 +232,44 @@ func TestStallGuard(t *testing.T) {
 func TestCurvatureScale(t *testing.T) {
 	if r := solveWritten(t, 25, Form{ObjScale: 1e-3}, nil); len(r.fails) > 0 {
 		t.Errorf("HS25 with its objective times 1e-3: %v (%d iterations)", r.fails, r.iters)
+	}
+}
+
+// TestHSModelFiles: every problem written to a model file (Model.Encode) and
+// read back (DecodeModel) solves to the same status, objective and iteration
+// count as the model itself: a collection that ships model files sees what
+// TestHS sees.
+func TestHSModelFiles(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Problems() {
+		inst, err := p.Build()
+		if err != nil {
+			t.Fatalf("HS%d: %v", p.Number, err)
+		}
+		var file bytes.Buffer
+		if err := inst.Model.Encode(&file); err != nil {
+			t.Errorf("HS%d: Encode: %v", p.Number, err)
+			continue
+		}
+		_, decoded, err := nnopt.DecodeModel(&file)
+		if err != nil {
+			t.Errorf("HS%d: DecodeModel: %v", p.Number, err)
+			continue
+		}
+		ctx := context.Background()
+		if err := inst.Model.Solve(ctx, opt); err != nil {
+			t.Fatalf("HS%d: %v", p.Number, err)
+		}
+		if err := decoded.Solve(ctx, opt); err != nil {
+			t.Fatalf("HS%d from its model file: %v", p.Number, err)
+		}
+		a, b := inst.Model, decoded
+		if a.Status != b.Status || a.ObjectiveValue != b.ObjectiveValue || a.NumIterations != b.NumIterations {
+			t.Errorf("HS%d: %v at %.17g in %d iterations; from its model file %v at %.17g in %d", p.Number,
+				a.Status, a.ObjectiveValue, a.NumIterations, b.Status, b.ObjectiveValue, b.NumIterations)
+		}
 	}
 }

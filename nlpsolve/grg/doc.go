@@ -80,12 +80,21 @@
 // whose restoration jumped to another branch of the rows counts as a failed
 // one. A basic variable whose tangent is 1e4 times the superbasics' step (a
 // column losing its pivot) is exchanged for a superbasic (basis repair, at most
-// 100 a solve); in phase 1 an artificial stays basic. A column singleton is
+// 100 a solve), and in phase 2, after three line searches in a row whose first
+// trial restoration could not bring back, one whose tangent merely exceeds that
+// step (a basic approaching a fold of its row, where Newton has nothing to solve
+// for); in phase 1 an artificial stays basic. A column singleton is
 // measured against its row's other moves instead, and one with a constant entry
 // (a slack, Settings.ConstantColumns) is never repaired; the crash takes those
 // first, and in phase 1 a free one is its row's basic variable in place of an
 // artificial. When restoration fails after a step's basis change, the method
 // goes back to the accepted point with the leaving variable superbasic.
+//
+// Phase 2 stops (NumericalFailure, for the caller's optimality check of the
+// stated problem to judge) after 50 iterations that lower neither the objective
+// beyond its rounding nor RGmax, once the smallest RGmax times the largest |x| is
+// within 1e-6 of |f|: the absolute tolerance is then out of the objective's
+// precision, and further steps only wander in its rounding.
 //
 // # Second order
 //

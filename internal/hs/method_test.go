@@ -273,3 +273,20 @@ func TestHSModelFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestLeastSquaresPhase0: HS107 from a perturbed start (δ 1, the fourth), where
+// Newton from the start does not converge: phase 1 ended at a vertex that is a
+// local minimum of the sum of infeasibilities (2.51) and reported the problem
+// Locally Infeasible. Projected Levenberg-Marquardt steps on ½‖c‖² first bring
+// the infeasibility from 12.3 to 0.46, and the solve reaches the optimum.
+func TestLeastSquaresPhase0(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &startCase{p: problemNumber(t, 107), delta: 1, k: 4}
+	solveFrom(c, opt)
+	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.relErr > defaultTol {
+		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
+	}
+}

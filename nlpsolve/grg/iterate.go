@@ -7,6 +7,7 @@ import (
 
 	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
 	"github.com/nnopt/nnopt/nlpsolve/internal/stall"
+	"gonum.org/v1/gonum/mat"
 )
 
 func (s *solver) basicsInside(pt *point) bool {
@@ -31,7 +32,7 @@ func (s *solver) basicsInside(pt *point) bool {
 // Phase 1 then minimises the infeasibility of the other rows only, as it does
 // with the equation eliminated; with an artificial, the objective's row pulled
 // phase 1 towards a level set of f (HS15 ended at its other local minimum).
-func (s *solver) phase1(x0 []float64) error {
+func (s *solver) phase1(x0 []float64, newtonFailed bool) error {
 	n := s.n
 	own := s.freeSingletons()
 	proj := func(x []float64) (float64, bool, error) {
@@ -75,10 +76,35 @@ func (s *solver) phase1(x0 []float64) error {
 	if !ok0 {
 		return errors.New("grg: f, c or their derivatives are not finite at the start point")
 	}
+	best := r0
 	if ok1 && r1 < r0 {
 		copy(s.cur.x, s.trial.x)
 		if _, _, err := proj(s.cur.x); err != nil {
 			return err
+		}
+		best = r1
+	}
+	if newtonFailed && best > 1e3*s.set.FeasibilityTolerance && n <= maxLeastSquaresColumns {
+		// Least squares from the better point: where Newton failed (did not
+		// converge, rather than left the bounds) projected Levenberg-Marquardt
+		// steps on ½‖c‖² may get closer to the rows than phase 1's vertices
+		// would (HS107 from a perturbed start: phase 1 ended at a local
+		// minimum of the sum of infeasibilities, 2.51).
+		copy(s.trial.x, s.cur.x)
+		if err := s.leastSquares(); err != nil {
+			return err
+		}
+		r2, ok2, err := proj(s.cur.x)
+		if err != nil {
+			return err
+		}
+		if ok2 && r2 < 0.5*best {
+			s.logf("phase 0: least squares brought the infeasibility from %.3g to %.3g\n", best, r2)
+		} else {
+			copy(s.cur.x, s.trial.x)
+			if _, _, err := proj(s.cur.x); err != nil {
+				return err
+			}
 		}
 	}
 	s.phase = 1
@@ -693,7 +719,7 @@ func (s *solver) run() (Result, error) {
 	}
 	if !feasible || !s.basicsInside(s.cur) {
 		s.logf("phase 0: Newton from the start point %s; phase 1\n", map[bool]string{true: "left the bounds", false: "failed"}[feasible])
-		if err := s.phase1(x0); err != nil {
+		if err := s.phase1(x0, !feasible); err != nil {
 			return res, err
 		}
 		if err := s.startWeight(); err != nil {
@@ -1270,3 +1296,88 @@ func (s *solver) finish(res Result) (Result, error) {
 // iteration limit, its steps accepted within the line search's allowance for
 // rounding.
 const stallIterations = 50
+
+// maxLeastSquaresColumns bounds the columns for which phase 0 tries least
+// squares (dense normal equations).
+const maxLeastSquaresColumns = 200
+
+// leastSquares takes up to 30 projected Levenberg-Marquardt steps on ½‖c(x)‖²
+// over the columns (structurals and slacks) within their bounds from s.cur,
+// keeping each that lowers ‖c‖. s.cur holds the last point evaluated.
+func (s *solver) leastSquares() error {
+	n, m := s.n, s.m
+	x := append([]float64(nil), s.cur.x...)
+	norm := func() float64 {
+		v := 0.0
+		for _, c := range s.cur.cs {
+			v += c * c
+		}
+		return v
+	}
+	f0 := norm()
+	jtj := mat.NewSymDense(n, nil)
+	g := make([]float64, n)
+	d := mat.NewVecDense(n, nil)
+	mu := 1e-3
+	for it := 0; it < 30 && f0 > 1e-20; it++ {
+		// JᵀJ and Jᵀc at x (s.cur).
+		jtj.Zero()
+		clear(g)
+		for j := 0; j < n; j++ {
+			for k := s.colPtr[j]; k < s.colPtr[j+1]; k++ {
+				g[j] += s.cur.jac[k] * s.cur.cs[s.rowIdx[k]]
+			}
+		}
+		col := make([]float64, m)
+		for a := 0; a < n; a++ {
+			clear(col)
+			for k := s.colPtr[a]; k < s.colPtr[a+1]; k++ {
+				col[s.rowIdx[k]] = s.cur.jac[k]
+			}
+			for b := a; b < n; b++ {
+				v := 0.0
+				for k := s.colPtr[b]; k < s.colPtr[b+1]; k++ {
+					v += col[s.rowIdx[k]] * s.cur.jac[k]
+				}
+				jtj.SetSym(a, b, v)
+			}
+		}
+		improved := false
+		for try := 0; try < 8; try++ {
+			a := mat.NewSymDense(n, nil)
+			a.CopySym(jtj)
+			for j := 0; j < n; j++ {
+				a.SetSym(j, j, jtj.At(j, j)*(1+mu)+mu)
+			}
+			var ch mat.Cholesky
+			if !ch.Factorize(a) {
+				mu *= 10
+				continue
+			}
+			if err := ch.SolveVecTo(d, mat.NewVecDense(n, g)); err != nil {
+				mu *= 10
+				continue
+			}
+			for j := 0; j < n; j++ {
+				s.cur.x[j] = math.Max(s.lo[j], math.Min(s.up[j], x[j]-d.AtVec(j)))
+			}
+			ok, err := s.eval(s.cur)
+			if err != nil {
+				return err
+			}
+			if f := norm(); ok && f < f0 {
+				copy(x, s.cur.x)
+				f0, improved = f, true
+				mu = math.Max(mu/3, 1e-12)
+				break
+			}
+			mu *= 4
+		}
+		if !improved {
+			break
+		}
+	}
+	copy(s.cur.x, x)
+	_, err := s.eval(s.cur)
+	return err
+}

@@ -129,8 +129,13 @@ func (s *solver) runDual() (st Status, done bool) {
 			sgn = -1
 		}
 		// The candidates to enter: nonbasics whose reduced cost moves towards
-		// zero as the dual step grows, with their breakpoints |d_k|/|a_k|.
+		// zero as the dual step grows, with their breakpoints |d_k|/|a_k|. The
+		// step never passes the Harris bound (|d_k| + tolerance)/|a_k| of a
+		// candidate that cannot flip (without two finite bounds): tcap, the
+		// smallest of those.
+		dtol := s.optTol
 		cands := s.cands[:0]
+		tcap := math.Inf(1)
 		for k, st := range s.st {
 			a := s.prow[k] * sgn
 			var ok bool
@@ -142,8 +147,13 @@ func (s *solver) runDual() (st Status, done bool) {
 			case atZero:
 				ok = a > 1e-9 || a < -1e-9
 			}
-			if ok {
-				cands = append(cands, candidate{k: k, t: math.Abs(s.d[k]) / math.Abs(a), a: math.Abs(a)})
+			if !ok {
+				continue
+			}
+			a = math.Abs(a)
+			cands = append(cands, candidate{k: k, t: math.Abs(s.d[k]) / a, a: a})
+			if !s.flippable(k) {
+				tcap = math.Min(tcap, (math.Abs(s.d[k])+dtol)/a)
 			}
 		}
 		s.cands = cands
@@ -155,30 +165,48 @@ func (s *solver) runDual() (st Status, done bool) {
 		// l_k) for each boxed candidate whose breakpoint it passes. While that
 		// stays positive the candidate flips to its other bound instead of
 		// entering, and the step goes on; the first candidate past which it would
-		// not (or one without two finite bounds) is where the step stops.
-		slices.SortFunc(cands, func(x, y candidate) int { return cmp.Compare(x.t, y.t) })
-		slope := s.lo[leave] - s.x[leave]
-		if toUp {
-			slope = s.x[leave] - s.up[leave]
+		// not (or one that cannot flip) is where the step stops. Only the
+		// candidates within tcap are sorted, and none when no flippable one is
+		// among them (a transport LP has none: sorting them all every iteration
+		// made its 300x300 instance 1.6 times slower).
+		front := cands[:0:0]
+		for _, c := range cands {
+			if c.t <= tcap && s.flippable(c.k) {
+				front = cands
+				break
+			}
 		}
 		flips := s.flips[:0]
 		stop := 0
-		for i, c := range cands {
-			stop = i
-			k := c.k
-			if i == len(cands)-1 || s.st[k] == atZero || math.IsInf(s.lo[k], -1) || math.IsInf(s.up[k], 1) {
-				break
+		if front != nil {
+			front = s.front[:0]
+			for _, c := range cands {
+				if c.t <= tcap {
+					front = append(front, c)
+				}
 			}
-			if slope -= c.a * (s.up[k] - s.lo[k]); slope <= 0 {
-				break
+			s.front = front
+			slices.SortFunc(front, func(x, y candidate) int { return cmp.Compare(x.t, y.t) })
+			slope := s.lo[leave] - s.x[leave]
+			if toUp {
+				slope = s.x[leave] - s.up[leave]
 			}
-			flips = append(flips, k)
+			for i, c := range front {
+				stop = i
+				if i == len(front)-1 || !s.flippable(c.k) {
+					break
+				}
+				if slope -= c.a * (s.up[c.k] - s.lo[c.k]); slope <= 0 {
+					break
+				}
+				flips = append(flips, c.k)
+			}
+			cands = front
 		}
 		s.flips = flips
 		// Harris's two passes over the candidates from there on: the largest step
 		// that leaves no reduced cost beyond the tolerance, then the largest
 		// pivot among the breakpoints within it.
-		dtol := s.optTol
 		tmax := math.Inf(1)
 		for _, c := range cands[stop:] {
 			tmax = math.Min(tmax, (math.Abs(s.d[c.k])+dtol)/c.a)
@@ -285,6 +313,12 @@ func (s *solver) updateDualWeights(r, leave int, aq float64) {
 		s.dw[p] = math.Max(w, ratio*ratio/an)
 	}
 	s.dw[r] = math.Max(wr/(aq*aq), 1/an)
+}
+
+// flippable reports whether nonbasic column k can flip to another bound: it has
+// two finite bounds.
+func (s *solver) flippable(k int) bool {
+	return s.st[k] != atZero && !math.IsInf(s.lo[k], -1) && !math.IsInf(s.up[k], 1)
 }
 
 // candidate is a nonbasic column of the dual ratio test: its breakpoint t and

@@ -248,7 +248,7 @@ type solver struct {
 	iter, p1iter    int
 	log             io.Writer
 	tab             itlog.Writer // the iteration table, on log
-	cands           []candidate  // the dual ratio test's (dual.go)
+	cands, front    []candidate  // the dual ratio test's (dual.go)
 	flips           []int
 	flipv           []float64
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nnopt/nnopt/nlpsolve/grg"
+	"github.com/nnopt/nnopt/nlpsolve/internal/itlog"
 )
 
 // Pattern is the sparse structure of one equation block's Jacobian, as the model
@@ -386,7 +387,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 				return
 			}
 			obj := pr.Objective
-			if pr.Phase >= 3 {
+			if itlog.ShowsObjective(pr.Phase) {
 				obj *= g.sign // as stated
 			}
 			set.Recorder(Iteration{Iter: pr.Iter, Phase: pr.Phase, Ninf: pr.Ninf, Objective: obj, RGmax: pr.RGMax, NSB: pr.Superbasics, Step: pr.Step, InItr: pr.InItr, MX: pr.MX, OK: pr.OK, Elapsed: time.Since(start)})

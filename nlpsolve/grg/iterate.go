@@ -256,7 +256,7 @@ func (s *solver) progress(iter int, shown, rg float64, nsb int) Progress {
 // logRow writes pr to the log and starts the next step's record.
 func (s *solver) logRow(pr Progress) {
 	v := pr.Objective
-	if pr.Phase >= 3 {
+	if itlog.ShowsObjective(pr.Phase) {
 		v = s.stated(v)
 	}
 	s.tab.Row(itlog.Row{Iter: pr.Iter, Phase: pr.Phase, Ninf: pr.Ninf, Value: v, RGmax: pr.RGMax, NSB: pr.Superbasics, Stepped: pr.Stepped, Step: pr.Step, InItr: pr.InItr, MX: pr.MX, OK: pr.OK})

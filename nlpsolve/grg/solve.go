@@ -194,6 +194,7 @@ type solver struct {
 	lo, up         []float64 // nt; artificials' bounds depend on the phase
 	sgn            []float64 // artificial i has coefficient sgn[i] in row i
 	artIdx         []int
+	rowMag         []float64 // atRounding's per-row magnitudes
 	st             []vstate
 	head           []int // basis position → variable
 	pos            []int // variable → basis position or -1

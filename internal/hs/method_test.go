@@ -290,3 +290,26 @@ func TestLeastSquaresPhase0(t *testing.T) {
 		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
 	}
 }
+
+// TestBigRows: HS106 and HS109 with every row times 1e3, rows whose terms reach
+// 1e9 and compute to no better than 1e-7, a hundred times the feasibility
+// tolerance. HS106 failed every restoration at that floor, its steps cut to 1e-9
+// (865 iterations, 250,000 evaluations, Feasible Solution at 7358.7); now
+// restoration stops at the rows' rounding. HS109's phase 1 first had two bus
+// voltages 0.08 short of their bound take turns moving onto it, each move
+// undoing the other's decrease (1,300 iterations), then stood at a superbasic
+// 0.12 below its bound that the degeneracy test, scaled by an artificial of 4e7,
+// took for blocked (the iteration limit).
+func TestBigRows(t *testing.T) {
+	if r := solveWritten(t, 106, Form{RowScale: 1e3}, nil); len(r.fails) > 0 || r.iters > 100 {
+		t.Errorf("HS106 with rows times 1e3: %v after %d iterations", r.fails, r.iters)
+	}
+	var log strings.Builder
+	r := solveWritten(t, 109, Form{RowScale: 1e3}, &log)
+	if len(r.fails) > 0 {
+		t.Errorf("HS109 with rows times 1e3: %v after %d iterations", r.fails, r.iters)
+	}
+	if !strings.Contains(log.String(), "the move onto the bound raised the objective") {
+		t.Errorf("HS109 with rows times 1e3 no longer meets a move onto a bound that raises the objective: the test needs another case")
+	}
+}

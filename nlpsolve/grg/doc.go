@@ -56,7 +56,10 @@
 // objective falls linearly) restores feasibility at every trial point by
 // Newton iterations on the basics with B held (a chord method), refactored at
 // the trial point when the residual stalls; a ValueEvaluator is asked for values
-// alone there, and for the derivatives once a point is accepted. A basic
+// alone there, and for the derivatives once a point is accepted. Where Newton
+// stalls with every residual within four units of round-off of its row's terms
+// (Σ|J_ij·x_j|), the point counts as restored: rows of terms near 1e9 compute
+// to no better than 1e-7, above FeasibilityTolerance. A basic
 // variable that would leave
 // its bounds is interpolated back onto the bound and pivoted out; it is
 // replaced by the superbasic with the largest pivot |(B⁻¹a_q)_p| (sparselu's
@@ -91,8 +94,11 @@
 // measured against its row's other moves instead, and one with a constant entry
 // (a slack, Settings.ConstantColumns) is never repaired; the crash takes those
 // first, and in phase 1 a free one is its row's basic variable in place of an
-// artificial. When restoration fails after a step's basis change, the method
-// goes back to the accepted point with the leaving variable superbasic.
+// artificial. When restoration fails after a step's basis change, or the move
+// of the leaving variable onto its bound, once restored, leaves the objective
+// above the iteration's start (two variables could then take turns without
+// end), the method goes back to the accepted point with the leaving variable
+// superbasic.
 //
 // Phase 2 stops (NumericalFailure, for the caller's optimality check of the
 // stated problem to judge) after 50 iterations that lower neither the objective

@@ -996,6 +996,16 @@ func (s *solver) run() (Result, error) {
 			alphaMax, alphaS, alphaP, limPos, limVar = s.ratio(sb)
 			degenerate = alphaMax*math.Max(maxAbs(s.d), maxAbs(s.dB)) <= 1e-9*(1+maxAbs(s.cur.x))
 		}
+		if degenerate && limPos < 0 && limVar >= 0 {
+			// A superbasic blocks the step: degenerate only on its bound, which
+			// the step below classifies it onto. Off it (the test's round-off
+			// scales with the largest |x|, here an artificial of 4e7: HS109 with
+			// its rows times 1e3, x4 0.12 below its bound of 252) that step
+			// would change nothing, and the same iteration came back for ever.
+			if _, on := s.nearBound(limVar, 1e-6); !on {
+				degenerate = false
+			}
+		}
 		var ls lsResult
 		var hit int
 		fBefore := s.obj(s.cur)
@@ -1162,7 +1172,7 @@ func (s *solver) run() (Result, error) {
 		// L-BFGS-B's are) unless the basis changes too: resetting them at every
 		// bound the projected path meets made each step a gradient step while
 		// the controls of an optimal control reached their bounds a few at a time.
-		changed, basisChanged := false, false
+		changed, basisChanged, snapped := false, false, false
 		copy(xAcc, s.cur.x)
 		for _, j := range sb {
 			if _, on := s.nearBound(j, 1e-9); on {
@@ -1179,6 +1189,7 @@ func (s *solver) run() (Result, error) {
 			// it leaves the basis as a superbasic (repair), or the next step would
 			// stop at it again, ever shorter.
 			if b, on := s.nearBound(s.head[hit], 1e-3); on {
+				snapped = s.cur.x[s.head[hit]] != b
 				if err := s.swap(hit, b); err != nil {
 					s.logf("swap: %v\n", err)
 					status = NumericalFailure
@@ -1214,6 +1225,14 @@ func (s *solver) run() (Result, error) {
 				havePrev = false
 				s.mem.reset()
 			}
+			back := func() {
+				copy(s.cur.x, xAcc)
+				for j := 0; j < s.nt; j++ {
+					if (s.st[j] == nbLower || s.st[j] == nbUpper) && s.cur.x[j] != s.lo[j] && s.cur.x[j] != s.up[j] {
+						s.classify(j)
+					}
+				}
+			}
 			ok, err := s.restoreOr(func() {
 				// Moving the variable that left the basis onto its bound (up
 				// to 1e-3 away) put the point where the new basis cannot
@@ -1221,15 +1240,25 @@ func (s *solver) run() (Result, error) {
 				// feasible whatever the basis, and let that variable stand
 				// there as a superbasic (HS108 with Newton-CG).
 				s.logf("restoration after a basis change failed: back to the accepted point\n")
-				copy(s.cur.x, xAcc)
-				for j := 0; j < s.nt; j++ {
-					if (s.st[j] == nbLower || s.st[j] == nbUpper) && s.cur.x[j] != s.lo[j] && s.cur.x[j] != s.up[j] {
-						s.classify(j)
-					}
-				}
+				back()
 			})
 			if err != nil {
 				return res, err
+			}
+			if ok && snapped && s.obj(s.cur) > fBefore+stall.RoundingLevel(fBefore) {
+				// The move onto the bound, restored, undid the step's
+				// decrease and more: from there the next step can come back
+				// the same way (HS109 with its rows times 1e3: two bus
+				// voltages 0.08 short of their bound 252 took turns for
+				// 1,300 phase-1 iterations, the infeasibility rising and
+				// falling by 8e2 of 4.1e7). Back to the accepted point, the
+				// variable there a superbasic.
+				s.logf("the move onto the bound raised the objective: back to the accepted point\n")
+				back()
+				ok, err = s.restore(s.cur)
+				if err != nil {
+					return res, err
+				}
 			}
 			if !ok {
 				s.logf("restoration after a basis change failed\n")

@@ -313,3 +313,25 @@ func TestBigRows(t *testing.T) {
 		t.Errorf("HS109 with rows times 1e3 no longer meets a move onto a bound that raises the objective: the test needs another case")
 	}
 }
+
+// TestBasicPastBound: HS116 from a perturbed start. In phase 1 a basic variable
+// reached its bound and moved onto it, and the restoration that followed pushed
+// another basic 6.8e-4 past its own bound; the degenerate swap that moved it
+// back made the basis singular and the method stopped (Intermediate
+// Infeasible). Now the method goes back to the accepted point.
+func TestBasicPastBound(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	opt.Output = &log
+	c := &startCase{p: problemNumber(t, 116), delta: 1, k: 2}
+	solveFrom(c, opt)
+	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.obj > c.p.Optimum+defaultTol*math.Abs(c.p.Optimum) {
+		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at or below %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
+	}
+	if !strings.Contains(log.String(), "put a basic variable past its bound") {
+		t.Errorf("%s no longer meets a restoration that puts a basic past its bound: the test needs another case", c.name())
+	}
+}

@@ -97,8 +97,8 @@
 // artificial. When restoration fails after a step's basis change, or the move
 // of the leaving variable onto its bound, once restored, leaves the objective
 // above the iteration's start (two variables could then take turns without
-// end), the method goes back to the accepted point with the leaving variable
-// superbasic.
+// end) or another basic variable past its bound, the method goes back to the
+// accepted point with the leaving variable superbasic.
 //
 // Phase 2 stops (NumericalFailure, for the caller's optimality check of the
 // stated problem to judge) after 50 iterations that lower neither the objective

@@ -1065,6 +1065,7 @@ func (s *solver) run() (Result, error) {
 					b = s.lo[limVar]
 				}
 				x0 := s.cur.x[limVar]
+				copy(xAcc, s.cur.x)
 				if err := s.swap(limPos, b); err != nil {
 					s.logf("degenerate swap: %v\n", err)
 					status = NumericalFailure
@@ -1072,7 +1073,12 @@ func (s *solver) run() (Result, error) {
 				}
 				if x0 != b {
 					ok, err := s.restoreOr(func() {
-						s.cur.x[limVar] = x0
+						// The point before the swap, every variable: the
+						// failed Newton iterations moved the basics away
+						// from it (HS116 from a perturbed start: to a
+						// residual of 0.08, where the new basis was
+						// singular).
+						copy(s.cur.x, xAcc)
 						s.classify(limVar)
 					})
 					if err != nil {
@@ -1245,19 +1251,33 @@ func (s *solver) run() (Result, error) {
 			if err != nil {
 				return res, err
 			}
-			if ok && snapped && s.obj(s.cur) > fBefore+stall.RoundingLevel(fBefore) {
-				// The move onto the bound, restored, undid the step's
-				// decrease and more: from there the next step can come back
-				// the same way (HS109 with its rows times 1e3: two bus
-				// voltages 0.08 short of their bound 252 took turns for
-				// 1,300 phase-1 iterations, the infeasibility rising and
-				// falling by 8e2 of 4.1e7). Back to the accepted point, the
-				// variable there a superbasic.
-				s.logf("the move onto the bound raised the objective: back to the accepted point\n")
-				back()
-				ok, err = s.restore(s.cur)
-				if err != nil {
-					return res, err
+			if ok && snapped {
+				why := ""
+				switch {
+				case s.obj(s.cur) > fBefore+stall.RoundingLevel(fBefore):
+					// The move onto the bound, restored, undid the step's
+					// decrease and more: from there the next step can come
+					// back the same way (HS109 with its rows times 1e3: two
+					// bus voltages 0.08 short of their bound 252 took turns
+					// for 1,300 phase-1 iterations, the infeasibility rising
+					// and falling by 8e2 of 4.1e7).
+					why = "raised the objective"
+				case !s.basicsInside(s.cur):
+					// The restoration pushed another basic variable across
+					// its bound (HS116 from a perturbed start: by 6.8e-4,
+					// and the degenerate swap that moved it back made the
+					// basis singular).
+					why = "put a basic variable past its bound"
+				}
+				if why != "" {
+					// Back to the accepted point, the variable there a
+					// superbasic.
+					s.logf("the move onto the bound %s: back to the accepted point\n", why)
+					back()
+					ok, err = s.restore(s.cur)
+					if err != nil {
+						return res, err
+					}
 				}
 			}
 			if !ok {

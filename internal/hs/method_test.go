@@ -335,3 +335,20 @@ func TestBasicPastBound(t *testing.T) {
 		t.Errorf("%s no longer meets a restoration that puts a basic past its bound: the test needs another case", c.name())
 	}
 }
+
+// TestDualsRefined: HS85 from a perturbed start ends at the optimum's vertex, but
+// its ill-conditioned basis gave multipliers (up to 1e3) with a residual of
+// 1.7e-3 in Bᵀy = g_B, which the stated problem's optimality check read as the
+// reduced cost of a basic column and refused (Feasible Solution). grg now
+// refines the final multipliers.
+func TestDualsRefined(t *testing.T) {
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &startCase{p: problemNumber(t, 85), delta: 1, k: 3}
+	solveFrom(c, opt)
+	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.obj > c.p.Optimum+defaultTol*math.Abs(c.p.Optimum) {
+		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at or below %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
+	}
+}

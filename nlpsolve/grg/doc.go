@@ -100,6 +100,11 @@
 // end) or another basic variable past its bound, the method goes back to the
 // accepted point with the leaving variable superbasic.
 //
+// The final multipliers get up to two steps of iterative refinement (each kept
+// only when it lowers the residual of Bᵀy = g_B): an ill-conditioned basis
+// leaves them inaccurate, and the caller's optimality check reads their error
+// as stationarity violated.
+//
 // Phase 2 stops (NumericalFailure, for the caller's optimality check of the
 // stated problem to judge) after 50 iterations that lower neither the objective
 // beyond its rounding nor RGmax, once the smallest RGmax times the largest |x| is

@@ -195,12 +195,16 @@ type solver struct {
 	sgn            []float64 // artificial i has coefficient sgn[i] in row i
 	artIdx         []int
 	rowMag         []float64 // atRounding's per-row magnitudes
-	st             []vstate
-	head           []int // basis position → variable
-	pos            []int // variable → basis position or -1
-	cur, trial     *point
-	best           *point
-	phase          int
+	// refineY makes price refine the multipliers (refineDuals), as finish
+	// does; yRes, yFix and ySave are its work space.
+	refineY           bool
+	yRes, yFix, ySave []float64
+	st                []vstate
+	head              []int // basis position → variable
+	pos               []int // variable → basis position or -1
+	cur, trial        *point
+	best              *point
+	phase             int
 
 	lu    sparselu.LU
 	luOK  bool

@@ -352,8 +352,26 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			}
 		}
 	}
+	// The objective's scale (autoObjectiveScale), unless Scaling is ScaleUser.
+	os := 1.0
+	if set.Scaling != ScaleUser {
+		if os, err = g.autoObjectiveScale(xc, cs); err != nil {
+			return nil, nil, err
+		}
+		if os != 1 && cs == nil {
+			auto = true
+			cs, rs = make([]float64, n), make([]float64, g.m)
+			for j := range cs {
+				cs[j] = 1
+			}
+			for i := range rs {
+				rs[i] = 1
+			}
+		}
+	}
 	if cs != nil {
 		sg := newScaledGeneral(g, cs, rs)
+		sg.os = os
 		prob = sg
 		u0 = make([]float64, n)
 		for j := range u0 {
@@ -378,7 +396,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
-	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective,
+	gs := grg.Settings{IterationLimit: set.IterationLimit, OptimalityTolerance: set.GradientTolerance, Memory: set.Memory, Log: set.Log, UnboundedObjective: UnboundedObjective * os, ObjectiveScale: os,
 		FeasibilityTolerance: set.FeasibilityTolerance, Phase1ObjectiveWeight: set.Phase1ObjectiveWeight, Phase1PinHeldRows: set.Phase1PinHeldRows,
 		ObjectiveColumns: g.objectiveColumns(pat), ConstantColumns: g.definedColumns(), Direction: generalDirection(set.Method), Maximized: g.sign < 0}
 	if set.Recorder != nil {
@@ -388,7 +406,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			}
 			obj := pr.Objective
 			if itlog.ShowsObjective(pr.Phase) {
-				obj *= g.sign // as stated
+				obj *= g.sign / os // as stated
 			}
 			set.Recorder(Iteration{Iter: pr.Iter, Phase: pr.Phase, Ninf: pr.Ninf, Objective: obj, RGmax: pr.RGMax, NSB: pr.Superbasics, Step: pr.Step, InItr: pr.InItr, MX: pr.MX, OK: pr.OK, Elapsed: time.Since(start)})
 		}
@@ -429,11 +447,15 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	duals := gr.Duals
 	if len(duals) != g.m {
 		duals = make([]float64, g.m) // the final basis could not be factored
-	} else if rs != nil {
-		// Duals of the scaled rows r/d: the stated row's is y'/d.
+	} else if rs != nil || os != 1 {
+		// Duals of the scaled rows r/d for the objective os·f: the stated
+		// row's is y'/(d·os).
 		duals = append([]float64(nil), duals...)
 		for i := range duals {
-			duals[i] /= rs[i]
+			if rs != nil {
+				duals[i] /= rs[i]
+			}
+			duals[i] /= os
 		}
 	}
 	return finish(status, gr.RGMax, gr.Iterations, duals)

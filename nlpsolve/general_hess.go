@@ -106,7 +106,7 @@ func (s *scaledGeneral) HessVec(u []float64, sigma float64, y, v, hv []float64) 
 	for i, yi := range y {
 		s.hy[i] = yi / s.rs[i]
 	}
-	if err := s.g.HessVec(s.x, sigma, s.hy, s.hv, hv); err != nil {
+	if err := s.g.HessVec(s.x, sigma*s.os, s.hy, s.hv, hv); err != nil {
 		return err
 	}
 	for j := range hv {

@@ -101,13 +101,14 @@ func (g *general) generalScales() (cs, rs []float64) {
 type scaledGeneral struct {
 	g      *general
 	cs, rs []float64
+	os     float64   // the objective's scale (autoObjectiveScale): grg minimises os·f
 	x      []float64 // the unscaled point
 	col    []int     // column of every Jacobian position
 	hy, hv []float64 // HessVec's stated multipliers and direction
 }
 
 func newScaledGeneral(g *general, cs, rs []float64) *scaledGeneral {
-	s := &scaledGeneral{g: g, cs: cs, rs: rs, x: make([]float64, len(cs)), col: make([]int, len(g.rowIdx))}
+	s := &scaledGeneral{g: g, cs: cs, rs: rs, os: 1, x: make([]float64, len(cs)), col: make([]int, len(g.rowIdx))}
 	for j := range cs {
 		for k := g.colPtr[j]; k < g.colPtr[j+1]; k++ {
 			s.col[k] = j
@@ -135,12 +136,12 @@ func (s *scaledGeneral) Eval(u, c, grad, jac []float64) (float64, error) {
 		c[i] /= s.rs[i]
 	}
 	for j := range grad {
-		grad[j] *= s.cs[j]
+		grad[j] *= s.cs[j] * s.os
 	}
 	if jac != nil {
 		s.scaleJacobian(jac)
 	}
-	return f, nil
+	return f * s.os, nil
 }
 
 // EvalValues implements grg.ValueEvaluator on the scaled point u.
@@ -401,6 +402,54 @@ func (g *general) autoRowScales(xc, cs []float64) ([]float64, error) {
 	return rs, nil
 }
 
+// autoObjectiveScale returns the general method's automatic objective scale at
+// the start xc under the column scales cs (nil for none), or 1: an objective
+// whose largest |∂f/∂u_j| over the scaled columns u is below 1/AutoScaleMin (and
+// not zero) is multiplied by the power of two that brings it into [1, 2). Only
+// small objectives are scaled, and up, as rows are (autoRowScales): grg's
+// reduced-gradient test is absolute, and an objective written a million times
+// smaller passed it at the start (HS24 so written: Locally Optimal after 0
+// iterations at -0.013, the optimum -1) and the optimality check, whose scale is
+// at least 1, let it through.
+func (g *general) autoObjectiveScale(xc, cs []float64) (float64, error) {
+	n := len(xc)
+	grad := make([]float64, n)
+	f, err := g.eval(xc, make([]float64, g.m), grad, nil)
+	if err != nil {
+		return 0, err
+	}
+	big, xmax := 0.0, 0.0
+	for j, d := range grad {
+		x := xc[j]
+		if cs != nil {
+			d *= cs[j]
+			x /= cs[j]
+		}
+		big = math.Max(big, math.Abs(d))
+		xmax = math.Max(xmax, math.Abs(x))
+	}
+	return objectiveScale(f, big, xmax), nil
+}
+
+// objectiveScale is the automatic objective scale for an objective of value f
+// and largest |derivative| big at the start, whose largest |x| is xmax (in
+// scaled columns): 1 unless both big and |f|/max(1, xmax), the derivative f's
+// size suggests, are below 1/AutoScaleMin and one is not zero; else the power of
+// two that brings the larger into [1, 2), at most MaxObjectiveScale. The value
+// counts too: a start on a plateau has small derivatives and a large f (HS25:
+// 2e-8 and 32.8), which no scale should blow up.
+func objectiveScale(f, big, xmax float64) float64 {
+	big = math.Max(big, math.Abs(f)/math.Max(1, xmax))
+	if !(big > 0) || big >= 1.0/AutoScaleMin || math.IsInf(big, 0) {
+		return 1
+	}
+	_, e := math.Frexp(big) // big = f·2^e, f in [0.5, 1)
+	return math.Min(math.Ldexp(1, 1-e), MaxObjectiveScale)
+}
+
+// MaxObjectiveScale bounds the automatic objective scale (autoObjectiveScale).
+const MaxObjectiveScale = 0x1p40
+
 // logAutoScaling writes to w that the automatic scaling applies, how many columns
 // it scales and the range of their scales, and the range of the Jacobian's
 // coefficients and of the objective's gradient at the unscaled point xc before and
@@ -430,6 +479,10 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 		fmt.Fprintf(w, "Automatic scaling: the solver works on row/scale for %d of %d rows, those whose largest |coefficient| at the start is below %g, the scale the power of two at or above it (scales %s to %s; scaling user turns this off)\n",
 			k, g.m, 1.0/AutoScaleMin, fmtCoef(rmin), fmtCoef(rmax))
 	}
+	if s.os != 1 {
+		fmt.Fprintf(w, "Automatic scaling: the solver minimises the objective times %s, its value and derivatives at the start being small (below %g; scaling user turns this off)\n",
+			fmtCoef(s.os), 1.0/AutoScaleMin)
+	}
 	names, _ := g.rowNames()
 	jrng := func() string {
 		return magnitudeRange(jac, "coefficient", func(k int) string {
@@ -443,7 +496,7 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 	fmt.Fprintf(w, "  objective's gradient before scaling: %s\n", grng())
 	s.scaleJacobian(jac)
 	for j := range grad {
-		grad[j] *= s.cs[j]
+		grad[j] *= s.cs[j] * s.os
 	}
 	fmt.Fprintf(w, "  Jacobian after scaling:  %s\n", jrng())
 	fmt.Fprintf(w, "  objective's gradient after scaling:  %s\n", grng())

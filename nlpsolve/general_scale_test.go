@@ -124,3 +124,88 @@ func TestAutoScales(t *testing.T) {
 		t.Errorf("autoScales at a start of ones: %v, want nil", cs)
 	}
 }
+
+// smallObjective: min f = 1e-8·(x² + y²) from x = 3, y = 0.5, subject to
+// x + y ≥ 2 (withRow, the optimum x = y = 1, f = 2e-8) or to the bound x ≥ 1
+// alone (the optimum x = 1, y = 0, f = 1e-8). At the start the largest
+// derivative, 6e-8, is below the default gradient tolerance 1e-7: the start
+// passes the absolute test though f is 4.6 (9) times its optimum.
+func smallObjective(withRow bool) *testModel {
+	m := newTestModel()
+	lo := 1.0
+	if withRow {
+		lo = negInf
+	}
+	x, y := m.variable("x", lo, 10, 3), m.variable("y", negInf, posInf, 0.5)
+	if withRow {
+		m.equation("r", GreaterEqual, &denseLinear{cols: scalars(x, y), a: [][]float64{{1, 1}}, b: []float64{2}})
+	}
+	f := m.variable("f", negInf, posInf, 0)
+	m.equation("deff", Equal, &sqDef{cols: scalars(f, x, y), a: []float64{1e-8, 1e-8}})
+	e := &m.p.Equations[len(m.p.Equations)-1]
+	e.Defines, e.Coef = f, 1
+	m.p.Objective = f
+	return m
+}
+
+// TestAutoObjectiveScale: both methods hold an objective whose value and
+// derivatives at the start are small to the gradient tolerance as if multiplied
+// up to derivatives of about 1, and reach the optimum; ScaleUser turns that off
+// and the start passes for optimal.
+func TestAutoObjectiveScale(t *testing.T) {
+	checkFakes(t, &smallObjective(true).p)
+	for _, tc := range []struct {
+		name    string
+		withRow bool
+		solve   func(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float64, set Settings) (*Result, error)
+		x, y, f float64
+	}{
+		{"general", true, SolveGeneral, 1, 1, 2e-8},
+		{"triangular", false, func(ctx context.Context, p *Problem, _ PatternFunc, x0 [][]float64, set Settings) (*Result, error) {
+			return Solve(ctx, p, x0, set)
+		}, 1, 0, 1e-8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := smallObjective(tc.withRow)
+			var log strings.Builder
+			res, err := tc.solve(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, y := res.X[m.names["x"]][0], res.X[m.names["y"]][0]
+			if res.Status != Optimal || math.Abs(res.Objective-tc.f) > 1e-6*tc.f || math.Abs(x-tc.x) > 1e-3 || math.Abs(y-tc.y) > 1e-3 {
+				t.Errorf("%v, f = %.10g at x = %.6g, y = %.6g after %d iterations; want Optimal, f = %g at (%g, %g)\n%s",
+					res.Status, res.Objective, x, y, res.Iterations, tc.f, tc.x, tc.y, log.String())
+			}
+			if !strings.Contains(log.String(), "Automatic scaling: the") || !strings.Contains(log.String(), "objective") {
+				t.Errorf("the log does not say the objective is scaled:\n%s", log.String())
+			}
+			m = smallObjective(tc.withRow)
+			res, err = tc.solve(context.Background(), &m.p, m.pat, m.start(), Settings{Scaling: ScaleUser})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Iterations != 0 || math.Abs(res.Objective-9.25e-8) > 1e-15 {
+				t.Errorf("ScaleUser: f = %.10g after %d iterations; want the start, 9.25e-8, after 0 (the absolute test passes there)", res.Objective, res.Iterations)
+			}
+		})
+	}
+}
+
+func TestObjectiveScale(t *testing.T) {
+	for _, tc := range []struct {
+		f, big, xmax, want float64
+	}{
+		{1, 1, 1, 1},             // derivatives of about 1
+		{1e-9, 0.05, 1, 32},      // 0.05·32 = 1.6
+		{6e-8, 6e-8, 3, 1 << 24}, // smallObjective's start
+		{32.8, 2e-8, 100, 1},     // HS25's plateau: the value is not small
+		{0, 0, 1, 1},             // nothing to scale by
+		{1e-300, 0, 1, MaxObjectiveScale},
+		{math.NaN(), 1e-3, 1, 1}, // no scale from a value that is not one
+	} {
+		if got := objectiveScale(tc.f, tc.big, tc.xmax); got != tc.want {
+			t.Errorf("objectiveScale(%g, %g, %g) = %g, want %g", tc.f, tc.big, tc.xmax, got, tc.want)
+		}
+	}
+}

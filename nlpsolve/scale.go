@@ -11,7 +11,10 @@ import (
 // u = s/c, where s is the variable as the user states it and c its scale; bounds
 // become lo/c and up/c, the gradient c·g. Levels, marginals and objectives are
 // always reported unscaled; RGmax and the gradient tolerance refer to the scaled
-// variables.
+// variables. Unless ScaleUser, an objective whose value and derivatives at the
+// start are all small (below 1/AutoScaleMin) counts as multiplied by a power of
+// two that brings them to about 1 (MaxObjectiveScale at most): the gradient
+// tolerance, which is absolute, then means the same for an objective in any units.
 type Scaling int
 
 const (
@@ -29,7 +32,8 @@ const (
 	// saturate the network.
 	ScaleAuto
 	// ScaleUser uses the variables' Scale alone (1 where nil); in the general
-	// method it turns the automatic column scaling off.
+	// method it turns the automatic column scaling off; in both methods the
+	// automatic objective scale.
 	ScaleUser
 )
 

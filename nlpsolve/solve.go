@@ -279,6 +279,16 @@ func Solve(ctx context.Context, p *Problem, x0 [][]float64, set Settings) (*Resu
 	if bounded {
 		opt.bounds = &bounds{lo: vec.upload(lo), up: vec.upload(up)}
 	}
+	if set.Scaling != ScaleUser {
+		// The objective's scale, as the general method's (autoObjectiveScale):
+		// an objective with small derivatives at the start is held to the
+		// gradient tolerance as if multiplied up to derivatives of about 1.
+		if os := objectiveScale(f, vec.maxAbs(g), vec.maxAbs(s)); os != 1 {
+			opt.set.GradientTolerance /= os
+			lg.printf("Automatic scaling: the objective's value and derivatives at the start are small (below %g): the gradient tolerance applies to the objective times %s, %.3g on the objective itself (scaling user turns this off)\n",
+				1.0/AutoScaleMin, fmtCoef(os), opt.set.GradientTolerance)
+		}
+	}
 	res.StartElapsed = time.Since(start)
 	res.Status, res.Iterations = opt.run(s, f, g)
 	res.X = rf.point()

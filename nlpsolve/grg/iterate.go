@@ -227,8 +227,12 @@ func (s *solver) toPhase2() (bool, error) {
 	return ok, err
 }
 
-// stated is the objective f as the caller stated it (Settings.Maximized).
+// stated is the objective f as the caller stated it (Settings.Maximized,
+// ObjectiveScale).
 func (s *solver) stated(f float64) float64 {
+	if s.set.ObjectiveScale != 0 {
+		f /= s.set.ObjectiveScale
+	}
 	if s.set.Maximized {
 		return -f
 	}

@@ -69,6 +69,9 @@ type Settings struct {
 	// Maximized says the objective is the negated one of a maximisation: the log
 	// shows it negated back, as the caller stated it.
 	Maximized bool
+	// ObjectiveScale says the objective is the caller's times this (zero: 1):
+	// the log shows it divided back.
+	ObjectiveScale float64
 	// Stop, if set, is called once per iteration; returning true ends the solve
 	// with Stopped at the current point (a time limit, a cancelled context).
 	Stop func() bool

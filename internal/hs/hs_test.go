@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,9 +26,10 @@ var method = flag.String("method", "", "search direction: lbfgs, newton-cg, or e
 var elimination = flag.String("elimination", "", "equations eliminated: defined, none, or empty for the default")
 
 // form picks how the statements are written (Written): -args -form negated,
-// maximize, boundrows, rows1e3 (every constraint times 1e3), rows1e-3, obj1e3,
-// obj1e-3 or several comma-separated; knownFailures are those of the plain form.
-var form = flag.String("form", "", "statements written: negated, maximize, boundrows, rows1e3, rows1e-3, obj1e3, obj1e-3, comma-separated, or empty for the plain form")
+// maximize, boundrows, rows1e3 (every constraint times 1e3), rows1e-3, rows1e6,
+// rows1e-6, obj1e3 (the objective times 1e3), obj1e-3, obj1e6, obj1e-6 or several
+// comma-separated; knownFailures are those of the plain form.
+var form = flag.String("form", "", "statements written: negated, maximize, boundrows, rows1e3, rows1e-3, rows1e6, rows1e-6, obj1e3, obj1e-3, obj1e6, obj1e-6, comma-separated, or empty for the plain form")
 
 func solveOptions() (nnopt.Options, error) {
 	Written = Form{}
@@ -40,18 +42,15 @@ func solveOptions() (nnopt.Options, error) {
 			Written.Maximize = true
 		case "boundrows":
 			Written.BoundRows = true
-		case "rows1e3", "rows1e-3", "obj1e3", "obj1e-3":
-			v := 1e3
-			if strings.HasSuffix(f, "e-3") {
-				v = 1e-3
-			}
+		case "rows1e3", "rows1e-3", "obj1e3", "obj1e-3", "rows1e6", "rows1e-6", "obj1e6", "obj1e-6":
+			v, _ := strconv.ParseFloat(strings.TrimLeft(f, "rowsbj"), 64)
 			if strings.HasPrefix(f, "rows") {
 				Written.RowScale = v
 			} else {
 				Written.ObjScale = v
 			}
 		default:
-			return nnopt.Options{}, fmt.Errorf("-form %q: want negated, maximize, boundrows, rows1e3, rows1e-3, obj1e3, obj1e-3, comma-separated, or nothing", *form)
+			return nnopt.Options{}, fmt.Errorf("-form %q: want negated, maximize, boundrows, rows1e3, rows1e-3, rows1e6, rows1e-6, obj1e3, obj1e-3, obj1e6, obj1e-6, comma-separated, or nothing", *form)
 		}
 	}
 	// The time limit guards against a hang; it is no measure. The shared test

@@ -93,9 +93,10 @@ func TestCrawlRepaired(t *testing.T) {
 	}
 }
 
-// TestHSForms solves the problems TestHS expects to pass written two other ways
-// (Form): every constraint negated, and max -f for min f. An outside collection
-// may write a problem either way, and the verdict must not depend on it.
+// TestHSForms solves the problems TestHS expects to pass written other ways
+// (Form): every constraint negated, max -f for min f, the objective in other
+// units, the rows times 1e3. An outside collection may write a problem any of
+// these ways, and the verdict must not depend on it.
 func TestHSForms(t *testing.T) {
 	if *form != "" {
 		t.Skip("-form set: TestHSSummary reports that form")
@@ -105,7 +106,10 @@ func TestHSForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { Written = Form{} }()
-	for _, f := range []Form{{Negated: true}, {Maximize: true}} {
+	// The forms where the set passes as the plain one does: the objective
+	// times 1e-3 or 1e-6 (automatic objective scale) and the rows times 1e3
+	// (TestBigRows).
+	for _, f := range []Form{{Negated: true}, {Maximize: true}, {ObjScale: 1e-3}, {ObjScale: 1e-6}, {RowScale: 1e3}} {
 		Written = f
 		for _, p := range Problems() {
 			if _, known := knownFailures[p.Number]; known {

@@ -356,3 +356,15 @@ func TestDualsRefined(t *testing.T) {
 		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at or below %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
 	}
 }
+
+// TestWildCorrection: HS64 with its objective times 1e6. The first phase-2 step
+// (a reduced gradient of 1.2e7) overshot, and restoration's correction there,
+// 3e26 for a tangent move of 1e11, seeded the predictor of every shorter trial:
+// thirty trials restored onto another branch of 1/x3 and the line search failed
+// (Feasible Solution at 6697, the optimum 6299.8). Such corrections are no
+// longer kept.
+func TestWildCorrection(t *testing.T) {
+	if r := solveWritten(t, 64, Form{ObjScale: 1e6}, nil); len(r.fails) > 0 {
+		t.Errorf("HS64 with its objective times 1e6: %v after %d iterations", r.fails, r.iters)
+	}
+}

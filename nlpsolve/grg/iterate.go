@@ -425,12 +425,23 @@ func (s *solver) tryStep(alpha float64, sb []int) (bool, error) {
 
 // keepCorrection records restoration's correction to the tangent prediction of
 // the basics at the trial point of step alpha, for the later trials of the line
-// search (tryStep). Corrections at round-off (linear rows) are dropped.
+// search (tryStep). Corrections at round-off (linear rows) are dropped, and all
+// of them where one dwarfs its variable and the step (ten times |x_j| at cur
+// plus alpha times the largest tangent, plus 1): the rows are nothing like
+// their second-order model there, and scaled by (α/alpha)² such a correction
+// would start every shorter trial far off (HS64 with its objective times 1e6: a
+// correction of 3e26 where the tangent moved x3 by 1e11, and restoration
+// followed it to another branch of 1/x3 thirty trials in a row).
 func (s *solver) keepCorrection(alpha float64) {
+	move := alpha * math.Max(maxAbs(s.dB), maxAbs(s.d))
 	for p, j := range s.head[:s.m] {
 		c := s.trial.x[j] - (s.cur.x[j] + alpha*s.dB[p])
 		if math.Abs(c) <= 1e-12*(1+math.Abs(s.trial.x[j])) {
 			c = 0
+		}
+		if !(math.Abs(c) <= 10*(math.Abs(s.cur.x[j])+move)+1) {
+			s.corrAlpha = 0
+			return
 		}
 		s.corr[p] = c
 	}

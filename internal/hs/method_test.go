@@ -368,3 +368,15 @@ func TestWildCorrection(t *testing.T) {
 		t.Errorf("HS64 with its objective times 1e6: %v after %d iterations", r.fails, r.iters)
 	}
 }
+
+// TestStallSettle: HS105 with its objective times 1e6 stalls at round-off (f =
+// 1.1e9) with RGmax swinging between 4e-7 and 99 at the same objective. The
+// stall guard stopped at an iteration of 99, which the optimality check refused
+// (Feasible Solution); it now waits for an RGmax near the best.
+func TestStallSettle(t *testing.T) {
+	var log strings.Builder
+	r := solveWritten(t, 105, Form{ObjScale: 1e6}, &log)
+	if len(r.fails) > 0 || !strings.Contains(log.String(), "stall guard") {
+		t.Errorf("HS105 with its objective times 1e6: %v after %d iterations (the stall guard should end it)", r.fails, r.iters)
+	}
+}

@@ -109,7 +109,9 @@
 // stated problem to judge) after 50 iterations that lower neither the objective
 // beyond its rounding nor RGmax, once the smallest RGmax times the largest |x| is
 // within 1e-6 of |f|: the absolute tolerance is then out of the objective's
-// precision, and further steps only wander in its rounding.
+// precision, and further steps only wander in its rounding. It stops at an
+// iteration whose RGmax is within ten times the smallest, waiting up to ten
+// more for one.
 //
 // # Second order
 //

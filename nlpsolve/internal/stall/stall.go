@@ -48,5 +48,8 @@ func (g *Guard) Record(f, rg float64) int {
 // no longer tell a decrease from rounding: 16 units in the last place.
 func RoundingLevel(f float64) float64 { return 16 * 0x1p-52 * math.Abs(f) }
 
+// Since is how many iterations in a row Record has seen improve neither.
+func (g *Guard) Since() int { return g.since }
+
 // BestRG is the smallest RGmax recorded.
 func (g *Guard) BestRG() float64 { return g.rg }

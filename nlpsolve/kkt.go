@@ -32,9 +32,11 @@ type kktViolation struct {
 //   - stationarity: the reduced cost d_j = ∂f/∂x_j - Σ y_i ∂r_i/∂x_j of a column
 //     strictly between its bounds is zero; at a lower bound it is ≥ 0, at an upper
 //     bound ≤ 0 (the sense of minimisation);
-//   - multiplier signs: y ≤ 0 for a ≤ row, y ≥ 0 for a ≥ row;
+//   - multiplier signs: y ≤ 0 for a ≤ row, y ≥ 0 for a ≥ row (a violation
+//     measured as y times the row's largest coefficient, at least |y|);
 //   - complementarity: an inequality whose residual is not zero has y = 0 (to
-//     the stationarity tolerance), and the products |y_i·r_i| of rows and
+//     the stationarity tolerance, y times the row's largest coefficient: what it
+//     adds to the reduced costs), and the products |y_i·r_i| of rows and
 //     |d_j|·gap_j of columns counted active are at most KKTTolerance·max(1, |f|):
 //     a huge multiplier on a row that is active only to within round-off (HS13's
 //     cusp) does not pass.
@@ -56,6 +58,7 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 	}
 	tol := math.Max(KKTTolerance, 10*gradTol) * scale
 	ctol := math.Max(KKTTolerance, 10*gradTol) * math.Max(1, math.Abs(f))
+	rowNorm := g.rowNorms()
 	var worst *kktViolation
 	note := func(v, t float64, where func() string) {
 		if !(v <= t) && (worst == nil || v/t > worst.value/worst.tol || math.IsNaN(v)) {
@@ -111,6 +114,12 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 			if !active {
 				viol = math.Abs(y)
 			}
+			// Measured by what the multiplier adds to the reduced costs, at
+			// least |y|: a multiplier of 1.9e-5 on a row with coefficients of
+			// 6e10 (HS84 with its rows times 1e6) carried the whole gradient
+			// of a column through a row 9e10 from its bound; HS118 so written
+			// ended with multipliers of the wrong sign, 6e-8 on rows of 8e6.
+			viol *= math.Max(1, rowNorm[row])
 			where := func() string {
 				return fmt.Sprintf("multiplier %s of %s (residual %s)", fmtValue(y), e.rowName(r), fmtValue(res))
 			}
@@ -124,6 +133,27 @@ func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTo
 		}
 	}
 	return worst
+}
+
+// rowNorms returns each row's largest |coefficient| over the columns at the
+// current point (g.x), or ones where the Jacobian cannot be evaluated.
+func (g *general) rowNorms() []float64 {
+	norm := make([]float64, g.m)
+	xc := make([]float64, len(g.colVB))
+	for j := range xc {
+		xc[j] = g.x[g.colVB[j]][g.colEl[j]]
+	}
+	jac := make([]float64, len(g.rowIdx))
+	if _, err := g.eval(xc, make([]float64, g.m), make([]float64, len(xc)), jac); err != nil {
+		for i := range norm {
+			norm[i] = 1
+		}
+		return norm
+	}
+	for k, v := range jac {
+		norm[g.rowIdx[k]] = math.Max(norm[g.rowIdx[k]], math.Abs(v))
+	}
+	return norm
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

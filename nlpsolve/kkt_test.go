@@ -16,21 +16,30 @@ func TestCheckKKT(t *testing.T) {
 		max  bool    // maximise -x - y instead
 		a    float64 // the row is a·(x + y - 1) ≥ 0; 0 means 1
 		b    float64 // when not zero, the row is a·(x + y) ≥ b instead
+		c    float64 // the objective's coefficients (of x and y); 0 means 1
 	}{
-		{"optimal", 0.5, 0.5, 1, "", false, 0, 0},
-		{"optimal at a bound", 0, 1, 1, "", false, 0, 0},
-		{"no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", false, 0, 0},
-		{"wrong sign", 0.5, 0.5, -1, "reduced cost 2 of x", false, 0, 0},
-		{"inactive row with a multiplier", 2, 2, 1, "multiplier 1 of c", false, 0, 0},
-		{"interior column with a reduced cost", 0, 1, 0.5, "reduced cost 0.5 of y", false, 0, 0},
-		{"maximising, optimal", 0.5, 0.5, 1, "", true, 0, 0},
-		{"maximising, no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", true, 0, 0},
+		{"optimal", 0.5, 0.5, 1, "", false, 0, 0, 0},
+		{"optimal at a bound", 0, 1, 1, "", false, 0, 0, 0},
+		{"no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", false, 0, 0, 0},
+		{"wrong sign", 0.5, 0.5, -1, "reduced cost 2 of x", false, 0, 0, 0},
+		{"inactive row with a multiplier", 2, 2, 1, "multiplier 1 of c", false, 0, 0, 0},
+		{"interior column with a reduced cost", 0, 1, 0.5, "reduced cost 0.5 of y", false, 0, 0, 0},
+		{"maximising, optimal", 0.5, 0.5, 1, "", true, 0, 0, 0},
+		{"maximising, no multiplier", 0.5, 0.5, 0, "reduced cost 1 of x", true, 0, 0, 0},
 		// A row active only to within 1e-6 in its own units, 1e-4 off in x and y,
 		// carrying a multiplier of 1000: |y·r| = 1e-4.
-		{"huge multiplier on a nearly active row", 0.5, 0.5001, 1000, "multiplier 1000 of c", false, 1e-3, 0},
+		{"huge multiplier on a nearly active row", 0.5, 0.5001, 1000, "multiplier 1000 of c", false, 1e-3, 0, 0},
 		// x + y ≥ -8e5 at x = y = 0: far from active, with a multiplier that is zero
 		// to round-off; its product with the residual (0.056) is no violation (HS109).
-		{"round-off multiplier on a far inactive row", 0, 0, 7e-8, "", false, 1, -8e5},
+		{"round-off multiplier on a far inactive row", 0, 0, 7e-8, "", false, 1, -8e5, 0},
+		// The row times 1e7, 3e7 from its bound at x = y = 2: a multiplier of
+		// 1e-7 is small, but it carries the whole gradient of x and y (HS84
+		// with its rows times 1e6).
+		{"small multiplier on a far inactive row of big coefficients", 2, 2, 1e-7, "multiplier 1e-07 of c", false, 1e7, 1e7, 0},
+		// min -x - y on the active row times 1e7 with a multiplier of the wrong
+		// sign, -1e-7: stationary, but the interior is downhill (HS118 with its
+		// rows times 1e6).
+		{"small multiplier of the wrong sign on a row of big coefficients", 0.5, 0.5, -1e-7, "multiplier -1e-07 of c", false, 1e7, 0, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newTestModel()
@@ -45,10 +54,14 @@ func TestCheckKKT(t *testing.T) {
 				b = tc.b
 			}
 			m.equation("c", GreaterEqual, &denseLinear{cols: scalars(x, y), a: [][]float64{{a, a}}, b: []float64{b}})
+			c := tc.c
+			if c == 0 {
+				c = 1
+			}
 			if tc.max {
-				m.objective("f", true, []float64{-1, -1}, []int{x, y})
+				m.objective("f", true, []float64{-c, -c}, []int{x, y})
 			} else {
-				m.objective("f", false, []float64{1, 1}, []int{x, y})
+				m.objective("f", false, []float64{c, c}, []int{x, y})
 			}
 			g, err := newGeneral(&m.p, m.pat, m.start(), map[int]bool{})
 			if err != nil {

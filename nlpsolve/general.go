@@ -331,46 +331,36 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	var rs []float64
 	cs, rs = g.generalScales()
 	auto := false
-	if cs == nil && set.Scaling != ScaleUser {
+	// No user scales and not ScaleUser: the automatic column, row and objective
+	// scales.
+	autoScaling := cs == nil && set.Scaling != ScaleUser
+	os := 1.0 // the objective's scale (autoObjectiveScale)
+	if autoScaling {
 		cs = g.autoScales(x0, xc)
 		if rs, err = g.autoRowScales(xc, cs); err != nil {
 			return nil, nil, err
 		}
-		if cs != nil || rs != nil {
-			auto = true
-			if cs == nil {
-				cs = make([]float64, n)
-				for j := range cs {
-					cs[j] = 1
-				}
-			}
-			if rs == nil {
-				rs = make([]float64, g.m)
-				for i := range rs {
-					rs[i] = 1
-				}
-			}
-		}
-	}
-	// The objective's scale (autoObjectiveScale), unless Scaling is ScaleUser.
-	os := 1.0
-	if set.Scaling != ScaleUser {
 		if os, err = g.autoObjectiveScale(xc, cs); err != nil {
 			return nil, nil, err
 		}
-		if os != 1 && cs == nil {
+		if cs != nil || rs != nil || os != 1 {
 			auto = true
-			cs, rs = make([]float64, n), make([]float64, g.m)
-			for j := range cs {
-				cs[j] = 1
+			if cs == nil {
+				cs = ones(n)
 			}
-			for i := range rs {
-				rs[i] = 1
+			if rs == nil {
+				rs = ones(g.m)
 			}
 		}
 	}
+	var sg *scaledGeneral // grg's problem when scaled; its objective scale can change (rescale)
+	if cs == nil && autoScaling {
+		// Unit scales, so that the objective can be rescaled at the end.
+		sg = newScaledGeneral(g, ones(n), ones(g.m))
+		prob = sg
+	}
 	if cs != nil {
-		sg := newScaledGeneral(g, cs, rs)
+		sg = newScaledGeneral(g, cs, rs)
 		sg.os = os
 		prob = sg
 		u0 = make([]float64, n)
@@ -419,6 +409,31 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
+	if !autoScaling {
+		sg = nil
+	}
+	if os2 := g.rescale(sg, xs[:n], f0, gr); os2 > 0 && (set.IterationLimit == 0 || gr.Iterations < set.IterationLimit) {
+		g.logf(set.Log, "Automatic scaling: the objective's value and derivatives at the point reached are small (below %g): on from it with the objective times %s\n", 1.0/AutoScaleMin, fmtCoef(os2))
+		os, sg.os = os2, os2
+		gs.ObjectiveScale, gs.UnboundedObjective = os2, UnboundedObjective*os2
+		if set.IterationLimit > 0 {
+			gs.IterationLimit = set.IterationLimit - gr.Iterations
+		}
+		first := gr.Iterations
+		if progress := gs.Progress; progress != nil {
+			gs.Progress = func(pr grg.Progress) {
+				if pr.Iter > 0 {
+					pr.Iter += first
+					progress(pr)
+				}
+			}
+		}
+		gr, err = grg.Solve(slk, xs, lo2, up2, &gs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
+		}
+		gr.Iterations += first
+	}
 	copy(xc, xs[:n])
 	if cs != nil {
 		for j := range xc {
@@ -459,6 +474,47 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		}
 	}
 	return finish(status, gr.RGMax, gr.Iterations, duals)
+}
+
+// rescale returns the objective scale to solve on with from the point u (in
+// sg's scaled columns) that grg reached with result gr, or 0 for none: only after
+// Optimal, with sg set (the scaling automatic), where the objective's value and
+// derivatives at u call for a scale above twice sg's (objectiveScale), and where
+// the value is not small against the start's, f0 (a value near zero at the
+// optimum, a residual driven down, is no sign of small units). The start's
+// scale comes from derivatives that may be far larger than the optimum's: HS64
+// with its objective times 1e-6 (derivatives of 0.14 at the start, 1e-5 at the
+// optimum) stopped with the reduced gradient within the absolute tolerance but
+// 6e-4 of the gradient's size.
+func (g *general) rescale(sg *scaledGeneral, u []float64, f0 float64, gr grg.Result) float64 {
+	if sg == nil || gr.Status != grg.Optimal {
+		return 0
+	}
+	grad := make([]float64, len(u))
+	fs, err := sg.Eval(u, make([]float64, g.m), grad, nil)
+	if err != nil {
+		return 0
+	}
+	f := fs / sg.os
+	big, umax := 0.0, 0.0
+	for j, d := range grad {
+		big = math.Max(big, math.Abs(d)/sg.os)
+		umax = math.Max(umax, math.Abs(u[j]))
+	}
+	os2 := objectiveScale(f, big, umax)
+	if !(os2 > 2*sg.os) || !(math.Abs(f) >= 1e-3*math.Abs(f0)) {
+		return 0
+	}
+	return os2
+}
+
+// ones returns a slice of n ones.
+func ones(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 1
+	}
+	return v
 }
 
 // generalDirection is grg's search direction for Method m.

@@ -11,10 +11,13 @@ import (
 // u = s/c, where s is the variable as the user states it and c its scale; bounds
 // become lo/c and up/c, the gradient c·g. Levels, marginals and objectives are
 // always reported unscaled; RGmax and the gradient tolerance refer to the scaled
-// variables. Unless ScaleUser, an objective whose value and derivatives at the
-// start are all small (below 1/AutoScaleMin) counts as multiplied by a power of
-// two that brings them to about 1 (MaxObjectiveScale at most): the gradient
-// tolerance, which is absolute, then means the same for an objective in any units.
+// variables. Unless ScaleUser (in the general method, unless a variable or
+// equation has a Scale), an objective whose value and derivatives at the start
+// are all small (below 1/AutoScaleMin) counts as multiplied by a power of two
+// that brings them to about 1 (MaxObjectiveScale at most): the gradient
+// tolerance, which is absolute, then means the same for an objective in any
+// units. The general method looks again where it stops optimal, and goes on
+// with a larger scale where the objective there calls for one.
 type Scaling int
 
 const (

@@ -422,7 +422,7 @@ func Default() *Registry {
 		Doc: "Scale of the variable or equation elements the dot option names (x.scale 0.25, e.scale 100): the solver works on x/scale and on rows divided by their scale; levels and marginals are reported unscaled.",
 	})
 	r.MustAdd(enumOption("scaling",
-		"Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms; the general method refuses it) or user (the variables' Scale alone; without it the general method scales, where no Scale is set, each variable whose start is 10 or more in magnitude, and each row whose largest coefficient at the start is below 0.1; without it both methods hold an objective whose value and derivatives at the start are below 0.1 to the gradient tolerance as if multiplied up to derivatives of about 1).",
+		"Scaling of the variables the solver moves: auto (the variables' Scale times one factor per variable block, from the Jacobian's row norms; the general method refuses it) or user (the variables' Scale alone; without it the general method scales, where no Scale is set, each variable whose start is 10 or more in magnitude, and each row whose largest coefficient at the start is below 0.1; without it both methods hold an objective whose value and derivatives at the start (in the general method, at the start or where it stops) are below 0.1 to the gradient tolerance as if multiplied up to derivatives of about 1).",
 		[]nlpsolve.Scaling{nlpsolve.ScaleAuto, nlpsolve.ScaleUser}, nlpsolve.ScaleAuto,
 		func(s *nlpsolve.Settings, m nlpsolve.Scaling) { s.Scaling = m }))
 	r.MustAdd(Option{

@@ -226,6 +226,20 @@ func solve(p Problem, opt nnopt.Options) *result {
 	if !(viol <= feasTol) {
 		r.fails = append(r.fails, fmt.Sprintf("point infeasible: %s violated by %.3g", where, viol))
 	}
+	// A report of optimal is checked apart from the solver's multipliers, as
+	// from the perturbed starts: a point that fails it is no local minimum,
+	// published or not.
+	if r.status == nnopt.StatusOptimal || r.status == nnopt.StatusLocallyOptimal {
+		kkt, err := stationarity(inst)
+		switch {
+		case err != nil:
+			r.fails = append(r.fails, "first-order check: "+err.Error())
+		case !(kkt.rel <= stationarityTol):
+			r.fails = append(r.fails, fmt.Sprintf("reported %v at a non-stationary point: relative residual %.3g (%s)", r.status, kkt.rel, kkt.worst))
+		case !(kkt.comp <= stationarityTol):
+			r.fails = append(r.fails, fmt.Sprintf("reported %v at a point whose multipliers fail complementarity by %.3g (%s)", r.status, kkt.comp, kkt.compWhere))
+		}
+	}
 	if len(r.fails) != 1 || !objFails {
 		r.local, r.atLocal = 0, false
 	}

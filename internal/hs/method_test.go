@@ -380,3 +380,16 @@ func TestStallSettle(t *testing.T) {
 		t.Errorf("HS105 with its objective times 1e6: %v after %d iterations (the stall guard should end it)", r.fails, r.iters)
 	}
 }
+
+// TestObjectiveRescaled: HS64 with its objective times 1e-6 has derivatives of
+// 0.14 at the start (no scale) and of 1e-5 at the optimum, where the absolute
+// gradient tolerance stopped it 6e-4 short of stationary (relative to the
+// gradient, by the independent check). The general method now looks at the
+// objective again where it stops and goes on with it scaled up.
+func TestObjectiveRescaled(t *testing.T) {
+	var log strings.Builder
+	r := solveWritten(t, 64, Form{ObjScale: 1e-6}, &log)
+	if len(r.fails) > 0 || !strings.Contains(log.String(), "at the point reached are small") {
+		t.Errorf("HS64 with its objective times 1e-6: %v after %d iterations (the objective should be rescaled where the first solve stops)\n%s", r.fails, r.iters, log.String())
+	}
+}

@@ -37,7 +37,11 @@ const (
 	// largest entry of the gradient compared).
 	differencesTol = 1e-5
 	// An inequality counts as active in the independent first-order check when
-	// its residual is within activeRowTol, or within activeRowRel of the row's
+	// its residual is within activeRowTol times its largest |∂r/∂z_j| (the
+	// distance to the constraint, whatever the row's units: rows written 1e6
+	// times smaller had rows 1 from their bound counted active, and the least
+	// squares gave them multipliers of 1e6), or violated (within the feasibility
+	// tolerance: at its bound), or within activeRowRel of the row's
 	// size Σ_j |∂r/∂z_j·z_j| (HS84's rows are sums of terms of 1e6: its book x*,
 	// given to 9 digits, leaves 3e-4 on an active one); a bound when the variable
 	// is within activeBoundTol·(1 + |bound|) of it. They are looser than the
@@ -390,11 +394,13 @@ func stationarity(inst *Instance) (kktResult, error) {
 					continue
 				}
 				res := b.Residual[r]
-				size := 0.0
+				size, norm := 0.0, 0.0
 				for j, a := range g {
 					size += math.Abs(a * z[j])
+					norm = math.Max(norm, math.Abs(a))
 				}
-				active := math.Abs(res) <= math.Max(activeRowTol, activeRowRel*size)
+				violated := (e.Type == nnopt.GE && res < 0) || (e.Type == nnopt.LE && res > 0)
+				active := violated || math.Abs(res) <= math.Max(activeRowTol*norm, activeRowRel*size)
 				switch {
 				case e.Type == nnopt.EQ:
 					add(g, 1, e.Name(), 0)

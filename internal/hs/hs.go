@@ -73,7 +73,6 @@ var Skipped = map[int]string{
 	91:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
 	92:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
 	94:  "not in CUTEst's set (S2MPJ has no HS94): no standard statement to audit against",
-	110: "not in CUTEst's set (S2MPJ has no HS110): no standard statement to audit against",
 	115: "not in CUTEst's set (S2MPJ has no HS115): no standard statement to audit against",
 }
 

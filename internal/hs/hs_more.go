@@ -282,6 +282,29 @@ var moreProblems = []Problem{
 		b.eq(sum(cs(x[5], x[7], x[4]), cs(x[6], x[7], d43), sc(c, sq(x[7])), k(-1150.937088)))
 		return b.model(109, sum(sc(3, x[1]), sc(1e-6, pw(x[1], 3)), sc(2, x[2]), sc(5.22074e-7, pw(x[2], 3))))
 	}},
+	// HS110: Σ (ln(x_i - 2))² + (ln(10 - x_i))² - (Π x_i)^0.2 over ten variables
+	// in [2.001, 9.999], from x_i = 9; the book's optimum has every x_i =
+	// 9.35025655, f* = -45.77846971.
+	{Number: 110, Optimum: -45.77846971, XStar: []float64{9.35025655, 9.35025655, 9.35025655, 9.35025655, 9.35025655, 9.35025655, 9.35025655, 9.35025655, 9.35025655, 9.35025655}, Build: func() (*Instance, error) {
+		x0 := make([]float64, 10)
+		for i := range x0 {
+			x0[i] = 9
+		}
+		b := newBuilder(x0...)
+		b.loAll(2.001)
+		b.upAll(9.999)
+		x := b.vars()
+		var terms []nnopt.Operand
+		for _, xi := range x[1:] {
+			terms = append(terms, sq(nnopt.Log(sub(xi, k(2)))), sq(nnopt.Log(sub(k(10), xi))))
+		}
+		var factors []nnopt.Operand
+		for _, xi := range x[1:] {
+			factors = append(factors, xi)
+		}
+		terms = append(terms, nnopt.Neg(pw(prod(factors...), 0.2)))
+		return b.model(110, sum(terms...))
+	}},
 	// HS111: chemical equilibrium in exponential variables: Σ e^xj (c_j + x_j -
 	// ln Σ e^xk) subject to three equations Σ a_ij e^xj = b_i, -100 ≤ x ≤ 100.
 	// CUTEst lists -47.707579, HS112's value; points down to -47.76109 exist.

@@ -306,6 +306,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err := g.checkFinite(f0, c0, grad0); err != nil {
 		return nil, nil, err
 	}
+	_, _, startInf := g.infeasibility()
 	if n == 0 {
 		// Nothing to move: report the point.
 		c := make([]float64, g.m)
@@ -340,8 +341,14 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 		if rs, err = g.autoRowScales(xc, cs); err != nil {
 			return nil, nil, err
 		}
-		if os, err = g.autoObjectiveScale(xc, cs); err != nil {
-			return nil, nil, err
+		if startInf == 0 {
+			// From a start that satisfies the rows: one that does not is no
+			// guide to the objective's size where phase 1 ends (the chain's x
+			// = 0 before its steps are solved: f = 0.04, 30 after them), and
+			// the rescale where the method stops looks again.
+			if os, err = g.autoObjectiveScale(xc, cs); err != nil {
+				return nil, nil, err
+			}
 		}
 		if cs != nil || rs != nil || os != 1 {
 			auto = true

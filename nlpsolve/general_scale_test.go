@@ -192,6 +192,27 @@ func TestAutoObjectiveScale(t *testing.T) {
 	}
 }
 
+// TestObjectiveScaleInfeasibleStart: from a start that violates the rows, the
+// objective's value there says nothing of its size once they hold (the nonlinear
+// chain's states start at 0, f = 0.04, and are 30 once its steps are solved: the
+// scale taken there cost it 62 -> 83 iterations), so no scale is taken from it;
+// the rescale where the method stops still applies.
+func TestObjectiveScaleInfeasibleStart(t *testing.T) {
+	m := smallObjective(true)
+	m.x0[m.names["x"]][0], m.x0[m.names["y"]][0] = 0.5, 0.5 // x + y = 1 < 2
+	var log strings.Builder
+	res, err := SolveGeneral(context.Background(), &m.p, m.pat, m.start(), Settings{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "at the start being small") {
+		t.Errorf("an objective scale taken at a start that violates the rows:\n%s", log.String())
+	}
+	if res.Status != Optimal || math.Abs(res.Objective-2e-8) > 1e-6*2e-8 {
+		t.Errorf("%v, f = %.10g; want Optimal at 2e-8\n%s", res.Status, res.Objective, log.String())
+	}
+}
+
 func TestObjectiveScale(t *testing.T) {
 	for _, tc := range []struct {
 		f, big, xmax, want float64

@@ -13,7 +13,8 @@ import (
 // always reported unscaled; RGmax and the gradient tolerance refer to the scaled
 // variables. Unless ScaleUser (in the general method, unless a variable or
 // equation has a Scale), an objective whose value and derivatives at the start
-// are all small (below 1/AutoScaleMin) counts as multiplied by a power of two
+// are all small (below 1/AutoScaleMin; in the general method, at a start that
+// satisfies the rows) counts as multiplied by a power of two
 // that brings them to about 1 (MaxObjectiveScale at most): the gradient
 // tolerance, which is absolute, then means the same for an objective in any
 // units. The general method looks again where it stops optimal, and goes on

@@ -58,17 +58,9 @@ func TestGeneralMethodOptions(t *testing.T) {
 // method went on from a point that violated a row by 0.1 (reported
 // Intermediate Infeasible). The swap now restores the point.
 func TestDegenerateSwapRestores(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &startCase{p: problemNumber(t, 85), delta: 0.1, k: 2}
-	solveFrom(c, opt)
 	// Feasible (the harness checks an optimal report's point) and at or below the
 	// published value, which the book's x* gives to 2e-7 only (hs_more.go).
-	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.obj > c.p.Optimum+defaultTol*math.Abs(c.p.Optimum) {
-		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at %.10g or below", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
-	}
+	solveStartOptimal(t, 85, 0.1, 2, nil)
 }
 
 // TestCrawlRepaired: HS109 from a perturbed start (δ 0.1, the first) crawled
@@ -284,15 +276,7 @@ func TestHSModelFiles(t *testing.T) {
 // Locally Infeasible. Projected Levenberg-Marquardt steps on ½‖c‖² first bring
 // the infeasibility from 12.3 to 0.46, and the solve reaches the optimum.
 func TestLeastSquaresPhase0(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &startCase{p: problemNumber(t, 107), delta: 1, k: 4}
-	solveFrom(c, opt)
-	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.relErr > defaultTol {
-		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
-	}
+	solveStartOptimal(t, 107, 1, 4, nil)
 }
 
 // TestBigRows: HS106 and HS109 with every row times 1e3, rows whose terms reach
@@ -324,17 +308,8 @@ func TestBigRows(t *testing.T) {
 // back made the basis singular and the method stopped (Intermediate
 // Infeasible). Now the method goes back to the accepted point.
 func TestBasicPastBound(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var log strings.Builder
-	opt.Output = &log
-	c := &startCase{p: problemNumber(t, 116), delta: 1, k: 2}
-	solveFrom(c, opt)
-	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.obj > c.p.Optimum+defaultTol*math.Abs(c.p.Optimum) {
-		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at or below %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
-	}
+	c := solveStartOptimal(t, 116, 1, 2, &log)
 	if !strings.Contains(log.String(), "put a basic variable past its bound") {
 		t.Errorf("%s no longer meets a restoration that puts a basic past its bound: the test needs another case", c.name())
 	}
@@ -346,15 +321,7 @@ func TestBasicPastBound(t *testing.T) {
 // reduced cost of a basic column and refused (Feasible Solution). grg now
 // refines the final multipliers.
 func TestDualsRefined(t *testing.T) {
-	opt, err := solveOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &startCase{p: problemNumber(t, 85), delta: 1, k: 3}
-	solveFrom(c, opt)
-	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.obj > c.p.Optimum+defaultTol*math.Abs(c.p.Optimum) {
-		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at or below %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
-	}
+	solveStartOptimal(t, 85, 1, 3, nil)
 }
 
 // TestWildCorrection: HS64 with its objective times 1e6. The first phase-2 step
@@ -392,4 +359,25 @@ func TestObjectiveRescaled(t *testing.T) {
 	if len(r.fails) > 0 || !strings.Contains(log.String(), "at the point reached are small") {
 		t.Errorf("HS64 with its objective times 1e-6: %v after %d iterations (the objective should be rescaled where the first solve stops)\n%s", r.fails, r.iters, log.String())
 	}
+}
+
+// solveStartOptimal solves HS n from the perturbed start (delta, k) of
+// TestHSPerturbedStarts, logging to log when it is not nil, and fails unless the
+// solve is Locally Optimal, passes the harness's checks, and is at or below the
+// published optimum.
+func solveStartOptimal(t *testing.T, n int, delta float64, k int, log io.Writer) *startCase {
+	t.Helper()
+	opt, err := solveOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if log != nil {
+		opt.Output = log
+	}
+	c := &startCase{p: problemNumber(t, n), delta: delta, k: k}
+	solveFrom(c, opt)
+	if len(c.fails) > 0 || c.status != nnopt.StatusLocallyOptimal || c.obj > c.p.Optimum+defaultTol*math.Abs(c.p.Optimum) {
+		t.Errorf("%s: %v, objective %.10g, %v; want Locally Optimal at or below %.10g", c.name(), c.status, c.obj, c.fails, c.p.Optimum)
+	}
+	return c
 }

@@ -381,3 +381,13 @@ func solveStartOptimal(t *testing.T, n int, delta float64, k int, log io.Writer)
 	}
 	return c
 }
+
+// TestScaledFactorization: HS114 from a start perturbed by 3 has a Jacobian entry
+// of 2e13 (1/x1² near x1's bound) beside unit ones. Relative to it the
+// artificials' unit columns were below the pivot tolerance, no replacement of
+// columns made the basis factor, and the solve stopped at its first iteration
+// (Intermediate Infeasible). The factorization now scales the columns once
+// replacing them has not helped.
+func TestScaledFactorization(t *testing.T) {
+	solveStartOptimal(t, 114, 3, 5, nil)
+}

@@ -119,7 +119,15 @@ func (s *solver) factor(jac []float64, replace bool) (ok bool, err error) {
 		s.luOK = true
 		return true, nil
 	}
-	for attempt := 0; attempt < 3; attempt++ {
+	// Three attempts as the columns are; where those leave it singular, as
+	// many with the columns scaled (basisLU.Scaled) as the rows allow: each
+	// singular attempt puts artificials in place of at least one column, and a
+	// basis of artificials alone factors.
+	s.lu.Scaled = false
+	for attempt := 0; attempt < 3+s.m+1; attempt++ {
+		if attempt == 3 {
+			s.lu.Scaled = true
+		}
 		a := sparselu.Matrix{N: s.m, ColPtr: make([]int, s.m+1)}
 		for p, j := range s.head {
 			rows, vals := s.col(j, jac)

@@ -223,6 +223,8 @@ func (s *solver) toPhase2() (bool, error) {
 	ok, err := s.restore(s.cur)
 	if ok {
 		s.tab.Feasible(s.stated(s.obj(s.cur)))
+	} else if err == nil {
+		s.logf("restoration with the artificials at zero failed: phase 2 cannot start\n")
 	}
 	return ok, err
 }
@@ -768,6 +770,7 @@ func (s *solver) run() (Result, error) {
 				return res, err
 			}
 			if !s.luOK {
+				s.logf("the basis cannot be factored at this point\n")
 				status = NumericalFailure
 				break
 			}
@@ -776,6 +779,7 @@ func (s *solver) run() (Result, error) {
 				if ok, err := s.restore(s.cur); err != nil {
 					return res, err
 				} else if !ok {
+					s.logf("restoration after the factorization replaced basic columns failed\n")
 					status = NumericalFailure
 					break
 				}
@@ -788,6 +792,7 @@ func (s *solver) run() (Result, error) {
 			} else if changed {
 				havePrev = false
 				if !s.luOK {
+					s.logf("the basis cannot be factored after slacks entered it\n")
 					status = NumericalFailure
 					break
 				}
@@ -1123,6 +1128,7 @@ func (s *solver) run() (Result, error) {
 					if ok, err := s.restore(s.cur); err != nil {
 						return res, err
 					} else if !ok {
+						s.logf("restoration after moving a superbasic onto its bound failed\n")
 						status = NumericalFailure
 						break
 					}

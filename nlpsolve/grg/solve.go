@@ -209,7 +209,7 @@ type solver struct {
 	best              *point
 	phase             int
 
-	lu    sparselu.LU
+	lu    basisLU
 	luOK  bool
 	luJac []float64 // Jacobian values the basis columns were factored with
 

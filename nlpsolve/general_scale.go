@@ -6,13 +6,16 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/nnopt/nnopt/nlpsolve/grg"
 )
 
 // User scaling in the general method. A column (variable element) with scale c is
 // seen by grg as u = x/c, with bounds lo/c and up/c; a row with scale d is seen as
-// r/d. The objective is not scaled, so grg's gradient is c·∂f/∂x and its Jacobian
-// entry ∂(r/d)/∂u = (∂r/∂x)·c/d. grg's duals y' belong to the scaled rows; the dual
-// of the row as stated is y'/d. The reduced costs come from the adjoint sweep at the
+// r/d. The objective is scaled only by the automatic objective scale os
+// (autoObjectiveScale, rescale), so grg's gradient is os·c·∂f/∂x and its Jacobian
+// entry ∂(r/d)/∂u = (∂r/∂x)·c/d. grg's duals y' belong to the scaled rows and
+// objective; the dual of the row as stated is y'/(d·os). The reduced costs come from the adjoint sweep at the
 // unscaled point, and levels, objective and infeasibilities are measured on the
 // unscaled rows, so everything reported is unscaled; only RGmax and grg's own
 // tolerances refer to the scaled problem.
@@ -501,4 +504,45 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 	fmt.Fprintf(w, "  Jacobian after scaling:  %s\n", jrng())
 	fmt.Fprintf(w, "  objective's gradient after scaling:  %s\n", grng())
 	return nil
+}
+
+// rescale returns the objective scale to solve on with from the point u (in
+// sg's scaled columns) that grg reached with result gr, or 0 for none: only after
+// Optimal, with sg set (the scaling automatic), where the objective's value and
+// derivatives at u call for a scale above twice sg's (objectiveScale), and where
+// the value is not small against the start's, f0 (a value near zero at the
+// optimum, a residual driven down, is no sign of small units). The start's
+// scale comes from derivatives that may be far larger than the optimum's: HS64
+// with its objective times 1e-6 (derivatives of 0.14 at the start, 1e-5 at the
+// optimum) stopped with the reduced gradient within the absolute tolerance but
+// 6e-4 of the gradient's size.
+func (g *general) rescale(sg *scaledGeneral, u []float64, f0 float64, gr grg.Result) float64 {
+	if sg == nil || gr.Status != grg.Optimal {
+		return 0
+	}
+	grad := make([]float64, len(u))
+	fs, err := sg.Eval(u, make([]float64, g.m), grad, nil)
+	if err != nil {
+		return 0
+	}
+	f := fs / sg.os
+	big, umax := 0.0, 0.0
+	for j, d := range grad {
+		big = math.Max(big, math.Abs(d)/sg.os)
+		umax = math.Max(umax, math.Abs(u[j]))
+	}
+	os2 := objectiveScale(f, big, umax)
+	if !(os2 > 2*sg.os) || !(math.Abs(f) >= 1e-3*math.Abs(f0)) {
+		return 0
+	}
+	return os2
+}
+
+// ones returns a slice of n ones.
+func ones(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 1
+	}
+	return v
 }

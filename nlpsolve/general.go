@@ -427,10 +427,10 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			gs.IterationLimit = set.IterationLimit - gr.Iterations
 		}
 		first := gr.Iterations
+		gs.FirstIteration = first
 		if progress := gs.Progress; progress != nil {
 			gs.Progress = func(pr grg.Progress) {
-				if pr.Iter > 0 {
-					pr.Iter += first
+				if pr.Iter > first { // the second solve's start is the first's end
 					progress(pr)
 				}
 			}

@@ -832,7 +832,7 @@ func (s *solver) run() (Result, error) {
 		if s.phase == 1 {
 			shown = s.sumInf(s.cur)
 		}
-		pr := s.progress(iter, shown, res.RGMax, len(sb))
+		pr := s.progress(s.set.FirstIteration+iter, shown, res.RGMax, len(sb))
 		s.logRow(pr)
 		if crawl.crawling(s.phase, shown, res.RGMax) && s.repairs < maxRepairs {
 			if p, err := s.dependentBasic(); err != nil {

@@ -72,6 +72,9 @@ type Settings struct {
 	// ObjectiveScale says the objective is the caller's times this (zero: 1):
 	// the log shows it divided back.
 	ObjectiveScale float64
+	// FirstIteration numbers the log's rows and Progress from this (zero: 0), for
+	// a solve that goes on from an earlier one's point.
+	FirstIteration int
 	// Stop, if set, is called once per iteration; returning true ends the solve
 	// with Stopped at the current point (a time limit, a cancelled context).
 	Stop func() bool

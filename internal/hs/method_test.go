@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -358,6 +359,20 @@ func TestObjectiveRescaled(t *testing.T) {
 	r := solveWritten(t, 64, Form{ObjScale: 1e-6}, &log)
 	if len(r.fails) > 0 || !strings.Contains(log.String(), "at the point reached are small") {
 		t.Errorf("HS64 with its objective times 1e-6: %v after %d iterations (the objective should be rescaled where the first solve stops)\n%s", r.fails, r.iters, log.String())
+	}
+	// The continuation's rows go on from the first solve's count.
+	_, after, _ := strings.Cut(log.String(), "at the point reached are small")
+	for _, line := range strings.Split(after, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] == "Iter" {
+			continue
+		}
+		if n, err := strconv.Atoi(f[0]); err == nil {
+			if n == 0 {
+				t.Errorf("the continuation's first row is iteration 0:\n%s", after)
+			}
+			break
+		}
 	}
 }
 

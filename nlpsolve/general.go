@@ -346,9 +346,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			// guide to the objective's size where phase 1 ends (the chain's x
 			// = 0 before its steps are solved: f = 0.04, 30 after them), and
 			// the rescale where the method stops looks again.
-			if os, err = g.autoObjectiveScale(xc, cs); err != nil {
-				return nil, nil, err
-			}
+			os = autoObjectiveScale(f0, grad0, xc, cs)
 		}
 		if cs != nil || rs != nil || os != 1 {
 			auto = true

@@ -406,21 +406,14 @@ func (g *general) autoRowScales(xc, cs []float64) ([]float64, error) {
 }
 
 // autoObjectiveScale returns the general method's automatic objective scale at
-// the start xc under the column scales cs (nil for none), or 1: an objective
-// whose largest |∂f/∂u_j| over the scaled columns u is below 1/AutoScaleMin (and
-// not zero) is multiplied by the power of two that brings it into [1, 2). Only
-// small objectives are scaled, and up, as rows are (autoRowScales): grg's
-// reduced-gradient test is absolute, and an objective written a million times
-// smaller passed it at the start (HS24 so written: Locally Optimal after 0
-// iterations at -0.013, the optimum -1) and the optimality check, whose scale is
-// at least 1, let it through.
-func (g *general) autoObjectiveScale(xc, cs []float64) (float64, error) {
-	n := len(xc)
-	grad := make([]float64, n)
-	f, err := g.eval(xc, make([]float64, g.m), grad, nil)
-	if err != nil {
-		return 0, err
-	}
+// the start xc, where the objective is f with gradient grad, under the column
+// scales cs (nil for none): objectiveScale of f, its largest |∂f/∂u_j| over the
+// scaled columns u and the largest |u_j|. Only small objectives are scaled, and
+// up, as rows are (autoRowScales): grg's reduced-gradient test is absolute, and
+// an objective written a million times smaller passed it at the start (HS24 so
+// written: Locally Optimal after 0 iterations at -0.013, the optimum -1) and the
+// optimality check, whose scale is at least 1, let it through.
+func autoObjectiveScale(f float64, grad, xc, cs []float64) float64 {
 	big, xmax := 0.0, 0.0
 	for j, d := range grad {
 		x := xc[j]
@@ -431,7 +424,7 @@ func (g *general) autoObjectiveScale(xc, cs []float64) (float64, error) {
 		big = math.Max(big, math.Abs(d))
 		xmax = math.Max(xmax, math.Abs(x))
 	}
-	return objectiveScale(f, big, xmax), nil
+	return objectiveScale(f, big, xmax)
 }
 
 // objectiveScale is the automatic objective scale for an objective of value f

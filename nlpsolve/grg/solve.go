@@ -201,8 +201,8 @@ type solver struct {
 	sgn            []float64 // artificial i has coefficient sgn[i] in row i
 	artIdx         []int
 	rowMag         []float64 // atRounding's per-row magnitudes
-	// refineY makes price refine the multipliers (refineDuals), as finish
-	// does; yRes, yFix and ySave are its work space.
+	// refineY, which finish sets, makes price refine the multipliers
+	// (refineDuals); yRes, yFix and ySave are its work space.
 	refineY           bool
 	yRes, yFix, ySave []float64
 	st                []vstate

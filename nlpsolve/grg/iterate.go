@@ -1443,8 +1443,8 @@ func (s *solver) leastSquares() error {
 		return v
 	}
 	f0 := norm()
-	jtj := mat.NewSymDense(n, nil)
-	g := make([]float64, n)
+	jtj, damped := mat.NewSymDense(n, nil), mat.NewSymDense(n, nil)
+	g, col := make([]float64, n), make([]float64, m)
 	d := mat.NewVecDense(n, nil)
 	mu := 1e-3
 	for it := 0; it < 30 && f0 > 1e-20; it++ {
@@ -1456,7 +1456,6 @@ func (s *solver) leastSquares() error {
 				g[j] += s.cur.jac[k] * s.cur.cs[s.rowIdx[k]]
 			}
 		}
-		col := make([]float64, m)
 		for a := 0; a < n; a++ {
 			clear(col)
 			for k := s.colPtr[a]; k < s.colPtr[a+1]; k++ {
@@ -1472,13 +1471,12 @@ func (s *solver) leastSquares() error {
 		}
 		improved := false
 		for try := 0; try < 8; try++ {
-			a := mat.NewSymDense(n, nil)
-			a.CopySym(jtj)
+			damped.CopySym(jtj)
 			for j := 0; j < n; j++ {
-				a.SetSym(j, j, jtj.At(j, j)*(1+mu)+mu)
+				damped.SetSym(j, j, jtj.At(j, j)*(1+mu)+mu)
 			}
 			var ch mat.Cholesky
-			if !ch.Factorize(a) {
+			if !ch.Factorize(damped) {
 				mu *= 10
 				continue
 			}

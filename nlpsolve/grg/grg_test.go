@@ -364,6 +364,9 @@ func TestBadInput(t *testing.T) {
 		{"repeated row", &Linear{N: 1, M: 1, ColPtr: []int{0, 2}, RowIdx: []int{0, 0}, Val: []float64{1, 1}, C: []float64{1}, B: []float64{1}},
 			[]float64{0}, []float64{0}, []float64{1}, nil},
 		{"negative tolerance", lp, []float64{0, 0}, lo, up, &Settings{OptimalityTolerance: -1}},
+		{"negative objective scale", lp, []float64{0, 0}, lo, up, &Settings{ObjectiveScale: -2}},
+		{"NaN objective scale", lp, []float64{0, 0}, lo, up, &Settings{ObjectiveScale: math.NaN()}},
+		{"negative first iteration", lp, []float64{0, 0}, lo, up, &Settings{FirstIteration: -1}},
 		{"eval error", &funcProblem{n: 1, m: 0, colPtr: []int{0, 0}, eval: nil}, []float64{0}, []float64{0}, []float64{1}, nil},
 	}
 	for _, tc := range cases {

@@ -345,6 +345,12 @@ func (s *solver) defaults() error {
 		!(t.UnboundedObjective > 0) || t.NewtonLimit < 0 {
 		return fmt.Errorf("grg: invalid Settings %+v: limits must be non-negative and tolerances positive", *t)
 	}
+	if o := t.ObjectiveScale; o != 0 && !(o > 0 && !math.IsInf(o, 1)) {
+		return fmt.Errorf("grg: invalid Settings.ObjectiveScale %v: want a finite positive number (0: 1)", o)
+	}
+	if t.FirstIteration < 0 {
+		return fmt.Errorf("grg: invalid Settings.FirstIteration %d: want a non-negative count", t.FirstIteration)
+	}
 	if w := t.Phase1ObjectiveWeight; math.IsNaN(w) || math.IsInf(w, 0) {
 		return fmt.Errorf("grg: invalid Settings.Phase1ObjectiveWeight %v: want a finite number (0: the default, negative: off)", w)
 	}

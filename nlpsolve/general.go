@@ -253,6 +253,9 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	}
 	res = &Result{Algorithm: GeneralAlgorithm}
 	var cs []float64 // the columns' user or automatic scales (general_scale.go), nil for none
+	// fs is the objective scale the optimality check's floors are in (checkKKT):
+	// that of the solve that met grg's own test, or of the last one.
+	fs := 1.0
 	finish := func(status Status, rg float64, iters int, duals []float64) (*Result, []int, error) {
 		if _, err := g.eval(xc, make([]float64, g.m), make([]float64, n), nil); err != nil {
 			return nil, nil, err
@@ -273,14 +276,14 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 			res.Status = EvaluationError
 		} else if status == Optimal {
 			// An honest optimality check on the stated problem before Optimal.
-			if v := g.checkKKT(duals, res.VarMarginals, cs, set.GradientTolerance, res.Objective); v != nil {
+			if v := g.checkKKT(duals, res.VarMarginals, cs, fs, set.GradientTolerance, res.Objective); v != nil {
 				g.logf(set.Log, "Optimality check failed: %s (violation %.3g, tolerance %.3g): a feasible point, not reported optimal\n", v.where, v.value, v.tol)
 				res.Status = NoProgress
 			} else if res.NumInfeasibilities > 0 {
 				g.logf(set.Log, "Optimality check failed: a row is violated by %.3g: not reported optimal\n", res.MaxInfeasibility)
 				res.Status = NoProgress
 			}
-		} else if status == NumericalFailure && res.NumInfeasibilities == 0 && g.kktPasses(set.Log, duals, res.VarMarginals, cs, set.GradientTolerance, res.Objective) {
+		} else if status == NumericalFailure && res.NumInfeasibilities == 0 && g.kktPasses(set.Log, duals, res.VarMarginals, cs, fs, set.GradientTolerance, res.Objective) {
 			// The method stopped short of its own test, whose reduced-gradient
 			// tolerance is absolute: at HS74's optimum (f = 5126, x near 1000) the
 			// reduced gradient stalls at 3e-7 because the objective's change along
@@ -414,6 +417,7 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 	if err != nil {
 		return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 	}
+	fs = os
 	if !autoScaling {
 		sg = nil
 	}
@@ -433,11 +437,18 @@ func solveGeneral(ctx context.Context, p *Problem, pat PatternFunc, x0 [][]float
 				}
 			}
 		}
+		firstOptimal := gr.Status == grg.Optimal
 		gr, err = grg.Solve(slk, xs, lo2, up2, &gs)
 		if err != nil {
 			return nil, nil, fmt.Errorf("nlpsolve: general method: %w", err)
 		}
 		gr.Iterations += first
+		if gr.Status == grg.Optimal || !firstOptimal {
+			// Where only the first solve met grg's test, the check keeps its
+			// units: HS70's continuation times 2048 stopped at once, its line
+			// search at round-off.
+			fs = os2
+		}
 	}
 	copy(xc, xs[:n])
 	if cs != nil {
@@ -1186,8 +1197,8 @@ func (g *general) EvalValues(xc, c []float64) (float64, error) {
 
 // kktPasses is checkKKT for a solve the method stopped short of optimal: it logs
 // what fails.
-func (g *general) kktPasses(log io.Writer, duals []float64, vm [][]float64, cs []float64, gradTol, f float64) bool {
-	v := g.checkKKT(duals, vm, cs, gradTol, f)
+func (g *general) kktPasses(log io.Writer, duals []float64, vm [][]float64, cs []float64, fs, gradTol, f float64) bool {
+	v := g.checkKKT(duals, vm, cs, fs, gradTol, f)
 	if v != nil {
 		g.logf(log, "The method stopped at a feasible point that fails the optimality check: %s (violation %.3g, tolerance %.3g)\n", v.where, v.value, v.tol)
 	}

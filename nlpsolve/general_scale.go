@@ -501,7 +501,7 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 
 // rescale returns the objective scale to solve on with from the point u (in
 // sg's scaled columns) that grg reached with result gr, or 0 for none: only after
-// Optimal, with sg set (the scaling automatic), where the objective's value and
+// Optimal or a numerical failure at a feasible point, with sg set (the scaling automatic), where the objective's value and
 // derivatives at u call for a scale above twice sg's (objectiveScale), and where
 // the value is not small against the start's, f0 (a value near zero at the
 // optimum, a residual driven down, is no sign of small units). The start's
@@ -510,7 +510,12 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 // optimum) stopped with the reduced gradient within the absolute tolerance but
 // 6e-4 of the gradient's size.
 func (g *general) rescale(sg *scaledGeneral, u []float64, f0 float64, gr grg.Result) float64 {
-	if sg == nil || gr.Status != grg.Optimal {
+	// A stop short of the method's own test at a feasible point counts too: a
+	// line search that fails on an objective in small units (HS89 times 1e-6:
+	// derivatives of 1e-6 against the feasibility tolerance's round-off) is
+	// no verdict on the point.
+	stoppedFeasible := gr.Status == grg.NumericalFailure && gr.Ninf == 0 && gr.MaxResidual <= g.rowTol
+	if sg == nil || (gr.Status != grg.Optimal && !stoppedFeasible) {
 		return 0
 	}
 	grad := make([]float64, len(u))

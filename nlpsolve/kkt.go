@@ -8,8 +8,8 @@ import (
 
 // KKTTolerance is the relative tolerance of the optimality check SolveGeneral
 // makes before it reports Optimal: a stationarity, sign or complementarity
-// violation is measured against KKTTolerance·max(1, ‖∇f‖∞, ‖y‖∞), so that the
-// check means the same for objectives and multipliers of any size. (A
+// violation is measured against KKTTolerance·max(1, ‖∇f‖∞, max_i |y_i|·‖∇r_i‖∞), so
+// that the check means the same for objectives and rows in any units. (A
 // GradientTolerance above KKTTolerance/10 widens it to 10·GradientTolerance.)
 const KKTTolerance = 1e-6
 
@@ -41,24 +41,35 @@ type kktViolation struct {
 //     a huge multiplier on a row that is active only to within round-off (HS13's
 //     cusp) does not pass.
 //
-// Feasibility is the caller's (the rows' infeasibility is measured apart). cs are
+// fs is the objective's scale the method worked with (1 for none): the floors
+// are in the units of fs·f. Feasibility is the caller's (the rows'
+// infeasibility is measured apart). cs are
 // the columns' user or automatic scales (those are >= 1), or nil: a column scaled
 // by c < 1 has its reduced gradient tested in units of c, as grg saw it. It
 // returns nil when the point passes.
-func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, gradTol, f float64) *kktViolation {
+func (g *general) checkKKT(duals []float64, vm [][]float64, cs []float64, fs, gradTol, f float64) *kktViolation {
 	p := g.p
-	// ∇f alone, for the scale: marginals with zero duals.
+	// ∇f alone, for the scale: marginals with zero duals. The floor of 1 is in
+	// the units of the objective the method minimised, fs·f: in the stated
+	// units of an objective times 1e-6 (HS89 so written) any reduced cost below
+	// 1e-6 passed, while the method's own reduced gradient was 2e-3.
 	_, grad := g.marginals(make([]float64, g.m), 1)
-	scale := 1.0
+	floor := 1 / fs
+	scale := floor
 	for j := range g.colVB {
 		scale = math.Max(scale, math.Abs(grad[g.colVB[j]][g.colEl[j]]))
 	}
-	for _, y := range duals {
-		scale = math.Max(scale, math.Abs(y))
+	// A multiplier counts by what it adds to the reduced costs, |y| times its
+	// row's largest coefficient: a row written in small units has a large y
+	// that says nothing of the gradient's size (HS89 with its row times 1e-3,
+	// y = 1.7e5 on coefficients of 1e-5, had let a reduced cost of 6e-4 pass
+	// against ‖∇f‖ = 2).
+	rowNorm := g.rowNorms()
+	for i, y := range duals {
+		scale = math.Max(scale, math.Abs(y)*rowNorm[i])
 	}
 	tol := math.Max(KKTTolerance, 10*gradTol) * scale
-	ctol := math.Max(KKTTolerance, 10*gradTol) * math.Max(1, math.Abs(f))
-	rowNorm := g.rowNorms()
+	ctol := math.Max(KKTTolerance, 10*gradTol) * math.Max(floor, math.Abs(f))
 	var worst *kktViolation
 	note := func(v, t float64, where func() string) {
 		if !(v <= t) && (worst == nil || v/t > worst.value/worst.tol || math.IsNaN(v)) {

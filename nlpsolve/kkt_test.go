@@ -76,7 +76,7 @@ func TestCheckKKT(t *testing.T) {
 			}
 			duals := []float64{tc.dual}
 			_, vm := g.marginals(duals, 1)
-			v := g.checkKKT(duals, vm, nil, 0, 1)
+			v := g.checkKKT(duals, vm, nil, 1, 0, 1)
 			switch {
 			case tc.want == "" && v != nil:
 				t.Errorf("a KKT pair fails the check: %s (%g > %g)", v.where, v.value, v.tol)

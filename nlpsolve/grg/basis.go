@@ -3,6 +3,7 @@ package grg
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"github.com/nnopt/nnopt/nlpsolve/sparselu"
 )
@@ -443,11 +444,24 @@ func (s *solver) repair(p int) (bool, error) {
 	if err := s.pivotRow(p); err != nil {
 		return false, err
 	}
-	best, bestPiv := s.bestPivot(s.n, 1, func(st vstate) bool { return st == super })
+	// A repair at the point of the last one may not bring in the same column: no
+	// step was taken since, so the step after it was blocked, and the same
+	// exchange would follow again (HS89, whose row's coefficients are near 0.01:
+	// a slack released at its bound entered with pivot 75, blocked the next step
+	// at once, left for the structural it had replaced, and the pair cycled).
+	again := s.repairIn >= 0 && len(s.repairAt) == s.nt && slices.Equal(s.repairAt, s.cur.x)
+	best, bestPiv := s.bestPivotOf(s.n, 1, func(j int) bool {
+		return s.st[j] == super && !(again && j == s.repairIn)
+	})
 	if best < 0 {
 		return false, nil
 	}
+	s.repairIn = best
+	s.repairAt = append(s.repairAt[:0], s.cur.x...)
 	leave := s.head[p]
+	if leave >= s.n && s.repairedArt != nil {
+		s.repairedArt[leave-s.n] = true
+	}
 	s.repairs++
 	s.logf("basis repair: %d leaves the basis for %d (pivot %.3g)\n", leave, best, bestPiv)
 	if s.repairs == maxRepairs {
@@ -513,9 +527,14 @@ func (s *solver) pivotRow(p int) error {
 // bestPivot returns the column among the first n whose state ok accepts with the
 // largest pivot |w·a_j| (s.w from pivotRow) above min, or -1.
 func (s *solver) bestPivot(n int, min float64, ok func(vstate) bool) (int, float64) {
+	return s.bestPivotOf(n, min, func(j int) bool { return ok(s.st[j]) })
+}
+
+// bestPivotOf is bestPivot over the columns j < n that ok accepts.
+func (s *solver) bestPivotOf(n int, min float64, ok func(j int) bool) (int, float64) {
 	best, bestPiv := -1, min
 	for j := 0; j < n; j++ {
-		if !ok(s.st[j]) {
+		if !ok(j) {
 			continue
 		}
 		rows, vals := s.col(j, s.cur.jac)
@@ -551,9 +570,15 @@ func (s *solver) slacksIn() (bool, error) {
 		return false, nil
 	}
 	changed := false
-	for j := 0; j < s.n; j++ {
-		a := s.colPtr[j]
-		if s.st[j] != super || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
+	for j := 0; j < s.nt; j++ {
+		if s.st[j] != super {
+			continue
+		}
+		if j < s.n {
+			if a := s.colPtr[j]; s.phase != 2 || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
+				continue
+			}
+		} else if s.phase != 1 || s.repairedArt == nil || s.repairedArt[j-s.n] {
 			continue
 		}
 		if _, on := s.nearBound(j, 1e-6); on {
@@ -568,7 +593,8 @@ func (s *solver) slacksIn() (bool, error) {
 			}
 		}
 		clear(s.v)
-		s.v[s.rowIdx[a]] = s.cur.jac[a]
+		rows, vals := s.col(j, s.cur.jac)
+		s.v[rows[0]] = vals[0]
 		if err := s.lu.SolveVec(s.w, s.v); err != nil {
 			return changed, err
 		}

@@ -244,6 +244,14 @@ type solver struct {
 	// heldSlack is a slack a basis repair made superbasic, which slacksIn leaves
 	// out of the basis until the next line search; -1 for none.
 	heldSlack int
+	// repairedArt[i] says a basis repair took row i's artificial out of the basis
+	// in this phase 1; slacksIn does not bring it back (the two cycled: HS39
+	// with its rows times 1e6).
+	repairedArt []bool
+	// repairIn is the column the last basis repair brought in and repairAt the
+	// point it was made at (repair); -1 before any.
+	repairIn  int
+	repairAt  []float64
 	lastStep  float64
 	stepEvals int
 	lastMX    bool
@@ -302,7 +310,7 @@ func Solve(p Problem, x, lo, up []float64, set *Settings) (Result, error) {
 		s.set = *set
 	}
 	s.tab.W = s.set.Log
-	s.heldSlack = -1
+	s.heldSlack, s.repairIn = -1, -1
 	if err := s.defaults(); err != nil {
 		return Result{}, err
 	}

@@ -300,6 +300,10 @@ def hs59f(x):
             - 0.12694 * a ** 2)
 
 
+_HS58X2 = (math.sqrt(5) - 1) / 2
+prob(58, rosen, [-2, 1], (1 + math.sqrt(_HS58X2)) ** 2, lo=[-2, -INF], up=[0.5, INF],
+     ge=[lambda x: x[1] ** 2 - x[0], lambda x: x[0] ** 2 - x[1], lambda x: x[0] ** 2 + x[1] ** 2 - 1])
+
 prob(59, hs59f, [90, 10], -7.8027894, lo=[0, 0], up=[75, 65],
      ge=[lambda x: x[0] * x[1] - 700, lambda x: x[1] - x[0] ** 2 / 125, lambda x: (x[1] - 50) ** 2 - 5 * (x[0] - 55)])
 
@@ -431,6 +435,45 @@ _HS86B = np.array([-40, -2, -0.25, -4, -4, -1, -40, -60, 5, 1], float)
 prob(86, lambda x: float(np.dot([-15, -27, -36, -18, -12], x) + x @ _HS86C @ x + np.dot(_HS86D, np.asarray(x) ** 3)),
      [0, 0, 0, 0, 1], -32.34867897, lo=[0] * 5,
      ge=[(lambda k: lambda x: float(_HS86A[k] @ x - _HS86B[k]))(k) for k in range(10)])
+
+
+def _hs88_roots():
+    """The first 30 positive roots of mu tan mu = 1, by bisection on mu sin mu - cos mu."""
+    out = []
+    for j in range(30):
+        lo, hi = j * math.pi, j * math.pi + math.pi / 2
+        glo = lo * math.sin(lo) - math.cos(lo)
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            gm = mid * math.sin(mid) - math.cos(mid)
+            if (gm < 0) == (glo < 0):
+                lo, glo = mid, gm
+            else:
+                hi = mid
+        out.append((lo + hi) / 2)
+    return np.array(out)
+
+
+_MU88 = _hs88_roots()
+_S88, _C88 = np.sin(_MU88), np.cos(_MU88)
+_A88 = 2 * _S88 / (_MU88 + _S88 * _C88)
+_Q88 = _A88 ** 2 * (0.5 + _S88 * _C88 / (2 * _MU88))
+_L88 = _A88 * 2 / _MU88 ** 2 * (_S88 / _MU88 - _C88)
+
+
+def hs88h(x):
+    """h(x) of HS88-HS92 in closed form (internal/hs hs88Row)."""
+    n = len(x)
+    rho = np.full(30, -float((-1) ** n))
+    for k in range(n):
+        w = 1.0 if k == 0 else 2.0
+        rho -= (-1) ** k * w * np.exp(-_MU88 ** 2 * float(np.sum(np.asarray(x[k:]) ** 2)))
+    return 2 / 15 + float(np.sum(_Q88 * rho ** 2 - _L88 * rho))
+
+
+for _n88 in range(2, 7):
+    prob(86 + _n88, lambda x: float(np.sum(np.asarray(x) ** 2)), [0.5 * (-1) ** i for i in range(_n88)], 1.36265681,
+         ge=[lambda x: 1e-4 - hs88h(x)])
 
 
 def _oe1(x): return x[0] * x[3] * (x[0] + x[1] + x[2])

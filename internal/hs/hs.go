@@ -63,15 +63,9 @@ type Instance struct {
 
 // Skipped lists the problems of HS1-HS119 that the set leaves out, with why.
 var Skipped = map[int]string{
-	58:  "not in CUTEst's set (S2MPJ has no HS58): no standard statement to audit against",
 	67:  "objective defined by an iterative process (a simulation), not an algebraic statement",
 	82:  "not in CUTEst's set (S2MPJ has no HS82): no standard statement to audit against",
 	87:  "objective is piecewise linear with jumps (discontinuous cost curves), not a smooth NLP",
-	88:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
-	89:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
-	90:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
-	91:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
-	92:  "no clean standard statement: S2MPJ's translation gives HS88-HS92 all six variables (the book has 2 to 6; HS90's constraint reads 5 where the book has 4), and CUTEst lists no value",
 	94:  "not in CUTEst's set (S2MPJ has no HS94): no standard statement to audit against",
 	115: "not in CUTEst's set (S2MPJ has no HS115): no standard statement to audit against",
 }

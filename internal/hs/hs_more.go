@@ -49,6 +49,21 @@ var moreProblems = []Problem{
 		b.ge(sub(sq(sub(c, k(50))), sc(5, sub(a, k(55)))))
 		return b.model(59, f)
 	}},
+	// HS58: Rosenbrock's function subject to x2² ≥ x1, x1² ≥ x2 and x1² + x2² ≥ 1,
+	// -2 ≤ x1 ≤ 0.5. Not in CUTEst; written from the book's statement. The optimum
+	// is the vertex where x1² = x2 and x1² + x2² = 1 meet, with both multipliers
+	// positive: x2 = (√5 - 1)/2, x1 = -√x2, f* = (1 - x1)² in closed form.
+	{Number: 58, Optimum: math.Pow(1+math.Sqrt((math.Sqrt(5)-1)/2), 2), Note: "f* in closed form at the book's vertex",
+		XStar: []float64{-math.Sqrt((math.Sqrt(5) - 1) / 2), (math.Sqrt(5) - 1) / 2}, Build: func() (*Instance, error) {
+			b := newBuilder(-2, 1)
+			b.lo(-2, math.Inf(-1))
+			b.up(0.5, inf)
+			x := b.vars()
+			b.ge(sub(sq(x[2]), x[1]))
+			b.ge(sub(sq(x[1]), x[2]))
+			b.ge(sub(sum(sq(x[1]), sq(x[2])), k(1)))
+			return b.model(58, rosen(x[1], x[2]))
+		}},
 	// HS68 and HS69: a/x1 - x4 (b (e^x1 - 1) - x3) / ((e^x1 - 1 + x4) x1) subject to
 	// x3 = 2 Φ(-x2) and x4 = Φ(d - x2) + Φ(-d - x2), Φ the standard normal
 	// distribution function (written with Erf); the SIF files list no value, these
@@ -156,6 +171,17 @@ var moreProblems = []Problem{
 		}
 		return b.model(86, sum(lin([]float64{-15, -27, -36, -18, -12}, x[1:]...), quadForm(hs86C, x[1:]...), cubes(hs86D, 1, x[1:]...)))
 	}},
+	// HS88-HS92: a time-optimal heat conduction problem in n = 2 to 6 variables: min
+	// Σ x_i² subject to h(x) ≤ 1e-4, h the squared L2 distance on [0, 1] between the
+	// target ½(1 - s²) and Σ_j A_j ρ_j(x) cos(μ_j s) over the first 30 roots μ_j of
+	// μ tan μ = 1 (hs88Row). Not in CUTEst's set in this form; written from the
+	// book's statement, its closed form checked against quadrature and against the
+	// book's x* for HS88 (the row is active there). All five share f*.
+	{Number: 88, Optimum: 1.36265681, Tol: 1e-6, Note: "the book's f*; h's closed form is hs88Row's", Build: func() (*Instance, error) { return hs88(88, 2) }},
+	{Number: 89, Optimum: 1.36265681, Tol: 1e-6, Note: "the book's f*", Build: func() (*Instance, error) { return hs88(89, 3) }},
+	{Number: 90, Optimum: 1.36265681, Tol: 1e-6, Note: "the book's f*", Build: func() (*Instance, error) { return hs88(90, 4) }},
+	{Number: 91, Optimum: 1.36265681, Tol: 1e-6, Note: "the book's f*", Build: func() (*Instance, error) { return hs88(91, 5) }},
+	{Number: 92, Optimum: 1.36265681, Tol: 1e-6, Note: "the book's f*", Build: func() (*Instance, error) { return hs88(92, 6) }},
 	// HS93: a transformer design: products of the variables, subject to
 	// 0.001 Π x ≥ 2.07 and a second product inequality, x ≥ 0.
 	{Number: 93, Optimum: 135.075961, Build: func() (*Instance, error) {
@@ -700,3 +726,92 @@ var (
 		{7, 7}, {7, 11}, {7, 13}, {8, 8}, {8, 10}, {8, 15}, {9, 9}, {9, 12}, {9, 16}, {10, 10}, {10, 14}, {11, 11},
 		{11, 13}, {12, 12}, {12, 14}, {13, 13}, {13, 14}, {14, 14}, {15, 15}, {16, 16}}
 )
+
+// hs88 builds HS88-HS92 with n variables from the book's start x_i = ±0.5,
+// alternating from +.
+func hs88(number, n int) (*Instance, error) {
+	x0 := make([]float64, n)
+	for i := range x0 {
+		x0[i] = 0.5
+		if i%2 == 1 {
+			x0[i] = -0.5
+		}
+	}
+	b := newBuilder(x0...)
+	x := b.vars()
+	b.ge(sub(k(1e-4), hs88Row(b.c, x[1:])))
+	sqs := make([]nnopt.Operand, n)
+	for i := range sqs {
+		sqs[i] = sq(x[i+1])
+	}
+	return b.model(number, sum(sqs...))
+}
+
+// hs88Row is h(x) of HS88-HS92 in closed form. With μ_j the roots of μ tan μ = 1,
+// the cos(μ_j s) are orthogonal on [0, 1], so
+//
+//	h(x) = 2/15 + Σ_j A_j² ρ_j² (½ + sin μ_j cos μ_j / (2μ_j)) - A_j ρ_j (2/μ_j²)(sin μ_j/μ_j - cos μ_j),
+//
+// A_j = 2 sin μ_j / (μ_j + sin μ_j cos μ_j), ρ_j(x) = -Σ_k (-1)^(k-1) w_k exp(-μ_j² S_k) - (-1)^n,
+// S_k = Σ_{i≥k} x_i², w_1 = 1 and w_k = 2 after.
+func hs88Row(c *nnopt.Container, x []*nnopt.Expr) *nnopt.Expr {
+	mu := hs88Roots()
+	labels := make([]string, len(mu))
+	for j := range labels {
+		labels[j] = strconv.Itoa(j + 1)
+	}
+	jset := c.NewSet("j", labels...)
+	mu2 := c.NewParameter("mu2", jset)
+	quad := c.NewParameter("quad", jset) // A_j² (½ + sin μ_j cos μ_j / (2μ_j))
+	lin := c.NewParameter("lin", jset)   // A_j (2/μ_j²)(sin μ_j/μ_j - cos μ_j)
+	for j, m := range mu {
+		s, co := math.Sin(m), math.Cos(m)
+		a := 2 * s / (m + s*co)
+		mu2.Values[j] = m * m
+		quad.Values[j] = a * a * (0.5 + s*co/(2*m))
+		lin.Values[j] = a * 2 / (m * m) * (s/m - co)
+	}
+	n := len(x)
+	terms := make([]nnopt.Operand, 0, n+1)
+	for kk := 0; kk < n; kk++ {
+		tail := make([]nnopt.Operand, 0, n-kk)
+		for i := kk; i < n; i++ {
+			tail = append(tail, sq(x[i]))
+		}
+		w := 2.0
+		if kk == 0 {
+			w = 1
+		}
+		if kk%2 == 1 {
+			w = -w
+		}
+		terms = append(terms, sc(-w, nnopt.Exp(nnopt.Neg(prod(mu2, sum(tail...))))))
+	}
+	last := 1.0
+	if n%2 == 1 {
+		last = -1
+	}
+	rho := sum(append(terms, k(-last))...)
+	return sum(k(2.0/15), nnopt.Sum(sub(prod(quad, sq(rho)), prod(lin, rho)), jset))
+}
+
+// hs88Roots returns the first 30 positive roots of μ tan μ = 1, one in each
+// interval (jπ, jπ + π/2), by bisection on μ sin μ - cos μ.
+func hs88Roots() []float64 {
+	mu := make([]float64, 30)
+	for j := range mu {
+		lo, hi := float64(j)*math.Pi, float64(j)*math.Pi+math.Pi/2
+		g := func(m float64) float64 { return m*math.Sin(m) - math.Cos(m) }
+		glo := g(lo)
+		for range 200 {
+			mid := (lo + hi) / 2
+			if gm := g(mid); (gm < 0) == (glo < 0) {
+				lo, glo = mid, gm
+			} else {
+				hi = mid
+			}
+		}
+		mu[j] = (lo + hi) / 2
+	}
+	return mu
+}

@@ -7,8 +7,10 @@
 // scalar equations c1, c2, ... . Each problem carries its published optimal value.
 //
 // The problems' numbers are the book's; the statements were audited against the
-// CUTEst SIF files (as S2MPJ translates them) and the problems of HS1-HS119 left
-// out are in Skipped, with why.
+// CUTEst SIF files (as S2MPJ translates them), except HS58 and HS88-HS92, which
+// CUTEst lacks in the book's form: those were checked against the book's optima
+// (HS58's in closed form; HS88-HS92's h against quadrature and the row active at
+// HS88's x*). The problems of HS1-HS119 left out are in Skipped, with why.
 package hs
 
 import (

@@ -563,8 +563,17 @@ func (s *solver) bestPivotOf(n int, min float64, ok func(j int) bool) (int, floa
 // relative: one that a degenerate swap's failed restoration left 1.5e-8 off its
 // bound went back into the basis and the swap repeated, HS106 with its rows
 // times 1e3 to the iteration limit), and so does one a basis repair took out,
-// for one step (heldSlack). Phase 2 calls it at
-// every iteration; it reports whether the basis changed (it is then refactored).
+// for one step (heldSlack). It is called at every iteration; it reports whether
+// the basis changed (it is then refactored).
+//
+// In phase 1 a positive superbasic artificial enters the same way. Phase 1's
+// objective is the artificials' sum; with a structural basic in a row whose
+// artificial is superbasic, a step that lowers the artificial must move the
+// structural along the row, and near a fold of the row that took fifty Newton
+// iterations for steps of 1e-11 (HS88: 200 iterations, then a numerical
+// failure; with the artificial basic the structurals descend on the row's
+// infeasibility directly). An artificial a repair took out stays out for the
+// phase (repairedArt).
 func (s *solver) slacksIn() (bool, error) {
 	if s.m == 0 {
 		return false, nil

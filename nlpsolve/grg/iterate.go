@@ -489,28 +489,6 @@ func (s *solver) offPath(p int, alpha float64) bool {
 	return math.Abs(s.trial.x[j]-(x0+alpha*s.dB[p])) > 10*(step+1e-3*(1+math.Abs(x0)))
 }
 
-// jumpRatio is how many times the size of a basic variable and of its tangent's
-// move restoration's correction to it must exceed for jumped to call the trial
-// point a jump: far beyond any correction to a step's second-order error.
-const jumpRatio = 1e3
-
-// jumped reports whether restoration moved some structural basic variable of the trial point
-// at step alpha further from its tangent prediction than jumpRatio times
-// 1 + |x_j| + |alpha·dB_j|.
-func (s *solver) jumped(alpha float64) bool {
-	for p, j := range s.head[:s.m] {
-		if j >= s.n {
-			continue // an artificial's value is its row's residual, not a place
-		}
-		x0 := s.cur.x[j]
-		pred := x0 + alpha*s.dB[p]
-		if math.Abs(s.trial.x[j]-pred) > jumpRatio*(1+math.Abs(x0)+math.Abs(alpha*s.dB[p])) {
-			return true
-		}
-	}
-	return false
-}
-
 // curvedCut returns the fraction of the step alpha at which the basic variable
 // at position p, on the bound it crosses at cur and leaving that bound inwards
 // along its tangent dB, comes back to it: the rows' curvature bends the path
@@ -603,15 +581,6 @@ func (s *solver) lineSearch(sb []int, alphaMax, alphaS, alphaP float64, limPos i
 		}
 		if tries == 0 {
 			s.firstFailed = !ok
-		}
-		if ok && s.jumped(alpha) {
-			// Restoration left the neighbourhood of the step for a far point
-			// that happens to satisfy the rows (HS88: a basic from 1 to 1e25,
-			// where the row's exponentials underflow and it holds): step back
-			// as from a failure.
-			alpha *= 0.25
-			first = false
-			continue
 		}
 		if ok {
 			if k, th := s.violation(); k >= 0 && s.offPath(k, alpha) {

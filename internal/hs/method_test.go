@@ -108,32 +108,12 @@ func TestHSForms(t *testing.T) {
 			if _, known := knownFailures[p.Number]; known {
 				continue
 			}
-			if why, known := formFailures[formFailure{f, p.Number}]; known {
-				r := solve(p, opt)
-				if len(r.fails) == 0 {
-					t.Errorf("HS%d written %+v passes now: remove it from formFailures", p.Number, f)
-				}
-				t.Logf("issue 21: HS%d written %+v is a known failure: %s; today: %v", p.Number, f, why, r.fails)
-				continue
-			}
 			r := solve(p, opt)
 			for _, fail := range r.fails {
 				t.Errorf("HS%d written %+v: %s (%d iterations)", p.Number, f, fail, r.iters)
 			}
 		}
 	}
-}
-
-// formFailure is a problem written in a form.
-type formFailure struct {
-	form   Form
-	number int
-}
-
-// formFailures are the problems TestHSForms expects to fail written so, with why.
-var formFailures = map[formFailure]string{
-	{Form{ObjScale: 1e-6}, 89}: "Feasible Solution at 1.3626567 (published 1.36265681): f's derivatives are 1e-6 against the row's 1e-2, the start does not satisfy the row (no automatic objective scale there), and the continuation with the objective times 2^19 from where the first solve stopped fails its line search with the reduced gradient at 2e-3 of its units, which the optimality check refuses",
-	{Form{ObjScale: 1e-6}, 92}: "Locally Optimal at 1.3626730, 1.2e-5 above the published 1.36265681, at a point that passes the independent stationarity check: the objective times 2^20 from where the first solve stopped (as HS89) ends at another stationary point of the row's ripples",
 }
 
 // solveWritten solves problem number n written as f (Written) with the default

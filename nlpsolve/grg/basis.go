@@ -459,8 +459,8 @@ func (s *solver) repair(p int) (bool, error) {
 	s.repairIn = best
 	s.repairAt = append(s.repairAt[:0], s.cur.x...)
 	leave := s.head[p]
-	if leave >= s.n && s.repairedArt != nil {
-		s.repairedArt[leave-s.n] = true
+	if leave >= s.n && s.superArt != nil {
+		s.superArt[leave-s.n] = true
 	}
 	s.repairs++
 	s.logf("basis repair: %d leaves the basis for %d (pivot %.3g)\n", leave, best, bestPiv)
@@ -572,8 +572,8 @@ func (s *solver) bestPivotOf(n int, min float64, ok func(j int) bool) (int, floa
 // structural along the row, and near a fold of the row that took fifty Newton
 // iterations for steps of 1e-11 (HS88: 200 iterations, then a numerical
 // failure; with the artificial basic the structurals descend on the row's
-// infeasibility directly). An artificial a repair took out stays out for the
-// phase (repairedArt).
+// infeasibility directly). An artificial a repair took out, or pricing
+// released, stays out for the phase (superArt).
 func (s *solver) slacksIn() (bool, error) {
 	if s.m == 0 {
 		return false, nil
@@ -587,7 +587,7 @@ func (s *solver) slacksIn() (bool, error) {
 			if a := s.colPtr[j]; s.phase != 2 || s.colPtr[j+1]-a != 1 || !s.constantColumn(j) {
 				continue
 			}
-		} else if s.phase != 1 || s.repairedArt == nil || s.repairedArt[j-s.n] {
+		} else if s.phase != 1 || s.superArt == nil || s.superArt[j-s.n] {
 			continue
 		}
 		if _, on := s.nearBound(j, 1e-6); on {

@@ -108,7 +108,7 @@ func (s *solver) phase1(x0 []float64, newtonFailed bool) error {
 		}
 	}
 	s.phase = 1
-	s.repairedArt = make([]bool, s.m)
+	s.superArt = make([]bool, s.m)
 	for i := 0; i < s.m; i++ {
 		a := n + i
 		s.sgn[i] = 1
@@ -937,6 +937,9 @@ func (s *solver) run() (Result, error) {
 			break
 		}
 		if jN >= 0 && rgS <= math.Max(tol, 0.2*vN) && !escape {
+			if jN >= s.n && s.superArt != nil {
+				s.superArt[jN-s.n] = true // released by pricing: it moves as a superbasic
+			}
 			s.st[jN] = super
 			s.mem.reset()
 			sb = s.superbasics(sb)

@@ -244,10 +244,13 @@ type solver struct {
 	// heldSlack is a slack a basis repair made superbasic, which slacksIn leaves
 	// out of the basis until the next line search; -1 for none.
 	heldSlack int
-	// repairedArt[i] says a basis repair took row i's artificial out of the basis
-	// in this phase 1; slacksIn does not bring it back (the two cycled: HS39
-	// with its rows times 1e6).
-	repairedArt []bool
+	// superArt[i] says row i's artificial is to move as a superbasic for the
+	// rest of this phase 1: a basis repair took it out of the basis (slacksIn
+	// bringing it back, the two cycled: HS39 with its rows times 1e6), or
+	// pricing released it from zero (made basic at once, it stopped the next
+	// step at zero again: HS85 from a perturbed start crawled through 600
+	// such steps).
+	superArt []bool
 	// repairIn is the column the last basis repair brought in and repairAt the
 	// point it was made at (repair); -1 before any.
 	repairIn  int

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/nnopt/nnopt/backend"
+	"github.com/nnopt/nnopt/nlpsolve/grg"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -80,19 +81,11 @@ func (o *optimizer) curvature(s backend.Vector, f float64, g, sNew, gNew backend
 		return 0, false
 	}
 	vals := eig.Values(nil)
-	// Negative beyond round-off: relative to the largest |eigenvalue|, and to
-	// the curvature that changes f by 1e-8 of itself over a move the size of the
-	// largest free |x| (an absolute floor of 1 missed HS25 with its objective
-	// times 1e-3, whose least eigenvalue is -1.1e-9).
-	xmax := 1.0
+	xmax := 0.0
 	for _, j := range free {
 		xmax = math.Max(xmax, math.Abs(sh[j]))
 	}
-	lmax := 1e-8 * math.Max(1, math.Abs(f)) / (xmax * xmax)
-	for _, l := range vals {
-		lmax = math.Max(lmax, math.Abs(l))
-	}
-	if !(vals[0] < -1e-6*lmax) {
+	if !grg.NegativeBeyondRoundOff(vals, f, xmax) {
 		return 0, false
 	}
 	var vecs mat.Dense

@@ -406,3 +406,14 @@ func solveStartOptimal(t *testing.T, n int, delta float64, k int, log io.Writer)
 func TestScaledFactorization(t *testing.T) {
 	solveStartOptimal(t, 114, 3, 5, nil)
 }
+
+// TestPlateauCurvature: HS25 starts on a plateau (f = 32.8, derivatives of 2e-8)
+// that only negative curvature leaves. Written with its bounds as rows, maximised
+// and in units of 1e-3, the general method's curvature test, with a floor of 1 in
+// absolute terms, saw nothing (least eigenvalue -1.5e-7 in its units) and
+// reported the start optimal after 0 iterations.
+func TestPlateauCurvature(t *testing.T) {
+	if r := solveWritten(t, 25, Form{BoundRows: true, Maximize: true, ObjScale: 1e-3}, nil); len(r.fails) > 0 {
+		t.Errorf("HS25 with bounds as rows, maximised, objective times 1e-3: %v after %d iterations", r.fails, r.iters)
+	}
+}

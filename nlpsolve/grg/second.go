@@ -262,11 +262,11 @@ func (s *solver) negativeCurvature(sb []int, rtol float64) (bool, error) {
 			return false, nil
 		}
 		vals := eig.Values(nil)
-		lmax := 1.0
-		for _, l := range vals {
-			lmax = math.Max(lmax, math.Abs(l))
+		xmax := 0.0
+		for _, a := range keep {
+			xmax = math.Max(xmax, math.Abs(s.cur.x[cand[a]]))
 		}
-		if !(vals[0] < -1e-6*lmax) {
+		if !NegativeBeyondRoundOff(vals, s.obj(s.cur), xmax) {
 			if uphill == nil {
 				return false, nil
 			}
@@ -570,4 +570,23 @@ func (s *solver) inward(j int) float64 {
 		return -1
 	}
 	return 0
+}
+
+// NegativeBeyondRoundOff reports whether the least of the eigenvalues vals (in
+// ascending order) of a reduced Hessian is negative beyond round-off: below
+// -1e-6 times the largest |eigenvalue|, and below -1e-6 times the curvature
+// that changes the objective f by 1e-8 of itself over a move the size of xmax,
+// the largest |x| of the free variables. The floor is in the objective's and the
+// variables' own units: an absolute floor of 1 missed HS25 with its objective
+// times 1e-3, whose least eigenvalue is -1.1e-9 at the start's plateau.
+func NegativeBeyondRoundOff(vals []float64, f, xmax float64) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	xmax = math.Max(1, xmax)
+	lmax := 1e-8 * math.Max(1, math.Abs(f)) / (xmax * xmax)
+	for _, l := range vals {
+		lmax = math.Max(lmax, math.Abs(l))
+	}
+	return vals[0] < -1e-6*lmax
 }

@@ -197,3 +197,24 @@ func TestNegativeCurvatureInTheCone(t *testing.T) {
 		t.Fatalf("%v at f = %g, x = %v; want Optimal at f = -1 (z = 2)\n%s", res.Status, res.F, x, log.String())
 	}
 }
+
+func TestNegativeBeyondRoundOff(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		vals    []float64
+		f, xmax float64
+		want    bool
+	}{
+		{"clearly negative", []float64{-1e-3, 10}, 1, 1, true},
+		{"round-off of the largest", []float64{-1e-6, 10}, 1, 1, false},
+		{"all at round-off", []float64{-1e-17, 1e-17}, 1, 1, false},
+		// HS25's plateau with its objective times 1e-3: f = 0.033 with x up to
+		// 100, curvatures of 1e-9 to 1e-6. An absolute floor of 1 missed it.
+		{"small objective in its own units", []float64{-1.1e-9, 1e-6}, 0.033, 100, true},
+		{"none", nil, 1, 1, false},
+	} {
+		if got := NegativeBeyondRoundOff(tc.vals, tc.f, tc.xmax); got != tc.want {
+			t.Errorf("%s: NegativeBeyondRoundOff(%v, %g, %g) = %v, want %v", tc.name, tc.vals, tc.f, tc.xmax, got, tc.want)
+		}
+	}
+}

@@ -501,8 +501,9 @@ func (g *general) logAutoScaling(w io.Writer, s *scaledGeneral, xc, lo, up []flo
 
 // rescale returns the objective scale to solve on with from the point u (in
 // sg's scaled columns) that grg reached with result gr, or 0 for none: only after
-// Optimal or a numerical failure at a feasible point, with sg set (the scaling automatic), where the objective's value and
-// derivatives at u call for a scale above twice sg's (objectiveScale), and where
+// Optimal or a numerical failure at a feasible point, with sg set (the scaling
+// automatic), where the objective's value and derivatives at u call for a scale
+// above twice sg's (objectiveScale), and where
 // the value is not small against the start's, f0 (a value near zero at the
 // optimum, a residual driven down, is no sign of small units). The start's
 // scale comes from derivatives that may be far larger than the optimum's: HS64

@@ -786,18 +786,16 @@ func (s *solver) run() (Result, error) {
 				}
 			}
 		}
-		{
-			// A slack that moves freely belongs in the basis, and so does a
-			// positive artificial in phase 1 (slacksIn).
-			if changed, err := s.slacksIn(); err != nil {
-				return res, err
-			} else if changed {
-				havePrev = false
-				if !s.luOK {
-					s.logf("the basis cannot be factored after slacks entered it\n")
-					status = NumericalFailure
-					break
-				}
+		// A slack that moves freely belongs in the basis, and so does a positive
+		// artificial in phase 1 (slacksIn).
+		if changed, err := s.slacksIn(); err != nil {
+			return res, err
+		} else if changed {
+			havePrev = false
+			if !s.luOK {
+				s.logf("the basis cannot be factored after slacks entered it\n")
+				status = NumericalFailure
+				break
 			}
 		}
 		if s.phase == 1 && s.weight > 0 && s.checkWeight(iter) {

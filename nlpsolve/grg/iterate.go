@@ -301,6 +301,7 @@ func (s *solver) price(bland bool) (rgS float64, jN int, vN float64, err error) 
 		}
 	}
 	jN = -1
+	slackRow, slacks := s.slackRows()
 	for j := 0; j < s.nt; j++ {
 		if s.st[j] == basic {
 			s.r[j] = 0
@@ -324,6 +325,9 @@ func (s *solver) price(bland bool) (rgS float64, jN int, vN float64, err error) 
 		default:
 			continue
 		}
+		if k := j - (s.n - len(slackRow)); slacks != nil && k >= 0 && j < s.n {
+			viol *= math.Min(1, slacks[slackRow[k]])
+		}
 		if viol > s.set.OptimalityTolerance && (jN < 0 || (!bland && viol > vN)) {
 			jN, vN = j, viol
 		} else if viol > vN {
@@ -331,6 +335,37 @@ func (s *solver) price(bland bool) (rgS float64, jN int, vN float64, err error) 
 		}
 	}
 	return rgS, jN, vN, nil
+}
+
+// slackRows returns the row of each slack column (the last len(slackRow) of the
+// n) and, per row, the largest |coefficient| of its structural columns at the
+// current point, or nils when the problem has no slacks. price measures a
+// nonbasic slack's reduced gradient, its row's multiplier, times that where it
+// is below 1: what the multiplier adds to the structurals' reduced gradients.
+// In its row's own units it said nothing of the gradient's size: HS90-HS92's
+// row, with coefficients near 0.01 by the optimum, had a slack's 120 against
+// the structurals' 4, and released at once it traded places with a structural
+// for a thousand iterations. Rows of large coefficients keep their slacks'
+// values, as the automatic row scales scale only small rows (measured so, the
+// slacks of HS101 and HS102's rows of 1e3 were released early and Newton-CG
+// ran to its iteration limit on both).
+func (s *solver) slackRows() ([]int, []float64) {
+	sl, ok := s.p.(*Slacked)
+	if !ok || len(sl.SlackRow) == 0 {
+		return nil, nil
+	}
+	if s.rowBig == nil {
+		s.rowBig = make([]float64, s.m)
+	}
+	clear(s.rowBig)
+	n0 := s.n - len(sl.SlackRow)
+	for j := 0; j < n0; j++ {
+		for t := s.colPtr[j]; t < s.colPtr[j+1]; t++ {
+			i := s.rowIdx[t]
+			s.rowBig[i] = math.Max(s.rowBig[i], math.Abs(s.cur.jac[t]))
+		}
+	}
+	return sl.SlackRow, s.rowBig
 }
 
 func (s *solver) superbasics(idx []int) []int {
@@ -760,6 +795,7 @@ func (s *solver) run() (Result, error) {
 	pending := false // s.d holds a negative-curvature direction for the next iteration
 	skipNewton := false
 	var rgHist []float64 // phase 2's RGMax per iteration, for DirectionAuto's stall test
+	var fHist []float64  // and its objective
 	autoSwitches := 0
 	s.newton = s.set.Direction == DirectionNewtonCG
 	status := NotSolved
@@ -867,7 +903,15 @@ func (s *solver) run() (Result, error) {
 			// is what the direction drives down (a nonbasic waiting to be released
 			// keeps RGMax up while they converge).
 			rgHist = append(rgHist, rgS)
-			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
+			fHist = append(fHist, s.obj(s.cur))
+			// Newton-CG counts as stalled only when the objective has stalled
+			// too: its reduced gradient swings while f falls steadily (HS92,
+			// 6e-4 of f in 15 iterations with the reduced gradient 1 then 0.33,
+			// was sent back to L-BFGS, which crawled).
+			newtonGains := func(k int) bool {
+				return s.newton && fHist[k-stallWindow]-fHist[k] > 1e-4*math.Max(1, math.Abs(fHist[k]))
+			}
+			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && !newtonGains(k) && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
 				if s.newton {
 					s.logf("Newton-CG stalled as well (reduced gradient %.3g, %.3g %d iterations ago): L-BFGS steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
 				} else {
@@ -876,7 +920,7 @@ func (s *solver) run() (Result, error) {
 				s.newton = !s.newton
 				s.mem.reset()
 				autoSwitches++
-				rgHist = rgHist[:0]
+				rgHist, fHist = rgHist[:0], fHist[:0]
 			}
 		}
 		escape := pending

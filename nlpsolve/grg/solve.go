@@ -201,6 +201,7 @@ type solver struct {
 	sgn            []float64 // artificial i has coefficient sgn[i] in row i
 	artIdx         []int
 	rowMag         []float64 // atRounding's per-row magnitudes
+	rowBig         []float64 // slackRows's per-row largest structural coefficients
 	// refineY, which finish sets, makes price refine the multipliers
 	// (refineDuals); yRes, yFix and ySave are its work space.
 	refineY           bool

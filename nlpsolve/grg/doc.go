@@ -33,9 +33,14 @@
 // are basic. (An all-artificial basis pins every row that holds: its artificial
 // is basic at zero, and each such row costs a degenerate pivot before the
 // structurals can move it, n pivots for an n-step control whose start violates
-// only the first step; a held inequality's slack stays basic too.) A positive
-// minimum stops with Infeasible (Result.Ninf rows, Result.SumInf); a zero one
-// fixes the artificials at zero and continues with phase 2.
+// only the first step; a held inequality's slack stays basic too.) An
+// artificial that leaves the basis other than by reaching zero (a failed basis
+// change put back as a superbasic) enters it again while positive, as a free
+// slack does in phase 2: phase 1 then descends on the structurals instead of
+// moving a structural basic along its row; one that a basis repair took out or
+// pricing released from zero moves as a superbasic for the rest of the phase.
+// A positive minimum stops with Infeasible (Result.Ninf rows, Result.SumInf); a
+// zero one fixes the artificials at zero and continues with phase 2.
 //
 // Phase 1 is composite by default (Settings.Phase1ObjectiveWeight, as MINOS's
 // weighted phase 1): it minimises Σ a_i + w·f, w small against the ratio of the
@@ -48,7 +53,9 @@
 // gradient r = ∇f_N - Nᵀy. A nonbasic variable whose reduced gradient points
 // into its bounds is released to the superbasics once the superbasics' own
 // reduced gradient is small against it (Dantzig's choice, Bland's after many
-// degenerate steps). The search direction on the superbasics is L-BFGS on the
+// degenerate steps); a slack of a row whose coefficients are below 1 is
+// measured by its multiplier times the row's largest coefficient, what it adds
+// to the structurals' reduced gradients. The search direction on the superbasics is L-BFGS on the
 // reduced gradient (steepest descent with Settings.Memory < 0; the first step
 // after a reset is the Barzilai–Borwein step), and the basics move along the
 // tangent dB = -B⁻¹·N_S·d_S. A ratio test bounds the step; the line search
@@ -144,7 +151,8 @@
 //     default, switches L-BFGS to Newton-CG when the superbasics' reduced
 //     gradient has not fallen tenfold in 15 iterations (with at most 200
 //     superbasics), and back for good if Newton-CG stalls as
-//     well, each with a log line.
+//     well (its objective, too, falling by less than 1e-4 of itself in those
+//     15 iterations), each with a log line.
 //
 // # Multipliers
 //

@@ -424,7 +424,9 @@ const (
 	// DirectionAuto is L-BFGS, switching to Newton-CG for the rest of phase 2
 	// when L-BFGS stalls (the reduced gradient not ten times smaller after
 	// stallWindow iterations) with at most maxAutoNewton superbasics and Hessian
-	// products available, and back to L-BFGS for good if Newton-CG stalls too.
+	// products available, and back to L-BFGS for good if Newton-CG stalls too
+	// (its reduced gradient so, and the objective falling by less than 1e-4 of
+	// itself over the window).
 	DirectionAuto Direction = iota
 	DirectionLBFGS
 	// DirectionNewtonCG is truncated conjugate gradients on the reduced Hessian

@@ -908,10 +908,12 @@ func (s *solver) run() (Result, error) {
 			// too: its reduced gradient swings while f falls steadily (HS92,
 			// 6e-4 of f in 15 iterations with the reduced gradient 1 then 0.33,
 			// was sent back to L-BFGS, which crawled).
-			newtonGains := func(k int) bool {
-				return s.newton && fHist[k-stallWindow]-fHist[k] > 1e-4*math.Max(1, math.Abs(fHist[k]))
+			k := len(rgHist) - 1
+			stalled := k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow]
+			if stalled && s.newton {
+				stalled = fHist[k-stallWindow]-fHist[k] <= 1e-4*math.Max(1, math.Abs(fHist[k]))
 			}
-			if k := len(rgHist) - 1; k >= stallWindow && rgHist[k] > 0.1*rgHist[k-stallWindow] && !newtonGains(k) && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
+			if stalled && len(sb) > 0 && (s.newton || len(sb) <= maxAutoNewton) && s.hasHessian() {
 				if s.newton {
 					s.logf("Newton-CG stalled as well (reduced gradient %.3g, %.3g %d iterations ago): L-BFGS steps from here\n", rgHist[k], rgHist[k-stallWindow], stallWindow)
 				} else {
